@@ -1,0 +1,115 @@
+"""The `naravard` command that the Makefile calls.
+
+Each subcommand is a thin call into the module that owns the behaviour; imports are lazy so
+that `naravard --help` and error messages come back quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from naravard.errors import NaravardError
+
+
+def _cmd_data_status(args: argparse.Namespace) -> int:
+    from naravard.status import print_status
+
+    return print_status(args.data)
+
+
+def _cmd_data_download(args: argparse.Namespace) -> int:
+    from naravard.sources.kolada import download_catalog
+
+    download_catalog(dest=args.dest)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from naravard.render import build_region_report
+
+    build_region_report(args.region, args.year, data=args.data)
+    return 0
+
+
+def _cmd_reports(args: argparse.Namespace) -> int:
+    from naravard.batch import run_batch
+
+    return run_batch(args.year, data=args.data, jobs=args.jobs, force=args.force,
+                     regions=args.regions)
+
+
+def _cmd_q_template(args: argparse.Namespace) -> int:
+    from naravard.questionnaire import write_template
+
+    path = write_template(args.region, args.year, out=args.out, force=args.force)
+    print(path)
+    return 0
+
+
+def _cmd_q_check(args: argparse.Namespace) -> int:
+    from naravard.questionnaire import check_file
+
+    return check_file(args.file)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="naravard",
+        description="Uppföljning av omställningen till en god och nära vård.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="indicator data: status and download")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    status = data_sub.add_parser("status", help="what each data origin holds")
+    status.add_argument("--data", help="a Kolada snapshot directory (else NARAVARD_DATA)")
+    status.set_defaults(func=_cmd_data_status)
+    download = data_sub.add_parser("download", help="fetch every catalogue KPI from Kolada")
+    download.add_argument("--dest", help="cache directory (default data/cache/kolada)")
+    download.set_defaults(func=_cmd_data_download)
+
+    report = sub.add_parser("report", help="one region's report for one year")
+    report.add_argument("--region", required=True, help="name, code or slug, e.g. Västerbotten")
+    report.add_argument("--year", required=True, help="report year, e.g. 2024")
+    report.add_argument("--data", help="a Kolada snapshot directory (else NARAVARD_DATA)")
+    report.set_defaults(func=_cmd_report)
+
+    reports = sub.add_parser("reports", help="every region's report and the national report")
+    reports.add_argument("--year", required=True)
+    reports.add_argument("--data")
+    reports.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
+    reports.add_argument("--force", action="store_true", help="render even if up to date")
+    reports.add_argument("--regions", nargs="*", default=None,
+                         help="only these regions (default: all 21)")
+    reports.set_defaults(func=_cmd_reports)
+
+    q = sub.add_parser("questionnaire", help="Socialstyrelsen's questionnaire answers")
+    q_sub = q.add_subparsers(dest="q_command", required=True)
+    tmpl = q_sub.add_parser("template", help="write an empty answer file")
+    tmpl.add_argument("--region", required=True)
+    tmpl.add_argument("--year", required=True, type=int)
+    tmpl.add_argument("--out", help="where to write (default data/questionnaire/answers/…)")
+    tmpl.add_argument("--force", action="store_true", help="overwrite an existing file")
+    tmpl.set_defaults(func=_cmd_q_template)
+    check = q_sub.add_parser("check", help="validate an answer file, list unanswered questions")
+    check.add_argument("file")
+    check.set_defaults(func=_cmd_q_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except NaravardError as exc:
+        print(f"fel: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("avbrutet", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

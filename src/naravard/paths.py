@@ -1,0 +1,67 @@
+"""Where the project's folders are, so that every module agrees on them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The project folder: `NARAVARD_ROOT` if set, else the checkout this package lives in.
+
+    Tests point `NARAVARD_ROOT` at a temporary copy so that nothing under the real
+    `output/` or `data/cache/` is touched.
+    """
+    env = os.environ.get("NARAVARD_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "data" / "catalog").is_dir():
+            return parent
+    return Path.cwd()
+
+
+def repo_root() -> Path:
+    """The checkout holding the package's own data (catalogue, questionnaire), never redirected."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "data" / "catalog").is_dir():
+            return parent
+    return project_root()
+
+
+def data_dir() -> Path:
+    return repo_root() / "data"
+
+
+def catalog_path() -> Path:
+    return data_dir() / "catalog" / "indicators.yaml"
+
+
+def regional_dir() -> Path:
+    return data_dir() / "regional"
+
+
+def questionnaire_dir() -> Path:
+    return data_dir() / "questionnaire"
+
+
+def cache_dir() -> Path:
+    """Downloaded Kolada responses; under the project root so tests can redirect it."""
+    env = os.environ.get("NARAVARD_CACHE")
+    if env:
+        return Path(env).resolve()
+    return project_root() / "data" / "cache" / "kolada"
+
+
+def output_dir() -> Path:
+    return project_root() / "output"
+
+
+def figures_dir() -> Path:
+    return project_root() / "figures"
+
+
+def notebooks_dir() -> Path:
+    return repo_root() / "notebooks"
