@@ -27,7 +27,7 @@ def _cmd_data_download(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from naravard.render import build_region_report
+    from naravard.pipeline import build_region_report
 
     build_region_report(args.region, args.year, data=args.data)
     return 0
