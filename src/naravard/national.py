@@ -1,0 +1,309 @@
+"""The national comparison report's content: all regions side by side for one year.
+
+`notebooks/riksrapport.ipynb` displays these blocks; like report.py each returns escaped HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from naravard import charts, text
+from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
+from naravard.indicators import available_years, national_table, series
+from naravard.paths import figures_dir
+from naravard.regions import RIKET_CODE, all_regions
+from naravard.report import EXAMPLE_BANNER, TITLE, parse_year, report_date, source_line
+
+NATIONAL_TITLE = "Nationell jämförelse av regionernas omställning till en god och nära vård"
+
+
+@dataclass
+class NationalReport:
+    year: int
+    obs: object
+    catalog: Catalog
+    table: pd.DataFrame  # national_table(): region × Kolada indicator
+    figures: Path | None
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {r.code: r.name for r in all_regions(include_riket=True)}
+
+
+def prepare(year: object, data: object = None, *, figures: Path | None | str = "auto",
+            obs: object = None, catalog: Catalog | None = None) -> NationalReport:
+    from naravard.table import load_observations
+
+    catalog = catalog or load_catalog()
+    if obs is None:
+        obs = load_observations(data, catalog=catalog)
+    year_int = parse_year(year, available_years(obs))
+    if figures == "auto":
+        figures = figures_dir() / "riket" / str(year_int)
+    return NationalReport(year_int, obs, catalog, national_table(obs, catalog, year_int),
+                          Path(figures) if figures else None)
+
+
+def _save(rep: NationalReport, chart: charts.Chart) -> None:
+    if rep.figures is not None:
+        charts.save_chart(chart, rep.figures)
+
+
+def _fmt(value: float, ind: Indicator, short: bool = True) -> str:
+    return text.fmt_value(value, ind.unit, ind.decimals, short=short)
+
+
+def chapters(rep: NationalReport) -> list[tuple[str, str]]:
+    items = [("sammanfattning", "Sammanfattning"), ("oversikt", "Regionerna jämfört med riket"),
+             ("kartor", "Kartor")]
+    items += [(f"omrade-{key}", title) for key, title in AREAS.items() if _area_inds(rep, key)]
+    items += [("mal", "Nationella mål"), ("enkaten", "Enkätsvar till Socialstyrelsen"),
+              ("om-underlaget", "Om underlaget")]
+    return items
+
+
+def _area_inds(rep: NationalReport, area: str) -> list[Indicator]:
+    return [i for i in rep.catalog.in_area(area) if i.source == "kolada"]
+
+
+def title_html(rep: NationalReport) -> str:
+    banner = (f'<div class="exempeldata" role="note">{EXAMPLE_BANNER}</div>'
+              if getattr(rep.obs, "is_example", False) else "")
+    links = "".join(f'<li><a href="#{a}">{escape(t)}</a></li>' for a, t in chapters(rep))
+    return (banner + '<header class="title-page">'
+            f'<p class="kicker">Alla 21 regioner · {rep.year}</p>'
+            f'<h1 id="titel" class="report-title">{NATIONAL_TITLE}</h1>'
+            f'<p class="subtitle">{TITLE}, uppföljningsår {rep.year}</p>'
+            f'<p class="meta">Framtagen {text.fmt_date(report_date().isoformat())} med naravard. '
+            f"Underlag: {escape(getattr(rep.obs, 'origin_label', ''))}.</p></header>"
+            f'<nav class="toc" aria-label="Innehåll"><h2 class="toc-title">Innehåll</h2>'
+            f"<ol>{links}</ol></nav>")
+
+
+def leaders(rep: NationalReport) -> pd.DataFrame:
+    """Per region: how many indicators it has in the top and bottom third (direction-aware)."""
+    t = rep.table[rep.table["rank"].notna()].copy()
+    directional = {i.id for i in rep.catalog.kolada() if i.direction != "neutral"}
+    t = t[t["indicator_id"].isin(directional)]
+    third = np.ceil(3 * t["rank"].astype(float) / t["n_ranked"].astype(float))
+    t["top"], t["bottom"] = third == 1, third == 3
+    out = t.groupby("region_code").agg(top=("top", "sum"), bottom=("bottom", "sum"),
+                                       n=("rank", "size"))
+    out["name"] = [rep.names[c] for c in out.index]
+    return out.sort_values(["top", "bottom"], ascending=[False, True])
+
+
+def spread(rep: NationalReport) -> pd.DataFrame:
+    """Spread between regions per indicator, relative to Riket so units compare."""
+    rows = []
+    for ind in rep.catalog.kolada():
+        vals = rep.table[rep.table["indicator_id"] == ind.id].dropna(subset=["value"])
+        if len(vals) < 2:
+            continue
+        lo, hi = vals["value"].min(), vals["value"].max()
+        riket = vals["riket"].iloc[0]
+        rel = (hi - lo) / abs(riket) if riket and not pd.isna(riket) else np.nan
+        rows.append({"indicator_id": ind.id, "name": ind.name, "min": lo, "max": hi,
+                     "riket": riket, "relative_spread": rel,
+                     "min_region": rep.names[vals.loc[vals["value"].idxmin(), "region_code"]],
+                     "max_region": rep.names[vals.loc[vals["value"].idxmax(), "region_code"]]})
+    return pd.DataFrame(rows).sort_values("relative_spread", ascending=False)
+
+
+def summary_sentences(rep: NationalReport) -> list[str]:
+    out: list[str] = []
+    lead = leaders(rep)
+    if not lead.empty:
+        top = lead.head(3)
+        out.append("Flest indikatorer i den övre tredjedelen har "
+                   + text.join_sv([f"{r.name} ({int(r.top)} av {int(r.n)})"
+                                   for r in top.itertuples()]) + ".")
+        bottom = lead.sort_values(["bottom", "top"], ascending=[False, True]).head(3)
+        out.append("Flest indikatorer i den nedre tredjedelen har "
+                   + text.join_sv([f"{r.name} ({int(r.bottom)} av {int(r.n)})"
+                                   for r in bottom.itertuples()]) + ".")
+    sp = spread(rep)
+    if not sp.empty:
+        widest = sp.head(3)
+        parts = []
+        for r in widest.itertuples():
+            ind = rep.catalog.get(r.indicator_id)
+            parts.append(f"{r.name.lower()} (från {_fmt(r.min, ind, False)} i {r.min_region} "
+                         f"till {_fmt(r.max, ind, False)} i {r.max_region})")
+        out.append("Skillnaderna mellan regionerna är störst för " + text.join_sv(parts) + ".")
+    moves = []
+    for ind in rep.catalog.kolada():
+        if not ind.main:
+            continue
+        s = series(rep.obs, ind.id)
+        rk = s[s["region_code"] == RIKET_CODE].set_index("year")["value"]
+        if rep.year in rk.index and (rep.year - 1) in rk.index:
+            delta = rk[rep.year] - rk[rep.year - 1]
+            moves.append(f"{ind.name.lower()} {text.fmt_change(delta, ind.unit, ind.decimals)} "
+                         f"till {_fmt(rk[rep.year], ind, False)}")
+    if moves:
+        out.append(f"I riket ändrades {text.join_sv(moves)} jämfört med {rep.year - 1}.")
+    return out
+
+
+def summary_html(rep: NationalReport) -> str:
+    items = "".join(f"<li>{escape(s)}</li>" for s in summary_sentences(rep))
+    return (f'<section class="chapter"><h1 id="sammanfattning">Sammanfattning</h1>'
+            f'<ul class="summary">{items}</ul></section>')
+
+
+def heatmap_html(rep: NationalReport) -> str:
+    """Regions × indicators, one heat map per development area so each stays readable at A4."""
+    parts = ['<section class="chapter"><h1 id="oversikt">Regionerna jämfört med riket</h1>'
+             "<p>Färgen visar om regionen ligger bättre (blått, +) eller sämre (orange, −) än "
+             "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
+             "Neutrala indikatorer är grå.</p>"]
+    regions = [r for r in all_regions()]
+    for area, title in AREAS.items():
+        inds = [i for i in _area_inds(rep, area)]
+        if not inds:
+            continue
+        rel = pd.DataFrame(index=[r.name for r in regions], columns=[i.name for i in inds],
+                           dtype=float)
+        labels = pd.DataFrame(index=rel.index, columns=rel.columns, dtype=object)
+        for ind in inds:
+            sub = rep.table[rep.table["indicator_id"] == ind.id].set_index("region_code")
+            riket = sub["riket"].iloc[0] if len(sub) else np.nan
+            for r in regions:
+                value = sub.loc[r.code, "value"] if r.code in sub.index else np.nan
+                scale = abs(riket) if riket and not pd.isna(riket) else np.nan
+                rel.loc[r.name, ind.name] = sub.loc[r.code, "relative"] / scale * 100 \
+                    if r.code in sub.index and not pd.isna(scale) else np.nan
+                labels.loc[r.name, ind.name] = _fmt(value, ind)
+        chart = charts.heatmap_chart(rel, labels, title=f"{title}: regionerna jämfört med riket "
+                                     f"{rep.year}", name=f"heatmap-{area}")
+        _save(rep, chart)
+        parts.append(charts.chart_html(chart, _sources(rep, inds)))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _sources(rep: NationalReport, inds: list[Indicator]) -> str:
+    if getattr(rep.obs, "is_example", False):
+        return source_line(inds[0], rep.obs)
+    primaries = sorted({i.primary_source for i in inds})
+    line = source_line(inds[0], rep.obs)
+    return line.replace(inds[0].primary_source, "; ".join(primaries), 1)
+
+
+def maps_html(rep: NationalReport) -> str:
+    parts = ['<section class="chapter"><h1 id="kartor">Kartor</h1>'
+             "<p>Varje ruta är en region, placerad ungefär som på kartan. Talet är regionens "
+             "värde; en grå, streckad ruta saknar värde.</p>"]
+    regions = all_regions()
+    for ind in [i for i in rep.catalog.kolada() if i.main]:
+        sub = rep.table[rep.table["indicator_id"] == ind.id].set_index("region_code")["value"]
+        values = {c: float(v) for c, v in sub.items() if not pd.isna(v)}
+        if not values:
+            continue
+        chart = charts.tile_map_chart(values, ind, regions, year=rep.year)
+        _save(rep, chart)
+        parts.append(charts.chart_html(chart, source_line(ind, rep.obs)))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _change_table(rep: NationalReport, inds: list[Indicator]) -> str:
+    head = "".join(f"<th scope='col'>{escape(i.name)}</th>" for i in inds)
+    rows = []
+    for r in all_regions():
+        cells = []
+        for ind in inds:
+            row = rep.table[(rep.table["indicator_id"] == ind.id)
+                            & (rep.table["region_code"] == r.code)].iloc[0]
+            if pd.isna(row["change"]):
+                cells.append("<td class='num'>–</td>")
+                continue
+            symbol = {"förbättring": "↑ ", "försämring": "↓ "}.get(row["change_judgement"], "")
+            cells.append(f"<td class='num change-{row['change_judgement'] or 'neutral'}'>{symbol}"
+                         f"{text.fmt_change(row['change'], ind.unit, ind.decimals, short=True)}</td>")
+        rows.append(f"<tr><th scope='row'>{escape(r.name)}</th>{''.join(cells)}</tr>")
+    return (f"<table class='changes'><caption>Förändring sedan {rep.year - 1} (↑ förbättring, "
+            f"↓ försämring)</caption><thead><tr><th scope='col'>Region</th>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def area_html(rep: NationalReport, area: str) -> str:
+    inds = _area_inds(rep, area)
+    if not inds:
+        return ""
+    parts = [f'<section class="chapter"><h1 id="omrade-{area}">{escape(AREAS[area])}</h1>']
+    for ind in inds:
+        data = series(rep.obs, ind.id)
+        year_data = data[data["year"] == rep.year]
+        parts.append(f'<section class="indicator"><h3>{escape(ind.name)}</h3>')
+        if year_data.empty:
+            parts.append(f"<p class='missing'>Inga värden för {rep.year}.</p></section>")
+            continue
+        chart = charts.ranked_chart(year_data, ind, None, rep.year, rep.names)
+        _save(rep, chart)
+        parts.append(charts.chart_html(chart, source_line(ind, rep.obs)) + "</section>")
+    for start in range(0, len(inds), 4):
+        parts.append(_change_table(rep, inds[start:start + 4]))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def targets_html(rep: NationalReport) -> str:
+    """Which regions meet the official targets (only indicators with a stated target)."""
+    from naravard.indicators import indicator_table
+
+    inds = [i for i in rep.catalog if i.target is not None]
+    head = "".join(f"<th scope='col'>{escape(i.name)}<br><small>{escape(i.target_text or '')}"
+                   "</small></th>" for i in inds)
+    rows = []
+    met_counts = {i.id: 0 for i in inds}
+    have_counts = {i.id: 0 for i in inds}
+    for r in all_regions():
+        table = indicator_table(rep.obs, rep.catalog, r.code, rep.year).set_index("indicator_id")
+        cells = []
+        for ind in inds:
+            row = table.loc[ind.id]
+            if row["meets_target"] is None:
+                cells.append("<td>–</td>")
+                continue
+            have_counts[ind.id] += 1
+            met_counts[ind.id] += bool(row["meets_target"])
+            word = "Ja" if row["meets_target"] else "Nej"
+            cells.append(f"<td class='target-{word.lower()}'>{word} ({_fmt(row['value'], ind)})</td>")
+        rows.append(f"<tr><th scope='row'>{escape(r.name)}</th>{''.join(cells)}</tr>")
+    counts = "".join(f"<li>{escape(i.name)}: {met_counts[i.id]} av {have_counts[i.id]} regioner "
+                     "med värde når målet.</li>" for i in inds)
+    return ('<section class="chapter"><h1 id="mal">Nationella mål</h1>'
+            "<p>Mål anges bara där en offentlig källa anger ett. Uppgifterna kommer från "
+            "regionernas egna filer; – betyder att naravard saknar uppgift för regionen.</p>"
+            f"<ul>{counts}</ul><table class='targets'><thead><tr><th scope='col'>Region</th>"
+            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
+
+
+def questionnaire_html(rep: NationalReport) -> str:
+    head = '<section class="chapter"><h1 id="enkaten">Enkätsvar till Socialstyrelsen</h1>'
+    from naravard import questionnaire as q
+    from naravard.errors import NaravardError
+
+    try:
+        overview = q.national_overview(rep.year)
+    except NaravardError as exc:
+        return head + f"<p class='note'>{escape(str(exc))}</p></section>"
+    return head + q.national_html(overview) + "</section>"
+
+
+def about_html(rep: NationalReport) -> str:
+    primaries = sorted({i.primary_source for i in rep.catalog.kolada()})
+    return ('<section class="chapter"><h1 id="om-underlaget">Om underlaget</h1>'
+            f"<p>Underlag: {escape(getattr(rep.obs, 'origin_label', ''))}.</p>"
+            "<p>Indikatorerna kommer från Kolada (RKA), som återpublicerar dem från "
+            + escape("; ".join(primaries)) + ". Placeringar, jämförelser med riket och "
+            "förändringar är naravards egna beräkningar. Placering 1 är bäst med hänsyn till "
+            "om högt eller lågt värde är bättre; jämförelsen med riket i värmekartorna är "
+            "regionens avvikelse från riket i procent av rikets värde.</p></section>")
