@@ -92,7 +92,10 @@ def _build_aliases() -> dict[str, Region]:
     for region in all_regions(include_riket=True):
         names = [region.name, region.full_name, region.slug, region.code, region.lan_code,
                  region.lan_code.lstrip("0"), *_EXTRA_ALIASES.get(region.code, ())]
-        names += [n + " län" for n in (region.name,) if not region.name.endswith("län")]
+        # The län itself: "Västerbottens län", "Dalarnas län", "Skåne län".
+        bases = [region.name, *_EXTRA_ALIASES.get(region.code, ())]
+        names += [b + suffix for b in bases if not b.endswith("län") and not region.is_riket
+                  for suffix in (" län", "s län")]
         for name in names:
             aliases.setdefault(_key(name), region)
     return aliases
@@ -109,6 +112,9 @@ def get_region(text: str | int, allow_riket: bool = False) -> Region:
     """
     raw = str(text).strip()
     key = _key(raw)
+    # Digits mixed with other characters ("2.4", "-1") are not a code; never strip them into one.
+    if any(c.isdigit() for c in raw) and not raw.isdigit():
+        key = ""
     region = _ALIASES.get(key) if key else None
     if region is None and key.isdigit():
         region = _ALIASES.get(key.lstrip("0") or "0")
@@ -116,6 +122,11 @@ def get_region(text: str | int, allow_riket: bool = False) -> Region:
         return region
     if region is not None:
         raise NaravardError(f"REGION={raw!r} är riket, inte en region; välj en av de 21 regionerna")
+    if raw.isdigit():
+        codes = region_codes(include_riket=allow_riket)
+        raise NaravardError(
+            f"okänd regionkod REGION={raw!r}; giltiga koder: {', '.join(codes)} "
+            "(eller länskod, t.ex. 24)")
     candidates = {k: r for k, r in _ALIASES.items() if allow_riket or not r.is_riket}
     close = difflib.get_close_matches(key, list(candidates), n=8, cutoff=0.5)
     names: list[str] = []
