@@ -1,0 +1,542 @@
+"""Kolada v3: one parser for the shared snapshot, our download cache and the live API.
+
+Kolada's own response JSON is the on-disk format, so a snapshot, a cache and a live answer can
+never drift apart: everything goes through `parse_data_payload`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+
+import pandas as pd
+import requests
+from tqdm import tqdm
+
+from naravard import paths
+from naravard.errors import NaravardError
+from naravard.regions import region_codes
+
+KOLADA_BASE_URL = "https://api.kolada.se/v3"
+KOLADA_COLUMNS = ["kpi", "region_code", "year", "gender", "value", "status"]
+RETRIEVED_FILE = "retrieved.json"
+GENDERS = ("T", "K", "M")
+MAX_BATCH = 25  # Kolada v3 rejects or truncates longer id lists
+MAX_WAIT_SECONDS = 120.0  # cap on a server's Retry-After, so a bad header cannot hang a download
+_V3_SHAPE = 'väntade Koladas v3-format {"values": [{"kpi", "municipality", "period", "values": [{"gender", "status", "value"}]}]}'
+
+
+class KoladaUnavailable(NaravardError):
+    """Kolada could not be reached, or kept failing after retries; callers may fall back."""
+
+
+@dataclass
+class KoladaData:
+    frame: pd.DataFrame  # KOLADA_COLUMNS
+    directory: Path
+    retrieved: str | None  # ISO 8601, from retrieved.json in our cache; None for a snapshot
+    files: list[Path]  # every file read, for manifests and up-to-date checks
+    missing_kpis: list[str]  # requested KPI ids with no data/<KPI>.json
+    kpi_meta: dict[str, dict] = field(default_factory=dict)  # kpi.json by id (title, description, …)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+def _shape_error(where: str, field_name: str, problem: str) -> NaravardError:
+    return NaravardError(f"{where}: fältet {field_name} {problem}; {_V3_SHAPE}")
+
+
+def _type_name(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _year(raw: Any, where: str, field_name: str) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw)
+    raise _shape_error(where, field_name, f"är {raw!r}, inte ett årtal")
+
+
+def parse_data_payload(payload: Any, where: str) -> list[dict]:
+    """Flatten one v3 data response to rows; strict, because a silent misread becomes a wrong report."""
+    if not isinstance(payload, dict):
+        raise _shape_error(where, "(svaret)", f"är {_type_name(payload)}, inte ett JSON-objekt")
+    values = payload.get("values")
+    if not isinstance(values, list):
+        problem = "saknas" if "values" not in payload else f"är {_type_name(values)}, inte en lista"
+        raise _shape_error(where, "values", problem)
+    rows: list[dict] = []
+    append = rows.append
+    for i, item in enumerate(values):
+        at = f"values[{i}]"
+        if not isinstance(item, dict):
+            raise _shape_error(where, at, f"är {_type_name(item)}, inte ett objekt")
+        kpi = item.get("kpi")
+        if not isinstance(kpi, str) or not kpi:
+            raise _shape_error(where, f"{at}.kpi", f"är {kpi!r}, inte ett nyckeltals-id")
+        region = item.get("municipality")
+        if not isinstance(region, str) or not region:
+            raise _shape_error(where, f"{at}.municipality", f"är {region!r}, inte ett id som \"0024\"")
+        year = _year(item.get("period"), where, f"{at}.period")
+        inner = item.get("values")
+        if not isinstance(inner, list):
+            raise _shape_error(where, f"{at}.values", f"är {_type_name(inner)}, inte en lista")
+        for j, entry in enumerate(inner):
+            at_j = f"{at}.values[{j}]"
+            if not isinstance(entry, dict):
+                raise _shape_error(where, at_j, f"är {_type_name(entry)}, inte ett objekt")
+            gender = entry.get("gender")
+            if gender not in GENDERS:
+                raise _shape_error(where, f"{at_j}.gender", f"är {gender!r}, inte T, K eller M")
+            value = entry.get("value")
+            if value is None:
+                number = float("nan")
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                number = float(value)
+            else:
+                raise _shape_error(where, f"{at_j}.value", f"är {value!r}, inte ett tal eller null")
+            status = entry.get("status")
+            if status is None:
+                status = ""
+            elif not isinstance(status, str):
+                raise _shape_error(where, f"{at_j}.status", f"är {status!r}, inte en text")
+            append({"kpi": kpi, "region_code": region, "year": year, "gender": gender,
+                    "value": number, "status": status})
+    return rows
+
+
+def _empty_frame() -> pd.DataFrame:
+    return _frame_from_rows([])
+
+
+def _frame_from_rows(rows: list[dict]) -> pd.DataFrame:
+    """Build the frame once, column by column, with the contract's dtypes."""
+    frame = pd.DataFrame({
+        "kpi": pd.Series([r["kpi"] for r in rows], dtype=str),
+        "region_code": pd.Series([r["region_code"] for r in rows], dtype=str),
+        "year": pd.Series([r["year"] for r in rows], dtype="int64"),
+        "gender": pd.Series([r["gender"] for r in rows], dtype=str),
+        "value": pd.Series([r["value"] for r in rows], dtype="float64"),
+        "status": pd.Series([r["status"] for r in rows], dtype=str),
+    })
+    return frame.sort_values(["kpi", "region_code", "year", "gender"], ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a snapshot or our cache
+
+
+def _fix_hint(is_cache: bool) -> str:
+    if is_cache:
+        return "hämta cachen igen med make data"
+    return "ersätt filen med en hel kopia av ögonblicksbilden"
+
+
+def _load_json(path: Path, is_cache: bool) -> Any:
+    try:
+        with path.open("rb") as handle:
+            return json.load(handle)
+    except json.JSONDecodeError as exc:
+        raise NaravardError(
+            f"{path}: trasig eller avkortad JSON (rad {exc.lineno}, kolumn {exc.colno}: {exc.msg}); "
+            f"{_fix_hint(is_cache)}") from None
+    except UnicodeDecodeError:
+        raise NaravardError(f"{path}: filen är inte UTF-8-kodad JSON; {_fix_hint(is_cache)}") from None
+    except OSError as exc:
+        raise NaravardError(f"{path}: kan inte läsas ({exc.strerror}); kontrollera filens rättigheter") from None
+
+
+def _layout_hint(directory: Path) -> str:
+    return (f"väntade Koladas layout {directory}/data/<KPI>.json (t.ex. data/N79173.json) med "
+            "kpi.json och municipality.json bredvid; ange katalogen med ögonblicksbilden "
+            "(t.ex. DATA=../shared/data/kolada) eller hämta data med make data")
+
+
+def read_kolada_dir(directory: Path | str, kpi_ids: Iterable[str] | None = None) -> KoladaData:
+    """Read a snapshot or our cache; both share Kolada's v3 layout, so one reader serves both."""
+    directory = Path(directory)
+    if not directory.exists():
+        raise NaravardError(f"{directory}: katalogen finns inte; {_layout_hint(directory)}")
+    if not directory.is_dir():
+        raise NaravardError(f"{directory}: är en fil, inte en katalog; {_layout_hint(directory)}")
+    data_dir = directory / "data"
+    if not data_dir.is_dir():
+        raise NaravardError(f"{directory}: mappen data/ saknas; {_layout_hint(directory)}")
+    available = {p.stem: p for p in data_dir.glob("*.json") if p.is_file()}
+    if not available:
+        raise NaravardError(f"{data_dir}: inga filer <KPI>.json; {_layout_hint(directory)}")
+
+    retrieved_path = directory / RETRIEVED_FILE
+    is_cache = retrieved_path.is_file() or _same_path(directory, paths.cache_dir())
+    files: list[Path] = []
+    retrieved: str | None = None
+    if retrieved_path.is_file():
+        info = _load_json(retrieved_path, True)
+        stamp = info.get("retrieved") if isinstance(info, dict) else None
+        if not isinstance(stamp, str) or not stamp:
+            raise NaravardError(f"{retrieved_path}: fältet retrieved saknas eller är tomt; "
+                                "hämta cachen igen med make data")
+        retrieved = stamp
+        files.append(retrieved_path)
+
+    if kpi_ids is None:
+        wanted = sorted(available)
+        missing: list[str] = []
+    else:
+        wanted = list(dict.fromkeys(str(k).strip() for k in kpi_ids))
+        missing = [k for k in wanted if k not in available]
+
+    rows: list[dict] = []
+    for kpi in wanted:
+        path = available.get(kpi)
+        if path is None:
+            continue
+        payload = _load_json(path, is_cache)
+        try:
+            rows.extend(parse_data_payload(payload, str(path)))
+        except NaravardError as exc:
+            raise NaravardError(f"{exc}; {_fix_hint(is_cache)}") from None
+        files.append(path)
+
+    kpi_meta: dict[str, dict] = {}
+    kpi_path = directory / "kpi.json"
+    if kpi_path.is_file():
+        meta = _load_json(kpi_path, is_cache)
+        values = meta.get("values") if isinstance(meta, dict) else None
+        if not isinstance(values, list):
+            raise NaravardError(f"{kpi_path}: fältet values saknas eller är ingen lista; "
+                                f"{_fix_hint(is_cache)}")
+        kpi_meta = {v["id"]: v for v in values if isinstance(v, dict) and isinstance(v.get("id"), str)}
+        files.append(kpi_path)
+    municipality_path = directory / "municipality.json"
+    if municipality_path.is_file():
+        files.append(municipality_path)
+
+    return KoladaData(frame=_frame_from_rows(rows), directory=directory, retrieved=retrieved,
+                      files=files, missing_kpis=missing, kpi_meta=kpi_meta)
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# The live API
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _unique(items: Iterable[Any]) -> list[str]:
+    return list(dict.fromkeys(str(i).strip() for i in items if i is not None and str(i).strip()))
+
+
+def _is_offline(exc: requests.ConnectionError) -> bool:
+    """True when the connection was never made (DNS, refused): retrying will not help."""
+    text = repr(exc)
+    if "Connection aborted" in text or "reset by peer" in text or "RemoteDisconnected" in text:
+        return False  # broke mid-request: the host is there, a retry may well succeed
+    return True
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    raw = response.headers.get("Retry-After")
+    if not raw:
+        return None
+    raw = raw.strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    return min(max(seconds, 0.0), MAX_WAIT_SECONDS)
+
+
+def _with_page(url: str, page: int | str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"]
+    query.append(("page", str(page)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+class KoladaClient:
+    """Polite access to Kolada v3: batched ids, paginated, retried, throttled.
+
+    `sleep` and `clock` are injectable so tests never wait.
+    """
+
+    def __init__(
+        self,
+        base_url: str = KOLADA_BASE_URL,
+        session: requests.Session | None = None,
+        max_requests_per_second: float = 5,
+        retries: int = 4,
+        backoff: float = 1.0,
+        timeout: float | tuple[float, float] = (5.0, 60.0),
+        *,
+        batch_size: int = MAX_BATCH,
+        progress: bool | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session or requests.Session()
+        self.session.headers.setdefault("Accept", "application/json")
+        self.min_interval = 1.0 / max_requests_per_second if max_requests_per_second > 0 else 0.0
+        self.retries = max(0, int(retries))
+        self.backoff = backoff
+        self.timeout = timeout
+        self.batch_size = max(1, min(int(batch_size), MAX_BATCH))
+        self.progress = progress
+        self._sleep = sleep
+        self._clock = clock
+        self._next_slot: float | None = None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or self.base_url
+
+    def _offline_message(self) -> str:
+        return (f"Kolada ({self.host}) kunde inte nås – ingen nätverksanslutning? "
+                "Använd DATA=<katalog> med en ögonblicksbild.")
+
+    def _throttle(self) -> None:
+        now = self._clock()
+        if self._next_slot is not None and now < self._next_slot:
+            self._sleep(self._next_slot - now)
+            now = self._next_slot
+        self._next_slot = now + self.min_interval
+
+    def get_json(self, url: str) -> dict:
+        """One GET with retries; 404 is an empty answer, as Kolada uses it for 'no data'."""
+        attempt = 0
+        offline_failures = 0
+        while True:
+            self._throttle()
+            retry_after: float | None = None
+            try:
+                response = self.session.get(url, timeout=self.timeout)
+            except requests.Timeout:
+                problem = "svarade inte i tid"
+            except requests.ConnectionError as exc:
+                if _is_offline(exc):
+                    offline_failures += 1
+                    if offline_failures > 1 or attempt >= self.retries:
+                        raise KoladaUnavailable(self._offline_message()) from None
+                problem = "bröt anslutningen"
+            else:
+                status = response.status_code
+                if status == 404:
+                    return {"values": [], "count": 0, "next_url": None}
+                if status == 429 or status >= 500:
+                    problem = f"svarade HTTP {status}"
+                    retry_after = _retry_after(response)
+                elif status >= 400:
+                    raise NaravardError(
+                        f"Kolada svarade HTTP {status} för {url}: {response.text[:120]!r}; "
+                        "kontrollera nyckeltalens id (kolada_id) i katalogen")
+                else:
+                    return self._decode(response, url)
+            if attempt >= self.retries:
+                raise KoladaUnavailable(
+                    f"Kolada ({self.host}) {problem} efter {attempt + 1} försök ({url}); "
+                    "försök igen senare eller använd DATA=<katalog> med en ögonblicksbild")
+            wait = retry_after if retry_after is not None else self.backoff * (2 ** attempt)
+            self._sleep(min(wait, MAX_WAIT_SECONDS))
+            attempt += 1
+
+    @staticmethod
+    def _decode(response: requests.Response, url: str) -> dict:
+        try:
+            payload = response.json()
+        except ValueError as exc:
+            text = response.text.lstrip()
+            ctype = response.headers.get("Content-Type", "")
+            if "html" in ctype.lower() or text[:1] == "<":
+                raise NaravardError(
+                    f"Kolada svarade med en HTML-sida i stället för JSON ({url}); tjänsten kan ha "
+                    "driftstörning – försök igen senare eller använd DATA=<katalog>") from None
+            raise NaravardError(
+                f"Kolada svarade med trasig JSON ({url}: {exc}); försök igen senare "
+                "eller använd DATA=<katalog>") from None
+        if not isinstance(payload, dict):
+            raise _shape_error(url, "(svaret)", f"är {_type_name(payload)}, inte ett JSON-objekt")
+        return payload
+
+    def _next(self, payload: dict, current: str) -> str | None:
+        nxt = payload.get("next_url")
+        if nxt in (None, ""):
+            nxt = payload.get("next_page")
+        if nxt in (None, ""):
+            return None
+        if isinstance(nxt, int) and not isinstance(nxt, bool):
+            return _with_page(current, nxt)
+        if isinstance(nxt, str):
+            if nxt.isdigit():
+                return _with_page(current, nxt)
+            return urljoin(self.base_url + "/", nxt)
+        raise _shape_error(current, "next_url", f"är {nxt!r}, inte en adress eller null")
+
+    def pages(self, url: str) -> Iterator[tuple[str, dict]]:
+        """Every page of one query, following next_url or next_page until it is null."""
+        seen: set[str] = set()
+        next_url: str | None = url
+        while next_url:
+            if next_url in seen:
+                raise KoladaUnavailable(f"Kolada pekar tillbaka på en sida den redan skickat "
+                                        f"({next_url}); försök igen senare")
+            seen.add(next_url)
+            payload = self.get_json(next_url)
+            yield next_url, payload
+            next_url = self._next(payload, next_url)
+
+    def _show_progress(self) -> bool:
+        if self.progress is not None:
+            return self.progress
+        return sys.stderr.isatty()
+
+    @staticmethod
+    def _ids(ids: list[str]) -> str:
+        return quote(",".join(ids), safe=",")
+
+    def fetch_data(
+        self,
+        kpi_ids: Iterable[str],
+        municipality_ids: Iterable[str],
+        years: Iterable[int] | None = None,
+    ) -> dict[str, list[dict]]:
+        """Raw v3 data rows per KPI id (every requested id is a key, possibly empty)."""
+        kpis = _unique(kpi_ids)
+        munis = _unique(municipality_ids)
+        year_list = _unique(years) if years is not None else []
+        result: dict[str, list[dict]] = {k: [] for k in kpis}
+        if not kpis or not munis:
+            return result
+        batches = [(kb, mb) for kb in _chunks(kpis, self.batch_size)
+                   for mb in _chunks(munis, self.batch_size)]
+        bar = tqdm(batches, desc="Hämtar från Kolada", unit="anrop",
+                   disable=not self._show_progress(), leave=False)
+        for kpi_batch, muni_batch in bar:
+            url = f"{self.base_url}/data/kpi/{self._ids(kpi_batch)}/municipality/{self._ids(muni_batch)}"
+            if year_list:
+                url += f"/year/{self._ids(year_list)}"
+            for page_url, payload in self.pages(url):
+                parse_data_payload(payload, page_url)  # validate before keeping anything
+                for item in payload["values"]:
+                    result.setdefault(item["kpi"], []).append(item)
+        return result
+
+    def _metadata(self, url: str) -> list[dict]:
+        out: list[dict] = []
+        for page_url, payload in self.pages(url):
+            values = payload.get("values")
+            if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+                raise _shape_error(page_url, "values", "saknas eller är ingen lista av objekt")
+            out.extend(values)
+        return out
+
+    def fetch_kpis(self, ids: Iterable[str]) -> list[dict]:
+        """KPI metadata (title, description ending in the primary source, …)."""
+        out: list[dict] = []
+        for batch in _chunks(_unique(ids), self.batch_size):
+            out.extend(self._metadata(f"{self.base_url}/kpi/{self._ids(batch)}"))
+        return out
+
+    def fetch_municipalities(self, type: str = "L") -> list[dict]:  # noqa: A002 - Kolada's name
+        """The regions (type L) and Riket as Kolada titles them."""
+        return self._metadata(f"{self.base_url}/municipality?type={quote(type)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Download into the cache
+
+
+def _write_json(path: Path, payload: Any) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        json.dump(payload, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+
+
+def _page(values: list[dict]) -> dict:
+    return {"values": values, "count": len(values), "next_url": None, "previous_url": None}
+
+
+def _swap_into_place(new: Path, dest: Path) -> None:
+    """Replace dest by new with renames only, so a crash never leaves half a cache."""
+    if not dest.exists():
+        os.rename(new, dest)
+        return
+    backup = dest.with_name(f".{dest.name}.old-{uuid.uuid4().hex[:8]}")
+    os.rename(dest, backup)
+    try:
+        os.rename(new, dest)
+    except BaseException:
+        os.rename(backup, dest)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
+                     client: KoladaClient | None = None) -> Path:
+    """Fetch every catalogue KPI for all regions and Riket into the cache, atomically."""
+    if catalog is None:
+        from naravard.catalog import load_catalog
+
+        catalog = load_catalog()
+    kpis = _unique(ind.kolada_id for ind in catalog.kolada() if getattr(ind, "kolada_id", None))
+    if not kpis:
+        raise NaravardError(f"{getattr(catalog, 'path', 'katalogen')}: inga indikatorer har kolada_id; "
+                            "lägg till Kolada-nyckeltal i katalogen")
+    dest = Path(dest) if dest is not None else paths.cache_dir()
+    client = client or KoladaClient()
+
+    data = client.fetch_data(kpis, region_codes(include_riket=True))
+    kpi_meta = client.fetch_kpis(kpis)
+    municipalities = client.fetch_municipalities()
+    retrieved = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    try:
+        (tmp / "data").mkdir()
+        for kpi in kpis:
+            _write_json(tmp / "data" / f"{kpi}.json", _page(data.get(kpi, [])))
+        _write_json(tmp / "kpi.json", _page(kpi_meta))
+        _write_json(tmp / "municipality.json", _page(municipalities))
+        _write_json(tmp / RETRIEVED_FILE, {"retrieved": retrieved, "base_url": client.base_url})
+        written = read_kolada_dir(tmp)  # prove it reads back before it replaces a working cache
+        _swap_into_place(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+    empty = [k for k in kpis if not data.get(k)]
+    print(f"Hämtade {len(kpis)} nyckeltal från Kolada ({len(written.frame)} värden, "
+          f"21 regioner och riket) till {dest}.")
+    if empty:
+        print(f"Inga värden i Kolada för: {', '.join(empty)}.")
+    return dest
