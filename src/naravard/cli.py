@@ -37,7 +37,7 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     from naravard.batch import run_batch
 
     return run_batch(args.year, data=args.data, jobs=args.jobs, force=args.force,
-                     regions=args.regions)
+                     regions=args.regions, national_report=not args.no_national)
 
 
 def _cmd_q_template(args: argparse.Namespace) -> int:
@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument("--force", action="store_true", help="render even if up to date")
     reports.add_argument("--regions", nargs="*", default=None,
                          help="only these regions (default: all 21)")
+    reports.add_argument("--no-national", action="store_true",
+                         help="skip the national comparison report")
     reports.set_defaults(func=_cmd_reports)
 
     q = sub.add_parser("questionnaire", help="Socialstyrelsen's questionnaire answers")

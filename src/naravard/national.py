@@ -307,3 +307,28 @@ def about_html(rep: NationalReport) -> str:
             "förändringar är naravards egna beräkningar. Placering 1 är bäst med hänsyn till "
             "om högt eller lågt värde är bättre; jämförelsen med riket i värmekartorna är "
             "regionens avvikelse från riket i procent av rikets värde.</p></section>")
+
+
+def export_frame(rep: NationalReport) -> pd.DataFrame:
+    """One row per region and indicator: value, Riket, rank, change — the report's numbers."""
+    names = rep.names
+    inds = {i.id: i for i in rep.catalog.kolada()}
+    frame = rep.table.copy()
+    frame.insert(0, "Region", [names[c] for c in frame["region_code"]])
+    frame.insert(1, "Indikator", [inds[i].name for i in frame["indicator_id"]])
+    frame["Område"] = [AREAS[inds[i].area] for i in frame["indicator_id"]]
+    frame["År"] = rep.year
+    return frame.rename(columns={
+        "region_code": "Regionkod", "indicator_id": "Indikator-id", "value": "Värde",
+        "riket": "Riket", "relative": "Skillnad mot riket (riktningsjusterad)",
+        "rank": "Placering", "n_ranked": "Antal regioner", "change": "Förändring",
+        "change_judgement": "Bedömning", "meets_target": "Når målet"})
+
+
+def export_xlsx_bytes(rep: NationalReport) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        export_frame(rep).to_excel(writer, index=False, sheet_name="Regioner")
+    return buf.getvalue()

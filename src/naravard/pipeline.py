@@ -12,13 +12,15 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from naravard import report
+from naravard import national, report
 from naravard.catalog import load_catalog
 from naravard.errors import NaravardError
-from naravard.paths import catalog_path, figures_dir, notebooks_dir, output_dir, regional_dir
+from naravard.paths import catalog_path, figures_dir, notebooks_dir, output_dir, questionnaire_dir
 
 REGION_NOTEBOOK = "regionrapport.ipynb"
+NATIONAL_NOTEBOOK = "riksrapport.ipynb"
 
 
 @dataclass
@@ -33,6 +35,22 @@ class ReportOutcome:
     skipped: bool = False
 
 
+@dataclass
+class Job:
+    """One report to render: which notebook, with which parameters, into which folders."""
+
+    label: str
+    notebook: Path
+    stem: str
+    title: str
+    out_dir: Path
+    figures: Path
+    parameters: dict[str, Any]  # notebook parameters, without data and figures_dir
+    manifest_parameters: dict[str, Any]
+    inputs: list[Path]
+    extra_files: dict[str, bytes] = field(default_factory=dict)
+
+
 def swap_dir(staging: Path, target: Path) -> None:
     """Replace `target` by `staging` so readers see the old or the new folder, never a mix."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -43,73 +61,121 @@ def swap_dir(staging: Path, target: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
-def input_files(obs: object, notebook: Path) -> list[Path]:
-    """Every file whose content decides the report, hashed into the manifest."""
-    from naravard import questionnaire
-
-    files = [notebook, catalog_path(), *getattr(obs, "input_files", [])]
-    qdir = questionnaire.questionnaire_root() if hasattr(questionnaire, "questionnaire_root") \
-        else None
-    if qdir and qdir.is_dir():
-        files += sorted(p for p in qdir.rglob("*.yaml"))
-    files += sorted(regional_dir().glob("*.csv"))
+def _existing(paths: list[Path]) -> list[Path]:
     unique: list[Path] = []
-    for f in files:
-        if Path(f).is_file() and Path(f) not in unique:
-            unique.append(Path(f))
+    for p in paths:
+        p = Path(p)
+        if p.is_file() and p not in unique:
+            unique.append(p)
     return unique
 
 
-def build_region_report(region: str, year: object, data: str | Path | None = None, *,
-                        obs: object = None, obs_file: Path | None = None,
-                        quiet: bool = False) -> ReportOutcome:
-    """Everything `make report` writes for one region and year, or nothing at all."""
+def _kolada_files(obs: Any) -> list[Path]:
+    from naravard.paths import regional_dir
+
+    regional = regional_dir().resolve()
+    return [Path(p) for p in getattr(obs, "input_files", [])
+            if Path(p).resolve().parent != regional]
+
+
+def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
+    """The files one region's report depends on: a change elsewhere does not re-render it."""
+    from naravard.paths import regional_dir
+
+    qdir = questionnaire_dir()
+    return _existing([notebooks_dir() / REGION_NOTEBOOK, catalog_path(), *_kolada_files(obs),
+                      regional_dir() / f"{slug}.csv", qdir / f"{year}.yaml",
+                      qdir / "answers" / slug / f"{year}.yaml"])
+
+
+def national_inputs(obs: Any, year: int) -> list[Path]:
+    qdir = questionnaire_dir()
+    return _existing([notebooks_dir() / NATIONAL_NOTEBOOK, catalog_path(),
+                      *getattr(obs, "input_files", []), qdir / f"{year}.yaml",
+                      *sorted(qdir.glob(f"answers/*/{year}.yaml"))])
+
+
+def region_job(rep: report.RegionReport, data: object) -> Job:
+    slug, year = rep.region.slug, rep.year
+    return Job(
+        label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
+        title=f"{report.TITLE} – {rep.region.full_name} {year}",
+        out_dir=output_dir() / slug / str(year), figures=figures_dir() / slug / str(year),
+        parameters={"region": rep.region.name, "year": year},
+        manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
+                             "data": str(data) if data else None},
+        inputs=region_inputs(rep.obs, slug, year),
+        extra_files={"indikatorer.csv": report.export_csv_bytes(rep),
+                     "indikatorer.xlsx": report.export_xlsx_bytes(rep)})
+
+
+def national_job(rep: national.NationalReport, data: object) -> Job:
+    year = rep.year
+    return Job(
+        label="Riket (jämförelse)", notebook=notebooks_dir() / NATIONAL_NOTEBOOK,
+        stem="riksrapport", title=f"{national.NATIONAL_TITLE} {year}",
+        out_dir=output_dir() / "riket" / str(year), figures=figures_dir() / "riket" / str(year),
+        parameters={"year": year},
+        manifest_parameters={"kind": "national", "year": year,
+                             "data": str(data) if data else None},
+        inputs=national_inputs(rep.obs, year),
+        extra_files={"riksrapport.xlsx": national.export_xlsx_bytes(rep)})
+
+
+def job_manifest(job: Job, obs: Any, timings: dict[str, float]) -> dict:
     from naravard.manifest import build_manifest
+
+    return build_manifest(parameters=job.manifest_parameters, data_origin=obs.origin_label,
+                          retrieved=obs.retrieved, input_files=job.inputs, timings=timings,
+                          extra={})
+
+
+def run_job(job: Job, obs: Any, obs_file: Path, *, km: Any = None) -> ReportOutcome:
+    """Render one job; outputs and figures appear all at once or not at all."""
+    from naravard.manifest import write_manifest
     from naravard.render import render_notebook_report
-    from naravard.table import load_observations, save_observations
 
     started = time.perf_counter()
-    catalog = load_catalog()
-    if obs is None:
-        obs = load_observations(data, catalog=catalog)
-    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None)
-    slug, year_int = rep.region.slug, rep.year
-    out = output_dir() / slug / str(year_int)
-    fig_final = figures_dir() / slug / str(year_int)
-    fig_final.parent.mkdir(parents=True, exist_ok=True)
-    notebook = notebooks_dir() / REGION_NOTEBOOK
-    log = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
-    log(f"Rapport för {rep.region.full_name} {year_int} ({obs.origin_label})")
+    job.figures.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{job.figures.name}-", dir=job.figures.parent) as tmp:
+        staging = Path(tmp) / "figures"
+        staging.mkdir()
+        params = job.parameters | {"data": str(obs_file), "figures_dir": str(staging)}
+        result = render_notebook_report(job.notebook, params, job.out_dir, stem=job.stem,
+                                        title=job.title, extra_files=job.extra_files, km=km)
+        swap_dir(staging, job.figures)
+    seconds = time.perf_counter() - started
+    timings = dict(getattr(result, "timings", {}) or {}) | {"total": round(seconds, 3)}
+    write_manifest(job.out_dir / "manifest.json", job_manifest(job, obs, timings))
+    paths = [*result.paths, job.out_dir / "manifest.json", job.figures]
+    return ReportOutcome(job.label, job.out_dir, paths, result.pages, seconds)
 
-    with tempfile.TemporaryDirectory(prefix=f".{year_int}-", dir=fig_final.parent) as tmp:
-        tmp_path = Path(tmp)
-        if obs_file is None:
-            obs_file = tmp_path / "observations.pkl"
-            save_observations(obs, obs_file)
-        staging_figs = tmp_path / "figures"
-        staging_figs.mkdir()
-        params = {"region": rep.region.name, "year": year_int, "data": str(obs_file),
-                  "figures_dir": str(staging_figs)}
-        extra = {"indikatorer.csv": report.export_csv_bytes(rep),
-                 "indikatorer.xlsx": report.export_xlsx_bytes(rep)}
-        manifest = build_manifest(
-            parameters={"region": rep.region.code, "year": year_int,
-                        "data": str(data) if data else None},
-            data_origin=obs.origin_label, retrieved=obs.retrieved,
-            input_files=input_files(obs, notebook), timings={}, extra={"kind": "region"})
-        log("  kör notebooken, skapar HTML och PDF …")
-        result = render_notebook_report(
-            notebook, params, out, stem="rapport",
-            title=f"{report.TITLE} – {rep.region.full_name} {year_int}",
-            extra_files=extra, manifest=manifest)
-        swap_dir(staging_figs, fig_final)
-    outcome = ReportOutcome(f"{rep.region.name}", out, list(result.paths), result.pages,
-                            time.perf_counter() - started)
-    outcome.paths.append(fig_final)
+
+def _print_outcome(outcome: ReportOutcome) -> None:
+    print(f"Klart på {outcome.seconds:.1f} s, {outcome.pages} sidor. Skrev:", flush=True)
+    for p in outcome.paths:
+        print(f"  {p}", flush=True)
+
+
+def build_region_report(region: str, year: object, data: str | Path | None = None, *,
+                        quiet: bool = False) -> ReportOutcome:
+    """Everything `make report` writes for one region and year, or nothing at all."""
+    from naravard.table import load_observations, save_observations
+
+    catalog = load_catalog()
+    obs = load_observations(data, catalog=catalog)
+    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None)
+    job = region_job(rep, data)
     if not quiet:
-        log(f"Klart på {outcome.seconds:.1f} s, {outcome.pages} sidor:")
-        for p in outcome.paths:
-            log(f"  {p}")
+        print(f"Rapport för {rep.region.full_name} {rep.year}; underlag: {obs.origin_label}",
+              flush=True)
+        print("  kör notebooken och skapar HTML, PDF och tabeller …", flush=True)
+    with tempfile.TemporaryDirectory(prefix="naravard-") as tmp:
+        obs_file = Path(tmp) / "observations.pkl"
+        save_observations(obs, obs_file)
+        outcome = run_job(job, obs, obs_file)
+    if not quiet:
+        _print_outcome(outcome)
     return outcome
 
 

@@ -1,0 +1,223 @@
+"""`make reports`: every region's report and the national report, in parallel, once each.
+
+Where the time goes in the naive chain is process and kernel start-up and imports, repeated
+for every report. Here data is loaded and validated once, each worker process keeps one warm
+Jupyter kernel (papermill is handed its kernel manager) and one warm nbconvert/WeasyPrint, and
+a report whose inputs have not changed since its manifest was written is not rendered again.
+"""
+
+from __future__ import annotations
+
+import atexit
+import concurrent.futures as cf
+import multiprocessing as mp
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from naravard.errors import NaravardError
+
+_WORKER: dict[str, Any] = {}
+
+
+@dataclass
+class TaskResult:
+    label: str
+    status: str  # "klar" | "aktuell" | "fel"
+    seconds: float = 0.0
+    pages: int = 0
+    error: str = ""
+    out_dir: str = ""
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+# --- the worker side ------------------------------------------------------------------------
+
+def _start_kernel() -> Any:
+    from jupyter_client.manager import KernelManager
+
+    from naravard.paths import notebooks_dir
+    from naravard.render import kernel_name
+
+    km = KernelManager(kernel_name=kernel_name())
+    km.start_kernel(cwd=str(notebooks_dir()))
+    atexit.register(lambda: km.shutdown_kernel(now=True))
+    return km
+
+
+def _worker_init(obs_file: str) -> None:
+    """Load the data and start a kernel once per worker, not once per report."""
+    import pickle
+
+    with open(obs_file, "rb") as fh:
+        _WORKER["obs"] = pickle.load(fh)
+    _WORKER["obs_file"] = Path(obs_file)
+    _WORKER["km"] = None
+
+
+def _kernel() -> Any:
+    km = _WORKER.get("km")
+    if km is None or not km.is_alive():
+        km = _WORKER["km"] = _start_kernel()
+    return km
+
+
+def _run_one(job: Any) -> TaskResult:
+    from naravard.pipeline import run_job
+
+    started = time.perf_counter()
+    try:
+        outcome = run_job(job, _WORKER["obs"], _WORKER["obs_file"], km=_kernel())
+        return TaskResult(job.label, "klar", outcome.seconds, outcome.pages,
+                          out_dir=str(job.out_dir))
+    except NaravardError as exc:
+        return TaskResult(job.label, "fel", time.perf_counter() - started, error=str(exc),
+                          out_dir=str(job.out_dir))
+    except Exception as exc:  # noqa: BLE001 - one region's bug must not stop the others
+        return TaskResult(job.label, "fel", time.perf_counter() - started,
+                          error=f"{type(exc).__name__}: {exc}", out_dir=str(job.out_dir))
+
+
+# --- the parent side --------------------------------------------------------------------------
+
+def up_to_date(job: Any, obs: Any) -> bool:
+    """True when the manifest beside the outputs was made from exactly these inputs."""
+    import json
+
+    from naravard.manifest import inputs_fingerprint
+    from naravard.pipeline import job_manifest
+
+    manifest_path = job.out_dir / "manifest.json"
+    if not manifest_path.is_file():
+        return False
+    try:
+        old = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    wanted = [job.out_dir / f"{job.stem}.pdf", job.out_dir / f"{job.stem}.html"]
+    if not all(p.is_file() for p in wanted) or not job.figures.is_dir():
+        return False
+    return inputs_fingerprint(old) == inputs_fingerprint(job_manifest(job, obs, {}))
+
+
+def _load_tolerant(data: Any, catalog: Any) -> tuple[Any, dict[str, str]]:
+    """Load observations, setting aside regional files that fail validation.
+
+    A broken file belongs to one region: that region fails with the file's error, the others
+    are rendered from the rest.
+    """
+    import shutil
+
+    from naravard.paths import regional_dir
+    from naravard.sources.regional import read_regional_file
+    from naravard.table import load_observations
+
+    bad: dict[str, str] = {}
+    files = sorted(regional_dir().glob("*.csv"))
+    for path in files:
+        try:
+            read_regional_file(path, catalog)
+        except NaravardError as exc:
+            bad[path.stem] = str(exc)
+    if not bad:
+        return load_observations(data, catalog=catalog), bad
+    with tempfile.TemporaryDirectory(prefix="naravard-regional-") as tmp:
+        for path in files:
+            if path.stem not in bad:
+                shutil.copy2(path, Path(tmp) / path.name)
+        obs = load_observations(data, catalog=catalog, regional_dir=Path(tmp))
+    # report the real files as inputs, so a fixed file re-renders its region
+    good = [p for p in files if p.stem not in bad]
+    obs.input_files = [p for p in obs.input_files if Path(p).parent != Path(tmp)] + good
+    return obs, bad
+
+
+def _summary(results: list[TaskResult]) -> str:
+    width = max(len(r.label) for r in results) + 2
+    lines = [f"{'Rapport':<{width}}{'Status':<9}{'Sekunder':>9}{'Sidor':>7}"]
+    for r in results:
+        secs = f"{r.seconds:.1f}" if r.status != "aktuell" else "–"
+        pages = str(r.pages) if r.pages else "–"
+        lines.append(f"{r.label:<{width}}{r.status:<9}{secs:>9}{pages:>7}")
+    return "\n".join(lines)
+
+
+def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force: bool = False,
+              regions: list[str] | None = None, national_report: bool = True,
+              progress: bool | None = None) -> int:
+    """Render every region's report and the national report; 0 when all succeeded."""
+    from tqdm import tqdm
+
+    from naravard import national, report
+    from naravard.catalog import load_catalog
+    from naravard.pipeline import national_job, region_job
+    from naravard.regions import all_regions, get_region
+    from naravard.table import save_observations
+
+    started = time.perf_counter()
+    catalog = load_catalog()
+    obs, bad_files = _load_tolerant(data, catalog)
+    wanted = [get_region(r) for r in regions] if regions else all_regions()
+    nat = national.prepare(year, obs=obs, catalog=catalog, figures=None)
+
+    results: list[TaskResult] = []
+    todo = []
+    for region in wanted:
+        if region.slug in bad_files:
+            results.append(TaskResult(region.name, "fel", error=bad_files[region.slug]))
+            continue
+        try:
+            rep = report.prepare(region.code, nat.year, obs=obs, catalog=catalog, figures=None)
+        except NaravardError as exc:
+            results.append(TaskResult(region.name, "fel", error=str(exc)))
+            continue
+        todo.append(region_job(rep, data))
+    if national_report:
+        todo.append(national_job(nat, data))
+
+    pending = [j for j in todo if force or not up_to_date(j, obs)]
+    for job in todo:
+        if job not in pending:
+            results.append(TaskResult(job.label, "aktuell", out_dir=str(job.out_dir)))
+
+    n_jobs = max(1, min(jobs or default_jobs(), len(pending) or 1))
+    print(f"{len(todo)} rapporter för {nat.year} ({obs.origin_label}); "
+          f"{len(pending)} att skapa, {len(todo) - len(pending)} redan aktuella; "
+          f"{n_jobs} parallella processer", flush=True)
+    if pending:
+        with tempfile.TemporaryDirectory(prefix="naravard-batch-") as tmp:
+            obs_file = Path(tmp) / "observations.pkl"
+            save_observations(obs, obs_file)
+            ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
+            show = sys.stderr.isatty() if progress is None else progress
+            with cf.ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx,
+                                        initializer=_worker_init,
+                                        initargs=(str(obs_file),)) as pool:
+                futures = [pool.submit(_run_one, job) for job in pending]
+                bar = tqdm(total=len(futures), desc="Rapporter", unit="rapport", disable=not show)
+                for fut in cf.as_completed(futures):
+                    res = fut.result()
+                    results.append(res)
+                    bar.update(1)
+                    if not show:
+                        print(f"  {res.label}: {res.status} ({res.seconds:.1f} s)", flush=True)
+                bar.close()
+
+    order = {j.label: i for i, j in enumerate(todo)}
+    results.sort(key=lambda r: order.get(r.label, -1))
+    print(_summary(results), flush=True)
+    failures = [r for r in results if r.status == "fel"]
+    total = time.perf_counter() - started
+    print(f"Totalt {total:.1f} s; {sum(r.status == 'klar' for r in results)} skapade, "
+          f"{sum(r.status == 'aktuell' for r in results)} aktuella, {len(failures)} fel.",
+          flush=True)
+    for r in failures:
+        print(f"fel: {r.label}: {r.error}", file=sys.stderr, flush=True)
+    return 1 if failures else 0
