@@ -1,0 +1,386 @@
+"""The one validated tidy table of observations, and where it comes from.
+
+Every later step (indicators, charts, text) reads this table only, so the checks live here once:
+a pandera schema joined with the catalogue. `load_observations` decides the origin (snapshot,
+cache, live Kolada, example data), says which one in Swedish for the report, and lists the files
+it read so that the manifest can hash them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from naravard import paths
+from naravard.catalog import Catalog, load_catalog
+from naravard.errors import NaravardError
+from naravard.regions import region_codes
+
+COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", "source",
+           "retrieved"]
+GENDERS = ("T", "K", "M")
+KEY = ["indicator_id", "region_code", "year", "gender"]
+EXAMPLE_LABEL = "Exempeldata (inte verkliga värden)"
+EXAMPLE_NOTE = ("Kolada kunde inte nås och ingen ögonblicksbild angavs: "
+                "rapporten bygger på exempeldata")
+
+
+# --- the schema ---------------------------------------------------------------------------
+
+def schema(catalog: Catalog) -> pa.DataFrameSchema:
+    """Types and ranges; percentages are checked against the catalogue's unit."""
+    percent_ids = sorted(i.id for i in catalog if i.is_percent)
+
+    def percent_in_range(df: pd.DataFrame) -> pd.Series:
+        return ~df["indicator_id"].isin(percent_ids) | df["value"].isna() | \
+            df["value"].between(0.0, 100.0)
+
+    return pa.DataFrameSchema(
+        {
+            "indicator_id": pa.Column(str, pa.Check.isin([i.id for i in catalog])),
+            "region_code": pa.Column(str, pa.Check.isin(region_codes(include_riket=True))),
+            "year": pa.Column("int64", pa.Check.in_range(2000, 2100)),
+            "gender": pa.Column(str, pa.Check.isin(list(GENDERS))),
+            "value": pa.Column("float64", nullable=True),
+            "status": pa.Column(str),
+            "source": pa.Column(str),
+            "retrieved": pa.Column(str),
+        },
+        checks=[pa.Check(percent_in_range, name="percent_range")],
+        unique=KEY,
+        strict=True,
+        ordered=False,
+    )
+
+
+_FIXES = {
+    "indicator_id": "använd ett id ur data/catalog/indicators.yaml",
+    "region_code": "använd en regionkod 0000–0025 (0000 är riket)",
+    "year": "skriv ett årtal mellan 2000 och 2100",
+    "gender": "skriv T (totalt), K (kvinnor) eller M (män)",
+    "value": "skriv ett tal",
+}
+
+
+def _plain(value: object) -> str:
+    """A value as a reader writes it: "X" for text, 140.0 for numbers (no numpy reprs)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def _describe_row(frame: pd.DataFrame, index: object) -> str:
+    try:
+        row = frame.loc[index]
+    except (KeyError, TypeError):
+        return f"rad {index}"
+    parts = [f"{c}={row[c]}" for c in KEY if c in frame.columns]
+    return f"rad {index} ({', '.join(parts)})"
+
+
+def validate(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """The frame, checked; the first problem becomes one Swedish line naming column, value, row."""
+    try:
+        return schema(catalog).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    if cases is None or len(cases) == 0:  # pragma: no cover - pandera always reports a case
+        raise NaravardError("observationstabellen är ogiltig; kontrollera indata")
+    case = cases.iloc[0]
+    column, check, index = case.get("column"), str(case.get("check")), case.get("index")
+    value = case.get("failure_case")
+    if index is not None and not pd.isna(index) and column in frame.columns:
+        try:
+            value = frame.loc[index, column]
+        except (KeyError, TypeError):
+            pass
+    where = _describe_row(frame, index) if index is not None and not pd.isna(index) else ""
+    if check == "percent_range":
+        value = frame.loc[index, "value"] if where else value
+        raise NaravardError(
+            f"observationstabellen {where}: kolumnen value har värdet {_plain(value)}, en andel utanför "
+            "0–100 procent; rätta värdet i källfilen")
+    if "uniqueness" in check or check == "unique":
+        raise NaravardError(
+            f"observationstabellen {where}: samma indikator, region, år och kön står mer än en "
+            "gång; ta bort dubbletten i källfilen")
+    if check == "column_in_dataframe":
+        raise NaravardError(
+            f"observationstabellen: kolumnen {value} saknas; kolumnerna ska vara "
+            f"{', '.join(COLUMNS)}")
+    if check == "column_in_schema":
+        raise NaravardError(
+            f"observationstabellen: okänd kolumn {value}; kolumnerna ska vara {', '.join(COLUMNS)}")
+    if check.startswith("dtype") or check.startswith("coerce"):
+        raise NaravardError(
+            f"observationstabellen: kolumnen {column} har fel typ ({value}); "
+            f"{_FIXES.get(str(column), 'rätta källdata')}")
+    if check == "not_nullable":
+        raise NaravardError(
+            f"observationstabellen {where}: kolumnen {column} saknar värde; "
+            f"{_FIXES.get(str(column), 'fyll i värdet')}")
+    raise NaravardError(
+        f"observationstabellen {where}: kolumnen {column} har det ogiltiga värdet {_plain(value)}; "
+        f"{_FIXES.get(str(column), 'rätta källdata')}")
+
+
+def empty_frame() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=str) for c in COLUMNS})
+    frame["year"] = frame["year"].astype("int64")
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+# --- observations -------------------------------------------------------------------------
+
+@dataclass
+class Observations:
+    frame: pd.DataFrame
+    origin: str  # "snapshot" | "cache" | "live" | "example" (a pickle keeps its own)
+    origin_label: str
+    retrieved: str | None
+    is_example: bool
+    input_files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.frame["year"].unique())
+
+
+def save_observations(obs: Observations, path: str | Path) -> Path:
+    """Pickle `obs` (atomically) so that many notebooks can share one load."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(obs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _load_pickle(path: Path) -> Observations:
+    if not path.is_file():
+        raise NaravardError(f"{path}: filen finns inte; ange en sparad observationsfil (.pkl) "
+                            "eller en katalog med Kolada-data")
+    try:
+        with path.open("rb") as handle:
+            obs = pickle.load(handle)  # noqa: S301 - our own file, written by save_observations
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means the same thing
+        raise NaravardError(f"{path}: kan inte läsas som sparade observationer ({type(exc).__name__}); "
+                            "skapa filen igen eller ange Kolada-katalogen") from None
+    if not isinstance(obs, Observations):
+        raise NaravardError(f"{path}: innehåller inte sparade observationer; skapa filen igen")
+    return obs
+
+
+def _has_kolada_data(directory: Path) -> bool:
+    data = directory / "data"
+    return data.is_dir() and any(data.glob("*.json"))
+
+
+def _short(directory: Path) -> str:
+    """`…/data/kolada`: enough to recognise the folder without printing a home directory."""
+    parts = directory.resolve().parts
+    return "…/" + "/".join(parts[-2:]) if len(parts) > 2 else str(directory)
+
+
+def _file_date(files: list[Path]) -> str | None:
+    stamps = [p.stat().st_mtime for p in files if p.exists()]
+    if not stamps:
+        return None
+    return dt.datetime.fromtimestamp(max(stamps)).date().isoformat()
+
+
+def _kolada_frame(directory: Path, catalog: Catalog):
+    """Kolada values under catalogue ids, with the files read and the retrieval date."""
+    from naravard.sources.kolada import read_kolada_dir
+
+    data = read_kolada_dir(directory, [i.kolada_id for i in catalog.kolada()])
+    mapping = {i.kolada_id: i.id for i in catalog.kolada()}
+    raw = data.frame
+    raw = raw[raw["kpi"].isin(mapping) & raw["region_code"].isin(region_codes(include_riket=True))]
+    retrieved = data.retrieved[:10] if data.retrieved else None
+    frame = pd.DataFrame({
+        "indicator_id": raw["kpi"].map(mapping).astype(str),
+        "region_code": raw["region_code"].astype(str),
+        "year": raw["year"].astype("int64"),
+        "gender": raw["gender"].astype(str),
+        "value": raw["value"].astype("float64"),
+        "status": raw["status"].fillna("").astype(str),
+        "source": "Kolada",
+        "retrieved": retrieved or "",
+    })
+    return frame.reset_index(drop=True), data
+
+
+def _kolada_observations(directory: Path, catalog: Catalog, origin: str) -> Observations:
+    frame, data = _kolada_frame(directory, catalog)
+    notes: list[str] = []
+    if data.retrieved:
+        date, how = data.retrieved[:10], "hämtad"
+    else:
+        date, how = _file_date(data.files), "fildatum"
+        frame["retrieved"] = date or ""
+    if origin == "snapshot":
+        label = f"Kolada, ögonblicksbild i {_short(directory)}"
+        label += f" ({how} {date})" if date else ""
+    else:
+        label = f"Kolada, nedladdad {date}" if how == "hämtad" else f"Kolada, nedladdad ({how} {date})"
+    if data.missing_kpis:
+        names = [catalog.by_kolada_id(k).id for k in data.missing_kpis if catalog.by_kolada_id(k)]
+        notes.append(f"{len(names)} av katalogens Kolada-indikatorer saknas i {_short(directory)}: "
+                     + ", ".join(names))
+    return Observations(frame=frame, origin=origin, origin_label=label, retrieved=date,
+                        is_example=False, input_files=list(data.files), notes=notes)
+
+
+def _example_observations(catalog: Catalog) -> Observations:
+    from naravard.sources.example import generate_example
+
+    return Observations(frame=generate_example(catalog), origin="example",
+                        origin_label=EXAMPLE_LABEL, retrieved=None, is_example=True,
+                        input_files=[catalog.path], notes=[EXAMPLE_NOTE])
+
+
+def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path) -> Observations:
+    from naravard.sources.regional import read_regional_dir
+
+    regional, files = read_regional_dir(regional_dir, catalog)
+    if not regional.empty:
+        obs.frame = pd.concat([obs.frame, regional[COLUMNS]], ignore_index=True)
+    obs.input_files.extend(files)
+    return obs
+
+
+# --- memo ---------------------------------------------------------------------------------
+
+_MEMO: dict[tuple, Observations] = {}
+
+
+def _stamp(paths_: list[Path]) -> tuple:
+    out = []
+    for p in paths_:
+        try:
+            out.append((str(p), p.stat().st_mtime_ns))
+        except OSError:
+            out.append((str(p), None))
+    return tuple(out)
+
+
+def _dir_stamp(directory: Path) -> tuple:
+    if not directory.is_dir():
+        return ()
+    files = [p for p in directory.iterdir() if p.is_file()]
+    data = directory / "data"
+    if data.is_dir():
+        files += [p for p in data.iterdir() if p.is_file()]
+    return _stamp(sorted(files))
+
+
+def _catalog_key(catalog: Catalog) -> tuple:
+    return (str(catalog.path), tuple((i.id, i.unit, i.kolada_id) for i in catalog))
+
+
+def _copy(obs: Observations) -> Observations:
+    return dataclasses.replace(obs, frame=obs.frame.copy(), input_files=list(obs.input_files),
+                               notes=list(obs.notes))
+
+
+def clear_memo() -> None:
+    """Forget loaded tables (tests, or after downloading new data in the same process)."""
+    _MEMO.clear()
+
+
+# --- loading ------------------------------------------------------------------------------
+
+def _explicit_dir(data: Path, from_env: bool) -> Path:
+    where = f"NARAVARD_DATA={data}" if from_env else str(data)
+    if not data.exists():
+        raise NaravardError(
+            f"{where}: datakatalogen finns inte; ange katalogen med Kolada-data "
+            "(t.ex. DATA=../shared/data/kolada) eller utelämna den för att hämta från Kolada")
+    if not data.is_dir():
+        raise NaravardError(
+            f"{where}: är en fil, inte en katalog; ange katalogen med Kolada-data "
+            "(med data/<KPI>.json) eller en sparad observationsfil .pkl")
+    return data
+
+
+def _resolve_origin(data: str | Path | None) -> tuple[str, Path | None]:
+    if data is not None and str(data).strip():
+        path = Path(data).expanduser()
+        if path.suffix == ".pkl":
+            return "pickle", path
+        return "snapshot", _explicit_dir(path, from_env=False)
+    env = os.environ.get("NARAVARD_DATA", "").strip()
+    if env:
+        path = Path(env).expanduser()
+        if path.suffix == ".pkl":
+            return "pickle", path
+        return "snapshot", _explicit_dir(path, from_env=True)
+    cache = paths.cache_dir()
+    if _has_kolada_data(cache):
+        return "cache", cache
+    return "download", cache
+
+
+def load_observations(data: str | Path | None = None, *, catalog: Catalog | None = None,
+                      regional_dir: str | Path | None = None) -> Observations:
+    """The validated observations from the first origin that has data (see module docstring).
+
+    Order: `data` (a Kolada directory or a .pkl from save_observations) → $NARAVARD_DATA →
+    the cache → a live download into the cache → built-in example data with a note saying why.
+    A given directory that is missing or broken is an error, never a silent fallback.
+    """
+    kind, path = _resolve_origin(data)
+    if kind == "pickle":
+        key = ("pickle", str(path.resolve()), _stamp([path]))
+        if key not in _MEMO:
+            _MEMO[key] = _load_pickle(path)
+        return _copy(_MEMO[key])
+
+    catalog = catalog or load_catalog()
+    regional = Path(regional_dir) if regional_dir is not None else paths.regional_dir()
+    regional_key = (str(regional.resolve()), _dir_stamp(regional))
+    cat_key = _catalog_key(catalog)
+
+    reason = None
+    if kind == "download":
+        from naravard.sources.kolada import KoladaUnavailable, download_catalog
+
+        try:
+            download_catalog(path, catalog=catalog)
+            kind = "live"
+        except KoladaUnavailable as exc:
+            reason = f"Orsak: {exc}"
+
+    if reason is not None:
+        key = ("example", cat_key)
+        if key not in _MEMO:
+            obs = _example_observations(catalog)
+            obs.frame = validate(obs.frame, catalog)
+            _MEMO[key] = obs
+        result = _copy(_MEMO[key])
+        result.notes = [EXAMPLE_NOTE, reason]
+        return result
+
+    key = (kind, str(path.resolve()), _dir_stamp(path), regional_key, cat_key)
+    if key not in _MEMO:
+        obs = _kolada_observations(path, catalog, "snapshot" if kind == "snapshot" else kind)
+        obs = _with_regional(obs, catalog, regional)
+        obs.input_files.append(catalog.path)
+        obs.frame = validate(obs.frame, catalog)
+        _MEMO[key] = obs
+    return _copy(_MEMO[key])

@@ -1,0 +1,55 @@
+"""`naravard data status`: one summary per origin, in Swedish, never a download."""
+
+from __future__ import annotations
+
+import pytest
+
+from naravard import cli
+from naravard.errors import NaravardError
+from naravard.sources import kolada
+from naravard.status import print_status
+
+
+@pytest.fixture(autouse=True)
+def no_download(monkeypatch):
+    monkeypatch.setattr(kolada, "download_catalog", lambda *a, **k: pytest.fail("no download"))
+
+
+def test_status_of_the_snapshot(project_tmp, snapshot_dir, capsys):
+    assert print_status(snapshot_dir) == 0
+    out = capsys.readouterr().out
+    assert "21 regioner + riket" in out
+    assert "2016–2024" in out
+    assert "29 av 29 Kolada-indikatorer" in out or "Kolada-indikatorer" in out
+    assert "Cache:" in out and "tom" in out
+    assert "vasterbotten.csv" in out and "orebro-lan.csv" in out
+    assert "Exempeldata: tillgänglig" in out
+    assert "Rapporterna använder: ögonblicksbilden" in out
+
+
+def test_status_lists_indicators_without_values(project_tmp, snapshot_dir, tmp_path, capsys):
+    import shutil
+
+    snap = tmp_path / "snap"
+    (snap / "data").mkdir(parents=True)
+    shutil.copy(snapshot_dir / "data" / "N79179.json", snap / "data")
+    assert print_status(snap) == 0
+    out = capsys.readouterr().out
+    assert "1 av" in out and "medicinsk_bedomning_3d" in out  # listed under "utan värden"
+
+
+def test_status_without_data_says_what_reports_will_use(project_tmp, capsys):
+    assert print_status() == 0
+    out = capsys.readouterr().out
+    assert "ingen angiven" in out and "exempeldata" in out
+    assert "21 regioner + riket" in out and "2016–2024" in out
+
+
+def test_bad_data_dir_is_an_error(project_tmp, tmp_path):
+    with pytest.raises(NaravardError, match="finns inte"):
+        print_status(tmp_path / "nope")
+
+
+def test_cli_prints_fel_and_exits_2(project_tmp, tmp_path, capsys):
+    assert cli.main(["data", "status", "--data", str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err.startswith("fel: ")

@@ -1,0 +1,261 @@
+"""The validated table and load_observations: golden values, origins, fallbacks, errors."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from naravard import table
+from naravard.catalog import load_catalog
+from naravard.errors import NaravardError
+from naravard.sources import kolada
+from naravard.table import (COLUMNS, Observations, load_observations, save_observations,
+                            validate)
+
+SRC = "Region Västerbottens redovisning till Socialstyrelsen 2024, fråga 35"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(autouse=True)
+def fresh_memo():
+    table.clear_memo()
+    yield
+    table.clear_memo()
+
+
+def value(obs: Observations, code: str, ident: str, year: int, gender: str = "T") -> float:
+    f = obs.frame
+    rows = f[(f.region_code == code) & (f.indicator_id == ident) & (f.year == year)
+             & (f.gender == gender)]
+    assert len(rows) == 1, (code, ident, year, gender)
+    return float(rows["value"].iloc[0])
+
+
+def good_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "indicator_id": ["telefon_samma_dag", "fast_lakarkontakt_antal"],
+        "region_code": ["0024", "0000"],
+        "year": pd.Series([2024, 2024], dtype="int64"),
+        "gender": ["T", "K"],
+        "value": [73.1, np.nan],
+        "status": ["", "saknas"],
+        "source": ["Kolada", SRC],
+        "retrieved": ["2025-05-01", ""],
+    })[COLUMNS]
+
+
+def small_snapshot(tmp_path: Path, snapshot_dir: Path, kpis=("N79179", "N79173"),
+                   retrieved: str | None = None) -> Path:
+    dest = tmp_path / "snap"
+    (dest / "data").mkdir(parents=True)
+    for kpi in kpis:
+        shutil.copy(snapshot_dir / "data" / f"{kpi}.json", dest / "data")
+    shutil.copy(snapshot_dir / "kpi.json", dest)
+    if retrieved:
+        (dest / "retrieved.json").write_text(json.dumps({"retrieved": retrieved}))
+    return dest
+
+
+# --- golden values on the real snapshot ---------------------------------------------------
+
+def test_golden_values_from_the_snapshot(snapshot_dir, catalog):
+    obs = load_observations(snapshot_dir, catalog=catalog)
+    assert obs.origin == "snapshot" and not obs.is_example
+    assert value(obs, "0024", "medicinsk_bedomning_3d", 2024) == 79.5
+    assert value(obs, "0024", "telefon_samma_dag", 2024) == 73.1
+    assert value(obs, "0000", "telefon_samma_dag", 2024) == 87.0
+    kolada_rows = obs.frame[obs.frame["source"] == "Kolada"]
+    assert kolada_rows["region_code"].nunique() == 22
+    assert obs.years() == list(range(2016, 2025))
+    assert set(kolada_rows["indicator_id"]) == {i.id for i in catalog.kolada()}
+    assert list(obs.frame.columns) == COLUMNS
+
+
+def test_snapshot_label_input_files_and_regional_figures(snapshot_dir, catalog):
+    obs = load_observations(snapshot_dir, catalog=catalog)
+    assert obs.origin_label.startswith("Kolada, ögonblicksbild i ")
+    assert "fildatum" in obs.origin_label  # the shared snapshot has no retrieved.json
+    assert obs.retrieved and len(obs.retrieved) == 10
+    names = {p.name for p in obs.input_files}
+    assert {"N79179.json", "kpi.json", "vasterbotten.csv", "indicators.yaml"} <= names
+    assert value(obs, "0024", "egen_medicinsk_bedomning_3d", 2024) == 80
+    regional = obs.frame[obs.frame["indicator_id"] == "fast_lakarkontakt_andel"]
+    assert regional["source"].str.contains("Socialstyrelsen 2024").all()
+
+
+def test_kpis_outside_the_catalogue_are_dropped(tmp_path, snapshot_dir, catalog):
+    snap = small_snapshot(tmp_path, snapshot_dir, kpis=("N79179", "N61603"))
+    obs = load_observations(snap, catalog=catalog, regional_dir=tmp_path / "none")
+    assert set(obs.frame["indicator_id"]) == {"telefon_samma_dag"}
+    assert any("saknas" in note for note in obs.notes)
+
+
+def test_retrieved_json_gives_hamtad_date(tmp_path, snapshot_dir, catalog):
+    snap = small_snapshot(tmp_path, snapshot_dir, retrieved="2025-05-01T08:00:00Z")
+    obs = load_observations(snap, catalog=catalog, regional_dir=tmp_path / "none")
+    assert obs.origin_label.endswith("(hämtad 2025-05-01)")
+    assert obs.retrieved == "2025-05-01"
+    assert set(obs.frame["retrieved"]) == {"2025-05-01"}
+
+
+def test_environment_variable_names_the_snapshot(tmp_path, snapshot_dir, catalog, monkeypatch):
+    snap = small_snapshot(tmp_path, snapshot_dir)
+    monkeypatch.setenv("NARAVARD_DATA", str(snap))
+    obs = load_observations(catalog=catalog, regional_dir=tmp_path / "none")
+    assert obs.origin == "snapshot"
+
+
+# --- the cache, live download and the example fallback ------------------------------------
+
+def test_cache_is_used_when_it_has_data(project_tmp, snapshot_dir, catalog, monkeypatch):
+    cache = project_tmp / "data" / "cache" / "kolada"
+    shutil.copytree(small_snapshot(project_tmp, snapshot_dir, retrieved="2026-11-20T10:00:00Z"),
+                    cache)
+    monkeypatch.setattr(kolada, "download_catalog",
+                        lambda *a, **k: pytest.fail("must not download when the cache has data"))
+    obs = load_observations(catalog=catalog, regional_dir=project_tmp / "none")
+    assert obs.origin == "cache"
+    assert obs.origin_label == "Kolada, nedladdad 2026-11-20"
+
+
+def test_live_download_goes_into_the_cache(project_tmp, snapshot_dir, catalog, monkeypatch):
+    source = small_snapshot(project_tmp, snapshot_dir, retrieved="2026-11-21T10:00:00Z")
+
+    def fake_download(dest=None, *, catalog=None, client=None):
+        shutil.copytree(source, dest)
+        return dest
+
+    monkeypatch.setattr(kolada, "download_catalog", fake_download)
+    obs = load_observations(catalog=catalog, regional_dir=project_tmp / "none")
+    assert obs.origin == "live" and obs.origin_label == "Kolada, nedladdad 2026-11-21"
+    assert (project_tmp / "data" / "cache" / "kolada" / "data" / "N79179.json").is_file()
+
+
+def test_falls_back_to_example_data_when_kolada_is_unreachable(project_tmp, catalog,
+                                                               monkeypatch):
+    def offline(*args, **kwargs):
+        raise kolada.KoladaUnavailable("api.kolada.se kan inte nås")
+
+    monkeypatch.setattr(kolada, "download_catalog", offline)
+    obs = load_observations(catalog=catalog)
+    assert obs.origin == "example" and obs.is_example
+    assert obs.origin_label == "Exempeldata (inte verkliga värden)"
+    assert obs.notes[0] == (
+        "Kolada kunde inte nås och ingen ögonblicksbild angavs: rapporten bygger på exempeldata")
+    assert "api.kolada.se kan inte nås" in obs.notes[1]
+    assert (obs.frame["source"] == "exempeldata").all()
+    # the regional files do not mix real figures into example data
+    assert set(obs.frame["indicator_id"]) == {i.id for i in catalog}
+    assert obs.input_files == [catalog.path]
+
+
+def test_missing_explicit_dir_is_an_error_not_a_fallback(tmp_path, catalog, monkeypatch):
+    monkeypatch.setattr(kolada, "download_catalog", lambda *a, **k: pytest.fail("no fallback"))
+    with pytest.raises(NaravardError, match="finns inte"):
+        load_observations(tmp_path / "nope", catalog=catalog)
+    monkeypatch.setenv("NARAVARD_DATA", str(tmp_path / "nope"))
+    with pytest.raises(NaravardError, match="NARAVARD_DATA"):
+        load_observations(catalog=catalog)
+
+
+def test_corrupt_explicit_dir_is_an_error(tmp_path, snapshot_dir, catalog):
+    snap = small_snapshot(tmp_path, snapshot_dir)
+    (snap / "data" / "N79179.json").write_text('{"values": [')
+    with pytest.raises(NaravardError) as info:
+        load_observations(snap, catalog=catalog)
+    assert "N79179.json" in str(info.value)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(NaravardError, match="data/"):
+        load_observations(empty, catalog=catalog)
+
+
+def test_bad_regional_file_stops_the_load(tmp_path, snapshot_dir, catalog):
+    snap = small_snapshot(tmp_path, snapshot_dir)
+    regional = tmp_path / "regional"
+    regional.mkdir()
+    (regional / "vasterbotten.csv").write_text(
+        "indicator_id;year;gender;value;source;note\n"
+        f"fast_lakarkontakt_andel;2024;T;140;{SRC};\n", encoding="utf-8")
+    with pytest.raises(NaravardError, match="rad 2"):
+        load_observations(snap, catalog=catalog, regional_dir=regional)
+
+
+# --- pickle and memo ----------------------------------------------------------------------
+
+def test_pickle_round_trip(tmp_path, snapshot_dir, catalog):
+    obs = load_observations(small_snapshot(tmp_path, snapshot_dir), catalog=catalog)
+    path = save_observations(obs, tmp_path / "obs.pkl")
+    back = load_observations(path)
+    pd.testing.assert_frame_equal(back.frame, obs.frame)
+    assert back.origin_label == obs.origin_label and back.input_files == obs.input_files
+    with pytest.raises(NaravardError, match="finns inte"):
+        load_observations(tmp_path / "other.pkl")
+    (tmp_path / "junk.pkl").write_bytes(b"not a pickle")
+    with pytest.raises(NaravardError, match="junk.pkl"):
+        load_observations(tmp_path / "junk.pkl")
+
+
+def test_memo_returns_independent_copies_and_notices_changes(tmp_path, snapshot_dir, catalog):
+    snap = small_snapshot(tmp_path, snapshot_dir)
+    regional = tmp_path / "regional"
+    regional.mkdir()
+    first = load_observations(snap, catalog=catalog, regional_dir=regional)
+    first.frame.loc[:, "value"] = -1.0
+    second = load_observations(snap, catalog=catalog, regional_dir=regional)
+    assert (second.frame["value"] != -1.0).any()
+    (regional / "vasterbotten.csv").write_text(
+        "indicator_id;year;gender;value;source;note\n"
+        f"fast_lakarkontakt_andel;2024;T;12,5;{SRC};\n", encoding="utf-8")
+    third = load_observations(snap, catalog=catalog, regional_dir=regional)
+    assert value(third, "0024", "fast_lakarkontakt_andel", 2024) == 12.5
+
+
+# --- the schema ---------------------------------------------------------------------------
+
+def test_valid_frame_passes_and_nan_is_allowed(catalog):
+    out = validate(good_frame(), catalog)
+    assert math.isnan(out["value"].iloc[1])
+
+
+@pytest.mark.parametrize("column, bad, words", [
+    ("gender", "X", ["gender", '"X"', "T (totalt)"]),
+    ("region_code", "0099", ["region_code", "0099"]),
+    ("indicator_id", "okand", ["indicator_id", "okand"]),
+    ("value", 140.0, ["value", "140", "0–100"]),
+])
+def test_schema_failures_are_one_line(catalog, column, bad, words):
+    frame = good_frame()
+    frame.loc[0, column] = bad
+    with pytest.raises(NaravardError) as info:
+        validate(frame, catalog)
+    message = str(info.value)
+    assert "\n" not in message and "rad 0" in message
+    for word in words:
+        assert word in message, (word, message)
+
+
+def test_schema_rejects_bad_year_and_duplicates(catalog):
+    frame = good_frame()
+    frame.loc[0, "year"] = 1850
+    with pytest.raises(NaravardError, match="year"):
+        validate(frame, catalog)
+    frame = pd.concat([good_frame(), good_frame().iloc[:1]], ignore_index=True)
+    with pytest.raises(NaravardError, match="mer än en gång"):
+        validate(frame, catalog)
+
+
+def test_count_above_100_is_fine(catalog):
+    frame = good_frame()
+    frame.loc[1, "value"] = 140441.0
+    validate(frame, catalog)
