@@ -1,0 +1,788 @@
+"""Every chart in the reports, with Swedish alt text; PNG/SVG files and HTML figures.
+
+Figures are built on `matplotlib.figure.Figure` with the Agg canvas, never through pyplot:
+nothing is registered globally, so a batch run of many reports does not accumulate open
+figures, and no GUI backend is ever touched. Colour is never the only cue: the focus
+region has markers, bold lines, hatching and direct labels; the heatmap prints ▲/▼.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import matplotlib
+import matplotlib.cm
+import matplotlib.patches
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize, TwoSlopeNorm, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
+
+from naravard.regions import slugify
+from naravard.text import (DASH, fmt_number, fmt_rank, fmt_value, is_missing,
+                           unit_label)
+
+RIKET_CODE = "0000"
+
+# Okabe–Ito, the colour-blind-safe palette.
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+GREEN = "#009E73"
+ORANGE = "#E69F00"
+SKY = "#56B4E9"
+PURPLE = "#CC79A7"
+CONTEXT_GREY = "#C8C8C8"
+BAR_GREY = "#B8B8B8"
+MISSING_GREY = "#E6E6E6"
+TEXT = "#222222"
+
+CM = 1 / 2.54
+WIDTH = 16 * CM  # fits A4 with 2.5 cm margins
+
+_RC: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 8.5,
+    "axes.titlesize": 9.5,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 8.5,
+    "axes.edgecolor": "#555555",
+    "axes.labelcolor": TEXT,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": "#444444",
+    "ytick.color": "#444444",
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "axes.prop_cycle": matplotlib.cycler(
+        color=[BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, "#000000"]),
+    "hatch.linewidth": 0.8,
+    "svg.hashsalt": "naravard",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "axes.unicode_minus": True,
+}
+
+
+class IndicatorLike(Protocol):
+    name: str
+    unit: str
+    direction: str
+    decimals: int
+    primary_source: str
+
+
+@dataclass
+class Chart:
+    fig: Figure
+    alt: str  # Swedish, states the key numbers
+    name: str  # file stem
+    caption: str
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _figure(height_cm: float, width_cm: float = WIDTH / CM) -> Figure:
+    fig = Figure(figsize=(width_cm * CM, height_cm * CM), layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.get_layout_engine().set(w_pad=0.06, h_pad=0.06)
+    return fig
+
+
+class SwedishFormatter(Formatter):
+    """Tick labels with decimal comma, no-break thousands space and U+2212 minus.
+
+    The number of decimals is chosen once per axis from the tick step, so every label on an
+    axis has the same number of decimals ("0,5  1,0  1,5", not "0,5  1  1,5").
+    """
+
+    def __init__(self, suffix: str = "") -> None:
+        self.suffix = suffix
+        self.decimals = 0
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        super().set_locs(locs)
+        self.decimals = _decimals_for(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return fmt_number(x, self.decimals) + self.suffix
+
+
+def _decimals_for(locs: Sequence[float]) -> int:
+    values = [float(v) for v in locs if not is_missing(v)]
+    for decimals in range(0, 4):
+        if all(abs(v * 10**decimals - round(v * 10**decimals)) < 1e-6 for v in values):
+            return decimals
+    return 3
+
+
+def _year_axis(axis: Any, years: Sequence[int] = ()) -> None:
+    """Whole years only, and only the years the data covers (not the label margin)."""
+    if years:
+        lo, hi = int(min(years)), int(max(years))
+        step = max(1, math.ceil((hi - lo + 1) / 10))
+        axis.set_major_locator(FixedLocator(list(range(hi, lo - 1, -step))[::-1]))
+    else:
+        axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{int(round(x))}"))
+
+
+def _finish(fig: Figure) -> Figure:
+    """Run the constrained layout once and freeze it.
+
+    Saving a figure with a layout engine draws it twice (a dry run for the layout, then the
+    real one) for every file; freezing makes each PNG/SVG a single draw.
+    """
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    return fig
+
+
+def _attr(obj: Any, name: str, default: Any = None) -> Any:
+    value = getattr(obj, name, default)
+    return default if value is None else value
+
+
+def _ind_decimals(indicator: Any) -> int:
+    value = _attr(indicator, "decimals", 1)
+    return 1 if is_missing(value) else int(value)
+
+
+def _ind_id(indicator: Any) -> str:
+    return slugify(str(_attr(indicator, "id", "") or _attr(indicator, "name", "indikator")))
+
+
+def _fmt(indicator: Any, x: Any) -> str:
+    return fmt_value(x, str(_attr(indicator, "unit", "")), _ind_decimals(indicator))
+
+
+def _fmt_short(indicator: Any, x: Any) -> str:
+    return fmt_value(x, str(_attr(indicator, "unit", "")), _ind_decimals(indicator), short=True)
+
+
+def _title(ax: Any, text: str, width: int = 62) -> None:
+    ax.set_title("\n".join(textwrap.wrap(text, width)) or text, loc="left", pad=8)
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    """Total-gender rows with a numeric value, year as int and region_code as str."""
+    data = frame.copy()
+    if "gender" in data.columns:
+        data = data[data["gender"].astype(str) == "T"]
+    data = data.assign(
+        region_code=data["region_code"].astype(str),
+        year=pd.to_numeric(data["year"], errors="coerce"),
+        value=pd.to_numeric(data["value"], errors="coerce"),
+    )
+    data = data.dropna(subset=["year", "value"])
+    return data.assign(year=data["year"].astype(int))
+
+
+def _breaks(breaks: Iterable[Any] | None) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for b in breaks or ():
+        if isinstance(b, tuple):
+            year, reason = b[0], b[1] if len(b) > 1 else ""
+        else:
+            year, reason = getattr(b, "year"), getattr(b, "reason", "")
+        out.append((int(year), str(reason or "")))
+    return out
+
+
+def _spread(positions: dict[str, float], gap: float) -> dict[str, float]:
+    """Push label positions (axes fraction) apart so direct labels never overlap."""
+    items = sorted(positions.items(), key=lambda kv: kv[1])
+    for i in range(1, len(items)):
+        if items[i][1] - items[i - 1][1] < gap:
+            items[i] = (items[i][0], items[i - 1][1] + gap)
+    overflow = items[-1][1] - 0.98 if items else 0
+    if overflow > 0:
+        items = [(k, v - overflow) for k, v in items]
+    return dict(items)
+
+
+# --------------------------------------------------------------------------- trend
+
+
+def trend_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str,
+                region_name: str, *, riket_code: str = RIKET_CODE,
+                years: Iterable[int] | None = None,
+                breaks: Iterable[Any] | None = None) -> Chart:
+    """The region over time against Riket, with every other region faint for context."""
+    with matplotlib.rc_context(_RC):
+        return _trend_chart(frame, indicator, region_code, region_name, riket_code,
+                            years, breaks)
+
+
+def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, breaks):
+    name = str(_attr(indicator, "name", ""))
+    unit = str(_attr(indicator, "unit", ""))
+    data = _clean(frame)
+    if years is not None:
+        wanted = {int(y) for y in years}
+        data = data[data["year"].isin(wanted)]
+    region = data[data["region_code"] == region_code].sort_values("year")
+    riket = data[data["region_code"] == riket_code].sort_values("year")
+    others = data[~data["region_code"].isin([region_code, riket_code])]
+
+    fig = _figure(8.5)
+    ax = fig.add_subplot()
+    for _code, series in others.groupby("region_code", sort=True):
+        series = series.sort_values("year")
+        ax.plot(series["year"], series["value"], color=CONTEXT_GREY, linewidth=0.8, zorder=1)
+    if len(riket):
+        ax.plot(riket["year"], riket["value"], color=VERMILLION, linestyle="--", linewidth=1.8,
+                marker="s", markersize=4.5, zorder=3)
+    if len(region):
+        ax.plot(region["year"], region["value"], color=BLUE, linewidth=2.6, marker="o",
+                markersize=6, zorder=4)
+
+    all_years = sorted(data["year"].unique().tolist())
+    if all_years:
+        lo, hi = all_years[0], all_years[-1]
+        span = max(hi - lo, 1)
+        ax.set_xlim(lo - 0.25 - (0.5 if lo == hi else 0), hi + 0.25 * span + 0.6)
+    ax.margins(y=0.1)
+    ax.set_ylabel(unit_label(unit))
+    _year_axis(ax.xaxis, all_years)
+    ax.yaxis.set_major_formatter(SwedishFormatter())
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _title(ax, name)
+
+    # Direct labels at the last point of each highlighted line, kept apart.
+    y0, y1 = ax.get_ylim()
+    labels: dict[str, tuple[float, float, str, str, str]] = {}
+    if len(region):
+        last = region.iloc[-1]
+        labels["region"] = (last["year"], last["value"],
+                            f"{region_name} {_fmt_short(indicator, last['value'])}", BLUE, "bold")
+    if len(riket):
+        last = riket.iloc[-1]
+        labels["riket"] = (last["year"], last["value"],
+                           f"Riket {_fmt_short(indicator, last['value'])}", VERMILLION, "normal")
+    spread = _spread({k: (v[1] - y0) / (y1 - y0) for k, v in labels.items()}, gap=0.075)
+    for key, (x, _y, text, colour, weight) in labels.items():
+        ax.annotate(text, xy=(x, y0 + spread[key] * (y1 - y0)), xytext=(8, 0),
+                    textcoords="offset points", ha="left", va="center", color=colour,
+                    fontweight=weight, fontsize=8.5, annotation_clip=False)
+
+    found_breaks = _breaks(breaks)
+    for year, reason in found_breaks:
+        ax.axvline(year - 0.5, color="#555555", linestyle=":", linewidth=1.2, zorder=2)
+        ax.text(year - 0.45, 0.99, "Serieavbrott" + (f": {_short(reason, 28)}" if reason else ""),
+                transform=ax.get_xaxis_transform(), fontsize=7, va="top", ha="left",
+                color="#444444")
+
+    # Alt text and caption.
+    period = f"{all_years[0]}–{all_years[-1]}" if len(all_years) > 1 else (
+        str(all_years[0]) if all_years else "")
+    parts = [f"Linjediagram: {name} i {region_name} {period}".rstrip()]
+    if len(region) >= 2:
+        first, last = region.iloc[0], region.iloc[-1]
+        parts[0] += (f", från {_fmt(indicator, first['value'])} ({int(first['year'])}) "
+                     f"till {_fmt(indicator, last['value'])} ({int(last['year'])})")
+    elif len(region) == 1:
+        last = region.iloc[-1]
+        parts[0] += f", {_fmt(indicator, last['value'])}"
+        if len(all_years) > 1:
+            parts[0] += f" ({int(last['year'])})"
+    else:
+        parts[0] += f"; {region_name} saknar värden"
+    if len(riket):
+        last = riket.iloc[-1]
+        parts.append(f"riket {_fmt(indicator, last['value'])} {int(last['year'])}")
+    alt = "; ".join(parts) + "."
+    n_context = others["region_code"].nunique()
+    if n_context:
+        alt += f" Övriga {n_context} regioner visas som tunna grå linjer."
+    if found_breaks:
+        alt += " Serieavbrott " + ", ".join(
+            f"{y}" + (f" ({r})" if r else "") for y, r in found_breaks) + "."
+    caption = f"{name}: {region_name} (blå, heldragen) och riket (streckad) {period}".rstrip()
+    caption += ", övriga regioner i grått." if n_context else "."
+    stem = f"trend-{_ind_id(indicator)}-{region_code}"
+    return Chart(fig=_finish(fig), alt=alt, name=stem, caption=caption)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- ranked bars
+
+
+def _sort_best_first(values: pd.Series, direction: str) -> pd.Series:
+    ascending = direction == "lower"
+    return values.sort_values(ascending=ascending, kind="mergesort")
+
+
+def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str, year: int,
+                 region_names: Mapping[str, str], *, riket_code: str = RIKET_CODE) -> Chart:
+    """All regions in one year, best first, with the focus region and Riket marked."""
+    with matplotlib.rc_context(_RC):
+        return _ranked_chart(frame, indicator, region_code, int(year), region_names, riket_code)
+
+
+def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code):
+    name = str(_attr(indicator, "name", ""))
+    direction = str(_attr(indicator, "direction", "neutral"))
+    data = _clean(frame)
+    data = data[data["year"] == year]
+    riket_rows = data[data["region_code"] == riket_code]
+    riket_value = float(riket_rows["value"].iloc[0]) if len(riket_rows) else math.nan
+    regions = data[data["region_code"] != riket_code].drop_duplicates("region_code")
+    values = _sort_best_first(regions.set_index("region_code")["value"], direction)
+    codes = list(values.index)
+    focus_name = region_names.get(region_code, region_code)
+    n = len(codes)
+
+    fig = _figure(max(5.0, 1.8 + 0.5 * max(n, 1)))
+    ax = fig.add_subplot()
+    positions = np.arange(n)
+    colours = [BLUE if c == region_code else BAR_GREY for c in codes]
+    hatches = ["////" if c == region_code else "" for c in codes]
+    bars = ax.barh(positions, values.to_numpy(), color=colours, height=0.72,
+                   edgecolor=["white" if c == region_code else BAR_GREY for c in codes],
+                   linewidth=0.6, zorder=2)
+    for bar, hatch in zip(bars, hatches):
+        bar.set_hatch(hatch)
+    ax.set_yticks(positions, [str(region_names.get(c, c)) for c in codes])
+    for label, code in zip(ax.get_yticklabels(), codes):
+        if code == region_code:
+            label.set_fontweight("bold")
+            label.set_color(BLUE)
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+
+    target = _attr(indicator, "target")
+    target = None if is_missing(target) else float(target)
+    candidates = [0.0, *values.tolist()]
+    if not math.isnan(riket_value):
+        candidates.append(riket_value)
+    if target is not None:
+        candidates.append(target)
+    vmax = max(candidates) if candidates else 1.0
+    vmin = min(candidates)
+    width = (vmax - vmin) or 1.0
+    ax.set_xlim(vmin, vmax + 0.16 * width)
+    target_row = (n - 0.5 if n else 0.5) + 0.55
+    # Room above the first bar for Riket's label, below the last for the target's.
+    ax.set_ylim(target_row + (0.5 if target is not None else -0.4), -1.45)
+    for pos, code, value in zip(positions, codes, values):
+        weight = "bold" if code == region_code else "normal"
+        ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value), va="center",
+                ha="left", fontsize=7.5, fontweight=weight,
+                color=BLUE if code == region_code else TEXT, zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4, "alpha": 0.9})
+
+    if not math.isnan(riket_value):
+        ax.axvline(riket_value, color=VERMILLION, linestyle="--", linewidth=1.4, zorder=4)
+        ax.text(riket_value, -0.95, f"Riket {_fmt_short(indicator, riket_value)}",
+                color=VERMILLION, ha="center", va="center", fontsize=7.5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6)
+    if target is not None:
+        target_text = _attr(indicator, "target_text") or fmt_value(
+            target, str(_attr(indicator, "unit", "")), _ind_decimals(indicator), short=True)
+        ax.axvline(target, color=GREEN, linestyle=":", linewidth=1.8, zorder=4)
+        ax.text(target, target_row, f"Mål: {target_text}", color=GREEN, ha="center",
+                va="center",
+                fontsize=7.5, fontweight="bold",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6)
+    ax.xaxis.set_major_formatter(SwedishFormatter())
+    ax.set_xlabel(unit_label(str(_attr(indicator, "unit", ""))))
+    ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _title(ax, f"{name} {year}")
+
+    order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
+    alt = f"Stapeldiagram: {name} {year} för {n} regioner, sorterade {order}."
+    if region_code in codes:
+        # Ties share the best place (as in "1, 2, 2, 4"), so a tie never reads as worse.
+        mine = values[region_code]
+        better = values < mine if direction == "lower" else values > mine
+        rank = int(better.sum()) + 1
+        focus_value = _fmt(indicator, values[region_code])
+        if direction in ("higher", "lower"):
+            alt += f" {focus_name} ligger på plats {fmt_rank(rank, n)} med {focus_value}"
+        else:
+            alt += f" {focus_name} har {focus_value}"
+    else:
+        alt += f" {focus_name} saknar värde {year}"
+        ax.text(0.99, 0.02, f"{focus_name}: värde saknas {year}", transform=ax.transAxes,
+                ha="right", va="bottom", fontsize=8, fontweight="bold", color=BLUE)
+    alt += f"; riket {_fmt(indicator, riket_value)}." if not math.isnan(riket_value) else "."
+    if n:
+        first, last = codes[0], codes[-1]
+        alt += (f" Överst {region_names.get(first, first)} {_fmt(indicator, values[first])},"
+                f" nederst {region_names.get(last, last)} {_fmt(indicator, values[last])}.")
+    absent = [str(nm) for c, nm in region_names.items() if c != riket_code and c not in codes]
+    if absent and n:
+        alt += " Värde saknas för " + ", ".join(absent) + "."
+    if target is not None:
+        alt += f" Målet är {_attr(indicator, 'target_text') or _fmt(indicator, target)}."
+    caption = (f"{name} {year}, alla regioner sorterade {order}. {focus_name} är markerad "
+               "med blå, randig stapel; riket med streckad linje.")
+    stem = f"rank-{_ind_id(indicator)}-{region_code}-{year}"
+    return Chart(fig=_finish(fig), alt=alt, name=stem, caption=caption)
+
+
+# --------------------------------------------------------------------------- gender
+
+
+def gender_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str,
+                 region_name: str, year: int, *, riket_code: str = RIKET_CODE) -> Chart | None:
+    """Women and men side by side for the region and Riket; None when K/M are missing."""
+    with matplotlib.rc_context(_RC):
+        return _gender_chart(frame, indicator, region_code, region_name, int(year), riket_code)
+
+
+def _gender_chart(frame, indicator, region_code, region_name, year, riket_code):
+    if "gender" not in frame.columns:
+        return None
+    data = frame.assign(region_code=frame["region_code"].astype(str),
+                        value=pd.to_numeric(frame["value"], errors="coerce"))
+    data = data[(pd.to_numeric(data["year"], errors="coerce") == year)
+                & data["gender"].isin(["K", "M"]) & data["value"].notna()]
+    values: dict[tuple[str, str], float] = {
+        (r.region_code, r.gender): float(r.value) for r in data.itertuples()}
+    if (region_code, "K") not in values or (region_code, "M") not in values:
+        return None
+    name = str(_attr(indicator, "name", ""))
+    groups = [(region_code, region_name)]
+    if (riket_code, "K") in values and (riket_code, "M") in values:
+        groups.append((riket_code, "Riket"))
+
+    fig = _figure(6.5)
+    ax = fig.add_subplot()
+    styles = {"K": ("Kvinnor", ORANGE, "...."), "M": ("Män", SKY, "////")}
+    height = 0.36
+    vmax = max([0.0, *values.values()])
+    for i, (code, label) in enumerate(groups):
+        for j, gender in enumerate(("K", "M")):
+            text, colour, hatch = styles[gender]
+            y = i + (j - 0.5) * height * 1.05
+            value = values[(code, gender)]
+            ax.barh(y, value, height=height, color=colour, hatch=hatch, edgecolor="#333333",
+                    linewidth=0.5)
+            ax.text(value + vmax * 0.01, y, f"{text} {_fmt_short(indicator, value)}",
+                    va="center", ha="left", fontsize=7.5)
+    ax.set_yticks(range(len(groups)), [g[1] for g in groups])
+    ax.get_yticklabels()[0].set_fontweight("bold")
+    ax.invert_yaxis()
+    ax.set_xlim(min(0.0, *values.values()), vmax * 1.35 or 1.0)
+    ax.xaxis.set_major_formatter(SwedishFormatter())
+    ax.set_xlabel(unit_label(str(_attr(indicator, "unit", ""))))
+    ax.tick_params(axis="y", length=0)
+    _title(ax, f"{name} {year}, kvinnor och män")
+    alt = (f"Stapeldiagram: {name} {year} i {region_name}: kvinnor "
+           f"{_fmt(indicator, values[(region_code, 'K')])}, män "
+           f"{_fmt(indicator, values[(region_code, 'M')])}")
+    if len(groups) > 1:
+        alt += (f"; riket kvinnor {_fmt(indicator, values[(riket_code, 'K')])}, män "
+                f"{_fmt(indicator, values[(riket_code, 'M')])}")
+    caption = f"{name} {year} för kvinnor (prickig stapel) och män (randig stapel)."
+    return Chart(fig=_finish(fig), alt=alt + ".", name=f"gender-{_ind_id(indicator)}-{region_code}-{year}",
+                 caption=caption)
+
+
+# --------------------------------------------------------------------------- heatmap
+
+
+def heatmap_scores(values: pd.DataFrame, riket: Mapping[str, float] | pd.Series,
+                   directions: Mapping[str, str] | pd.Series) -> pd.DataFrame:
+    """Direction-aware position relative to Riket, in percent of Riket's value.
+
+    Positive means better than Riket (higher for "higher", lower for "lower"); neutral
+    indicators are kept with the raw sign. values: regions × indicators.
+    """
+    scores = pd.DataFrame(index=values.index, columns=values.columns, dtype=float)
+    for column in values.columns:
+        base = riket.get(column) if hasattr(riket, "get") else None
+        if is_missing(base) or float(base) == 0:
+            continue
+        sign = -1.0 if directions.get(column) == "lower" else 1.0
+        col = pd.to_numeric(values[column], errors="coerce")
+        scores[column] = sign * (col - float(base)) / abs(float(base)) * 100
+    return scores
+
+
+def heatmap_chart(matrix: pd.DataFrame, value_labels: pd.DataFrame | None = None, *,
+                  title: str = "Regionerna jämfört med riket", name: str = "heatmap",
+                  caption: str | None = None, neutral: Iterable[str] = (),
+                  highlight: str | None = None, limit: float | None = None) -> Chart:
+    """Regions (rows) × indicators (columns) coloured by position relative to Riket.
+
+    matrix: direction-aware scores (positive = better than Riket, e.g. from
+    `heatmap_scores`); value_labels: the text printed in each cell (same shape; formatted
+    values). Cells get ▲ (better) / ▼ (worse) so the colour is never the only cue; neutral
+    columns are coloured grey-free (no judgement) and printed without arrows.
+    """
+    with matplotlib.rc_context(_RC):
+        return _heatmap_chart(matrix, value_labels, title, name, caption, set(neutral),
+                              highlight, limit)
+
+
+def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highlight, limit):
+    scores = matrix.apply(pd.to_numeric, errors="coerce").astype(float)
+    rows, cols = list(scores.index), list(scores.columns)
+    n_rows, n_cols = len(rows), len(cols)
+    judged = scores[[c for c in cols if c not in neutral]]
+    finite = np.abs(judged.to_numpy()[np.isfinite(judged.to_numpy())])
+    if limit is None:
+        limit = float(np.nanpercentile(finite, 95)) if finite.size else 1.0
+    limit = max(limit, 1e-9)
+    cmap = matplotlib.colormaps["PuOr"]  # orange = worse, purple = better; CB-safe
+    norm = TwoSlopeNorm(vcenter=0.0, vmin=-limit, vmax=limit)
+
+    rotate = n_cols > 8  # narrow columns: slanted one- or two-line headers instead
+    label_width = 32 if rotate else 14
+    # Shrink cell text so the widest "▲ 1 234,5" fits its column (about 12 cm for all);
+    # with many columns the arrow goes on its own line above the value.
+    widest = max([len(str(v)) for v in np.ravel(value_labels.to_numpy())]
+                 if value_labels is not None and value_labels.size else [4])
+    widest += 0 if rotate else 2
+    cell_font = max(4.5, min(7.0, 12 * 28.35 / max(n_cols, 1) / (widest * 0.64)))
+    row_cm = 0.75 if rotate else 0.55
+    separator = "\n" if rotate else " "
+    col_labels = ["\n".join(textwrap.wrap(str(c), label_width, break_long_words=False)[:4])
+                  for c in cols]
+    header_lines = max([lab.count("\n") + 1 for lab in col_labels] or [1])
+    fig = _figure(2.2 + row_cm * n_rows + (4.2 if rotate else 0.32 * header_lines))
+    ax = fig.add_subplot()
+    ax.set_xlim(-0.5, n_cols - 0.5)
+    ax.set_ylim(n_rows - 0.5, -0.5)
+    better = {r: 0 for r in rows}
+    counted = {r: 0 for r in rows}
+    for i, row in enumerate(rows):
+        for j, col in enumerate(cols):
+            score = scores.iat[i, j]
+            label = "" if value_labels is None else value_labels.iat[i, j]
+            label = DASH if label is None or (not isinstance(label, str) and is_missing(label)) \
+                else str(label)
+            if is_missing(score):
+                face, hatch, prefix = MISSING_GREY, "///", ""
+                label = label if value_labels is not None and label != "" else DASH
+            elif col in neutral:
+                face, hatch, prefix = "#F4F4F4", "", ""
+            else:
+                face = cmap(norm(max(-limit, min(limit, score))))
+                hatch = ""
+                rounded = round(score, 6)
+                prefix = ("▲" if rounded > 0 else "▼") + separator if rounded else ""
+                counted[row] += 1
+                better[row] += rounded > 0
+            ax.add_patch(matplotlib.patches.Rectangle(
+                (j - 0.5, i - 0.5), 1, 1, facecolor=face, edgecolor="white", linewidth=1.2,
+                hatch=hatch))
+            ax.text(j, i, (prefix + label) if label else prefix.strip() or DASH,
+                    ha="center", va="center", fontsize=cell_font, color=_text_colour(face),
+                    fontweight="bold" if row == highlight else "normal", linespacing=1.0)
+    if rotate:
+        ax.set_xticks(range(n_cols), col_labels, fontsize=6.5, rotation=90, ha="center",
+                      va="bottom")
+    else:
+        ax.set_xticks(range(n_cols), col_labels, fontsize=7)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(n_rows), [str(r) for r in rows])
+    if highlight in rows:
+        label = ax.get_yticklabels()[rows.index(highlight)]
+        label.set_fontweight("bold")
+        ax.add_patch(matplotlib.patches.Rectangle(
+            (-0.5, rows.index(highlight) - 0.5), n_cols, 1, fill=False, edgecolor="black",
+            linewidth=1.6, zorder=5))
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title, loc="left", pad=6)
+    fig.supxlabel("▲ bättre än riket (lila)    ▼ sämre än riket (orange)    "
+                  "– värde saknas (grå, randig)", fontsize=7.5, color="#444444")
+
+    alt = (f"Värmekarta: {n_rows} regioner och {n_cols} indikatorer; färg och pil visar läget "
+           "jämfört med riket (▲ bättre, ▼ sämre).")
+    with_counts = [r for r in rows if counted[r]]
+    if with_counts:
+        top = max(with_counts, key=lambda r: (better[r] / counted[r], better[r]))
+        low = min(with_counts, key=lambda r: (better[r] / counted[r], better[r]))
+        alt += (f" Flest bättre än riket: {top} ({better[top]} av {counted[top]});"
+                f" färst: {low} ({better[low]} av {counted[low]}).")
+        if highlight in with_counts and highlight not in (top, low):
+            alt += f" {highlight}: {better[highlight]} av {counted[highlight]} bättre än riket."
+    caption = caption or ("Regionerna jämfört med riket per indikator. Lila och ▲ betyder "
+                          "bättre än riket, orange och ▼ sämre, med hänsyn till om höga eller "
+                          "låga värden är bäst.")
+    return Chart(fig=_finish(fig), alt=alt, name=slugify(name) or "heatmap", caption=caption)
+
+
+def _text_colour(face: Any) -> str:
+    """Black or white text, whichever contrasts more with the cell (WCAG luminance)."""
+    r, g, b = (_linear(c) for c in to_rgb(face))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
+
+
+def _linear(c: float) -> float:
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+# --------------------------------------------------------------------------- tile map
+
+_TILE_LABELS = {
+    "Jämtland Härjedalen": "Jämtland\nHärjedalen",
+    "Västra Götaland": "Västra\nGötaland",
+    "Västernorrland": "Väster-\nnorrland",
+    "Västerbotten": "Väster-\nbotten",
+    "Östergötland": "Öster-\ngötland",
+    "Jönköpings län": "Jönköping",
+    "Örebro län": "Örebro",
+    "Västmanland": "Väst-\nmanland",
+}
+
+
+def tile_map_chart(values: Mapping[str, float], indicator: IndicatorLike,
+                   region_info: Sequence[Any], *, year: int | None = None,
+                   highlight: str | None = None, name: str | None = None) -> Chart:
+    """Sweden's 21 regions as equal squares at their tile positions, coloured by value."""
+    with matplotlib.rc_context(_RC):
+        return _tile_map_chart(values, indicator, region_info, year, highlight, name)
+
+
+def _tile_map_chart(values, indicator, region_info, year, highlight, name):
+    ind_name = str(_attr(indicator, "name", ""))
+    direction = str(_attr(indicator, "direction", "neutral"))
+    regions = [r for r in region_info if tuple(getattr(r, "tile", (-1, -1)))[0] >= 0]
+    present = {r.code: float(values[r.code]) for r in regions
+               if r.code in values and not is_missing(values[r.code])}
+    cols = max([r.tile[0] for r in regions] or [0]) + 1
+    n_rows = max([r.tile[1] for r in regions] or [0]) + 1
+
+    fig = _figure(15.5, 11.5)
+    grid = fig.add_gridspec(1, 2, width_ratios=[cols, 0.25])
+    ax = fig.add_subplot(grid[0, 0])
+    cax = fig.add_subplot(grid[0, 1])
+    cmap = matplotlib.colormaps["cividis"]
+    if direction == "lower":
+        cmap = cmap.reversed()  # light = good in both directions
+    lo = min(present.values()) if present else 0.0
+    hi = max(present.values()) if present else 1.0
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+    norm = Normalize(vmin=lo, vmax=hi)
+    for r in regions:
+        col, row = r.tile
+        value = present.get(r.code)
+        face = MISSING_GREY if value is None else cmap(norm(value))
+        ax.add_patch(matplotlib.patches.Rectangle(
+            (col + 0.04, row + 0.04), 0.92, 0.92, facecolor=face,
+            edgecolor="#888888" if value is None else "white",
+            hatch="///" if value is None else "", linewidth=0.8))
+        if r.code == highlight:
+            ax.add_patch(matplotlib.patches.Rectangle(
+                (col + 0.04, row + 0.04), 0.92, 0.92, fill=False, edgecolor="black",
+                linewidth=2.6, zorder=5))
+        colour = _text_colour(face)
+        label = _TILE_LABELS.get(r.name, r.name)
+        ax.text(col + 0.5, row + 0.36, label, ha="center", va="center", fontsize=6.8,
+                color=colour, fontweight="bold" if r.code == highlight else "normal",
+                linespacing=1.05)
+        ax.text(col + 0.5, row + 0.74,
+                DASH if value is None else _fmt_short(indicator, value),
+                ha="center", va="center", fontsize=8, fontweight="bold", color=colour)
+    ax.set_xlim(0, cols)
+    ax.set_ylim(n_rows, 0)  # row 0 at the top
+    ax.set_aspect("equal")
+    ax.axis("off")
+    suffix = f" {year}" if year is not None else ""
+    fig.suptitle("\n".join(textwrap.wrap(f"{ind_name}{suffix}", 48)), x=0.02, ha="left",
+                 fontsize=9.5, fontweight="bold")
+
+    scalar = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+    bar = fig.colorbar(scalar, cax=cax)
+    bar.ax.yaxis.set_major_formatter(SwedishFormatter())
+    bar.set_label(unit_label(str(_attr(indicator, "unit", ""))))
+    bar.outline.set_visible(False)
+    cax.set_box_aspect(12)
+
+    alt = f"Karta med rutor: {ind_name}{suffix} i {len(present)} av {len(regions)} regioner."
+    if present:
+        ordered = sorted(present.items(), key=lambda kv: kv[1])
+        by_code = {r.code: r.name for r in regions}
+        (lo_code, lo_val), (hi_code, hi_val) = ordered[0], ordered[-1]
+        alt += (f" Högst {by_code[hi_code]} {_fmt(indicator, hi_val)},"
+                f" lägst {by_code[lo_code]} {_fmt(indicator, lo_val)}.")
+        if highlight in present:
+            alt += f" {by_code[highlight]} {_fmt(indicator, present[highlight])}."
+    missing = [r.name for r in regions if r.code not in present]
+    if missing:
+        alt += " Värde saknas för " + ", ".join(missing) + "."
+    caption = (f"{ind_name}{suffix} per region. Ljusare ruta betyder bättre värde."
+               if direction in ("higher", "lower") else f"{ind_name}{suffix} per region.")
+    if missing:
+        caption += " Grå randig ruta: värde saknas."
+    stem = name or f"karta-{_ind_id(indicator)}" + (f"-{year}" if year is not None else "")
+    return Chart(fig=_finish(fig), alt=alt, name=stem, caption=caption)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def chart_png(chart: Chart, dpi: int = 150) -> bytes:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_RC):
+        chart.fig.savefig(buffer, format="png", dpi=dpi, facecolor="white",
+                          metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def chart_svg(chart: Chart) -> bytes:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_RC):
+        chart.fig.savefig(buffer, format="svg", facecolor="white",
+                          metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def save_chart(chart: Chart, directory: Path | str, dpi: int = 150) -> tuple[Path, Path]:
+    """Write `<name>.png` and `<name>.svg`; the same chart gives byte-identical files."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    png = directory / f"{chart.name}.png"
+    svg = directory / f"{chart.name}.svg"
+    png.write_bytes(chart_png(chart, dpi))
+    svg.write_bytes(chart_svg(chart))
+    return png, svg
+
+
+def chart_html(chart: Chart, source_line: str, dpi: int = 150) -> str:
+    """The chart as a self-contained `<figure>` with alt text, caption and source."""
+    data = base64.b64encode(chart_png(chart, dpi)).decode("ascii")
+    source = source_line.strip()
+    if not source.lower().startswith("källa"):
+        source = f"Källa: {source}"
+    return (f'<figure class="chart"><img alt="{html.escape(chart.alt, quote=True)}" '
+            f'src="data:image/png;base64,{data}">'
+            f"<figcaption>{html.escape(chart.caption)}<br>"
+            f'<span class="source">{html.escape(source)}</span></figcaption></figure>')
+
+
+def close_chart(chart: Chart) -> None:
+    """Release the figure's drawing memory once nothing more will be rendered from it.
+
+    Charts never enter pyplot's registry, so dropping the Chart is enough; this only frees
+    memory early in long loops.
+    """
+    chart.fig.clear()

@@ -1,0 +1,315 @@
+"""Charts: alt text with the key numbers, integer year ticks, files, HTML, determinism."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from naravard import charts
+from naravard.regions import all_regions
+
+NB = "\u00a0"
+
+
+@dataclass(frozen=True)
+class Ind:
+    id: str = "medicinsk_bedomning_3d"
+    name: str = "Medicinsk bedömning inom tre dagar"
+    unit: str = "procent"
+    direction: str = "higher"
+    decimals: int = 1
+    primary_source: str = "Väntetider i vården (SKR)"
+    target: float | None = None
+    target_text: str | None = None
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "procent"
+
+
+NAMES = {r.code: r.name for r in all_regions()}
+
+
+def _frame(years=range(2019, 2025)) -> pd.DataFrame:
+    """Every region and Riket; Västerbotten rises from 72.1 to 79.5, Riket ends at 82.0."""
+    rows = []
+    rng = np.random.default_rng(1)
+    years = list(years)
+    for i, code in enumerate(["0000", *NAMES]):
+        for k, year in enumerate(years):
+            if code == "0024":
+                value = 72.1 + (79.5 - 72.1) * k / max(len(years) - 1, 1)
+            elif code == "0000":
+                value = 80.0 + 2.0 * k / max(len(years) - 1, 1)
+            else:
+                value = 60 + i + rng.normal(0, 2)
+            rows.append({"region_code": code, "year": year, "gender": "T", "value": value})
+    return pd.DataFrame(rows)
+
+
+def _tick_years(ax) -> list[float]:
+    lo, hi = ax.get_xlim()
+    return [t for t in ax.get_xticks() if lo <= t <= hi]
+
+
+# ------------------------------------------------------------------ trend
+
+
+def test_trend_chart_alt_states_region_and_numbers():
+    chart = charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten")
+    assert isinstance(chart.fig, Figure)
+    assert chart.alt == (
+        f"Linjediagram: Medicinsk bedömning inom tre dagar i Västerbotten 2019–2024, från "
+        f"72,1{NB}% (2019) till 79,5{NB}% (2024); riket 82,0{NB}% 2024. "
+        "Övriga 20 regioner visas som tunna grå linjer.")
+    assert chart.name == "trend-medicinsk-bedomning-3d-0024"
+    assert "Västerbotten" in chart.caption
+
+
+def test_trend_chart_years_are_whole_numbers_within_the_data():
+    chart = charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten")
+    ax = chart.fig.axes[0]
+    ticks = _tick_years(ax)
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    assert min(ticks) >= 2019 and max(ticks) <= 2024
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "2024" in labels and not any("," in label or "." in label for label in labels)
+
+
+def test_trend_chart_y_axis_uses_decimal_comma():
+    frame = _frame()
+    frame["value"] = frame["value"] / 40  # small values, so ticks need decimals
+    chart = charts.trend_chart(frame, Ind(), "0024", "Västerbotten")
+    ax = chart.fig.axes[0]
+    formatter = ax.yaxis.get_major_formatter()
+    formatter.set_locs([1.5, 2.0, 2.5])
+    assert [formatter(x) for x in (1.5, 2.0, 2.5)] == ["1,5", "2,0", "2,5"]
+    assert formatter(-1.5) == "\u22121,5"
+
+
+def test_trend_chart_direct_labels_and_breaks():
+    chart = charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten",
+                               breaks=[(2021, "ny mätmetod")])
+    texts = [t.get_text() for t in chart.fig.axes[0].texts]
+    assert f"Västerbotten 79,5{NB}%" in texts
+    assert f"Riket 82,0{NB}%" in texts
+    assert any("Serieavbrott" in t and "ny mätmetod" in t for t in texts)
+    assert "Serieavbrott 2021 (ny mätmetod)" in chart.alt
+
+
+def test_trend_chart_context_lines_are_grey_and_not_in_a_legend():
+    chart = charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten")
+    ax = chart.fig.axes[0]
+    assert ax.get_legend() is None
+    greys = [ln for ln in ax.lines if matplotlib.colors.to_hex(ln.get_color()) ==
+             charts.CONTEXT_GREY.lower()]
+    assert len(greys) == 20
+    region = [ln for ln in ax.lines if ln.get_color() == charts.BLUE][0]
+    riket = [ln for ln in ax.lines if ln.get_color() == charts.VERMILLION][0]
+    # Not colour alone: different markers and line styles.
+    assert region.get_marker() != riket.get_marker()
+    assert region.get_linestyle() != riket.get_linestyle()
+
+
+def test_trend_chart_region_without_values_says_so():
+    frame = _frame()
+    frame = frame[frame["region_code"] != "0009"]
+    chart = charts.trend_chart(frame, Ind(), "0009", "Gotland")
+    assert "Gotland saknar värden" in chart.alt
+
+
+def test_trend_chart_years_filter_and_nan_values():
+    frame = _frame()
+    frame.loc[(frame.region_code == "0024") & (frame.year == 2024), "value"] = math.nan
+    chart = charts.trend_chart(frame, Ind(), "0024", "Västerbotten", years=[2022, 2023, 2024])
+    assert "2022–2024" in chart.alt and "(2023)" in chart.alt and "nan" not in chart.alt
+
+
+# ------------------------------------------------------------------ ranked
+
+
+def test_ranked_chart_sorts_best_first_and_highlights_focus():
+    chart = charts.ranked_chart(_frame(), Ind(), "0024", 2024, NAMES)
+    ax = chart.fig.axes[0]
+    labels = ax.get_yticklabels()
+    names = [t.get_text() for t in labels]
+    values = [bar.get_width() for bar in ax.patches if bar.get_height() > 0.5][:21]
+    assert len(names) == 21
+    assert values == sorted(values, reverse=True)
+    focus = labels[names.index("Västerbotten")]
+    assert focus.get_fontweight() == "bold"
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 1
+    assert "Västerbotten ligger på plats" in chart.alt and f"79,5{NB}%" in chart.alt
+    assert f"riket 82,0{NB}%" in chart.alt
+    texts = [t.get_text() for t in ax.texts]
+    assert f"79,5{NB}%" in texts and f"Riket 82,0{NB}%" in texts
+
+
+def test_ranked_chart_lower_is_better_sorts_ascending_and_shows_target():
+    ind = Ind(direction="lower", target=70.0, target_text="högst 70 %")
+    chart = charts.ranked_chart(_frame(), ind, "0024", 2024, NAMES)
+    ax = chart.fig.axes[0]
+    values = [bar.get_width() for bar in ax.patches][:21]
+    assert values == sorted(values)
+    assert any(t.get_text() == "Mål: högst 70 %" for t in ax.texts)
+    assert "Målet är högst 70 %." in chart.alt
+
+
+def test_ranked_chart_rank_in_alt_is_direction_aware():
+    frame = pd.DataFrame({"region_code": ["0001", "0003", "0024", "0000"],
+                          "year": [2024] * 4, "value": [10.0, 20.0, 30.0, 18.0]})
+    higher = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
+    lower = charts.ranked_chart(frame, Ind(direction="lower"), "0024", 2024, NAMES)
+    assert "plats 1 av 3" in higher.alt
+    assert "plats 3 av 3" in lower.alt
+    tied = frame.assign(value=[10.0, 30.0, 30.0, 18.0])
+    assert "plats 1 av 3" in charts.ranked_chart(tied, Ind(), "0024", 2024, NAMES).alt
+    neutral = charts.ranked_chart(frame, Ind(direction="neutral"), "0024", 2024, NAMES)
+    assert "plats" not in neutral.alt and "från högst till lägst" in neutral.alt
+
+
+def test_ranked_chart_focus_missing():
+    frame = _frame()
+    frame = frame[frame["region_code"] != "0024"]
+    chart = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
+    assert "Västerbotten saknar värde 2024" in chart.alt
+    assert "Värde saknas för Västerbotten." in chart.alt
+
+
+# ------------------------------------------------------------------ gender, heatmap, tiles
+
+
+def test_gender_chart():
+    frame = pd.DataFrame({"region_code": ["0024", "0024", "0000", "0000"],
+                          "year": [2024] * 4, "gender": ["K", "M", "K", "M"],
+                          "value": [81.2, 77.0, 83.1, 80.4]})
+    chart = charts.gender_chart(frame, Ind(), "0024", "Västerbotten", 2024)
+    assert chart is not None
+    assert f"i Västerbotten: kvinnor 81,2{NB}%, män 77,0{NB}%" in chart.alt
+    assert len({p.get_hatch() for p in chart.fig.axes[0].patches}) == 2
+    assert charts.gender_chart(_frame(), Ind(), "0024", "Västerbotten", 2024) is None
+
+
+def _heat():
+    values = pd.DataFrame({"A": [80.0, 70.0, np.nan], "B": [10.0, 14.0, 12.0],
+                           "N": [5.0, 6.0, 7.0]}, index=["Västerbotten", "Norrbotten", "Gotland"])
+    riket = pd.Series({"A": 75.0, "B": 12.0, "N": 6.0})
+    scores = charts.heatmap_scores(values, riket, {"A": "higher", "B": "lower", "N": "neutral"})
+    labels = values.map(lambda x: charts.fmt_number(x, 1))
+    return values, scores, labels
+
+
+def test_heatmap_scores_are_direction_aware():
+    _values, scores, _labels = _heat()
+    assert scores.loc["Västerbotten", "A"] > 0  # higher and above Riket: better
+    assert scores.loc["Västerbotten", "B"] > 0  # lower and below Riket: better
+    assert scores.loc["Norrbotten", "B"] < 0
+    assert math.isnan(scores.loc["Gotland", "A"])
+
+
+def test_heatmap_chart_prints_symbols_and_values():
+    _values, scores, labels = _heat()
+    chart = charts.heatmap_chart(scores, labels, neutral=["N"], highlight="Västerbotten")
+    texts = [t.get_text() for t in chart.fig.axes[0].texts]
+    assert "▲ 80,0" in texts and "▼ 70,0" in texts and "▲ 10,0" in texts
+    assert "5,0" in texts  # neutral: no arrow
+    assert "–" in texts  # missing
+    assert "3 regioner och 3 indikatorer" in chart.alt
+    assert "Västerbotten (2 av 2)" in chart.alt
+
+
+def test_tile_map_chart():
+    values = {r.code: 60.0 + i for i, r in enumerate(all_regions())}
+    values["0009"] = math.nan
+    values["0024"] = 79.5
+    chart = charts.tile_map_chart(values, Ind(), all_regions(), year=2024, highlight="0024")
+    ax = chart.fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert f"79,5{NB}%" in texts and "–" in texts and "Gotland" in texts
+    assert "Värde saknas för Gotland" in chart.alt and f"Västerbotten 79,5{NB}%" in chart.alt
+    assert "i 20 av 21 regioner" in chart.alt
+    # Row 0 is at the top: Norrbotten (row 0) is drawn above Skåne (row 7).
+    y = {t.get_text(): t.get_position()[1] for t in ax.texts}
+    assert ax.yaxis_inverted() and y["Norrbotten"] < y["Skåne"]
+
+
+def test_text_colour_contrasts():
+    assert charts._text_colour("#000000") == "white"
+    assert charts._text_colour("#FFFFFF") == "black"
+    assert charts._text_colour("#FFE945") == "black"
+
+
+# ------------------------------------------------------------------ output
+
+
+def test_save_chart_writes_png_and_svg(tmp_path):
+    chart = charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten")
+    png, svg = charts.save_chart(chart, tmp_path / "figurer")
+    assert png.name == "trend-medicinsk-bedomning-3d-0024.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_svg_is_deterministic(tmp_path):
+    first = charts.save_chart(charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),
+                              tmp_path / "a")
+    second = charts.save_chart(charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),
+                               tmp_path / "b")
+    assert first[1].read_bytes() == second[1].read_bytes()
+    assert first[0].read_bytes() == second[0].read_bytes()
+    assert b"<dc:date>" not in first[1].read_bytes()
+
+
+def test_chart_html_escapes_everything():
+    frame = _frame()
+    chart = charts.trend_chart(frame, Ind(name="<script>alert(1)</script>"), "0024",
+                               'Väster"botten <b>')
+    out = charts.chart_html(chart, "Kolada & <SKR>")
+    assert "<script>" not in out and "<b>" not in out
+    assert "&lt;script&gt;" in out
+    assert "Källa: Kolada &amp; &lt;SKR&gt;" in out
+    assert re.search(r'<img alt="[^"]*&quot;[^"]*" src="data:image/png;base64,[A-Za-z0-9+/=]+">',
+                     out)
+    assert out.startswith('<figure class="chart">') and out.endswith("</figure>")
+    # The figure stays usable after rendering (save after html must still work).
+    assert charts.chart_png(chart)[:4] == b"\x89PNG"
+
+
+def test_no_figures_leak_into_pyplot():
+    import matplotlib.pyplot as plt
+
+    before = len(plt.get_fignums())
+    for _ in range(3):
+        charts.chart_html(charts.ranked_chart(_frame(), Ind(), "0024", 2024, NAMES), "Kolada")
+    assert len(plt.get_fignums()) == before
+
+
+def test_real_snapshot_trend(snapshot_dir):
+    payload = json.loads((snapshot_dir / "data" / "N79173.json").read_text(encoding="utf-8"))
+    rows = [{"region_code": v["municipality"], "year": v["period"], "gender": x["gender"],
+             "value": x["value"]} for v in payload["values"] for x in v["values"]]
+    frame = pd.DataFrame(rows)
+    chart = charts.trend_chart(frame, Ind(), "0024", "Västerbotten")
+    assert "Västerbotten" in chart.alt and re.search(r"\d+,\d\u00a0%", chart.alt)
+    assert all(float(t).is_integer() for t in _tick_years(chart.fig.axes[0]))
+
+
+@pytest.mark.parametrize("builder", ["trend", "ranked"])
+def test_empty_frames_do_not_crash(builder):
+    empty = pd.DataFrame(columns=["region_code", "year", "value"])
+    if builder == "trend":
+        chart = charts.trend_chart(empty, Ind(), "0024", "Västerbotten")
+    else:
+        chart = charts.ranked_chart(empty, Ind(), "0024", 2024, NAMES)
+    assert "Västerbotten" in chart.alt
+    assert charts.chart_png(chart)[:4] == b"\x89PNG"
