@@ -102,8 +102,8 @@ def test_trend_chart_direct_labels_and_breaks():
     texts = [t.get_text() for t in chart.fig.axes[0].texts]
     assert f"Västerbotten 79,5{NB}%" in texts
     assert f"Riket 82,0{NB}%" in texts
-    assert any("Serieavbrott" in t and "ny mätmetod" in t for t in texts)
-    assert "Serieavbrott 2021 (ny mätmetod)" in chart.alt
+    assert "Tidsseriebrott 2021" in texts
+    assert "Tidsseriebrott 2021 (ny mätmetod)" in chart.alt
 
 
 def test_trend_chart_context_lines_are_grey_and_not_in_a_legend():

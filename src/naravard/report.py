@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -58,7 +58,8 @@ class RegionReport:
     catalog: Catalog
     table: pd.DataFrame
     figures: Path | None = None  # where chart PNG/SVG files go; None: do not save
-    _chart_count: int = field(default=0, repr=False)
+    structure: object = None  # the questionnaire's structure for the year, if naravard has it
+    answers: object = None  # the region's questionnaire answers, if it has filed them
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -90,7 +91,34 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     table = indicator_table(obs, catalog, reg.code, year_int)
     if figures == "auto":
         figures = figures_dir() / reg.slug / str(year_int)
-    return RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None)
+    structure, answers = _questionnaire(reg, year_int)
+    return RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
+                        structure, answers)
+
+
+def _questionnaire(region: Region, year: int) -> tuple[object, object]:
+    """The year's questionnaire and the region's answers; (None, None) when there is no form."""
+    from naravard import questionnaire as q
+
+    if year not in q.available_years():
+        return None, None
+    structure = q.load_structure(year)
+    return structure, q.load_answers(region.slug, year, structure=structure)
+
+
+def related_answers_html(rep: RegionReport, indicator_ids: list[str]) -> str:
+    """The region's answers to the questions that concern these indicators, as an aside."""
+    if rep.answers is None:
+        return ""
+    from naravard import questionnaire as q
+
+    wanted = set(indicator_ids)
+    ids = [qu.id for qu in rep.structure if wanted & set(qu.related_indicators)]
+    if not ids:
+        return ""
+    body = q.answers_html(rep.structure, rep.answers, questions=ids, heading_level=4)
+    return ('<aside class="related-answers"><p class="aside-title">Regionens svar till '
+            f"Socialstyrelsen {rep.year}</p>{body}</aside>") if body else ""
 
 
 # --- small formatting helpers -------------------------------------------------------------
@@ -230,10 +258,11 @@ def overview_html(rep: RegionReport) -> str:
             f'<table class="overview">{head}<tbody>{"".join(body)}</tbody></table>{legend}</section>')
 
 
-def _save(rep: RegionReport, chart: charts.Chart) -> None:
+def _save(rep: RegionReport, chart: charts.Chart, name: str) -> None:
+    """Write the chart as figures/<slug>/<year>/<name>.png and .svg (the folder is the region-year)."""
+    chart.name = name
     if rep.figures is not None:
         charts.save_chart(chart, rep.figures)
-    rep._chart_count += 1
 
 
 def indicator_html(rep: RegionReport, ind: Indicator) -> str:
@@ -247,12 +276,12 @@ def indicator_html(rep: RegionReport, ind: Indicator) -> str:
     breaks = [(b.year, b.reason) for b in ind.series_breaks]
     if not data[data["region_code"] == rep.region.code].empty:
         chart = charts.trend_chart(data, ind, rep.region.code, rep.region.name, breaks=breaks)
-        _save(rep, chart)
+        _save(rep, chart, ind.id)
         parts.append(charts.chart_html(chart, src))
         if ind.main and not pd.isna(row["value"]):
             ranked = charts.ranked_chart(data[data["year"] == rep.year], ind, rep.region.code,
                                          rep.year, rep.region_names)
-            _save(rep, ranked)
+            _save(rep, ranked, f"{ind.id}-regioner")
             parts.append(charts.chart_html(ranked, src))
     else:
         parts.append(f"<p class='missing'>{escape(rep.region.name)} saknar värden för "
@@ -265,7 +294,8 @@ def indicator_html(rep: RegionReport, ind: Indicator) -> str:
                      f"{' (' + escape(ind.target_source) + ')' if ind.target_source else ''}</dd>")
     for brk in ind.series_breaks:
         facts.append(f"<dt>Tidsseriebrott {brk.year}</dt><dd>{escape(brk.reason)}</dd>")
-    parts.append(f"<dl class='facts'>{''.join(facts)}</dl></section>")
+    parts.append(f"<dl class='facts'>{''.join(facts)}</dl>")
+    parts.append(related_answers_html(rep, [ind.id]) + "</section>")
     return "".join(parts)
 
 
@@ -317,7 +347,7 @@ def regional_html(rep: RegionReport) -> str:
     src = "".join(f"<li>{escape(s)}</li>" for s in sources)
     return (head + "".join(table) + "".join(f"<p>{escape(s)}</p>" for s in sentences)
             + (f"<p class='source'>Källor:</p><ul class='sources'>{src}</ul>" if src else "")
-            + "</section>")
+            + related_answers_html(rep, [i.id for i in inds]) + "</section>")
 
 
 def _regional_sources(rep: RegionReport) -> list[str]:
@@ -329,22 +359,21 @@ def _regional_sources(rep: RegionReport) -> list[str]:
 
 def questionnaire_html(rep: RegionReport) -> str:
     """Socialstyrelsen's questionnaire answers, or a short note when the region has none."""
+    from naravard import questionnaire as q
+
     head = ('<section class="chapter"><h1 id="socialstyrelsen">Redovisning till Socialstyrelsen</h1>')
-    try:
-        from naravard import questionnaire as q
-    except ImportError:  # pragma: no cover - the module ships with the package
-        return ""
-    try:
-        structure = q.load_structure(rep.year)
-    except NaravardError:
+    if rep.structure is None:
         return (head + f"<p class='note'>naravard har ingen enkätstruktur för {rep.year}; "
                 "enkätsvaren kan inte visas.</p></section>")
-    answers = q.load_answers(rep.region.slug, rep.year)
-    if answers is None:
+    if rep.answers is None:
         return (head + f"<p class='note'>{escape(rep.region.name)} har ingen svarsfil för "
                 f"Socialstyrelsens enkät {rep.year}. Skapa en med <code>naravard questionnaire "
                 f"template --region {escape(rep.region.slug)} --year {rep.year}</code>.</p></section>")
-    return head + q.answers_html(structure, answers, indicator_table=rep.table) + "</section>"
+    intro = ("<p>Regionens svar på Socialstyrelsens enkät om omställningen till en god och nära "
+             "vård, med enkätens numrering. Fritextsvaren är korta sammanfattningar. Där en fråga "
+             "och en indikator gäller samma sak visas svaret också vid indikatorn.</p>")
+    return (head + intro + q.answers_html(rep.structure, rep.answers, indicator_table=rep.table)
+            + "</section>")
 
 
 def about_html(rep: RegionReport) -> str:

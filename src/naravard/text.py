@@ -17,6 +17,7 @@ import pandas as pd
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal as _babel_format_decimal
 
+from naravard.catalog import UNITS
 from naravard.errors import NaravardError
 
 LOCALE = "sv_SE"
@@ -26,15 +27,16 @@ DASH = "\u2013"  # en dash: the one sign for "no value"
 
 # Suffixes after a value, by catalogue unit key. A leading NBSP keeps short units on the
 # same line as their number.
-_SUFFIX: dict[str, str] = {
-    "procent": NBSP + "%",
-    "antal": "",
-    "per_1000": " per 1" + NBSP + "000 invånare",
-    "per_100000": " per 100" + NBSP + "000 invånare",
-    "kronor": NBSP + "kr",
-    "index": "",
-    "invanare_per_lakare": " invånare per läkare",
-}
+def _suffix(label: str) -> str:
+    """" per 1 000 invånare" with a no-break space inside the number, "%"/"kr" glued by NBSP."""
+    label = label.replace("1 000", "1" + NBSP + "000").replace("100 000", "100" + NBSP + "000")
+    if not label:
+        return ""
+    return (NBSP if label in ("%", "kr") else " ") + label
+
+
+# The catalogue owns the unit keys; the suffixes follow from its display strings.
+_SUFFIX: dict[str, str] = {key: _suffix(label) for key, label in UNITS.items()}
 # Units whose suffix is short enough to stay in a table cell.
 _SHORT_KEEPS = {"procent", "kronor"}
 
@@ -98,12 +100,19 @@ def fmt_value(x: Any, unit: str, decimals: int = 1, *, short: bool = False) -> s
 
 def unit_label(unit: str) -> str:
     """The unit as an axis or column label: `Procent`, `Per 1 000 invånare`."""
-    labels = {
-        "procent": "Procent", "antal": "Antal", "per_1000": "Per 1" + NBSP + "000 invånare",
-        "per_100000": "Per 100" + NBSP + "000 invånare", "kronor": "Kronor", "index": "Index",
-        "invanare_per_lakare": "Invånare per läkare",
-    }
-    return labels.get(unit, "")
+    special = {"procent": "Procent", "kronor": "Kronor", "antal": "Antal", "index": "Index"}
+    if unit in special:
+        return special[unit]
+    label = _SUFFIX.get(unit, "").strip()
+    return label[:1].upper() + label[1:]
+
+
+DIRECTION_LABELS = {"higher": "Högre värde är bättre", "lower": "Lägre värde är bättre",
+                    "neutral": "Varken högre eller lägre värde är i sig bättre"}
+
+
+def direction_label(direction: str) -> str:
+    return DIRECTION_LABELS.get(direction, "")
 
 
 def _signed(delta: Any, decimals: int) -> tuple[str, bool]:

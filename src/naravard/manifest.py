@@ -1,0 +1,148 @@
+"""What a report was made from: parameters, input file hashes, package versions, timings.
+
+The manifest makes a report traceable (which data, which code) and lets the batch runner
+skip a report whose inputs are unchanged: `inputs_fingerprint` hashes only what decides the
+report's content, never timings or the creation time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from naravard.errors import NaravardError
+
+MANIFEST_VERSION = 1
+PACKAGES = ("naravard", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
+            "weasyprint")
+# Keys that say how a run went rather than what it was made from.
+_NOT_FINGERPRINTED = {"created", "timings", "extra", "fingerprint"}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _display_path(path: Path) -> str:
+    """Relative to the checkout when inside it, so manifests compare across clones."""
+    from naravard.paths import repo_root
+
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(repo_root().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def package_versions() -> dict[str, str | None]:
+    versions = {name: _version(name) for name in PACKAGES}
+    versions["python"] = platform.python_version()
+    return versions
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """A hash of naravard's own source and templates: its version number rarely changes."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set) else items
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return value.item()
+    return value
+
+
+def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
+                   retrieved: str | None, input_files: Iterable[Path],
+                   timings: Mapping[str, float] | None = None,
+                   extra: Mapping[str, Any] | None = None) -> dict:
+    """The manifest of one report; its `fingerprint` covers parameters, inputs and code."""
+    inputs: dict[str, str] = {}
+    for path in input_files:
+        path = Path(path)
+        if not path.is_file():
+            raise NaravardError(f"indatafilen {path} finns inte; kontrollera underlaget och kör igen")
+        inputs[_display_path(path)] = sha256_file(path)
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "created": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "parameters": _jsonable(dict(parameters)),
+        "data_origin": data_origin,
+        "retrieved": retrieved,
+        "inputs": dict(sorted(inputs.items())),
+        "packages": package_versions(),
+        "code_sha256": code_hash(),
+        "timings": _jsonable(dict(timings or {})),
+        "extra": _jsonable(dict(extra or {})),
+    }
+    manifest["fingerprint"] = inputs_fingerprint(manifest)
+    return manifest
+
+
+def inputs_fingerprint(manifest: Mapping[str, Any]) -> str:
+    """A hash of what decides a report's content; equal fingerprints mean "up to date"."""
+    relevant = {k: v for k, v in manifest.items() if k not in _NOT_FINGERPRINTED}
+    text = json.dumps(_jsonable(relevant), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_manifest(path: Path, manifest: Mapping[str, Any]) -> Path:
+    """Write the manifest as UTF-8 JSON; readers see the old file or the new, never half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(_jsonable(manifest), ensure_ascii=False, indent=2) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_manifest(path: Path) -> dict | None:
+    """The manifest at `path`, or None when it is missing or unreadable (then re-render)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,358 @@
+"""Notebook → executed notebook → self-contained HTML → PDF, published all at once.
+
+papermill runs the report notebook, nbconvert turns its HTML outputs into one offline page
+with the `templates/naravard` template, and WeasyPrint prints that page to A4. Outputs are
+staged beside the destination and renamed into place only when every step succeeded, so a
+failed run never leaves a half-written report nor replaces an earlier good one.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from naravard.errors import NaravardError
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "naravard"
+PREFERRED_KERNEL = "naravard"
+FALLBACK_KERNEL = "python3"
+
+# Output kinds a report may show; everything else (stderr, warnings, bare reprs) is dropped.
+# The cached exporter and WeasyPrint's font configuration are not made for concurrent use.
+_EXPORT_LOCK = threading.Lock()
+_PRINT_LOCK = threading.Lock()
+
+_SHOWN_MIMETYPES = ("text/html", "image/png", "image/jpeg", "image/svg+xml", "text/markdown")
+
+
+class NotebookFailed(NaravardError):
+    """A notebook cell raised; names the cell, the error and where the partial notebook is."""
+
+    def __init__(self, cell: int | None, ename: str, evalue: str, saved: Path | None) -> None:
+        self.cell, self.ename, self.evalue, self.saved = cell, ename, evalue, saved
+        where = f"cell {cell}" if cell is not None else "notebooken"
+        value = " ".join(str(evalue).split())
+        if len(value) > 300:
+            value = value[:297] + "..."
+        text = f"{where}: {ename}: {value}" if value else f"{where}: {ename}"
+        if saved is not None:
+            text += f" (ofullständig notebook sparad i {saved})"
+        super().__init__(text)
+
+    def saved_at(self, path: Path) -> NotebookFailed:
+        """The same failure, told with the partial notebook's final location."""
+        return NotebookFailed(self.cell, self.ename, self.evalue, path)
+
+
+@dataclass
+class RenderResult:
+    """What one rendered report wrote and how long each step took (seconds)."""
+
+    notebook: Path
+    html: Path
+    pdf: Path
+    pages: int
+    paths: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# --- papermill ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def default_kernel_name() -> str:
+    """The project's own kernel when installed (`ipykernel install --sys-prefix`), else python3."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    try:
+        specs = KernelSpecManager().find_kernel_specs()
+    except Exception:  # a broken kernelspec dir must not stop a report
+        specs = {}
+    return PREFERRED_KERNEL if PREFERRED_KERNEL in specs else FALLBACK_KERNEL
+
+
+@lru_cache(maxsize=1)
+def _kernel_config() -> Any:
+    """Curve-encrypted kernel sockets where pyzmq allows: the kernel then starts without its
+    "running over TCP without encryption" warning on the user's terminal."""
+    import zmq
+    from traitlets.config import Config
+
+    config = Config()
+    if zmq.has("curve"):
+        config.KernelManager.transport_encryption = "auto"
+    return config
+
+
+def _parameter_value(value: Any) -> Any:
+    """papermill writes unknown types with repr(); paths must arrive as strings."""
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, Mapping):
+        return {k: _parameter_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_parameter_value(v) for v in value]
+    return value
+
+
+def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
+                     kernel_name: str | None = None, cwd: Path | None = None,
+                     km: Any = None) -> nbformat.NotebookNode:
+    """Run `notebook` with `parameters`; on a failing cell keep the partial notebook.
+
+    `cwd` defaults to the notebook's folder, as in Jupyter, so relative paths in the
+    notebook mean the same in both. `km` lets a batch runner reuse a started kernel.
+    """
+    import papermill as pm
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    notebook, output_path = Path(notebook), Path(output_path)
+    if not notebook.is_file():
+        raise NaravardError(f"notebooken {notebook} finns inte; kontrollera sökvägen")
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    engine_kwargs: dict[str, Any] = {"km": km} if km is not None else {"config": _kernel_config()}
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    try:
+        return pm.execute_notebook(
+            str(notebook), str(output_path),
+            parameters={k: _parameter_value(v) for k, v in (parameters or {}).items()},
+            kernel_name=kernel_name or default_kernel_name(),
+            cwd=str(cwd or notebook.parent),
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            **engine_kwargs,
+        )
+    except PapermillExecutionError as exc:
+        raise NotebookFailed(exc.exec_count if exc.exec_count is not None else exc.cell_index + 1,
+                             exc.ename, exc.evalue, output_path) from None
+    except (DeadKernelError, CellTimeoutError) as exc:
+        raise NotebookFailed(None, type(exc).__name__, str(exc),
+                             output_path if output_path.exists() else None) from None
+    except NoSuchKernel as exc:
+        raise NaravardError(
+            f"Jupyter-kärnan {exc.args[0] if exc.args else kernel_name!r} finns inte; "
+            "kör `make install` (installerar kärnan naravard)") from None
+
+
+# --- nbconvert ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _exporter() -> Any:
+    """One HTMLExporter per process: building it (templates, preprocessors) is the slow part."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        # report content arrives as HTML outputs; markdown and raw cells speak to notebook users
+        exclude_markdown=True,
+        exclude_raw=True,
+        language_code="sv",
+    )
+
+
+def _shown(output: Mapping) -> bool:
+    kind = output.get("output_type")
+    if kind == "stream":
+        return output.get("name") == "stdout"
+    if kind in ("display_data", "execute_result"):
+        return any(m in output.get("data", {}) for m in _SHOWN_MIMETYPES)
+    return False  # errors are never shown: a failed run is not published
+
+
+def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of `nb` holding only the outputs a reader should see (no stderr, no bare reprs)."""
+    clean = copy.deepcopy(nb)
+    cells = []
+    for cell in clean.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        cell["outputs"] = [o for o in cell.get("outputs", []) if _shown(o)]
+        if cell["outputs"]:
+            cells.append(cell)
+    clean.cells = cells
+    return clean
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
+    """The executed notebook as one self-contained Swedish HTML page (no code, no CDN)."""
+    resources = {"naravard": {"title": title,
+                              "created": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+                 "metadata": {"name": title}}
+    clean = report_cells(nb)
+    with _EXPORT_LOCK:
+        body, _ = _exporter().from_notebook_node(clean, resources=resources)
+    return body
+
+
+# --- WeasyPrint -----------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _weasyprint() -> Any:
+    """Import WeasyPrint once, without its notice that HarfBuzz-Subset will become required."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import weasyprint
+        import weasyprint.text.fonts  # noqa: F401
+        import weasyprint.urls  # noqa: F401
+    return weasyprint
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> Any:
+    _weasyprint()
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def _url_fetcher() -> Any:
+    """Local files and data: URLs only, so a stray http link never waits on the network."""
+    _weasyprint()
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data", "file"}, timeout=2)
+
+
+def html_to_pdf(html: str, pdf_path: Path, *, base_url: Path | None = None,
+                tagged: bool = True) -> int:
+    """Print `html` to an A4 PDF at `pdf_path`; returns the page count.
+
+    `tagged` writes PDF/UA-1 (a tagged, accessible PDF with title and language).
+    """
+    HTML = _weasyprint().HTML
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    base = str(base_url) if base_url is not None else str(Path.cwd())
+    options = {"pdf_variant": "pdf/ua-1"} if tagged else {}
+    pdf_path = Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    with _PRINT_LOCK:
+        document = HTML(string=html, base_url=base, url_fetcher=_url_fetcher()).render(
+            font_config=_font_config(), **options)
+        document.write_pdf(pdf_path, **options)
+    return len(document.pages)
+
+
+# --- atomic publishing ----------------------------------------------------------------------
+
+def _check_name(name: str) -> None:
+    if not name or Path(name).name != name or name in (".", ".."):
+        raise NaravardError(f"ogiltigt filnamn för en rapportfil: {name!r}; använd ett namn utan mappar")
+
+
+def _write_file(target: Path, content: bytes | str | Path) -> None:
+    if isinstance(content, (bytes, bytearray)):
+        data = bytes(content)
+    elif isinstance(content, str):
+        data = content.encode("utf-8")
+    else:
+        data = None
+    with open(target, "wb") as out:
+        if data is not None:
+            out.write(data)
+        else:
+            with open(content, "rb") as src:
+                shutil.copyfileobj(src, out, 1024 * 1024)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _staging_dir(destination_dir: Path) -> Path:
+    destination_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{destination_dir.name}-", dir=destination_dir.parent))
+
+
+def publish(outputs: Mapping[str, bytes | str | Path], destination_dir: Path) -> list[Path]:
+    """Write every output beside `destination_dir` first, then rename them all into place.
+
+    If any output cannot be written, nothing in `destination_dir` changes. Returns the final
+    paths in the order given.
+    """
+    destination_dir = Path(destination_dir)
+    for name in outputs:
+        _check_name(name)
+    staging = _staging_dir(destination_dir)
+    try:
+        for name, content in outputs.items():
+            _write_file(staging / name, content)
+        destination_dir.mkdir(parents=True, exist_ok=True)
+        final = []
+        for name in outputs:
+            os.replace(staging / name, destination_dir / name)
+            final.append(destination_dir / name)
+        return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+# --- the whole chain ------------------------------------------------------------------------
+
+def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
+                           stem: str = "rapport", title: str,
+                           extra_files: Mapping[str, bytes] | None = None,
+                           kernel_name: str | None = None, km: Any = None) -> RenderResult:
+    """Execute, convert, print and publish `<stem>.ipynb/.html/.pdf` (+ extra files).
+
+    On failure the partial notebook is kept as `<out_dir>/<stem>.failed.ipynb` and nothing
+    else under `out_dir` changes; on success a stale `.failed.ipynb` is removed.
+    """
+    notebook, out_dir = Path(notebook), Path(out_dir)
+    _check_name(f"{stem}.ipynb")
+    timings: dict[str, float] = {}
+    staging = _staging_dir(out_dir)
+    try:
+        executed = staging / f"{stem}.ipynb"
+        started = time.perf_counter()
+        try:
+            nb = execute_notebook(notebook, parameters, executed, kernel_name=kernel_name, km=km)
+        except NotebookFailed as exc:
+            failed = out_dir / f"{stem}.failed.ipynb"
+            if executed.exists():
+                out_dir.mkdir(parents=True, exist_ok=True)
+                os.replace(executed, failed)
+                raise exc.saved_at(failed) from None
+            raise exc.saved_at(None) from None
+        timings["execute"] = round(time.perf_counter() - started, 3)
+
+        started = time.perf_counter()
+        html = notebook_to_html(nb, title=title)
+        timings["html"] = round(time.perf_counter() - started, 3)
+
+        started = time.perf_counter()
+        pdf = staging / f"{stem}.pdf"
+        pages = html_to_pdf(html, pdf, base_url=notebook.parent)
+        timings["pdf"] = round(time.perf_counter() - started, 3)
+
+        started = time.perf_counter()
+        outputs: dict[str, bytes | str | Path] = dict(extra_files or {})
+        outputs |= {f"{stem}.ipynb": executed, f"{stem}.html": html.encode("utf-8"),
+                    f"{stem}.pdf": pdf}
+        paths = publish(outputs, out_dir)
+        (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
+        timings["publish"] = round(time.perf_counter() - started, 3)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return RenderResult(notebook=out_dir / f"{stem}.ipynb", html=out_dir / f"{stem}.html",
+                        pdf=out_dir / f"{stem}.pdf", pages=pages, paths=paths, timings=timings)
