@@ -8,9 +8,9 @@ a report whose inputs have not changed since its manifest was written is not ren
 
 from __future__ import annotations
 
-import atexit
 import concurrent.futures as cf
 import multiprocessing as mp
+import multiprocessing.util as mp_util
 import os
 import sys
 import tempfile
@@ -44,11 +44,14 @@ def _start_kernel() -> Any:
     from jupyter_client.manager import KernelManager
 
     from naravard.paths import notebooks_dir
-    from naravard.render import kernel_name
+    from naravard.render import default_kernel_name as kernel_name
 
     km = KernelManager(kernel_name=kernel_name())
+    if hasattr(km, "transport_encryption"):  # quiets the kernel's plain-TCP warning
+        km.transport_encryption = "auto"
     km.start_kernel(cwd=str(notebooks_dir()))
-    atexit.register(lambda: km.shutdown_kernel(now=True))
+    # pool workers leave through os._exit, which skips atexit; Finalize runs before it
+    mp_util.Finalize(km, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
     return km
 
 

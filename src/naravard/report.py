@@ -107,18 +107,32 @@ def _questionnaire(region: Region, year: int) -> tuple[object, object]:
 
 
 def related_answers_html(rep: RegionReport, indicator_ids: list[str]) -> str:
-    """The region's answers to the questions that concern these indicators, as an aside."""
+    """The region's answers to the questions that concern these indicators, one line each.
+
+    The full answers, free text included, stand in the chapter "Redovisning till
+    Socialstyrelsen"; here a reader sees the choice next to the numbers and where to read more.
+    """
     if rep.answers is None:
         return ""
     from naravard import questionnaire as q
 
     wanted = set(indicator_ids)
-    ids = [qu.id for qu in rep.structure if wanted & set(qu.related_indicators)]
-    if not ids:
+    lines = []
+    for qu in rep.structure:
+        if not (wanted & set(qu.related_indicators)) or not qu.answerable:
+            continue
+        answer = rep.answers.get(qu.id)
+        if qu.type == "text":
+            shown = "fritextsvar, se kapitlet Redovisning till Socialstyrelsen" \
+                if q.is_answered(qu, answer) else q.answer_text(qu, answer)
+        else:
+            shown = q.answer_text(qu, answer)
+        lines.append(f'<li><a href="#fraga-{escape(qu.id)}">Fråga {escape(qu.label)}</a> '
+                     f"({escape(qu.title)}): <b>{escape(shown)}</b></li>")
+    if not lines:
         return ""
-    body = q.answers_html(rep.structure, rep.answers, questions=ids, heading_level=4)
     return ('<aside class="related-answers"><p class="aside-title">Regionens svar till '
-            f"Socialstyrelsen {rep.year}</p>{body}</aside>") if body else ""
+            f"Socialstyrelsen {rep.year}</p><ul>{''.join(lines)}</ul></aside>")
 
 
 # --- small formatting helpers -------------------------------------------------------------
