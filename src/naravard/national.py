@@ -143,11 +143,16 @@ def summary_sentences(rep: NationalReport) -> list[str]:
         s = series(rep.obs, ind.id)
         rk = s[s["region_code"] == RIKET_CODE].set_index("year")["value"]
         if rep.year in rk.index and (rep.year - 1) in rk.index:
-            delta = rk[rep.year] - rk[rep.year - 1]
-            moves.append(f"{ind.name.lower()} {text.fmt_change(delta, ind.unit, ind.decimals)} "
-                         f"till {_fmt(rk[rep.year], ind, False)}")
+            delta = round(float(rk[rep.year] - rk[rep.year - 1]), ind.decimals)
+            now = _fmt(rk[rep.year], ind, False)
+            if delta == 0:
+                moves.append(f"{ind.name.lower()} var oförändrad på {now}")
+                continue
+            verb = "ökade" if delta > 0 else "minskade"
+            size = text.fmt_change(abs(delta), ind.unit, ind.decimals).lstrip("+")
+            moves.append(f"{ind.name.lower()} {verb} med {size} till {now}")
     if moves:
-        out.append(f"I riket ändrades {text.join_sv(moves)} jämfört med {rep.year - 1}.")
+        out.append(f"I riket, jämfört med {rep.year - 1}: " + text.join_sv(moves) + ".")
     return out
 
 
@@ -286,16 +291,48 @@ def targets_html(rep: NationalReport) -> str:
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
 
 
-def questionnaire_html(rep: NationalReport) -> str:
-    head = '<section class="chapter"><h1 id="enkaten">Enkätsvar till Socialstyrelsen</h1>'
+def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> str:
+    """Regions × choice questions of Socialstyrelsen's questionnaire, with counts per question.
+
+    Only regions that have filed answers get a column (in tables of a few regions, so that the
+    page stays readable at A4); the others are named once.
+    """
     from naravard import questionnaire as q
     from naravard.errors import NaravardError
 
+    head = '<section class="chapter"><h1 id="enkaten">Enkätsvar till Socialstyrelsen</h1>'
     try:
         overview = q.national_overview(rep.year)
     except NaravardError as exc:
         return head + f"<p class='note'>{escape(str(exc))}</p></section>"
-    return head + q.national_html(overview) + "</section>"
+    counts = q.national_counts(overview)
+    labels = overview.attrs.get("labels", {})
+    filed = [r for r in overview.index if (overview.loc[r] != "–").any()]
+    missing = [r for r in overview.index if r not in filed]
+    parts = [head, f"<p>{len(filed)} av {len(overview.index)} regioner har en svarsfil för "
+             f"{rep.year} i naravard"
+             + (f"; svar saknas för {escape(text.join_sv(missing))}" if missing else "")
+             + ". Tabellen visar svaren på enkätens flervalsfrågor; fritextsvaren finns i "
+             "respektive regions rapport.</p>"]
+    count_cols = [c for c in ("Ja", "Nej", "Delvis", "annat svar", "obesvarad") if c in counts]
+    count_head = "".join(f"<th scope='col'>{escape(c.capitalize())}</th>" for c in count_cols)
+    parts.append("<table class='q-counts'><caption>Antal regioner per svar</caption><thead><tr>"
+                 f"<th scope='col'>Fråga</th>{count_head}</tr></thead><tbody>")
+    for qid, row in counts.iterrows():
+        cells = "".join(f"<td class='num'>{int(row[c])}</td>" for c in count_cols)
+        parts.append(f"<tr><th scope='row'>{escape(str(row['rubrik']))}</th>{cells}</tr>")
+    parts.append("</tbody></table>")
+    for start in range(0, len(filed), regions_per_table):
+        chunk = filed[start:start + regions_per_table]
+        region_head = "".join(f"<th scope='col'>{escape(r)}</th>" for r in chunk)
+        parts.append("<table class='q-overview'><caption>Regionernas svar</caption><thead><tr>"
+                     f"<th scope='col'>Fråga</th>{region_head}</tr></thead><tbody>")
+        for col in overview.columns:
+            cells = "".join(f"<td>{escape(str(overview.loc[r, col]))}</td>" for r in chunk)
+            parts.append(f"<tr><th scope='row'>{escape(labels.get(col, col))}</th>{cells}</tr>")
+        parts.append("</tbody></table>")
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def about_html(rep: NationalReport) -> str:

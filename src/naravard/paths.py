@@ -40,7 +40,9 @@ def catalog_path() -> Path:
 
 
 def regional_dir() -> Path:
-    return data_dir() / "regional"
+    """The region's own figures; `NARAVARD_REGIONAL_DIR` points elsewhere (tests, other teams)."""
+    env = os.environ.get("NARAVARD_REGIONAL_DIR")
+    return Path(env).resolve() if env else data_dir() / "regional"
 
 
 def questionnaire_dir() -> Path:

@@ -1,0 +1,87 @@
+"""`make reports`: one region's broken data does not stop the others; unchanged reports are skipped."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from naravard import batch
+from naravard.catalog import load_catalog
+from naravard.paths import repo_root
+
+
+@pytest.fixture()
+def regional_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of data/regional that the batch runner reads instead of the repo's."""
+    target = tmp_path / "regional"
+    shutil.copytree(repo_root() / "data" / "regional", target)
+    monkeypatch.setenv("NARAVARD_REGIONAL_DIR", str(target))
+    return target
+
+
+def _corrupt(path: Path) -> None:
+    path.write_text("indicator_id;year;gender;value;source;note\n"
+                    "fast_lakarkontakt_andel;2024;T;abc;x;\n", encoding="utf-8")
+
+
+def test_a_broken_regional_file_is_set_aside_for_its_region_only(
+        snapshot_dir: Path, regional_copy: Path, project_tmp: Path) -> None:
+    _corrupt(regional_copy / "vasterbotten.csv")
+    obs, bad = batch._load_tolerant(snapshot_dir, load_catalog())
+    assert list(bad) == ["vasterbotten"]
+    assert "vasterbotten.csv" in bad["vasterbotten"] and "abc" in bad["vasterbotten"]
+    frame = obs.frame
+    assert not frame[frame["region_code"] == "0018"].query(
+        "indicator_id == 'fast_lakarkontakt_andel'").empty  # Örebro's file still loaded
+    assert regional_copy / "orebro-lan.csv" in [Path(p) for p in obs.input_files]
+
+
+def test_summary_table_lists_every_report() -> None:
+    text = batch._summary([batch.TaskResult("Gotland", "klar", 12.34, 40),
+                           batch.TaskResult("Västerbotten", "fel", 0.1, error="x"),
+                           batch.TaskResult("Riket (jämförelse)", "aktuell")])
+    lines = text.splitlines()
+    assert lines[0].split() == ["Rapport", "Status", "Sekunder", "Sidor"]
+    assert "12.3" in lines[1] and "40" in lines[1]
+    assert "fel" in lines[2] and "aktuell" in lines[3]
+
+
+@pytest.mark.e2e
+def test_batch_renders_the_others_names_the_failure_and_skips_what_is_up_to_date(
+        snapshot_dir: Path, regional_copy: Path, project_tmp: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _corrupt(regional_copy / "vasterbotten.csv")
+    code = batch.run_batch(2024, snapshot_dir, jobs=2, regions=["Gotland", "Västerbotten"],
+                           national_report=False, progress=False)
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "fel: Västerbotten:" in err and "vasterbotten.csv" in err
+    gotland = project_tmp / "output" / "gotland" / "2024"
+    for name in ("rapport.pdf", "rapport.html", "rapport.ipynb", "indikatorer.csv",
+                 "indikatorer.xlsx", "manifest.json"):
+        assert (gotland / name).is_file(), name
+    assert not (project_tmp / "output" / "vasterbotten").exists()
+    manifest = json.loads((gotland / "manifest.json").read_text(encoding="utf-8"))
+    pdf_mtime = (gotland / "rapport.pdf").stat().st_mtime_ns
+
+    # unchanged inputs: nothing is rendered again
+    code = batch.run_batch(2024, snapshot_dir, jobs=2, regions=["Gotland"],
+                           national_report=False, progress=False)
+    out, _ = capsys.readouterr()
+    assert code == 0 and "aktuell" in out
+    assert (gotland / "rapport.pdf").stat().st_mtime_ns == pdf_mtime
+
+    # a new input for Gotland (its own regional file) re-renders Gotland
+    (regional_copy / "gotland.csv").write_text(
+        "indicator_id;year;gender;value;source;note\n"
+        "fast_lakarkontakt_andel;2024;T;41,5;Testkälla;\n", encoding="utf-8")
+    code = batch.run_batch(2024, snapshot_dir, jobs=1, regions=["Gotland"],
+                           national_report=False, progress=False)
+    out, _ = capsys.readouterr()
+    assert code == 0 and "klar" in out
+    new_manifest = json.loads((gotland / "manifest.json").read_text(encoding="utf-8"))
+    assert new_manifest["fingerprint"] != manifest["fingerprint"]
+    assert "41,5" in (gotland / "indikatorer.csv").read_text(encoding="utf-8-sig")
