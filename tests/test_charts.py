@@ -140,13 +140,18 @@ def test_trend_chart_years_filter_and_nan_values():
 def test_ranked_chart_sorts_best_first_and_highlights_focus():
     chart = charts.ranked_chart(_frame(), Ind(), "0024", 2024, NAMES)
     ax = chart.fig.axes[0]
-    labels = ax.get_yticklabels()
+    # the region names are plain texts right-aligned at the axis (not tick labels)
+    labels = [t for t in ax.texts
+              if t.get_position()[0] == 0 and t.get_horizontalalignment() == "right"]
     names = [t.get_text() for t in labels]
+    assert [t.get_position()[1] for t in labels] == list(range(21))
+    assert not ax.get_yticks().size
     values = [bar.get_width() for bar in ax.patches if bar.get_height() > 0.5][:21]
     assert len(names) == 21
     assert values == sorted(values, reverse=True)
     focus = labels[names.index("Västerbotten")]
-    assert focus.get_fontweight() == "bold"
+    assert focus.get_fontweight() == "bold" and focus.get_color() == charts.BLUE
+    assert all(t.get_fontweight() == "normal" for t in labels if t is not focus)
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert len(hatched) == 1
     assert "Västerbotten ligger på plats" in chart.alt and f"79,5{NB}%" in chart.alt
@@ -258,6 +263,22 @@ def test_save_chart_writes_png_and_svg(tmp_path):
     assert png.name == "trend-medicinsk-bedomning-3d-0024.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_png_is_opaque_rgb_at_the_print_resolution():
+    """No alpha channel: WeasyPrint then re-encodes each chart once, not colour and mask."""
+    import io
+
+    from PIL import Image
+
+    chart = charts.ranked_chart(_frame(), Ind(), "0024", 2024, NAMES)
+    image = Image.open(io.BytesIO(charts.chart_png(chart)))
+    width, height = chart.fig.get_size_inches()
+    assert image.mode == "RGB"
+    assert image.size == (int(width * charts.DPI), int(height * charts.DPI))
+    assert round(image.info["dpi"][0]) == charts.DPI
+    assert image.getpixel((0, 0)) == (255, 255, 255)  # white page, not transparent black
+    assert charts.chart_png(chart, dpi=65) != charts.chart_png(chart)
 
 
 def test_svg_is_deterministic(tmp_path):

@@ -27,6 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize, TwoSlopeNorm, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
+from PIL import Image
 
 from naravard.regions import slugify
 from naravard.text import (DASH, fmt_number, fmt_rank, fmt_value, is_missing,
@@ -175,6 +176,29 @@ def _fixed_margins(fig: Figure, *, left: float, right: float, bottom: float,
     return fig
 
 
+def _row_labels(ax: Any, positions: Sequence[float], labels: Sequence[str],
+                bold: Sequence[bool]) -> None:
+    """Row names drawn where zero-length y ticks would put their labels, as plain text.
+
+    A matplotlib tick is five artists and is measured on every draw; the 21 rows of a
+    ranked chart made ticks the largest part of its drawing time. Bold rows are blue.
+    """
+    ax.set_yticks([])
+    _no_axis_label(ax.yaxis)
+    transform, va, ha = ax.get_yaxis_text1_transform(matplotlib.rcParams["ytick.major.pad"])
+    size = matplotlib.rcParams["ytick.labelsize"]
+    for pos, label, strong in zip(positions, labels, bold):
+        ax.text(0, pos, label, transform=transform, va=va, ha=ha, fontsize=size,
+                color=BLUE if strong else matplotlib.rcParams["ytick.color"],
+                fontweight="bold" if strong else "normal")
+
+
+def _no_axis_label(axis: Any) -> None:
+    """An axis without a label: a fixed label position spares measuring the tick labels
+    again on every draw just to place an empty label."""
+    axis.set_label_coords(0.5, 0.5)
+
+
 def _attr(obj: Any, name: str, default: Any = None) -> Any:
     value = getattr(obj, name, default)
     return default if value is None else value
@@ -282,6 +306,7 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
     ax.margins(y=0.1)
     ax.set_ylabel(unit_label(unit))
     _year_axis(ax.xaxis, all_years)
+    _no_axis_label(ax.xaxis)
     ax.yaxis.set_major_formatter(SwedishFormatter())
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -385,13 +410,9 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
                    linewidth=0.6, zorder=2)
     for bar, hatch in zip(bars, hatches):
         bar.set_hatch(hatch)
-    ax.set_yticks(positions, [str(region_names.get(c, c)) for c in codes])
-    for label, code in zip(ax.get_yticklabels(), codes):
-        if code == region_code:
-            label.set_fontweight("bold")
-            label.set_color(BLUE)
+    _row_labels(ax, positions, [str(region_names.get(c, c)) for c in codes],
+                [c == region_code for c in codes])
     ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
 
     target = _attr(indicator, "target")
@@ -774,11 +795,16 @@ def chart_png(chart: Chart, dpi: int = DPI) -> bytes:
 
 
 def _render_png(chart: Chart, dpi: int) -> bytes:
-    buffer = io.BytesIO()
+    """An opaque RGB PNG: the figure is white, so the alpha channel carried nothing, and
+    without it WeasyPrint re-encodes each image once instead of twice (colour and mask)."""
+    raw = io.BytesIO()
     with matplotlib.rc_context(_RC):
-        chart.fig.savefig(buffer, format="png", dpi=dpi, facecolor="white",
-                          pil_kwargs={"compress_level": 1},
-                          metadata={"Software": None})
+        chart.fig.savefig(raw, format="rgba", dpi=dpi, facecolor="white")
+    renderer = chart.fig.canvas.renderer  # the one the savefig drew with, at `dpi`
+    image = Image.frombuffer("RGBA", (int(renderer.width), int(renderer.height)),
+                             raw.getbuffer(), "raw", "RGBA", 0, 1).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=1, dpi=(dpi, dpi))
     return buffer.getvalue()
 
 

@@ -17,7 +17,9 @@ from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.indicators import available_years, national_table, series
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, all_regions
-from naravard.report import EXAMPLE_BANNER, TITLE, parse_year, report_date, source_line
+from naravard.report import (
+    EXAMPLE_BANNER, TITLE, parse_year, report_date, settle_heap, source_line,
+)
 
 NATIONAL_TITLE = "Nationell jämförelse av regionernas omställning till en god och nära vård"
 
@@ -42,6 +44,7 @@ def prepare(year: object, data: object = None, *, figures: Path | None | str = "
     catalog = catalog or load_catalog()
     if obs is None:
         obs = load_observations(data, catalog=catalog)
+    settle_heap()
     year_int = parse_year(year, available_years(obs))
     if figures == "auto":
         figures = figures_dir() / "riket" / str(year_int)
