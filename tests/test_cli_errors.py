@@ -1,0 +1,229 @@
+"""`naravard report` with bad input: one `fel:` line, exit code 2, and nothing written.
+
+Parameters are validated before a kernel starts, so none of these tests renders anything.
+Most cases use a tiny Kolada snapshot built in tmp; the corrupt-file case copies the real one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from naravard.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+KPI = "N79173"  # medicinsk_bedomning_3d in the catalogue
+
+
+def write_snapshot(directory: Path, rows: list[tuple[str, int, float]], kpi: str = KPI) -> Path:
+    """A minimal snapshot in Kolada's v3 layout: one KPI, (region_code, year, value) rows."""
+    (directory / "data").mkdir(parents=True, exist_ok=True)
+    values = [{"kpi": kpi, "municipality": code, "period": year,
+               "values": [{"gender": "T", "count": 1, "status": "", "value": value}]}
+              for code, year, value in rows]
+    page = {"values": values, "count": len(values), "next_url": None, "previous_url": None}
+    (directory / "data" / f"{kpi}.json").write_text(json.dumps(page), encoding="utf-8")
+    municipalities = [{"id": "0000", "title": "Riket", "type": "L"},
+                      {"id": "0001", "title": "Stockholm", "type": "L"},
+                      {"id": "0009", "title": "Gotland", "type": "L"}]
+    (directory / "municipality.json").write_text(
+        json.dumps({"values": municipalities, "count": 3}), encoding="utf-8")
+    return directory
+
+
+# Gotland (0009) has 2022 only; Stockholm and Riket also have 2023.
+TINY_ROWS = [("0000", 2022, 80.0), ("0000", 2023, 81.0), ("0001", 2022, 74.0),
+             ("0001", 2023, 75.0), ("0009", 2022, 70.0)]
+
+
+@pytest.fixture()
+def tiny(tmp_path: Path) -> Path:
+    return write_snapshot(tmp_path / "tiny", TINY_ROWS)
+
+
+@pytest.fixture()
+def project(project_tmp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A throwaway project root whose cache is empty, so no test can fall back to old data."""
+    monkeypatch.setenv("NARAVARD_CACHE", str(tmp_path / "empty-cache"))
+    return project_tmp
+
+
+def data_years(data: Path) -> tuple[int, int]:
+    """First and last year with any value, read straight from the observations table."""
+    from naravard.table import load_observations
+
+    frame = load_observations(data).frame
+    years = frame.loc[frame["value"].notna(), "year"]
+    assert 2022 in set(years)
+    return int(years.min()), int(years.max())
+
+
+def written(root: Path) -> list[Path]:
+    return sorted(p for sub in ("output", "figures") for p in (root / sub).rglob("*"))
+
+
+def run_report(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
+    code = main(["report", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_user_error(code: int, err: str, root: Path) -> str:
+    """Exit 2, exactly one stderr line starting `fel:`, no traceback, nothing on disk."""
+    lines = err.splitlines()
+    assert code == 2, err
+    assert len(lines) == 1, f"expected one line on stderr, got {lines!r}"
+    assert lines[0].startswith("fel: "), lines[0]
+    assert "Traceback" not in err
+    assert written(root) == [], f"bad input wrote files: {written(root)}"
+    return lines[0]
+
+
+def test_unknown_region_lists_closest_matches(project, tiny, capsys):
+    code, _, err = run_report(capsys, "--region", "Atlantis", "--year", "2022", "--data", str(tiny))
+    line = assert_user_error(code, err, project)
+    assert "Atlantis" in line
+    assert "närmast" in line
+
+
+def test_close_misspelling_suggests_the_region(project, tiny, capsys):
+    code, _, err = run_report(capsys, "--region", "Västerbotn", "--year", "2022", "--data", str(tiny))
+    line = assert_user_error(code, err, project)
+    assert "Västerbotten" in line.split("Västerbotn", 1)[1]
+
+
+@pytest.mark.parametrize("region", ["../../etc", "/etc/passwd", "vasterbotten/../../x", ""])
+def test_path_like_or_empty_region_is_rejected(project, tiny, capsys, region):
+    code, _, err = run_report(capsys, "--region", region, "--year", "2022", "--data", str(tiny))
+    assert_user_error(code, err, project)
+    assert not (project.parent / "etc").exists()
+
+
+def test_riket_is_not_a_region(project, tiny, capsys):
+    code, _, err = run_report(capsys, "--region", "Riket", "--year", "2022", "--data", str(tiny))
+    assert "riket" in assert_user_error(code, err, project).lower()
+
+
+@pytest.mark.parametrize("year", ["1999", "abc", "2022.5", "3000"])
+def test_year_outside_the_data_lists_available_years(project, tiny, capsys, year):
+    code, _, err = run_report(capsys, "--region", "Gotland", "--year", year, "--data", str(tiny))
+    line = assert_user_error(code, err, project)
+    assert year in line
+    first, last = data_years(tiny)  # the regions' own figures (data/regional) add years
+    assert f"{first}–{last}" in line
+
+
+def test_year_outside_the_real_snapshot_lists_its_years(project, snapshot_dir, capsys):
+    code, _, err = run_report(capsys, "--region", "Västerbotten", "--year", "1999",
+                              "--data", str(snapshot_dir))
+    line = assert_user_error(code, err, project)
+    first, last = data_years(snapshot_dir)
+    assert f"{first}–{last}" in line
+
+
+def test_year_the_region_lacks_names_the_years_it_has(project, tiny, capsys):
+    # Riket and Stockholm have 2023, Gotland does not: a report would be empty.
+    code, _, err = run_report(capsys, "--region", "Gotland", "--year", "2023", "--data", str(tiny))
+    line = assert_user_error(code, err, project)
+    assert "Gotland" in line and "2023" in line
+    assert "2022" in line
+
+
+def test_missing_data_dir(project, tmp_path, capsys):
+    missing = tmp_path / "finns-inte"
+    code, _, err = run_report(capsys, "--region", "Gotland", "--year", "2022",
+                              "--data", str(missing))
+    assert str(missing) in assert_user_error(code, err, project)
+
+
+def test_data_is_a_file(project, tmp_path, capsys):
+    file = tmp_path / "data.json"
+    file.write_text("{}", encoding="utf-8")
+    code, _, err = run_report(capsys, "--region", "Gotland", "--year", "2022", "--data", str(file))
+    assert str(file) in assert_user_error(code, err, project)
+
+
+@pytest.mark.parametrize("layout", ["empty", "empty-data-folder"])
+def test_data_dir_without_kolada_files(project, tmp_path, capsys, layout):
+    directory = tmp_path / "snap"
+    (directory / "data" if layout == "empty-data-folder" else directory).mkdir(parents=True)
+    code, _, err = run_report(capsys, "--region", "Gotland", "--year", "2022",
+                              "--data", str(directory))
+    assert str(directory) in assert_user_error(code, err, project)
+
+
+def test_missing_naravard_data_is_named(project, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NARAVARD_DATA", str(tmp_path / "borta"))
+    code, _, err = run_report(capsys, "--region", "Gotland", "--year", "2022")
+    assert "NARAVARD_DATA" in assert_user_error(code, err, project)
+
+
+def test_truncated_json_in_a_copy_of_the_snapshot(project, snapshot_dir, tmp_path, capsys):
+    broken = tmp_path / "kolada"
+    shutil.copytree(snapshot_dir, broken)
+    target = broken / "data" / f"{KPI}.json"
+    target.write_bytes(target.read_bytes()[:100])
+    code, _, err = run_report(capsys, "--region", "Västerbotten", "--year", "2024",
+                              "--data", str(broken))
+    assert f"{KPI}.json" in assert_user_error(code, err, project)
+
+
+@pytest.mark.parametrize("payload, field", [
+    ("[]", "list"),
+    ('{"values": [{"kpi": "N79173", "municipality": "0009", "period": 2022,'
+     ' "values": [{"gender": "T", "value": "abc"}]}]}', "abc"),
+    ('{"values": [{"kpi": "N79173", "municipality": "0009", "period": "x",'
+     ' "values": [{"gender": "T", "value": 5}]}]}', "period"),
+])
+def test_wrong_shape_json_names_file_and_field(project, tiny, capsys, payload, field):
+    (tiny / "data" / f"{KPI}.json").write_text(payload, encoding="utf-8")
+    code, _, err = run_report(capsys, "--region", "Gotland", "--year", "2022", "--data", str(tiny))
+    line = assert_user_error(code, err, project)
+    assert f"{KPI}.json" in line and field in line
+
+
+def test_percentage_out_of_range_is_a_user_error(project, tmp_path, capsys):
+    snap = write_snapshot(tmp_path / "snap", [("0009", 2022, 250.0), ("0001", 2022, 70.0)])
+    code, _, err = run_report(capsys, "--region", "Gotland", "--year", "2022", "--data", str(snap))
+    assert "250" in assert_user_error(code, err, project)
+
+
+def test_makefile_propagates_the_failure(project, tiny):
+    """`make report` with an unknown region exits non-zero and shows the one-line error."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    stamp = subprocess.run(["make", "-q", ".venv/.naravard-installed"], cwd=REPO,
+                           capture_output=True)
+    if stamp.returncode != 0:
+        pytest.skip(".venv is out of date; `make report` would reinstall it first")
+    env = dict(os.environ, NARAVARD_ROOT=str(project))
+    proc = subprocess.run(["make", "--no-print-directory", "report", "REGION=Atlantis",
+                           "YEAR=2022", f"DATA={tiny}"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    fel = [line for line in proc.stderr.splitlines() if line.startswith("fel:")]
+    assert len(fel) == 1 and "Atlantis" in fel[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert written(project) == []
+
+
+@pytest.mark.parametrize("missing", ["REGION", "YEAR"])
+def test_makefile_requires_region_and_year(project, missing):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    stamp = subprocess.run(["make", "-q", ".venv/.naravard-installed"], cwd=REPO,
+                           capture_output=True)
+    if stamp.returncode != 0:
+        pytest.skip(".venv is out of date; `make report` would reinstall it first")
+    args = {"REGION": "REGION=Gotland", "YEAR": "YEAR=2022"}
+    args.pop(missing)
+    env = dict(os.environ, NARAVARD_ROOT=str(project))
+    proc = subprocess.run(["make", "--no-print-directory", "report", *args.values()],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert f"ange {missing}" in proc.stderr
