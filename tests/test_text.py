@@ -240,3 +240,12 @@ def test_summary_targets():
 def test_summary_without_values():
     assert summary_sentences(pd.DataFrame(columns=["name", "value"]), "Gotland", 2024) == [
         "Det finns inga värden för Gotland 2024."]
+
+
+def test_a_series_break_between_the_years_is_not_judged():
+    row = {"name": "Telefon", "unit": "procent", "direction": "higher", "decimals": 1,
+           "year": 2024, "value": 73.1, "prev_year": 2023, "prev_value": 72.6, "change": 0.5,
+           "change_judgement": "", "break_between": True, "riket": 87.0, "rank": 16,
+           "n_ranked": 17}
+    first = indicator_sentences(row, "Västerbotten")[0]
+    assert "tidsseriebrott" in first and "förbättring" not in first

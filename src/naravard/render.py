@@ -192,10 +192,18 @@ def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return clean
 
 
+def _created() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that identical inputs give identical HTML."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    return datetime.now(timezone.utc)
+
+
 def notebook_to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
     """The executed notebook as one self-contained Swedish HTML page (no code, no CDN)."""
     resources = {"naravard": {"title": title,
-                              "created": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+                              "created": _created().isoformat(timespec="seconds")},
                  "metadata": {"name": title}}
     clean = report_cells(nb)
     with _EXPORT_LOCK:

@@ -274,7 +274,10 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
                     f"{subject} var {unchanged_word}: {v(value)}{yy} jämfört med {v(prev_value)}{py}.")
             else:
                 verb = "ökade" if shown > 0 else "minskade"
-                if judged_same:
+                if _get(row, "break_between"):
+                    tail = (", men ett tidsseriebrott ligger mellan åren, så förändringen "
+                            "bedöms inte")
+                elif judged_same:
                     tail = f", i stort sett {unchanged_word}"
                 else:
                     word = _judgement(direction, shown)
