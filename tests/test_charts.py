@@ -112,7 +112,8 @@ def test_trend_chart_context_lines_are_grey_and_not_in_a_legend():
     assert ax.get_legend() is None
     greys = [ln for ln in ax.lines if matplotlib.colors.to_hex(ln.get_color()) ==
              charts.CONTEXT_GREY.lower()]
-    assert len(greys) == 20
+    assert len(greys) == 21  # the focus region's own faint line lies under its bold one
+    assert "Övriga 20 regioner" in chart.alt
     region = [ln for ln in ax.lines if ln.get_color() == charts.BLUE][0]
     riket = [ln for ln in ax.lines if ln.get_color() == charts.VERMILLION][0]
     # Not colour alone: different markers and line styles.
@@ -334,3 +335,71 @@ def test_empty_frames_do_not_crash(builder):
         chart = charts.ranked_chart(empty, Ind(), "0024", 2024, NAMES)
     assert "Västerbotten" in chart.alt
     assert charts.chart_png(chart)[:4] == b"\x89PNG"
+
+
+# --- layered drawing: one background per indicator, the region's own artists on top --------
+
+
+def _full_rgba(chart: charts.Chart) -> np.ndarray:
+    """The chart drawn whole, as matplotlib's savefig does it."""
+    import io
+
+    raw = io.BytesIO()
+    with matplotlib.rc_context(charts._RC):
+        chart.fig.savefig(raw, format="rgba", dpi=charts.DPI, facecolor="white")
+    r = chart.fig.canvas.renderer
+    return np.frombuffer(raw.getvalue(), np.uint8).reshape(int(r.height), int(r.width), 4)
+
+
+def _png_pixels(data: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+@pytest.mark.parametrize("breaks", [None, [(2021, "ny definition")]])
+def test_layered_png_equals_a_full_draw_for_every_region(breaks):
+    charts._BACKGROUNDS.clear()
+    frame = _frame()
+    for code in ["0024", "0001", "0025"]:  # the second and third reuse the background
+        chart = charts.trend_chart(frame, Ind(), code, NAMES[code], breaks=breaks)
+        twin = charts.trend_chart(frame, Ind(), code, NAMES[code], breaks=breaks)
+        assert np.array_equal(_png_pixels(charts.chart_png(chart)), _full_rgba(twin)[..., :3])
+    assert len(charts._BACKGROUNDS) == 1
+
+
+def test_background_is_redrawn_when_any_region_changes():
+    charts._BACKGROUNDS.clear()
+    frame = _frame()
+    first = charts.chart_png(charts.trend_chart(frame, Ind(), "0024", "Västerbotten"))
+    changed = frame.copy()
+    changed.loc[(changed["region_code"] == "0001") & (changed["year"] == 2022), "value"] += 9
+    second = charts.trend_chart(changed, Ind(), "0024", "Västerbotten")
+    assert np.array_equal(_png_pixels(charts.chart_png(second)), _full_rgba(
+        charts.trend_chart(changed, Ind(), "0024", "Västerbotten"))[..., :3])
+    assert first != charts.chart_png(second)
+    assert len(charts._BACKGROUNDS) == 2
+
+
+def test_layered_svg_has_the_full_drawings_elements_and_valid_references():
+    import xml.etree.ElementTree as ET
+
+    charts._SVG_BACKGROUNDS.clear()
+    frame = _frame()
+    for code in ["0024", "0001"]:
+        chart = charts.trend_chart(frame, Ind(), code, NAMES[code])
+        layered = charts.chart_svg(chart).decode("utf-8")
+        chart.background_key = None
+        full = charts.chart_svg(chart).decode("utf-8")
+        ET.fromstring(layered.encode("utf-8"))  # well-formed
+        for tag in ("<path", "<text", "<use", "<clipPath"):
+            assert layered.count(tag) == full.count(tag), tag
+        assert f">{NAMES[code]} 79,5" in layered or f">{NAMES[code]} " in layered
+        ids = re.findall(r' id="([^"]+)"', layered)
+        assert len(ids) == len(set(ids))
+        refs = set(re.findall(r"url\(#([^)]+)\)", layered)) | set(
+            re.findall(r'xlink:href="#([^"]+)"', layered))
+        assert refs <= set(ids)
+    assert len(charts._SVG_BACKGROUNDS) == 1
