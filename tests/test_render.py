@@ -317,3 +317,16 @@ def test_read_manifest_of_missing_or_broken_file_is_none(tmp_path: Path) -> None
     assert mf.read_manifest(tmp_path / "saknas.json") is None
     (tmp_path / "trasig.json").write_text("{", encoding="utf-8")
     assert mf.read_manifest(tmp_path / "trasig.json") is None
+
+
+def test_rendering_processes_skip_the_slow_unused_iri_grammar() -> None:
+    """nbformat (through jsonschema) would compile rfc3987_syntax's grammar for seconds."""
+    import subprocess
+    import sys
+
+    code = ("import sys, naravard.render, nbformat; "
+            "assert sys.modules.get('rfc3987_syntax', 0) is None; "
+            "nbformat.validate(nbformat.v4.new_notebook()); print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert done.stdout.strip() == "ok", done.stderr

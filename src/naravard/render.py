@@ -12,6 +12,7 @@ import copy
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -22,9 +23,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import nbformat
+# nbformat imports jsonschema, which imports rfc3987_syntax when it is installed (jupyterlab's
+# dependencies install it) only to check the "iri" string formats, which no notebook schema
+# uses; importing it compiles a grammar for 2–3 s, in every process that renders. Left out.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from naravard.errors import NaravardError
+import nbformat  # noqa: E402
+
+from naravard.errors import NaravardError  # noqa: E402
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "naravard"
@@ -215,7 +221,8 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
 
 @lru_cache(maxsize=1)
 def _weasyprint() -> Any:
-    """Import WeasyPrint once, without its notice that HarfBuzz-Subset will become required."""
+    """Import WeasyPrint once, without its notice that HarfBuzz-Subset will become required,
+    and with our charts' PNG data embedded as it is (see `naravard.pdf_speedups`)."""
     import warnings
 
     with warnings.catch_warnings():
@@ -223,6 +230,9 @@ def _weasyprint() -> Any:
         import weasyprint
         import weasyprint.text.fonts  # noqa: F401
         import weasyprint.urls  # noqa: F401
+    from naravard import pdf_speedups
+
+    pdf_speedups.install()
     return weasyprint
 
 
@@ -241,6 +251,15 @@ def _url_fetcher() -> Any:
     from weasyprint.urls import URLFetcher
 
     return URLFetcher(allowed_protocols={"data", "file"}, timeout=2)
+
+
+def warm_up() -> None:
+    """Build the exporter and print a tiny page once, so a batch worker's first report does
+    not pay for templates, fonts and imports."""
+    _exporter()
+    with tempfile.TemporaryDirectory(prefix="naravard-warm-") as tmp:
+        html_to_pdf('<html lang="sv"><body><p>Åäö 1 234,5 %</p><p><b>Sida</b></p></body></html>',
+                    Path(tmp) / "warm.pdf")
 
 
 def html_to_pdf(html: str, pdf_path: Path, *, base_url: Path | None = None,

@@ -1,0 +1,103 @@
+"""The PDF shortcuts: chart PNGs embedded as they are, fonts subset without layout tables;
+the PDF looks and reads the same."""
+
+from __future__ import annotations
+
+import base64
+import io
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from naravard.pdf_speedups import png_idat, without_layout_tables
+from naravard.render import html_to_pdf
+
+
+def _png(mode: str, **save: object) -> bytes:
+    rng = np.random.default_rng(7)
+    shape = (37, 53, 3) if mode == "RGB" else (37, 53)
+    image = Image.fromarray(rng.integers(0, 255, shape, dtype=np.uint8), mode)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", **save)
+    return buffer.getvalue()
+
+
+def test_idat_of_plain_rgb_and_grey_png_is_its_compressed_rows() -> None:
+    for mode, bytes_per_pixel in (("RGB", 3), ("L", 1)):
+        data = _png(mode, compress_level=1)
+        rows = zlib.decompress(png_idat(data))
+        assert len(rows) == 37 * (1 + 53 * bytes_per_pixel)  # a filter byte per row
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "P"])
+def test_pngs_a_pdf_cannot_take_as_they_are_are_left_to_weasyprint(mode: str) -> None:
+    image = Image.new(mode, (4, 4))
+    buffer = io.BytesIO()
+    image.save(buffer, format="png")
+    assert png_idat(buffer.getvalue()) is None
+    assert png_idat(_png("RGB", optimize=False)[:20]) is None  # truncated
+    assert png_idat(b"GIF89a") is None
+
+
+def test_interlaced_png_is_left_to_weasyprint() -> None:
+    data = bytearray(_png("RGB"))
+    data[28] = 1  # IHDR interlace method: Adam7 (Pillow does not write it)
+    assert png_idat(bytes(data)) is None
+
+
+def test_pdf_embeds_the_png_data_unchanged_and_the_pixels_survive(tmp_path: Path) -> None:
+    data = _png("RGB", compress_level=1)
+    src = base64.b64encode(data).decode("ascii")
+    pdf = tmp_path / "bild.pdf"
+    html_to_pdf(f'<html lang="sv"><body><img alt="brus" src="data:image/png;base64,{src}">'
+                "</body></html>", pdf, tagged=False)
+    page = PdfReader(pdf).pages[0]
+    xobjects = page["/Resources"]["/XObject"]
+    streams = [xobjects[name].get_object() for name in xobjects]
+    images = [s for s in streams if s.get("/Subtype") == "/Image"]
+    assert len(images) == 1
+    assert images[0]._data == png_idat(data)  # noqa: SLF001 - the raw, still-compressed stream
+    decoded = np.asarray(page.images[0].image.convert("RGB"))
+    assert np.array_equal(decoded, np.asarray(Image.open(io.BytesIO(data)).convert("RGB")))
+
+
+def _dejavu() -> bytes:
+    import matplotlib
+
+    return (Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf").read_bytes()
+
+
+def test_font_loses_only_its_layout_tables() -> None:
+    from fontTools.ttLib import TTFont
+
+    content = _dejavu()
+    before = TTFont(io.BytesIO(content), lazy=True)
+    assert "GPOS" in before and "GSUB" in before
+    stripped = TTFont(io.BytesIO(without_layout_tables(content)))
+    assert "GPOS" not in stripped and "GSUB" not in stripped
+    assert sorted(set(before.keys()) - {"GPOS", "GSUB"}) == sorted(stripped.keys())
+    assert stripped.getBestCmap()[ord("Å")] == before.getBestCmap()[ord("Å")]
+    assert stripped["glyf"]["Aring"].numberOfContours == before["glyf"]["Aring"].numberOfContours
+
+
+def test_font_that_is_not_a_font_is_left_alone() -> None:
+    assert without_layout_tables(b"not a font") == b"not a font"
+
+
+def test_pdf_text_reads_back_with_the_font_shortcut(tmp_path: Path) -> None:
+    from naravard import pdf_speedups
+    from naravard.render import _weasyprint
+
+    weasyprint = _weasyprint()
+    assert weasyprint.pdf.fonts.Font._fonttools_subset._naravard or weasyprint.text.ffi.harfbuzz_subset
+    text = "Västerbotten 79,5 % – Åäö fi"
+    pdf = tmp_path / "text.pdf"
+    html_to_pdf(f'<html lang="sv"><body><p style="font-family: DejaVu Sans">{text}</p>'
+                "</body></html>", pdf, tagged=False)
+    assert text in " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert pdf_speedups.without_layout_tables.cache_info().currsize >= 1 or (
+        weasyprint.text.ffi.harfbuzz_subset)
