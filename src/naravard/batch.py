@@ -55,14 +55,51 @@ def _start_kernel() -> Any:
     return km
 
 
-def _worker_init(obs_file: str) -> None:
-    """Load the data and start a kernel once per worker, not once per report."""
+_WARM_KERNEL = """\
+import naravard.report, naravard.national
+naravard.charts.warm_up()
+"""
+
+
+def _warm_kernel(km: Any) -> None:
+    """Import the package and draw a first chart in the kernel while the parent loads data."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        kc.execute_interactive(_WARM_KERNEL, store_history=False, timeout=300,
+                               output_hook=lambda _msg: None)
+    finally:
+        kc.stop_channels()
+
+
+def _worker_init() -> None:
+    """Start and warm a kernel, nbconvert and WeasyPrint once per worker, not once per report.
+
+    Workers start before the parent has loaded the data, so this overlaps with it.
+    """
+    _WORKER["km"] = None
+    try:
+        from naravard import render
+
+        render.warm_up()
+        _warm_kernel(_kernel())
+    except Exception:  # noqa: BLE001 - warming is an optimisation; a real run reports errors
+        pass
+
+
+def _warmed() -> None:
+    """An empty task: submitting one per worker makes the pool start them all at once."""
+
+
+def _observations(obs_file: str) -> Any:
     import pickle
 
-    with open(obs_file, "rb") as fh:
-        _WORKER["obs"] = pickle.load(fh)
-    _WORKER["obs_file"] = Path(obs_file)
-    _WORKER["km"] = None
+    if _WORKER.get("obs_file") != obs_file:
+        with open(obs_file, "rb") as fh:
+            _WORKER["obs"] = pickle.load(fh)
+        _WORKER["obs_file"] = obs_file
+    return _WORKER["obs"]
 
 
 def _kernel() -> Any:
@@ -72,12 +109,12 @@ def _kernel() -> Any:
     return km
 
 
-def _run_one(job: Any) -> TaskResult:
+def _run_one(job: Any, obs_file: str) -> TaskResult:
     from naravard.pipeline import run_job
 
     started = time.perf_counter()
     try:
-        outcome = run_job(job, _WORKER["obs"], _WORKER["obs_file"], km=_kernel())
+        outcome = run_job(job, _observations(obs_file), Path(obs_file), km=_kernel())
         return TaskResult(job.label, "klar", outcome.seconds, outcome.pages,
                           out_dir=str(job.out_dir))
     except NaravardError as exc:
@@ -86,6 +123,14 @@ def _run_one(job: Any) -> TaskResult:
     except Exception as exc:  # noqa: BLE001 - one region's bug must not stop the others
         return TaskResult(job.label, "fel", time.perf_counter() - started,
                           error=f"{type(exc).__name__}: {exc}", out_dir=str(job.out_dir))
+
+
+def _start_pool(n_jobs: int) -> cf.ProcessPoolExecutor:
+    ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    pool = cf.ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init)
+    for _ in range(n_jobs):
+        pool.submit(_warmed)
+    return pool
 
 
 # --- the parent side --------------------------------------------------------------------------
@@ -165,6 +210,58 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
     from naravard.table import save_observations
 
     started = time.perf_counter()
+    early = _expected_jobs(year, regions, force, national_report, jobs)
+    pool = _start_pool(early) if early else None
+    try:
+        results = _run(year, data, jobs=jobs, force=force, regions=regions,
+                       national_report=national_report, progress=progress,
+                       pool=pool, workers=early)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    failures = [r for r in results if r.status == "fel"]
+    total = time.perf_counter() - started
+    print(f"Totalt {total:.1f} s; {sum(r.status == 'klar' for r in results)} skapade, "
+          f"{sum(r.status == 'aktuell' for r in results)} aktuella, {len(failures)} fel.",
+          flush=True)
+    for r in failures:
+        print(f"fel: {r.label}: {r.error}", file=sys.stderr, flush=True)
+    return 1 if failures else 0
+
+
+def _expected_jobs(year: object, regions: list[str] | None, force: bool,
+                   national_report: bool, jobs: int | None) -> int:
+    """Workers worth starting before the data is loaded: 0 when the run will likely skip all.
+
+    A report with no manifest yet (or FORCE) will be rendered, so its workers and kernels
+    can start while the parent loads and validates the data.
+    """
+    from naravard.paths import output_dir
+    from naravard.regions import all_regions, get_region
+
+    try:
+        year_dir = str(int(str(year)))
+        wanted = [get_region(r) for r in regions] if regions else all_regions()
+    except (NaravardError, ValueError):
+        return 0
+    dirs = [output_dir() / r.slug / year_dir for r in wanted]
+    if national_report:
+        dirs.append(output_dir() / "riket" / year_dir)
+    fresh = len(dirs) if force else sum(not (d / "manifest.json").is_file() for d in dirs)
+    return min(jobs or default_jobs(), fresh)
+
+
+def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: list[str] | None,
+         national_report: bool, progress: bool | None,
+         pool: cf.ProcessPoolExecutor | None, workers: int) -> list[TaskResult]:
+    from tqdm import tqdm
+
+    from naravard import national, report
+    from naravard.catalog import load_catalog
+    from naravard.pipeline import national_job, region_job
+    from naravard.regions import all_regions, get_region
+    from naravard.table import save_observations
+
     catalog = load_catalog()
     obs, bad_files = _load_tolerant(data, catalog)
     wanted = [get_region(r) for r in regions] if regions else all_regions()
@@ -190,7 +287,8 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
         if job not in pending:
             results.append(TaskResult(job.label, "aktuell", out_dir=str(job.out_dir)))
 
-    n_jobs = max(1, min(jobs or default_jobs(), len(pending) or 1))
+    n_jobs = workers if pool is not None else max(1, min(jobs or default_jobs(),
+                                                         len(pending) or 1))
     print(f"{len(todo)} rapporter för {nat.year} ({obs.origin_label}); "
           f"{len(pending)} att skapa, {len(todo) - len(pending)} redan aktuella; "
           f"{n_jobs} parallella processer", flush=True)
@@ -198,29 +296,25 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
         with tempfile.TemporaryDirectory(prefix="naravard-batch-") as tmp:
             obs_file = Path(tmp) / "observations.pkl"
             save_observations(obs, obs_file)
-            ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
+            if pool is None:
+                pool = _start_pool(n_jobs)
+            # the national report is the longest: it starts first so it does not finish last
+            pending.sort(key=lambda j: j.stem != "riksrapport")
             show = sys.stderr.isatty() if progress is None else progress
-            with cf.ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx,
-                                        initializer=_worker_init,
-                                        initargs=(str(obs_file),)) as pool:
-                futures = [pool.submit(_run_one, job) for job in pending]
-                bar = tqdm(total=len(futures), desc="Rapporter", unit="rapport", disable=not show)
+            futures = [pool.submit(_run_one, job, str(obs_file)) for job in pending]
+            bar = tqdm(total=len(futures), desc="Rapporter", unit="rapport", disable=not show)
+            try:
                 for fut in cf.as_completed(futures):
                     res = fut.result()
                     results.append(res)
                     bar.update(1)
                     if not show:
                         print(f"  {res.label}: {res.status} ({res.seconds:.1f} s)", flush=True)
+            finally:
                 bar.close()
+                pool.shutdown(wait=True, cancel_futures=True)
 
     order = {j.label: i for i, j in enumerate(todo)}
     results.sort(key=lambda r: order.get(r.label, -1))
     print(_summary(results), flush=True)
-    failures = [r for r in results if r.status == "fel"]
-    total = time.perf_counter() - started
-    print(f"Totalt {total:.1f} s; {sum(r.status == 'klar' for r in results)} skapade, "
-          f"{sum(r.status == 'aktuell' for r in results)} aktuella, {len(failures)} fel.",
-          flush=True)
-    for r in failures:
-        print(f"fel: {r.label}: {r.error}", file=sys.stderr, flush=True)
-    return 1 if failures else 0
+    return results
