@@ -110,9 +110,10 @@ def test_trend_chart_context_lines_are_grey_and_not_in_a_legend():
     chart = charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten")
     ax = chart.fig.axes[0]
     assert ax.get_legend() is None
-    greys = [ln for ln in ax.lines if matplotlib.colors.to_hex(ln.get_color()) ==
-             charts.CONTEXT_GREY.lower()]
-    assert len(greys) == 21  # the focus region's own faint line lies under its bold one
+    (context,) = ax.collections
+    assert {matplotlib.colors.to_hex(c) for c in context.get_colors()} == {
+        charts.CONTEXT_GREY.lower()}
+    assert len(context.get_segments()) == 21  # the focus region's lies under its bold line
     assert "Övriga 20 regioner" in chart.alt
     region = [ln for ln in ax.lines if ln.get_color() == charts.BLUE][0]
     riket = [ln for ln in ax.lines if ln.get_color() == charts.VERMILLION][0]

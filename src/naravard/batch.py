@@ -57,6 +57,7 @@ def _start_kernel() -> Any:
 
 _WARM_KERNEL = """\
 import naravard.report, naravard.national
+naravard.catalog.load_catalog()
 naravard.charts.warm_up()
 """
 

@@ -27,6 +27,7 @@ import matplotlib.patches
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, TwoSlopeNorm, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
@@ -298,9 +299,14 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
 
     fig = _figure(8.5, constrained=False)
     ax = fig.add_subplot()
-    for _code, series in context.groupby("region_code", sort=True):
-        series = series.sort_values("year")
-        ax.plot(series["year"], series["value"], color=CONTEXT_GREY, linewidth=0.8, zorder=1)
+    # one collection, not 21 lines: a fraction of the time to build and to draw
+    context = context.sort_values(["region_code", "year"], kind="mergesort")
+    traces = [np.column_stack([g["year"].to_numpy(float), g["value"].to_numpy(float)])
+              for _code, g in context.groupby("region_code", sort=True)]
+    if traces:
+        ax.add_collection(LineCollection(traces, colors=CONTEXT_GREY, linewidths=0.8,
+                                         zorder=1, label="_övriga regioner"), autolim=True)
+        ax.autoscale_view()
     if len(riket):
         ax.plot(riket["year"], riket["value"], color=VERMILLION, linestyle="--", linewidth=1.8,
                 marker="s", markersize=4.5, zorder=3)

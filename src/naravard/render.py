@@ -256,10 +256,11 @@ def _url_fetcher() -> Any:
 def warm_up() -> None:
     """Build the exporter and print a tiny page once, so a batch worker's first report does
     not pay for templates, fonts and imports."""
-    _exporter()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", {"text/html": "<p>Åäö 1 234,5 %</p>"})])])
+    html = notebook_to_html(nb, title="naravard")
     with tempfile.TemporaryDirectory(prefix="naravard-warm-") as tmp:
-        html_to_pdf('<html lang="sv"><body><p>Åäö 1 234,5 %</p><p><b>Sida</b></p></body></html>',
-                    Path(tmp) / "warm.pdf")
+        html_to_pdf(html, Path(tmp) / "warm.pdf")
 
 
 def html_to_pdf(html: str, pdf_path: Path, *, base_url: Path | None = None,
