@@ -142,9 +142,11 @@ def test_trend_chart_years_filter_and_nan_values():
 def test_ranked_chart_sorts_best_first_and_highlights_focus():
     chart = charts.ranked_chart(_frame(), Ind(), "0024", 2024, NAMES)
     ax = chart.fig.axes[0]
-    # the region names are plain texts right-aligned at the axis (not tick labels)
-    labels = [t for t in ax.texts
-              if t.get_position()[0] == 0 and t.get_horizontalalignment() == "right"]
+    # the region names are plain texts right-aligned at the axis (not tick labels); the focus
+    # region's plain name is a twin under its bold one, left out of a whole drawing
+    labels = [t for t in ax.texts if not any(t is twin for twin in chart.twins)
+              and t.get_position()[0] == 0 and t.get_horizontalalignment() == "right"]
+    labels.sort(key=lambda t: t.get_position()[1])
     names = [t.get_text() for t in labels]
     assert [t.get_position()[1] for t in labels] == list(range(21))
     assert not ax.get_yticks().size
@@ -404,3 +406,37 @@ def test_layered_svg_has_the_full_drawings_elements_and_valid_references():
             re.findall(r'xlink:href="#([^"]+)"', layered))
         assert refs <= set(ids)
     assert len(charts._SVG_BACKGROUNDS) == 1
+
+
+def test_layered_ranked_chart_looks_like_a_full_draw_for_every_focus():
+    """Grey rows shared by all regions, the focus bar, name and value drawn over them; the
+    focus-missing note has other layers, so it must not reuse the focus chart's."""
+    charts._BACKGROUNDS.clear()
+    frame = _frame()
+    frame = frame[(frame["year"] == 2024) & (frame["region_code"] != "0001")]
+    for code in ["0024", "0025", "0001"]:  # 0001 has no value: a note instead of a bar
+        chart = charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
+        twin = charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
+        with charts._whole(twin):
+            full = _full_rgba(twin)[..., :3].astype(int)
+        layered = _png_pixels(charts.chart_png(chart)).astype(int)
+        assert np.abs(layered - full).max() <= 3, code  # rounding where layers blend
+
+
+def test_ranked_svg_names_each_region_once():
+    frame = _frame()
+    frame = frame[frame["year"] == 2024]
+    chart = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
+    svg = charts.chart_svg(chart).decode("utf-8")
+    assert svg.count(">Västerbotten<") == 1 and svg.count(f">79,5{NB}%<") == 1
+    assert "font-weight: 700" in svg.split(">Västerbotten<")[0].rsplit("<text", 1)[1]
+
+
+def test_ranked_chart_without_a_focus_region_names_no_region():
+    """The national report's ranked charts have no region in focus."""
+    frame = _frame()
+    chart = charts.ranked_chart(frame[frame["year"] == 2024], Ind(), None, 2024, NAMES)
+    texts = [t.get_text() for t in chart.fig.axes[0].texts]
+    assert "None" not in chart.alt + chart.caption + " ".join(texts)
+    assert not any("saknas" in t for t in texts) and not chart.foreground
+    assert chart.alt.startswith("Stapeldiagram:") and "riket 82,0" in chart.alt

@@ -294,6 +294,20 @@ def test_fingerprint_changes_with_inputs_parameters_and_data(inputs: list[Path])
     assert mf.inputs_fingerprint(_build(inputs)) != before
 
 
+def test_a_touched_input_is_not_current_though_its_content_is_the_same(
+        inputs: list[Path]) -> None:
+    import os
+
+    before = _build(inputs)
+    assert mf.same_inputs(before, _build(inputs))
+    stat = inputs[0].stat()
+    os.utime(inputs[0], ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))  # `touch`
+    touched = _build(inputs)
+    assert touched["fingerprint"] == before["fingerprint"]  # the content is the same
+    assert not mf.same_inputs(before, touched)  # but it is rendered again, as make would
+    assert mf.same_inputs(touched, _build(inputs))  # and then it is current
+
+
 def test_missing_input_file_is_a_one_line_error(inputs: list[Path], tmp_path: Path) -> None:
     with pytest.raises(NaravardError, match="saknas.json finns inte"):
         _build([*inputs, tmp_path / "saknas.json"])

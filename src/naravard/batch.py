@@ -137,10 +137,11 @@ def _start_pool(n_jobs: int) -> cf.ProcessPoolExecutor:
 # --- the parent side --------------------------------------------------------------------------
 
 def up_to_date(job: Any, obs: Any) -> bool:
-    """True when the manifest beside the outputs was made from exactly these inputs."""
+    """True when the manifest beside the outputs was made from exactly these inputs, and no
+    input file has been touched since."""
     import json
 
-    from naravard.manifest import inputs_fingerprint
+    from naravard.manifest import same_inputs
     from naravard.pipeline import job_manifest
 
     manifest_path = job.out_dir / "manifest.json"
@@ -153,7 +154,7 @@ def up_to_date(job: Any, obs: Any) -> bool:
     wanted = [job.out_dir / f"{job.stem}.pdf", job.out_dir / f"{job.stem}.html"]
     if not all(p.is_file() for p in wanted) or not job.figures.is_dir():
         return False
-    return inputs_fingerprint(old) == inputs_fingerprint(job_manifest(job, obs, {}))
+    return same_inputs(old, job_manifest(job, obs, {}))
 
 
 def _load_tolerant(data: Any, catalog: Any) -> tuple[Any, dict[str, str]]:

@@ -14,7 +14,8 @@ import html
 import io
 import math
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,12 @@ class Chart:
     # backgrounds are equal share one drawing of it (see `_render_layered`).
     foreground: list[Any] = field(default_factory=list)
     background_key: str | None = None
+    # Background artists that a foreground artist covers: drawn in the shared background,
+    # left out when the chart is drawn whole (so an SVG holds each label once).
+    twins: list[Any] = field(default_factory=list)
+    # Whether the foreground lies above everything else, so the SVG can reuse the background's
+    # markup too (trend charts); otherwise the SVG is drawn whole.
+    layered_svg: bool = False
 
 
 # --------------------------------------------------------------------------- helpers
@@ -185,7 +192,7 @@ def _fixed_margins(fig: Figure, *, left: float, right: float, bottom: float,
 
 
 def _row_labels(ax: Any, positions: Sequence[float], labels: Sequence[str],
-                bold: Sequence[bool]) -> None:
+                bold: Sequence[bool]) -> list[Any]:
     """Row names drawn where zero-length y ticks would put their labels, as plain text.
 
     A matplotlib tick is five artists and is measured on every draw; the 21 rows of a
@@ -195,10 +202,10 @@ def _row_labels(ax: Any, positions: Sequence[float], labels: Sequence[str],
     _no_axis_label(ax.yaxis)
     transform, va, ha = ax.get_yaxis_text1_transform(matplotlib.rcParams["ytick.major.pad"])
     size = matplotlib.rcParams["ytick.labelsize"]
-    for pos, label, strong in zip(positions, labels, bold):
-        ax.text(0, pos, label, transform=transform, va=va, ha=ha, fontsize=size,
-                color=BLUE if strong else matplotlib.rcParams["ytick.color"],
-                fontweight="bold" if strong else "normal")
+    return [ax.text(0, pos, label, transform=transform, va=va, ha=ha, fontsize=size,
+                    color=BLUE if strong else matplotlib.rcParams["ytick.color"],
+                    fontweight="bold" if strong else "normal")
+            for pos, label, strong in zip(positions, labels, bold)]
 
 
 def _no_axis_label(axis: Any) -> None:
@@ -386,7 +393,8 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
     background = _key("trend", name, unit, _frame_digest(data), found_breaks,
                       tuple(fig.get_size_inches()))
     return Chart(fig=_fixed_margins(fig, left=2.7, right=2.1, bottom=0.7), alt=alt, name=stem,
-                 caption=caption, foreground=foreground, background_key=background)
+                 caption=caption, foreground=foreground, background_key=background,
+                 layered_svg=True)
 
 
 def _short(text: str, width: int) -> str:
@@ -424,15 +432,26 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
     fig = _figure(max(5.0, 1.8 + 0.5 * max(n, 1)), constrained=False)
     ax = fig.add_subplot()
     positions = np.arange(n)
-    colours = [BLUE if c == region_code else BAR_GREY for c in codes]
-    hatches = ["////" if c == region_code else "" for c in codes]
-    bars = ax.barh(positions, values.to_numpy(), color=colours, height=0.72,
-                   edgecolor=["white" if c == region_code else BAR_GREY for c in codes],
-                   linewidth=0.6, zorder=2)
-    for bar, hatch in zip(bars, hatches):
-        bar.set_hatch(hatch)
-    _row_labels(ax, positions, [str(region_names.get(c, c)) for c in codes],
-                [c == region_code for c in codes])
+    # Every row is drawn plain, the same for all 21 regions, and the focus region's bar, name
+    # and value on top of its plain row ("twins", left out of a full drawing): the plain
+    # chart is then drawn once per indicator in a batch (see _render_layered).
+    focus = codes.index(region_code) if region_code in codes else None
+    bars = ax.barh(positions, values.to_numpy(), color=BAR_GREY, height=0.72,
+                   edgecolor="white", linewidth=0.6, zorder=2)
+    names = _row_labels(ax, positions, [str(region_names.get(c, c)) for c in codes],
+                        [False] * n)
+    foreground: list[Any] = []
+    twins: list[Any] = []
+    if focus is not None:
+        twins += [bars[focus], names[focus]]
+        foreground += ax.barh([focus], [values.iloc[focus]], color=BLUE, height=0.72,
+                              edgecolor="white", linewidth=0.6, zorder=2, hatch="////")
+        label = names[focus]
+        foreground.append(ax.text(*label.get_position(), label.get_text(),
+                                  transform=label.get_transform(), va=label.get_va(),
+                                  ha=label.get_ha(), fontsize=label.get_fontsize(), color=BLUE,
+                                  fontweight="bold", zorder=7,
+                                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6}))
     ax.invert_yaxis()
     ax.spines["left"].set_visible(False)
 
@@ -451,11 +470,17 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
     # Room above the first bar for Riket's label, below the last for the target's.
     ax.set_ylim(target_row + (0.5 if target is not None else -0.4), -1.45)
     for pos, code, value in zip(positions, codes, values):
-        weight = "bold" if code == region_code else "normal"
-        ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value), va="center",
-                ha="left", fontsize=7.5, fontweight=weight,
-                color=BLUE if code == region_code else TEXT, zorder=5,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4, "alpha": 0.9})
+        plain = ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value), va="center",
+                        ha="left", fontsize=7.5, color=TEXT, zorder=5,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4,
+                              "alpha": 0.9})
+        if code == region_code:
+            twins.append(plain)
+            foreground.append(ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value),
+                                      va="center", ha="left", fontsize=7.5, fontweight="bold",
+                                      color=BLUE, zorder=7,
+                                      bbox={"facecolor": "white", "edgecolor": "none",
+                                            "pad": 0.4}))
 
     if not math.isnan(riket_value):
         ax.axvline(riket_value, color=VERMILLION, linestyle="--", linewidth=1.4, zorder=4)
@@ -488,10 +513,11 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
             alt += f" {focus_name} ligger på plats {fmt_rank(rank, n)} med {focus_value}"
         else:
             alt += f" {focus_name} har {focus_value}"
-    else:
+    elif region_code is not None:  # None: the national report, no region in focus
         alt += f" {focus_name} saknar värde {year}"
-        ax.text(0.99, 0.02, f"{focus_name}: värde saknas {year}", transform=ax.transAxes,
-                ha="right", va="bottom", fontsize=8, fontweight="bold", color=BLUE)
+        foreground.append(ax.text(0.99, 0.02, f"{focus_name}: värde saknas {year}",
+                                  transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
+                                  fontweight="bold", color=BLUE, zorder=7))
     alt += f"; riket {_fmt(indicator, riket_value)}." if not math.isnan(riket_value) else "."
     if n:
         first, last = codes[0], codes[-1]
@@ -503,9 +529,17 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
     if target is not None:
         alt += f" Målet är {_attr(indicator, 'target_text') or _fmt(indicator, target)}."
     caption = (f"{name} {year}, alla regioner sorterade {order}. {focus_name} är markerad "
-               "med blå, randig stapel; riket med streckad linje.")
+               "med blå, randig stapel; riket med streckad linje." if region_code is not None
+               else f"{name} {year}, alla regioner sorterade {order}; riket med streckad linje.")
     stem = f"rank-{_ind_id(indicator)}-{region_code}-{year}"
-    return Chart(fig=_fixed_margins(fig, left=3.3, right=0.25, bottom=1.25), alt=alt, name=stem, caption=caption)
+    background = _key("ranked", name, year, direction, str(_attr(indicator, "unit", "")),
+                      _ind_decimals(indicator), target, _attr(indicator, "target_text"),
+                      riket_value, list(zip(codes, [region_names.get(c, c) for c in codes],
+                                            values.tolist())),
+                      tuple(fig.get_size_inches()))
+    return Chart(fig=_fixed_margins(fig, left=3.3, right=0.25, bottom=1.25), alt=alt,
+                 name=stem, caption=caption, foreground=foreground, twins=twins,
+                 background_key=background)
 
 
 # --------------------------------------------------------------------------- gender
@@ -818,7 +852,7 @@ def chart_png(chart: Chart, dpi: int = DPI) -> bytes:
 # Drawn backgrounds of layered charts, by background key and dpi. A batch worker's kernel
 # renders report after report: each indicator's background (axes, ticks, every region faint,
 # Riket) is then drawn once, not once per region. About 1.4 MB each.
-_BACKGROUNDS: OrderedDict[tuple[str, int], Any] = OrderedDict()
+_BACKGROUNDS: OrderedDict[tuple[str, int, tuple[float, ...]], Any] = OrderedDict()
 _BACKGROUNDS_MAX = 64
 
 
@@ -834,38 +868,101 @@ def _frame_digest(frame: pd.DataFrame) -> str:
 
 
 def _render_layered(chart: Chart, dpi: int) -> Any:
-    """Draw the background once per key, then only the region's own artists on top of it.
+    """Compose the chart from cached background layers and its own foreground artists.
 
-    Foreground artists have the highest z-order of their axes, so the pixels equal a full
-    draw's. Returns the Agg renderer holding the finished image.
+    The foreground artists' z-orders cut the background into layers: what lies below the
+    lowest foreground artist (opaque), what lies between it and the next (transparent), and
+    so on. Layers are drawn once per background key; each chart then draws only its own
+    artists between them. Returns the Agg renderer holding the finished image.
     """
-    fig, key = chart.fig, (chart.background_key or "", dpi)
-    canvas = fig.canvas
+    fig, canvas = chart.fig, chart.fig.canvas
+    tiers = sorted({artist.get_zorder() for artist in chart.foreground})
+    key = (chart.background_key or "", dpi, tuple(tiers))  # the tiers decide the layers
     old_dpi = fig.dpi
     fig.dpi = dpi
     try:
-        saved = _BACKGROUNDS.get(key)
-        if saved is None:
-            for artist in chart.foreground:
-                artist.set_visible(False)
-            try:
-                canvas.draw()
-            finally:
-                for artist in chart.foreground:
-                    artist.set_visible(True)
-            renderer = canvas.get_renderer()
-            saved = _BACKGROUNDS[key] = renderer.copy_from_bbox(fig.bbox)
+        layers = _BACKGROUNDS.get(key)
+        if layers is None:
+            layers = _BACKGROUNDS[key] = _draw_layers(chart, tiers)
             while len(_BACKGROUNDS) > _BACKGROUNDS_MAX:
                 _BACKGROUNDS.popitem(last=False)
         else:
             _BACKGROUNDS.move_to_end(key)
-            renderer = canvas.get_renderer()
-            renderer.restore_region(saved)
-        for artist in sorted(chart.foreground, key=lambda a: a.get_zorder()):
-            artist.draw(renderer)
+        renderer = canvas.get_renderer()
+        pixels = np.asarray(renderer.buffer_rgba())
+        pixels[...] = layers[0]
+        for tier, layer in zip(tiers, layers[1:]):
+            for artist in chart.foreground:
+                if artist.get_zorder() == tier:
+                    artist.draw(renderer)
+            if layer is not None:
+                _over(pixels, layer)
         return renderer
     finally:
         fig.dpi = old_dpi
+
+
+def _draw_layers(chart: Chart, tiers: list[float]) -> list[Any]:
+    """The background layers of a layered chart: the first opaque, the others transparent
+    (None when empty)."""
+    fig = chart.fig
+    own = {id(a) for a in chart.foreground}
+    artists = [a for ax in fig.axes for a in ax.get_children() if id(a) not in own]
+    shown = {id(a): a.get_visible() for a in [*artists, *chart.foreground, fig.patch]}
+    patches = {id(fig.patch), *(id(ax.patch) for ax in fig.axes)}
+    bounds = [-math.inf, *tiers, math.inf]
+    layers: list[Any] = []
+    try:
+        for artist in chart.foreground:
+            artist.set_visible(False)
+        for i, (low, high) in enumerate(zip(bounds, bounds[1:])):
+            if i == 0:  # the opaque bottom: the axes' face and all below the first tier
+                members = [a for a in artists if shown[id(a)] and (
+                    id(a) in patches or a.get_zorder() <= high)]
+            else:
+                members = [a for a in artists if shown[id(a)] and id(a) not in patches
+                           and low < a.get_zorder() <= high]
+            if i and not members:
+                layers.append(None)
+                continue
+            wanted = {id(a) for a in members}
+            for artist in artists:
+                artist.set_visible(id(artist) in wanted)
+            fig.patch.set_visible(i == 0 and shown[id(fig.patch)])
+            fig.canvas.draw()
+            layers.append(np.asarray(fig.canvas.get_renderer().buffer_rgba()).copy())
+    finally:
+        for artist in [*artists, *chart.foreground]:
+            artist.set_visible(shown[id(artist)])
+        fig.patch.set_visible(shown[id(fig.patch)])
+    return layers
+
+
+def _over(base: Any, layer: Any) -> None:
+    """Paint an RGBA layer (straight alpha) over an opaque RGBA image, in place."""
+    alpha = layer[..., 3]
+    covered = alpha > 0
+    if not covered.any():
+        return
+    a = alpha[covered].astype(np.uint32)[:, None]
+    top = layer[covered][:, :3].astype(np.uint32)
+    below = base[covered][:, :3].astype(np.uint32)
+    mixed = base[covered]
+    mixed[:, :3] = (top * a + below * (255 - a) + 127) // 255
+    base[covered] = mixed
+
+
+@contextmanager
+def _whole(chart: Chart) -> Iterator[None]:
+    """The chart as drawn whole: without the background twins its foreground covers."""
+    shown = [t.get_visible() for t in chart.twins]
+    for twin in chart.twins:
+        twin.set_visible(False)
+    try:
+        yield
+    finally:
+        for twin, visible in zip(chart.twins, shown):
+            twin.set_visible(visible)
 
 
 def _render_png(chart: Chart, dpi: int) -> bytes:
@@ -877,7 +974,8 @@ def _render_png(chart: Chart, dpi: int) -> bytes:
             raw: Any = renderer.buffer_rgba()
         else:
             buffer_ = io.BytesIO()
-            chart.fig.savefig(buffer_, format="rgba", dpi=dpi, facecolor="white")
+            with _whole(chart):
+                chart.fig.savefig(buffer_, format="rgba", dpi=dpi, facecolor="white")
             renderer = chart.fig.canvas.renderer  # the one the savefig drew with, at `dpi`
             raw = buffer_.getbuffer()
     image = Image.frombuffer("RGBA", (int(renderer.width), int(renderer.height)),
@@ -892,10 +990,11 @@ _SVG_METADATA = {"Date": None, "Creator": None}
 
 def chart_svg(chart: Chart) -> bytes:
     with matplotlib.rc_context(_RC):
-        if chart.background_key is not None:
+        if chart.background_key is not None and chart.layered_svg:
             return _render_svg_layered(chart).encode("utf-8")
         buffer = io.BytesIO()
-        chart.fig.savefig(buffer, format="svg", facecolor="white", metadata=_SVG_METADATA)
+        with _whole(chart):
+            chart.fig.savefig(buffer, format="svg", facecolor="white", metadata=_SVG_METADATA)
         return buffer.getvalue()
 
 

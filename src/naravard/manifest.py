@@ -24,8 +24,10 @@ from naravard.errors import NaravardError
 MANIFEST_VERSION = 1
 PACKAGES = ("naravard", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
             "weasyprint")
-# Keys that say how a run went rather than what it was made from.
-_NOT_FINGERPRINTED = {"created", "timings", "extra", "fingerprint"}
+# Keys that say how a run went rather than what it was made from. "modified" (the inputs'
+# file times) decides skipping but not the fingerprint: a touched file re-renders, as with
+# make, while the fingerprint still names the content.
+_NOT_FINGERPRINTED = {"created", "timings", "extra", "fingerprint", "modified"}
 
 
 def sha256_file(path: Path) -> str:
@@ -93,11 +95,13 @@ def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
                    extra: Mapping[str, Any] | None = None) -> dict:
     """The manifest of one report; its `fingerprint` covers parameters, inputs and code."""
     inputs: dict[str, str] = {}
+    modified: dict[str, int] = {}
     for path in input_files:
         path = Path(path)
         if not path.is_file():
             raise NaravardError(f"indatafilen {path} finns inte; kontrollera underlaget och kör igen")
         inputs[_display_path(path)] = sha256_file(path)
+        modified[_display_path(path)] = path.stat().st_mtime_ns
     manifest = {
         "manifest_version": MANIFEST_VERSION,
         "created": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
@@ -105,6 +109,7 @@ def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
         "data_origin": data_origin,
         "retrieved": retrieved,
         "inputs": dict(sorted(inputs.items())),
+        "modified": dict(sorted(modified.items())),
         "packages": package_versions(),
         "code_sha256": code_hash(),
         "timings": _jsonable(dict(timings or {})),
@@ -120,6 +125,13 @@ def inputs_fingerprint(manifest: Mapping[str, Any]) -> str:
     text = json.dumps(_jsonable(relevant), sort_keys=True, ensure_ascii=False,
                       separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def same_inputs(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """True when a report made with `old` needs no new run for `new`: the same content,
+    code and parameters, and no input file touched since (file times as make sees them)."""
+    return (inputs_fingerprint(old) == inputs_fingerprint(new)
+            and old.get("modified") == new.get("modified"))
 
 
 def write_manifest(path: Path, manifest: Mapping[str, Any]) -> Path:
