@@ -49,29 +49,17 @@ def _start_kernel() -> Any:
     km = KernelManager(kernel_name=kernel_name())
     if hasattr(km, "transport_encryption"):  # quiets the kernel's plain-TCP warning
         km.transport_encryption = "auto"
-    km.start_kernel(cwd=str(notebooks_dir()))
+    km.start_kernel(cwd=str(notebooks_dir()),
+                    extra_arguments=[f"--IPKernelApp.exec_lines={_WARM_KERNEL}"])
     # pool workers leave through os._exit, which skips atexit; Finalize runs before it
     mp_util.Finalize(km, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
     return km
 
 
-_WARM_KERNEL = """\
-import naravard.report, naravard.national
-naravard.catalog.load_catalog()
-naravard.charts.warm_up()
-"""
-
-
-def _warm_kernel(km: Any) -> None:
-    """Import the package and draw a first chart in the kernel while the parent loads data."""
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=120)
-        kc.execute_interactive(_WARM_KERNEL, store_history=False, timeout=300,
-                               output_hook=lambda _msg: None)
-    finally:
-        kc.stop_channels()
+# Run by the kernel while it starts (IPython's exec_lines), before it answers: the kernel
+# imports the package and draws a first chart while this worker warms nbconvert/WeasyPrint.
+_WARM_KERNEL = ("import naravard.report, naravard.national; naravard.catalog.load_catalog(); "
+                "naravard.charts.warm_up()")
 
 
 def _worker_init() -> None:
@@ -83,8 +71,14 @@ def _worker_init() -> None:
     try:
         from naravard import render
 
+        km = _kernel()
         render.warm_up()
-        _warm_kernel(_kernel())
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=120)
+        finally:
+            kc.stop_channels()
     except Exception:  # noqa: BLE001 - warming is an optimisation; a real run reports errors
         pass
 
