@@ -440,3 +440,22 @@ def test_ranked_chart_without_a_focus_region_names_no_region():
     assert "None" not in chart.alt + chart.caption + " ".join(texts)
     assert not any("saknas" in t for t in texts) and not chart.foreground
     assert chart.alt.startswith("Stapeldiagram:") and "riket 82,0" in chart.alt
+
+
+def test_heatmap_cell_with_a_value_but_no_comparison_is_plain_grey_not_missing():
+    scores = pd.DataFrame({"A": [1.0, np.nan, np.nan]}, index=["X", "Y", "Z"])
+    labels = pd.DataFrame({"A": ["5,0 %", "7,0 %", None]}, index=scores.index)
+    chart = charts.heatmap_chart(scores, labels, title="T")
+    ax = chart.fig.axes[0]
+    cells = [p for p in ax.patches if p.get_width() == 1]
+    assert [bool(p.get_hatch()) for p in cells] == [False, False, True]
+    texts = [t.get_text() for t in ax.texts]
+    assert "7,0 %" in texts and any(t.startswith("▲") for t in texts)
+
+
+def test_heatmap_headers_keep_every_word():
+    long = "Utredning eller behandling i barn- och ungdomspsykiatrin inom 30 dagar"
+    scores = pd.DataFrame({long: [1.0], "B": [2.0]}, index=["X"])
+    chart = charts.heatmap_chart(scores, None, title="T")
+    header = " ".join(t.get_text() for t in chart.fig.axes[0].get_xticklabels())
+    assert "ungdomspsykiatrin inom 30 dagar" in " ".join(header.split())

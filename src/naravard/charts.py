@@ -650,8 +650,13 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     cmap = matplotlib.colormaps["PuOr"]  # orange = worse, purple = better; CB-safe
     norm = TwoSlopeNorm(vcenter=0.0, vmin=-limit, vmax=limit)
 
-    rotate = n_cols > 8  # narrow columns: slanted one- or two-line headers instead
-    label_width = 32 if rotate else 14
+    header_font = 6.5
+    # characters per header line that fit a column (about 12.5 cm for all of them); when
+    # there are many columns or a word is longer than that, headers turn upright instead
+    fits = max(8, int(12.5 / max(n_cols, 1) * 28.35 / (0.6 * header_font)))
+    longest = max((len(w) for c in cols for w in str(c).split()), default=0)
+    rotate = n_cols > 8 or longest > fits
+    label_width = 32 if rotate else fits
     # Shrink cell text so the widest "▲ 1 234,5" fits its column (about 12 cm for all);
     # with many columns the arrow goes on its own line above the value.
     widest = max([len(str(v)) for v in np.ravel(value_labels.to_numpy())]
@@ -660,8 +665,7 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     cell_font = max(4.5, min(7.0, 12 * 28.35 / max(n_cols, 1) / (widest * 0.64)))
     row_cm = 0.75 if rotate else 0.55
     separator = "\n" if rotate else " "
-    col_labels = ["\n".join(textwrap.wrap(str(c), label_width, break_long_words=False)[:4])
-                  for c in cols]
+    col_labels = [_header(str(c), label_width, 4 if rotate else 6) for c in cols]
     header_lines = max([lab.count("\n") + 1 for lab in col_labels] or [1])
     fig = _figure(2.2 + row_cm * n_rows + (4.2 if rotate else 0.32 * header_lines))
     ax = fig.add_subplot()
@@ -675,10 +679,10 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
             label = "" if value_labels is None else value_labels.iat[i, j]
             label = DASH if label is None or (not isinstance(label, str) and is_missing(label)) \
                 else str(label)
-            if is_missing(score):
-                face, hatch, prefix = MISSING_GREY, "///", ""
-                label = label if value_labels is not None and label != "" else DASH
-            elif col in neutral:
+            has_value = value_labels is not None and label not in ("", DASH)
+            if is_missing(score) and not has_value:
+                face, hatch, prefix, label = MISSING_GREY, "///", "", DASH
+            elif col in neutral or is_missing(score):  # a value but nothing to judge it by
                 face, hatch, prefix = "#F4F4F4", "", ""
             else:
                 face = cmap(norm(max(-limit, min(limit, score))))
@@ -694,10 +698,10 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
                     ha="center", va="center", fontsize=cell_font, color=_text_colour(face),
                     fontweight="bold" if row == highlight else "normal", linespacing=1.0)
     if rotate:
-        ax.set_xticks(range(n_cols), col_labels, fontsize=6.5, rotation=90, ha="center",
-                      va="bottom")
+        ax.set_xticks(range(n_cols), col_labels, fontsize=header_font, rotation=90,
+                      ha="center", va="bottom")
     else:
-        ax.set_xticks(range(n_cols), col_labels, fontsize=7)
+        ax.set_xticks(range(n_cols), col_labels, fontsize=header_font)
     ax.xaxis.tick_top()
     ax.set_yticks(range(n_rows), [str(r) for r in rows])
     if highlight in rows:
@@ -709,7 +713,10 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_title(title, loc="left", pad=6)
+    # above the column headers: a figure title, for which the constrained layout makes room
+    # (an axes title at the fixed rc position would overlap the top tick labels)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=matplotlib.rcParams["axes.titlesize"],
+                 fontweight="bold")
     fig.supxlabel("▲ bättre än riket (lila)    ▼ sämre än riket (orange)    "
                   "– värde saknas (grå, randig)", fontsize=7.5, color="#444444")
 
@@ -727,6 +734,15 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
                           "bättre än riket, orange och ▼ sämre, med hänsyn till om höga eller "
                           "låga värden är bäst.")
     return Chart(fig=_finish(fig), alt=alt, name=slugify(name) or "heatmap", caption=caption)
+
+
+def _header(text: str, width: int, max_lines: int) -> str:
+    """A column header wrapped to its column; an ellipsis says when words were left out."""
+    lines = textwrap.wrap(text, width, break_long_words=False)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _short(lines[-1] + " …", width + 1)
+    return "\n".join(lines)
 
 
 def _text_colour(face: Any) -> str:

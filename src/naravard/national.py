@@ -168,9 +168,9 @@ def summary_html(rep: NationalReport) -> str:
 def heatmap_html(rep: NationalReport) -> str:
     """Regions × indicators, one heat map per development area so each stays readable at A4."""
     parts = ['<section class="chapter"><h1 id="oversikt">Regionerna jämfört med riket</h1>'
-             "<p>Färgen visar om regionen ligger bättre (blått, +) eller sämre (orange, −) än "
+             "<p>Färgen visar om regionen ligger bättre (lila, ▲) eller sämre (orange, ▼) än "
              "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
-             "Neutrala indikatorer är grå.</p>"]
+             "Grå utan pil: indikatorn är neutral eller riket saknar värde att jämföra med.</p>"]
     regions = [r for r in all_regions()]
     for area, title in AREAS.items():
         inds = [i for i in _area_inds(rep, area)]
