@@ -1,9 +1,11 @@
 """`make reports`: every region's report and the national report, in parallel, once each.
 
-Where the time goes in the naive chain is process and kernel start-up and imports, repeated
-for every report. Here data is loaded and validated once, each worker process keeps one warm
-Jupyter kernel (papermill is handed its kernel manager) and one warm nbconvert/WeasyPrint, and
-a report whose inputs have not changed since its manifest was written is not rendered again.
+The naive chain starts processes and kernels, imports and loads the data again for every
+report. Here data is loaded and validated once; worker processes and their kernels start (and
+import, and draw a first chart) while the parent loads it; each worker keeps one warm Jupyter
+kernel (papermill is handed its kernel manager), so charts' shared backgrounds stay drawn
+from one report to the next, and one warm nbconvert/WeasyPrint; and a report whose inputs
+have not changed since its manifest was written is not rendered again.
 """
 
 from __future__ import annotations
@@ -197,14 +199,6 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
               regions: list[str] | None = None, national_report: bool = True,
               progress: bool | None = None) -> int:
     """Render every region's report and the national report; 0 when all succeeded."""
-    from tqdm import tqdm
-
-    from naravard import national, report
-    from naravard.catalog import load_catalog
-    from naravard.pipeline import national_job, region_job
-    from naravard.regions import all_regions, get_region
-    from naravard.table import save_observations
-
     started = time.perf_counter()
     early = _expected_jobs(year, regions, force, national_report, jobs)
     pool = _start_pool(early) if early else None

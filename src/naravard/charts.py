@@ -14,9 +14,9 @@ import html
 import io
 import math
 import textwrap
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -867,7 +867,7 @@ def chart_png(chart: Chart, dpi: int = DPI) -> bytes:
 
 # Drawn backgrounds of layered charts, by background key and dpi. A batch worker's kernel
 # renders report after report: each indicator's background (axes, ticks, every region faint,
-# Riket) is then drawn once, not once per region. About 1.4 MB each.
+# Riket) is then drawn once, not once per region. 1.4–4 MB each (one or two layers).
 _BACKGROUNDS: OrderedDict[tuple[str, int, tuple[float, ...]], Any] = OrderedDict()
 _BACKGROUNDS_MAX = 64
 

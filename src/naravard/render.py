@@ -222,7 +222,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
 @lru_cache(maxsize=1)
 def _weasyprint() -> Any:
     """Import WeasyPrint once, without its notice that HarfBuzz-Subset will become required,
-    and with our charts' PNG data embedded as it is (see `naravard.pdf_speedups`)."""
+    and with the shortcuts of `naravard.pdf_speedups` (chart images, font subsetting)."""
     import warnings
 
     with warnings.catch_warnings():
