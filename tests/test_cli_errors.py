@@ -227,3 +227,14 @@ def test_makefile_requires_region_and_year(project, missing):
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0
     assert f"ange {missing}" in proc.stderr
+
+
+def test_reports_with_a_missing_data_dir_fail_before_any_worker_starts(project, tmp_path, capsys,
+                                                                       monkeypatch):
+    from naravard import batch
+
+    monkeypatch.setattr(batch, "_start_pool", lambda n: pytest.fail("workers were started"))
+    missing = tmp_path / "finns-inte"
+    code = main(["reports", "--year", "2024", "--data", str(missing)])
+    _, err = capsys.readouterr()
+    assert str(missing) in assert_user_error(code, err, project)

@@ -199,7 +199,10 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
               regions: list[str] | None = None, national_report: bool = True,
               progress: bool | None = None) -> int:
     """Render every region's report and the national report; 0 when all succeeded."""
+    from naravard.table import check_data_argument
+
     started = time.perf_counter()
+    check_data_argument(data)  # a bad DATA fails in a moment, not after workers have started
     early = _expected_jobs(year, regions, force, national_report, jobs)
     pool = _start_pool(early) if early else None
     try:

@@ -336,6 +336,11 @@ def _resolve_origin(data: str | Path | None) -> tuple[str, Path | None]:
     return "download", cache
 
 
+def check_data_argument(data: str | Path | None) -> None:
+    """Fail at once on a DATA directory that does not exist, before a run starts workers."""
+    _resolve_origin(data)
+
+
 def load_observations(data: str | Path | None = None, *, catalog: Catalog | None = None,
                       regional_dir: str | Path | None = None) -> Observations:
     """The validated observations from the first origin that has data (see module docstring).
