@@ -891,20 +891,11 @@ def _render_layered(chart: Chart, dpi: int) -> Any:
     so on. Layers are drawn once per background key; each chart then draws only its own
     artists between them. Returns the Agg renderer holding the finished image.
     """
-    fig, canvas = chart.fig, chart.fig.canvas
     tiers = sorted({artist.get_zorder() for artist in chart.foreground})
     key = (chart.background_key or "", dpi, tuple(tiers))  # the tiers decide the layers
-    old_dpi = fig.dpi
-    fig.dpi = dpi
-    try:
-        layers = _BACKGROUNDS.get(key)
-        if layers is None:
-            layers = _BACKGROUNDS[key] = _draw_layers(chart, tiers)
-            while len(_BACKGROUNDS) > _BACKGROUNDS_MAX:
-                _BACKGROUNDS.popitem(last=False)
-        else:
-            _BACKGROUNDS.move_to_end(key)
-        renderer = canvas.get_renderer()
+    with _at_dpi(chart.fig, dpi):
+        layers = _remember(_BACKGROUNDS, key, lambda: _draw_layers(chart, tiers))
+        renderer = chart.fig.canvas.get_renderer()
         pixels = np.asarray(renderer.buffer_rgba())
         pixels[...] = layers[0]
         for tier, layer in zip(tiers, layers[1:]):
@@ -914,8 +905,41 @@ def _render_layered(chart: Chart, dpi: int) -> Any:
             if layer is not None:
                 _over(pixels, layer)
         return renderer
+
+
+def _remember(store: OrderedDict, key: Any, make: Any) -> Any:
+    """`store[key]`, made on first use; the least recently used entries go past the limit."""
+    if key in store:
+        store.move_to_end(key)
+        return store[key]
+    value = store[key] = make()
+    while len(store) > _BACKGROUNDS_MAX:
+        store.popitem(last=False)
+    return value
+
+
+@contextmanager
+def _at_dpi(fig: Figure, dpi: float) -> Iterator[None]:
+    old = fig.dpi
+    fig.dpi = dpi
+    try:
+        yield
     finally:
-        fig.dpi = old_dpi
+        fig.dpi = old
+
+
+@contextmanager
+def _hidden(artists: Iterable[Any]) -> Iterator[None]:
+    """Artists left out of a drawing, then shown (or not) as they were before."""
+    artists = list(artists)
+    shown = [artist.get_visible() for artist in artists]
+    for artist in artists:
+        artist.set_visible(False)
+    try:
+        yield
+    finally:
+        for artist, visible in zip(artists, shown):
+            artist.set_visible(visible)
 
 
 def _draw_layers(chart: Chart, tiers: list[float]) -> list[Any]:
@@ -924,13 +948,11 @@ def _draw_layers(chart: Chart, tiers: list[float]) -> list[Any]:
     fig = chart.fig
     own = {id(a) for a in chart.foreground}
     artists = [a for ax in fig.axes for a in ax.get_children() if id(a) not in own]
-    shown = {id(a): a.get_visible() for a in [*artists, *chart.foreground, fig.patch]}
+    shown = {id(a): a.get_visible() for a in [*artists, fig.patch]}
     patches = {id(fig.patch), *(id(ax.patch) for ax in fig.axes)}
     bounds = [-math.inf, *tiers, math.inf]
     layers: list[Any] = []
-    try:
-        for artist in chart.foreground:
-            artist.set_visible(False)
+    with _hidden([*chart.foreground, *artists, fig.patch]):
         for i, (low, high) in enumerate(zip(bounds, bounds[1:])):
             if i == 0:  # the opaque bottom: the axes' face and all below the first tier
                 members = [a for a in artists if shown[id(a)] and (
@@ -947,10 +969,6 @@ def _draw_layers(chart: Chart, tiers: list[float]) -> list[Any]:
             fig.patch.set_visible(i == 0 and shown[id(fig.patch)])
             fig.canvas.draw()
             layers.append(np.asarray(fig.canvas.get_renderer().buffer_rgba()).copy())
-    finally:
-        for artist in [*artists, *chart.foreground]:
-            artist.set_visible(shown[id(artist)])
-        fig.patch.set_visible(shown[id(fig.patch)])
     return layers
 
 
@@ -968,17 +986,9 @@ def _over(base: Any, layer: Any) -> None:
     base[covered] = mixed
 
 
-@contextmanager
-def _whole(chart: Chart) -> Iterator[None]:
+def _whole(chart: Chart) -> Any:
     """The chart as drawn whole: without the background twins its foreground covers."""
-    shown = [t.get_visible() for t in chart.twins]
-    for twin in chart.twins:
-        twin.set_visible(False)
-    try:
-        yield
-    finally:
-        for twin, visible in zip(chart.twins, shown):
-            twin.set_visible(visible)
+    return _hidden(chart.twins)
 
 
 def _render_png(chart: Chart, dpi: int) -> bytes:
@@ -1031,31 +1041,22 @@ def _render_svg_layered(chart: Chart) -> str:
     from matplotlib.backends.backend_svg import RendererSVG
 
     fig, key = chart.fig, chart.background_key or ""
-    old_dpi = fig.dpi
-    fig.dpi = 72
-    try:
+    with _at_dpi(fig, 72):
         width, height = fig.get_size_inches()
         out = io.StringIO()
         svg = RendererSVG(width * 72, height * 72, out, image_dpi=DPI, metadata=_SVG_METADATA)
         renderer = MixedModeRenderer(fig, width, height, DPI, svg)
         start = out.tell()
-        saved = _SVG_BACKGROUNDS.get(key)
-        if saved is None:
-            for artist in chart.foreground:
-                artist.set_visible(False)
-            try:
+
+        def draw_background() -> tuple[str, dict[str, Any]]:
+            with _hidden(chart.foreground):
                 fig.draw(renderer)
-            finally:
-                for artist in chart.foreground:
-                    artist.set_visible(True)
-            markup = out.getvalue()[start:]
-            state = {name: dict(getattr(svg, name)) for name in _SVG_STATE}
-            _SVG_BACKGROUNDS[key] = (markup, state)
-            while len(_SVG_BACKGROUNDS) > _BACKGROUNDS_MAX:
-                _SVG_BACKGROUNDS.popitem(last=False)
-        else:
-            _SVG_BACKGROUNDS.move_to_end(key)
-            markup, state = saved
+            return (out.getvalue()[start:],
+                    {name: dict(getattr(svg, name)) for name in _SVG_STATE})
+
+        drawn_before = key in _SVG_BACKGROUNDS
+        markup, state = _remember(_SVG_BACKGROUNDS, key, draw_background)
+        if drawn_before:
             out.write(markup)
             for name, value in state.items():
                 setattr(svg, name, dict(value))
@@ -1063,8 +1064,6 @@ def _render_svg_layered(chart: Chart) -> str:
             artist.draw(renderer)
         renderer.finalize()
         return out.getvalue()
-    finally:
-        fig.dpi = old_dpi
 
 
 def save_chart(chart: Chart, directory: Path | str, dpi: int = DPI) -> tuple[Path, Path]:
