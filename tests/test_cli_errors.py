@@ -193,14 +193,18 @@ def test_percentage_out_of_range_is_a_user_error(project, tmp_path, capsys):
     assert "250" in assert_user_error(code, err, project)
 
 
-def test_makefile_propagates_the_failure(project, tiny):
-    """`make report` with an unknown region exits non-zero and shows the one-line error."""
+def _skip_unless_make_is_ready() -> None:
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     stamp = subprocess.run(["make", "-q", ".venv/.naravard-installed"], cwd=REPO,
                            capture_output=True)
     if stamp.returncode != 0:
         pytest.skip(".venv is out of date; `make report` would reinstall it first")
+
+
+def test_makefile_propagates_the_failure(project, tiny):
+    """`make report` with an unknown region exits non-zero and shows the one-line error."""
+    _skip_unless_make_is_ready()
     env = dict(os.environ, NARAVARD_ROOT=str(project))
     proc = subprocess.run(["make", "--no-print-directory", "report", "REGION=Atlantis",
                            "YEAR=2022", f"DATA={tiny}"],
@@ -214,12 +218,7 @@ def test_makefile_propagates_the_failure(project, tiny):
 
 @pytest.mark.parametrize("missing", ["REGION", "YEAR"])
 def test_makefile_requires_region_and_year(project, missing):
-    if shutil.which("make") is None:
-        pytest.skip("make is not installed")
-    stamp = subprocess.run(["make", "-q", ".venv/.naravard-installed"], cwd=REPO,
-                           capture_output=True)
-    if stamp.returncode != 0:
-        pytest.skip(".venv is out of date; `make report` would reinstall it first")
+    _skip_unless_make_is_ready()
     args = {"REGION": "REGION=Gotland", "YEAR": "YEAR=2022"}
     args.pop(missing)
     env = dict(os.environ, NARAVARD_ROOT=str(project))
