@@ -106,7 +106,7 @@ class Catalog:
                 return indicator
         ids = [i.id for i in self.indicators]
         close = difflib.get_close_matches(str(id), ids, n=3, cutoff=0.5)
-        hint = ("närmast: " + ", ".join(close)) if close else f"se {_show(self.path)}"
+        hint = ("närmast: " + ", ".join(close)) if close else f"se {paths.display_path(self.path)}"
         raise NaravardError(f"okänd indikator {id!r}; {hint}")
 
     def by_kolada_id(self, kpi: str) -> Indicator | None:
@@ -146,12 +146,6 @@ _REQUIRED = [name for name, f in _FIELDS.items()
 _BREAK_FIELDS = ("year", "reason")
 
 
-def _show(path: Path) -> str:
-    """The path as the user knows it: relative to the repository when inside it."""
-    try:
-        return path.resolve().relative_to(paths.repo_root()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _one_line(text: str) -> str:
@@ -179,7 +173,7 @@ _UniqueKeyLoader.add_constructor(
 
 
 def _read_yaml(path: Path) -> Any:
-    where = _show(path)
+    where = paths.display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -332,7 +326,7 @@ def _indicator(entry: _Entry) -> Indicator:
 
 
 def _parse(path: Path) -> Catalog:
-    where = _show(path)
+    where = paths.display_path(path)
     data = _read_yaml(path)
     if not isinstance(data, dict) or "indicators" not in data:
         raise NaravardError(

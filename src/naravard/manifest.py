@@ -40,13 +40,9 @@ def sha256_file(path: Path) -> str:
 
 def _display_path(path: Path) -> str:
     """Relative to the checkout when inside it, so manifests compare across clones."""
-    from naravard.paths import repo_root
+    from naravard.paths import display_path
 
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(repo_root().resolve()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+    return display_path(path.resolve())
 
 
 def _version(name: str) -> str | None:

@@ -31,6 +31,14 @@ def repo_root() -> Path:
     return project_root()
 
 
+def display_path(path: Path) -> str:
+    """A path as the user knows it: relative to the checkout when inside it, else as given."""
+    try:
+        return Path(path).resolve().relative_to(repo_root().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def data_dir() -> Path:
     return repo_root() / "data"
 

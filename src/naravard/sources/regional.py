@@ -31,12 +31,6 @@ _COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", 
             "retrieved"]
 
 
-def _show(path: Path) -> str:
-    """The path as the user knows it: relative to the repository when inside it."""
-    try:
-        return path.resolve().relative_to(paths.repo_root()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _decode(raw: bytes, where: str) -> str:
@@ -86,13 +80,12 @@ def _region_for(path: Path) -> Region:
         guess = get_region(slug)
     except NaravardError:
         guess = None
+    where = paths.display_path(path)
     if guess is not None:
         raise NaravardError(
-            f"{_show(path)}: filnamnet ska vara regionens kortnamn; döp om filen till "
-            f"{guess.slug}.csv")
+            f"{where}: filnamnet ska vara regionens kortnamn; döp om filen till {guess.slug}.csv")
     slugs = ", ".join(r.slug + ".csv" for r in all_regions())
-    raise NaravardError(
-        f"{_show(path)}: filnamnet anger ingen region; döp om filen till en av: {slugs}")
+    raise NaravardError(f"{where}: filnamnet anger ingen region; döp om filen till en av: {slugs}")
 
 
 def _unknown_indicator(ident: str, catalog: Catalog) -> str:
@@ -117,7 +110,7 @@ def _unknown_indicator(ident: str, catalog: Catalog) -> str:
 def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
     """One region's figures as tidy rows; the region comes from the file name."""
     path = Path(path)
-    where = _show(path)
+    where = paths.display_path(path)
     region = _region_for(path)
     try:
         raw = path.read_bytes()
