@@ -1,5 +1,6 @@
 # naravard: `make report REGION=… YEAR=…` and `make test` are all a new machine needs.
-# The first call creates .venv from requirements.txt; later calls reuse it.
+# The first call creates .venv from the lock (requirements.txt, made by `make lock` from
+# requirements.in); later calls reuse it and reinstall only when the lock changes.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -11,7 +12,7 @@ JOBS_ARG = $(if $(JOBS),--jobs $(JOBS),)
 FORCE_ARG = $(if $(filter 1 yes true,$(FORCE)),--force,)
 
 .DEFAULT_GOAL := help
-.PHONY: help env report reports data lab test bench clean
+.PHONY: help env lock browser report reports data lab test lint bench clean
 
 help: ## list the targets
 	@echo "naravard: uppföljning av omställningen till en god och nära vård"
@@ -21,15 +22,27 @@ help: ## list the targets
 	@echo "Exempel: make report REGION=Västerbotten YEAR=2024 DATA=../shared/data/kolada"
 
 $(STAMP): requirements.txt pyproject.toml
-	@echo "Skapar miljön i $(VENV) (första körningen tar några minuter)…"
+	@echo "Skapar miljön i $(VENV) från requirements.txt (första körningen tar några minuter)…"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -r requirements.txt
+	@$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	@$(PY) -m pip install --quiet --no-deps -e .
 	@$(PY) -m ipykernel install --sys-prefix --name naravard --display-name "naravard" >/dev/null
 	@touch $(STAMP)
 
-env: $(STAMP) ## create or update the Python environment in .venv
+env: $(STAMP) ## create or update the Python environment in .venv (exactly the lock)
+
+lock: $(STAMP) ## re-resolve requirements.in into the hashed lock requirements.txt (needs PyPI)
+	@$(VENV)/bin/uv pip compile requirements.in --quiet --generate-hashes --universal \
+		--python-version 3.11 --custom-compile-command "make lock" -o requirements.txt
+	@echo "requirements.txt uppdaterad; kör make env och make test, checka in båda filerna"
+
+browser: ## install Debian's chromium + chromedriver for the accessibility test (as root)
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
+		echo "chromium och chromedriver finns"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-driver >/dev/null; \
+	else echo "kör som root: apt-get install chromium chromium-driver" >&2; exit 1; fi
 
 report: $(STAMP) ## one region's report: REGION=<namn|kod> YEAR=<år> [DATA=<katalog>]
 	@test -n "$(REGION)" || { echo "fel: ange REGION, t.ex. make report REGION=Västerbotten YEAR=2024" >&2; exit 2; }
@@ -47,8 +60,11 @@ data: $(STAMP) ## download Kolada into data/cache/kolada, or with DATA=<katalog>
 lab: $(STAMP) ## open the notebooks in JupyterLab
 	@$(VENV)/bin/jupyter lab notebooks/
 
-test: $(STAMP) ## run the tests (unit, golden values on ../shared, end to end)
+test: $(STAMP) lint ## lint, then the tests (unit, golden values on ../shared, end to end)
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff (rules in pyproject.toml); `.venv/bin/ruff check --fix` repairs most
+	@$(VENV)/bin/ruff check --quiet src tests bench
 
 bench: $(STAMP) ## time naive papermill→nbconvert→weasyprint against `make reports` [ALL=1]
 	@$(PY) bench/bench.py $(if $(filter 1,$(ALL)),--all,) $(DATA_ARG)

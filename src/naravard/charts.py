@@ -260,7 +260,7 @@ def _breaks(breaks: Iterable[Any] | None) -> list[tuple[int, str]]:
         if isinstance(b, tuple):
             year, reason = b[0], b[1] if len(b) > 1 else ""
         else:
-            year, reason = getattr(b, "year"), getattr(b, "reason", "")
+            year, reason = b.year, getattr(b, "reason", "")
         out.append((int(year), str(reason or "")))
     return out
 
