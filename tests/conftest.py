@@ -10,6 +10,23 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+# CI (.ci/run) sets these, so that a missing snapshot or browser fails the run instead of
+# quietly skipping half the suite; a newcomer without them gets skips that say why.
+REQUIRE_SHARED = "NARAVARD_REQUIRE_SHARED"
+REQUIRE_BROWSER = "NARAVARD_REQUIRE_BROWSER"
+
+
+def required(variable: str) -> bool:
+    return os.environ.get(variable, "").strip() not in ("", "0")
+
+
+def skip_or_fail(reason: str, variable: str) -> None:
+    """Skip with `reason`, or fail when `variable` says this run must not skip it."""
+    if required(variable):
+        pytest.fail(f"{reason} ({variable}=1: CI must not skip this)", pytrace=False)
+    pytest.skip(reason)
+
+
 def shared_dir() -> Path:
     return Path(os.environ.get("NARAVARD_SHARED", REPO.parent / "shared")).resolve()
 
@@ -19,7 +36,8 @@ def snapshot_dir() -> Path:
     """The real Kolada snapshot; tests that need it skip, saying why, when it is absent."""
     path = shared_dir() / "data" / "kolada"
     if not (path / "data").is_dir():
-        pytest.skip(f"the Kolada snapshot is not at {path} (clone with ../shared beside it)")
+        skip_or_fail(f"the Kolada snapshot is not at {path} (clone with ../shared beside it)",
+                     REQUIRE_SHARED)
     return path
 
 

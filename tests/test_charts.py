@@ -398,7 +398,10 @@ def test_layered_svg_has_the_full_drawings_elements_and_valid_references():
         ET.fromstring(layered.encode("utf-8"))  # well-formed
         for tag in ("<path", "<text", "<use", "<clipPath"):
             assert layered.count(tag) == full.count(tag), tag
-        assert f">{NAMES[code]} 79,5" in layered or f">{NAMES[code]} " in layered
+        texts = re.findall(r">([^<>]*)</text>", layered)
+        assert sorted(texts) == sorted(re.findall(r">([^<>]*)</text>", full))
+        mine = frame[(frame["region_code"] == code) & (frame["year"] == 2024)]["value"].iloc[0]
+        assert f"{NAMES[code]} {mine:.1f}{NB}%".replace(".", ",") in texts, texts
         ids = re.findall(r' id="([^"]+)"', layered)
         assert len(ids) == len(set(ids))
         refs = set(re.findall(r"url\(#([^)]+)\)", layered)) | set(

@@ -88,16 +88,47 @@ def test_font_that_is_not_a_font_is_left_alone() -> None:
     assert without_layout_tables(b"not a font") == b"not a font"
 
 
-def test_pdf_text_reads_back_with_the_font_shortcut(tmp_path: Path) -> None:
+def test_pdf_text_reads_back_with_the_font_shortcut(tmp_path: Path, monkeypatch) -> None:
+    """The fontTools path, forced even where WeasyPrint would use HarfBuzz-Subset."""
     from naravard import pdf_speedups
     from naravard.render import _weasyprint
 
-    weasyprint = _weasyprint()
-    assert weasyprint.pdf.fonts.Font._fonttools_subset._naravard or weasyprint.text.ffi.harfbuzz_subset
+    fonts = _weasyprint().pdf.fonts
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # Font.subset takes fontTools
+    monkeypatch.setattr(fonts.Font, "_fonttools_subset", fonts.Font._fonttools_subset)
+    assert pdf_speedups.font_internals_ok(fonts)
+    pdf_speedups.subset_without_layout_tables(fonts)
+    assert fonts.Font._fonttools_subset._naravard
+    pdf_speedups.without_layout_tables.cache_clear()
     text = "Västerbotten 79,5 % – Åäö fi"
     pdf = tmp_path / "text.pdf"
     html_to_pdf(f'<html lang="sv"><body><p style="font-family: DejaVu Sans">{text}</p>'
                 "</body></html>", pdf, tagged=False)
     assert text in " ".join(PdfReader(pdf).pages[0].extract_text().split())
-    assert pdf_speedups.without_layout_tables.cache_info().currsize >= 1 or (
-        weasyprint.text.ffi.harfbuzz_subset)
+    assert pdf_speedups.without_layout_tables.cache_info().currsize >= 1
+
+
+def test_shortcuts_check_weasyprints_internals_before_patching() -> None:
+    import types
+
+    from naravard import pdf_speedups
+    from naravard.render import _weasyprint
+
+    weasyprint = _weasyprint()
+    assert pdf_speedups.png_internals_ok(weasyprint.images)
+    assert pdf_speedups.font_internals_ok(weasyprint.pdf.fonts)
+
+    class RasterImage:
+        def _get_png_data(self, image, extra):  # a changed shape: not a staticmethod
+            return b""
+
+    class Font:
+        def _fonttools_subset(self, glyphs):
+            return None
+
+        def subset(self, glyphs):
+            return None
+
+    assert not pdf_speedups.png_internals_ok(types.SimpleNamespace(RasterImage=RasterImage))
+    assert not pdf_speedups.png_internals_ok(types.SimpleNamespace())
+    assert not pdf_speedups.font_internals_ok(types.SimpleNamespace(Font=Font))

@@ -258,4 +258,5 @@ def test_schema_rejects_bad_year_and_duplicates(catalog):
 def test_count_above_100_is_fine(catalog):
     frame = good_frame()
     frame.loc[1, "value"] = 140441.0
-    validate(frame, catalog)
+    out = validate(frame, catalog)
+    assert out["value"].iloc[1] == 140441.0 and len(out) == len(frame)

@@ -47,11 +47,12 @@ def _start_kernel() -> Any:
 
     from naravard.paths import notebooks_dir
     from naravard.render import default_kernel_name as kernel_name
+    from naravard.shortcuts import BATCH_KERNEL
 
     km = KernelManager(kernel_name=kernel_name())
     if hasattr(km, "transport_encryption"):  # quiets the kernel's plain-TCP warning
         km.transport_encryption = "auto"
-    km.start_kernel(cwd=str(notebooks_dir()),
+    km.start_kernel(cwd=str(notebooks_dir()), env=os.environ | {BATCH_KERNEL: "1"},
                     extra_arguments=[f"--IPKernelApp.exec_lines={_WARM_KERNEL}"])
     # pool workers leave through os._exit, which skips atexit; Finalize runs before it
     mp_util.Finalize(km, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
@@ -71,6 +72,9 @@ def _worker_init() -> None:
     """
     _WORKER["km"] = None
     try:
+        from naravard.shortcuts import block_unused_modules
+
+        block_unused_modules()
         from naravard import render
 
         km = _kernel()

@@ -1016,7 +1016,7 @@ _SVG_METADATA = {"Date": None, "Creator": None}
 
 def chart_svg(chart: Chart) -> bytes:
     with matplotlib.rc_context(_RC):
-        if chart.background_key is not None and chart.layered_svg:
+        if chart.background_key is not None and chart.layered_svg and _svg_layers_allowed():
             return _render_svg_layered(chart).encode("utf-8")
         buffer = io.BytesIO()
         with _whole(chart):
@@ -1028,6 +1028,21 @@ def chart_svg(chart: Chart) -> bytes:
 # (clip paths, marker definitions, group numbers) that the region's own artists continue.
 _SVG_BACKGROUNDS: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
 _SVG_STATE = ("_groupd", "_clipd", "_markers", "_hatchd")
+
+
+def _svg_state_ok() -> bool:
+    """matplotlib's RendererSVG still keeps its bookkeeping in the dicts `_SVG_STATE` names."""
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    probe = RendererSVG(10, 10, io.StringIO())
+    return all(isinstance(getattr(probe, name, None), dict) for name in _SVG_STATE)
+
+
+def _svg_layers_allowed() -> bool:
+    """The layered SVG copies private renderer state: only on a tested matplotlib."""
+    from naravard import shortcuts
+
+    return shortcuts.allowed("svg-layers", _svg_state_ok)
 
 
 def _render_svg_layered(chart: Chart) -> str:

@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from naravard.shortcuts import block_unused_modules
+
+    block_unused_modules()  # this is naravard's own process: skip slow unused imports
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -8,16 +8,20 @@
    which reads the OpenType layout tables (GSUB, GPOS: DejaVu's are large) before dropping
    them, since a PDF needs only glyphs. The tables are removed first, once per font file.
 
-Both leave the PDF's content as it was; `install` applies whichever still fits the
-installed WeasyPrint and changes nothing otherwise.
+Both leave the PDF's content as it was. `install` applies each only when the installed
+WeasyPrint is in the tested range and the methods it replaces have the expected shape
+(`naravard.shortcuts`); otherwise, or with NARAVARD_NO_SPEEDUPS=1, WeasyPrint runs unchanged.
 """
 
 from __future__ import annotations
 
+import inspect
 import io
 import struct
 from functools import lru_cache
 from typing import Any
+
+from naravard import shortcuts
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _GREY, _RGB = 0, 2  # PNG colour types
@@ -42,15 +46,44 @@ def png_idat(data: bytes) -> bytes | None:
     return b"".join(chunks) or None
 
 
-def install() -> None:
-    """Apply both shortcuts to the imported WeasyPrint (idempotent)."""
+def _parameters(function: Any) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+def png_internals_ok(images_module: Any) -> bool:
+    """WeasyPrint's RasterImage still has the static `_get_png_data(pillow_image)` we wrap."""
+    raster = getattr(images_module, "RasterImage", None)
+    method = vars(raster).get("_get_png_data") if raster is not None else None
+    return isinstance(method, staticmethod) and _parameters(method.__func__) == ["pillow_image"]
+
+
+def font_internals_ok(fonts_module: Any) -> bool:
+    """WeasyPrint's Font still subsets through `_fonttools_subset(self, to_unicode, hinting)`
+    reading `self.file_content`, and `subset` still calls it."""
+    font_class = getattr(fonts_module, "Font", None)
+    method = getattr(font_class, "_fonttools_subset", None)
+    if method is None or getattr(method, "_naravard", False):
+        return method is not None
+    return (_parameters(method) == ["self", "to_unicode", "hinting"]
+            and "self.file_content" in inspect.getsource(method)
+            and "_fonttools_subset" in inspect.getsource(font_class.subset))
+
+
+def install() -> dict[str, bool]:
+    """Apply the shortcuts that fit the imported WeasyPrint (idempotent); says which apply."""
     import weasyprint.images
     import weasyprint.pdf.fonts
     import weasyprint.text.ffi
 
-    embed_png_as_is(weasyprint.images)
-    if not weasyprint.text.ffi.harfbuzz_subset:
+    applied = {"pdf-png": False, "pdf-fonts": False}
+    if shortcuts.allowed("pdf-png", lambda: png_internals_ok(weasyprint.images)):
+        embed_png_as_is(weasyprint.images)
+        applied["pdf-png"] = True
+    if not getattr(weasyprint.text.ffi, "harfbuzz_subset", None) and shortcuts.allowed(
+            "pdf-fonts", lambda: font_internals_ok(weasyprint.pdf.fonts)):
         subset_without_layout_tables(weasyprint.pdf.fonts)
+        applied["pdf-fonts"] = True
+    return applied
 
 
 def embed_png_as_is(images_module: Any) -> bool:

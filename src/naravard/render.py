@@ -12,7 +12,6 @@ import copy
 import logging
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -23,14 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-# nbformat imports jsonschema, which imports rfc3987_syntax when it is installed (jupyterlab's
-# dependencies install it) only to check the "iri" string formats, which no notebook schema
-# uses; importing it compiles a grammar for 2–3 s, in every process that renders. Left out.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+import nbformat
 
-import nbformat  # noqa: E402
-
-from naravard.errors import NaravardError  # noqa: E402
+from naravard.errors import NaravardError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "naravard"
@@ -151,7 +145,7 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     except NoSuchKernel as exc:
         raise NaravardError(
             f"Jupyter-kärnan {exc.args[0] if exc.args else kernel_name!r} finns inte; "
-            "kör `make install` (installerar kärnan naravard)") from None
+            "kör `make env` (installerar kärnan naravard)") from None
 
 
 # --- nbconvert ------------------------------------------------------------------------------
