@@ -50,3 +50,13 @@ def project_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "output").mkdir()
     (tmp_path / "figures").mkdir()
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def session_renders(tmp_path_factory: pytest.TempPathFactory, snapshot_dir: Path):
+    """Västerbotten and the national report, rendered once per session (tests/renders.py)."""
+    from renders import SessionRenders
+
+    renders = SessionRenders(tmp_path_factory.mktemp("renders"), snapshot_dir)
+    yield renders
+    renders.stop()

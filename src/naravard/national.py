@@ -249,7 +249,7 @@ def area_html(rep: NationalReport, area: str) -> str:
     for ind in inds:
         data = series(rep.obs, ind.id)
         year_data = data[data["year"] == rep.year]
-        parts.append(f'<section class="indicator"><h3>{escape(ind.name)}</h3>')
+        parts.append(f'<section class="indicator"><h2>{escape(ind.name)}</h2>')
         if year_data.empty:
             parts.append(f"<p class='missing'>Inga värden för {rep.year}.</p></section>")
             continue

@@ -301,7 +301,7 @@ def _save(rep: RegionReport, chart: charts.Chart, name: str) -> None:
 def indicator_html(rep: RegionReport, ind: Indicator) -> str:
     """One indicator: heading, generated sentences, trend (and ranked) chart, definition, source."""
     row = rep.row(ind.id)
-    parts = [f'<section class="indicator" id="ind-{ind.id}"><h3>{escape(ind.name)}</h3>']
+    parts = [f'<section class="indicator" id="ind-{ind.id}"><h2>{escape(ind.name)}</h2>']
     sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
     parts.append("".join(f"<p>{escape(s)}</p>" for s in sentences))
     data = series(rep.obs, ind.id)

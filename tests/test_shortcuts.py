@@ -1,0 +1,169 @@
+"""The shortcuts into other libraries' internals cannot break a report.
+
+Each checks the library version and the internals' shape before patching and says in one
+line when it stays off; NARAVARD_NO_SPEEDUPS=1 turns all off; and a report rendered with
+them looks exactly like the same report rendered without them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from naravard import shortcuts
+
+
+@pytest.fixture()
+def fresh_status(monkeypatch):
+    monkeypatch.setattr(shortcuts, "STATUS", {})
+    monkeypatch.delenv(shortcuts.OFF_SWITCH, raising=False)
+
+
+@pytest.mark.parametrize("version, expected", [
+    ("70.0", True), ("70.2.1", True), ("71.0", False), ("69.9", False), ("71.0rc1", False),
+    ("70.1.dev3", True), ("", False), ("unknown", False),
+])
+def test_version_in_range(version, expected):
+    assert shortcuts.version_in_range(version, "70.0", "71") is expected
+
+
+def test_every_shortcut_is_on_with_the_locked_environment(fresh_status):
+    """Fails after `make lock` moves a library out of a tested range: re-test, then widen."""
+    from naravard import charts, pdf_speedups
+    from naravard.render import _weasyprint
+
+    weasyprint = _weasyprint()
+    assert shortcuts.allowed("pdf-png", lambda: pdf_speedups.png_internals_ok(weasyprint.images))
+    assert shortcuts.allowed("pdf-fonts",
+                             lambda: pdf_speedups.font_internals_ok(weasyprint.pdf.fonts))
+    assert charts._svg_layers_allowed()
+    assert shortcuts.allowed("iri-block", shortcuts._iri_import_is_optional)
+    assert set(shortcuts.STATUS) == set(shortcuts.TESTED)
+    assert set(shortcuts.STATUS.values()) == {"på"}
+
+
+def test_untested_version_stays_off_and_says_so_once(fresh_status, monkeypatch, capsys):
+    monkeypatch.setitem(shortcuts.TESTED, "pdf-png", ("weasyprint", "1.0", "2"))
+    assert not shortcuts.allowed("pdf-png", lambda: True)
+    assert not shortcuts.allowed("pdf-png", lambda: True)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert "pdf-png" in lines[0] and "inte testad" in lines[0] and "NARAVARD_NO_SPEEDUPS" in lines[0]
+
+
+def test_unexpected_internals_stay_off(fresh_status, capsys):
+    def broken() -> bool:
+        raise AttributeError("no such method")
+
+    assert not shortcuts.allowed("svg-layers", broken)
+    assert not shortcuts.allowed("pdf-fonts", lambda: False)
+    err = capsys.readouterr().err
+    assert err.count("ser inte ut som väntat") == 2
+
+
+def test_off_switch_turns_every_shortcut_off_silently(fresh_status, monkeypatch, capsys):
+    monkeypatch.setenv(shortcuts.OFF_SWITCH, "1")
+    for name in shortcuts.TESTED:
+        assert not shortcuts.allowed(name, lambda: True)
+    assert capsys.readouterr().err == ""
+
+
+def _python(code: str, **env: str) -> subprocess.CompletedProcess:
+    import os
+
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in (shortcuts.OFF_SWITCH, shortcuts.BATCH_KERNEL)} | env
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=environment, check=False, timeout=120)
+
+
+IRI_CHECK = ("import sys, nbformat; nbformat.validate(nbformat.v4.new_notebook()); "
+             "print(repr(sys.modules.get('rfc3987_syntax', 'absent')))")
+
+
+def test_module_block_only_in_naravards_own_processes():
+    """`naravard` (cli.main) and batch workers block the slow IRI grammar; a kernel or a
+    script that imports naravard keeps every module; the off switch keeps them too."""
+    own = _python("from naravard.shortcuts import block_unused_modules; "
+                  "block_unused_modules(); " + IRI_CHECK)
+    assert own.stdout.strip() == "None", own.stderr
+    library = _python("import naravard.render, naravard.report; " + IRI_CHECK)
+    assert library.stdout.strip() != "None", library.stderr
+    off = _python("from naravard.shortcuts import block_unused_modules; "
+                  "block_unused_modules(); " + IRI_CHECK, NARAVARD_NO_SPEEDUPS="1")
+    assert off.stdout.strip() != "None", off.stderr
+
+
+def test_heap_is_frozen_only_in_batch_kernels():
+    code = "import gc; from naravard.report import settle_heap; print(settle_heap(), gc.get_freeze_count() > 0)"
+    assert _python(code).stdout.split() == ["False", "False"]  # an analyst's kernel
+    assert _python(code, NARAVARD_BATCH_KERNEL="1").stdout.split() == ["True", "True"]
+    off = _python(code, NARAVARD_BATCH_KERNEL="1", NARAVARD_NO_SPEEDUPS="1")
+    assert off.stdout.split() == ["False", "False"]
+
+
+def test_batch_kernels_are_started_with_the_batch_flag(monkeypatch):
+    from jupyter_client.manager import KernelManager
+
+    from naravard import batch
+
+    seen = {}
+
+    def start_kernel(self, **kwargs):
+        seen.update(kwargs)
+
+    monkeypatch.setattr(KernelManager, "start_kernel", start_kernel)
+    monkeypatch.setattr(batch.mp_util, "Finalize", lambda *a, **k: None)
+    batch._start_kernel()
+    assert seen["env"][shortcuts.BATCH_KERNEL] == "1"
+
+
+# --- the same report with and without them -------------------------------------------------
+
+def _page_images(pdf: Path, dpi: int = 60) -> list[np.ndarray]:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return [np.asarray(page.render(scale=dpi / 72).to_pil().convert("RGB"), dtype=np.int16)
+                for page in doc]
+    finally:
+        doc.close()
+
+
+def _assert_same_pages(with_: Path, without: Path) -> None:
+    ours, plain = _page_images(with_), _page_images(without)
+    assert len(ours) == len(plain) > 5
+    differing = [n for n, (a, b) in enumerate(zip(ours, plain), start=1)
+                 if a.shape != b.shape or np.abs(a - b).max() > 0]
+    assert not differing, f"pages that differ: {differing}"
+
+
+@pytest.mark.e2e
+def test_report_pages_are_the_same_without_the_shortcuts(session_renders):
+    ours, plain = session_renders.region(), session_renders.region_plain()
+    assert "genvägen" not in ours.log and "genvägen" not in plain.log  # none said it was off
+    assert (ours.out / "rapport.html").read_bytes() == (plain.out / "rapport.html").read_bytes()
+    _assert_same_pages(ours.out / "rapport.pdf", plain.out / "rapport.pdf")
+
+
+@pytest.mark.e2e
+def test_chart_svgs_look_the_same_without_the_layering(session_renders, tmp_path):
+    """The layered SVGs differ in grouping, not in what they draw: printed, they are equal."""
+    from naravard.render import html_to_pdf
+
+    ours, plain = session_renders.region().figures, session_renders.region_plain().figures
+    names = sorted(p.name for p in ours.glob("*.svg"))
+    assert names == sorted(p.name for p in plain.glob("*.svg")) and len(names) > 10
+    printed = {}
+    for label, folder in (("ours", ours), ("plain", plain)):
+        page = "".join(f"<img style='display:block; width:16cm; break-after:page' "
+                       f"src='{name}' alt=''>" for name in names)
+        printed[label] = tmp_path / f"{label}.pdf"
+        html_to_pdf(f"<html lang='sv'><body>{page}</body></html>", printed[label],
+                    base_url=folder, tagged=False)
+    _assert_same_pages(printed["ours"], printed["plain"])
