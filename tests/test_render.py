@@ -359,3 +359,11 @@ def test_read_manifest_of_missing_or_broken_file_is_none(tmp_path: Path) -> None
     assert mf.read_manifest(tmp_path / "trasig.json") is None
 
 
+
+
+def test_missing_kernel_names_the_make_target_that_installs_it(tmp_path: Path) -> None:
+    nb = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("1")]), nb)
+    with pytest.raises(NaravardError, match=r"kör `make env`") as info:
+        render.execute_notebook(nb, {}, tmp_path / "ut.ipynb", kernel_name="finns-inte-13")
+    assert "make install" not in str(info.value)
