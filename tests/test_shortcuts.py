@@ -40,7 +40,7 @@ def test_every_shortcut_is_on_with_the_locked_environment(fresh_status):
     assert shortcuts.allowed("pdf-png", lambda: pdf_speedups.png_internals_ok(weasyprint.images))
     assert shortcuts.allowed("pdf-fonts",
                              lambda: pdf_speedups.font_internals_ok(weasyprint.pdf.fonts))
-    assert charts._svg_layers_allowed()
+    assert charts.svg_layers_allowed()
     assert shortcuts.allowed("iri-block", shortcuts._iri_import_is_optional)
     assert set(shortcuts.STATUS) == set(shortcuts.TESTED)
     assert set(shortcuts.STATUS.values()) == {"på"}

@@ -1016,7 +1016,7 @@ _SVG_METADATA = {"Date": None, "Creator": None}
 
 def chart_svg(chart: Chart) -> bytes:
     with matplotlib.rc_context(_RC):
-        if chart.background_key is not None and chart.layered_svg and _svg_layers_allowed():
+        if chart.background_key is not None and chart.layered_svg and svg_layers_allowed():
             return _render_svg_layered(chart).encode("utf-8")
         buffer = io.BytesIO()
         with _whole(chart):
@@ -1038,7 +1038,7 @@ def _svg_state_ok() -> bool:
     return all(isinstance(getattr(probe, name, None), dict) for name in _SVG_STATE)
 
 
-def _svg_layers_allowed() -> bool:
+def svg_layers_allowed() -> bool:
     """The layered SVG copies private renderer state: only on a tested matplotlib."""
     from naravard import shortcuts
 
