@@ -304,6 +304,13 @@ def test_manifest_hashes_every_input_and_lists_versions(inputs: list[Path]) -> N
     assert m["fingerprint"] == mf.inputs_fingerprint(m)
 
 
+def test_manifest_records_the_lock_the_environment_was_installed_from(inputs: list[Path]) -> None:
+    lock = Path(__file__).resolve().parents[1] / "requirements.txt"
+    m = _build(inputs)
+    assert m["lock_sha256"] == hashlib.sha256(lock.read_bytes()).hexdigest()
+    assert "--hash=sha256:" in lock.read_text(encoding="utf-8")  # a lock, not a wish list
+
+
 def test_fingerprint_ignores_timings_creation_and_extra(inputs: list[Path]) -> None:
     a = _build(inputs)
     b = _build(inputs, timings={"execute": 99.0}, extra={"pages": 13})
