@@ -132,3 +132,41 @@ def test_shortcuts_check_weasyprints_internals_before_patching() -> None:
     assert not pdf_speedups.png_internals_ok(types.SimpleNamespace(RasterImage=RasterImage))
     assert not pdf_speedups.png_internals_ok(types.SimpleNamespace())
     assert not pdf_speedups.font_internals_ok(types.SimpleNamespace(Font=Font))
+
+
+def test_font_shortcut_leaves_the_pages_as_they_were(tmp_path: Path, monkeypatch) -> None:
+    """fontTools subsetting with and without the layout tables dropped first: same pixels."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from naravard import pdf_speedups
+    from naravard.render import _weasyprint
+
+    fonts = _weasyprint().pdf.fonts
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # Font.subset takes fontTools
+    original = fonts.Font._fonttools_subset
+    monkeypatch.setattr(fonts.Font, "_fonttools_subset", original)
+    if getattr(original, "_naravard", False):
+        pytest.skip("the shortcut was installed before this test could keep the original")
+    html = ("<html lang='sv'><body style='font-size: 14pt'>"
+            "<p style='font-family: DejaVu Sans'>Västerbotten 79,5 % – Åäö fi ffl ≥ −2,1</p>"
+            "<p style='font-family: DejaVu Sans; font-weight: bold'>Riket 82,0 % ▲ ▼ ↑</p>"
+            "<p style='font-family: DejaVu Serif; font-style: italic'>Källa: Kolada</p>"
+            "</body></html>")
+
+    def pixels(name: str) -> np.ndarray:
+        pdf = tmp_path / name
+        html_to_pdf(html, pdf, tagged=False)
+        doc = pdfium.PdfDocument(str(pdf))
+        try:
+            return np.asarray(doc[0].render(scale=2).to_pil().convert("L"), dtype=np.int16)
+        finally:
+            doc.close()
+
+    plain = pixels("plain.pdf")
+    pdf_speedups.subset_without_layout_tables(fonts)
+    pdf_speedups.without_layout_tables.cache_clear()
+    shortcut = pixels("shortcut.pdf")
+    assert pdf_speedups.without_layout_tables.cache_info().currsize >= 1
+    assert plain.shape == shortcut.shape and (plain < 128).sum() > 1000
+    assert np.abs(plain - shortcut).max() == 0
