@@ -136,6 +136,27 @@ def test_pdf_figures_carry_the_charts_alt_text(rendered):
     assert alts == html_alts  # the same words as the HTML, in the same order
 
 
+def test_pdf_links_and_fonts_meet_pdf_ua(rendered):
+    """Links in the tag tree with a description and tab order by structure; fonts embedded."""
+    kind, pdf_path, _, _ = rendered
+    links = 0
+    with pikepdf.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            annots = page.obj.get("/Annots") or []
+            if len(annots):
+                assert page.obj.get("/Tabs") == "/S", f"{kind} page {number}"
+            for annot in annots:
+                if annot.get("/Subtype") == "/Link":
+                    links += 1
+                    assert "/StructParent" in annot and str(annot.get("/Contents", "")).strip()
+            for name, font in (page.obj.Resources.get("/Font") or {}).items():
+                descriptor = (font.get("/FontDescriptor")
+                              or font.DescendantFonts[0].FontDescriptor)
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
+                    f"{kind} page {number}: font {font.get('/BaseFont')} not embedded")
+    assert links >= 5  # the table of contents links to every chapter
+
+
 # --- the HTML in a real browser -------------------------------------------------------------
 
 def _browser_paths() -> tuple[str, str]:
