@@ -1,0 +1,259 @@
+"""Bad input as a user would try it (issue 9): each fault found then has a test here.
+
+Every case ends in one `fel:`-style line naming the file (and line or field), never a
+traceback, a silently wrong report or a lost one. The numbers in the test names are the
+faults' numbers in issue 9.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from naravard.catalog import load_catalog
+from naravard.errors import NaravardError
+from naravard.sources.regional import read_regional_file
+
+HEADER = "indicator_id;year;gender;value;source;note"
+SRC = "Region Västerbottens redovisning till Socialstyrelsen 2024, fråga 35"
+ROW = f"fast_lakarkontakt_andel;2024;T;46;{SRC};"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def regional(tmp_path: Path, *rows: str, name: str = "vasterbotten.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def one_line_error(call, *args) -> str:
+    with pytest.raises(NaravardError) as info:
+        call(*args)
+    message = str(info.value)
+    assert "\n" not in message and len(message) < 600, message[:2000]
+    return message
+
+
+# --- 1. regional CSV parsed strictly -------------------------------------------------------
+
+def test_1_a_stray_quote_does_not_swallow_the_rows_after_it(tmp_path, catalog):
+    path = regional(tmp_path, f'fast_lakarkontakt_andel;2023;T;44;"{SRC};',
+                    ROW, "fast_lakarkontakt_antal;2024;T;28100;x;")
+    message = one_line_error(read_regional_file, path, catalog)
+    assert "vasterbotten.csv rad 2" in message and "citattecken" in message
+
+
+def test_1_a_quote_closed_rows_later_is_refused_too(tmp_path, catalog):
+    path = regional(tmp_path, f'fast_lakarkontakt_andel;2023;T;44;"{SRC};',
+                    ROW, 'fast_lakarkontakt_antal;2024;T;28100;x";')
+    message = one_line_error(read_regional_file, path, catalog)
+    assert "vasterbotten.csv rad 2" in message
+
+
+def test_1_an_unquoted_semicolon_that_adds_a_field_is_refused(tmp_path, catalog):
+    path = regional(tmp_path, ROW, f"fast_lakarkontakt_antal;2024;T;28100;{SRC};mätt; se bilaga")
+    message = one_line_error(read_regional_file, path, catalog)
+    assert "vasterbotten.csv rad 3" in message and "7 fält" in message
+
+
+def test_1_a_row_with_too_few_fields_is_refused(tmp_path, catalog):
+    path = regional(tmp_path, "fast_lakarkontakt_andel;2024;T;46")
+    assert "rad 2" in one_line_error(read_regional_file, path, catalog)
+
+
+def test_1_text_after_a_closing_quote_is_refused(tmp_path, catalog):
+    path = regional(tmp_path, f'fast_lakarkontakt_andel;2024;T;46;"{SRC}" mer;')
+    assert "rad 2" in one_line_error(read_regional_file, path, catalog)
+
+
+def test_1_a_quoted_semicolon_is_fine(tmp_path, catalog):
+    path = regional(tmp_path, f'fast_lakarkontakt_andel;2024;T;46;"{SRC}; tabell 3";')
+    assert read_regional_file(path, catalog)["source"].tolist() == [f"{SRC}; tabell 3"]
+
+
+def test_11_a_field_over_the_csv_size_limit_is_one_line(tmp_path, catalog):
+    path = regional(tmp_path, 'fast_lakarkontakt_andel;2024;T;46;"' + "x" * 200_000)
+    assert "vasterbotten.csv rad 2" in one_line_error(read_regional_file, path, catalog)
+
+
+# --- 6. length limits on free text -----------------------------------------------------------
+
+def test_6_a_ten_thousand_character_word_in_a_note_is_refused_at_once(tmp_path, catalog):
+    path = regional(tmp_path, f"fast_lakarkontakt_andel;2024;T;46;{SRC};" + "x" * 10_000)
+    started = time.perf_counter()
+    message = one_line_error(read_regional_file, path, catalog)
+    assert time.perf_counter() - started < 5
+    assert "rad 2, kolumnen note" in message and "10000 tecken" in message
+
+
+def test_6_a_long_source_is_refused(tmp_path, catalog):
+    path = regional(tmp_path, "fast_lakarkontakt_andel;2024;T;46;" + "källa " * 100 + ";")
+    assert "kolumnen source" in one_line_error(read_regional_file, path, catalog)
+
+
+def test_6_a_long_answer_text_is_refused(tmp_path):
+    from naravard.questionnaire import load_structure, validate_answers
+
+    data = {"region": "vasterbotten", "year": 2024,
+            "answers": {"35": {"answer": 18, "source": "y" * 10_000}}}
+    message = one_line_error(validate_answers, data, load_structure(2024))
+    assert "fråga 35" in message and "source" in message
+
+
+def test_6_a_long_catalogue_text_is_refused(tmp_path):
+    from naravard.paths import catalog_path
+
+    text = catalog_path().read_text(encoding="utf-8")
+    bad = tmp_path / "indicators.yaml"
+    bad.write_text(text.replace("    name: ", "    name: " + "z" * 5000 + " ", 1), encoding="utf-8")
+    message = one_line_error(load_catalog, bad)
+    assert "fältet name" in message and "högst 1000" in message
+
+
+def test_6_the_stylesheet_lets_long_words_break():
+    from naravard.render import TEMPLATES_DIR
+
+    css = (TEMPLATES_DIR / "naravard" / "static" / "naravard.css").read_text(encoding="utf-8")
+    assert "overflow-wrap: anywhere" in css
+
+
+def test_6_a_long_but_allowed_word_prints_quickly(tmp_path):
+    import nbformat
+
+    from naravard.render import html_to_pdf, notebook_to_html
+
+    word = "Regionfullmäktigesbeslut" * 20  # 480 characters, allowed in a note
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", {"text/html": f"<p>{word}</p>"})])])
+    started = time.perf_counter()
+    pages = html_to_pdf(notebook_to_html(nb, title="t"), tmp_path / "x.pdf")
+    assert pages <= 2 and time.perf_counter() - started < 60
+
+
+# --- 7 + 8. one safe YAML loader ------------------------------------------------------------
+
+BOMB = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x]"]
+                 + [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, "
+                    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]"
+                    for i in range(12)])
+
+
+def test_7_an_alias_bomb_in_answers_is_refused_quickly(tmp_path):
+    from naravard.questionnaire import check_file
+
+    folder = tmp_path / "vasterbotten"
+    folder.mkdir()
+    path = folder / "2024.yaml"
+    path.write_text("region: vasterbotten\nyear: 2024\nanswers:\n  \"5\":\n    answer: Ja\n"
+                    "    comment: " + "&x hej\n" + "  \"6\":\n    answer: Ja\n    comment: *x\n"
+                    + "# " + BOMB.replace("\n", "\n# ") + "\n", encoding="utf-8")
+    message = one_line_error(check_file, path)
+    assert "2024.yaml rad" in message and "alias" in message
+
+
+@pytest.mark.parametrize("loader", ["catalog", "structure", "answers"])
+def test_7_anchors_and_aliases_are_refused_everywhere(tmp_path, loader):
+    from naravard import safe_yaml
+
+    path = tmp_path / "x.yaml"
+    path.write_text(BOMB + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    message = one_line_error(safe_yaml.load_file, path)
+    assert time.perf_counter() - started < 2
+    assert "x.yaml rad 1" in message
+
+
+def test_7_every_yaml_read_goes_through_the_safe_loader():
+    """No module but safe_yaml parses YAML, so no reader can miss the checks."""
+    import naravard
+
+    root = Path(naravard.__file__).parent
+    parse = re.compile(r"(?<![\w.])yaml\.(safe_|full_|unsafe_)?load")
+    offenders = [p.name for p in root.rglob("*.py") if p.name != "safe_yaml.py"
+                 and parse.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_8_a_duplicate_key_in_answers_is_refused(tmp_path):
+    from naravard.questionnaire import read_answers
+
+    folder = tmp_path / "vasterbotten"
+    folder.mkdir()
+    path = folder / "2024.yaml"
+    path.write_text("region: vasterbotten\nyear: 2024\nanswers:\n  \"5\":\n    answer: Ja\n"
+                    "  \"5\":\n    answer: Nej\n", encoding="utf-8")
+    message = one_line_error(read_answers, path)
+    assert "2024.yaml rad 6" in message and "två gånger" in message
+
+
+def test_8_a_duplicate_key_in_the_questionnaire_structure_is_refused(tmp_path):
+    from naravard.questionnaire.structure import read_yaml
+
+    path = tmp_path / "2024.yaml"
+    path.write_text("title: a\ntitle: b\n", encoding="utf-8")
+    assert "rad 2" in one_line_error(read_yaml, path)
+
+
+def test_7_an_error_quotes_only_a_short_excerpt(tmp_path):
+    from naravard.questionnaire import load_structure, validate_answers
+
+    data = {"region": "vasterbotten", "year": 2024, "answers": {"5": {"answer": "J" * 100_000}}}
+    message = one_line_error(validate_answers, data, load_structure(2024))
+    assert len(message) < 400
+
+
+# --- 9. finite values and unit ranges ------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["1e308", "Infinity", "inf", "NaN", "-3", "1e12"])
+def test_9_absurd_regional_values_are_refused(tmp_path, catalog, value):
+    path = regional(tmp_path, f"fast_lakarkontakt_antal;2024;T;{value};{SRC};")
+    message = one_line_error(read_regional_file, path, catalog)
+    assert "vasterbotten.csv rad 2" in message and "value" in message
+
+
+def _kolada_page(value: str) -> str:
+    return ('{"values": [{"kpi": "N79173", "municipality": "0001", "period": 2023, '
+            '"values": [{"gender": "T", "status": "", "value": ' + value + '}]}]}')
+
+
+@pytest.mark.parametrize("value", ["Infinity", "NaN", "-Infinity", "1e999"])
+def test_9_non_finite_kolada_values_are_refused_with_the_file(tmp_path, value):
+    from naravard.sources.kolada import read_kolada_dir
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "N79173.json").write_text(_kolada_page(value), encoding="utf-8")
+    message = one_line_error(read_kolada_dir, tmp_path)
+    assert "N79173.json" in message and "value" in message
+
+
+def _tiny_snapshot(directory: Path, rows: list[tuple[str, str, int, float]]) -> Path:
+    (directory / "data").mkdir(parents=True)
+    by_kpi: dict[str, list] = {}
+    for kpi, code, year, value in rows:
+        by_kpi.setdefault(kpi, []).append(
+            {"kpi": kpi, "municipality": code, "period": year,
+             "values": [{"gender": "T", "status": "", "value": value}]})
+    for kpi, values in by_kpi.items():
+        (directory / "data" / f"{kpi}.json").write_text(json.dumps({"values": values}),
+                                                      encoding="utf-8")
+    return directory
+
+
+@pytest.mark.parametrize(("kpi", "value"), [("N79173", 140.0), ("N79173", -2.0),
+                                            ("U20462", -5.0), ("U20462", 1e300)])
+def test_9_impossible_kolada_values_name_the_source_file(tmp_path, project_tmp, kpi, value):
+    from naravard.table import clear_memo, load_observations
+
+    clear_memo()
+    snap = _tiny_snapshot(tmp_path / "snap", [(kpi, "0001", 2023, value),
+                                              (kpi, "0009", 2023, 10.0)])
+    message = one_line_error(load_observations, snap)
+    assert f"{kpi}.json" in message and "observationstabellen" not in message
