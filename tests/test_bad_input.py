@@ -8,7 +8,9 @@ faults' numbers in issue 9.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from naravard.sources.regional import read_regional_file
 HEADER = "indicator_id;year;gender;value;source;note"
 SRC = "Region Västerbottens redovisning till Socialstyrelsen 2024, fråga 35"
 ROW = f"fast_lakarkontakt_andel;2024;T;46;{SRC};"
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -363,3 +366,36 @@ def test_14_xlsx_is_identical_under_source_date_epoch(evil_rep, monkeypatch):
 
     core = zipfile.ZipFile(io.BytesIO(first)).read("docProps/core.xml").decode()
     assert core.count("2025-01-01T00:00:00Z") == 2
+
+
+# --- 4. the Makefile passes variables as data ---------------------------------------------------
+
+def _make(root: Path, *args: str) -> subprocess.CompletedProcess:
+    from test_cli_errors import _skip_unless_make_is_ready
+
+    _skip_unless_make_is_ready()
+    env = dict(os.environ, NARAVARD_ROOT=str(root))
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(("target", "template"), [
+    ("report", ['REGION=x"; touch {m}; echo "', "YEAR=2024"]),
+    ("report", ["REGION=Gotland", "YEAR=`touch {m}`2024"]),
+    ("report", ["REGION=$(touch {m})", "YEAR=2024"]),
+    ("report", ["REGION=Gotland", "YEAR=2024", "DATA=$(shell touch {m})"]),
+    ("report", ["REGION=Gotland", "YEAR=2024", "DATA=x'; touch {m}; echo '"]),
+    ("reports", ["YEAR=2024; touch {m}", "DATA=/finns-inte"]),
+    ("reports", ["YEAR=2024", "JOBS=1 `touch {m}`"]),
+    ("reports", ["YEAR=2024", "DATA=/finns-inte", "FORCE=1; touch {m}"]),
+    ("data", ["DATA=`touch {m}`"]),
+])
+def test_4_make_variables_never_run_as_commands(project_tmp, tmp_path, target, template):
+    marker = tmp_path / "injected"
+    proc = _make(project_tmp, target, *[t.format(m=marker) for t in template])
+    assert not marker.exists(), f"make {target} ran a command from a variable"
+    assert proc.returncode != 0
+    own = [line for line in proc.stderr.splitlines()
+           if line.startswith("fel:") or "naravard" in line and "error" in line]
+    assert own, proc.stderr  # the program's own refusal, not the shell's
+    assert "Traceback" not in proc.stderr
