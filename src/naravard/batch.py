@@ -64,11 +64,15 @@ _WARM_KERNEL = ("import naravard.report, naravard.national; naravard.catalog.loa
                 "naravard.charts.warm_up()")
 
 
-def _worker_init() -> None:
+def _worker_init(key: str) -> None:
     """Start and warm a kernel, nbconvert and WeasyPrint once per worker, not once per report.
 
-    Workers start before the parent has loaded the data, so this overlaps with it.
+    Workers start before the parent has loaded the data, so this overlaps with it. `key`
+    verifies the parent's observation file (naravard.table); the kernel inherits it.
     """
+    from naravard.table import use_observations_key
+
+    use_observations_key(key)
     _WORKER["km"] = None
     try:
         from naravard import render
@@ -90,11 +94,11 @@ def _warmed() -> None:
 
 
 def _observations(obs_file: str) -> Any:
-    import pickle
+    """The parent's observations, read once per worker from its signed file."""
+    from naravard.table import load_saved_observations
 
     if _WORKER.get("obs_file") != obs_file:
-        with open(obs_file, "rb") as fh:
-            _WORKER["obs"] = pickle.load(fh)
+        _WORKER["obs"] = load_saved_observations(Path(obs_file))
         _WORKER["obs_file"] = obs_file
     return _WORKER["obs"]
 
@@ -124,7 +128,10 @@ def _run_one(job: Any, obs_file: str) -> TaskResult:
 
 def _start_pool(n_jobs: int) -> cf.ProcessPoolExecutor:
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init)
+    from naravard.table import observations_key
+
+    pool = cf.ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init,
+                                  initargs=(observations_key(),))
     for _ in range(n_jobs):
         pool.submit(_warmed)
     return pool

@@ -203,14 +203,46 @@ class Observations:
         return sorted(int(y) for y in self.frame["year"].unique())
 
 
+# Observations travel from the parent to notebook kernels and batch workers as a pickle. A
+# pickle runs code when loaded, so only files this run wrote are loaded: each starts with an
+# HMAC of its content under a key that lives in this process tree's environment only
+# (inherited by kernels and workers); a file from anywhere else (DATA=x.pkl) fails the check
+# before anything is unpickled.
+_KEY_ENV = "NARAVARD_OBSERVATIONS_KEY"
+_MAGIC = b"naravard-observations-v1\n"
+
+
+def observations_key() -> str:
+    """This run's key for signing observation files; created on first use."""
+    import secrets
+
+    key = os.environ.get(_KEY_ENV)
+    if not key:
+        key = os.environ[_KEY_ENV] = secrets.token_hex(32)
+    return key
+
+
+def use_observations_key(key: str) -> None:
+    """Adopt the parent's key (batch workers), so its observation files verify here too."""
+    os.environ[_KEY_ENV] = key
+
+
+def _signature(key: str, payload: bytes) -> bytes:
+    import hashlib
+    import hmac
+
+    return hmac.new(key.encode(), payload, hashlib.sha256).hexdigest().encode()
+
+
 def save_observations(obs: Observations, path: str | Path) -> Path:
-    """Pickle `obs` (atomically) so that many notebooks can share one load."""
+    """Pickle `obs` (atomically, signed) so that many notebooks can share one load."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    payload = pickle.dumps(obs, protocol=pickle.HIGHEST_PROTOCOL)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(obs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(_MAGIC + _signature(observations_key(), payload) + b"\n" + payload)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -218,18 +250,31 @@ def save_observations(obs: Observations, path: str | Path) -> Path:
     return path
 
 
-def _load_pickle(path: Path) -> Observations:
+def load_saved_observations(path: Path) -> Observations:
+    """Observations from a file `save_observations` wrote in this run, else NaravardError."""
+    import hmac
+
+    refused = NaravardError(
+        f"{path}: naravard läser bara .pkl-filer som den själv har skrivit under körningen "
+        "(en .pkl-fil kan köra godtycklig kod när den läses); ange katalogen med Kolada-data, "
+        "t.ex. DATA=../shared/data/kolada")
     if not path.is_file():
-        raise NaravardError(f"{path}: filen finns inte; ange en sparad observationsfil (.pkl) "
-                            "eller en katalog med Kolada-data")
+        raise NaravardError(f"{path}: filen finns inte; ange katalogen med Kolada-data")
+    key = os.environ.get(_KEY_ENV)
+    with path.open("rb") as handle:
+        head = handle.read(len(_MAGIC) + 65)
+        payload = handle.read()
+    if not key or not head.startswith(_MAGIC):
+        raise refused
+    if not hmac.compare_digest(head[len(_MAGIC):].rstrip(b"\n"), _signature(key, payload)):
+        raise refused
     try:
-        with path.open("rb") as handle:
-            obs = pickle.load(handle)  # noqa: S301 - our own file, written by save_observations
+        obs = pickle.loads(payload)  # noqa: S301 - signed above by this run's save_observations
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means the same thing
-        raise NaravardError(f"{path}: kan inte läsas som sparade observationer ({type(exc).__name__}); "
-                            "skapa filen igen eller ange Kolada-katalogen") from None
+        raise NaravardError(f"{path}: kan inte läsas som sparade observationer "
+                            f"({type(exc).__name__}); kör rapporten igen") from None
     if not isinstance(obs, Observations):
-        raise NaravardError(f"{path}: innehåller inte sparade observationer; skapa filen igen")
+        raise refused
     return obs
 
 
@@ -429,7 +474,7 @@ def load_observations(data: str | Path | None = None, *, catalog: Catalog | None
     if kind == "pickle":
         key = ("pickle", str(path.resolve()), _stamp([path]))
         if key not in _MEMO:
-            _MEMO[key] = _load_pickle(path)
+            _MEMO[key] = load_saved_observations(path)
         return _copy(_MEMO[key])
 
     catalog = catalog or load_catalog()
