@@ -140,11 +140,11 @@ def _start_pool(n_jobs: int) -> cf.ProcessPoolExecutor:
 # --- the parent side --------------------------------------------------------------------------
 
 def up_to_date(job: Any, obs: Any) -> bool:
-    """True when the manifest beside the outputs was made from exactly these inputs, and no
-    input file has been touched since."""
+    """True when the manifest beside the outputs was made from exactly these inputs, no input
+    file has been touched since, and every output it lists is there with its hash."""
     import json
 
-    from naravard.manifest import same_inputs
+    from naravard.manifest import outputs_intact, same_inputs
     from naravard.pipeline import job_manifest
 
     manifest_path = job.out_dir / "manifest.json"
@@ -154,8 +154,7 @@ def up_to_date(job: Any, obs: Any) -> bool:
         old = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    wanted = [job.out_dir / f"{job.stem}.pdf", job.out_dir / f"{job.stem}.html"]
-    if not all(p.is_file() for p in wanted) or not job.figures.is_dir():
+    if not outputs_intact(old, job.out_dir, job.figures):
         return False
     return same_inputs(old, job_manifest(job, obs, {}))
 
@@ -166,30 +165,19 @@ def _load_tolerant(data: Any, catalog: Any) -> tuple[Any, dict[str, str]]:
     A broken file belongs to one region: that region fails with the file's error, the others
     are rendered from the rest.
     """
-    import shutil
-
     from naravard.paths import regional_dir
-    from naravard.sources.regional import read_regional_file
+    from naravard.sources.regional import read_regional_file, regional_files
     from naravard.table import load_observations
 
     bad: dict[str, str] = {}
-    files = sorted(regional_dir().glob("*.csv"))
+    files = regional_files(regional_dir())
     for path in files:
         try:
             read_regional_file(path, catalog)
         except NaravardError as exc:
             bad[path.stem] = str(exc)
-    if not bad:
-        return load_observations(data, catalog=catalog), bad
-    with tempfile.TemporaryDirectory(prefix="naravard-regional-") as tmp:
-        for path in files:
-            if path.stem not in bad:
-                shutil.copy2(path, Path(tmp) / path.name)
-        obs = load_observations(data, catalog=catalog, regional_dir=Path(tmp))
-    # report the real files as inputs, so a fixed file re-renders its region
-    good = [p for p in files if p.stem not in bad]
-    obs.input_files = [p for p in obs.input_files if Path(p).parent != Path(tmp)] + good
-    return obs, bad
+    good = [p.stem for p in files if p.stem not in bad]
+    return load_observations(data, catalog=catalog, regions=good), bad
 
 
 def _summary(results: list[TaskResult]) -> str:
@@ -208,8 +196,11 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
     """Render every region's report and the national report; 0 when all succeeded."""
     from naravard.table import check_data_argument
 
+    from naravard.publish import remove_stale
+
     started = time.perf_counter()
     check_data_argument(data)  # a bad DATA fails in a moment, not after workers have started
+    remove_stale(Path(tempfile.gettempdir()))
     early = _expected_jobs(year, regions, force, national_report, jobs)
     pool = _start_pool(early) if early else None
     try:
@@ -293,7 +284,7 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
           f"{len(pending)} att skapa, {len(todo) - len(pending)} redan aktuella; "
           f"{n_jobs} parallella processer", flush=True)
     if pending:
-        with tempfile.TemporaryDirectory(prefix="naravard-batch-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"naravard-batch-{os.getpid()}-") as tmp:
             obs_file = Path(tmp) / "observations.pkl"
             save_observations(obs, obs_file)
             if pool is None:

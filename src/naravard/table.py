@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -359,10 +359,11 @@ def _example_observations(catalog: Catalog) -> Observations:
                         input_files=[catalog.path], notes=[EXAMPLE_NOTE])
 
 
-def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path) -> Observations:
+def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path,
+                   regions: tuple[str, ...] | None = None) -> Observations:
     from naravard.sources.regional import read_regional_dir
 
-    regional, files = read_regional_dir(regional_dir, catalog)
+    regional, files = read_regional_dir(regional_dir, catalog, regions)
     if not regional.empty:
         obs.frame = pd.concat([obs.frame, regional[COLUMNS]], ignore_index=True)
     obs.input_files.extend(files)
@@ -463,13 +464,17 @@ def check_data_argument(data: str | Path | None) -> None:
 
 
 def load_observations(data: str | Path | None = None, *, catalog: Catalog | None = None,
-                      regional_dir: str | Path | None = None) -> Observations:
+                      regional_dir: str | Path | None = None,
+                      regions: Iterable[str] | None = None) -> Observations:
     """The validated observations from the first origin that has data (see module docstring).
 
     Order: `data` (a Kolada directory or a .pkl from save_observations) → $NARAVARD_DATA →
     the cache → a live download into the cache → built-in example data with a note saying why.
     A given directory that is missing or broken is an error, never a silent fallback.
+    `regions` (slugs) limits which regional files are read: one region's report does not
+    depend on, nor fail on, another region's file.
     """
+    wanted = tuple(sorted(set(regions))) if regions is not None else None
     kind, path = _resolve_origin(data)
     if kind == "pickle":
         key = ("pickle", str(path.resolve()), _stamp([path]))
@@ -502,10 +507,10 @@ def load_observations(data: str | Path | None = None, *, catalog: Catalog | None
         result.notes = [EXAMPLE_NOTE, reason]
         return result
 
-    key = (kind, str(path.resolve()), _dir_stamp(path), regional_key, cat_key)
+    key = (kind, str(path.resolve()), _dir_stamp(path), regional_key, cat_key, wanted)
     if key not in _MEMO:
         obs = _kolada_observations(path, catalog, "snapshot" if kind == "snapshot" else kind)
-        obs = _with_regional(obs, catalog, regional)
+        obs = _with_regional(obs, catalog, regional, wanted)
         obs.input_files.append(catalog.path)
         obs.frame = validate(obs.frame, catalog, _origin(path, regional, catalog))
         _MEMO[key] = obs

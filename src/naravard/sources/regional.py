@@ -12,7 +12,7 @@ import csv
 import difflib
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -276,9 +276,14 @@ def regional_files(directory: Path) -> list[Path]:
                   if p.is_file() and p.suffix.lower() == ".csv" and not p.name.startswith("."))
 
 
-def read_regional_dir(directory: Path, catalog: Catalog) -> tuple[pd.DataFrame, list[Path]]:
-    """Every region's file in `directory` (missing folder: no rows) and the files read."""
+def read_regional_dir(directory: Path, catalog: Catalog, regions: Iterable[str] | None = None,
+                      ) -> tuple[pd.DataFrame, list[Path]]:
+    """Every region's file in `directory` (missing folder: no rows) and the files read;
+    with `regions` (slugs), only those regions' files."""
     files = regional_files(directory)
+    if regions is not None:
+        wanted = set(regions)
+        files = [p for p in files if p.stem in wanted]
     frames = [read_regional_file(p, catalog) for p in files]
     frames = [f for f in frames if not f.empty]
     if not frames:
