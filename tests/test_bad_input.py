@@ -444,3 +444,219 @@ def test_10_a_copied_signature_does_not_pass_for_another_payload(tmp_path, snaps
     with pytest.raises(NaravardError):
         load_saved_observations(own)  # another run's file (its key is gone with it)
     assert not marker.exists()
+
+
+# --- 2. example data never replaces a real report ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def example_rep():
+    from naravard import report
+    from naravard.table import _example_observations, validate
+
+    catalog = load_catalog()
+    obs = _example_observations(catalog)
+    obs.frame = validate(obs.frame, catalog)
+    return report.prepare("Västerbotten", 2024, obs=obs, catalog=catalog, figures=None)
+
+
+def test_2_an_example_data_report_goes_under_exempeldata(project_tmp, example_rep, evil_rep):
+    from naravard import national, pipeline
+    from naravard.paths import figures_dir, output_dir
+
+    job = pipeline.region_job(example_rep, None)
+    assert job.out_dir == output_dir() / "exempeldata" / "vasterbotten" / "2024"
+    assert job.figures == figures_dir() / "exempeldata" / "vasterbotten" / "2024"
+    nat = national.prepare(2024, obs=example_rep.obs, catalog=example_rep.catalog, figures=None)
+    assert pipeline.national_job(nat, None).out_dir == output_dir() / "exempeldata" / "riket" / "2024"
+    real = pipeline.region_job(evil_rep, "snapshot")
+    assert real.out_dir == output_dir() / "vasterbotten" / "2024"
+
+
+def test_2_a_real_report_stays_untouched_and_current(project_tmp, example_rep, evil_rep,
+                                                     monkeypatch):
+    """The real report and its manifest are neither replaced nor made stale for `make reports`."""
+    from naravard import batch, pipeline
+
+    real = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    before = _tree(project_tmp)
+    assert batch.up_to_date(real, evil_rep.obs)
+
+    example = pipeline.region_job(example_rep, None)
+    monkeypatch.setattr("naravard.render.execute_notebook", _fake_execute)
+    pipeline.run_job(example, example_rep.obs, Path("unused.pkl"))
+    assert (example.out_dir / "rapport.pdf").is_file()
+    after = _tree(project_tmp)
+    assert {k: v for k, v in after.items() if "exempeldata" not in k} == before
+    assert batch.up_to_date(real, evil_rep.obs)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _fake_execute(notebook, parameters, output_path, **_):
+    """A stand-in for papermill: a notebook with one HTML output and one chart file."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", {"text/html": "<p>Rapport</p>"})])])
+    Path(output_path).parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(output_path))
+    figures = Path(parameters["figures_dir"])
+    (figures / "diagram.svg").write_text("<svg/>", encoding="utf-8")
+    return nb
+
+
+def _fake_report(job, obs):
+    """Render `job` with the stand-in notebook runner (no kernel), as run_job publishes it."""
+    from naravard import pipeline
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("naravard.render.execute_notebook", _fake_execute)
+        pipeline.run_job(job, obs, Path("unused.pkl"))
+    return job
+
+
+# --- 5. a report is published as one unit -------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["rapport.pdf", "manifest.json", "indikatorer.csv"])
+def test_5_a_folder_where_a_report_file_goes_is_refused_before_any_work(project_tmp, evil_rep,
+                                                                        monkeypatch, name):
+    from naravard import pipeline
+
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    (job.out_dir / name).unlink()
+    (job.out_dir / name).mkdir()
+    before = _tree(project_tmp)
+    monkeypatch.setattr("naravard.render.execute_notebook",
+                        lambda *a, **k: pytest.fail("rendered despite a blocked destination"))
+    message = one_line_error(pipeline.run_job, job, evil_rep.obs, Path("unused.pkl"))
+    assert f"2024/{name} är en mapp" in message
+    assert _tree(project_tmp) == before
+    assert not [p for p in job.out_dir.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_5_figures_being_a_file_is_one_line(project_tmp, evil_rep, monkeypatch):
+    from naravard import pipeline
+
+    job = pipeline.region_job(evil_rep, "snapshot")
+    (project_tmp / "figures").rmdir()
+    (project_tmp / "figures").write_text("inte en mapp", encoding="utf-8")
+    monkeypatch.setattr("naravard.render.execute_notebook",
+                        lambda *a, **k: pytest.fail("rendered despite a blocked destination"))
+    message = one_line_error(pipeline.run_job, job, evil_rep.obs, Path("unused.pkl"))
+    assert "figures är en fil" in message
+
+
+def test_5_a_failure_while_swapping_leaves_the_old_report_and_figures(project_tmp, evil_rep,
+                                                                     monkeypatch):
+    from naravard import pipeline
+
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    before = _tree(project_tmp)
+    real_rename = os.rename
+
+    def failing_rename(src, dst):
+        if ".staging-" in str(src) and Path(dst) == job.figures:
+            raise OSError(28, "No space left on device", str(dst))
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", failing_rename)
+    monkeypatch.setattr("naravard.render.execute_notebook", _fake_execute)
+    message = one_line_error(pipeline.run_job, job, evil_rep.obs, Path("unused.pkl"))
+    assert "den förra är kvar" in message
+    assert _tree(project_tmp) == before
+    leftovers = [p for base in (job.out_dir.parent, job.figures.parent)
+                 for p in base.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_5_files_the_user_put_in_the_report_folder_stay(project_tmp, evil_rep):
+    from naravard import pipeline
+
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    (job.out_dir / "min-anteckning.txt").write_text("behåll", encoding="utf-8")
+    (job.figures / "gammalt-diagram.svg").write_text("<svg/>", encoding="utf-8")
+    _fake_report(job, evil_rep.obs)
+    assert (job.out_dir / "min-anteckning.txt").read_text(encoding="utf-8") == "behåll"
+    assert not (job.figures / "gammalt-diagram.svg").exists()  # figures are all generated
+
+
+# --- 12. skipping trusts the outputs' hashes ------------------------------------------------------
+
+@pytest.mark.parametrize("damage", ["indikatorer.csv", "indikatorer.xlsx", "rapport.ipynb",
+                                    "figures/diagram.svg", "edit:rapport.pdf", "edit:figures"])
+def test_12_a_missing_or_changed_output_is_rendered_again(project_tmp, evil_rep, damage):
+    from naravard import batch, pipeline
+
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    assert batch.up_to_date(job, evil_rep.obs)
+    if damage == "edit:rapport.pdf":
+        (job.out_dir / "rapport.pdf").write_bytes(b"%PDF annan")
+    elif damage == "edit:figures":
+        (job.figures / "diagram.svg").write_text("<svg>annat</svg>", encoding="utf-8")
+    elif damage.startswith("figures/"):
+        (job.figures / damage.removeprefix("figures/")).unlink()
+    else:
+        (job.out_dir / damage).unlink()
+    assert not batch.up_to_date(job, evil_rep.obs)
+
+
+def test_12_the_manifest_lists_every_output_with_its_hash(project_tmp, evil_rep):
+    from naravard import pipeline
+    from naravard.manifest import sha256_file
+
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    outputs = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    assert set(outputs) == {"indikatorer.csv", "indikatorer.xlsx", "rapport.html",
+                            "rapport.ipynb", "rapport.pdf", "figures/diagram.svg"}
+    assert outputs["rapport.pdf"] == sha256_file(job.out_dir / "rapport.pdf")
+
+
+# --- 13. leftovers of killed runs are removed -------------------------------------------------
+
+def test_13_staging_folders_of_dead_processes_are_removed(project_tmp, evil_rep):
+    from naravard import pipeline
+
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    job = pipeline.region_job(evil_rep, "snapshot")
+    stale = [job.out_dir.parent / f".2024.staging-{proc.pid}-abc",
+             job.figures.parent / f".2024.trash-{proc.pid}-abc"]
+    live = job.out_dir.parent / f".2024.staging-{os.getppid()}-abc"
+    for folder in [*stale, live]:
+        folder.mkdir(parents=True)
+        (folder / "rapport.pdf").write_bytes(b"halv")
+    _fake_report(job, evil_rep.obs)
+    assert [p.exists() for p in stale] == [False, False]
+    assert live.exists()  # a running process's staging folder is left alone
+
+
+# --- modes: outputs readable by colleagues -------------------------------------------------------
+
+@pytest.mark.parametrize(("umask", "folder", "file"), [(0o022, 0o755, 0o644),
+                                                       (0o027, 0o750, 0o640)])
+def test_outputs_are_readable_as_the_umask_allows(project_tmp, evil_rep, umask, folder, file):
+    from naravard import pipeline, publish
+
+    old = os.umask(umask)
+    publish._umask.cache_clear()
+    try:
+        job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    finally:
+        os.umask(old)
+        publish._umask.cache_clear()
+    for path in (job.out_dir, job.figures):
+        assert path.stat().st_mode & 0o777 == folder, path
+    for path in [*job.out_dir.iterdir(), *job.figures.iterdir()]:
+        assert path.stat().st_mode & 0o777 == file, path
+
+
+def test_14_the_manifest_honours_source_date_epoch(project_tmp, evil_rep, monkeypatch):
+    from naravard import pipeline
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    manifest = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["created"] == "2025-01-01T00:00:00+00:00"

@@ -155,6 +155,7 @@ def run_job(job: Job, obs: Any, obs_file: Path, *, km: Any = None) -> ReportOutc
     started = time.perf_counter()
     for parent in (job.out_dir.parent, job.figures.parent):
         publish.remove_stale(parent)
+    publish.check_destination(job.out_dir, ["manifest.json"])  # the rest: render checks
     publish.check_destination(job.figures, [])
     staging = publish.staging_dir(job.figures)
 

@@ -529,6 +529,9 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
     try:
+        from naravard.publish import make_readable
+
+        make_readable(tmp)  # mkdtemp makes it 0700; the cache is shared like the reports
         (tmp / "data").mkdir()
         for kpi in kpis:
             _write_json(tmp / "data" / f"{kpi}.json", _page(data.get(kpi, [])))
