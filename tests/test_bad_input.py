@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -660,3 +661,136 @@ def test_14_the_manifest_honours_source_date_epoch(project_tmp, evil_rep, monkey
     job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
     manifest = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["created"] == "2025-01-01T00:00:00+00:00"
+
+
+# --- 11. one line instead of a traceback -----------------------------------------------------------
+
+def _cli(capsys, *args: str) -> tuple[int, str]:
+    from naravard.cli import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse's own usage errors
+        code = exc.code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+def test_11_jobs_below_one_is_a_usage_error(capsys):
+    code, err = _cli(capsys, "reports", "--year", "2024", "--jobs", "-1")
+    assert code == 2 and "--jobs" in err and "1 eller fler" in err
+
+
+def test_11_a_year_of_ten_to_the_thirty_in_kolada_is_a_broken_file(tmp_path, project_tmp, capsys):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "N79173.json").write_text(
+        _kolada_page("50").replace('"period": 2023', '"period": ' + "1" + "0" * 30),
+        encoding="utf-8")
+    code, err = _cli(capsys, "report", "--region", "Gotland", "--year", "2024",
+                     "--data", str(tmp_path))
+    assert code == 2 and "N79173.json" in err and "period" in err and len(err.splitlines()) == 1
+
+
+def test_11_json_nested_a_hundred_thousand_deep_is_one_line(tmp_path, project_tmp, capsys):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "N79173.json").write_text("[" * 100_000 + "]" * 100_000,
+                                                   encoding="utf-8")
+    code, err = _cli(capsys, "report", "--region", "Gotland", "--year", "2024",
+                     "--data", str(tmp_path))
+    assert code == 2 and "N79173.json" in err and len(err.splitlines()) == 1
+
+
+def test_11_questionnaire_template_into_a_folder_is_one_line(tmp_path, capsys):
+    code, err = _cli(capsys, "questionnaire", "template", "--region", "Gotland", "--year", "2024",
+                     "--out", str(tmp_path), "--force")
+    assert code == 2 and "är en mapp" in err and len(err.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_11_a_read_only_output_folder_is_one_line(project_tmp, evil_rep, monkeypatch):
+    from naravard import pipeline, publish
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(project_tmp / "output"))
+
+    monkeypatch.setattr(publish.tempfile, "mkdtemp", refuse)
+    job = pipeline.region_job(evil_rep, "snapshot")
+    message = one_line_error(pipeline.run_job, job, evil_rep.obs, Path("unused.pkl"))
+    assert "skrivskyddad" in message
+
+
+def test_11_any_other_disk_error_is_one_line_naming_the_file(capsys, monkeypatch):
+    from naravard import pipeline
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", "/data/output/gotland/2024")
+
+    monkeypatch.setattr(pipeline, "build_region_report", full)
+    code, err = _cli(capsys, "report", "--region", "Gotland", "--year", "2024")
+    assert code == 2 and err.splitlines() == [
+        "fel: /data/output/gotland/2024: No space left on device; kontrollera rättigheter och "
+        "ledigt utrymme"]
+
+
+# --- 11 + 13. Ctrl-C and SIGTERM: one line, nothing left behind ---------------------------------
+
+def _interrupt(root: Path, args: list[str], sig: int, delay: float,
+               group: bool = False) -> tuple[int, str]:
+    import signal  # noqa: F401 - the caller's constants
+
+    for sub in ("output", "figures"):
+        (root / sub).mkdir(exist_ok=True)
+    env = dict(os.environ, NARAVARD_ROOT=str(root), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "naravard.cli", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    time.sleep(delay)
+    if group:  # as a terminal's Ctrl-C: the whole process group
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the run did not stop after the signal")
+    return proc.returncode, err
+
+
+def _assert_stopped_cleanly(root: Path, code: int, err: str, expected: int) -> None:
+    assert "Traceback" not in err and "Error" not in err, err[-3000:]
+    assert code == expected, err[-3000:]
+    assert "avbrutet" in err
+    assert [p for p in root.rglob(".*")] == []  # no staging or trash folder left
+    for manifest in root.glob("output/*/2024/manifest.json"):  # finished before the signal
+        from naravard.manifest import outputs_intact, read_manifest
+
+        out = manifest.parent
+        assert outputs_intact(read_manifest(manifest), out,
+                              root / "figures" / out.parent.name / "2024")
+    finished = {p.parent.parent.name for p in root.glob("output/*/2024/manifest.json")}
+    files = [p for p in root.rglob("*") if p.is_file()
+             and not set(p.relative_to(root).parts[1:2]) & finished]
+    assert files == [], files
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("sig", "delay"), [("SIGINT", 1.5), ("SIGINT", 4.0), ("SIGTERM", 7.0)])
+def test_11_13_an_interrupted_report_is_one_line_and_leaves_nothing(tmp_path, snapshot_dir,
+                                                                    sig, delay):
+    import signal
+
+    args = ["report", "--region", "Gotland", "--year", "2024", "--data", str(snapshot_dir)]
+    code, err = _interrupt(tmp_path, args, getattr(signal, sig), delay)
+    _assert_stopped_cleanly(tmp_path, code, err, 143 if sig == "SIGTERM" else 130)
+
+
+@pytest.mark.e2e
+def test_11_ctrl_c_during_make_reports_is_one_line_and_stops_the_workers(tmp_path, snapshot_dir):
+    import signal
+
+    args = ["reports", "--year", "2024", "--regions", "Gotland", "--no-national", "--jobs", "1",
+            "--force", "--data", str(snapshot_dir)]
+    code, err = _interrupt(tmp_path, args, signal.SIGINT, 7.0, group=True)
+    _assert_stopped_cleanly(tmp_path, code, err, 130)

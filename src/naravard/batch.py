@@ -70,8 +70,14 @@ def _worker_init(key: str) -> None:
     Workers start before the parent has loaded the data, so this overlaps with it. `key`
     verifies the parent's observation file (naravard.table); the kernel inherits it.
     """
+    import signal
+
     from naravard.table import use_observations_key
 
+    # Ctrl-C reaches the whole process group: the parent stops the workers itself (SIGTERM),
+    # which exits through SystemExit so the kernel's finaliser and every `finally` run.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_worker)
     use_observations_key(key)
     _WORKER["km"] = None
     try:
@@ -87,6 +93,20 @@ def _worker_init(key: str) -> None:
             kc.stop_channels()
     except Exception:  # noqa: BLE001 - warming is an optimisation; a real run reports errors
         pass
+
+
+def _exit_worker(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _stop_pool(pool: cf.ProcessPoolExecutor) -> None:
+    """Stop at once: cancel what has not started and terminate the workers (interrupted run)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        if proc.is_alive():
+            proc.terminate()
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.join(timeout=30)
 
 
 def _warmed() -> None:
@@ -207,6 +227,10 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
         results = _run(year, data, jobs=jobs, force=force, regions=regions,
                        national_report=national_report, progress=progress,
                        pool=pool, workers=early)
+    except BaseException:
+        if pool is not None:
+            _stop_pool(pool)
+        raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -301,6 +325,9 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
                     bar.update(1)
                     if not show:
                         print(f"  {res.label}: {res.status} ({res.seconds:.1f} s)", flush=True)
+            except BaseException:
+                _stop_pool(pool)
+                raise
             finally:
                 bar.close()
                 pool.shutdown(wait=True, cancel_futures=True)

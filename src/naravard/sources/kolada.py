@@ -67,10 +67,11 @@ def _type_name(value: Any) -> str:
 
 
 def _year(raw: Any, where: str, field_name: str) -> int:
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    """A four-digit year; anything else (10**30, "20x4") is a broken file, not a year."""
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 4:
+        raw = int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
         return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw)
     raise _shape_error(where, field_name, f"är {excerpt(raw)}, inte ett årtal")
 
 
