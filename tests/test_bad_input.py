@@ -98,6 +98,12 @@ def test_6_a_ten_thousand_character_word_in_a_note_is_refused_at_once(tmp_path, 
     assert "rad 2, kolumnen note" in message and "10000 tecken" in message
 
 
+def test_6_a_word_too_long_to_break_quickly_is_refused(tmp_path, catalog):
+    path = regional(tmp_path, f"fast_lakarkontakt_andel;2024;T;46;{SRC};Se " + "y" * 201)
+    message = one_line_error(read_regional_file, path, catalog)
+    assert "201 tecken utan mellanslag" in message
+
+
 def test_6_a_long_source_is_refused(tmp_path, catalog):
     path = regional(tmp_path, "fast_lakarkontakt_andel;2024;T;46;" + "källa " * 100 + ";")
     assert "kolumnen source" in one_line_error(read_regional_file, path, catalog)
@@ -134,9 +140,13 @@ def test_6_a_long_but_allowed_word_prints_quickly(tmp_path):
 
     from naravard.render import html_to_pdf, notebook_to_html
 
-    word = "Regionfullmäktigesbeslut" * 20  # 480 characters, allowed in a note
+    from naravard.limits import MAX_WORD, check_length
+
+    word = ("Regionfullmäktigesbeslut" * 20)[:MAX_WORD]  # the longest word allowed
+    check_length(f"Se {word}", "regional_note", "x")
+    html = f"<p>{word}</p><table><tr><td>{word}</td></tr></table>"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
-        nbformat.v4.new_output("display_data", {"text/html": f"<p>{word}</p>"})])])
+        nbformat.v4.new_output("display_data", {"text/html": html})])])
     started = time.perf_counter()
     pages = html_to_pdf(notebook_to_html(nb, title="t"), tmp_path / "x.pdf")
     assert pages <= 2 and time.perf_counter() - started < 60

@@ -19,13 +19,24 @@ MAX_CHARS = {
 }
 
 
+# WeasyPrint's time to break one unbroken word grows much faster than its length (1 000
+# characters in a table cell: ~15 s; 3 000: minutes); 200 covers any real word or web address.
+MAX_WORD = 200
+
+
 def check_length(text: str, kind: str, where: str) -> str:
-    """`text` unchanged, or NaravardError when it is longer than `MAX_CHARS[kind]`."""
+    """`text` unchanged, or NaravardError when it is longer than `MAX_CHARS[kind]` or holds
+    a word (a run without spaces) longer than `MAX_WORD`."""
     limit = MAX_CHARS[kind]
     if len(text) > limit:
         raise NaravardError(
             f"{where}: texten är {len(text)} tecken lång, högst {limit} är tillåtet; "
             "korta texten (längre resonemang hör hemma i en egen bilaga)")
+    longest = max((len(word) for word in text.split()), default=0)
+    if longest > MAX_WORD:
+        raise NaravardError(
+            f"{where}: texten har ett ord på {longest} tecken utan mellanslag, högst {MAX_WORD} "
+            "är tillåtet; dela ordet eller adressen med mellanslag")
     return text
 
 
