@@ -747,8 +747,6 @@ def test_11_any_other_disk_error_is_one_line_naming_the_file(capsys, monkeypatch
 
 def _interrupt(root: Path, args: list[str], sig: int, delay: float,
                group: bool = False) -> tuple[int, str]:
-    import signal  # noqa: F401 - the caller's constants
-
     for sub in ("output", "figures"):
         (root / sub).mkdir(exist_ok=True)
     env = dict(os.environ, NARAVARD_ROOT=str(root), PYTHONUNBUFFERED="1")

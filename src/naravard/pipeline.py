@@ -187,10 +187,9 @@ def _print_outcome(outcome: ReportOutcome) -> None:
 def build_region_report(region: str, year: object, data: str | Path | None = None, *,
                         quiet: bool = False) -> ReportOutcome:
     """Everything `make report` writes for one region and year, or nothing at all."""
-    from naravard.table import load_observations, save_observations
-
     from naravard import publish
     from naravard.regions import get_region
+    from naravard.table import load_observations, save_observations
 
     catalog = load_catalog()
     slug = get_region(region).slug

@@ -19,6 +19,10 @@ from naravard.errors import EXCERPT_CHARS, NaravardError, excerpt
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A key written twice in one mapping (PyYAML would keep the last silently)."""
+
+
 class _Loader(_BASE):  # type: ignore[misc, valid-type]
     """A safe loader that refuses a mapping key written twice."""
 
@@ -33,9 +37,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
         except TypeError:  # an unhashable key: let PyYAML's own error say so
             continue
         if duplicate:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"nyckeln {excerpt(key)} står två gånger; ta bort den ena",
-                key_node.start_mark)
+            raise _DuplicateKey(None, None, f"nyckeln {excerpt(key)} står två gånger",
+                                key_node.start_mark)
     return loader.construct_mapping(node)
 
 
@@ -62,6 +65,9 @@ def load_text(text: str, where: str) -> Any:
     try:
         _refuse_anchors(text, where)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+    except _DuplicateKey as exc:
+        raise NaravardError(f"{where}{_line_of(exc)}: {exc.problem}; ta bort den ena (annars "
+                            "gäller tyst den sista)") from None
     except yaml.YAMLError as exc:
         problem = str(getattr(exc, "problem", None) or exc).split("\n")[0]
         problem = problem if len(problem) <= 2 * EXCERPT_CHARS else problem[:2 * EXCERPT_CHARS] + "…"

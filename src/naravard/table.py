@@ -9,8 +9,8 @@ it read so that the manifest can hash them.
 from __future__ import annotations
 
 import dataclasses
-import math
 import datetime as dt
+import math
 import os
 import pickle
 import tempfile
