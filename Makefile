@@ -53,7 +53,8 @@ lab: $(STAMP) ## open the notebooks in JupyterLab
 	@$(VENV)/bin/jupyter lab notebooks/
 
 test: $(STAMP) ## run the tests (unit, golden values on ../shared, end to end)
-	@$(PY) -m pytest $$PYTEST_ARGS
+	@# pytest splits PYTEST_ADDOPTS itself (quotes work), so the shell never parses PYTEST_ARGS
+	@PYTEST_ADDOPTS="$${PYTEST_ADDOPTS:+$$PYTEST_ADDOPTS }$$PYTEST_ARGS" $(PY) -m pytest
 
 bench: $(STAMP) ## time naive papermill→nbconvert→weasyprint against `make reports` [ALL=1]
 	@case "$$ALL" in 1) all=--all;; *) all=;; esac; $(PY) bench/bench.py $$all $(DATA_ARG)
