@@ -46,13 +46,15 @@ def _start_kernel() -> Any:
     from jupyter_client.manager import KernelManager
 
     from naravard.paths import notebooks_dir
+    from naravard.render import KERNEL_ARGUMENTS
     from naravard.render import default_kernel_name as kernel_name
 
     km = KernelManager(kernel_name=kernel_name())
     if hasattr(km, "transport_encryption"):  # quiets the kernel's plain-TCP warning
         km.transport_encryption = "auto"
     km.start_kernel(cwd=str(notebooks_dir()),
-                    extra_arguments=[f"--IPKernelApp.exec_lines={_WARM_KERNEL}"])
+                    extra_arguments=[f"--IPKernelApp.exec_lines={_WARM_KERNEL}",
+                                     *KERNEL_ARGUMENTS])
     # pool workers leave through os._exit, which skips atexit; Finalize runs before it
     mp_util.Finalize(km, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
     return km

@@ -3,7 +3,7 @@
 A paragraph of tens of thousands of characters, or one unbroken "word" of thousands, makes
 WeasyPrint's line breaking take minutes; no real note, source or answer is that long. Text
 over its limit is refused when it is read, with a line naming where it is and the limit.
-(Long words that are allowed still break: the stylesheet sets `overflow-wrap: anywhere`.)
+(Long words that are allowed still break: the stylesheet sets `overflow-wrap: break-word`.)
 """
 
 from __future__ import annotations

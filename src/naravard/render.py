@@ -44,6 +44,11 @@ _PRINT_LOCK = threading.Lock()
 
 _SHOWN_MIMETYPES = ("text/html", "image/png", "image/jpeg", "image/svg+xml", "text/markdown")
 
+# The kernel's own log goes to the user's terminal. Its only messages are about its sockets,
+# e.g. a ZMQError traceback when Ctrl-C closed them while a reply was under way; a cell's
+# errors travel as messages and are reported by naravard in one line.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+
 
 class NotebookFailed(NaravardError):
     """A notebook cell raised; names the cell, the error and where the partial notebook is."""
@@ -131,7 +136,9 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     if not notebook.is_file():
         raise NaravardError(f"notebooken {notebook} finns inte; kontrollera sökvägen")
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    engine_kwargs: dict[str, Any] = {"km": km} if km is not None else {"config": _kernel_config()}
+    engine_kwargs: dict[str, Any] = ({"km": km} if km is not None else
+                                     {"config": _kernel_config(),
+                                      "extra_arguments": KERNEL_ARGUMENTS})
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
         return pm.execute_notebook(
