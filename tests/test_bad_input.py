@@ -768,8 +768,10 @@ def _interrupt(root: Path, args: list[str], sig: int, delay: float,
 
 def _assert_stopped_cleanly(root: Path, code: int, err: str, expected: int) -> None:
     assert "Traceback" not in err and "Error" not in err, err[-3000:]
-    assert code == expected, err[-3000:]
-    assert "avbrutet" in err
+    # naravard returns 130/143; under heavy load the interpreter has been seen to end by the
+    # signal itself (-2) after printing its line, which is as non-zero and as clean
+    assert code in (expected, -(expected - 128)), err[-3000:]
+    assert err.splitlines() == ["avbrutet; ingen rapport ändrades"]
     assert [p for p in root.rglob(".*")] == []  # no staging or trash folder left
     for manifest in root.glob("output/*/2024/manifest.json"):  # finished before the signal
         from naravard.manifest import outputs_intact, read_manifest
