@@ -7,9 +7,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.naravard-installed
-DATA_ARG = $(if $(DATA),--data "$(DATA)",)
-JOBS_ARG = $(if $(JOBS),--jobs $(JOBS),)
-FORCE_ARG = $(if $(filter 1 yes true,$(FORCE)),--force,)
+# The user's variables reach programs only through the environment, quoted in the shell
+# ("$$REGION"), never pasted into recipe text, so quotes, `;`, backticks or $(…) in a value
+# are data, not commands. `override X := $(value X)` keeps make itself from expanding them.
+USER_VARS := REGION YEAR DATA JOBS FORCE ALL PYTEST_ARGS
+$(foreach v,$(USER_VARS),$(if $(filter undefined,$(origin $(v))),,$(eval override $(v) := $$(value $(v)))))
+export $(USER_VARS)
+DATA_ARG = $${DATA:+--data "$$DATA"}
 
 .DEFAULT_GOAL := help
 .PHONY: help env lock browser report reports data lab test lint bench clean
@@ -45,29 +49,31 @@ browser: ## install Debian's chromium + chromedriver for the accessibility test 
 	else echo "kör som root: apt-get install chromium chromium-driver" >&2; exit 1; fi
 
 report: $(STAMP) ## one region's report: REGION=<namn|kod> YEAR=<år> [DATA=<katalog>]
-	@test -n "$(REGION)" || { echo "fel: ange REGION, t.ex. make report REGION=Västerbotten YEAR=2024" >&2; exit 2; }
-	@test -n "$(YEAR)" || { echo "fel: ange YEAR, t.ex. make report REGION=$(REGION) YEAR=2024" >&2; exit 2; }
-	@$(VENV)/bin/naravard report --region "$(REGION)" --year "$(YEAR)" $(DATA_ARG)
+	@test -n "$$REGION" || { echo "fel: ange REGION, t.ex. make report REGION=Västerbotten YEAR=2024" >&2; exit 2; }
+	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make report REGION=$$REGION YEAR=2024" >&2; exit 2; }
+	@$(VENV)/bin/naravard report --region "$$REGION" --year "$$YEAR" $(DATA_ARG)
 
 reports: $(STAMP) ## every region's report and the national report: YEAR=<år> [DATA=…] [JOBS=n] [FORCE=1]
-	@test -n "$(YEAR)" || { echo "fel: ange YEAR, t.ex. make reports YEAR=2024" >&2; exit 2; }
-	@$(VENV)/bin/naravard reports --year "$(YEAR)" $(DATA_ARG) $(JOBS_ARG) $(FORCE_ARG)
+	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make reports YEAR=2024" >&2; exit 2; }
+	@case "$$FORCE" in 1|yes|true) force=--force;; *) force=;; esac; \
+	$(VENV)/bin/naravard reports --year "$$YEAR" $(DATA_ARG) $${JOBS:+--jobs "$$JOBS"} $$force
 
 data: $(STAMP) ## download Kolada into data/cache/kolada, or with DATA=<katalog> check a snapshot
-	@if [ -n "$(DATA)" ]; then $(VENV)/bin/naravard data status --data "$(DATA)"; \
+	@if [ -n "$$DATA" ]; then $(VENV)/bin/naravard data status --data "$$DATA"; \
 	else $(VENV)/bin/naravard data download && $(VENV)/bin/naravard data status; fi
 
 lab: $(STAMP) ## open the notebooks in JupyterLab
 	@$(VENV)/bin/jupyter lab notebooks/
 
 test: $(STAMP) lint ## lint, then the tests (unit, golden values on ../shared, end to end)
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@# pytest splits PYTEST_ADDOPTS itself (quotes work), so the shell never parses PYTEST_ARGS
+	@PYTEST_ADDOPTS="$${PYTEST_ADDOPTS:+$$PYTEST_ADDOPTS }$$PYTEST_ARGS" $(PY) -m pytest
 
 lint: $(STAMP) ## ruff (rules in pyproject.toml); `.venv/bin/ruff check --fix` repairs most
 	@$(VENV)/bin/ruff check --quiet src tests bench
 
 bench: $(STAMP) ## time naive papermill→nbconvert→weasyprint against `make reports` [ALL=1]
-	@$(PY) bench/bench.py $(if $(filter 1,$(ALL)),--all,) $(DATA_ARG)
+	@case "$$ALL" in 1) all=--all;; *) all=;; esac; $(PY) bench/bench.py $$all $(DATA_ARG)
 
 clean: ## remove generated reports and figures (not the environment or the cache)
 	@rm -rf output/* figures/*

@@ -53,11 +53,12 @@ def project(project_tmp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     return project_tmp
 
 
-def data_years(data: Path) -> tuple[int, int]:
-    """First and last year with any value, read straight from the observations table."""
+def data_years(data: Path, region: str = "gotland") -> tuple[int, int]:
+    """First and last year with any value in what a report for `region` reads (Kolada and
+    that region's own figures), straight from the observations table."""
     from naravard.table import load_observations
 
-    frame = load_observations(data).frame
+    frame = load_observations(data, regions=[region]).frame
     years = frame.loc[frame["value"].notna(), "year"]
     assert 2022 in set(years)
     return int(years.min()), int(years.max())
@@ -114,7 +115,7 @@ def test_year_outside_the_data_lists_available_years(project, tiny, capsys, year
     code, _, err = run_report(capsys, "--region", "Gotland", "--year", year, "--data", str(tiny))
     line = assert_user_error(code, err, project)
     assert year in line
-    first, last = data_years(tiny)  # the regions' own figures (data/regional) add years
+    first, last = data_years(tiny)  # the region's own figures (data/regional) add years
     assert f"{first}–{last}" in line
 
 

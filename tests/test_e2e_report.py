@@ -91,8 +91,10 @@ def _start(tmp: Path, name: str, region: str, data: Path | None, *, offline: boo
     from naravard.regions import get_region
 
     slug = get_region(region).slug
-    return Render(name, root, root / "output" / slug / "2024",
-                  root / "figures" / slug / "2024", proc, log, cache)
+    # without data a report is made from example data, which never replaces a real report
+    where = "" if data is not None else "exempeldata/"
+    return Render(name, root, root / "output" / f"{where}{slug}" / "2024",
+                  root / "figures" / f"{where}{slug}" / "2024", proc, log, cache)
 
 
 def _snapshot() -> Path | None:
@@ -516,6 +518,8 @@ def test_example_data_banner_on_every_page(orebro, orebro_pages):
     assert "Exempeldata" in orebro.log.read_text(encoding="utf-8")
     m = json.loads((orebro.out / "manifest.json").read_text(encoding="utf-8"))
     assert "xempeldata" in m["data_origin"]
+    assert "output/exempeldata/" in orebro.out.as_posix()
+    assert not (orebro.root / "output" / "orebro-lan").exists()  # a real report's place
     assert list(orebro.cache.iterdir()) == []  # the failed download left no half cache
     html = (orebro.out / "rapport.html").read_text(encoding="utf-8")
     assert BANNER in html

@@ -179,7 +179,7 @@ def test_yaml_error_names_the_line(tmp_path):
     path = tmp_path / "2024.yaml"
     path.write_text("region: orebro-lan\nyear: 2024\nanswers:\n  \"5\": [Ja\n  \"6\": Nej\n",
                     encoding="utf-8")
-    with pytest.raises(NaravardError, match=r"2024.yaml: ogiltig YAML på rad \d+"):
+    with pytest.raises(NaravardError, match=r"2024.yaml rad \d+: ogiltig YAML"):
         read_answers(path)
 
 

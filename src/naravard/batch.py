@@ -46,6 +46,7 @@ def _start_kernel() -> Any:
     from jupyter_client.manager import KernelManager
 
     from naravard.paths import notebooks_dir
+    from naravard.render import KERNEL_ARGUMENTS
     from naravard.render import default_kernel_name as kernel_name
     from naravard.shortcuts import BATCH_KERNEL
 
@@ -53,7 +54,8 @@ def _start_kernel() -> Any:
     if hasattr(km, "transport_encryption"):  # quiets the kernel's plain-TCP warning
         km.transport_encryption = "auto"
     km.start_kernel(cwd=str(notebooks_dir()), env=os.environ | {BATCH_KERNEL: "1"},
-                    extra_arguments=[f"--IPKernelApp.exec_lines={_WARM_KERNEL}"])
+                    extra_arguments=[f"--IPKernelApp.exec_lines={_WARM_KERNEL}",
+                                     *KERNEL_ARGUMENTS])
     # pool workers leave through os._exit, which skips atexit; Finalize runs before it
     mp_util.Finalize(km, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
     return km
@@ -65,11 +67,21 @@ _WARM_KERNEL = ("import naravard.report, naravard.national; naravard.catalog.loa
                 "naravard.charts.warm_up()")
 
 
-def _worker_init() -> None:
+def _worker_init(key: str) -> None:
     """Start and warm a kernel, nbconvert and WeasyPrint once per worker, not once per report.
 
-    Workers start before the parent has loaded the data, so this overlaps with it.
+    Workers start before the parent has loaded the data, so this overlaps with it. `key`
+    verifies the parent's observation file (naravard.table); the kernel inherits it.
     """
+    import signal
+
+    from naravard.table import use_observations_key
+
+    # Ctrl-C reaches the whole process group: the parent stops the workers itself (SIGTERM),
+    # which exits through SystemExit so the kernel's finaliser and every `finally` run.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_worker)
+    use_observations_key(key)
     _WORKER["km"] = None
     try:
         from naravard.shortcuts import block_unused_modules
@@ -89,16 +101,30 @@ def _worker_init() -> None:
         pass
 
 
+def _exit_worker(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _stop_pool(pool: cf.ProcessPoolExecutor) -> None:
+    """Stop at once: cancel what has not started and terminate the workers (interrupted run)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        if proc.is_alive():
+            proc.terminate()
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.join(timeout=30)
+
+
 def _warmed() -> None:
     """An empty task: submitting one per worker makes the pool start them all at once."""
 
 
 def _observations(obs_file: str) -> Any:
-    import pickle
+    """The parent's observations, read once per worker from its signed file."""
+    from naravard.table import load_saved_observations
 
     if _WORKER.get("obs_file") != obs_file:
-        with open(obs_file, "rb") as fh:
-            _WORKER["obs"] = pickle.load(fh)
+        _WORKER["obs"] = load_saved_observations(Path(obs_file))
         _WORKER["obs_file"] = obs_file
     return _WORKER["obs"]
 
@@ -128,7 +154,10 @@ def _run_one(job: Any, obs_file: str) -> TaskResult:
 
 def _start_pool(n_jobs: int) -> cf.ProcessPoolExecutor:
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init)
+    from naravard.table import observations_key
+
+    pool = cf.ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init,
+                                  initargs=(observations_key(),))
     for _ in range(n_jobs):
         pool.submit(_warmed)
     return pool
@@ -137,11 +166,11 @@ def _start_pool(n_jobs: int) -> cf.ProcessPoolExecutor:
 # --- the parent side --------------------------------------------------------------------------
 
 def up_to_date(job: Any, obs: Any) -> bool:
-    """True when the manifest beside the outputs was made from exactly these inputs, and no
-    input file has been touched since."""
+    """True when the manifest beside the outputs was made from exactly these inputs, no input
+    file has been touched since, and every output it lists is there with its hash."""
     import json
 
-    from naravard.manifest import same_inputs
+    from naravard.manifest import outputs_intact, same_inputs
     from naravard.pipeline import job_manifest
 
     manifest_path = job.out_dir / "manifest.json"
@@ -151,8 +180,7 @@ def up_to_date(job: Any, obs: Any) -> bool:
         old = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    wanted = [job.out_dir / f"{job.stem}.pdf", job.out_dir / f"{job.stem}.html"]
-    if not all(p.is_file() for p in wanted) or not job.figures.is_dir():
+    if not outputs_intact(old, job.out_dir, job.figures):
         return False
     return same_inputs(old, job_manifest(job, obs, {}))
 
@@ -163,30 +191,19 @@ def _load_tolerant(data: Any, catalog: Any) -> tuple[Any, dict[str, str]]:
     A broken file belongs to one region: that region fails with the file's error, the others
     are rendered from the rest.
     """
-    import shutil
-
     from naravard.paths import regional_dir
-    from naravard.sources.regional import read_regional_file
+    from naravard.sources.regional import read_regional_file, regional_files
     from naravard.table import load_observations
 
     bad: dict[str, str] = {}
-    files = sorted(regional_dir().glob("*.csv"))
+    files = regional_files(regional_dir())
     for path in files:
         try:
             read_regional_file(path, catalog)
         except NaravardError as exc:
             bad[path.stem] = str(exc)
-    if not bad:
-        return load_observations(data, catalog=catalog), bad
-    with tempfile.TemporaryDirectory(prefix="naravard-regional-") as tmp:
-        for path in files:
-            if path.stem not in bad:
-                shutil.copy2(path, Path(tmp) / path.name)
-        obs = load_observations(data, catalog=catalog, regional_dir=Path(tmp))
-    # report the real files as inputs, so a fixed file re-renders its region
-    good = [p for p in files if p.stem not in bad]
-    obs.input_files = [p for p in obs.input_files if Path(p).parent != Path(tmp)] + good
-    return obs, bad
+    good = [p.stem for p in files if p.stem not in bad]
+    return load_observations(data, catalog=catalog, regions=good), bad
 
 
 def _summary(results: list[TaskResult]) -> str:
@@ -205,14 +222,21 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
     """Render every region's report and the national report; 0 when all succeeded."""
     from naravard.table import check_data_argument
 
+    from naravard.publish import remove_stale
+
     started = time.perf_counter()
     check_data_argument(data)  # a bad DATA fails in a moment, not after workers have started
+    remove_stale(Path(tempfile.gettempdir()))
     early = _expected_jobs(year, regions, force, national_report, jobs)
     pool = _start_pool(early) if early else None
     try:
         results = _run(year, data, jobs=jobs, force=force, regions=regions,
                        national_report=national_report, progress=progress,
                        pool=pool, workers=early)
+    except BaseException:
+        if pool is not None:
+            _stop_pool(pool)
+        raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -290,7 +314,7 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
           f"{len(pending)} att skapa, {len(todo) - len(pending)} redan aktuella; "
           f"{n_jobs} parallella processer", flush=True)
     if pending:
-        with tempfile.TemporaryDirectory(prefix="naravard-batch-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"naravard-batch-{os.getpid()}-") as tmp:
             obs_file = Path(tmp) / "observations.pkl"
             save_observations(obs, obs_file)
             if pool is None:
@@ -307,6 +331,9 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
                     bar.update(1)
                     if not show:
                         print(f"  {res.label}: {res.status} ({res.seconds:.1f} s)", flush=True)
+            except BaseException:
+                _stop_pool(pool)
+                raise
             finally:
                 bar.close()
                 pool.shutdown(wait=True, cancel_futures=True)

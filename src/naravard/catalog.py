@@ -16,10 +16,11 @@ from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
 
 from naravard import paths
 from naravard.errors import NaravardError
+from naravard.limits import check_length
+from naravard.errors import excerpt
 
 AREAS: dict[str, str] = {
     "tillganglighet": "Tillgänglighet",
@@ -153,48 +154,15 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """SafeLoader (libyaml's when built in: several times faster) that refuses a key written
-    twice, which PyYAML would silently overwrite."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
-    seen: set = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"nyckeln {key!r} står två gånger", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _read_yaml(path: Path) -> Any:
+    from naravard import safe_yaml
+
     where = paths.display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not Path(path).exists():
         raise NaravardError(
             f"{where}: indikatorkatalogen finns inte; återställ filen från git "
-            "eller ange rätt sökväg") from None
-    except UnicodeDecodeError:
-        raise NaravardError(f"{where}: filen är inte UTF-8; spara den som UTF-8") from None
-    except OSError as exc:
-        reason = _one_line(exc.strerror or exc)
-        raise NaravardError(f"{where}: kan inte läsas ({reason})") from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (safe loader subclass)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" rad {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise NaravardError(
-            f"{where}{line}: ogiltig YAML ({_one_line(problem)}); rätta syntaxen "
-            "(indrag, kolon, citattecken) på raden") from None
+            "eller ange rätt sökväg")
+    return safe_yaml.load_file(path, where)
 
 
 class _Entry:
@@ -215,13 +183,13 @@ class _Entry:
         if value is None and optional:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(field, f"värdet {value!r} är ingen text", "skriv en text")
-        return value.strip()
+            raise self.fail(field, f"värdet {excerpt(value)} är ingen text", "skriv en text")
+        return check_length(value.strip(), "catalog", f"{self.where}: {self.label}, fältet {field}")
 
     def choice(self, field: str, allowed: Any) -> str:
         value = self.raw.get(field)
         if value not in allowed:
-            raise self.fail(field, f"okänt värde {value!r}",
+            raise self.fail(field, f"okänt värde {excerpt(value)}",
                             "använd en av: " + ", ".join(allowed))
         return value
 

@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     reports = sub.add_parser("reports", help="every region's report and the national report")
     reports.add_argument("--year", required=True)
     reports.add_argument("--data")
-    reports.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
+    reports.add_argument("--jobs", type=_positive_int, default=None,
+                         help="parallel workers (default: cores)")
     reports.add_argument("--force", action="store_true", help="render even if up to date")
     reports.add_argument("--regions", nargs="*", default=None,
                          help="only these regions (default: all 21)")
@@ -101,19 +102,86 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} är inget heltal; skriv t.ex. 4") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} är för litet; skriv 1 eller fler")
+    return value
+
+
+class _Interrupted:
+    """Which signal stopped the run: Ctrl-C and SIGTERM both unwind like KeyboardInterrupt,
+    so every `finally` removes its staging folder; afterwards, errors that the interruption
+    caused inside libraries (a kernel's ZMQError, asyncio tasks) are not shown as failures."""
+
+    signum: int | None = None
+
+    @classmethod
+    def handle(cls, signum: int, frame: object) -> None:
+        cls.signum = signum
+        cls.quiet()
+        raise KeyboardInterrupt
+
+    @staticmethod
+    def quiet() -> None:
+        """From here on, what breaks while libraries unwind (asyncio tasks, kernel sockets,
+        threads) is a consequence of the interruption, not news for the user."""
+        import logging
+        import threading
+
+        for name in ("asyncio", "traitlets", "papermill", "nbclient"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        sys.unraisablehook = lambda unraisable: None
+        threading.excepthook = lambda args: None
+
+    @classmethod
+    def install(cls) -> None:
+        import signal
+
+        cls.signum = None
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                signal.signal(sig, cls.handle)
+            except ValueError:  # not the main thread (tests calling main() from a thread)
+                return
+
+
+def _stopped() -> int:
+    import signal
+
+    _Interrupted.quiet()
+    print("avbrutet; ingen rapport ändrades", file=sys.stderr)
+    return 143 if _Interrupted.signum == signal.SIGTERM else 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from naravard.shortcuts import block_unused_modules
 
     block_unused_modules()  # this is naravard's own process: skip slow unused imports
     args = build_parser().parse_args(argv)
+    _Interrupted.install()
     try:
         return int(args.func(args) or 0)
     except NaravardError as exc:
         print(f"fel: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("avbrutet", file=sys.stderr)
-        return 130
+        return _stopped()
+    except RecursionError:
+        print("fel: indata är för djupt nästlade för att läsas; kontrollera filerna", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the disk, not the data: name the file and the reason
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"fel: {where}{exc.strerror or exc}; kontrollera rättigheter och ledigt "
+              "utrymme", file=sys.stderr)
+        return 2
+    except Exception:
+        if _Interrupted.signum is not None:  # a library's own error from the interruption
+            return _stopped()
+        raise
 
 
 if __name__ == "__main__":

@@ -1,4 +1,10 @@
-"""The one exception type a user is meant to read."""
+"""The one exception type a user is meant to read, and how a message quotes a bad value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+EXCERPT_CHARS = 80
 
 
 class NaravardError(Exception):
@@ -7,3 +13,14 @@ class NaravardError(Exception):
     The message names the file, field or value at fault and how to fix it; the CLI prints it
     as `fel: <message>` and exits non-zero, with no traceback.
     """
+
+
+def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
+    """`repr(value)` cut to `limit` characters, so a huge value never floods the terminal."""
+    import reprlib
+
+    text = value if isinstance(value, str) else reprlib.repr(value)  # bounded, even when huge
+    text = " ".join(text[: limit * 4].split())
+    if isinstance(value, str):
+        text = repr(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from naravard.errors import NaravardError
+from naravard.publish import make_readable
 
 MANIFEST_VERSION = 1
 PACKAGES = ("naravard", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
@@ -27,7 +28,7 @@ PACKAGES = ("naravard", "pandas", "numpy", "matplotlib", "seaborn", "papermill",
 # Keys that say how a run went rather than what it was made from. "modified" (the inputs'
 # file times) decides skipping but not the fingerprint: a touched file re-renders, as with
 # make, while the fingerprint still names the content.
-_NOT_FINGERPRINTED = {"created", "timings", "extra", "fingerprint", "modified"}
+_NOT_FINGERPRINTED = {"created", "timings", "extra", "fingerprint", "modified", "outputs"}
 
 
 def sha256_file(path: Path) -> str:
@@ -103,8 +104,13 @@ def _jsonable(value: Any) -> Any:
 def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
                    retrieved: str | None, input_files: Iterable[Path],
                    timings: Mapping[str, float] | None = None,
-                   extra: Mapping[str, Any] | None = None) -> dict:
-    """The manifest of one report; its `fingerprint` covers parameters, inputs and code."""
+                   extra: Mapping[str, Any] | None = None,
+                   outputs: Mapping[str, str] | None = None) -> dict:
+    """The manifest of one report; its `fingerprint` covers parameters, inputs and code.
+
+    `outputs` (file name → sha256) lists what the report consists of, so that a later run
+    skips it only when every one of them is still there, unchanged.
+    """
     inputs: dict[str, str] = {}
     modified: dict[str, int] = {}
     for path in input_files:
@@ -115,7 +121,7 @@ def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
         modified[_display_path(path)] = path.stat().st_mtime_ns
     manifest = {
         "manifest_version": MANIFEST_VERSION,
-        "created": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "created": _created(),
         "parameters": _jsonable(dict(parameters)),
         "data_origin": data_origin,
         "retrieved": retrieved,
@@ -126,9 +132,32 @@ def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
         "code_sha256": code_hash(),
         "timings": _jsonable(dict(timings or {})),
         "extra": _jsonable(dict(extra or {})),
+        "outputs": dict(sorted((outputs or {}).items())),
     }
     manifest["fingerprint"] = inputs_fingerprint(manifest)
     return manifest
+
+
+def _created() -> str:
+    """Now in local time, or SOURCE_DATE_EPOCH (UTC) when set, for reproducible manifests."""
+    from naravard.export_safety import source_date
+
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        return source_date().isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def outputs_intact(manifest: Mapping[str, Any], out_dir: Path, figures: Path) -> bool:
+    """True when every output the manifest lists exists with its recorded hash."""
+    outputs = manifest.get("outputs")
+    if not isinstance(outputs, dict) or not outputs:
+        return False  # an older manifest: render once more to record them
+    for name, digest in outputs.items():
+        path = (figures / name.removeprefix("figures/") if name.startswith("figures/")
+                else out_dir / name)
+        if not path.is_file() or sha256_file(path) != digest:
+            return False
+    return True
 
 
 def inputs_fingerprint(manifest: Mapping[str, Any]) -> str:
@@ -157,6 +186,7 @@ def write_manifest(path: Path, manifest: Mapping[str, Any]) -> Path:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        make_readable(Path(tmp))  # mkstemp makes it 0600; colleagues read manifests too
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

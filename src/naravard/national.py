@@ -14,6 +14,7 @@ import pandas as pd
 
 from naravard import charts, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
+from naravard.export_safety import finish_xlsx, neutralise_frame
 from naravard.indicators import available_years, national_table, series
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, all_regions
@@ -370,5 +371,5 @@ def export_xlsx_bytes(rep: NationalReport) -> bytes:
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        export_frame(rep).to_excel(writer, index=False, sheet_name="Regioner")
-    return buf.getvalue()
+        neutralise_frame(export_frame(rep)).to_excel(writer, index=False, sheet_name="Regioner")
+    return finish_xlsx(buf.getvalue())

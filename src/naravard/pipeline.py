@@ -51,16 +51,6 @@ class Job:
     extra_files: dict[str, bytes] = field(default_factory=dict)
 
 
-def swap_dir(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` so readers see the old or the new folder, never a mix."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    backup = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(backup)
-    staging.rename(target)
-    shutil.rmtree(backup, ignore_errors=True)
-
-
 def _existing(paths: list[Path]) -> list[Path]:
     unique: list[Path] = []
     for p in paths:
@@ -95,12 +85,24 @@ def national_inputs(obs: Any, year: int) -> list[Path]:
                       *sorted(qdir.glob(f"answers/*/{year}.yaml"))])
 
 
+EXAMPLE_FOLDER = "exempeldata"
+
+
+def report_roots(obs: Any) -> tuple[Path, Path]:
+    """Where reports and figures go: a report from example data never replaces a real one,
+    so it goes under `output/exempeldata/` (and `figures/exempeldata/`)."""
+    if getattr(obs, "is_example", False):
+        return output_dir() / EXAMPLE_FOLDER, figures_dir() / EXAMPLE_FOLDER
+    return output_dir(), figures_dir()
+
+
 def region_job(rep: report.RegionReport, data: object) -> Job:
     slug, year = rep.region.slug, rep.year
+    out_root, fig_root = report_roots(rep.obs)
     return Job(
         label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
         title=f"{report.TITLE} – {rep.region.full_name} {year}",
-        out_dir=output_dir() / slug / str(year), figures=figures_dir() / slug / str(year),
+        out_dir=out_root / slug / str(year), figures=fig_root / slug / str(year),
         parameters={"region": rep.region.name, "year": year},
         manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
                              "data": str(data) if data else None},
@@ -111,10 +113,11 @@ def region_job(rep: report.RegionReport, data: object) -> Job:
 
 def national_job(rep: national.NationalReport, data: object) -> Job:
     year = rep.year
+    out_root, fig_root = report_roots(rep.obs)
     return Job(
         label="Riket (jämförelse)", notebook=notebooks_dir() / NATIONAL_NOTEBOOK,
         stem="riksrapport", title=f"{national.NATIONAL_TITLE} {year}",
-        out_dir=output_dir() / "riket" / str(year), figures=figures_dir() / "riket" / str(year),
+        out_dir=out_root / "riket" / str(year), figures=fig_root / "riket" / str(year),
         parameters={"year": year},
         manifest_parameters={"kind": "national", "year": year,
                              "data": str(data) if data else None},
@@ -122,31 +125,55 @@ def national_job(rep: national.NationalReport, data: object) -> Job:
         extra_files={"riksrapport.xlsx": national.export_xlsx_bytes(rep)})
 
 
-def job_manifest(job: Job, obs: Any, timings: dict[str, float]) -> dict:
+def job_manifest(job: Job, obs: Any, timings: dict[str, float],
+                 outputs: dict[str, str] | None = None) -> dict:
     from naravard.manifest import build_manifest
 
     return build_manifest(parameters=job.manifest_parameters, data_origin=obs.origin_label,
                           retrieved=obs.retrieved, input_files=job.inputs, timings=timings,
-                          extra={})
+                          extra={}, outputs=outputs)
+
+
+def output_hashes(out_dir: Path, figures: Path) -> dict[str, str]:
+    """sha256 of every file a report consists of: its folder's files and `figures/…`."""
+    from naravard.manifest import sha256_file
+
+    hashes = {p.name: sha256_file(p) for p in sorted(out_dir.iterdir())
+              if p.is_file() and p.name != "manifest.json"}
+    for p in sorted(figures.rglob("*")):
+        if p.is_file():
+            hashes[f"figures/{p.relative_to(figures).as_posix()}"] = sha256_file(p)
+    return hashes
 
 
 def run_job(job: Job, obs: Any, obs_file: Path, *, km: Any = None) -> ReportOutcome:
-    """Render one job; outputs and figures appear all at once or not at all."""
+    """Render one job; its folder, manifest and figures appear all at once or not at all."""
+    from naravard import publish
     from naravard.manifest import write_manifest
     from naravard.render import render_notebook_report
 
     started = time.perf_counter()
-    job.figures.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{job.figures.name}-", dir=job.figures.parent) as tmp:
-        staging = Path(tmp) / "figures"
-        staging.mkdir()
+    for parent in (job.out_dir.parent, job.figures.parent):
+        publish.remove_stale(parent)
+    publish.check_destination(job.out_dir, ["manifest.json"])  # the rest: render checks
+    publish.check_destination(job.figures, [])
+    staging = publish.staging_dir(job.figures)
+
+    def finish(out_staging: Path, timings: dict[str, float]) -> list[tuple[Path, Path, None]]:
+        seconds = round(time.perf_counter() - started, 3)
+        manifest = job_manifest(job, obs, dict(timings) | {"total": seconds},
+                                outputs=output_hashes(out_staging, staging))
+        write_manifest(out_staging / "manifest.json", manifest)
+        return [(staging, job.figures, None)]
+
+    try:
         params = job.parameters | {"data": str(obs_file), "figures_dir": str(staging)}
         result = render_notebook_report(job.notebook, params, job.out_dir, stem=job.stem,
-                                        title=job.title, extra_files=job.extra_files, km=km)
-        swap_dir(staging, job.figures)
+                                        title=job.title, extra_files=job.extra_files, km=km,
+                                        finish=finish)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     seconds = time.perf_counter() - started
-    timings = dict(getattr(result, "timings", {}) or {}) | {"total": round(seconds, 3)}
-    write_manifest(job.out_dir / "manifest.json", job_manifest(job, obs, timings))
     paths = [*result.paths, job.out_dir / "manifest.json", job.figures]
     return ReportOutcome(job.label, job.out_dir, paths, result.pages, seconds)
 
@@ -160,21 +187,29 @@ def _print_outcome(outcome: ReportOutcome) -> None:
 def build_region_report(region: str, year: object, data: str | Path | None = None, *,
                         quiet: bool = False) -> ReportOutcome:
     """Everything `make report` writes for one region and year, or nothing at all."""
+    from naravard import publish
+    from naravard.regions import get_region
     from naravard.table import load_observations, save_observations
 
     catalog = load_catalog()
-    obs = load_observations(data, catalog=catalog)
+    slug = get_region(region).slug
+    obs = load_observations(data, catalog=catalog, regions=[slug])
     rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None)
     job = region_job(rep, data)
     if not quiet:
         print(f"Rapport för {rep.region.full_name} {rep.year}; underlag: {obs.origin_label}",
               flush=True)
         print("  kör notebooken och skapar HTML, PDF och tabeller …", flush=True)
-    with tempfile.TemporaryDirectory(prefix="naravard-") as tmp:
+    publish.remove_stale(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=f"naravard-report-{os.getpid()}-") as tmp:
         obs_file = Path(tmp) / "observations.pkl"
         save_observations(obs, obs_file)
         outcome = run_job(job, obs, obs_file)
     if not quiet:
+        if obs.is_example:
+            print("Underlaget är exempeldata: rapporten skrevs under output/exempeldata/ och "
+                  "ersätter ingen rapport med verkliga värden. Ange DATA=<katalog> med en "
+                  "Kolada-ögonblicksbild eller hämta data med make data.", flush=True)
         _print_outcome(outcome)
     return outcome
 

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -37,6 +37,11 @@ _EXPORT_LOCK = threading.Lock()
 _PRINT_LOCK = threading.Lock()
 
 _SHOWN_MIMETYPES = ("text/html", "image/png", "image/jpeg", "image/svg+xml", "text/markdown")
+
+# The kernel's own log goes to the user's terminal. Its only messages are about its sockets,
+# e.g. a ZMQError traceback when Ctrl-C closed them while a reply was under way; a cell's
+# errors travel as messages and are reported by naravard in one line.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 class NotebookFailed(NaravardError):
@@ -125,7 +130,9 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     if not notebook.is_file():
         raise NaravardError(f"notebooken {notebook} finns inte; kontrollera sökvägen")
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    engine_kwargs: dict[str, Any] = {"km": km} if km is not None else {"config": _kernel_config()}
+    engine_kwargs: dict[str, Any] = ({"km": km} if km is not None else
+                                     {"config": _kernel_config(),
+                                      "extra_arguments": KERNEL_ARGUMENTS})
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
         return pm.execute_notebook(
@@ -303,49 +310,81 @@ def _write_file(target: Path, content: bytes | str | Path) -> None:
         os.fsync(out.fileno())
 
 
-def _staging_dir(destination_dir: Path) -> Path:
-    destination_dir.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{destination_dir.name}-", dir=destination_dir.parent))
+def _write_all(outputs: Mapping[str, bytes | str | Path], folder: Path) -> None:
+    for name, content in outputs.items():
+        target = folder / name
+        if isinstance(content, Path) and content.resolve() == target.resolve():
+            continue  # already in place
+        _write_file(target, content)
 
 
 def publish(outputs: Mapping[str, bytes | str | Path], destination_dir: Path) -> list[Path]:
-    """Write every output beside `destination_dir` first, then rename them all into place.
+    """Put every output into `destination_dir` at once; other files there stay.
 
-    If any output cannot be written, nothing in `destination_dir` changes. Returns the final
-    paths in the order given.
+    The new folder is built beside the old one and swapped in (naravard.publish): if any
+    output cannot be written, nothing in `destination_dir` changes. Returns the final paths
+    in the order given.
     """
+    from naravard import publish as unit
+
     destination_dir = Path(destination_dir)
     for name in outputs:
         _check_name(name)
-    staging = _staging_dir(destination_dir)
+    unit.check_destination(destination_dir, outputs)
+    staging = unit.staging_dir(destination_dir)
     try:
-        for name, content in outputs.items():
-            _write_file(staging / name, content)
-        destination_dir.mkdir(parents=True, exist_ok=True)
-        final = []
-        for name in outputs:
-            os.replace(staging / name, destination_dir / name)
-            final.append(destination_dir / name)
-        return final
+        _write_all(outputs, staging)
+        unit.swap_in([(staging, destination_dir, lambda entry: True)])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return [destination_dir / name for name in outputs]
 
 
 # --- the whole chain ------------------------------------------------------------------------
 
+Finish = Callable[[Path, dict], Sequence[tuple[Path, Path, Any]]]
+
+
+def _keep_for(stem: str) -> Callable[[Path], bool]:
+    """Which entries of the old report folder the new one keeps: what the user put there.
+
+    naravard's own earlier outputs (listed in the old manifest) and a stale
+    `<stem>.failed.ipynb` go; anything else (a note, a signed copy) is carried over.
+    """
+    def keep(entry: Path) -> bool:
+        if entry.name in (f"{stem}.failed.ipynb", "manifest.json"):
+            return False
+        from naravard.manifest import read_manifest
+
+        old = read_manifest(entry.parent / "manifest.json") or {}
+        return entry.name not in set(old.get("outputs") or {})
+
+    return keep
+
+
 def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
                            stem: str = "rapport", title: str,
                            extra_files: Mapping[str, bytes] | None = None,
-                           kernel_name: str | None = None, km: Any = None) -> RenderResult:
+                           kernel_name: str | None = None, km: Any = None,
+                           finish: Finish | None = None) -> RenderResult:
     """Execute, convert, print and publish `<stem>.ipynb/.html/.pdf` (+ extra files).
 
-    On failure the partial notebook is kept as `<out_dir>/<stem>.failed.ipynb` and nothing
-    else under `out_dir` changes; on success a stale `.failed.ipynb` is removed.
+    Everything is built in a staging folder beside `out_dir` and swapped in as one unit.
+    `finish(staging, timings)` may add files to the staging folder (the manifest) and return
+    more (staging, target, keep) folders to swap in with it (the figures). On failure the
+    partial notebook is kept as `<out_dir>/<stem>.failed.ipynb` and nothing else under
+    `out_dir` changes; on success a stale `.failed.ipynb` is removed.
     """
+    from naravard import publish as unit
+
     notebook, out_dir = Path(notebook), Path(out_dir)
     _check_name(f"{stem}.ipynb")
+    for name in extra_files or {}:
+        _check_name(name)
+    names = [f"{stem}.ipynb", f"{stem}.html", f"{stem}.pdf", *(extra_files or {})]
+    unit.check_destination(out_dir, names)  # before minutes of work, and again at the swap
     timings: dict[str, float] = {}
-    staging = _staging_dir(out_dir)
+    staging = unit.staging_dir(out_dir)
     try:
         executed = staging / f"{stem}.ipynb"
         started = time.perf_counter()
@@ -373,8 +412,10 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
         outputs: dict[str, bytes | str | Path] = dict(extra_files or {})
         outputs |= {f"{stem}.ipynb": executed, f"{stem}.html": html.encode("utf-8"),
                     f"{stem}.pdf": pdf}
-        paths = publish(outputs, out_dir)
-        (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
+        _write_all(outputs, staging)
+        more = list(finish(staging, timings)) if finish is not None else []
+        unit.swap_in([(staging, out_dir, _keep_for(stem)), *more])
+        paths = [out_dir / name for name in outputs]
         timings["publish"] = round(time.perf_counter() - started, 3)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

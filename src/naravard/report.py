@@ -17,6 +17,7 @@ import pandas as pd
 from naravard import charts, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
+from naravard.export_safety import finish_xlsx, neutralise_frame
 from naravard.indicators import POSITION_LABELS, available_years, indicator_table, series
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, Region, all_regions, get_region
@@ -473,7 +474,7 @@ def export_csv_bytes(rep: RegionReport) -> bytes:
     decimals = [int(d) for d in rep.table["decimals"]]
     for col in MEASURE_COLUMNS:
         frame[col] = [_csv_number(x, d) for x, d in zip(frame[col], decimals)]
-    return frame.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+    return neutralise_frame(frame).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
 
 
 def export_xlsx_bytes(rep: RegionReport) -> bytes:
@@ -481,12 +482,12 @@ def export_xlsx_bytes(rep: RegionReport) -> bytes:
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        export_frame(rep).to_excel(writer, index=False, sheet_name="Indikatorer")
+        neutralise_frame(export_frame(rep)).to_excel(writer, index=False, sheet_name="Indikatorer")
         sheet = writer.sheets["Indikatorer"]
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-    return buf.getvalue()
+    return finish_xlsx(buf.getvalue())
 
 
 __all__ = [

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import os
 import pickle
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,40 +23,52 @@ import pandera.pandas as pa
 
 from naravard import paths
 from naravard.catalog import Catalog, load_catalog
-from naravard.errors import NaravardError
+from naravard.errors import NaravardError, excerpt
 from naravard.regions import region_codes
 
 COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", "source",
            "retrieved"]
 GENDERS = ("T", "K", "M")
+YEARS = (2000, 2100)  # the years any value may have; a snapshot's others are left out
 KEY = ["indicator_id", "region_code", "year", "gender"]
 EXAMPLE_LABEL = "Exempeldata (inte verkliga värden)"
 EXAMPLE_NOTE = ("Kolada kunde inte nås och ingen ögonblicksbild angavs: "
                 "rapporten bygger på exempeldata")
 
 
+def _bounds(df: pd.DataFrame, units: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Each row's allowed lowest and highest value, from its indicator's unit."""
+    from naravard.limits import value_range
+
+    ranges = {i: value_range(u) for i, u in units.items()}
+    ids = df["indicator_id"]
+    low = ids.map(lambda i: ranges.get(i, (-math.inf, math.inf))[0]).astype("float64")
+    high = ids.map(lambda i: ranges.get(i, (-math.inf, math.inf))[1]).astype("float64")
+    return low, high
+
+
 # --- the schema ---------------------------------------------------------------------------
 
 def schema(catalog: Catalog) -> pa.DataFrameSchema:
-    """Types and ranges; percentages are checked against the catalogue's unit."""
-    percent_ids = sorted(i.id for i in catalog if i.is_percent)
+    """Types and ranges; values are checked against their unit's range (naravard.limits)."""
+    units = {i.id: i.unit for i in catalog}
 
-    def percent_in_range(df: pd.DataFrame) -> pd.Series:
-        return ~df["indicator_id"].isin(percent_ids) | df["value"].isna() | \
-            df["value"].between(0.0, 100.0)
+    def value_in_range(df: pd.DataFrame) -> pd.Series:
+        low, high = _bounds(df, units)
+        return df["value"].isna() | df["value"].between(low, high)
 
     return pa.DataFrameSchema(
         {
             "indicator_id": pa.Column(str, pa.Check.isin([i.id for i in catalog])),
             "region_code": pa.Column(str, pa.Check.isin(region_codes(include_riket=True))),
-            "year": pa.Column("int64", pa.Check.in_range(2000, 2100)),
+            "year": pa.Column("int64", pa.Check.in_range(*YEARS)),
             "gender": pa.Column(str, pa.Check.isin(list(GENDERS))),
             "value": pa.Column("float64", nullable=True),
             "status": pa.Column(str),
             "source": pa.Column(str),
             "retrieved": pa.Column(str),
         },
-        checks=[pa.Check(percent_in_range, name="percent_range")],
+        checks=[pa.Check(value_in_range, name="value_range")],
         unique=KEY,
         strict=True,
         ordered=False,
@@ -86,8 +100,15 @@ def _describe_row(frame: pd.DataFrame, index: object) -> str:
     return f"rad {index} ({', '.join(parts)})"
 
 
-def validate(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """The frame, checked; the first problem becomes one Swedish line naming column, value, row."""
+Origin = Callable[[pd.Series], str]
+
+
+def validate(frame: pd.DataFrame, catalog: Catalog, origin: Origin | None = None) -> pd.DataFrame:
+    """The frame, checked; the first problem becomes one Swedish line naming column, value, row.
+
+    `origin` names the file a row came from, so the line points at the file to fix rather than
+    at a row of the combined table the user never sees.
+    """
     try:
         return schema(catalog).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -103,11 +124,16 @@ def validate(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
         except (KeyError, TypeError):
             pass
     where = _describe_row(frame, index) if index is not None and not pd.isna(index) else ""
-    if check == "percent_range":
-        value = frame.loc[index, "value"] if where else value
-        raise NaravardError(
-            f"observationstabellen {where}: kolumnen value har värdet {_plain(value)}, en andel utanför "
-            "0–100 procent; rätta värdet i källfilen")
+    if where and origin is not None:
+        try:
+            where = f"{origin(frame.loc[index])}: {where.split(' ', 2)[-1].strip('()')}"
+        except (KeyError, TypeError):
+            pass
+        else:
+            raise _row_error(frame, index, check, column, value, where, catalog)
+    if check == "value_range" and where:
+        raise NaravardError(f"observationstabellen {where}: {_range_text(frame, index, catalog)}; "
+                            "rätta värdet i källfilen")
     if "uniqueness" in check or check == "unique":
         raise NaravardError(
             f"observationstabellen {where}: samma indikator, region, år och kön står mer än en "
@@ -130,6 +156,28 @@ def validate(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     raise NaravardError(
         f"observationstabellen {where}: kolumnen {column} har det ogiltiga värdet {_plain(value)}; "
         f"{_FIXES.get(str(column), 'rätta källdata')}")
+
+
+def _range_text(frame: pd.DataFrame, index: object, catalog: Catalog) -> str:
+    from naravard.limits import range_problem, span_text
+
+    unit = catalog.get(str(frame.loc[index, "indicator_id"])).unit
+    number = float(frame.loc[index, "value"])
+    return (f"kolumnen value: {_plain(number)} {range_problem(number, unit)} (enhet {unit}, tillåtet "
+            f"{span_text(unit)})")
+
+
+def _row_error(frame: pd.DataFrame, index: object, check: str, column: object, value: object,
+               where: str, catalog: Catalog) -> NaravardError:
+    """One line for a bad row whose source file is known: `<file>: <key>: problem; fix`."""
+    if check == "value_range":
+        return NaravardError(f"{where}: {_range_text(frame, index, catalog)}; rätta eller ta "
+                             "bort värdet i filen")
+    if "uniqueness" in check or check == "unique":
+        return NaravardError(f"{where}: samma indikator, region, år och kön står mer än en "
+                             "gång; ta bort dubbletten i filen")
+    return NaravardError(f"{where}: kolumnen {column} har det ogiltiga värdet "
+                         f"{excerpt(value)}; {_FIXES.get(str(column), 'rätta värdet i filen')}")
 
 
 def empty_frame() -> pd.DataFrame:
@@ -155,14 +203,46 @@ class Observations:
         return sorted(int(y) for y in self.frame["year"].unique())
 
 
+# Observations travel from the parent to notebook kernels and batch workers as a pickle. A
+# pickle runs code when loaded, so only files this run wrote are loaded: each starts with an
+# HMAC of its content under a key that lives in this process tree's environment only
+# (inherited by kernels and workers); a file from anywhere else (DATA=x.pkl) fails the check
+# before anything is unpickled.
+_KEY_ENV = "NARAVARD_OBSERVATIONS_KEY"
+_MAGIC = b"naravard-observations-v1\n"
+
+
+def observations_key() -> str:
+    """This run's key for signing observation files; created on first use."""
+    import secrets
+
+    key = os.environ.get(_KEY_ENV)
+    if not key:
+        key = os.environ[_KEY_ENV] = secrets.token_hex(32)
+    return key
+
+
+def use_observations_key(key: str) -> None:
+    """Adopt the parent's key (batch workers), so its observation files verify here too."""
+    os.environ[_KEY_ENV] = key
+
+
+def _signature(key: str, payload: bytes) -> bytes:
+    import hashlib
+    import hmac
+
+    return hmac.new(key.encode(), payload, hashlib.sha256).hexdigest().encode()
+
+
 def save_observations(obs: Observations, path: str | Path) -> Path:
-    """Pickle `obs` (atomically) so that many notebooks can share one load."""
+    """Pickle `obs` (atomically, signed) so that many notebooks can share one load."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    payload = pickle.dumps(obs, protocol=pickle.HIGHEST_PROTOCOL)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(obs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(_MAGIC + _signature(observations_key(), payload) + b"\n" + payload)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -170,18 +250,31 @@ def save_observations(obs: Observations, path: str | Path) -> Path:
     return path
 
 
-def _load_pickle(path: Path) -> Observations:
+def load_saved_observations(path: Path) -> Observations:
+    """Observations from a file `save_observations` wrote in this run, else NaravardError."""
+    import hmac
+
+    refused = NaravardError(
+        f"{path}: naravard läser bara .pkl-filer som den själv har skrivit under körningen "
+        "(en .pkl-fil kan köra godtycklig kod när den läses); ange katalogen med Kolada-data, "
+        "t.ex. DATA=../shared/data/kolada")
     if not path.is_file():
-        raise NaravardError(f"{path}: filen finns inte; ange en sparad observationsfil (.pkl) "
-                            "eller en katalog med Kolada-data")
+        raise NaravardError(f"{path}: filen finns inte; ange katalogen med Kolada-data")
+    key = os.environ.get(_KEY_ENV)
+    with path.open("rb") as handle:
+        head = handle.read(len(_MAGIC) + 65)
+        payload = handle.read()
+    if not key or not head.startswith(_MAGIC):
+        raise refused
+    if not hmac.compare_digest(head[len(_MAGIC):].rstrip(b"\n"), _signature(key, payload)):
+        raise refused
     try:
-        with path.open("rb") as handle:
-            obs = pickle.load(handle)  # noqa: S301 - our own file, written by save_observations
+        obs = pickle.loads(payload)  # noqa: S301 - signed above by this run's save_observations
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means the same thing
-        raise NaravardError(f"{path}: kan inte läsas som sparade observationer ({type(exc).__name__}); "
-                            "skapa filen igen eller ange Kolada-katalogen") from None
+        raise NaravardError(f"{path}: kan inte läsas som sparade observationer "
+                            f"({type(exc).__name__}); kör rapporten igen") from None
     if not isinstance(obs, Observations):
-        raise NaravardError(f"{path}: innehåller inte sparade observationer; skapa filen igen")
+        raise refused
     return obs
 
 
@@ -225,9 +318,21 @@ def _kolada_frame(directory: Path, catalog: Catalog):
     return frame.reset_index(drop=True), data
 
 
+def _outside_years(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[str]]:
+    """Rows whose year is outside YEARS left out, with a note saying how many and which years."""
+    outside = ~frame["year"].between(*YEARS)
+    if not outside.any():
+        return frame, []
+    years = sorted(int(y) for y in frame.loc[outside, "year"].unique())
+    shown = ", ".join(str(y) for y in years[:5]) + (" …" if len(years) > 5 else "")
+    note = (f"{int(outside.sum())} värden för år utanför {YEARS[0]}–{YEARS[1]} ({shown}) i "
+            f"{where} togs inte med")
+    return frame.loc[~outside].reset_index(drop=True), [note]
+
+
 def _kolada_observations(directory: Path, catalog: Catalog, origin: str) -> Observations:
     frame, data = _kolada_frame(directory, catalog)
-    notes: list[str] = []
+    frame, notes = _outside_years(frame, _short(directory))
     if data.retrieved:
         date, how = data.retrieved[:10], "hämtad"
     else:
@@ -254,14 +359,31 @@ def _example_observations(catalog: Catalog) -> Observations:
                         input_files=[catalog.path], notes=[EXAMPLE_NOTE])
 
 
-def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path) -> Observations:
+def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path,
+                   regions: tuple[str, ...] | None = None) -> Observations:
     from naravard.sources.regional import read_regional_dir
 
-    regional, files = read_regional_dir(regional_dir, catalog)
+    regional, files = read_regional_dir(regional_dir, catalog, regions)
     if not regional.empty:
         obs.frame = pd.concat([obs.frame, regional[COLUMNS]], ignore_index=True)
     obs.input_files.extend(files)
     return obs
+
+
+def _origin(kolada_dir: Path, regional: Path, catalog: Catalog) -> Origin:
+    """The file a row of the combined table was read from, as the user knows it."""
+    from naravard.regions import all_regions
+
+    kpis = {i.id: i.kolada_id for i in catalog.kolada()}
+    slugs = {r.code: r.slug for r in all_regions(include_riket=True)}
+
+    def origin(row: pd.Series) -> str:
+        kpi = kpis.get(row["indicator_id"])
+        if row["source"] == "Kolada" and kpi:
+            return paths.display_path(kolada_dir / "data" / f"{kpi}.json")
+        return paths.display_path(regional / f"{slugs.get(row['region_code'], '?')}.csv")
+
+    return origin
 
 
 # --- memo ---------------------------------------------------------------------------------
@@ -342,18 +464,22 @@ def check_data_argument(data: str | Path | None) -> None:
 
 
 def load_observations(data: str | Path | None = None, *, catalog: Catalog | None = None,
-                      regional_dir: str | Path | None = None) -> Observations:
+                      regional_dir: str | Path | None = None,
+                      regions: Iterable[str] | None = None) -> Observations:
     """The validated observations from the first origin that has data (see module docstring).
 
     Order: `data` (a Kolada directory or a .pkl from save_observations) → $NARAVARD_DATA →
     the cache → a live download into the cache → built-in example data with a note saying why.
     A given directory that is missing or broken is an error, never a silent fallback.
+    `regions` (slugs) limits which regional files are read: one region's report does not
+    depend on, nor fail on, another region's file.
     """
+    wanted = tuple(sorted(set(regions))) if regions is not None else None
     kind, path = _resolve_origin(data)
     if kind == "pickle":
         key = ("pickle", str(path.resolve()), _stamp([path]))
         if key not in _MEMO:
-            _MEMO[key] = _load_pickle(path)
+            _MEMO[key] = load_saved_observations(path)
         return _copy(_MEMO[key])
 
     catalog = catalog or load_catalog()
@@ -381,11 +507,11 @@ def load_observations(data: str | Path | None = None, *, catalog: Catalog | None
         result.notes = [EXAMPLE_NOTE, reason]
         return result
 
-    key = (kind, str(path.resolve()), _dir_stamp(path), regional_key, cat_key)
+    key = (kind, str(path.resolve()), _dir_stamp(path), regional_key, cat_key, wanted)
     if key not in _MEMO:
         obs = _kolada_observations(path, catalog, "snapshot" if kind == "snapshot" else kind)
-        obs = _with_regional(obs, catalog, regional)
+        obs = _with_regional(obs, catalog, regional, wanted)
         obs.input_files.append(catalog.path)
-        obs.frame = validate(obs.frame, catalog)
+        obs.frame = validate(obs.frame, catalog, _origin(path, regional, catalog))
         _MEMO[key] = obs
     return _copy(_MEMO[key])

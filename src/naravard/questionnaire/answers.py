@@ -15,10 +15,12 @@ from typing import Any
 
 from naravard import paths
 from naravard.errors import NaravardError
+from naravard.limits import check_length
 from naravard.questionnaire.structure import (
     SINGLE_CHOICE, Question, Questionnaire, load_structure, read_yaml,
 )
 from naravard.regions import by_slug, get_region
+from naravard.errors import excerpt
 
 TOP_KEYS = ("region", "year", "source", "answers")
 _COMMON_FIELDS = ("answer", "comment")
@@ -181,7 +183,7 @@ def validate_answers(data: Any, structure: Questionnaire | None = None, *,
         raise NaravardError(f"{where}: fältet region: {exc}") from None
     year = data["year"]
     if isinstance(year, bool) or not isinstance(year, int):
-        raise NaravardError(f"{where}: fältet year ska vara ett årtal som 2024, inte {year!r}")
+        raise NaravardError(f"{where}: fältet year ska vara ett årtal som 2024, inte {excerpt(year)}")
     if path is not None:
         _check_path(Path(path), region.slug, year, where)
     if structure is None:
@@ -232,7 +234,7 @@ def _answer(q: Question, entry: Any, where: str) -> Answer:
     allowed = _FIELDS[q.type]
     for key in entry:
         if key not in allowed:
-            raise NaravardError(f"{where}: okänt fält {key!r}; tillåtna fält för typen "
+            raise NaravardError(f"{where}: okänt fält {excerpt(key)}; tillåtna fält för typen "
                                 f"{q.type} är {', '.join(allowed)}")
     text_fields = {k: _text(entry.get(k), f"{where}, fältet {k}")
                    for k in ("comment", "details", "other", "source") if k in allowed}
@@ -268,7 +270,7 @@ def _answer(q: Question, entry: Any, where: str) -> Answer:
             na = False
         if not isinstance(na, bool):
             raise NaravardError(f"{where}, fältet not_available: skriv true eller false, "
-                                f"inte {na!r}")
+                                f"inte {excerpt(na)}")
         if na and value is not None:
             raise NaravardError(f"{where}: både ett tal och not_available: true; ta bort det "
                                 f"ena (\"{q.not_available}\" betyder att inget tal lämnas)")
@@ -287,7 +289,7 @@ def _kind(value: Any) -> str:
         return "en tabell med underfält"
     if isinstance(value, (int, float)):
         return f"talet {value}"
-    return f"{value!r}"
+    return f"{excerpt(value)}"
 
 
 def _text(value: Any, where: str) -> str | None:
@@ -298,7 +300,7 @@ def _text(value: Any, where: str) -> str | None:
     # Line breaks inside a paragraph are only wrapping; blank lines separate paragraphs.
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", str(value))]
     text = "\n\n".join(p for p in paragraphs if p)
-    return text or None
+    return check_length(text, "answer", where) or None
 
 
 def _choice(value: Any, choices: tuple[str, ...], where: str) -> str | None:
@@ -310,7 +312,7 @@ def _choice(value: Any, choices: tuple[str, ...], where: str) -> str | None:
     for c in choices:
         if c.casefold() == value.strip().casefold():
             return c
-    raise NaravardError(f"{where}: {value!r} finns inte bland valen; tillåtna är {allowed}")
+    raise NaravardError(f"{where}: {excerpt(value)} finns inte bland valen; tillåtna är {allowed}")
 
 
 def _grid(q: Question, value: Any, where: str) -> dict[str, str | None] | None:
@@ -324,7 +326,7 @@ def _grid(q: Question, value: Any, where: str) -> dict[str, str | None] | None:
     for key, v in value.items():
         row = _find_item(q.rows, str(key))
         if row is None:
-            raise NaravardError(f"{where}: raden {key!r} finns inte; raderna är {rows}")
+            raise NaravardError(f"{where}: raden {excerpt(key)} finns inte; raderna är {rows}")
         out[row.id] = _choice(v, q.choices, f"{where}, raden {row.id}")
     for r in q.rows:
         if r.id not in out:
@@ -345,10 +347,10 @@ def _checkboxes(q: Question, value: Any, where: str) -> tuple[str, ...]:
     out: list[str] = []
     for v in value:
         if not isinstance(v, str):
-            raise NaravardError(f"{where}: alternativet {v!r} är inte en text; tillåtna är {ids}")
+            raise NaravardError(f"{where}: alternativet {excerpt(v)} är inte en text; tillåtna är {ids}")
         opt = _find_item(q.options, v)
         if opt is None:
-            raise NaravardError(f"{where}: alternativet {v!r} finns inte; tillåtna är {ids}")
+            raise NaravardError(f"{where}: alternativet {excerpt(v)} finns inte; tillåtna är {ids}")
         if opt.id not in out:
             out.append(opt.id)
     return tuple(o.id for o in q.options if o.id in out)  # the form's order

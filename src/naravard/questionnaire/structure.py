@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from naravard import paths
 from naravard.catalog import AREAS
@@ -143,26 +142,11 @@ def available_years() -> list[int]:
     return sorted(int(p.stem) for p in paths.questionnaire_dir().glob("*.yaml") if p.stem.isdigit())
 
 
-# libyaml's safe loader when PyYAML was built with it: several times faster
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def read_yaml(path: Path) -> Any:
-    """YAML with one-line Swedish errors that point at the line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NaravardError(f"{path}: filen finns inte") from None
-    except UnicodeDecodeError:
-        raise NaravardError(f"{path}: filen är inte UTF-8; spara den som UTF-8") from None
-    try:
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" på rad {mark.line + 1}" if mark is not None else ""
-        problem = (getattr(exc, "problem", None) or str(exc)).split("\n")[0]
-        raise NaravardError(f"{path}: ogiltig YAML{where} ({problem}); kontrollera indrag, "
-                            f"kolon och citattecken") from None
+    """YAML with one-line Swedish errors that point at the line (naravard.safe_yaml)."""
+    from naravard import safe_yaml
+
+    return safe_yaml.load_file(path)
 
 
 def load_structure(year: int | str, path: Path | None = None) -> Questionnaire:

@@ -29,6 +29,9 @@ def write_template(region: str, year: int, out: str | Path | None = None,
     reg = get_region(region)
     structure = load_structure(year)
     path = Path(out) if out else answers_path(reg.slug, structure.year)
+    if path.is_dir():
+        raise NaravardError(f"{show(path)} är en mapp; ange en fil med --out, t.ex. "
+                            f"--out {show(path / f'{structure.year}.yaml')}")
     if path.exists() and not force:
         raise NaravardError(f"{show(path)} finns redan; använd --force för att skriva över den "
                             f"eller --out för att skriva till en annan fil")
@@ -40,10 +43,15 @@ def write_template(region: str, year: int, out: str | Path | None = None,
             lines.append(f"\n  # --- {section.title} ---\n")
             for q in section.questions:
                 lines.append(_question_block(q))
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("".join(lines), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text("".join(lines), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True) if tmp.is_file() else None
+        raise NaravardError(f"{show(path)}: kan inte skrivas ({exc.strerror}); välj en annan "
+                            "fil med --out eller ändra rättigheterna") from None
     return path
 
 

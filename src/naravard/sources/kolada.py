@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import os
 import shutil
 import sys
@@ -28,6 +29,7 @@ from tqdm import tqdm
 from naravard import paths
 from naravard.errors import NaravardError
 from naravard.regions import region_codes
+from naravard.errors import excerpt
 
 KOLADA_BASE_URL = "https://api.kolada.se/v3"
 KOLADA_COLUMNS = ["kpi", "region_code", "year", "gender", "value", "status"]
@@ -65,11 +67,12 @@ def _type_name(value: Any) -> str:
 
 
 def _year(raw: Any, where: str, field_name: str) -> int:
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    """A four-digit year; anything else (10**30, "20x4") is a broken file, not a year."""
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 4:
+        raw = int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
         return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw)
-    raise _shape_error(where, field_name, f"är {raw!r}, inte ett årtal")
+    raise _shape_error(where, field_name, f"är {excerpt(raw)}, inte ett årtal")
 
 
 def parse_data_payload(payload: Any, where: str) -> list[dict]:
@@ -88,10 +91,10 @@ def parse_data_payload(payload: Any, where: str) -> list[dict]:
             raise _shape_error(where, at, f"är {_type_name(item)}, inte ett objekt")
         kpi = item.get("kpi")
         if not isinstance(kpi, str) or not kpi:
-            raise _shape_error(where, f"{at}.kpi", f"är {kpi!r}, inte ett nyckeltals-id")
+            raise _shape_error(where, f"{at}.kpi", f"är {excerpt(kpi)}, inte ett nyckeltals-id")
         region = item.get("municipality")
         if not isinstance(region, str) or not region:
-            raise _shape_error(where, f"{at}.municipality", f"är {region!r}, inte ett id som \"0024\"")
+            raise _shape_error(where, f"{at}.municipality", f"är {excerpt(region)}, inte ett id som \"0024\"")
         year = _year(item.get("period"), where, f"{at}.period")
         inner = item.get("values")
         if not isinstance(inner, list):
@@ -102,19 +105,21 @@ def parse_data_payload(payload: Any, where: str) -> list[dict]:
                 raise _shape_error(where, at_j, f"är {_type_name(entry)}, inte ett objekt")
             gender = entry.get("gender")
             if gender not in GENDERS:
-                raise _shape_error(where, f"{at_j}.gender", f"är {gender!r}, inte T, K eller M")
+                raise _shape_error(where, f"{at_j}.gender", f"är {excerpt(gender)}, inte T, K eller M")
             value = entry.get("value")
             if value is None:
                 number = float("nan")
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 number = float(value)
+                if not math.isfinite(number):  # JSON's Infinity, NaN or 1e999
+                    raise _shape_error(where, f"{at_j}.value", f"är {excerpt(value)}, inte ett ändligt tal")
             else:
-                raise _shape_error(where, f"{at_j}.value", f"är {value!r}, inte ett tal eller null")
+                raise _shape_error(where, f"{at_j}.value", f"är {excerpt(value)}, inte ett tal eller null")
             status = entry.get("status")
             if status is None:
                 status = ""
             elif not isinstance(status, str):
-                raise _shape_error(where, f"{at_j}.status", f"är {status!r}, inte en text")
+                raise _shape_error(where, f"{at_j}.status", f"är {excerpt(status)}, inte en text")
             append({"kpi": kpi, "region_code": region, "year": year, "gender": gender,
                     "value": number, "status": status})
     return rows
@@ -151,6 +156,9 @@ def _load_json(path: Path, is_cache: bool) -> Any:
     try:
         with path.open("rb") as handle:
             return json.load(handle)
+    except RecursionError:
+        raise NaravardError(f"{path}: JSON-strukturen är för djupt nästlad för att vara ett "
+                            f"svar från Kolada; {_fix_hint(is_cache)}") from None
     except json.JSONDecodeError as exc:
         raise NaravardError(
             f"{path}: trasig eller avkortad JSON (rad {exc.lineno}, kolumn {exc.colno}: {exc.msg}); "
@@ -399,7 +407,7 @@ class KoladaClient:
             if nxt.isdigit():
                 return _with_page(current, nxt)
             return urljoin(self.base_url + "/", nxt)
-        raise _shape_error(current, "next_url", f"är {nxt!r}, inte en adress eller null")
+        raise _shape_error(current, "next_url", f"är {excerpt(nxt)}, inte en adress eller null")
 
     def pages(self, url: str) -> Iterator[tuple[str, dict]]:
         """Every page of one query, following next_url or next_page until it is null."""
@@ -522,6 +530,9 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
     try:
+        from naravard.publish import make_readable
+
+        make_readable(tmp)  # mkdtemp makes it 0700; the cache is shared like the reports
         (tmp / "data").mkdir()
         for kpi in kpis:
             _write_json(tmp / "data" / f"{kpi}.json", _page(data.get(kpi, [])))

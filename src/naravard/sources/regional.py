@@ -12,6 +12,7 @@ import csv
 import difflib
 import io
 import math
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -19,10 +20,13 @@ import pandas as pd
 from naravard import paths
 from naravard.catalog import Catalog
 from naravard.errors import NaravardError
+from naravard.limits import check_length, range_problem, span_text
 from naravard.regions import Region, all_regions, get_region
 
-REQUIRED_COLUMNS = ["indicator_id", "year", "gender", "value", "source"]
+# Every column a regional file may have, in the order the template writes them; the rest of
+# the reader follows this list (a new optional column is one entry here).
 HEADER = ["indicator_id", "year", "gender", "value", "source", "note"]
+REQUIRED_COLUMNS = ["indicator_id", "year", "gender", "value", "source"]
 GENDERS = ("T", "K", "M")
 YEAR_RANGE = (2000, 2100)
 
@@ -107,6 +111,58 @@ def _unknown_indicator(ident: str, catalog: Catalog) -> str:
             f"giltiga: {', '.join(regional)}")
 
 
+def _records(text: str, where: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, fields) per record, parsed strictly.
+
+    Every field of a regional file is one line of text, so a field holding a line break means
+    a quote was opened and not closed where it should be: the rows after it would silently
+    vanish into one field. That, and any other quoting error, is one line naming the row.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    start = 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problem = str(exc)
+            if "field larger than field limit" in problem:
+                problem = "ett fält är orimligt långt"
+            elif "unexpected end of data" in problem:
+                problem = "ett citattecken öppnas men stängs aldrig"
+            raise NaravardError(
+                f"{where} rad {start}: raden kan inte läsas som CSV ({problem}); kontrollera "
+                "citattecken på raden: en text inom \"…\" ska sluta med ett \" och inget "
+                "annat än ; får stå efter det") from None
+        if any("\n" in f or "\r" in f for f in fields):
+            raise NaravardError(
+                f"{where} rad {start}: ett citattecken (\") öppnas men stängs inte på samma rad "
+                f"(raderna {start}–{reader.line_num} blev ett fält); ta bort citattecknet eller "
+                "stäng det på raden")
+        yield start, fields
+        start = reader.line_num + 1
+
+
+def _header(fields: list[str], where: str, line: int) -> list[str]:
+    header = [f.strip().lower() for f in fields]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise NaravardError(
+            f"{where} rad {line}: kolumnen {missing[0]} saknas i rubrikraden; "
+            f"rubrikraden ska vara {';'.join(HEADER)} (semikolonavgränsad)")
+    unknown = [c for c in header if c not in HEADER]
+    if unknown:
+        raise NaravardError(
+            f"{where} rad {line}: okänd kolumn {_q(unknown[0][:40])} i rubrikraden; tillåtna "
+            f"kolumner är {';'.join(HEADER)}")
+    twice = [c for c in header if header.count(c) > 1]
+    if twice:
+        raise NaravardError(f"{where} rad {line}: kolumnen {twice[0]} står två gånger i "
+                            "rubrikraden; ta bort den ena")
+    return header
+
+
 def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
     """One region's figures as tidy rows; the region comes from the file name."""
     path = Path(path)
@@ -122,32 +178,28 @@ def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
             f"{where}: filen är tom; skriv rubrikraden {';'.join(HEADER)} och en rad per värde, "
             "eller ta bort filen")
 
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     header: list[str] | None = None
     positions: dict[str, int] = {}
     rows: list[dict] = []
     seen: dict[tuple[str, int, str], int] = {}
     indicators = {i.id: i for i in catalog.regional()}
 
-    for fields in reader:
-        line = reader.line_num
+    for line, fields in _records(text, where):
         if not any(f.strip() for f in fields):
             continue
         if header is None:
-            header = [f.strip().lower() for f in fields]
-            missing = [c for c in REQUIRED_COLUMNS if c not in header]
-            if missing:
-                raise NaravardError(
-                    f"{where} rad {line}: kolumnen {missing[0]} saknas i rubrikraden; "
-                    f"rubrikraden ska vara {';'.join(HEADER)} (semikolonavgränsad)")
+            header = _header(fields, where, line)
             positions = {c: header.index(c) for c in HEADER if c in header}
             continue
+        if len(fields) != len(header):
+            raise NaravardError(
+                f"{where} rad {line}: raden har {len(fields)} fält men rubrikraden "
+                f"{len(header)}; ett semikolon i en text ska stå inom citattecken "
+                f"(\"text; mer text\"), och varje rad ska ha fälten {';'.join(header)}")
 
         def cell(column: str) -> str:
             index = positions.get(column)
-            if index is None or index >= len(fields):
-                return ""
-            return fields[index].strip()
+            return "" if index is None else fields[index].strip()
 
         def fail(problem: str) -> NaravardError:
             return NaravardError(f"{where} rad {line}: {problem}")
@@ -177,14 +229,13 @@ def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
         if value is None:
             raise fail(f"värdet {_q(value_text)} i kolumnen value är inte ett tal; "
                        "skriv ett tal som 55,3")
-        if indicator.is_percent and not 0 <= value <= 100:
-            raise fail(f"värdet {_q(value_text)} i kolumnen value är en andel utanför 0–100 "
-                       f"procent ({indicator.id}); skriv andelen i procent, t.ex. 46,5")
-        if not indicator.is_percent and value < 0:
-            raise fail(f"värdet {_q(value_text)} i kolumnen value är negativt men {indicator.id} "
-                       "kan inte vara negativ; skriv ett tal som är 0 eller större")
+        problem = range_problem(value, indicator.unit)
+        if problem is not None:
+            raise fail(f"värdet {_q(value_text)} i kolumnen value {problem} ({indicator.id}, "
+                       f"enhet {indicator.unit}); skriv ett tal i intervallet {span_text(indicator.unit)}"
+                       + (", t.ex. 46,5" if indicator.is_percent else ""))
 
-        source = cell("source")
+        source = check_length(cell("source"), "regional_source", f"{where} rad {line}, kolumnen source")
         if not source:
             raise fail("kolumnen source är tom: källan saknas; skriv var värdet kommer ifrån, "
                        f"t.ex. \"{region.full_name}s redovisning till Socialstyrelsen 2024, "
@@ -196,7 +247,7 @@ def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
                        f"står redan på rad {seen[key]}; ta bort en av raderna")
         seen[key] = line
 
-        note = cell("note")
+        note = check_length(cell("note"), "regional_note", f"{where} rad {line}, kolumnen note")
         rows.append({
             "indicator_id": ident,
             "region_code": region.code,
@@ -225,9 +276,14 @@ def regional_files(directory: Path) -> list[Path]:
                   if p.is_file() and p.suffix.lower() == ".csv" and not p.name.startswith("."))
 
 
-def read_regional_dir(directory: Path, catalog: Catalog) -> tuple[pd.DataFrame, list[Path]]:
-    """Every region's file in `directory` (missing folder: no rows) and the files read."""
+def read_regional_dir(directory: Path, catalog: Catalog, regions: Iterable[str] | None = None,
+                      ) -> tuple[pd.DataFrame, list[Path]]:
+    """Every region's file in `directory` (missing folder: no rows) and the files read;
+    with `regions` (slugs), only those regions' files."""
     files = regional_files(directory)
+    if regions is not None:
+        wanted = set(regions)
+        files = [p for p in files if p.stem in wanted]
     frames = [read_regional_file(p, catalog) for p in files]
     frames = [f for f in frames if not f.empty]
     if not frames:
