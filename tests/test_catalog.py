@@ -37,12 +37,14 @@ REGIONAL = {
     "listade_per_specialist": ("invanare_per_lakare", 1100.0, "max"),
     "egen_telefon_samma_dag": ("procent", None, None),
     "egen_medicinsk_bedomning_3d": ("procent", None, None),
+    "fast_lakarkontakt_vardanalys": ("procent", None, None),
 }
 AREA_OF = {
     "tillganglighet": ["N79179", "N79173", "N79222", "N79224", "U79119", "U79049", "U70450",
                        "U70449", "egen_telefon_samma_dag", "egen_medicinsk_bedomning_3d"],
     "kontinuitet": ["fast_lakarkontakt_andel", "fast_lakarkontakt_antal",
-                    "fast_lakarkontakt_sabo_andel", "listade_per_specialist"],
+                    "fast_lakarkontakt_sabo_andel", "listade_per_specialist",
+                    "fast_lakarkontakt_vardanalys"],
     "delaktighet": ["U71458", "U70447", "U71451", "N70465", "N70466"],
     "samverkan": ["U79092", "U79133", "U79135", "N79176", "U79029", "N70467", "N79175"],
     "halsoframjande": ["U70477", "U70479", "U70481", "U70483", "U20462"],
@@ -102,8 +104,12 @@ def test_units_reflect_what_is_measured(catalog: Catalog) -> None:
     assert units["U70020"] == "kronor"
     for indicator in catalog:
         assert indicator.unit_label == UNITS[indicator.unit]
+        # decimals = the precision the source publishes (whole percent for NDR, återinskrivning
+        # and the regions' own figures; one decimal for rates)
+        whole = {"U79092", "U70477", "U70479", "U70481", "U70483"}
         if indicator.is_percent:
-            assert indicator.decimals == 1
+            expected = 0 if (indicator.kolada_id in whole or indicator.source == "regional") else 1
+            assert indicator.decimals == expected, indicator.id
         if indicator.unit in ("antal", "kronor", "invanare_per_lakare"):
             assert indicator.decimals == 0
 

@@ -22,7 +22,7 @@ from naravard.errors import NaravardError
 from naravard.regions import Region, all_regions, get_region
 
 REQUIRED_COLUMNS = ["indicator_id", "year", "gender", "value", "source"]
-HEADER = ["indicator_id", "year", "gender", "value", "source", "note"]
+HEADER = ["indicator_id", "year", "gender", "value", "source", "note", "definition"]
 GENDERS = ("T", "K", "M")
 YEAR_RANGE = (2000, 2100)
 
@@ -203,7 +203,9 @@ def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
             "year": year,
             "gender": gender,
             "value": float(value),
-            "status": "",
+            # The tidy `status` of a region's own row is its definition: empty = measured as
+            # the catalogue defines it; a text = measured otherwise (never compared across).
+            "status": cell("definition"),
             "source": f"{source}; {note}" if note else source,
             "retrieved": "",
         })
