@@ -114,6 +114,18 @@ def test_units_reflect_what_is_measured(catalog: Catalog) -> None:
             assert indicator.decimals == 0
 
 
+def test_every_indicator_has_a_smallest_change_with_a_reason(catalog: Catalog) -> None:
+    for indicator in catalog:
+        assert indicator.min_change > 0, indicator.id
+        assert indicator.min_change_reason and "\n" not in indicator.min_change_reason
+    assert catalog.get("fallskador_65").rolling_mean == "treårsmedelvärde"
+    # the fast läkarkontakt targets were set for 2022 in the 2021–2022 agreement
+    for ident in ("fast_lakarkontakt_andel", "fast_lakarkontakt_sabo_andel"):
+        assert catalog.get(ident).target_for == 2022
+        assert "2021–2022" in catalog.get(ident).target_source
+    assert catalog.get("fast_lakarkontakt_vardanalys").same_as == "fast_lakarkontakt_andel"
+
+
 def test_targets_only_where_a_source_states_one(catalog: Catalog) -> None:
     with_target = {i.id for i in catalog if i.target is not None}
     assert with_target == {"fast_lakarkontakt_andel", "fast_lakarkontakt_sabo_andel",
@@ -256,6 +268,12 @@ def test_a_minimal_valid_file_loads_fresh_each_time(tmp_path: Path) -> None:
     ({"series_breaks": {"year": 2024}}, r"fältet series_breaks: ska vara en lista"),
     ({"main": "ja"}, r"fältet main: 'ja' är inte true/false"),
     ({"decimals": 1.5}, r"fältet decimals: 1\.5 är inget heltal"),
+    ({"min_change": -1, "min_change_reason": "x"}, r"fältet min_change: -1 är inget tal ≥ 0"),
+    ({"min_change": 2}, r"fältet min_change_reason: saknas när min_change är satt"),
+    ({"target": 55, "target_kind": "min", "target_text": "t", "target_source": "X",
+      "target_for": "2022"}, r"fältet target_for: '2022' är inget årtal"),
+    ({"target_for": 2022}, r"fältet target_for: anges utan target"),
+    ({"same_as": "finns_inte"}, r"fältet same_as: 'finns_inte' finns inte i katalogen"),
     ({"name": ""}, r"fältet name: värdet '' är ingen text"),
     ({"id": "Telefon Samma Dag"}, r"fältet id: 'Telefon Samma Dag' är inte snake_case"),
 ])

@@ -249,7 +249,9 @@ def maps_html(rep: NationalReport) -> str:
 
 
 def _change_table(rep: NationalReport, inds: list[Indicator]) -> str:
-    head = "".join(f"<th scope='col'>{escape(i.name)}</th>" for i in inds)
+    head = "".join(f"<th scope='col'>{escape(i.name)}<br><small>"
+                   f"{escape(text.unit_label(i.unit) if i.unit != 'procent' else 'Procentenheter')}"
+                   "</small></th>" for i in inds)
     rows = []
     for r in all_regions():
         cells = []
