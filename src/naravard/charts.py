@@ -547,7 +547,9 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
                       _ind_decimals(indicator), target, _attr(indicator, "target_text"),
                       riket_value, list(zip(codes, labels, values.tolist())),
                       tuple(fig.get_size_inches()))
-    return Chart(fig=_fixed_margins(fig, left=3.3, right=0.25, bottom=1.25), alt=alt,
+    # room for the place ("16–18") before the longest region name
+    return Chart(fig=_fixed_margins(fig, left=4.3 if places else 3.3, right=0.25, bottom=1.25),
+                 alt=alt,
                  name=stem, caption=caption, foreground=foreground, twins=twins,
                  background_key=background)
 

@@ -21,8 +21,8 @@ TABLE_COLUMNS = [
     "break_between", "trend", "trend_from_year", "trend_from_value", "riket", "riket_prev",
     "rank", "rank_to", "n_tied", "tied_with", "n_ranked", "position", "spread_min", "spread_median",
     "spread_max", "target", "target_text", "target_kind", "meets_target", "target_gap",
-    "target_status", "target_for", "target_note", "definition", "comparability_note", "kvinnor", "man",
-    "gender_gap",
+    "target_status", "target_for", "target_note", "definition", "comparability_note", "kvinnor",
+    "man", "gender_gap",
 ]
 
 POSITION_LABELS = {"övre": "Övre tredjedelen", "mellersta": "Mellersta tredjedelen",

@@ -133,9 +133,9 @@ def change_judgement(change: float | None, direction: str, min_change: float, de
     Not comparable (series break, other definition) or missing: ("", False), no judgement.
     Smaller than `min_change` at the published precision: ("ingen tydlig förändring", False).
     """
-    if not comparable or _missing(change):
+    if not comparable or change is None or _missing(change):
         return "", False
-    shown = published(float(change), decimals)  # type: ignore[arg-type]
+    shown = published(float(change), decimals)
     if abs(shown) + 1e-9 < min_change or shown == 0:
         return UNCLEAR_CHANGE, False
     return direction_word(shown, direction), True
@@ -193,16 +193,17 @@ def target_status(value: float | None, target: float | None, kind: str | None, m
     "Delvis": the target is not reached, but the value is within `min_change` of it, or it has
     moved towards the target by at least `min_change` since the previous comparable year.
     """
-    if _missing(target) or _missing(value):
+    if target is None or value is None or _missing(target) or _missing(value):
         return ""
-    shown = published(float(value), decimals)  # type: ignore[arg-type]
-    gap = shown - float(target) if kind != "max" else float(target) - shown  # type: ignore[arg-type]
+    better = -1.0 if kind == "max" else 1.0  # which way is towards the target
+    shown = published(float(value), decimals)
+    gap = (shown - float(target)) * better
     if gap >= 0:
         return MET
     if -gap + 1e-9 <= min_change:
         return PARTLY
-    if comparable and not _missing(prev_value):
-        towards = (shown - published(float(prev_value), decimals)) * (1 if kind != "max" else -1)  # type: ignore[arg-type]
+    if comparable and prev_value is not None and not _missing(prev_value):
+        towards = (shown - published(float(prev_value), decimals)) * better
         if towards + 1e-9 >= min_change:
             return PARTLY
     return NOT_MET

@@ -339,7 +339,8 @@ def targets_html(rep: NationalReport) -> str:
             items.append(f"<li>{escape(ind.name)}: ingen region har värde {rep.year} i "
                          f"naravard. {escape(notes[ind.id])}</li>")
             continue
-        items.append(f"<li>{escape(ind.name)}: av {have} regioner med värde uppfylls målet av "
+        items.append(f"<li>{escape(ind.name)}: av {text.plural(have, 'region', 'regioner')} "
+                     "med värde uppfylls målet av "
                      f"{c['uppfylls']}, delvis av {c['uppfylls delvis']} och inte av "
                      f"{c['uppfylls inte']}. {escape(notes[ind.id])}</li>")
     footnote = ("<p class='note'>* Mätt på annat sätt än katalogens definition, så värdet kan "

@@ -151,8 +151,9 @@ def related_answers_html(rep: RegionReport, indicator_ids: list[str]) -> str:
 # --- small formatting helpers -------------------------------------------------------------
 
 def _value(row: pd.Series | dict, key: str = "value", short: bool = True) -> str:
-    if short:
-        return text.fmt_cell(row[key], row["unit"], int(row["decimals"]))
+    if short:  # HTML table cell: the rate's unit on its own line under the number
+        number, label = text.cell_parts(row[key], row["unit"], int(row["decimals"]))
+        return f"{number}<br><small>{escape(label)}</small>" if label else number
     return text.fmt_value(row[key], row["unit"], int(row["decimals"]))
 
 
@@ -168,23 +169,26 @@ def _change_cell(row: pd.Series) -> str:
     if pd.isna(row["change"]):
         both = not pd.isna(row["value"]) and not pd.isna(row["prev_value"])
         # both values but no change: they are measured differently (indicator_table)
-        return "– <small>(annan definition, jämförs inte)</small>" if both else "–"
+        return "–<br><small>annan definition, jämförs inte</small>" if both else "–"
     change = text.fmt_change(row["change"], row["unit"], int(row["decimals"]), short=True)
     shown = round(float(row["change"]), int(row["decimals"]))
     arrow = VALUE_ARROWS[(shown > 0) - (shown < 0)]
     judgement = row["change_judgement"]
     if row["break_between"]:
-        return f"{arrow} {change} <small>(tidsseriebrott, bedöms inte)</small>"
+        return f"{arrow} {change}<br><small>tidsseriebrott, bedöms inte</small>"
     if judgement in ("förbättring", "försämring"):
-        return (f'<span class="change-{judgement}">{arrow} {change} '
+        return (f'<span class="change-{judgement}">{arrow} {change}<br>'
                 f"<small>{judgement}</small></span>")
     if judgement == "ingen tydlig förändring":
-        return f"{arrow} {change} <small>ingen tydlig förändring</small>"
+        return f"{arrow} {change}<br><small>ingen tydlig förändring</small>"
     return f"{arrow} {change}"
 
 
 def _rank_cell(row: pd.Series) -> str:
-    return text.place_text(row).removeprefix("plats ") or "–"
+    place = text.place_text(row)
+    if place.startswith("delad plats "):
+        return f"{place.removeprefix('delad plats ')}<br><small>delad</small>"
+    return place.removeprefix("plats ") or "–"
 
 
 def source_line(ind: Indicator, obs: object) -> str:

@@ -105,13 +105,20 @@ _CELL_UNITS = {"per_1000": "per 1 000 inv.", "per_100000": "per 100 000 inv.",
                "invanare_per_lakare": "inv. per läkare"}
 
 
+def cell_parts(x: Any, unit: str, decimals: int = 1) -> tuple[str, str]:
+    """A table cell's value and its short rate unit, apart so a narrow cell can break between
+    them: ("498,0", "per 100 000 inv."); "%" and "kr" stay with the number: ("15 %", "")."""
+    if is_missing(x):
+        return DASH, ""
+    if unit in _CELL_UNITS:
+        return fmt_number(x, _decimals(decimals)), _suffix(_CELL_UNITS[unit]).strip()
+    return fmt_value(x, unit, decimals), ""
+
+
 def fmt_cell(x: Any, unit: str, decimals: int = 1) -> str:
     """A value for a table cell: the unit shortened, never dropped; missing → `–`."""
-    if is_missing(x):
-        return DASH
-    if unit in _CELL_UNITS:
-        return fmt_number(x, _decimals(decimals)) + _suffix(_CELL_UNITS[unit])
-    return fmt_value(x, unit, decimals)
+    number, label = cell_parts(x, unit, decimals)
+    return f"{number} {label}" if label else number
 
 
 def unit_label(unit: str) -> str:
@@ -294,7 +301,7 @@ def threshold_text(row: Mapping[str, Any]) -> str:
     decimals = next(d for d in range(4) if abs(size * 10**d - round(size * 10**d)) < 1e-9)
     unit = str(_get(row, "unit") or "")
     if unit == "procent":
-        return f"{fmt_number(size, decimals)} procentenheter"
+        return f"{fmt_number(size, decimals)} procentenhet{'' if size == 1 else 'er'}"
     return fmt_value(size, unit, decimals)
 
 
@@ -506,8 +513,8 @@ def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
 
     return [
         ("Riktning", f"Högre värde är bättre för: {names('higher')}. Lägre värde är bättre för: "
-         f"{names('lower')}. Ingen riktning är i sig bättre för: {names('neutral')}. De sista "
-         "rangordnas inte, färgas inte som bra eller dåliga och beskrivs mot riket och "
+         f"{names('lower')}. Ingen riktning är i sig bättre för: {names('neutral')}. Sådana "
+         "indikatorer rangordnas inte, färgas inte som bra eller dåliga och beskrivs mot riket och "
          "spridningen mellan regionerna (lägsta, median och högsta värde)."),
         ("Precision", "Värdena visas med den precision som källan publicerar (en källa som "
          "publicerar hela procent ger 15 %, inte 15,0 %). Placeringar och lika värden avgörs "
