@@ -15,6 +15,7 @@ import pandas as pd
 from naravard import charts, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.indicators import available_years, national_table, series
+from naravard.judgements import change_judgement, published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, all_regions
 from naravard.report import (
@@ -154,8 +155,6 @@ def summary_sentences(rep: NationalReport) -> list[str]:
 
 def riket_change_sentences(rep: NationalReport) -> list[str]:
     """Riket's change since the year before for the main indicators, by judgement."""
-    from naravard import judgements as J
-
     clear, unclear, broken = [], [], []
     for ind in rep.catalog.kolada():
         if not ind.main:
@@ -169,7 +168,7 @@ def riket_change_sentences(rep: NationalReport) -> list[str]:
             broken.append(f"{ind.name.lower()} ({now})")
             continue
         delta = float(rk[rep.year] - rk[rep.year - 1])
-        judged, counts = J.change_judgement(delta, ind.direction, ind.min_change, ind.decimals)
+        judged, counts = change_judgement(delta, ind.direction, ind.min_change, ind.decimals)
         if not counts:
             unclear.append(f"{ind.name.lower()} ({now})")
             continue
@@ -262,7 +261,7 @@ def _change_table(rep: NationalReport, inds: list[Indicator]) -> str:
                 cells.append("<td class='num'>–</td>")
                 continue
             judged = row["change_judgement"]
-            shown = round(float(row["change"]), ind.decimals)
+            shown = published(float(row["change"]), ind.decimals)
             arrow = {1: "↑ ", -1: "↓ ", 0: "→ "}[(shown > 0) - (shown < 0)]
             word = {"förbättring": " bättre", "försämring": " sämre"}.get(judged, "")
             if row["break_between"]:

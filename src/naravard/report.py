@@ -18,6 +18,7 @@ from naravard import charts, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.indicators import POSITION_LABELS, available_years, indicator_table, series
+from naravard.judgements import published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, Region, all_regions, get_region
 
@@ -171,7 +172,7 @@ def _change_cell(row: pd.Series) -> str:
         # both values but no change: they are measured differently (indicator_table)
         return "–<br><small>annan definition, jämförs inte</small>" if both else "–"
     change = text.fmt_change(row["change"], row["unit"], int(row["decimals"]), short=True)
-    shown = round(float(row["change"]), int(row["decimals"]))
+    shown = published(float(row["change"]), int(row["decimals"]))
     arrow = VALUE_ARROWS[(shown > 0) - (shown < 0)]
     judgement = row["change_judgement"]
     if row["break_between"]:
