@@ -270,6 +270,7 @@ def test_a_minimal_valid_file_loads_fresh_each_time(tmp_path: Path) -> None:
     ({"decimals": 1.5}, r"fältet decimals: 1\.5 är inget heltal"),
     ({"min_change": -1, "min_change_reason": "x"}, r"fältet min_change: -1 är inget tal ≥ 0"),
     ({"min_change": 2}, r"fältet min_change_reason: saknas när min_change är satt"),
+    ({"min_change_riket": "1"}, r"fältet min_change_riket: '1' är inget tal ≥ 0"),
     ({"target": 55, "target_kind": "min", "target_text": "t", "target_source": "X",
       "target_for": "2022"}, r"fältet target_for: '2022' är inget årtal"),
     ({"target_for": 2022}, r"fältet target_for: anges utan target"),

@@ -81,6 +81,7 @@ class Indicator:
     decimals: int = 1  # the precision the source publishes; shown, ranked and tied at it
     min_change: float = 0.0  # smallest change that counts, in the indicator's unit
     min_change_reason: str | None = None  # one line: survey margin, rounding, small numbers
+    min_change_riket: float | None = None  # for Riket's own figure, when its margin is smaller
     rolling_mean: str | None = None  # e.g. "treårsmedelvärde": each value averages years
     target_for: int | None = None  # the year the target was set for; None: no end year
     same_as: str | None = None  # another indicator measuring the same thing another way
@@ -317,6 +318,12 @@ def _indicator(entry: _Entry) -> Indicator:
     if min_change and raw.get("min_change_reason") is None:
         raise entry.fail("min_change_reason", "saknas när min_change är satt",
                          "skriv på en rad varför (felmarginal, avrundning, små tal)")
+    min_change_riket = raw.get("min_change_riket")
+    if min_change_riket is not None and (isinstance(min_change_riket, bool) or not isinstance(
+            min_change_riket, (int, float)) or not (
+            math.isfinite(min_change_riket) and min_change_riket >= 0)):
+        raise entry.fail("min_change_riket", f"{min_change_riket!r} är inget tal ≥ 0",
+                         "skriv den minsta förändring som räknas för riket, t.ex. 1")
     target_for = raw.get("target_for")
     if target_for is not None and (isinstance(target_for, bool) or not isinstance(
             target_for, int) or not 1900 <= target_for <= 2100):
@@ -346,6 +353,7 @@ def _indicator(entry: _Entry) -> Indicator:
         min_change=float(min_change),
         min_change_reason=entry.text("min_change_reason", optional=True),
         rolling_mean=entry.text("rolling_mean", optional=True),
+        min_change_riket=float(min_change_riket) if min_change_riket is not None else None,
         target_for=target_for,
         same_as=entry.text("same_as", optional=True),
     )

@@ -168,7 +168,8 @@ def riket_change_sentences(rep: NationalReport) -> list[str]:
             broken.append(f"{ind.name.lower()} ({now})")
             continue
         delta = float(rk[rep.year] - rk[rep.year - 1])
-        judged, counts = change_judgement(delta, ind.direction, ind.min_change, ind.decimals)
+        threshold = ind.min_change if ind.min_change_riket is None else ind.min_change_riket
+        judged, counts = change_judgement(delta, ind.direction, threshold, ind.decimals)
         if not counts:
             unclear.append(f"{ind.name.lower()} ({now})")
             continue

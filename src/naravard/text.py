@@ -528,7 +528,9 @@ def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
          "med värde. Varje indikator har en minsta förändring som räknas (till exempel 3 "
          "procentenheter för enkäter med några tusen svar per region, 2 procentenheter där "
          "källan publicerar hela procent); skälet står vid indikatorn. En mindre förändring "
-         "kallas ingen tydlig förändring och räknas inte som förbättring eller försämring."),
+         "kallas ingen tydlig förändring och räknas inte som förbättring eller försämring. "
+         "För rikets värde gäller en mindre gräns där underlaget är mycket större (enkäter "
+         "med omkring 50 000 svar i hela landet)."),
         ("Tidsseriebrott och definitioner", "Ligger ett tidsseriebrott mellan åren, eller är "
          "värdena mätta på olika sätt (regionens egna uppgifter anger sin definition), bedöms "
          "förändringen inte och räknas inte i sammanfattningen; den kallas aldrig oförändrad. "
