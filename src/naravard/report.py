@@ -402,15 +402,16 @@ def regional_html(rep: RegionReport) -> str:
                      f"<td class='num'>{prev}</td><td>{escape(ind.target_text or '–')}</td>"
                      f"<td>{met}</td><td>{escape(row_source.get(ind.id, '–'))}</td></tr>")
     table.append("</tbody></table>")
-    sentences = []
+    sentences = []  # one paragraph per figure, named, so no sentence lacks its subject
     for ind in inds:
         row = rep.row(ind.id)
         if not pd.isna(row["value"]):
-            sentences += text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id},
-                                                  rep.region.name)
+            said = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id},
+                                            rep.region.name)
+            sentences.append(f"<b>{escape(ind.name)}.</b> " + escape(" ".join(said)))
     sources = sorted({s for s in _regional_sources(rep) if s})
     src = "".join(f"<li>{escape(s)}</li>" for s in sources)
-    return (head + "".join(table) + "".join(f"<p>{escape(s)}</p>" for s in sentences)
+    return (head + "".join(table) + "".join(f"<p>{s}</p>" for s in sentences)
             + (f"<p class='source'>Källor:</p><ul class='sources'>{src}</ul>" if src else "")
             + related_answers_html(rep, [i.id for i in inds]) + "</section>")
 
