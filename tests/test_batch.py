@@ -77,11 +77,11 @@ def test_batch_renders_the_others_names_the_failure_and_skips_what_is_up_to_date
     # a new input for Gotland (its own regional file) re-renders Gotland
     (regional_copy / "gotland.csv").write_text(
         "indicator_id;year;gender;value;source;note\n"
-        "fast_lakarkontakt_andel;2024;T;41,5;Testkälla;\n", encoding="utf-8")
+        "fast_lakarkontakt_andel;2024;T;41;Testkälla;\n", encoding="utf-8")
     code = batch.run_batch(2024, snapshot_dir, jobs=1, regions=["Gotland"],
                            national_report=False, progress=False)
     out, _ = capsys.readouterr()
     assert code == 0 and "klar" in out
     new_manifest = json.loads((gotland / "manifest.json").read_text(encoding="utf-8"))
     assert new_manifest["fingerprint"] != manifest["fingerprint"]
-    assert "41,5" in (gotland / "indikatorer.csv").read_text(encoding="utf-8-sig")
+    assert ";41;" in (gotland / "indikatorer.csv").read_text(encoding="utf-8-sig")

@@ -37,12 +37,14 @@ REGIONAL = {
     "listade_per_specialist": ("invanare_per_lakare", 1100.0, "max"),
     "egen_telefon_samma_dag": ("procent", None, None),
     "egen_medicinsk_bedomning_3d": ("procent", None, None),
+    "fast_lakarkontakt_vardanalys": ("procent", None, None),
 }
 AREA_OF = {
     "tillganglighet": ["N79179", "N79173", "N79222", "N79224", "U79119", "U79049", "U70450",
                        "U70449", "egen_telefon_samma_dag", "egen_medicinsk_bedomning_3d"],
     "kontinuitet": ["fast_lakarkontakt_andel", "fast_lakarkontakt_antal",
-                    "fast_lakarkontakt_sabo_andel", "listade_per_specialist"],
+                    "fast_lakarkontakt_sabo_andel", "listade_per_specialist",
+                    "fast_lakarkontakt_vardanalys"],
     "delaktighet": ["U71458", "U70447", "U71451", "N70465", "N70466"],
     "samverkan": ["U79092", "U79133", "U79135", "N79176", "U79029", "N70467", "N79175"],
     "halsoframjande": ["U70477", "U70479", "U70481", "U70483", "U20462"],
@@ -102,10 +104,26 @@ def test_units_reflect_what_is_measured(catalog: Catalog) -> None:
     assert units["U70020"] == "kronor"
     for indicator in catalog:
         assert indicator.unit_label == UNITS[indicator.unit]
+        # decimals = the precision the source publishes (whole percent for NDR, återinskrivning
+        # and the regions' own figures; one decimal for rates)
+        whole = {"U79092", "U70477", "U70479", "U70481", "U70483"}
         if indicator.is_percent:
-            assert indicator.decimals == 1
+            expected = 0 if (indicator.kolada_id in whole or indicator.source == "regional") else 1
+            assert indicator.decimals == expected, indicator.id
         if indicator.unit in ("antal", "kronor", "invanare_per_lakare"):
             assert indicator.decimals == 0
+
+
+def test_every_indicator_has_a_smallest_change_with_a_reason(catalog: Catalog) -> None:
+    for indicator in catalog:
+        assert indicator.min_change > 0, indicator.id
+        assert indicator.min_change_reason and "\n" not in indicator.min_change_reason
+    assert catalog.get("fallskador_65").rolling_mean == "treårsmedelvärde"
+    # the fast läkarkontakt targets were set for 2022 in the 2021–2022 agreement
+    for ident in ("fast_lakarkontakt_andel", "fast_lakarkontakt_sabo_andel"):
+        assert catalog.get(ident).target_for == 2022
+        assert "2021–2022" in catalog.get(ident).target_source
+    assert catalog.get("fast_lakarkontakt_vardanalys").same_as == "fast_lakarkontakt_andel"
 
 
 def test_targets_only_where_a_source_states_one(catalog: Catalog) -> None:
@@ -250,6 +268,13 @@ def test_a_minimal_valid_file_loads_fresh_each_time(tmp_path: Path) -> None:
     ({"series_breaks": {"year": 2024}}, r"fältet series_breaks: ska vara en lista"),
     ({"main": "ja"}, r"fältet main: 'ja' är inte true/false"),
     ({"decimals": 1.5}, r"fältet decimals: 1\.5 är inget heltal"),
+    ({"min_change": -1, "min_change_reason": "x"}, r"fältet min_change: -1 är inget tal ≥ 0"),
+    ({"min_change": 2}, r"fältet min_change_reason: saknas när min_change är satt"),
+    ({"min_change_riket": "1"}, r"fältet min_change_riket: '1' är inget tal ≥ 0"),
+    ({"target": 55, "target_kind": "min", "target_text": "t", "target_source": "X",
+      "target_for": "2022"}, r"fältet target_for: '2022' är inget årtal"),
+    ({"target_for": 2022}, r"fältet target_for: anges utan target"),
+    ({"same_as": "finns_inte"}, r"fältet same_as: 'finns_inte' finns inte i katalogen"),
     ({"name": ""}, r"fältet name: värdet '' är ingen text"),
     ({"id": "Telefon Samma Dag"}, r"fältet id: 'Telefon Samma Dag' är inte snake_case"),
 ])

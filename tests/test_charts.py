@@ -146,7 +146,9 @@ def test_ranked_chart_sorts_best_first_and_highlights_focus():
     labels = [t for t in ax.texts if not any(t is twin for twin in chart.twins)
               and t.get_position()[0] == 0 and t.get_horizontalalignment() == "right"]
     labels.sort(key=lambda t: t.get_position()[1])
-    names = [t.get_text() for t in labels]
+    names = [t.get_text().split("  ", 1)[1] for t in labels]
+    places = [t.get_text().split("  ", 1)[0] for t in labels]
+    assert places == [str(i) for i in range(1, 22)]  # every bar says its place
     assert [t.get_position()[1] for t in labels] == list(range(21))
     assert not ax.get_yticks().size
     values = [bar.get_width() for bar in ax.patches if bar.get_height() > 0.5][:21]
@@ -181,7 +183,14 @@ def test_ranked_chart_rank_in_alt_is_direction_aware():
     assert "plats 1 av 3" in higher.alt
     assert "plats 3 av 3" in lower.alt
     tied = frame.assign(value=[10.0, 30.0, 30.0, 18.0])
-    assert "plats 1 av 3" in charts.ranked_chart(tied, Ind(), "0024", 2024, NAMES).alt
+    chart = charts.ranked_chart(tied, Ind(), "0024", 2024, NAMES)
+    assert "plats 1–2 av 3 (delad med 1 annan)" in chart.alt
+    # the tied bars carry the same place label, the third its own
+    labels = sorted(t.get_text() for t in chart.fig.axes[0].texts if "  " in t.get_text())
+    assert labels == ["1–2  Uppsala", "1–2  Västerbotten", "1–2  Västerbotten", "3  Stockholm"]
+    # ties are judged at the published precision: 30,04 and 29,96 are both 30,0
+    close = frame.assign(value=[10.0, 30.04, 29.96, 18.0])
+    assert "plats 1–2 av 3" in charts.ranked_chart(close, Ind(), "0024", 2024, NAMES).alt
     neutral = charts.ranked_chart(frame, Ind(direction="neutral"), "0024", 2024, NAMES)
     assert "plats" not in neutral.alt and "från högst till lägst" in neutral.alt
 
@@ -430,8 +439,8 @@ def test_ranked_svg_names_each_region_once():
     frame = frame[frame["year"] == 2024]
     chart = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
     svg = charts.chart_svg(chart).decode("utf-8")
-    assert svg.count(">Västerbotten<") == 1 and svg.count(f">79,5{NB}%<") == 1
-    assert "font-weight: 700" in svg.split(">Västerbotten<")[0].rsplit("<text", 1)[1]
+    assert svg.count("Västerbotten<") == 1 and svg.count(f">79,5{NB}%<") == 1
+    assert "font-weight: 700" in svg.split("Västerbotten<")[0].rsplit("<text", 1)[1]
 
 
 def test_ranked_chart_without_a_focus_region_names_no_region():

@@ -52,7 +52,7 @@ def test_position_thirds(rank, n, expected):
 @pytest.mark.parametrize("change,direction,expected", [
     (1.2, "higher", "förbättring"), (-1.2, "higher", "försämring"),
     (-1.2, "lower", "förbättring"), (1.2, "lower", "försämring"),
-    (0.04, "higher", "oförändrad"), (np.nan, "higher", ""), (2.0, "neutral", "ökning"),
+    (0.04, "higher", "ingen tydlig förändring"), (np.nan, "higher", ""), (2.0, "neutral", "ökning"),
 ])
 def test_change_judgement(change, direction, expected):
     assert judge_change(change, direction, 1) == expected

@@ -48,6 +48,15 @@ def test_reads_tidy_rows_with_region_from_file_name(tmp_path, catalog):
     assert frame["year"].dtype == "int64"
 
 
+def test_definition_column_is_kept_with_the_row(tmp_path, catalog):
+    path = write(tmp_path, f"fast_lakarkontakt_andel;2023;T;10;{SRC};;fast vårdkontakt\n"
+                           f"fast_lakarkontakt_andel;2024;T;10;{SRC};;\n",
+                 header=HEADER + ";definition")
+    frame = read_regional_file(path, catalog)
+    # the tidy `status` of a region's own row is its definition ("" = the catalogue's)
+    assert frame["status"].tolist() == ["fast vårdkontakt", ""]
+
+
 def test_decimal_comma_and_point(tmp_path, catalog):
     path = write(tmp_path, f"fast_lakarkontakt_andel;2023;T;55,3;{SRC};\n"
                            f"fast_lakarkontakt_andel;2024;T;56.7;{SRC};\n")

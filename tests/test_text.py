@@ -130,26 +130,34 @@ def test_lower_is_better_decrease_is_an_improvement():
     text = indicator_sentences(row, "X")[0]
     assert text.startswith("Andelen minskade från 17,0")
     assert text.endswith("en förbättring.")
-    # An increase of a lower-is-better indicator is a försämring, whatever the sign says.
-    up = indicator_sentences(_row(direction="lower", change_judgement=""), "X")[0]
+    # The words come from the judgement (judgements.change_judgement), never from the sign.
+    up = indicator_sentences(_row(direction="lower", change_judgement="försämring"), "X")[0]
     assert "ökade" in up and "försämring" in up
 
 
 def test_neutral_has_no_judgement_words_and_no_rank():
     row = _row(unit="per_1000", direction="neutral", value=110.2, prev_value=100.0,
-               change=10.2, change_judgement="")
+               change=10.2, change_judgement="ökning", rank=math.nan, spread_min=90.0,
+               spread_median=101.0, spread_max=130.0)
     text = " ".join(indicator_sentences(row, "X"))
     assert "Värdet ökade från 100,0 per 1" in text
-    for word in ("förbättring", "försämring", "plats"):
+    for word in ("förbättring", "försämring", "plats", "bättre än", "sämre"):
         assert word not in text
-    assert "Riket låg på 82,0 per 1" in text
+    assert "ingen bättre riktning och rangordnas inte" in text
+    assert f"mellan 90,0 per 1{NB}000 invånare och 130,0 per 1{NB}000 invånare" in text
+    assert f"median 101,0 per 1{NB}000 invånare" in text
+    assert f"regionen ligger över riket (82,0 per 1{NB}000 invånare)" in text
 
 
-def test_unchanged_after_rounding():
-    row = _row(value=75.32, prev_value=75.3, change=0.02, change_judgement="oförändrad")
-    assert indicator_sentences(row, "X")[0].startswith("Andelen var oförändrad: 75,3")
-    assert indicator_sentences(_row(unit="antal", decimals=0, value=10, prev_value=10, change=0),
-                               "X")[0].startswith("Antalet var oförändrat")
+def test_change_below_min_change_is_no_clear_change():
+    row = _row(value=78.8, prev_value=79.4, change=-0.6, min_change=3.0,
+               change_judgement="ingen tydlig förändring")
+    first = indicator_sentences(row, "X")[0]
+    assert first == (f"Andelen minskade från 79,4{NB}% (2023) till 78,8{NB}% (2024), mindre än "
+                     "3 procentenheter och därför ingen tydlig förändring.")
+    same = indicator_sentences(_row(unit="antal", decimals=0, value=10, prev_value=10, change=0,
+                                    change_judgement="ingen tydlig förändring"), "X")[0]
+    assert same == "Antalet var 10 både 2023 och 2024, ingen tydlig förändring."
 
 
 def test_missing_previous_year():
@@ -166,16 +174,38 @@ def test_missing_value_this_year_is_said_never_zero():
     assert "nan" not in joined.lower() and " 0,0" not in joined and "plats" not in joined
 
 
-def test_target_met_and_missed():
+def test_target_status_and_dated_note():
     met = indicator_sentences(_row(target=55.0, target_text="minst 55 %", target_kind="min",
-                                   meets_target=True), "X")
-    assert "Målet på minst 55 % nås." in met
-    missed = indicator_sentences(_row(target=85.0, target_text=None, target_kind="min",
-                                      meets_target=False), "X")
-    assert f"Målet på minst 85,0{NB}% nås inte." in missed
+                                   target_status="uppfylls", target_note="Målet gäller 2024."),
+                              "X")
+    assert "Målet (minst 55 %) uppfylls. Målet gäller 2024." in met
+    late = indicator_sentences(_row(target=85.0, target_text=None, target_kind="min",
+                                    target_status="uppfylls delvis",
+                                    target_note="Målet gällde 2022 enligt Y; här jämförs."), "X")
+    assert f"Målet (minst 85,0{NB}%) uppfylls delvis. Målet gällde 2022 enligt Y; här jämförs." \
+        in late
     unknown = indicator_sentences(_row(value=None, target=55.0, target_text="minst 55 %",
-                                       meets_target=None), "X")
+                                       target_status=""), "X")
     assert any("kan inte bedömas" in s for s in unknown)
+
+
+def test_shared_place_is_said_with_how_many_and_who():
+    six = indicator_sentences(_row(rank=1, rank_to=6, n_tied=5, n_ranked=19,
+                                   tied_with="A, B, C, D, E"), "X")
+    assert f"Regionen har delad plats 1–6 av 19, lika med fem andra regioner; riket låg på " \
+        f"82,0{NB}%." in six
+    two = indicator_sentences(_row(rank=20, rank_to=21, n_tied=1, n_ranked=21,
+                                   tied_with="Gävleborg"), "X")
+    assert any("delad plats 20–21 av 21, lika med en annan region (Gävleborg)" in s for s in two)
+
+
+def test_trend_sentence_only_when_judged():
+    up = indicator_sentences(_row(trend="förbättring", trend_from_year=2016,
+                                  trend_from_value=60.0), "X")
+    assert f"Sedan 2016 har andelen ökat från 60,0{NB}%, en förbättring över tid." in up
+    flat = indicator_sentences(_row(trend="ingen tydlig trend", trend_from_year=2016), "X")
+    assert "Sedan 2016 finns ingen tydlig trend." in flat
+    assert not any("Sedan" in s for s in indicator_sentences(_row(trend=""), "X"))
 
 
 def test_gender_gap_sentence():
@@ -201,25 +231,29 @@ def _table():
              change_judgement="förbättring", rank=3, n_ranked=20),
         _row(name="D", value=70.0, change=-5.3, change_judgement="försämring", rank=20,
              n_ranked=21, target=80.0, target_text="minst 80 %", target_kind="min",
-             meets_target=False),
-        _row(name="E", value=75.3, change=0.0, change_judgement="oförändrad", rank=21,
-             n_ranked=21, target=55.0, target_text="minst 55 %", target_kind="min",
-             meets_target=True),
-        _row(name="F", direction="neutral", change_judgement="", rank=10, n_ranked=21),
+             target_status="uppfylls inte", target_for=2022),
+        _row(name="E", value=75.3, change=0.0, change_judgement="ingen tydlig förändring",
+             rank=21, n_ranked=21, target=55.0, target_text="minst 55 %", target_kind="min",
+             target_status="uppfylls"),
+        _row(name="F", direction="neutral", change_judgement="ökning", rank=math.nan,
+             n_ranked=21),
         _row(name="G", value=math.nan, prev_value=math.nan, change=math.nan, rank=math.nan,
              n_ranked=math.nan, change_judgement=""),
         _row(name="H", rank=12, n_ranked=21, prev_value=math.nan, change=math.nan,
              change_judgement=""),
+        _row(name="I", rank=5, rank_to=7, n_tied=2, n_ranked=21, change=0.5,
+             change_judgement="", break_between=True),
     ]
     return pd.DataFrame(rows)
 
 
-def test_summary_counts_direction_aware_and_excludes_neutral():
+def test_summary_counts_judgements_and_leaves_out_breaks_and_neutral():
     sentences = summary_sentences(_table(), "Västerbotten", 2024)
     text = " ".join(sentences)
-    assert sentences[0] == "För Västerbotten finns värden för 7 av 8 indikatorer 2024."
-    assert ("har 3 av 5 jämförbara indikatorer förbättrats, 1 försämrats och 1 är oförändrade"
-            in text)
+    assert sentences[0] == "För Västerbotten finns värden för 8 av 9 indikatorer 2024."
+    assert ("har 3 av 5 jämförbara indikatorer förbättrats tydligt, 1 försämrats tydligt och "
+            "1 har ingen tydlig förändring") in text
+    assert "1 indikator med tidsseriebrott eller ändrad definition bedöms inte" in text
 
 
 def test_summary_strongest_and_weakest_positions():
@@ -231,10 +265,19 @@ def test_summary_strongest_and_weakest_positions():
     assert "F (plats" not in text  # neutral indicators have no better or worse place
 
 
+def test_summary_says_a_shared_place_is_shared():
+    rows = [_row(name="Återinskrivning", rank=1, rank_to=6, n_tied=5, n_ranked=19),
+            _row(name="Fot", rank=20, rank_to=21, n_tied=1, n_ranked=21)]
+    text = " ".join(summary_sentences(pd.DataFrame(rows), "X", 2024))
+    assert "Starkast placering bland regionerna: Återinskrivning (delad plats 1–6 av 19)" in text
+    assert "Svagast placering bland regionerna: Fot (delad plats 20–21 av 21)" in text
+
+
 def test_summary_targets():
     text = " ".join(summary_sentences(_table(), "Västerbotten", 2024))
-    assert "Av 2 indikatorer med ett officiellt mål nås målet för 1 (E) och nås inte för 1 (D)." \
-        in text
+    assert ("Av 2 indikatorer med ett officiellt mål: målet uppfylls för E och uppfylls inte "
+            "för D.") in text
+    assert "Målen för d gällde 2022 och jämförs med 2024 års värden" in text
 
 
 def test_summary_without_values():
@@ -246,6 +289,11 @@ def test_a_series_break_between_the_years_is_not_judged():
     row = {"name": "Telefon", "unit": "procent", "direction": "higher", "decimals": 1,
            "year": 2024, "value": 73.1, "prev_year": 2023, "prev_value": 72.6, "change": 0.5,
            "change_judgement": "", "break_between": True, "riket": 87.0, "rank": 16,
-           "n_ranked": 17}
-    first = indicator_sentences(row, "Västerbotten")[0]
-    assert "tidsseriebrott" in first and "förbättring" not in first
+           "n_ranked": 17,
+           "comparability_note": "Tidsseriebrott 2024: förändringen från 2023 bedöms inte."}
+    text = indicator_sentences(row, "Västerbotten")
+    assert text[0] == f"Andelen var 73,1{NB}% 2024 och 72,6{NB}% 2023."
+    assert "Tidsseriebrott 2024: förändringen från 2023 bedöms inte." in text
+    joined = " ".join(text)
+    for word in ("förbättring", "försämring", "oförändrad", "ingen tydlig"):
+        assert word not in joined

@@ -80,7 +80,13 @@ class Indicator:
     target_kind: str | None = None
     series_breaks: tuple[SeriesBreak, ...] = ()
     main: bool = False
-    decimals: int = 1
+    decimals: int = 1  # the precision the source publishes; shown, ranked and tied at it
+    min_change: float = 0.0  # smallest change that counts, in the indicator's unit
+    min_change_reason: str | None = None  # one line: survey margin, rounding, small numbers
+    min_change_riket: float | None = None  # for Riket's own figure, when its margin is smaller
+    rolling_mean: str | None = None  # e.g. "treårsmedelvärde": each value averages years
+    target_for: int | None = None  # the year the target was set for; None: no end year
+    same_as: str | None = None  # another indicator measuring the same thing another way
 
     @property
     def is_percent(self) -> bool:
@@ -273,6 +279,28 @@ def _indicator(entry: _Entry) -> Indicator:
         raise entry.fail("decimals", f"{decimals!r} är inget heltal 0–4",
                          "skriv t.ex. decimals: 1 för procent och 0 för antal")
 
+    min_change = raw.get("min_change", 0)
+    if isinstance(min_change, bool) or not isinstance(min_change, (int, float)) or not (
+            math.isfinite(min_change) and min_change >= 0):
+        raise entry.fail("min_change", f"{min_change!r} är inget tal ≥ 0",
+                         "skriv den minsta förändring som räknas, i indikatorns enhet, t.ex. 2")
+    if min_change and raw.get("min_change_reason") is None:
+        raise entry.fail("min_change_reason", "saknas när min_change är satt",
+                         "skriv på en rad varför (felmarginal, avrundning, små tal)")
+    min_change_riket = raw.get("min_change_riket")
+    if min_change_riket is not None and (isinstance(min_change_riket, bool) or not isinstance(
+            min_change_riket, (int, float)) or not (
+            math.isfinite(min_change_riket) and min_change_riket >= 0)):
+        raise entry.fail("min_change_riket", f"{min_change_riket!r} är inget tal ≥ 0",
+                         "skriv den minsta förändring som räknas för riket, t.ex. 1")
+    target_for = raw.get("target_for")
+    if target_for is not None and (isinstance(target_for, bool) or not isinstance(
+            target_for, int) or not 1900 <= target_for <= 2100):
+        raise entry.fail("target_for", f"{target_for!r} är inget årtal",
+                         "skriv året målet gäller, t.ex. target_for: 2022")
+    if target_for is not None and target is None:
+        raise entry.fail("target_for", "anges utan target", "ta bort target_for")
+
     return Indicator(
         id=ident,
         name=entry.text("name"),
@@ -291,6 +319,12 @@ def _indicator(entry: _Entry) -> Indicator:
         series_breaks=tuple(sorted(series_breaks, key=lambda b: b.year)),
         main=main,
         decimals=decimals,
+        min_change=float(min_change),
+        min_change_reason=entry.text("min_change_reason", optional=True),
+        rolling_mean=entry.text("rolling_mean", optional=True),
+        min_change_riket=float(min_change_riket) if min_change_riket is not None else None,
+        target_for=target_for,
+        same_as=entry.text("same_as", optional=True),
     )
 
 
@@ -332,6 +366,11 @@ def _parse(path: Path) -> Catalog:
                     "varje Kolada-id får förekomma en gång")
             seen_kpis[indicator.kolada_id] = indicator.id
         indicators.append(indicator)
+    for position, indicator in enumerate(indicators, start=1):
+        if indicator.same_as is not None and indicator.same_as not in seen_ids:
+            raise _Entry(where, position, entries[position - 1]).fail(
+                "same_as", f"{indicator.same_as!r} finns inte i katalogen",
+                "skriv id för indikatorn som mäter samma sak")
     return Catalog(tuple(indicators), path)
 
 

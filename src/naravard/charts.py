@@ -34,8 +34,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
 from PIL import Image
 
+from naravard import judgements as J
 from naravard.regions import slugify
-from naravard.text import (DASH, fmt_number, fmt_rank, fmt_value, is_missing,
+from naravard.text import (DASH, fmt_number, fmt_value, is_missing,
                            unit_label)
 
 RIKET_CODE = "0000"
@@ -404,6 +405,11 @@ def _short(text: str, width: int) -> str:
 # --------------------------------------------------------------------------- ranked bars
 
 
+def _place(rank: Any) -> str:
+    """"5" or "1–6" for a shared place."""
+    return f"{rank.rank}\u2013{rank.rank_to}" if rank.shared else str(rank.rank)
+
+
 def _sort_best_first(values: pd.Series, direction: str) -> pd.Series:
     ascending = direction == "lower"
     return values.sort_values(ascending=ascending, kind="mergesort")
@@ -438,8 +444,13 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
     focus = codes.index(region_code) if region_code in codes else None
     bars = ax.barh(positions, values.to_numpy(), color=BAR_GREY, height=0.72,
                    edgecolor="white", linewidth=0.6, zorder=2)
-    names = _row_labels(ax, positions, [str(region_names.get(c, c)) for c in codes],
-                        [False] * n)
+    # Places at the published precision, shared ones shown as such ("1–6") on every tied bar,
+    # so the chart says what the text says (naravard.judgements.ranks).
+    places = J.ranks(values.to_dict(), direction, _ind_decimals(indicator))
+    labels = [str(region_names.get(c, c)) for c in codes]
+    if places:
+        labels = [f"{_place(places[c])}  {label}" for c, label in zip(codes, labels)]
+    names = _row_labels(ax, positions, labels, [False] * n)
     foreground: list[Any] = []
     twins: list[Any] = []
     if focus is not None:
@@ -504,13 +515,13 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
     order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
     alt = f"Stapeldiagram: {name} {year} för {n} regioner, sorterade {order}."
     if region_code in codes:
-        # Ties share the best place (as in "1, 2, 2, 4"), so a tie never reads as worse.
-        mine = values[region_code]
-        better = values < mine if direction == "lower" else values > mine
-        rank = int(better.sum()) + 1
         focus_value = _fmt(indicator, values[region_code])
-        if direction in ("higher", "lower"):
-            alt += f" {focus_name} ligger på plats {fmt_rank(rank, n)} med {focus_value}"
+        if places:
+            mine = places[region_code]
+            shared = (f" (delad med {mine.n_tied} {'annan' if mine.n_tied == 1 else 'andra'})"
+                      if mine.shared else "")
+            alt += (f" {focus_name} ligger på plats {_place(mine)} av {mine.n_ranked}{shared} "
+                    f"med {focus_value}")
         else:
             alt += f" {focus_name} har {focus_value}"
     elif region_code is not None:  # None: the national report, no region in focus
@@ -534,10 +545,11 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
     stem = f"rank-{_ind_id(indicator)}-{region_code}-{year}"
     background = _key("ranked", name, year, direction, str(_attr(indicator, "unit", "")),
                       _ind_decimals(indicator), target, _attr(indicator, "target_text"),
-                      riket_value, list(zip(codes, [region_names.get(c, c) for c in codes],
-                                            values.tolist())),
+                      riket_value, list(zip(codes, labels, values.tolist())),
                       tuple(fig.get_size_inches()))
-    return Chart(fig=_fixed_margins(fig, left=3.3, right=0.25, bottom=1.25), alt=alt,
+    # room for the place ("16–18") before the longest region name
+    return Chart(fig=_fixed_margins(fig, left=4.3 if places else 3.3, right=0.25, bottom=1.25),
+                 alt=alt,
                  name=stem, caption=caption, foreground=foreground, twins=twins,
                  background_key=background)
 

@@ -6,20 +6,23 @@ values stay missing (NaN/None), never 0, so the text layer can say "saknas" inst
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from naravard import judgements as J
 from naravard.catalog import Catalog, Indicator
 from naravard.regions import RIKET_CODE, region_codes
 
 TABLE_COLUMNS = [
     "indicator_id", "name", "area", "unit", "direction", "decimals", "source", "year", "value",
-    "prev_year", "prev_value", "change", "change_judgement", "break_between", "riket",
-    "riket_prev", "rank", "n_ranked", "position", "target", "target_text", "target_kind",
-    "meets_target", "target_gap", "kvinnor", "man", "gender_gap",
+    "prev_year", "prev_value", "change", "change_judgement", "change_counts", "min_change",
+    "break_between", "trend", "trend_from_year", "trend_from_value", "riket", "riket_prev",
+    "rank", "rank_to", "n_tied", "tied_with", "n_ranked", "position", "spread_min", "spread_median",
+    "spread_max", "target", "target_text", "target_kind", "meets_target", "target_gap",
+    "target_status", "target_for", "target_note", "definition", "comparability_note", "kvinnor",
+    "man", "gender_gap",
 ]
 
 POSITION_LABELS = {"övre": "Övre tredjedelen", "mellersta": "Mellersta tredjedelen",
@@ -44,43 +47,40 @@ def series(obs: Any, indicator_id: str, gender: str = "T") -> pd.DataFrame:
         .sort_values(["region_code", "year"]).reset_index(drop=True)
 
 
-def rank_values(values: pd.Series, direction: str) -> pd.Series:
-    """Rank 1 = best; ties share the better rank. Neutral indicators rank highest value first."""
-    ascending = direction == "lower"
-    return values.rank(ascending=ascending, method="min").astype("Int64")
+def rank_values(values: pd.Series, direction: str, decimals: int = 4) -> pd.Series:
+    """Rank 1 = best at the published precision; ties share the better rank; neutral: none."""
+    places = J.ranks(values.to_dict(), direction, decimals)
+    return pd.Series({k: places[k].rank if k in places else pd.NA for k in values.index},
+                     dtype="Int64")
 
 
 def position_of(rank: float | None, n: int) -> str:
     """Which third of the regions a rank falls in: "övre", "mellersta" or "nedre"."""
     if rank is None or pd.isna(rank) or n <= 0:
         return ""
-    third = math.ceil(3 * float(rank) / n)
-    return {1: "övre", 2: "mellersta"}.get(third, "nedre")
+    return J.third(int(rank), n)
 
 
-def judge_change(change: float | None, direction: str, decimals: int) -> str:
-    """"förbättring"/"försämring"/"oförändrad" for a change as it will be shown, "" if none."""
-    if change is None or pd.isna(change):
-        return ""
-    shown = round(float(change), decimals)
-    if shown == 0:
-        return "oförändrad"
-    if direction == "neutral":
-        return "ökning" if shown > 0 else "minskning"
-    better = shown > 0 if direction == "higher" else shown < 0
-    return "förbättring" if better else "försämring"
+def judge_change(change: float | None, direction: str, decimals: int,
+                 min_change: float = 0.0) -> str:
+    """The judgement word for a comparable change (see judgements.change_judgement)."""
+    return J.change_judgement(change, direction, min_change, decimals)[0]
 
 
 def meets(value: float | None, ind: Indicator) -> bool | None:
+    """Whether the value, at its published precision, reaches the target (None: no target/value)."""
     if ind.target is None or value is None or pd.isna(value):
         return None
-    return bool(value >= ind.target) if ind.target_kind == "min" else bool(value <= ind.target)
+    shown = J.published(value, ind.decimals)
+    return bool(shown >= ind.target) if ind.target_kind == "min" else bool(shown <= ind.target)
+
+
+def _break_years(ind: Indicator) -> list[int]:
+    return [b.year for b in ind.series_breaks]
 
 
 def _break_between(ind: Indicator, prev_year: int | None, year: int) -> bool:
-    if prev_year is None:
-        return False
-    return any(prev_year < b.year <= year for b in ind.series_breaks)
+    return J.break_between(_break_years(ind), prev_year, year)
 
 
 def _lookup(vals: pd.DataFrame) -> dict[tuple[str, str, int], float]:
@@ -88,33 +88,100 @@ def _lookup(vals: pd.DataFrame) -> dict[tuple[str, str, int], float]:
                     vals["value"].astype(float)))
 
 
+def _definitions(obs: Any, region_code: str) -> dict[tuple[str, int], str]:
+    """(indicator, year) → how the region's own figure is defined ("" = as the catalogue says).
+
+    The regional reader stores a row's `definition` in the tidy `status` column.
+    """
+    frame = _frame(obs)
+    sel = frame[(frame["region_code"] == region_code) & (frame["gender"] == "T")
+                & frame["value"].notna() & (frame["source"] != "")]
+    return {(i, int(y)): str(st or "") for i, y, st
+            in zip(sel["indicator_id"], sel["year"], sel["status"])}
+
+
+def _comparability(ind: Indicator, catalog: Catalog, lookup: dict, definitions: dict,
+                   region_code: str, year: int, prev_year: int | None, broken: bool,
+                   value: float) -> tuple[str, str, bool]:
+    """(definition of this year's value, the comparability note, whether prev is comparable)."""
+    notes = []
+    definition = definitions.get((ind.id, year), "") if ind.source == "regional" else ""
+    prev_def = definitions.get((ind.id, prev_year), "") if (
+        ind.source == "regional" and prev_year) else ""
+    if definition:
+        notes.append(f"Värdet {year} avser {definition}.")
+    same = J.same_definition(definition, prev_def)
+    if prev_year and not same:
+        notes.append(f"Värdet {prev_year} avser {prev_def or 'katalogens definition'}, "
+                     f"så {prev_year} och {year} jämförs inte.")
+    if broken:
+        first = max(b for b in _break_years(ind) if prev_year < b <= year)  # type: ignore[operator]
+        notes.append(f"Tidsseriebrott {first}: förändringen från {prev_year} bedöms inte.")
+    if ind.rolling_mean:
+        notes.append(f"Varje värde är ett {ind.rolling_mean}.")
+    partners = [i for i in catalog if i.id != ind.id
+                and (i.same_as == ind.id or ind.same_as == i.id)]
+    for other in partners:
+        other_value = lookup.get((other.id, region_code, year))
+        if other_value is not None and not pd.isna(value):
+            shown = f"{J.published(other_value, other.decimals):.{other.decimals}f}"
+            notes.append(f"Samma sak mätt på annat sätt: {shown.replace('.', ',')} "
+                         f"{other.unit_label} ({other.primary_source}).")
+    return definition, " ".join(notes), same
+
+
+def _tied_with(values: dict[str, float], region_code: str, decimals: int) -> str:
+    """The other regions with the same published value, by name ("Gävleborg, Kalmar")."""
+    from naravard.regions import by_code
+
+    mine = J.published(values[region_code], decimals)
+    return ", ".join(sorted(by_code(c).name for c, v in values.items()
+                            if c != region_code and J.published(v, decimals) == mine))
+
+
 def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> pd.DataFrame:
-    """One row per catalogue indicator for one region and year (columns: TABLE_COLUMNS)."""
+    """One row per catalogue indicator for one region and year (columns: TABLE_COLUMNS).
+
+    Every judgement column comes from naravard.judgements, so sentences, tables and the
+    exported files say the same thing.
+    """
     year = int(year)
     totals = values_frame(obs, "T")
     lookup = _lookup(totals)
     by_gender = {g: _lookup(values_frame(obs, g)) for g in ("K", "M")}
     regions = region_codes()
+    definitions = _definitions(obs, region_code)
     years_by_ind = totals[totals["region_code"] == region_code].groupby("indicator_id")["year"] \
         .apply(lambda s: sorted(int(y) for y in s)).to_dict()
 
     rows = []
     for ind in catalog:
         value = lookup.get((ind.id, region_code, year), np.nan)
-        earlier = [y for y in years_by_ind.get(ind.id, []) if y < year]
+        own_years = years_by_ind.get(ind.id, [])
+        earlier = [y for y in own_years if y < year]
         prev_year = earlier[-1] if earlier else None
         prev_value = lookup.get((ind.id, region_code, prev_year), np.nan) if prev_year else np.nan
-        change = value - prev_value if prev_year else np.nan
         broken = _break_between(ind, prev_year, year)
-        judgement = "" if broken else judge_change(change, ind.direction, ind.decimals)
+        definition, note, same_def = _comparability(
+            ind, catalog, lookup, definitions, region_code, year, prev_year, broken, value)
+        change = value - prev_value if prev_year and same_def else np.nan
+        judgement, counts = J.change_judgement(change, ind.direction, ind.min_change,
+                                               ind.decimals, comparable=not broken)
+        points = {y: lookup[(ind.id, region_code, y)] for y in own_years
+                  if J.same_definition(definitions.get((ind.id, y), ""), definition)}
+        trend = J.trend(points, year, ind.direction, ind.min_change, ind.decimals,
+                        _break_years(ind))
 
-        rank, n_ranked = pd.NA, 0
+        year_vals = {c: lookup[(ind.id, c, year)] for c in regions if (ind.id, c, year) in lookup}
+        place = None
         if ind.source == "kolada" and not pd.isna(value):
-            year_vals = pd.Series({c: lookup[(ind.id, c, year)] for c in regions
-                                   if (ind.id, c, year) in lookup})
-            n_ranked = len(year_vals)
-            rank = rank_values(year_vals, ind.direction).get(region_code, pd.NA)
-        position = position_of(rank, n_ranked) if ind.direction != "neutral" else ""
+            place = J.ranks(year_vals, ind.direction, ind.decimals).get(region_code)
+        spread = J.spread(list(year_vals.values())) if ind.source == "kolada" else None
+        status = J.target_status(value, ind.target, ind.target_kind, ind.min_change,
+                                 prev_value=prev_value, comparable=counts or judgement != "",
+                                 decimals=ind.decimals)
+        target_note = J.target_note(ind.target_source, ind.target_for, year) \
+            if ind.target is not None else ""
 
         kvinnor = by_gender["K"].get((ind.id, region_code, year), np.nan)
         man = by_gender["M"].get((ind.id, region_code, year), np.nan)
@@ -122,19 +189,32 @@ def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> 
             "indicator_id": ind.id, "name": ind.name, "area": ind.area, "unit": ind.unit,
             "direction": ind.direction, "decimals": ind.decimals, "source": ind.source,
             "year": year, "value": value, "prev_year": prev_year, "prev_value": prev_value,
-            "change": change, "change_judgement": judgement, "break_between": broken,
+            "change": change, "change_judgement": judgement, "change_counts": counts,
+            "min_change": ind.min_change, "break_between": broken,
+            "trend": trend.judgement, "trend_from_year": trend.from_year,
+            "trend_from_value": trend.from_value if trend.judgement else np.nan,
             "riket": lookup.get((ind.id, RIKET_CODE, year), np.nan),
             "riket_prev": lookup.get((ind.id, RIKET_CODE, prev_year), np.nan)
             if prev_year else np.nan,
-            "rank": rank, "n_ranked": n_ranked, "position": position,
+            "rank": place.rank if place else pd.NA,
+            "rank_to": place.rank_to if place else pd.NA,
+            "n_tied": place.n_tied if place else pd.NA,
+            "tied_with": _tied_with(year_vals, region_code, ind.decimals) if place else "",
+            "n_ranked": len(year_vals) if ind.source == "kolada" and not pd.isna(value) else 0,
+            "position": J.third(place.rank, place.n_ranked) if place else "",
+            "spread_min": spread.low if spread else np.nan,
+            "spread_median": spread.median if spread else np.nan,
+            "spread_max": spread.high if spread else np.nan,
             "target": ind.target, "target_text": ind.target_text, "target_kind": ind.target_kind,
             "meets_target": meets(value, ind),
             "target_gap": (value - ind.target) if ind.target is not None else np.nan,
+            "target_status": status, "target_for": ind.target_for, "target_note": target_note,
+            "definition": definition, "comparability_note": note,
             "kvinnor": kvinnor, "man": man, "gender_gap": kvinnor - man,
         })
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
-    table["prev_year"] = table["prev_year"].astype("Int64")
-    table["rank"] = table["rank"].astype("Int64")
+    for col in ("prev_year", "rank", "rank_to", "n_tied", "trend_from_year", "target_for"):
+        table[col] = pd.to_numeric(table[col], errors="coerce").astype("Int64")
     table["meets_target"] = pd.Series([r["meets_target"] for r in rows], dtype=object)
     return table
 
@@ -143,33 +223,55 @@ def national_table(obs: Any, catalog: Catalog, year: int) -> pd.DataFrame:
     """Every region × Kolada indicator in one year: value, Riket, rank, relative position, change.
 
     `relative` is direction-aware: positive means better than Riket, in the indicator's unit;
-    neutral indicators get NaN there because "better" has no meaning for them.
+    neutral indicators get NaN there (and no rank) because "better" has no meaning for them.
+    Ranks and changes follow naravard.judgements, as in the region report.
     """
     year = int(year)
     totals = values_frame(obs, "T")
     lookup = _lookup(totals)
     regions = region_codes()
+    by_series: dict[tuple[str, str], dict[int, float]] = {}
+    for (i, c, y), v in lookup.items():
+        by_series.setdefault((i, c), {})[y] = v
     rows = []
     for ind in catalog.kolada():
-        current = pd.Series({c: lookup[(ind.id, c, year)] for c in regions
-                             if (ind.id, c, year) in lookup}, dtype=float)
-        ranks = rank_values(current, ind.direction) if len(current) else pd.Series(dtype="Int64")
+        current = {c: lookup[(ind.id, c, year)] for c in regions if (ind.id, c, year) in lookup}
+        places = J.ranks(current, ind.direction, ind.decimals)
         riket = lookup.get((ind.id, RIKET_CODE, year), np.nan)
         sign = {"higher": 1.0, "lower": -1.0}.get(ind.direction, np.nan)
+        broken = _break_between(ind, year - 1, year)
+        note = f"Tidsseriebrott {year}: förändringen bedöms inte." if broken else ""
+        if ind.rolling_mean:
+            note = f"{note} Varje värde är ett {ind.rolling_mean}.".strip()
         for code in regions:
             value = current.get(code, np.nan)
             prev = lookup.get((ind.id, code, year - 1), np.nan)
-            rank = ranks.get(code, pd.NA)
+            place = places.get(code)
+            judgement, counts = J.change_judgement(value - prev, ind.direction, ind.min_change,
+                                                   ind.decimals, comparable=not broken)
+            points = by_series.get((ind.id, code), {})
+            trend = J.trend(points, year, ind.direction, ind.min_change, ind.decimals,
+                            _break_years(ind))
             rows.append({
                 "indicator_id": ind.id, "region_code": code, "value": value, "riket": riket,
-                "relative": (value - riket) * sign, "rank": rank, "n_ranked": len(current),
-                "change": value - prev,
-                "change_judgement": "" if _break_between(ind, year - 1, year)
-                else judge_change(value - prev, ind.direction, ind.decimals),
+                "relative": (value - riket) * sign,
+                "rank": place.rank if place else pd.NA,
+                "rank_to": place.rank_to if place else pd.NA,
+                "n_tied": place.n_tied if place else pd.NA, "n_ranked": len(current),
+                "change": value - prev, "change_judgement": judgement, "change_counts": counts,
+                "break_between": broken, "trend": trend.judgement,
+                "trend_from_year": trend.from_year if trend.judgement else pd.NA,
                 "meets_target": meets(value, ind),
+                "target_status": J.target_status(value, ind.target, ind.target_kind,
+                                                 ind.min_change, prev_value=prev,
+                                                 comparable=not broken, decimals=ind.decimals),
+                "target_note": J.target_note(ind.target_source, ind.target_for, year)
+                if ind.target is not None else "",
+                "comparability_note": note,
             })
     frame = pd.DataFrame(rows)
-    frame["rank"] = frame["rank"].astype("Int64")
+    for col in ("rank", "rank_to", "n_tied"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
     frame["meets_target"] = pd.Series([r["meets_target"] for r in rows], dtype=object)
     return frame
 

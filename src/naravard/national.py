@@ -16,10 +16,11 @@ from naravard import charts, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.export_safety import finish_xlsx, neutralise_frame
 from naravard.indicators import available_years, national_table, series
+from naravard.judgements import change_judgement, published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, all_regions
 from naravard.report import (
-    EXAMPLE_BANNER, TITLE, parse_year, report_date, settle_heap, source_line,
+    EXAMPLE_BANNER, TITLE, parse_year, report_date, rules_html, settle_heap, source_line,
 )
 
 NATIONAL_TITLE = "Nationell jämförelse av regionernas omställning till en god och nära vård"
@@ -119,15 +120,24 @@ def spread(rep: NationalReport) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("relative_spread", ascending=False)
 
 
+def _with_ties(frame: pd.DataFrame, column: str, n: int = 3) -> pd.DataFrame:
+    """The first `n` rows and every later row tied with the n:th on `column`."""
+    if len(frame) <= n:
+        return frame
+    return frame[frame[column] >= frame[column].iloc[n - 1]]
+
+
 def summary_sentences(rep: NationalReport) -> list[str]:
+    """The national summary; ties are named, nothing is judged across a series break."""
     out: list[str] = []
     lead = leaders(rep)
     if not lead.empty:
-        top = lead.head(3)
+        top = _with_ties(lead, "top")
         out.append("Flest indikatorer i den övre tredjedelen har "
                    + text.join_sv([f"{r.name} ({int(r.top)} av {int(r.n)})"
                                    for r in top.itertuples()]) + ".")
-        bottom = lead.sort_values(["bottom", "top"], ascending=[False, True]).head(3)
+        bottom = _with_ties(lead.sort_values(["bottom", "top"], ascending=[False, True]),
+                            "bottom")
         out.append("Flest indikatorer i den nedre tredjedelen har "
                    + text.join_sv([f"{r.name} ({int(r.bottom)} av {int(r.n)})"
                                    for r in bottom.itertuples()]) + ".")
@@ -140,23 +150,40 @@ def summary_sentences(rep: NationalReport) -> list[str]:
             parts.append(f"{r.name.lower()} (från {_fmt(r.min, ind, False)} i {r.min_region} "
                          f"till {_fmt(r.max, ind, False)} i {r.max_region})")
         out.append("Skillnaderna mellan regionerna är störst för " + text.join_sv(parts) + ".")
-    moves = []
+    out += riket_change_sentences(rep)
+    return out
+
+
+def riket_change_sentences(rep: NationalReport) -> list[str]:
+    """Riket's change since the year before for the main indicators, by judgement."""
+    clear, unclear, broken = [], [], []
     for ind in rep.catalog.kolada():
         if not ind.main:
             continue
         s = series(rep.obs, ind.id)
         rk = s[s["region_code"] == RIKET_CODE].set_index("year")["value"]
-        if rep.year in rk.index and (rep.year - 1) in rk.index:
-            delta = round(float(rk[rep.year] - rk[rep.year - 1]), ind.decimals)
-            now = _fmt(rk[rep.year], ind, False)
-            if delta == 0:
-                moves.append(f"{ind.name.lower()} var oförändrad på {now}")
-                continue
-            verb = "ökade" if delta > 0 else "minskade"
-            size = text.fmt_change(abs(delta), ind.unit, ind.decimals).lstrip("+")
-            moves.append(f"{ind.name.lower()} {verb} med {size} till {now}")
-    if moves:
-        out.append(f"I riket, jämfört med {rep.year - 1}: " + text.join_sv(moves) + ".")
+        if rep.year not in rk.index or (rep.year - 1) not in rk.index:
+            continue
+        now = _fmt(rk[rep.year], ind, False)
+        if any(b.year == rep.year for b in ind.series_breaks):
+            broken.append(f"{ind.name.lower()} ({now})")
+            continue
+        delta = float(rk[rep.year] - rk[rep.year - 1])
+        threshold = ind.min_change if ind.min_change_riket is None else ind.min_change_riket
+        judged, counts = change_judgement(delta, ind.direction, threshold, ind.decimals)
+        if not counts:
+            unclear.append(f"{ind.name.lower()} ({now})")
+            continue
+        size = text.fmt_change(delta, ind.unit, ind.decimals)
+        clear.append(f"{ind.name}: {now} i riket {rep.year}, {size} sedan {rep.year - 1} "
+                     f"({judged}).")
+    out = list(clear)
+    if unclear:
+        out.append(f"Ingen tydlig förändring i riket sedan {rep.year - 1} för "
+                   + text.join_sv(unclear) + ".")
+    if broken:
+        out.append(f"Tidsseriebrott {rep.year}, så förändringen i riket bedöms inte, för "
+                   + text.join_sv(broken) + ".")
     return out
 
 
@@ -223,7 +250,9 @@ def maps_html(rep: NationalReport) -> str:
 
 
 def _change_table(rep: NationalReport, inds: list[Indicator]) -> str:
-    head = "".join(f"<th scope='col'>{escape(i.name)}</th>" for i in inds)
+    head = "".join(f"<th scope='col'>{escape(i.name)}<br><small>"
+                   f"{escape(text.unit_label(i.unit) if i.unit != 'procent' else 'Procentenheter')}"
+                   "</small></th>" for i in inds)
     rows = []
     for r in all_regions():
         cells = []
@@ -233,12 +262,20 @@ def _change_table(rep: NationalReport, inds: list[Indicator]) -> str:
             if pd.isna(row["change"]):
                 cells.append("<td class='num'>–</td>")
                 continue
-            symbol = {"förbättring": "↑ ", "försämring": "↓ "}.get(row["change_judgement"], "")
-            cells.append(f"<td class='num change-{row['change_judgement'] or 'neutral'}'>{symbol}"
-                         f"{text.fmt_change(row['change'], ind.unit, ind.decimals, short=True)}</td>")
+            judged = row["change_judgement"]
+            shown = published(float(row["change"]), ind.decimals)
+            arrow = {1: "↑ ", -1: "↓ ", 0: "→ "}[(shown > 0) - (shown < 0)]
+            word = {"förbättring": " bättre", "försämring": " sämre"}.get(judged, "")
+            if row["break_between"]:
+                word = " brott"
+            cells.append(f"<td class='num change-{judged or 'neutral'}'>{arrow}"
+                         f"{text.fmt_change(row['change'], ind.unit, ind.decimals, short=True)}"
+                         f"<small>{word}</small></td>")
         rows.append(f"<tr><th scope='row'>{escape(r.name)}</th>{''.join(cells)}</tr>")
-    return (f"<table class='changes'><caption>Förändring sedan {rep.year - 1} (↑ förbättring, "
-            f"↓ försämring)</caption><thead><tr><th scope='col'>Region</th>{head}</tr></thead>"
+    return (f"<table class='changes'><caption>Förändring sedan {rep.year - 1}: pilen visar åt "
+            "vilket håll värdet gick; bättre/sämre står bara där förändringen är minst den "
+            "minsta förändring som räknas; brott = tidsseriebrott, bedöms inte</caption>"
+            f"<thead><tr><th scope='col'>Region</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -264,35 +301,59 @@ def area_html(rep: NationalReport, area: str) -> str:
 
 
 def targets_html(rep: NationalReport) -> str:
-    """Which regions meet the official targets (only indicators with a stated target)."""
+    """Which regions meet the official targets, on three levels, with each target's origin.
+
+    A region's figure measured another way than the catalogue defines it is marked (*) and
+    its definition listed, so different measures are not read as equal.
+    """
     from naravard.indicators import indicator_table
 
     inds = [i for i in rep.catalog if i.target is not None]
     head = "".join(f"<th scope='col'>{escape(i.name)}<br><small>{escape(i.target_text or '')}"
                    "</small></th>" for i in inds)
-    rows = []
-    met_counts = {i.id: 0 for i in inds}
-    have_counts = {i.id: 0 for i in inds}
+    rows, marked = [], []
+    counts = {i.id: {"uppfylls": 0, "uppfylls delvis": 0, "uppfylls inte": 0} for i in inds}
+    notes: dict[str, str] = {}
     for r in all_regions():
         table = indicator_table(rep.obs, rep.catalog, r.code, rep.year).set_index("indicator_id")
         cells = []
         for ind in inds:
             row = table.loc[ind.id]
-            if row["meets_target"] is None:
+            notes[ind.id] = row["target_note"]
+            status = row["target_status"]
+            if not status:
                 cells.append("<td>–</td>")
                 continue
-            have_counts[ind.id] += 1
-            met_counts[ind.id] += bool(row["meets_target"])
-            word = "Ja" if row["meets_target"] else "Nej"
-            cells.append(f"<td class='target-{word.lower()}'>{word} ({_fmt(row['value'], ind)})</td>")
+            counts[ind.id][status] += 1
+            star = ""
+            if row["definition"]:
+                star = "*"
+                marked.append(f"{r.name}, {ind.name.lower()}: {row['definition']}")
+            cells.append(f"<td class='target-{status.replace(' ', '-')}'>{status} "
+                         f"({_fmt(row['value'], ind)}{star})</td>")
         rows.append(f"<tr><th scope='row'>{escape(r.name)}</th>{''.join(cells)}</tr>")
-    counts = "".join(f"<li>{escape(i.name)}: {met_counts[i.id]} av {have_counts[i.id]} regioner "
-                     "med värde når målet.</li>" for i in inds)
+    items = []
+    for ind in inds:
+        c = counts[ind.id]
+        have = sum(c.values())
+        if not have:
+            items.append(f"<li>{escape(ind.name)}: ingen region har värde {rep.year} i "
+                         f"naravard. {escape(notes[ind.id])}</li>")
+            continue
+        items.append(f"<li>{escape(ind.name)}: av {text.plural(have, 'region', 'regioner')} "
+                     "med värde uppfylls målet av "
+                     f"{c['uppfylls']}, delvis av {c['uppfylls delvis']} och inte av "
+                     f"{c['uppfylls inte']}. {escape(notes[ind.id])}</li>")
+    footnote = ("<p class='note'>* Mätt på annat sätt än katalogens definition, så värdet kan "
+                "inte ställas bredvid de andra som likvärdigt: "
+                + escape("; ".join(marked)) + ".</p>") if marked else ""
     return ('<section class="chapter"><h1 id="mal">Nationella mål</h1>'
-            "<p>Mål anges bara där en offentlig källa anger ett. Uppgifterna kommer från "
-            "regionernas egna filer; – betyder att naravard saknar uppgift för regionen.</p>"
-            f"<ul>{counts}</ul><table class='targets'><thead><tr><th scope='col'>Region</th>"
-            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
+            "<p>Mål anges bara där en offentlig källa anger ett. Uppgifterna om fast "
+            "läkarkontakt och listade per läkare kommer från regionernas egna filer; – betyder "
+            "att naravard saknar uppgift för regionen. Regeln för uppfylls delvis står i Om "
+            "underlaget.</p>"
+            f"<ul>{''.join(items)}</ul><table class='targets'><thead><tr><th scope='col'>Region"
+            f"</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{footnote}</section>")
 
 
 def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> str:
@@ -345,9 +406,10 @@ def about_html(rep: NationalReport) -> str:
             f"<p>Underlag: {escape(getattr(rep.obs, 'origin_label', ''))}.</p>"
             "<p>Indikatorerna kommer från Kolada (RKA), som återpublicerar dem från "
             + escape("; ".join(primaries)) + ". Placeringar, jämförelser med riket och "
-            "förändringar är naravards egna beräkningar. Placering 1 är bäst med hänsyn till "
-            "om högt eller lågt värde är bättre; jämförelsen med riket i värmekartorna är "
-            "regionens avvikelse från riket i procent av rikets värde.</p></section>")
+            "förändringar är naravards egna beräkningar. Jämförelsen med riket i värmekartorna "
+            "är regionens avvikelse från riket i procent av rikets värde.</p>"
+            "<h2 id='berakningar'>Så bedöms värdena</h2>" + rules_html(rep.catalog)
+            + "</section>")
 
 
 def export_frame(rep: NationalReport) -> pd.DataFrame:
@@ -359,11 +421,18 @@ def export_frame(rep: NationalReport) -> pd.DataFrame:
     frame.insert(1, "Indikator", [inds[i].name for i in frame["indicator_id"]])
     frame["Område"] = [AREAS[inds[i].area] for i in frame["indicator_id"]]
     frame["År"] = rep.year
+    frame["Mål"] = [inds[i].target_text or "" for i in frame["indicator_id"]]
+    frame["Minsta förändring som räknas"] = [inds[i].min_change for i in frame["indicator_id"]]
     return frame.rename(columns={
         "region_code": "Regionkod", "indicator_id": "Indikator-id", "value": "Värde",
         "riket": "Riket", "relative": "Skillnad mot riket (riktningsjusterad)",
-        "rank": "Placering", "n_ranked": "Antal regioner", "change": "Förändring",
-        "change_judgement": "Bedömning", "meets_target": "Når målet"})
+        "rank": "Placering", "rank_to": "Placering till",
+        "n_tied": "Delar placering med antal regioner", "n_ranked": "Antal regioner",
+        "change": "Förändring", "change_counts": "Förändringen räknas",
+        "change_judgement": "Bedömning", "break_between": "Tidsseriebrott",
+        "trend": "Trend", "trend_from_year": "Trend sedan år", "meets_target": "Når målet",
+        "target_status": "Måluppfyllelse", "target_note": "Om målet",
+        "comparability_note": "Jämförbarhet"})
 
 
 def export_xlsx_bytes(rep: NationalReport) -> bytes:

@@ -19,14 +19,15 @@ from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.export_safety import finish_xlsx, neutralise_frame
 from naravard.indicators import POSITION_LABELS, available_years, indicator_table, series
+from naravard.judgements import published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, Region, all_regions, get_region
 
 TITLE = "Uppföljning av omställningen till en god och nära vård"
 EXAMPLE_BANNER = "EXEMPELDATA – inte verkliga värden"
 POSITION_SYMBOLS = {"övre": "▲", "mellersta": "●", "nedre": "▼"}
-JUDGEMENT_SYMBOLS = {"förbättring": "↑", "försämring": "↓", "oförändrad": "→",
-                     "ökning": "↗", "minskning": "↘"}
+# The arrow shows which way the value moved; the word says whether that is better or worse.
+VALUE_ARROWS = {1: "↑", -1: "↓", 0: "→"}
 
 
 def report_date() -> dt.date:
@@ -158,7 +159,10 @@ def related_answers_html(rep: RegionReport, indicator_ids: list[str]) -> str:
 # --- small formatting helpers -------------------------------------------------------------
 
 def _value(row: pd.Series | dict, key: str = "value", short: bool = True) -> str:
-    return text.fmt_value(row[key], row["unit"], int(row["decimals"]), short=short)
+    if short:  # HTML table cell: the rate's unit on its own line under the number
+        number, label = text.cell_parts(row[key], row["unit"], int(row["decimals"]))
+        return f"{number}<br><small>{escape(label)}</small>" if label else number
+    return text.fmt_value(row[key], row["unit"], int(row["decimals"]))
 
 
 def _status_cell(row: pd.Series) -> str:
@@ -169,20 +173,30 @@ def _status_cell(row: pd.Series) -> str:
 
 
 def _change_cell(row: pd.Series) -> str:
+    """Arrow = direction of the value, word = the judgement; nothing judged across a break."""
     if pd.isna(row["change"]):
-        return "–"
+        both = not pd.isna(row["value"]) and not pd.isna(row["prev_value"])
+        # both values but no change: they are measured differently (indicator_table)
+        return "–<br><small>annan definition, jämförs inte</small>" if both else "–"
     change = text.fmt_change(row["change"], row["unit"], int(row["decimals"]), short=True)
+    shown = published(float(row["change"]), int(row["decimals"]))
+    arrow = VALUE_ARROWS[(shown > 0) - (shown < 0)]
     judgement = row["change_judgement"]
     if row["break_between"]:
-        return f"{change} <small>(tidsseriebrott)</small>"
+        return f"{arrow} {change}<br><small>tidsseriebrott, bedöms inte</small>"
     if judgement in ("förbättring", "försämring"):
-        return (f'<span class="change-{judgement}">{JUDGEMENT_SYMBOLS[judgement]} {change} '
+        return (f'<span class="change-{judgement}">{arrow} {change}<br>'
                 f"<small>{judgement}</small></span>")
-    return change
+    if judgement == "ingen tydlig förändring":
+        return f"{arrow} {change}<br><small>ingen tydlig förändring</small>"
+    return f"{arrow} {change}"
 
 
 def _rank_cell(row: pd.Series) -> str:
-    return text.fmt_rank(row["rank"], row["n_ranked"]) if not pd.isna(row["rank"]) else "–"
+    place = text.place_text(row)
+    if place.startswith("delad plats "):
+        return f"{place.removeprefix('delad plats ')}<br><small>delad</small>"
+    return place.removeprefix("plats ") or "–"
 
 
 def source_line(ind: Indicator, obs: object) -> str:
@@ -245,7 +259,10 @@ def summary_html(rep: RegionReport) -> str:
 
 
 def overview_frame(rep: RegionReport) -> pd.DataFrame:
-    """The report's table in plain text, one row per indicator (also exported as CSV/XLSX)."""
+    """The report's table in plain text, one row per indicator (also exported as CSV/XLSX).
+
+    It carries every judgement a sentence is made from, so a reader can check each one.
+    """
     rows = []
     for _, row in rep.table.iterrows():
         rows.append({
@@ -257,13 +274,22 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
             "Enhet": text.unit_label(row["unit"]),
             "Föregående år": row["prev_year"],
             "Förändring": row["change"],
+            "Minsta förändring som räknas": row["min_change"],
+            "Förändringen räknas": "Ja" if row["change_counts"] else "Nej",
             "Bedömning": row["change_judgement"],
+            "Trend": row["trend"],
+            "Trend sedan år": row["trend_from_year"],
             "Riket": row["riket"],
             "Placering": row["rank"],
+            "Placering till": row["rank_to"],
+            "Delar placering med antal regioner": row["n_tied"],
+            "Delar placering med": row["tied_with"],
             "Antal regioner": row["n_ranked"] or pd.NA,
             "Läge bland regionerna": POSITION_LABELS.get(row["position"], ""),
             "Mål": row["target_text"] or "",
-            "Når målet": {True: "Ja", False: "Nej"}.get(row["meets_target"], ""),
+            "Måluppfyllelse": row["target_status"],
+            "Om målet": row["target_note"],
+            "Jämförbarhet": row["comparability_note"],
             "Kvinnor": row["kvinnor"],
             "Män": row["man"],
         })
@@ -286,8 +312,11 @@ def overview_html(rep: RegionReport) -> str:
                 f"<td class='num'>{_change_cell(row)}</td><td class='num'>{_value(row, 'riket')}</td>"
                 f"<td class='num'>{_rank_cell(row)}</td><td>{_status_cell(row)}</td></tr>")
     legend = ("<p class='legend'>Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med "
-              "värde (plats 1 = bäst, med hänsyn till om högt eller lågt värde är bättre). "
-              "↑ förbättring, ↓ försämring sedan föregående år med värde. – = värde saknas.</p>")
+              "värde (plats 1 = bäst, med hänsyn till om högt eller lågt värde är bättre; "
+              "regioner med samma publicerade värde delar plats, t.ex. 1–6). Indikatorer utan "
+              "bättre riktning rangordnas inte. Pilen visar åt vilket håll värdet har gått sedan "
+              "föregående år (↑ upp, ↓ ned); ordet säger om det är en förbättring, en "
+              "försämring eller ingen tydlig förändring. – = värde saknas.</p>")
     return (f'<section class="chapter"><h1 id="oversikt">Översikt {rep.year}</h1>'
             f'<table class="overview">{head}<tbody>{"".join(body)}</tbody></table>{legend}</section>')
 
@@ -324,8 +353,11 @@ def indicator_html(rep: RegionReport, ind: Indicator) -> str:
              f"<dt>Riktning</dt><dd>{escape(text.direction_label(ind.direction))}: "
              f"{escape(ind.direction_reason)}</dd>"]
     if ind.target_text:
-        facts.append(f"<dt>Mål</dt><dd>{escape(ind.target_text)}"
-                     f"{' (' + escape(ind.target_source) + ')' if ind.target_source else ''}</dd>")
+        facts.append(f"<dt>Mål</dt><dd>{escape(ind.target_text)}. "
+                     f"{escape(row['target_note'])}</dd>")
+    if ind.min_change:
+        facts.append(f"<dt>Minsta tydliga förändring</dt><dd>{escape(text.threshold_text(row))}: "
+                     f"{escape(ind.min_change_reason or '')}</dd>")
     for brk in ind.series_breaks:
         facts.append(f"<dt>Tidsseriebrott {brk.year}</dt><dd>{escape(brk.reason)}</dd>")
     parts.append(f"<dl class='facts'>{''.join(facts)}</dl>")
@@ -361,25 +393,32 @@ def regional_html(rep: RegionReport) -> str:
                 "jämföra dem med de nationella målen.</p></section>")
     table = ["<table class='regional'><thead><tr><th scope='col'>Uppgift</th>"
              "<th scope='col'>Värde</th><th scope='col'>Föregående</th>"
-             "<th scope='col'>Mål</th><th scope='col'>Når målet</th></tr></thead><tbody>"]
+             "<th scope='col'>Mål</th><th scope='col'>Måluppfyllelse</th>"
+             "<th scope='col'>Källa</th></tr></thead><tbody>"]
+    frame = rep.obs.frame
+    own = frame[(frame["region_code"] == rep.region.code) & (frame["year"] == rep.year)]
+    row_source = dict(zip(own["indicator_id"], own["source"].str.split(";").str[0]))
     for ind in inds:
         row = rep.row(ind.id)
         prev = ("–" if pd.isna(row["prev_value"]) else
                 f"{_value(row, 'prev_value')} ({row['prev_year']})")
-        met = {True: "Ja", False: "Nej"}.get(row["meets_target"], "–")
+        met = escape(row["target_status"] or "–")
+        if not pd.isna(row["prev_value"]) and pd.isna(row["change"]) and not pd.isna(row["value"]):
+            prev += " <small>(annan definition)</small>"
         table.append(f"<tr><th scope='row'>{escape(ind.name)}</th><td class='num'>{_value(row)}</td>"
                      f"<td class='num'>{prev}</td><td>{escape(ind.target_text or '–')}</td>"
-                     f"<td>{met}</td></tr>")
+                     f"<td>{met}</td><td>{escape(row_source.get(ind.id, '–'))}</td></tr>")
     table.append("</tbody></table>")
-    sentences = []
+    sentences = []  # one paragraph per figure, named, so no sentence lacks its subject
     for ind in inds:
         row = rep.row(ind.id)
         if not pd.isna(row["value"]):
-            sentences += text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id},
-                                                  rep.region.name)
+            said = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id},
+                                            rep.region.name)
+            sentences.append(f"<b>{escape(ind.name)}.</b> " + escape(" ".join(said)))
     sources = sorted({s for s in _regional_sources(rep) if s})
     src = "".join(f"<li>{escape(s)}</li>" for s in sources)
-    return (head + "".join(table) + "".join(f"<p>{escape(s)}</p>" for s in sentences)
+    return (head + "".join(table) + "".join(f"<p>{s}</p>" for s in sentences)
             + (f"<p class='source'>Källor:</p><ul class='sources'>{src}</ul>" if src else "")
             + related_answers_html(rep, [i.id for i in inds]) + "</section>")
 
@@ -425,23 +464,21 @@ def about_html(rep: RegionReport) -> str:
         "(förändring, placering, läge och måluppfyllelse) är naravards egna och ska inte "
         "tillskrivas Kolada.</p>"
         + missing_html +
-        "<h2 id='berakningar'>Så beräknas jämförelserna</h2><ul>"
-        "<li><b>Förändring</b>: värdet för uppföljningsåret minus värdet för det senaste "
-        "tidigare året med värde. Om ett tidsseriebrott ligger mellan åren bedöms inte "
-        "förändringen.</li>"
-        "<li><b>Bedömning</b>: förbättring eller försämring utifrån indikatorns riktning (för "
-        "väntetider och överbeläggningar är lägre bättre). Förändringar som avrundas till noll "
-        "räknas som oförändrade.</li>"
-        "<li><b>Placering</b>: plats bland de regioner som har ett värde samma år; plats 1 är "
-        "bäst. Lika värden delar placering. Neutrala indikatorer rangordnas efter högsta "
-        "värde utan bedömning.</li>"
-        "<li><b>Läge</b>: övre, mellersta eller nedre tredjedelen av placeringarna.</li>"
-        "<li><b>Mål</b>: anges bara där en offentlig källa anger ett mål eller riktvärde.</li>"
-        "</ul></section>")
+        "<h2 id='berakningar'>Så bedöms värdena</h2>" + rules_html(rep.catalog) + "</section>")
+
+
+def rules_html(catalog: Catalog) -> str:
+    """The judgement rules (text.rules) as a list; directions come from the catalogue."""
+    directions: dict[str, list[str]] = {}
+    for ind in catalog:
+        directions.setdefault(ind.direction, []).append(ind.name)
+    return "<ul>" + "".join(f"<li><b>{escape(title)}</b>: {escape(body)}</li>"
+                            for title, body in text.rules(directions)) + "</ul>"
 
 
 # Columns holding an indicator's own numbers, shown with the indicator's decimals.
-MEASURE_COLUMNS = ("Värde", "Förändring", "Riket", "Kvinnor", "Män")
+MEASURE_COLUMNS = ("Värde", "Förändring", "Riket", "Kvinnor", "Män",
+                   "Minsta förändring som räknas")
 
 
 def export_frame(rep: RegionReport) -> pd.DataFrame:

@@ -98,6 +98,29 @@ def fmt_value(x: Any, unit: str, decimals: int = 1, *, short: bool = False) -> s
     return fmt_number(x, _decimals(decimals)) + suffix
 
 
+# Units as a table cell writes them: short, but never left out ("498 per 100 000 inv.").
+_CELL_UNITS = {"per_1000": "per 1 000 inv.", "per_100000": "per 100 000 inv.",
+               "per_1000_65": "per 1 000 inv. 65+", "per_1000_80": "per 1 000 inv. 80+",
+               "per_100000_65": "per 100 000 inv. 65+", "per_100_vardplatser": "per 100 vårdpl.",
+               "invanare_per_lakare": "inv. per läkare"}
+
+
+def cell_parts(x: Any, unit: str, decimals: int = 1) -> tuple[str, str]:
+    """A table cell's value and its short rate unit, apart so a narrow cell can break between
+    them: ("498,0", "per 100 000 inv."); "%" and "kr" stay with the number: ("15 %", "")."""
+    if is_missing(x):
+        return DASH, ""
+    if unit in _CELL_UNITS:
+        return fmt_number(x, _decimals(decimals)), _suffix(_CELL_UNITS[unit]).strip()
+    return fmt_value(x, unit, decimals), ""
+
+
+def fmt_cell(x: Any, unit: str, decimals: int = 1) -> str:
+    """A value for a table cell: the unit shortened, never dropped; missing → `–`."""
+    number, label = cell_parts(x, unit, decimals)
+    return f"{number} {label}" if label else number
+
+
 def unit_label(unit: str) -> str:
     """The unit as an axis or column label: `Procent`, `Per 1 000 invånare`."""
     special = {"procent": "Procent", "kronor": "Kronor", "antal": "Antal", "index": "Index"}
@@ -212,25 +235,125 @@ def _subject(unit: str) -> tuple[str, bool]:
     return "Värdet", True
 
 
-def _judgement(direction: str, change: Decimal) -> str:
-    if change == 0:
-        return "oförändrad"
-    if direction not in ("higher", "lower"):
-        return ""
-    better = (change > 0) == (direction == "higher")
-    return "förbättring" if better else "försämring"
-
-
 def _int(x: Any) -> int | None:
     return None if is_missing(x) else int(x)
 
 
-def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
-    """Short factual sentences about one indicator for one region.
+def count_word(n: int) -> str:
+    """Small counts in words, as Swedish prose writes them ("fem andra regioner")."""
+    words = ["ingen", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+             "elva", "tolv"]
+    return words[n] if 0 <= n < len(words) else fmt_number(n, 0)
 
-    Judgement words follow the indicator's direction (for lower-is-better a decrease is a
-    förbättring) and are left out for neutral indicators; a missing value is said to be
-    missing, never shown as zero.
+
+def place_text(row: Mapping[str, Any]) -> str:
+    """"plats 14 av 21", "delad plats 1–6 av 19" (the rank a tie shares is always said)."""
+    rank, n = _int(_get(row, "rank")), _int(_get(row, "n_ranked"))
+    if rank is None or not n:
+        return ""
+    rank_to = _int(_get(row, "rank_to")) or rank
+    if rank_to > rank:
+        return f"delad plats {rank}{DASH}{rank_to} av {n}"
+    return f"plats {rank} av {n}"
+
+
+def rank_sentence(row: Mapping[str, Any], riket: str = "") -> str:
+    """Where the region lies among the regions, ties named; "" when it is not ranked."""
+    place = place_text(row)
+    if not place:
+        return ""
+    tied = _int(_get(row, "n_tied")) or 0
+    tail = f"; riket låg på {riket}." if riket else "."
+    if not tied:
+        return f"Regionen ligger på {place}{tail}"
+    names = str(_get(row, "tied_with") or "")
+    others = plural(tied, "annan region", "andra regioner") if tied > 9 else \
+        f"{count_word(tied)} {'annan region' if tied == 1 else 'andra regioner'}"
+    who = f" ({names})" if names and tied <= 3 else ""
+    return f"Regionen har {place}, lika med {others}{who}{tail}"
+
+
+def change_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
+    """The change since the previous year as its judgement says, never across a break."""
+    year, prev_year = _int(_get(row, "year")), _int(_get(row, "prev_year"))
+    value, prev_value = _get(row, "value"), _get(row, "prev_value")
+    judged = str(_get(row, "change_judgement") or "")
+    change = _get(row, "change")
+    if change is None or not judged:
+        # not comparable (series break or another definition): both values, no comparison
+        return f"{subject} var {v(value)} {year} och {v(prev_value)} {prev_year}."
+    shown = _rounded(change, _decimals(_get(row, "decimals")))
+    if judged == "ingen tydlig förändring":
+        if shown == 0:
+            return (f"{subject} var {v(value)} både {prev_year} och {year}, ingen tydlig "
+                    "förändring.")
+        verb = "ökade" if shown > 0 else "minskade"
+        return (f"{subject} {verb} från {v(prev_value)} ({prev_year}) till {v(value)} ({year}), "
+                f"mindre än {threshold_text(row)} och därför ingen tydlig förändring.")
+    verb = "ökade" if shown > 0 else "minskade"
+    tail = f", en {judged}" if judged in ("förbättring", "försämring") else ""
+    return f"{subject} {verb} från {v(prev_value)} ({prev_year}) till {v(value)} ({year}){tail}."
+
+
+def threshold_text(row: Mapping[str, Any]) -> str:
+    """The indicator's min_change as a reader reads it: "3 procentenheter", "0,5 per 100 …"."""
+    size = float(_get(row, "min_change") or 0)
+    decimals = next(d for d in range(4) if abs(size * 10**d - round(size * 10**d)) < 1e-9)
+    unit = str(_get(row, "unit") or "")
+    if unit == "procent":
+        return f"{fmt_number(size, decimals)} procentenhet{'' if size == 1 else 'er'}"
+    return fmt_value(size, unit, decimals)
+
+
+def trend_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
+    """The movement over five or more comparable years; "" when there are fewer."""
+    trend = str(_get(row, "trend") or "")
+    start = _int(_get(row, "trend_from_year"))
+    if not trend or start is None:
+        return ""
+    if trend == "ingen tydlig trend":
+        return f"Sedan {start} finns ingen tydlig trend."
+    value, first = _get(row, "value"), _get(row, "trend_from_value")
+    verb = "ökat" if float(value) > float(first) else "minskat"
+    tail = f", en {trend} över tid" if trend in ("förbättring", "försämring") else ""
+    return f"Sedan {start} har {subject.lower()} {verb} från {v(first)}{tail}."
+
+
+def spread_sentence(row: Mapping[str, Any], v: Any) -> str:
+    """A neutral indicator: against Riket and the regions' spread, no rank, no better/worse."""
+    low, high = _get(row, "spread_min"), _get(row, "spread_max")
+    if low is None or high is None:
+        return ""
+    text = (f"Indikatorn har ingen bättre riktning och rangordnas inte; regionerna låg mellan "
+            f"{v(low)} och {v(high)} (median {v(_get(row, 'spread_median'))})")
+    riket, value = _get(row, "riket"), _get(row, "value")
+    decimals = _decimals(_get(row, "decimals"))
+    if riket is not None and value is not None:
+        diff = _rounded(value, decimals) - _rounded(riket, decimals)
+        where = "samma som" if diff == 0 else ("över" if diff > 0 else "under")
+        text += f", och regionen ligger {where} riket ({v(riket)})"
+    return text + "."
+
+
+def target_sentence(row: Mapping[str, Any], v: Any) -> str:
+    """Status on three levels and the target's origin and year."""
+    target = _get(row, "target")
+    if target is None:
+        return ""
+    kind = str(_get(row, "target_kind") or "min")
+    target_text = _get(row, "target_text") or (("minst " if kind == "min" else "högst ") + v(target))
+    status = str(_get(row, "target_status") or "")
+    note = str(_get(row, "target_note") or "")
+    if not status:
+        return f"Om målet ({target_text}) uppfylls kan inte bedömas utan värde. {note}".strip()
+    return f"Målet ({target_text}) {status}. {note}".strip()
+
+
+def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
+    """Short factual sentences about one indicator for one region, each from a judgement.
+
+    The change, trend, place, target and comparability columns of indicators.indicator_table
+    decide what is said (see naravard.judgements); this function only words them.
     """
     unit = str(_get(row, "unit") or "")
     decimals = _decimals(_get(row, "decimals"))
@@ -239,79 +362,39 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
     prev_year = _int(_get(row, "prev_year"))
     value = _get(row, "value")
     prev_value = _get(row, "prev_value")
-    subject, neuter = _subject(unit)
-    unchanged_word = "oförändrat" if neuter else "oförändrad"
+    subject, _ = _subject(unit)
 
     def v(x: Any) -> str:
         return fmt_value(x, unit, decimals)
 
     sentences: list[str] = []
     if value is None:
-        if year is not None:
-            sentences.append(f"Inget värde finns för {region_name} {year}.")
-        else:
-            sentences.append(f"Inget värde finns för {region_name}.")
+        sentences.append(f"Inget värde finns för {region_name} {year}." if year is not None
+                         else f"Inget värde finns för {region_name}.")
         if prev_value is not None:
             when = f" ({prev_year})" if prev_year is not None else ""
             sentences.append(f"Senaste värdet är {v(prev_value)}{when}.")
+    elif prev_value is None:
+        sentences.append(f"{subject} {year} var {v(value)}.")
+        missing_year = prev_year if prev_year is not None else (year - 1 if year else None)
+        if missing_year is not None:
+            sentences.append(f"Inget värde finns för {missing_year}.")
     else:
-        when = f" {year}" if year is not None else ""
-        if prev_value is None:
-            sentences.append(f"{subject}{when} var {v(value)}.")
-            missing_year = prev_year if prev_year is not None else (
-                year - 1 if year is not None else None)
-            if missing_year is not None:
-                sentences.append(f"Inget värde finns för {missing_year}.")
-        else:
-            change = _get(row, "change")
-            delta = float(change) if change is not None else float(value) - float(prev_value)
-            shown = _rounded(delta, decimals)
-            py = f" ({prev_year})" if prev_year is not None else ""
-            yy = f" ({year})" if year is not None else ""
-            judged_same = str(_get(row, "change_judgement") or "") == "oförändrad"
-            if shown == 0:
-                sentences.append(
-                    f"{subject} var {unchanged_word}: {v(value)}{yy} jämfört med {v(prev_value)}{py}.")
-            else:
-                verb = "ökade" if shown > 0 else "minskade"
-                if _get(row, "break_between"):
-                    tail = (", men ett tidsseriebrott ligger mellan åren, så förändringen "
-                            "bedöms inte")
-                elif judged_same:
-                    tail = f", i stort sett {unchanged_word}"
-                else:
-                    word = _judgement(direction, shown)
-                    tail = f", en {word}" if word else ""
-                sentences.append(
-                    f"{subject} {verb} från {v(prev_value)}{py} till {v(value)}{yy}{tail}.")
+        sentences.append(change_sentence(row, v, subject))
+    if value is not None:
+        sentences.append(trend_sentence(row, v, subject))
 
-    # Position among the regions and Riket.
     riket = _get(row, "riket")
-    rank, n_ranked = _int(_get(row, "rank")), _int(_get(row, "n_ranked"))
-    if value is not None and rank is not None and n_ranked and direction in ("higher", "lower"):
-        text = f"Regionen ligger på plats {fmt_rank(rank, n_ranked)}"
-        if riket is not None:
-            text += f"; riket låg på {v(riket)}"
-        sentences.append(text + ".")
+    if value is not None and direction in ("higher", "lower") and _int(_get(row, "rank")):
+        sentences.append(rank_sentence(row, v(riket) if riket is not None else ""))
+    elif value is not None and direction == "neutral" and _get(row, "spread_min") is not None:
+        sentences.append(spread_sentence(row, v))
     elif riket is not None:
-        when = f" {year}" if year is not None else ""
-        sentences.append(f"Riket låg på {v(riket)}{when}.")
+        sentences.append(f"Riket låg på {v(riket)}" + (f" {year}." if year else "."))
 
-    # Official target.
-    target = _get(row, "target")
-    if target is not None:
-        kind = str(_get(row, "target_kind") or "min")
-        target_text = _get(row, "target_text") or (
-            ("minst " if kind == "min" else "högst ") + v(target))
-        meets = _get(row, "meets_target")
-        if value is None or meets is None:
-            sentences.append(f"Om målet på {target_text} nås kan inte bedömas utan värde.")
-        elif bool(meets):
-            sentences.append(f"Målet på {target_text} nås.")
-        else:
-            sentences.append(f"Målet på {target_text} nås inte.")
+    sentences.append(target_sentence(row, v))
+    sentences.append(str(_get(row, "comparability_note") or ""))
 
-    # Women and men.
     women, men = _get(row, "kvinnor"), _get(row, "man")
     if women is not None and men is not None:
         gap = abs(_rounded(women, decimals) - _rounded(men, decimals))
@@ -322,7 +405,7 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
         else:
             gap_text = f"skillnaden är {v(gap)}"
         sentences.append(f"Kvinnor {v(women)}, män {v(men)}: {gap_text}.")
-    return sentences
+    return [s for s in sentences if s]
 
 
 def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -332,7 +415,10 @@ def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
 def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[str]:
     """The report's Sammanfattning: changes, strongest and weakest positions, targets.
 
-    Neutral indicators are left out of every count that implies better or worse.
+    Counts use the judgements: a change smaller than the indicator's min_change is "ingen
+    tydlig förändring"; series breaks and changed definitions are not judged and not counted;
+    neutral indicators are left out of every count that implies better or worse. A shared
+    place is always said to be shared.
     """
     rows = _rows(table) if table is not None and len(table) else []
     with_value = [r for r in rows if _get(r, "value") is not None]
@@ -343,69 +429,121 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
         f"För {region_name} finns värden för {fmt_number(len(with_value), 0)} av "
         f"{plural(len(rows), 'indikator', 'indikatorer')} {year}.")
 
-    # Changes since the year before, direction-aware.
-    counts = {"förbättring": 0, "försämring": 0, "oförändrad": 0}
-    compared = 0
-    for r in with_value:
-        direction = str(_get(r, "direction") or "neutral")
-        if direction not in ("higher", "lower") or _get(r, "prev_value") is None:
-            continue
-        compared += 1
+    directional = [r for r in with_value if str(_get(r, "direction") or "") in ("higher", "lower")
+                   and _get(r, "prev_value") is not None]
+    counts = {"förbättring": 0, "försämring": 0, "ingen tydlig förändring": 0}
+    not_judged = []
+    for r in directional:
         judged = str(_get(r, "change_judgement") or "")
-        if judged not in counts:
-            change = _get(r, "change")
-            delta = float(change) if change is not None else (
-                float(r["value"]) - float(_get(r, "prev_value")))
-            judged = _judgement(direction, _rounded(delta, _decimals(_get(r, "decimals"))))
-        counts[judged] += 1
+        if judged in counts:
+            counts[judged] += 1
+        else:
+            not_judged.append(str(r.get("name", "")))
+    compared = sum(counts.values())
     if compared:
-        sentences.append(
-            f"Jämfört med föregående år har {counts['förbättring']} av "
-            f"{plural(compared, 'jämförbar indikator', 'jämförbara indikatorer')} förbättrats, "
-            f"{counts['försämring']} försämrats och {counts['oförändrad']} är oförändrade "
-            "(indikatorer utan given riktning är inte medräknade).")
+        text = (f"Jämfört med föregående år har {counts['förbättring']} av "
+                f"{plural(compared, 'jämförbar indikator', 'jämförbara indikatorer')} "
+                f"förbättrats tydligt, {counts['försämring']} försämrats tydligt och "
+                f"{counts['ingen tydlig förändring']} har ingen tydlig förändring (mindre än "
+                "vad mätningen kan skilja ut)")
+        if not_judged:
+            text += (f"; {plural(len(not_judged), 'indikator', 'indikatorer')} med "
+                     "tidsseriebrott eller ändrad definition bedöms inte")
+        sentences.append(text + ". Indikatorer utan given riktning är inte medräknade.")
     else:
         sentences.append("Inga indikatorer med given riktning kan jämföras med föregående år.")
 
-    # Strongest and weakest positions among the regions.
     ranked = [r for r in with_value
               if str(_get(r, "direction") or "") in ("higher", "lower")
               and _int(_get(r, "rank")) is not None and _int(_get(r, "n_ranked"))]
 
-    def relative(r: Mapping[str, Any]) -> tuple[float, int, str]:
+    def relative(r: Mapping[str, Any], worst: bool = False) -> tuple[float, int, str]:
         n = int(r["n_ranked"])
-        rank = int(r["rank"])
-        return ((rank - 1) / (n - 1) if n > 1 else 0.0, rank, str(r.get("name", "")))
+        place = int(r["rank_to"]) if worst and _int(_get(r, "rank_to")) else int(r["rank"])
+        rel = (place - 1) / (n - 1) if n > 1 else 0.0
+        return (-rel if worst else rel, _int(_get(r, "n_tied")) or 0, str(r.get("name", "")))
 
     def described(rs: Sequence[Mapping[str, Any]]) -> str:
-        return join_sv(f"{r.get('name', '')} (plats {fmt_rank(r['rank'], r['n_ranked'])})"
-                       for r in rs)
+        return join_sv(f"{r.get('name', '')} ({place_text(r)})" for r in rs)
 
     if ranked:
-        ordered = sorted(ranked, key=relative)
-        best = ordered[:3]
-        rest = [r for r in ordered if r not in best]
-        worst = list(reversed(rest))[:3]
-        sentences.append(f"Starkast placering bland regionerna: {described(best)}.")
+        # strongest from the better half of places, weakest from the worse half
+        best = [r for r in sorted(ranked, key=relative) if relative(r)[0] <= 0.5][:3]
+        worst = [r for r in sorted(ranked, key=lambda r: relative(r, True))
+                 if -relative(r, True)[0] > 0.5 and r not in best][:3]
+        if best:
+            sentences.append(f"Starkast placering bland regionerna: {described(best)}.")
         if worst:
             sentences.append(f"Svagast placering bland regionerna: {described(worst)}.")
 
-    # Official targets.
     targeted = [r for r in rows if _get(r, "target") is not None]
     if targeted:
-        met = [r for r in targeted if _get(r, "value") is not None
-               and _get(r, "meets_target") is not None and bool(r["meets_target"])]
-        missed = [r for r in targeted if _get(r, "value") is not None
-                  and _get(r, "meets_target") is not None and not bool(r["meets_target"])]
-        unknown = [r for r in targeted if r not in met and r not in missed]
-        text = (f"Av {plural(len(targeted), 'indikator', 'indikatorer')} med ett "
-                f"officiellt mål nås målet för {len(met)}")
-        text += f" ({join_sv(str(r.get('name', '')) for r in met)})" if met else ""
-        text += f" och nås inte för {len(missed)}"
-        text += f" ({join_sv(str(r.get('name', '')) for r in missed)})" if missed else ""
+        groups: dict[str, list[str]] = {"uppfylls": [], "uppfylls delvis": [], "uppfylls inte": []}
+        unknown = []
+        for r in targeted:
+            status = str(_get(r, "target_status") or "")
+            (groups[status] if status in groups else unknown).append(str(r.get("name", "")))
+        parts = [f"{status} för {join_sv(names)}" for status, names in groups.items() if names]
+        text = (f"Av {plural(len(targeted), 'indikator', 'indikatorer')} med ett officiellt mål: "
+                + ("målet " + join_sv(parts) if parts else "inget kan bedömas"))
         sentences.append(text + ".")
-        if unknown:
+        late = [r for r in targeted if _int(_get(r, "target_for")) is not None
+                and _int(_get(r, "target_for")) < year]
+        if late:
             sentences.append(
-                "Måluppfyllelsen kan inte bedömas för "
-                f"{join_sv(str(r.get('name', '')) for r in unknown)} eftersom värde saknas.")
+                f"Målen för {join_sv(str(r.get('name', '')).lower() for r in late)} gällde "
+                f"{join_sv(sorted({str(_int(r['target_for'])) for r in late}))} och jämförs med "
+                f"{year} års värden eftersom inget senare mål finns.")
+        if unknown:
+            sentences.append("Måluppfyllelsen kan inte bedömas för "
+                             f"{join_sv(unknown)} eftersom värde saknas.")
     return sentences
+
+
+def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
+    """The judgement rules in plain Swedish for "Om underlaget" (title, explanation).
+
+    `directions` maps "higher"/"lower"/"neutral" to indicator names from the catalogue, so
+    what the report says about directions is never written by hand.
+    """
+    from naravard.judgements import TREND_MIN_YEARS
+
+    def names(key: str) -> str:
+        return "; ".join(n[:1].lower() + n[1:] for n in directions.get(key, [])) or "inga"
+
+    return [
+        ("Riktning", f"Högre värde är bättre för: {names('higher')}. Lägre värde är bättre för: "
+         f"{names('lower')}. Ingen riktning är i sig bättre för: {names('neutral')}. Sådana "
+         "indikatorer rangordnas inte, färgas inte som bra eller dåliga och beskrivs mot riket och "
+         "spridningen mellan regionerna (lägsta, median och högsta värde)."),
+        ("Precision", "Värdena visas med den precision som källan publicerar (en källa som "
+         "publicerar hela procent ger 15 %, inte 15,0 %). Placeringar och lika värden avgörs "
+         "med samma precision."),
+        ("Placering", "Plats bland de regioner som har ett värde samma år; plats 1 är bäst. "
+         "Regioner med samma värde delar plats, och det skrivs ut (till exempel delad plats "
+         "1–6 av 19). En delad placering beskrivs aldrig som regionens egen starkaste eller "
+         "svagaste utan att det sägs att den är delad. Läge är övre, mellersta eller nedre "
+         "tredjedelen av placeringarna, räknat från den bästa delade platsen."),
+        ("Förändring", "Värdet för uppföljningsåret minus värdet för det senaste tidigare året "
+         "med värde. Varje indikator har en minsta förändring som räknas (till exempel 3 "
+         "procentenheter för enkäter med några tusen svar per region, 2 procentenheter där "
+         "källan publicerar hela procent); skälet står vid indikatorn. En mindre förändring "
+         "kallas ingen tydlig förändring och räknas inte som förbättring eller försämring. "
+         "För rikets värde gäller en mindre gräns där underlaget är mycket större (enkäter "
+         "med omkring 50 000 svar i hela landet)."),
+        ("Tidsseriebrott och definitioner", "Ligger ett tidsseriebrott mellan åren, eller är "
+         "värdena mätta på olika sätt (regionens egna uppgifter anger sin definition), bedöms "
+         "förändringen inte och räknas inte i sammanfattningen; den kallas aldrig oförändrad. "
+         "Glidande medelvärden (till exempel treårsmedelvärden) anges vid indikatorn."),
+        ("Trend", f"Finns minst {TREND_MIN_YEARS} jämförbara år (efter det senaste "
+         "tidsseriebrottet) sägs att värdet har ökat eller minskat sedan det första av dem "
+         "bara när tre villkor gäller: skillnaden mellan sista och första året är minst den "
+         "minsta förändring som räknas, en rät linje anpassad till alla åren lutar åt samma "
+         "håll, och ingen enskild ettårsförändring står för mer än hälften av hela "
+         "förändringen. Annars står det ingen tydlig trend."),
+        ("Mål", "Mål anges bara där en offentlig källa anger ett, med vem som satt målet och "
+         "för vilket år det gäller; ett mål för ett tidigare år sägs vara det. Målet uppfylls "
+         "när värdet når det. Målet uppfylls delvis när värdet inte når det men ligger inom "
+         "den minsta förändring som räknas från målet, eller har närmat sig målet med minst "
+         "så mycket sedan föregående jämförbara år. Annars uppfylls målet inte."),
+    ]

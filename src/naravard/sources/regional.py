@@ -23,10 +23,8 @@ from naravard.errors import NaravardError
 from naravard.limits import check_length, range_problem, span_text
 from naravard.regions import Region, all_regions, get_region
 
-# Every column a regional file may have, in the order the template writes them; the rest of
-# the reader follows this list (a new optional column is one entry here).
-HEADER = ["indicator_id", "year", "gender", "value", "source", "note"]
 REQUIRED_COLUMNS = ["indicator_id", "year", "gender", "value", "source"]
+HEADER = ["indicator_id", "year", "gender", "value", "source", "note", "definition"]
 GENDERS = ("T", "K", "M")
 YEAR_RANGE = (2000, 2100)
 
@@ -254,7 +252,9 @@ def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
             "year": year,
             "gender": gender,
             "value": float(value),
-            "status": "",
+            # The tidy `status` of a region's own row is its definition: empty = measured as
+            # the catalogue defines it; a text = measured otherwise (never compared across).
+            "status": cell("definition"),
             "source": f"{source}; {note}" if note else source,
             "retrieved": "",
         })

@@ -1,0 +1,57 @@
+"""What the national report says, on the real snapshot: ties named, nothing judged across a
+series break, no "0 av 0", differently measured figures marked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from naravard import national
+
+
+@pytest.fixture(scope="module")
+def rep(snapshot_dir: Path) -> national.NationalReport:
+    return national.prepare(2024, snapshot_dir, figures=None)
+
+
+def test_summary_names_every_region_tied_in_the_bottom_third(rep):
+    text = " ".join(national.summary_sentences(rep))
+    assert "Värmland (12 av 25) och Blekinge (12 av 27)" in text
+
+
+def test_riket_is_never_unchanged_across_a_series_break(rep):
+    text = " ".join(national.riket_change_sentences(rep))
+    assert "oförändrad" not in text
+    assert ("Tidsseriebrott 2024, så förändringen i riket bedöms inte, för telefonsamtal till "
+            "primärvården besvarade samma dag (87,0 %) och patienternas helhetsintryck av "
+            "primärvården (80,1 %).").replace(" %", "\u00a0%") in text
+    # Riket's survey has about 50 000 answers: +2,4 points counts there (min_change_riket),
+    # while the same change would be inside the margin for one region
+    assert ("Förtroende för vårdcentralerna: 63,0\u00a0% i riket 2024, +2,4 procentenheter "
+            "sedan 2023 (förbättring).") in text
+    # återinskrivning is published in whole percent: 16 → 17 can be rounding alone
+    assert "Ingen tydlig förändring i riket sedan 2023 för oplanerad återinskrivning" in text
+
+
+def test_targets_have_no_zero_of_zero_and_mark_other_definitions(rep):
+    html = national.targets_html(rep)
+    assert "0 av 0" not in html
+    assert "Listade invånare per specialist i allmänmedicin: ingen region har värde 2024" in html
+    assert "Målet gällde 2022 enligt överenskommelsen om god och nära vård 2021–2022" in html
+    assert "(10\u00a0%*)" in html and "Västerbotten, invånare med fast läkarkontakt" in html
+    assert "(46\u00a0%)" in html  # Örebro län, measured as the catalogue defines it
+
+
+def test_export_has_the_judgement_columns(rep):
+    frame = national.export_frame(rep)
+    for column in ("Placering", "Placering till", "Delar placering med antal regioner",
+                   "Förändringen räknas", "Bedömning", "Trend", "Måluppfyllelse", "Om målet",
+                   "Jämförbarhet", "Minsta förändring som räknas"):
+        assert column in frame.columns
+    ater = frame[(frame["Indikator-id"] == "aterinskrivning_30d")
+                 & (frame["Region"] == "Västerbotten")].iloc[0]
+    assert (ater["Placering"], ater["Placering till"],
+            ater["Delar placering med antal regioner"]) == (1, 6, 5)
+    neutral = frame[frame["Indikator-id"] == "vardplatser"]
+    assert neutral["Placering"].isna().all()
