@@ -545,7 +545,7 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
     if target is not None:
         candidates.append(target)
     vmax = max(candidates) if candidates else 1.0
-    vmin = min(min(candidates), axis_start(candidates[1:]))
+    vmin = min(axis_start(candidates[1:]), *candidates[1:]) if n else 0.0
     width = (vmax - vmin) or 1.0
     ax.set_xlim(vmin, vmax + (0.22 if narrow else 0.16) * width)
     for bar in bars:  # bars start at the axis, not below it
@@ -558,7 +558,7 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
     zero_note = _zero_note(fig, ax, vmin)
     target_row = (n - 0.5 if n else 0.5) + 0.55
     # Room above the first bar for Riket's label, below the last for the target's.
-    ax.set_ylim(target_row + (0.5 if target is not None else -0.4), -1.45)
+    ax.set_ylim(target_row + (0.5 if target is not None else -0.4), -1.85)
     for pos, code, value in zip(positions, codes, values):
         # opaque and above Riket's line: the line never covers a value
         plain = ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value), va="center",
@@ -575,7 +575,7 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
 
     if not math.isnan(riket_value):
         ax.axvline(riket_value, color=VERMILLION, linestyle="--", linewidth=1.4, zorder=3)
-        ax.text(riket_value, -0.95, f"Riket {_fmt_short(indicator, riket_value)}",
+        ax.text(riket_value, -1.25, f"Riket {_fmt_short(indicator, riket_value)}",
                 color=VERMILLION, ha="center", va="center", fontsize=7.5,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6)
     if target is not None:
@@ -867,13 +867,24 @@ _TILE_LABELS = {
 
 def tile_map_chart(values: Mapping[str, float], indicator: IndicatorLike,
                    region_info: Sequence[Any], *, year: int | None = None,
-                   highlight: str | None = None, name: str | None = None) -> Chart:
-    """Sweden's 21 regions as equal squares at their tile positions, coloured by value."""
+                   highlight: str | None = None, name: str | None = None,
+                   riket: float | None = None,
+                   size: tuple[float, float] | None = None) -> Chart:
+    """Sweden's 21 regions as equal squares at their tile positions, coloured by value.
+
+    With Riket's value and a direction, the colours are the heat map's: purple better than
+    Riket, orange worse, stronger the further away. Neutral indicators are shades of grey.
+    """
     with matplotlib.rc_context(_RC):
-        return _tile_map_chart(values, indicator, region_info, year, highlight, name)
+        return _tile_map_chart(values, indicator, region_info, year, highlight, name, riket,
+                               size)
 
 
-def _tile_map_chart(values, indicator, region_info, year, highlight, name):
+HEAT_CMAP = "PuOr"  # orange = worse, purple = better; colour-blind safe; heat map and maps
+
+
+def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket=None,
+                    size=None):
     ind_name = str(_attr(indicator, "name", ""))
     direction = str(_attr(indicator, "direction", "neutral"))
     regions = [r for r in region_info if tuple(getattr(r, "tile", (-1, -1)))[0] >= 0]
@@ -882,18 +893,27 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name):
     cols = max([r.tile[0] for r in regions] or [0]) + 1
     n_rows = max([r.tile[1] for r in regions] or [0]) + 1
 
-    fig = _figure(15.5, 11.5)
+    width_cm, height_cm = size or (11.5, 15.5)
+    fig = _figure(height_cm, width_cm)
     grid = fig.add_gridspec(1, 2, width_ratios=[cols, 0.25])
     ax = fig.add_subplot(grid[0, 0])
     cax = fig.add_subplot(grid[0, 1])
-    cmap = matplotlib.colormaps["cividis"]
-    if direction == "lower":
-        cmap = cmap.reversed()  # light = good in both directions
     lo = min(present.values()) if present else 0.0
     hi = max(present.values()) if present else 1.0
     if hi == lo:
         lo, hi = lo - 1, hi + 1
-    norm = Normalize(vmin=lo, vmax=hi)
+    judged = direction in ("higher", "lower") and riket is not None and not is_missing(riket)
+    if judged:
+        cmap = matplotlib.colormaps[HEAT_CMAP]
+        if direction == "lower":
+            cmap = cmap.reversed()  # purple = better in both directions
+        reach = max(abs(hi - float(riket)), abs(lo - float(riket)), 1e-9)
+        norm = TwoSlopeNorm(vcenter=float(riket), vmin=float(riket) - reach,
+                            vmax=float(riket) + reach)
+    else:
+        cmap = matplotlib.colors.LinearSegmentedColormap.from_list(
+            "greys", ["#F2F2F2", "#6E6E6E"])
+        norm = Normalize(vmin=lo, vmax=hi)
     for r in regions:
         col, row = r.tile
         value = present.get(r.code)
@@ -908,19 +928,21 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name):
                 linewidth=2.6, zorder=5))
         colour = _text_colour(face)
         label = _TILE_LABELS.get(r.name, r.name)
-        ax.text(col + 0.5, row + 0.36, label, ha="center", va="center", fontsize=6.8,
+        ax.text(col + 0.5, row + 0.36, label, ha="center", va="center",
+                fontsize=6.8 if width_cm > 10 else 5.4,
                 color=colour, fontweight="bold" if r.code == highlight else "normal",
                 linespacing=1.05)
         ax.text(col + 0.5, row + 0.74,
                 DASH if value is None else _fmt_short(indicator, value),
-                ha="center", va="center", fontsize=8, fontweight="bold", color=colour)
+                ha="center", va="center", fontsize=8 if width_cm > 10 else 6.3,
+                fontweight="bold", color=colour)
     ax.set_xlim(0, cols)
     ax.set_ylim(n_rows, 0)  # row 0 at the top
     ax.set_aspect("equal")
     ax.axis("off")
     suffix = f" {year}" if year is not None else ""
-    fig.suptitle("\n".join(textwrap.wrap(f"{ind_name}{suffix}", 48)), x=0.02, ha="left",
-                 fontsize=9.5, fontweight="bold")
+    fig.suptitle("\n".join(textwrap.wrap(f"{ind_name}{suffix}", 48 if width_cm > 10 else 38)),
+                 x=0.02, ha="left", fontsize=9.5 if width_cm > 10 else 8, fontweight="bold")
 
     scalar = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(scalar, cax=cax)
@@ -941,8 +963,9 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name):
     missing = [r.name for r in regions if r.code not in present]
     if missing:
         alt += " Värde saknas för " + ", ".join(missing) + "."
-    caption = (f"{ind_name}{suffix} per region. Ljusare ruta betyder bättre värde."
-               if direction in ("higher", "lower") else f"{ind_name}{suffix} per region.")
+    caption = (f"{ind_name}{suffix} per region. Lila: bättre än riket "
+               f"({_fmt_short(indicator, riket)}), orange: sämre." if judged
+               else f"{ind_name}{suffix} per region; mörkare ruta: högre värde.")
     if missing:
         caption += " Grå randig ruta: värde saknas."
     stem = name or f"karta-{_ind_id(indicator)}" + (f"-{year}" if year is not None else "")
