@@ -23,99 +23,19 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from conftest import shared_dir
+from conftest import EPOCH, Render, norm, shared_dir
 from pypdf import PdfReader
 
 from naravard import report, text
 from naravard.catalog import AREAS, load_catalog
 
-EPOCH = "1735689600"  # 2025-01-01: the report date in every render and block below
 BANNER = "EXEMPELDATA – inte verkliga värden"
 A4 = (595.28, 841.89)
 OUTPUT_FILES = ("rapport.pdf", "rapport.html", "rapport.ipynb", "indikatorer.csv",
                 "indikatorer.xlsx", "manifest.json")
-RENDER_TIMEOUT = 900
 
 
-def norm(s: str) -> str:
-    """Whitespace (no-break spaces, line breaks from PDF layout) collapsed to one space."""
-    return " ".join(s.split())
-
-
-# --- the renders --------------------------------------------------------------------------
-
-@dataclass
-class Render:
-    name: str
-    root: Path
-    out: Path
-    figures: Path
-    proc: subprocess.Popen
-    log: Path
-    cache: Path
-
-    def wait(self) -> Render:
-        try:
-            code = self.proc.wait(timeout=RENDER_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            pytest.fail(f"{self.name}: the render took more than {RENDER_TIMEOUT} s")
-        log = self.log.read_text(encoding="utf-8", errors="replace")
-        assert code == 0, f"{self.name}: naravard report exited {code}:\n{log}"
-        return self
-
-    def pages(self) -> list[str]:
-        return [norm(p.extract_text()) for p in PdfReader(self.out / "rapport.pdf").pages]
-
-
-def _start(tmp: Path, name: str, region: str, data: Path | None, *, offline: bool) -> Render:
-    root = tmp / name
-    for sub in ("output", "figures"):
-        (root / sub).mkdir(parents=True)
-    cache = tmp / f"{name}-cache"
-    cache.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NARAVARD_DATA", "NO_PROXY", "no_proxy")}
-    env |= {"NARAVARD_ROOT": str(root), "NARAVARD_CACHE": str(cache),
-            "SOURCE_DATE_EPOCH": EPOCH, "PYTHONUNBUFFERED": "1"}
-    if offline:  # Kolada unreachable even on a machine with network: a dead local proxy
-        dead = "http://127.0.0.1:9"
-        env |= {"HTTPS_PROXY": dead, "HTTP_PROXY": dead, "https_proxy": dead,
-                "http_proxy": dead}
-    cmd = [sys.executable, "-m", "naravard.cli", "report", "--region", region, "--year", "2024"]
-    if data is not None:
-        cmd += ["--data", str(data)]
-    log = tmp / f"{name}.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT)
-    from naravard.regions import get_region
-
-    slug = get_region(region).slug
-    return Render(name, root, root / "output" / slug / "2024",
-                  root / "figures" / slug / "2024", proc, log, cache)
-
-
-def _snapshot() -> Path | None:
-    path = shared_dir() / "data" / "kolada"
-    return path if (path / "data").is_dir() else None
-
-
-@pytest.fixture(scope="module")
-def renders(tmp_path_factory: pytest.TempPathFactory):
-    """Start both renders at once (they mostly wait on a kernel and WeasyPrint)."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    started: dict[str, Render] = {}
-    snapshot = _snapshot()
-    if snapshot is not None:
-        started["vasterbotten"] = _start(tmp, "vasterbotten", "Västerbotten", snapshot,
-                                         offline=False)
-    started["orebro"] = _start(tmp, "orebro", "Örebro län", None, offline=True)
-    yield started
-    for r in started.values():  # only the processes this fixture started
-        if r.proc.poll() is None:
-            r.proc.kill()
-            r.proc.wait()
-
+# --- the renders (started once per session by conftest.renders) --------------------------
 
 @pytest.fixture(scope="module")
 def vb(renders, snapshot_dir) -> Render:
