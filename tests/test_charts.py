@@ -303,7 +303,7 @@ def test_chart_html_escapes_everything():
     assert "<script>" not in out and "<b>" not in out
     assert "&lt;script&gt;" in out
     assert "Källa: Kolada &amp; &lt;SKR&gt;" in out
-    assert re.search(r'<img alt="[^"]*&quot;[^"]*" src="data:image/png;base64,[A-Za-z0-9+/=]+">',
+    assert re.search(r'<img alt="[^"]*&#34;[^"]*" src="data:image/png;base64,[A-Za-z0-9+/=]+">',
                      out)
     assert out.startswith('<figure class="chart">') and out.endswith("</figure>")
     # The figure stays usable after rendering (save after html must still work).

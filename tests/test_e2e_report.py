@@ -153,7 +153,7 @@ def _item(html: str, qid: str) -> str:
 
 def test_questionnaire_html_has_question_numbers_and_answers(orebro_rep):
     html = report.questionnaire_html(orebro_rep)
-    assert 'id="socialstyrelsen">Redovisning till Socialstyrelsen' in html
+    assert 'id="socialstyrelsen">Bilaga: Redovisning till Socialstyrelsen' in html
     assert "Fråga 5." in _item(html, "5") and "<strong>Nej</strong>" in _item(html, "5")
     assert "<strong>Ja</strong>" in _item(html, "6")
     assert "46" in norm(_item(html, "35")) and "46 %" in norm(_item(html, "35"))
@@ -278,8 +278,8 @@ def test_pdf_is_a4_with_page_numbers(vb):
 @pytest.mark.e2e
 def test_pdf_has_every_chapter_and_real_data_has_no_banner(vb_pages):
     full = " ".join(vb_pages)
-    for title in ("Sammanfattning", "Översikt", *AREAS.values(), "Regionens egna uppgifter",
-                  "Redovisning till Socialstyrelsen", "Om underlaget"):
+    for title in ("Det viktigaste", "Översikt", *AREAS.values(), "Regionens egna uppgifter",
+                  "Bilaga: Redovisning till Socialstyrelsen", "Om underlaget"):
         assert title in full, title
     assert BANNER not in full
     assert "1 januari 2025" in vb_pages[0]  # SOURCE_DATE_EPOCH
@@ -453,12 +453,13 @@ def _answer_segment(full: str, label: str) -> str:
 @pytest.mark.e2e
 def test_questionnaire_chapter_shows_orebros_answers(orebro_pages):
     full = " ".join(orebro_pages)
-    chapter = [p for p in orebro_pages if p.startswith("Redovisning till Socialstyrelsen")]
-    assert chapter, "no page opens the chapter Redovisning till Socialstyrelsen"
+    chapter = [p for p in orebro_pages if "Bilaga: Redovisning till Socialstyrelsen Regionens"
+               in p]
+    assert chapter, "no page opens the appendix Bilaga: Redovisning till Socialstyrelsen"
     body = full[full.index(chapter[0]):]
-    assert "Svar: Nej" in _answer_segment(body, "5")
-    assert "Svar: Ja" in _answer_segment(body, "6")
-    assert "Svar: 46 %" in _answer_segment(body, "35")
+    assert _answer_segment(body, "5").rstrip().endswith("Nej")
+    assert _answer_segment(body, "6").rstrip().endswith("Ja")
+    assert "46 %" in _answer_segment(body, "35")
     assert "Region Örebro läns redovisning" in body
 
 

@@ -302,8 +302,9 @@ def _zero_note(fig: Figure, ax: Any, low: float) -> Any | None:
     """A visible note under the plot when a value axis does not start at zero."""
     if low <= 0:
         return None
-    return fig.text(0.01, 0.01, ZERO_NOTE, fontsize=6.5, color="#444444", ha="left",
-                    va="bottom")
+    # an axes child placed in figure coordinates: the layered drawing only knows axes artists
+    return ax.text(0.01, 0.01, ZERO_NOTE, fontsize=6.5, color="#444444", ha="left",
+                   va="bottom", transform=fig.transFigure)
 
 
 def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, breaks,
