@@ -289,11 +289,11 @@ RANKED_SIZE = (9.3, 8.2)
 
 def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
     rows = []
+    by_key = rep.table.set_index(["indicator_id", "region_code"])
     for r in all_regions():
         cells = []
         for ind in inds:
-            row = rep.table[(rep.table["indicator_id"] == ind.id)
-                            & (rep.table["region_code"] == r.code)].iloc[0]
+            row = by_key.loc[(ind.id, r.code)]
             if pd.isna(row["change"]):
                 cells.append({"text": "–", "cls": ""})
                 continue
