@@ -359,8 +359,8 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
         ax.update_datalim([(ax.get_xlim()[0], target)])
         ax.autoscale_view()
     ax.margins(y=0.1)
-    ax.set_ylabel("\n".join(textwrap.wrap(unit_label(unit), 22 if narrow else 40)),
-                  fontsize=label_size)
+    ylabel = "\n".join(textwrap.wrap(unit_label(unit), 22 if narrow else 40))
+    ax.set_ylabel(ylabel, fontsize=label_size)
     _year_axis(ax.xaxis, all_years, 5 if narrow else 10)
     _no_axis_label(ax.xaxis)
     ax.yaxis.set_major_formatter(SwedishFormatter())
@@ -444,7 +444,10 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
         caption += " Grön prickad linje: målet."
     background = _key("trend", name, unit, _frame_digest(data), found_breaks, target,
                       tuple(fig.get_size_inches()))
-    margins = dict(left=1.55, right=2.45, bottom=1.0, top=0.65) if narrow else \
+    # room on the left for the unit label's lines and the widest tick label ("5 000")
+    wide_ticks = len(data) and float(data["value"].abs().max()) >= 1000
+    left = 1.15 + 0.3 * ylabel.count("\n") + (0.3 if wide_ticks else 0.0)
+    margins = dict(left=left, right=2.45, bottom=1.0, top=0.65) if narrow else \
         dict(left=2.7, right=2.1, bottom=0.7)
     return Chart(fig=_fixed_margins(fig, **margins), alt=alt, name=stem,
                  caption=caption, foreground=foreground, background_key=background,

@@ -434,9 +434,9 @@ def questionnaire_html(rep: RegionReport) -> str:
     if rep.structure is None:
         note = f"Det finns ingen enkätstruktur för {rep.year}, så enkätsvaren kan inte visas."
     elif rep.answers is None:
-        note = (f"{rep.region.name} har ingen svarsfil för Socialstyrelsens enkät {rep.year}. "
-                f"Skapa en med naravard questionnaire template --region {rep.region.slug} "
-                f"--year {rep.year}.")
+        # how to add the answers is the analyst's business (README), not the reader's
+        note = (f"Underlaget till rapporten innehåller inte {rep.region.name}s svar på "
+                f"Socialstyrelsens enkät om god och nära vård {rep.year}.")
     else:
         intro = ("Regionens svar på Socialstyrelsens enkät om omställningen till en god och "
                  "nära vård, med enkätens numrering. Flervalssvaren står i en tabell per del; "
