@@ -362,29 +362,6 @@ def _png_pixels(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
-@pytest.fixture()
-def reuse():
-    """As in a batch worker's kernel: layer every chart from the first one."""
-    charts.expect_reuse(True)
-    yield
-    charts.expect_reuse(False)
-
-
-def test_a_single_report_draws_a_new_background_whole_and_layers_it_when_seen_again():
-    charts._BACKGROUNDS.clear()
-    charts._SEEN.clear()
-    frame = _frame()
-    first = charts.trend_chart(frame, Ind(), "0024", NAMES["0024"])
-    assert np.array_equal(_png_pixels(charts.chart_png(first)), _full_rgba(
-        charts.trend_chart(frame, Ind(), "0024", NAMES["0024"]))[..., :3])
-    assert len(charts._BACKGROUNDS) == 0  # drawn once, whole: no layers for one use
-    second = charts.trend_chart(frame, Ind(), "0001", NAMES["0001"])
-    assert np.array_equal(_png_pixels(charts.chart_png(second)), _full_rgba(
-        charts.trend_chart(frame, Ind(), "0001", NAMES["0001"]))[..., :3])
-    assert len(charts._BACKGROUNDS) == 1  # the second sight layers it for the rest
-
-
-@pytest.mark.usefixtures("reuse")
 @pytest.mark.parametrize("breaks", [None, [(2021, "ny definition")]])
 def test_layered_png_equals_a_full_draw_for_every_region(breaks):
     charts._BACKGROUNDS.clear()
@@ -396,7 +373,6 @@ def test_layered_png_equals_a_full_draw_for_every_region(breaks):
     assert len(charts._BACKGROUNDS) == 1
 
 
-@pytest.mark.usefixtures("reuse")
 def test_background_is_redrawn_when_any_region_changes():
     charts._BACKGROUNDS.clear()
     frame = _frame()
@@ -432,7 +408,6 @@ def test_layered_svg_has_the_full_drawings_elements_and_valid_references():
     assert len(charts._SVG_BACKGROUNDS) == 1
 
 
-@pytest.mark.usefixtures("reuse")
 def test_layered_ranked_chart_looks_like_a_full_draw_for_every_focus():
     """Grey rows shared by all regions, the focus bar, name and value drawn over them; the
     focus-missing note has other layers, so it must not reuse the focus chart's."""

@@ -61,7 +61,7 @@ def _start_kernel() -> Any:
 # Run by the kernel while it starts (IPython's exec_lines), before it answers: the kernel
 # imports the package and draws a first chart while this worker warms nbconvert/WeasyPrint.
 _WARM_KERNEL = ("import naravard.report, naravard.national; naravard.catalog.load_catalog(); "
-                "naravard.charts.expect_reuse(); naravard.charts.warm_up()")
+                "naravard.charts.warm_up()")
 
 
 def _worker_init() -> None:

@@ -1113,38 +1113,11 @@ def _whole(chart: Chart) -> Any:
     return _hidden(chart.twins)
 
 
-# Layers pay off only when a background is drawn again (the next region's report in the same
-# kernel): drawing one costs two or three full drawings. A kernel that renders report after
-# report (the batch workers') calls expect_reuse(); elsewhere a chart is drawn whole the first
-# time its background is seen, and layered from the second time on.
-_EXPECT_REUSE = False
-_SEEN: OrderedDict[tuple[str, int, tuple[float, ...]], None] = OrderedDict()
-
-
-def expect_reuse(on: bool = True) -> None:
-    """Layer every chart from the first one: this process will draw many regions' charts."""
-    global _EXPECT_REUSE
-    _EXPECT_REUSE = on
-
-
-def _layer_now(chart: Chart, dpi: int) -> bool:
-    if chart.background_key is None:
-        return False
-    if _EXPECT_REUSE:
-        return True
-    tiers = tuple(sorted({artist.get_zorder() for artist in chart.foreground}))
-    key = (chart.background_key, dpi, tiers)
-    if key in _BACKGROUNDS or key in _SEEN:
-        return True
-    _remember(_SEEN, key, lambda: None)
-    return False
-
-
 def _render_png(chart: Chart, dpi: int) -> bytes:
     """An opaque RGB PNG: the figure is white, so the alpha channel carried nothing, and
     without it WeasyPrint re-encodes each image once instead of twice (colour and mask)."""
     with matplotlib.rc_context(_RC):
-        if _layer_now(chart, dpi):
+        if chart.background_key is not None:
             renderer = _render_layered(chart, dpi)
             raw: Any = renderer.buffer_rgba()
         else:
