@@ -101,3 +101,14 @@ def test_checks_find_a_page_with_only_a_source_line():
              Page(2, [(700, "Ett stycke med riktig text " * 5)])]
     assert caption_only_pages(_layout(pages, [])) == [
         "p. 1: only 'Källa: Väntetider i vården, SKR, via Kolada'"]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", ["vasterbotten", "national"])
+def test_reader_text_has_no_working_notes_tool_name_or_paths(renders, snapshot_dir, name):
+    text = " ".join(renders[name].wait().pages())
+    for note in ("Anmärkning", "tolkat som", "framgår av rubriken", "naravard", "/work",
+                 "data/", "fildatum", "mäter samma sak", "Valda:"):
+        assert note not in text, note
+    # a note that applies to the whole report stands once
+    assert text.count("uppdelade på kvinnor och män") <= 1
