@@ -12,18 +12,14 @@ import dataclasses
 import hashlib
 import io
 import json
-import os
 import re
-import subprocess
-import sys
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
-from conftest import EPOCH, Render, norm, shared_dir
+from conftest import EPOCH, Render, norm
 from pypdf import PdfReader
 
 from naravard import report, text

@@ -25,7 +25,6 @@ statements module adds (read with `row.get`).
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -391,7 +390,3 @@ def rank_words(row: Mapping[str, Any]) -> str:
     if not _missing(to) and int(to) != rank:
         return f"delad plats {rank}–{int(to)} av {n}"
     return f"plats {rank} av {n}"
-
-
-def is_finite(x: Any) -> bool:
-    return not _missing(x) and math.isfinite(float(x))
