@@ -311,7 +311,7 @@ def test_chart_html_escapes_everything():
     assert "<script>" not in out and "<b>" not in out
     assert "&lt;script&gt;" in out
     assert "Källa: Kolada &amp; &lt;SKR&gt;" in out
-    assert re.search(r'<img alt="[^"]*&quot;[^"]*" src="data:image/png;base64,[A-Za-z0-9+/=]+">',
+    assert re.search(r'<img alt="[^"]*&#34;[^"]*" src="data:image/png;base64,[A-Za-z0-9+/=]+">',
                      out)
     assert out.startswith('<figure class="chart">') and out.endswith("</figure>")
     # The figure stays usable after rendering (save after html must still work).
@@ -470,3 +470,71 @@ def test_heatmap_headers_keep_every_word():
     chart = charts.heatmap_chart(scores, None, title="T")
     header = " ".join(t.get_text() for t in chart.fig.axes[0].get_xticklabels())
     assert "ungdomspsykiatrin inom 30 dagar" in " ".join(header.split())
+
+
+# --- charts that read at a glance (issue 11) ---------------------------------------------------
+
+def _texts(chart: charts.Chart) -> list[str]:
+    return [t.get_text() for ax in chart.fig.axes for t in ax.texts]
+
+
+def test_series_break_outside_the_drawn_years_is_not_drawn():
+    chart = charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten",
+                               breaks=[(2014, "ändrad kostnadsutjämning"), (2021, "ny källa")])
+    texts = " ".join(_texts(chart))
+    assert "2021" in texts and "2014" not in texts
+    assert "2014" not in chart.alt and "Tidsseriebrott 2021" in chart.alt
+
+
+def test_trend_chart_draws_the_target_as_a_line():
+    chart = charts.trend_chart(_frame(), Ind(target=90.0, target_text="minst 90 %"), "0024",
+                               "Västerbotten", size=(9.3, 6.0))
+    ax = chart.fig.axes[0]
+    assert any(list(line.get_ydata()) == [90.0, 90.0] for line in ax.lines)
+    assert ax.get_ylim()[1] >= 90.0  # the axis reaches the target
+    assert "Mål: minst 90 %" in " ".join(_texts(chart))
+    assert "Målet, minst 90 %" in chart.alt
+
+
+def test_riket_label_names_its_year_when_older_than_the_regions_value():
+    frame = _frame()
+    frame = frame[~((frame["region_code"] == "0000") & (frame["year"] == 2024))]
+    chart = charts.trend_chart(frame, Ind(), "0024", "Västerbotten")
+    assert any(t.startswith("Riket ") and t.endswith("(2023)") for t in _texts(chart))
+
+
+def test_bar_axis_fits_a_narrow_spread_and_says_so():
+    assert charts.axis_start([78.5, 83.0, 80.1]) > 70
+    assert charts.axis_start([10.0, 90.0]) == 0.0
+    assert charts.axis_start([-1.0, 5.0]) == 0.0
+    frame = _frame()
+    others = frame["region_code"] != "0024"
+    frame.loc[others, "value"] = 80 + (frame.index[others] % 4)
+    ranked = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
+    assert ranked.fig.axes[0].get_xlim()[0] > 0
+    assert charts.ZERO_NOTE in _texts(ranked) and "inte vid noll" in ranked.alt
+
+
+def test_riket_line_lies_under_opaque_value_labels():
+    ranked = charts.ranked_chart(_frame(), Ind(), "0024", 2024, NAMES)
+    ax = ranked.fig.axes[0]
+    riket = [ln for ln in ax.lines if ln.get_color() == charts.VERMILLION]
+    labels = [t for t in ax.texts if t.get_text().endswith("%") and not t.get_text().startswith(
+        ("Riket", "Mål"))]
+    assert riket and labels
+    assert all(t.get_zorder() > riket[0].get_zorder() for t in labels)
+    assert all(t.get_bbox_patch().get_alpha() in (None, 1.0) for t in labels)
+
+
+def test_tile_map_uses_the_heat_maps_colours_around_riket():
+    values = {r.code: 50.0 + i for i, r in enumerate(all_regions())}
+    chart = charts.tile_map_chart(values, Ind(), all_regions(), year=2024, riket=60.0,
+                                  size=(8.5, 11.0))
+    assert "Lila: bättre än riket" in chart.caption
+    faces = [p.get_facecolor() for p in chart.fig.axes[0].patches]
+    purple = matplotlib.colormaps[charts.HEAT_CMAP](1.0)
+    orange = matplotlib.colormaps[charts.HEAT_CMAP](0.0)
+    best, worst = max(values, key=values.get), min(values, key=values.get)
+    order = [r.code for r in all_regions() if r.tile[0] >= 0]
+    assert np.allclose(faces[order.index(best)], purple, atol=0.02)
+    assert np.allclose(faces[order.index(worst)], orange, atol=0.02)

@@ -12,112 +12,26 @@ import dataclasses
 import hashlib
 import io
 import json
-import os
 import re
-import subprocess
-import sys
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
-from conftest import shared_dir
+from conftest import EPOCH, Render, norm
 from pypdf import PdfReader
 
 from naravard import report, text
 from naravard.catalog import AREAS, load_catalog
 
-EPOCH = "1735689600"  # 2025-01-01: the report date in every render and block below
 BANNER = "EXEMPELDATA – inte verkliga värden"
 A4 = (595.28, 841.89)
 OUTPUT_FILES = ("rapport.pdf", "rapport.html", "rapport.ipynb", "indikatorer.csv",
                 "indikatorer.xlsx", "manifest.json")
-RENDER_TIMEOUT = 900
 
 
-def norm(s: str) -> str:
-    """Whitespace (no-break spaces, line breaks from PDF layout) collapsed to one space."""
-    return " ".join(s.split())
-
-
-# --- the renders --------------------------------------------------------------------------
-
-@dataclass
-class Render:
-    name: str
-    root: Path
-    out: Path
-    figures: Path
-    proc: subprocess.Popen
-    log: Path
-    cache: Path
-
-    def wait(self) -> Render:
-        try:
-            code = self.proc.wait(timeout=RENDER_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            pytest.fail(f"{self.name}: the render took more than {RENDER_TIMEOUT} s")
-        log = self.log.read_text(encoding="utf-8", errors="replace")
-        assert code == 0, f"{self.name}: naravard report exited {code}:\n{log}"
-        return self
-
-    def pages(self) -> list[str]:
-        return [norm(p.extract_text()) for p in PdfReader(self.out / "rapport.pdf").pages]
-
-
-def _start(tmp: Path, name: str, region: str, data: Path | None, *, offline: bool) -> Render:
-    root = tmp / name
-    for sub in ("output", "figures"):
-        (root / sub).mkdir(parents=True)
-    cache = tmp / f"{name}-cache"
-    cache.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NARAVARD_DATA", "NO_PROXY", "no_proxy")}
-    env |= {"NARAVARD_ROOT": str(root), "NARAVARD_CACHE": str(cache),
-            "SOURCE_DATE_EPOCH": EPOCH, "PYTHONUNBUFFERED": "1"}
-    if offline:  # Kolada unreachable even on a machine with network: a dead local proxy
-        dead = "http://127.0.0.1:9"
-        env |= {"HTTPS_PROXY": dead, "HTTP_PROXY": dead, "https_proxy": dead,
-                "http_proxy": dead}
-    cmd = [sys.executable, "-m", "naravard.cli", "report", "--region", region, "--year", "2024"]
-    if data is not None:
-        cmd += ["--data", str(data)]
-    log = tmp / f"{name}.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT)
-    from naravard.regions import get_region
-
-    slug = get_region(region).slug
-    # without data a report is made from example data, which never replaces a real report
-    where = "" if data is not None else "exempeldata/"
-    return Render(name, root, root / "output" / f"{where}{slug}" / "2024",
-                  root / "figures" / f"{where}{slug}" / "2024", proc, log, cache)
-
-
-def _snapshot() -> Path | None:
-    path = shared_dir() / "data" / "kolada"
-    return path if (path / "data").is_dir() else None
-
-
-@pytest.fixture(scope="module")
-def renders(tmp_path_factory: pytest.TempPathFactory):
-    """Start both renders at once (they mostly wait on a kernel and WeasyPrint)."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    started: dict[str, Render] = {}
-    snapshot = _snapshot()
-    if snapshot is not None:
-        started["vasterbotten"] = _start(tmp, "vasterbotten", "Västerbotten", snapshot,
-                                         offline=False)
-    started["orebro"] = _start(tmp, "orebro", "Örebro län", None, offline=True)
-    yield started
-    for r in started.values():  # only the processes this fixture started
-        if r.proc.poll() is None:
-            r.proc.kill()
-            r.proc.wait()
-
+# --- the renders (started once per session by conftest.renders) --------------------------
 
 @pytest.fixture(scope="module")
 def vb(renders, snapshot_dir) -> Render:
@@ -235,7 +149,7 @@ def _item(html: str, qid: str) -> str:
 
 def test_questionnaire_html_has_question_numbers_and_answers(orebro_rep):
     html = report.questionnaire_html(orebro_rep)
-    assert 'id="socialstyrelsen">Redovisning till Socialstyrelsen' in html
+    assert 'id="socialstyrelsen">Bilaga: Redovisning till Socialstyrelsen' in html
     assert "Fråga 5." in _item(html, "5") and "<strong>Nej</strong>" in _item(html, "5")
     assert "<strong>Ja</strong>" in _item(html, "6")
     assert "46" in norm(_item(html, "35")) and "46 %" in norm(_item(html, "35"))
@@ -248,7 +162,8 @@ def test_region_without_answer_file_gets_a_note(snapshot_dir):
     rep = report.prepare("Gotland", 2024, snapshot_dir, figures=None)
     html = report.questionnaire_html(rep)
     assert "Redovisning till Socialstyrelsen" in html
-    assert "Gotland har ingen svarsfil" in html and "naravard questionnaire template" in html
+    assert "innehåller inte Gotlands svar på Socialstyrelsens enkät" in html
+    assert "naravard" not in html.lower()  # reader text: no tool name, no command
     assert "Fråga" not in html
     assert report.related_answers_html(rep, ["medicinsk_bedomning_3d"]) == ""
 
@@ -360,8 +275,8 @@ def test_pdf_is_a4_with_page_numbers(vb):
 @pytest.mark.e2e
 def test_pdf_has_every_chapter_and_real_data_has_no_banner(vb_pages):
     full = " ".join(vb_pages)
-    for title in ("Sammanfattning", "Översikt", *AREAS.values(), "Regionens egna uppgifter",
-                  "Redovisning till Socialstyrelsen", "Om underlaget"):
+    for title in ("Det viktigaste", "Översikt", *AREAS.values(), "Regionens egna uppgifter",
+                  "Bilaga: Redovisning till Socialstyrelsen", "Om underlaget"):
         assert title in full, title
     assert BANNER not in full
     assert "1 januari 2025" in vb_pages[0]  # SOURCE_DATE_EPOCH
@@ -537,12 +452,13 @@ def _answer_segment(full: str, label: str) -> str:
 @pytest.mark.e2e
 def test_questionnaire_chapter_shows_orebros_answers(orebro_pages):
     full = " ".join(orebro_pages)
-    chapter = [p for p in orebro_pages if p.startswith("Redovisning till Socialstyrelsen")]
-    assert chapter, "no page opens the chapter Redovisning till Socialstyrelsen"
+    chapter = [p for p in orebro_pages if "Bilaga: Redovisning till Socialstyrelsen Regionens"
+               in p]
+    assert chapter, "no page opens the appendix Bilaga: Redovisning till Socialstyrelsen"
     body = full[full.index(chapter[0]):]
-    assert "Svar: Nej" in _answer_segment(body, "5")
-    assert "Svar: Ja" in _answer_segment(body, "6")
-    assert "Svar: 46 %" in _answer_segment(body, "35")
+    assert _answer_segment(body, "5").rstrip().endswith("Nej")
+    assert _answer_segment(body, "6").rstrip().endswith("Ja")
+    assert "46 %" in _answer_segment(body, "35")
     assert "Region Örebro läns redovisning" in body
 
 

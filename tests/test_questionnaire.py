@@ -230,15 +230,32 @@ def test_html_escapes_everything_from_the_answer_file(structure):
 def test_html_writes_answers_in_words(structure):
     a = load_answers("orebro-lan", 2024)
     html = answers_html(structure, a)
-    assert "Fråga 5. " in html and "<strong>Nej</strong>" in html
+    row5 = html[html.index('id="fraga-5"'):]
+    row5 = row5[:row5.index("</tr>")]
+    assert "Fråga 5.</span>" in row5 and "<strong>Nej</strong>" in row5
     assert "Delvis" in html
-    assert "Specialist i allmänmedicin (valt)" in html
-    assert "Hyrläkare (inte valt)" in html
-    assert "(oklart om valt)" in html
+    # each option once, in words: what was chosen, what was not, what is unclear
+    assert "Valt: Specialist i allmänmedicin" in html
+    assert "Inte valt: " in html and "Hyrläkare" in html
+    assert "Oklart om valt: " in html
+    assert html.count("Specialist i allmänmedicin,") + html.count("Specialist i allmänmedicin<") \
+        <= 2
     assert '<th scope="row">Stöd när patienten skrivs ut från sjukhus</th><td>Ja</td>' in html
     assert "46\u00a0%" in html and "140\u00a0441" in html
     for part in ("Del A", "Del B", "Del C"):
         assert f"<h2>{part}" in html
+
+
+def test_html_has_no_working_notes_and_lists_interpretations(structure):
+    a = load_answers("vasterbotten", 2024)
+    html = answers_html(structure, a)
+    for note in ("Anmärkning", "framgår av rubriken", "tolkat som", "(L7", "ingen kryssruta"):
+        assert note not in html, note
+    assert html.count("Tolkningar") == 1
+    assert "är utlästa ur regionens rubriker och text" in html
+    assert "Fråga 6: Regionen skriver att den" in html  # the substance of the note stays
+    free = a.get("1a").value.split()[0]
+    assert html.count(free) == 1  # free text once
 
 
 def test_html_selects_by_area_or_question(structure):
@@ -256,7 +273,8 @@ def test_html_shows_related_indicator_values(structure):
     table = pd.DataFrame([{"indicator_id": "fast_lakarkontakt_andel", "name": "Fast läkarkontakt",
                            "value": 44.5, "unit": "procent", "decimals": 1, "year": 2024}])
     html = answers_html(structure, a, questions=["35"], indicator_table=table)
-    assert "Indikatorer som mäter samma sak" in html
+    assert "Relaterade indikatorer: Fast läkarkontakt 44,5\u00a0% (2024)" in html
+    assert "mäter samma sak" not in html
     assert "Fast läkarkontakt" in html and "44,5" in html
 
 

@@ -8,9 +8,7 @@ region has markers, bold lines, hatching and direct labels; the heatmap prints �
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import html
 import io
 import math
 import textwrap
@@ -154,11 +152,11 @@ def _decimals_for(locs: Sequence[float]) -> int:
     return 3
 
 
-def _year_axis(axis: Any, years: Sequence[int] = ()) -> None:
+def _year_axis(axis: Any, years: Sequence[int] = (), max_ticks: int = 10) -> None:
     """Whole years only, and only the years the data covers (not the label margin)."""
     if years:
         lo, hi = int(min(years)), int(max(years))
-        step = max(1, math.ceil((hi - lo + 1) / 10))
+        step = max(1, math.ceil((hi - lo + 1) / max_ticks))
         axis.set_major_locator(FixedLocator(list(range(hi, lo - 1, -step))[::-1]))
     else:
         axis.set_major_locator(MaxNLocator(integer=True))
@@ -237,8 +235,9 @@ def _fmt_short(indicator: Any, x: Any) -> str:
     return fmt_value(x, str(_attr(indicator, "unit", "")), _ind_decimals(indicator), short=True)
 
 
-def _title(ax: Any, text: str, width: int = 62) -> None:
-    ax.set_title("\n".join(textwrap.wrap(text, width)) or text, loc="left", pad=8)
+def _title(ax: Any, text: str, width: int = 62, size: float | None = None) -> None:
+    ax.set_title("\n".join(textwrap.wrap(text, width)) or text, loc="left", pad=8,
+                 **({"fontsize": size} if size else {}))
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
@@ -284,14 +283,33 @@ def _spread(positions: dict[str, float], gap: float) -> dict[str, float]:
 def trend_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str,
                 region_name: str, *, riket_code: str = RIKET_CODE,
                 years: Iterable[int] | None = None,
-                breaks: Iterable[Any] | None = None) -> Chart:
-    """The region over time against Riket, with every other region faint for context."""
+                breaks: Iterable[Any] | None = None,
+                size: tuple[float, float] | None = None) -> Chart:
+    """The region over time against Riket, with every other region faint for context.
+
+    `size` is (width, height) in cm; the default is the full text width. A target in the
+    indicator (`target`, `target_text`) is drawn as a green dotted line.
+    """
     with matplotlib.rc_context(_RC):
         return _trend_chart(frame, indicator, region_code, region_name, riket_code,
-                            years, breaks)
+                            years, breaks, size)
 
 
-def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, breaks):
+NARROW = 10.0  # cm: charts narrower than this get smaller text and tighter margins
+ZERO_NOTE = "Axeln börjar inte vid noll."
+
+
+def _zero_note(fig: Figure, ax: Any, low: float) -> Any | None:
+    """A visible note under the plot when a value axis does not start at zero."""
+    if low <= 0:
+        return None
+    # an axes child placed in figure coordinates: the layered drawing only knows axes artists
+    return ax.text(0.01, 0.01, ZERO_NOTE, fontsize=6.5, color="#444444", ha="left",
+                   va="bottom", transform=fig.transFigure)
+
+
+def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, breaks,
+                 size=None):
     name = str(_attr(indicator, "name", ""))
     unit = str(_attr(indicator, "unit", ""))
     data = _clean(frame)
@@ -305,7 +323,13 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
     # the background is then the same for all 21 regions and is drawn once per batch worker.
     context = data[data["region_code"] != riket_code]
 
-    fig = _figure(8.5, constrained=False)
+    width_cm, height_cm = size or (WIDTH / CM, 8.5)
+    narrow = width_cm < NARROW
+    label_size = 7.0 if narrow else 8.5
+    if narrow:  # inside the caller's rc_context: restored afterwards
+        matplotlib.rcParams["xtick.labelsize"] = 7
+        matplotlib.rcParams["ytick.labelsize"] = 7
+    fig = _figure(height_cm, width_cm, constrained=False)
     ax = fig.add_subplot()
     # one collection, not 21 lines: a fraction of the time to build and to draw
     context = context.sort_values(["region_code", "year"], kind="mergesort")
@@ -328,14 +352,22 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
         lo, hi = all_years[0], all_years[-1]
         span = max(hi - lo, 1)
         ax.set_xlim(lo - 0.25 - (0.5 if lo == hi else 0), hi + 0.25 * span + 0.6)
+    target = _attr(indicator, "target")
+    target = None if is_missing(target) else float(target)
+    if target is not None:
+        # the target line is part of the picture: the axis always reaches it
+        ax.axhline(target, color=GREEN, linestyle=":", linewidth=1.6, zorder=2)
+        ax.update_datalim([(ax.get_xlim()[0], target)])
+        ax.autoscale_view()
     ax.margins(y=0.1)
-    ax.set_ylabel(unit_label(unit))
-    _year_axis(ax.xaxis, all_years)
+    ylabel = "\n".join(textwrap.wrap(unit_label(unit), 22 if narrow else 40))
+    ax.set_ylabel(ylabel, fontsize=label_size)
+    _year_axis(ax.xaxis, all_years, 5 if narrow else 10)
     _no_axis_label(ax.xaxis)
     ax.yaxis.set_major_formatter(SwedishFormatter())
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
-    _title(ax, name)
+    _title(ax, name, 40 if narrow else 62, size=label_size + 1 if narrow else None)
 
     # Direct labels at the last point of each highlighted line, kept apart.
     y0, y1 = ax.get_ylim()
@@ -346,21 +378,37 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
                             f"{region_name} {_fmt_short(indicator, last['value'])}", BLUE, "bold")
     if len(riket):
         last = riket.iloc[-1]
+        # the label names its year when Riket's last value is older than the region's, so
+        # the chart never shows a Riket figure that the table shows as missing
+        when = "" if not len(region) or int(last["year"]) == int(region.iloc[-1]["year"]) \
+            else f" ({int(last['year'])})"
         labels["riket"] = (last["year"], last["value"],
-                           f"Riket {_fmt_short(indicator, last['value'])}", VERMILLION, "normal")
-    spread = _spread({k: (v[1] - y0) / (y1 - y0) for k, v in labels.items()}, gap=0.075)
+                           f"Riket {_fmt_short(indicator, last['value'])}{when}", VERMILLION,
+                           "normal")
+    if target is not None:
+        target_text = _attr(indicator, "target_text") or fmt_value(
+            target, unit, _ind_decimals(indicator), short=True)
+        ax.text(ax.get_xlim()[0], target, f" Mål: {target_text}", color=GREEN, fontsize=6.5,
+                fontweight="bold", ha="left", va="bottom", zorder=2)
+    spread = _spread({k: (v[1] - y0) / (y1 - y0) for k, v in labels.items()},
+                     gap=0.1 if narrow else 0.075)
     for key, (x, _y, text, colour, weight) in labels.items():
         foreground.append(
-            ax.annotate(text, xy=(x, y0 + spread[key] * (y1 - y0)), xytext=(8, 0),
+            ax.annotate(text, xy=(x, y0 + spread[key] * (y1 - y0)), xytext=(5, 0),
                         textcoords="offset points", ha="left", va="center", color=colour,
-                        fontweight=weight, fontsize=8.5, annotation_clip=False, zorder=5))
+                        fontweight=weight, fontsize=6.5 if narrow else label_size,
+                        annotation_clip=False, zorder=5))
+    _zero_note(fig, ax, y0)
 
-    found_breaks = _breaks(breaks)
+    # only breaks inside the drawn years: a break before the first year has nothing to split
+    found_breaks = [(y, r) for y, r in _breaks(breaks)
+                    if all_years and all_years[0] < y <= all_years[-1]]
     for year, reason in found_breaks:
         ax.axvline(year - 0.5, color="#555555", linestyle=":", linewidth=1.2, zorder=2)
         # the reason is printed under the chart; a short label keeps inside the plot area
-        ax.text(year - 0.55, 0.99, f"Tidsseriebrott {year}", transform=ax.get_xaxis_transform(),
-                fontsize=7, va="top", ha="right", color="#444444",
+        ax.text(year - 0.55, 0.99, f"Brott {year}" if narrow else f"Tidsseriebrott {year}",
+                transform=ax.get_xaxis_transform(),
+                fontsize=6.5 if narrow else 7, va="top", ha="right", color="#444444",
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
 
     # Alt text and caption.
@@ -391,9 +439,18 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
     caption = f"{name}: {region_name} (blå, heldragen) och riket (streckad) {period}".rstrip()
     caption += ", övriga regioner i grått." if n_context else "."
     stem = f"trend-{_ind_id(indicator)}-{region_code}"
-    background = _key("trend", name, unit, _frame_digest(data), found_breaks,
+    if target is not None:
+        alt += f" Målet, {_attr(indicator, 'target_text') or _fmt(indicator, target)}, " \
+               "visas som en grön prickad linje."
+        caption += " Grön prickad linje: målet."
+    background = _key("trend", name, unit, _frame_digest(data), found_breaks, target,
                       tuple(fig.get_size_inches()))
-    return Chart(fig=_fixed_margins(fig, left=2.7, right=2.1, bottom=0.7), alt=alt, name=stem,
+    # room on the left for the unit label's lines and the widest tick label ("5 000")
+    wide_ticks = len(data) and float(data["value"].abs().max()) >= 1000
+    left = 1.15 + 0.3 * ylabel.count("\n") + (0.3 if wide_ticks else 0.0)
+    margins = dict(left=left, right=2.45, bottom=1.0, top=0.65) if narrow else \
+        dict(left=2.7, right=2.1, bottom=0.7)
+    return Chart(fig=_fixed_margins(fig, **margins), alt=alt, name=stem,
                  caption=caption, foreground=foreground, background_key=background,
                  layered_svg=True)
 
@@ -416,13 +473,36 @@ def _sort_best_first(values: pd.Series, direction: str) -> pd.Series:
 
 
 def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str, year: int,
-                 region_names: Mapping[str, str], *, riket_code: str = RIKET_CODE) -> Chart:
-    """All regions in one year, best first, with the focus region and Riket marked."""
+                 region_names: Mapping[str, str], *, riket_code: str = RIKET_CODE,
+                 size: tuple[float, float] | None = None) -> Chart:
+    """All regions in one year, best first, with the focus region and Riket marked.
+
+    `size` is (width, height) in cm; the default is the full text width and a height that
+    grows with the number of regions.
+    """
     with matplotlib.rc_context(_RC):
-        return _ranked_chart(frame, indicator, region_code, int(year), region_names, riket_code)
+        return _ranked_chart(frame, indicator, region_code, int(year), region_names, riket_code,
+                             size)
 
 
-def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code):
+def axis_start(values: Sequence[float]) -> float:
+    """Where a bar chart's value axis starts: at zero, unless every value is positive and
+    the spread is narrow against the level (then bars at zero would all look the same).
+
+    The start is a round number below the smallest value; the chart says so in a note.
+    """
+    finite = [float(v) for v in values if not is_missing(v) and math.isfinite(float(v))]
+    if not finite or min(finite) <= 0:
+        return 0.0
+    lo, hi = min(finite), max(finite)
+    if (hi - lo) > 0.5 * hi:
+        return 0.0
+    step = 10 ** math.floor(math.log10(max(hi - lo, 1e-9)))
+    start = math.floor((lo - 0.5 * (hi - lo)) / step) * step
+    return max(0.0, start)
+
+
+def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code, size=None):
     name = str(_attr(indicator, "name", ""))
     direction = str(_attr(indicator, "direction", "neutral"))
     data = _clean(frame)
@@ -435,7 +515,13 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
     focus_name = region_names.get(region_code, region_code)
     n = len(codes)
 
-    fig = _figure(max(5.0, 1.8 + 0.5 * max(n, 1)), constrained=False)
+    width_cm, height_cm = size or (WIDTH / CM, max(5.0, 1.8 + 0.5 * max(n, 1)))
+    narrow = width_cm < NARROW
+    if narrow:  # inside the caller's rc_context: restored afterwards
+        matplotlib.rcParams["ytick.labelsize"] = 6.5
+        matplotlib.rcParams["xtick.labelsize"] = 7
+        matplotlib.rcParams["axes.labelsize"] = 7
+    fig = _figure(height_cm, width_cm, constrained=False)
     ax = fig.add_subplot()
     positions = np.arange(n)
     # Every row is drawn plain, the same for all 21 regions, and the focus region's bar, name
@@ -474,28 +560,37 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
     if target is not None:
         candidates.append(target)
     vmax = max(candidates) if candidates else 1.0
-    vmin = min(candidates)
+    vmin = min(axis_start(candidates[1:]), *candidates[1:]) if n else 0.0
     width = (vmax - vmin) or 1.0
-    ax.set_xlim(vmin, vmax + 0.16 * width)
+    ax.set_xlim(vmin, vmax + (0.22 if narrow else 0.16) * width)
+    for bar in bars:  # bars start at the axis, not below it
+        bar.set_x(vmin)
+        bar.set_width(bar.get_width() - vmin)
+    for extra in foreground:
+        if isinstance(extra, matplotlib.patches.Rectangle):
+            extra.set_x(vmin)
+            extra.set_width(extra.get_width() - vmin)
+    zero_note = _zero_note(fig, ax, vmin)
     target_row = (n - 0.5 if n else 0.5) + 0.55
     # Room above the first bar for Riket's label, below the last for the target's.
-    ax.set_ylim(target_row + (0.5 if target is not None else -0.4), -1.45)
+    ax.set_ylim(target_row + (0.5 if target is not None else -0.4), -1.85)
     for pos, code, value in zip(positions, codes, values):
+        # opaque and above Riket's line: the line never covers a value
         plain = ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value), va="center",
-                        ha="left", fontsize=7.5, color=TEXT, zorder=5,
-                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4,
-                              "alpha": 0.9})
+                        ha="left", fontsize=6.5 if narrow else 7.5, color=TEXT, zorder=5,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
         if code == region_code:
             twins.append(plain)
             foreground.append(ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value),
-                                      va="center", ha="left", fontsize=7.5, fontweight="bold",
+                                      va="center", ha="left", fontsize=6.5 if narrow else 7.5,
+                                      fontweight="bold",
                                       color=BLUE, zorder=7,
                                       bbox={"facecolor": "white", "edgecolor": "none",
                                             "pad": 0.4}))
 
     if not math.isnan(riket_value):
-        ax.axvline(riket_value, color=VERMILLION, linestyle="--", linewidth=1.4, zorder=4)
-        ax.text(riket_value, -0.95, f"Riket {_fmt_short(indicator, riket_value)}",
+        ax.axvline(riket_value, color=VERMILLION, linestyle="--", linewidth=1.4, zorder=3)
+        ax.text(riket_value, -1.25, f"Riket {_fmt_short(indicator, riket_value)}",
                 color=VERMILLION, ha="center", va="center", fontsize=7.5,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6)
     if target is not None:
@@ -510,7 +605,7 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
     ax.set_xlabel(unit_label(str(_attr(indicator, "unit", ""))))
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
-    _title(ax, f"{name} {year}")
+    _title(ax, f"{name} {year}", 34 if narrow else 62, size=8 if narrow else None)
 
     order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
     alt = f"Stapeldiagram: {name} {year} för {n} regioner, sorterade {order}."
@@ -547,9 +642,11 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code)
                       _ind_decimals(indicator), target, _attr(indicator, "target_text"),
                       riket_value, list(zip(codes, labels, values.tolist())),
                       tuple(fig.get_size_inches()))
-    # room for the place ("16–18") before the longest region name
-    return Chart(fig=_fixed_margins(fig, left=4.3 if places else 3.3, right=0.25, bottom=1.25),
-                 alt=alt,
+    if zero_note is not None:
+        alt += f" Axeln börjar vid {fmt_number(vmin, _decimals_for([vmin]))}, inte vid noll."
+    return Chart(fig=_fixed_margins(fig, left=(3.6 if places else 2.6) if narrow else (4.3 if places else 3.3), right=0.25,
+                                    bottom=1.1 if narrow else 1.25,
+                                    top=0.65 if narrow else 0.75), alt=alt,
                  name=stem, caption=caption, foreground=foreground, twins=twins,
                  background_key=background)
 
@@ -784,13 +881,24 @@ _TILE_LABELS = {
 
 def tile_map_chart(values: Mapping[str, float], indicator: IndicatorLike,
                    region_info: Sequence[Any], *, year: int | None = None,
-                   highlight: str | None = None, name: str | None = None) -> Chart:
-    """Sweden's 21 regions as equal squares at their tile positions, coloured by value."""
+                   highlight: str | None = None, name: str | None = None,
+                   riket: float | None = None,
+                   size: tuple[float, float] | None = None) -> Chart:
+    """Sweden's 21 regions as equal squares at their tile positions, coloured by value.
+
+    With Riket's value and a direction, the colours are the heat map's: purple better than
+    Riket, orange worse, stronger the further away. Neutral indicators are shades of grey.
+    """
     with matplotlib.rc_context(_RC):
-        return _tile_map_chart(values, indicator, region_info, year, highlight, name)
+        return _tile_map_chart(values, indicator, region_info, year, highlight, name, riket,
+                               size)
 
 
-def _tile_map_chart(values, indicator, region_info, year, highlight, name):
+HEAT_CMAP = "PuOr"  # orange = worse, purple = better; colour-blind safe; heat map and maps
+
+
+def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket=None,
+                    size=None):
     ind_name = str(_attr(indicator, "name", ""))
     direction = str(_attr(indicator, "direction", "neutral"))
     regions = [r for r in region_info if tuple(getattr(r, "tile", (-1, -1)))[0] >= 0]
@@ -799,18 +907,27 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name):
     cols = max([r.tile[0] for r in regions] or [0]) + 1
     n_rows = max([r.tile[1] for r in regions] or [0]) + 1
 
-    fig = _figure(15.5, 11.5)
+    width_cm, height_cm = size or (11.5, 15.5)
+    fig = _figure(height_cm, width_cm)
     grid = fig.add_gridspec(1, 2, width_ratios=[cols, 0.25])
     ax = fig.add_subplot(grid[0, 0])
     cax = fig.add_subplot(grid[0, 1])
-    cmap = matplotlib.colormaps["cividis"]
-    if direction == "lower":
-        cmap = cmap.reversed()  # light = good in both directions
     lo = min(present.values()) if present else 0.0
     hi = max(present.values()) if present else 1.0
     if hi == lo:
         lo, hi = lo - 1, hi + 1
-    norm = Normalize(vmin=lo, vmax=hi)
+    judged = direction in ("higher", "lower") and riket is not None and not is_missing(riket)
+    if judged:
+        cmap = matplotlib.colormaps[HEAT_CMAP]
+        if direction == "lower":
+            cmap = cmap.reversed()  # purple = better in both directions
+        reach = max(abs(hi - float(riket)), abs(lo - float(riket)), 1e-9)
+        norm = TwoSlopeNorm(vcenter=float(riket), vmin=float(riket) - reach,
+                            vmax=float(riket) + reach)
+    else:
+        cmap = matplotlib.colors.LinearSegmentedColormap.from_list(
+            "greys", ["#F2F2F2", "#6E6E6E"])
+        norm = Normalize(vmin=lo, vmax=hi)
     for r in regions:
         col, row = r.tile
         value = present.get(r.code)
@@ -825,19 +942,21 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name):
                 linewidth=2.6, zorder=5))
         colour = _text_colour(face)
         label = _TILE_LABELS.get(r.name, r.name)
-        ax.text(col + 0.5, row + 0.36, label, ha="center", va="center", fontsize=6.8,
+        ax.text(col + 0.5, row + 0.36, label, ha="center", va="center",
+                fontsize=6.8 if width_cm > 10 else 5.4,
                 color=colour, fontweight="bold" if r.code == highlight else "normal",
                 linespacing=1.05)
         ax.text(col + 0.5, row + 0.74,
                 DASH if value is None else _fmt_short(indicator, value),
-                ha="center", va="center", fontsize=8, fontweight="bold", color=colour)
+                ha="center", va="center", fontsize=8 if width_cm > 10 else 6.3,
+                fontweight="bold", color=colour)
     ax.set_xlim(0, cols)
     ax.set_ylim(n_rows, 0)  # row 0 at the top
     ax.set_aspect("equal")
     ax.axis("off")
     suffix = f" {year}" if year is not None else ""
-    fig.suptitle("\n".join(textwrap.wrap(f"{ind_name}{suffix}", 48)), x=0.02, ha="left",
-                 fontsize=9.5, fontweight="bold")
+    fig.suptitle("\n".join(textwrap.wrap(f"{ind_name}{suffix}", 48 if width_cm > 10 else 38)),
+                 x=0.02, ha="left", fontsize=9.5 if width_cm > 10 else 8, fontweight="bold")
 
     scalar = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(scalar, cax=cax)
@@ -858,8 +977,9 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name):
     missing = [r.name for r in regions if r.code not in present]
     if missing:
         alt += " Värde saknas för " + ", ".join(missing) + "."
-    caption = (f"{ind_name}{suffix} per region. Ljusare ruta betyder bättre värde."
-               if direction in ("higher", "lower") else f"{ind_name}{suffix} per region.")
+    caption = (f"{ind_name}{suffix} per region. Lila: bättre än riket "
+               f"({_fmt_short(indicator, riket)}), orange: sämre." if judged
+               else f"{ind_name}{suffix} per region; mörkare ruta: högre värde.")
     if missing:
         caption += " Grå randig ruta: värde saknas."
     stem = name or f"karta-{_ind_id(indicator)}" + (f"-{year}" if year is not None else "")
@@ -1106,14 +1226,19 @@ def save_chart(chart: Chart, directory: Path | str, dpi: int = DPI) -> tuple[Pat
 
 def chart_html(chart: Chart, source_line: str, dpi: int = DPI) -> str:
     """The chart as a self-contained `<figure>` with alt text, caption and source."""
-    data = base64.b64encode(chart_png(chart, dpi)).decode("ascii")
+    from naravard import templating
+
+    return templating.render("figure.html.j2", fig=figure(chart, source_line, dpi),
+                             cls="chart")
+
+
+def figure(chart: Chart, source_line: str, dpi: int = DPI) -> dict[str, Any]:
+    """What a report template needs to show a chart: PNG bytes, alt text, caption, source."""
     source = source_line.strip()
-    if not source.lower().startswith("källa"):
+    if source and not source.lower().startswith("källa"):
         source = f"Källa: {source}"
-    return (f'<figure class="chart"><img alt="{html.escape(chart.alt, quote=True)}" '
-            f'src="data:image/png;base64,{data}">'
-            f"<figcaption>{html.escape(chart.caption)}<br>"
-            f'<span class="source">{html.escape(source)}</span></figcaption></figure>')
+    return {"png": chart_png(chart, dpi), "alt": chart.alt, "caption": chart.caption,
+            "source": source}
 
 
 def warm_up() -> None:

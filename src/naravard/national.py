@@ -5,22 +5,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from html import escape
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from naravard import charts, text
+from naravard import charts, templating, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.export_safety import finish_xlsx, neutralise_frame
-from naravard.indicators import available_years, national_table, series
+from naravard.indicators import available_years, indicator_table, national_table, series
 from naravard.judgements import change_judgement, published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, all_regions
 from naravard.report import (
-    EXAMPLE_BANNER, TITLE, parse_year, report_date, rules_html, settle_heap, source_line,
+    EXAMPLE_BANNER, TITLE, data_sentences, judgement_rules, parse_year, report_date, settle_heap,
+    source_line,
 )
 
 NATIONAL_TITLE = "Nationell jämförelse av regionernas omställning till en god och nära vård"
@@ -33,10 +33,17 @@ class NationalReport:
     catalog: Catalog
     table: pd.DataFrame  # national_table(): region × Kolada indicator
     figures: Path | None
+    _region_tables: dict = field(default_factory=dict, repr=False)
 
     @property
     def names(self) -> dict[str, str]:
         return {r.code: r.name for r in all_regions(include_riket=True)}
+
+    def region_table(self, code: str) -> pd.DataFrame:
+        """indicators.indicator_table for one region, computed once per report."""
+        if code not in self._region_tables:
+            self._region_tables[code] = indicator_table(self.obs, self.catalog, code, self.year)
+        return self._region_tables[code]
 
 
 def prepare(year: object, data: object = None, *, figures: Path | None | str = "auto",
@@ -59,6 +66,11 @@ def _save(rep: NationalReport, chart: charts.Chart) -> None:
         charts.save_chart(chart, rep.figures)
 
 
+def _fig(rep: NationalReport, chart: charts.Chart, source: str) -> dict:
+    _save(rep, chart)
+    return charts.figure(chart, source)
+
+
 def _fmt(value: float, ind: Indicator, short: bool = True) -> str:
     return text.fmt_value(value, ind.unit, ind.decimals, short=short)
 
@@ -67,8 +79,8 @@ def chapters(rep: NationalReport) -> list[tuple[str, str]]:
     items = [("sammanfattning", "Sammanfattning"), ("oversikt", "Regionerna jämfört med riket"),
              ("kartor", "Kartor")]
     items += [(f"omrade-{key}", title) for key, title in AREAS.items() if _area_inds(rep, key)]
-    items += [("mal", "Nationella mål"), ("enkaten", "Enkätsvar till Socialstyrelsen"),
-              ("om-underlaget", "Om underlaget")]
+    items += [("mal", "Nationella mål"), ("profiler", "Regionerna en och en"),
+              ("enkaten", "Enkätsvar till Socialstyrelsen"), ("om-underlaget", "Om underlaget")]
     return items
 
 
@@ -77,17 +89,13 @@ def _area_inds(rep: NationalReport, area: str) -> list[Indicator]:
 
 
 def title_html(rep: NationalReport) -> str:
-    banner = (f'<div class="exempeldata" role="note">{EXAMPLE_BANNER}</div>'
-              if getattr(rep.obs, "is_example", False) else "")
-    links = "".join(f'<li><a href="#{a}">{escape(t)}</a></li>' for a, t in chapters(rep))
-    return (banner + '<header class="title-page">'
-            f'<p class="kicker">Alla 21 regioner · {rep.year}</p>'
-            f'<h1 id="titel" class="report-title">{NATIONAL_TITLE}</h1>'
-            f'<p class="subtitle">{TITLE}, uppföljningsår {rep.year}</p>'
-            f'<p class="meta">Framtagen {text.fmt_date(report_date().isoformat())} med naravard. '
-            f"Underlag: {escape(getattr(rep.obs, 'origin_label', ''))}.</p></header>"
-            f'<nav class="toc" aria-label="Innehåll"><h2 class="toc-title">Innehåll</h2>'
-            f"<ol>{links}</ol></nav>")
+    about = [f"Rapporten är framtagen {text.fmt_date(report_date().isoformat())}.",
+             *data_sentences(rep.obs, available_years(rep.obs))]
+    return templating.render(
+        "national/title.html.j2", banner_text=EXAMPLE_BANNER if getattr(
+            rep.obs, "is_example", False) else "",
+        year=rep.year, title=NATIONAL_TITLE, subtitle=f"{TITLE}, uppföljningsår {rep.year}",
+        about=about, chapters=chapters(rep))
 
 
 def leaders(rep: NationalReport) -> pd.DataFrame:
@@ -188,40 +196,43 @@ def riket_change_sentences(rep: NationalReport) -> list[str]:
 
 
 def summary_html(rep: NationalReport) -> str:
-    items = "".join(f"<li>{escape(s)}</li>" for s in summary_sentences(rep))
-    return (f'<section class="chapter"><h1 id="sammanfattning">Sammanfattning</h1>'
-            f'<ul class="summary">{items}</ul></section>')
+    return templating.render("national/summary.html.j2", sentences=summary_sentences(rep))
+
+
+def _heat_rows(rep: NationalReport, inds: list[Indicator]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    regions = all_regions()
+    rel = pd.DataFrame(index=[r.name for r in regions], columns=[i.name for i in inds],
+                       dtype=float)
+    labels = pd.DataFrame(index=rel.index, columns=rel.columns, dtype=object)
+    for ind in inds:
+        sub = rep.table[rep.table["indicator_id"] == ind.id].set_index("region_code")
+        riket = sub["riket"].iloc[0] if len(sub) else np.nan
+        for r in regions:
+            value = sub.loc[r.code, "value"] if r.code in sub.index else np.nan
+            scale = abs(riket) if riket and not pd.isna(riket) else np.nan
+            rel.loc[r.name, ind.name] = sub.loc[r.code, "relative"] / scale * 100 \
+                if r.code in sub.index and not pd.isna(scale) else np.nan
+            labels.loc[r.name, ind.name] = _fmt(value, ind)
+    return rel, labels
 
 
 def heatmap_html(rep: NationalReport) -> str:
     """Regions × indicators, one heat map per development area so each stays readable at A4."""
-    parts = ['<section class="chapter"><h1 id="oversikt">Regionerna jämfört med riket</h1>'
-             "<p>Färgen visar om regionen ligger bättre (lila, ▲) eller sämre (orange, ▼) än "
-             "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
-             "Grå utan pil: indikatorn är neutral eller riket saknar värde att jämföra med.</p>"]
-    regions = [r for r in all_regions()]
+    figs = []
     for area, title in AREAS.items():
-        inds = [i for i in _area_inds(rep, area)]
+        inds = _area_inds(rep, area)
         if not inds:
             continue
-        rel = pd.DataFrame(index=[r.name for r in regions], columns=[i.name for i in inds],
-                           dtype=float)
-        labels = pd.DataFrame(index=rel.index, columns=rel.columns, dtype=object)
-        for ind in inds:
-            sub = rep.table[rep.table["indicator_id"] == ind.id].set_index("region_code")
-            riket = sub["riket"].iloc[0] if len(sub) else np.nan
-            for r in regions:
-                value = sub.loc[r.code, "value"] if r.code in sub.index else np.nan
-                scale = abs(riket) if riket and not pd.isna(riket) else np.nan
-                rel.loc[r.name, ind.name] = sub.loc[r.code, "relative"] / scale * 100 \
-                    if r.code in sub.index and not pd.isna(scale) else np.nan
-                labels.loc[r.name, ind.name] = _fmt(value, ind)
+        rel, labels = _heat_rows(rep, inds)
         chart = charts.heatmap_chart(rel, labels, title=f"{title}: regionerna jämfört med riket "
                                      f"{rep.year}", name=f"heatmap-{area}")
-        _save(rep, chart)
-        parts.append(charts.chart_html(chart, _sources(rep, inds)))
-    parts.append("</section>")
-    return "".join(parts)
+        figs.append(_fig(rep, chart, _sources(rep, inds)))
+    return templating.render(
+        "national/heatmaps.html.j2", figures=figs,
+        intro="Färgen visar om regionen ligger bättre (lila, ▲) eller sämre (orange, ▼) än "
+              "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
+              "Grå utan pil: indikatorn är neutral eller riket saknar värde att jämföra med. "
+              "Kartorna i nästa kapitel använder samma färger.")
 
 
 def _sources(rep: NationalReport, inds: list[Indicator]) -> str:
@@ -232,35 +243,88 @@ def _sources(rep: NationalReport, inds: list[Indicator]) -> str:
     return line.replace(inds[0].primary_source, "; ".join(primaries), 1)
 
 
+MAP_SIZE = (8.5, 11.0)
+
+
 def maps_html(rep: NationalReport) -> str:
-    parts = ['<section class="chapter"><h1 id="kartor">Kartor</h1>'
-             "<p>Varje ruta är en region, placerad ungefär som på kartan. Talet är regionens "
-             "värde; en grå, streckad ruta saknar värde.</p>"]
     regions = all_regions()
+    figs = []
     for ind in [i for i in rep.catalog.kolada() if i.main]:
-        sub = rep.table[rep.table["indicator_id"] == ind.id].set_index("region_code")["value"]
-        values = {c: float(v) for c, v in sub.items() if not pd.isna(v)}
+        sub = rep.table[rep.table["indicator_id"] == ind.id]
+        values = {c: float(v) for c, v in zip(sub["region_code"], sub["value"]) if not pd.isna(v)}
         if not values:
             continue
-        chart = charts.tile_map_chart(values, ind, regions, year=rep.year)
-        _save(rep, chart)
-        parts.append(charts.chart_html(chart, source_line(ind, rep.obs)))
-    parts.append("</section>")
-    return "".join(parts)
+        riket = sub["riket"].iloc[0]
+        chart = charts.tile_map_chart(values, ind, regions, year=rep.year, size=MAP_SIZE,
+                                      riket=None if pd.isna(riket) else float(riket))
+        figs.append(_fig(rep, chart, source_line(ind, rep.obs)))
+    return templating.render(
+        "national/maps.html.j2", figures=figs,
+        intro="Varje ruta är en region, placerad ungefär som på kartan; talet är regionens "
+              "värde. Lila betyder bättre än riket och orange sämre, ju starkare färg desto "
+              "större skillnad; en grå, streckad ruta saknar värde.")
 
 
-def _change_table(rep: NationalReport, inds: list[Indicator]) -> str:
-    head = "".join(f"<th scope='col'>{escape(i.name)}<br><small>"
-                   f"{escape(text.unit_label(i.unit) if i.unit != 'procent' else 'Procentenheter')}"
-                   "</small></th>" for i in inds)
+def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
+    """Who leads, who trails, the spread and Riket's change, for one indicator.
+
+    Ties are named together; a change across a series break is not judged; neutral
+    indicators are described as highest and lowest, not best and worst.
+    """
+    sub = rep.table[rep.table["indicator_id"] == ind.id].dropna(subset=["value"])
+    if sub.empty:
+        return [f"Inga regioner har värde för {rep.year}."]
+    names = rep.names
+    values = sub.set_index("region_code")["value"].astype(float)
+    rounded = values.round(ind.decimals)
+    hi, lo = rounded.max(), rounded.min()
+    at_hi = text.join_sv(sorted(names[c] for c in rounded.index[rounded == hi]))
+    at_lo = text.join_sv(sorted(names[c] for c in rounded.index[rounded == lo]))
+    out = []
+    if ind.direction == "neutral":
+        out.append(f"Högst värde {rep.year} har {at_hi} ({_fmt(hi, ind, False)}) och lägst "
+                   f"{at_lo} ({_fmt(lo, ind, False)}).")
+    else:
+        best, worst = (hi, lo) if ind.direction == "higher" else (lo, hi)
+        at_best, at_worst = (at_hi, at_lo) if ind.direction == "higher" else (at_lo, at_hi)
+        out.append(f"Bäst {rep.year} ligger {at_best} ({_fmt(best, ind, False)}) och sämst "
+                   f"{at_worst} ({_fmt(worst, ind, False)}); {len(values)} av 21 regioner har "
+                   "värde.")
+    s = series(rep.obs, ind.id)
+    rk = s[s["region_code"] == RIKET_CODE].set_index("year")["value"]
+    prev = rep.year - 1
+    if rep.year in rk.index and prev in rk.index:
+        if any(prev < b.year <= rep.year for b in ind.series_breaks):
+            out.append(f"Riket låg på {_fmt(rk[rep.year], ind, False)}; ett tidsseriebrott "
+                       f"mellan {prev} och {rep.year} gör att förändringen inte bedöms.")
+        else:
+            delta = round(float(rk[rep.year] - rk[prev]), ind.decimals)
+            min_change = getattr(ind, "min_change_riket", None) or getattr(ind, "min_change", None)
+            small = min_change is not None and abs(delta) < float(min_change)
+            if delta == 0 or small:
+                out.append(f"Riket låg på {_fmt(rk[rep.year], ind, False)}, i stort sett som "
+                           f"{prev} ({_fmt(rk[prev], ind, False)}).")
+            else:
+                verb = "ökade" if delta > 0 else "minskade"
+                out.append(f"Riket {verb} från {_fmt(rk[prev], ind, False)} {prev} till "
+                           f"{_fmt(rk[rep.year], ind, False)} {rep.year}.")
+    elif rep.year in rk.index:
+        out.append(f"Riket låg på {_fmt(rk[rep.year], ind, False)}.")
+    return out
+
+
+RANKED_SIZE = (9.3, 8.2)
+
+
+def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
     rows = []
+    by_key = rep.table.set_index(["indicator_id", "region_code"])
     for r in all_regions():
         cells = []
         for ind in inds:
-            row = rep.table[(rep.table["indicator_id"] == ind.id)
-                            & (rep.table["region_code"] == r.code)].iloc[0]
+            row = by_key.loc[(ind.id, r.code)]
             if pd.isna(row["change"]):
-                cells.append("<td class='num'>–</td>")
+                cells.append({"text": "–", "cls": ""})
                 continue
             judged = row["change_judgement"]
             shown = published(float(row["change"]), ind.decimals)
@@ -268,36 +332,39 @@ def _change_table(rep: NationalReport, inds: list[Indicator]) -> str:
             word = {"förbättring": " bättre", "försämring": " sämre"}.get(judged, "")
             if row["break_between"]:
                 word = " brott"
-            cells.append(f"<td class='num change-{judged or 'neutral'}'>{arrow}"
-                         f"{text.fmt_change(row['change'], ind.unit, ind.decimals, short=True)}"
-                         f"<small>{word}</small></td>")
-        rows.append(f"<tr><th scope='row'>{escape(r.name)}</th>{''.join(cells)}</tr>")
-    return (f"<table class='changes'><caption>Förändring sedan {rep.year - 1}: pilen visar åt "
-            "vilket håll värdet gick; bättre/sämre står bara där förändringen är minst den "
-            "minsta förändring som räknas; brott = tidsseriebrott, bedöms inte</caption>"
-            f"<thead><tr><th scope='col'>Region</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+            cells.append({"text": arrow + text.fmt_change(row["change"], ind.unit, ind.decimals,
+                                                          short=True) + word,
+                          "cls": f"change-{(judged or 'neutral').replace(' ', '-')}"})
+        rows.append({"name": r.name, "cells": cells})
+    return {"columns": [f"{i.name} ({_unit_heading(i)})" for i in inds], "rows": rows,
+            "caption": f"Förändring sedan {rep.year - 1}: pilen visar åt vilket håll värdet "
+                       "gick; bättre/sämre står bara där förändringen är minst den minsta "
+                       "förändring som räknas; brott = tidsseriebrott, bedöms inte"}
+
+
+def _unit_heading(ind: Indicator) -> str:
+    return "procentenheter" if ind.unit == "procent" else text.unit_label(ind.unit).lower()
 
 
 def area_html(rep: NationalReport, area: str) -> str:
     inds = _area_inds(rep, area)
     if not inds:
         return ""
-    parts = [f'<section class="chapter"><h1 id="omrade-{area}">{escape(AREAS[area])}</h1>']
+    sections = []
     for ind in inds:
         data = series(rep.obs, ind.id)
         year_data = data[data["year"] == rep.year]
-        parts.append(f'<section class="indicator"><h2>{escape(ind.name)}</h2>')
-        if year_data.empty:
-            parts.append(f"<p class='missing'>Inga värden för {rep.year}.</p></section>")
-            continue
-        chart = charts.ranked_chart(year_data, ind, None, rep.year, rep.names)
-        _save(rep, chart)
-        parts.append(charts.chart_html(chart, source_line(ind, rep.obs)) + "</section>")
-    for start in range(0, len(inds), 4):
-        parts.append(_change_table(rep, inds[start:start + 4]))
-    parts.append("</section>")
-    return "".join(parts)
+        fig = None
+        if not year_data.empty:
+            chart = charts.ranked_chart(year_data, ind, None, rep.year, rep.names,
+                                        size=RANKED_SIZE)
+            fig = _fig(rep, chart, source_line(ind, rep.obs))
+        sections.append({"id": ind.id, "name": ind.name, "figure": fig,
+                         "sentences": indicator_sentences(rep, ind),
+                         "missing": f"Inga värden för {rep.year}." if fig is None else ""})
+    tables = [_change_table(rep, inds[i:i + 6]) for i in range(0, len(inds), 6)]
+    return templating.render("national/area.html.j2", area=area, title=AREAS[area],
+                             sections=sections, tables=tables)
 
 
 def targets_html(rep: NationalReport) -> str:
@@ -306,110 +373,190 @@ def targets_html(rep: NationalReport) -> str:
     A region's figure measured another way than the catalogue defines it is marked (*) and
     its definition listed, so different measures are not read as equal.
     """
-    from naravard.indicators import indicator_table
-
     inds = [i for i in rep.catalog if i.target is not None]
-    head = "".join(f"<th scope='col'>{escape(i.name)}<br><small>{escape(i.target_text or '')}"
-                   "</small></th>" for i in inds)
     rows, marked = [], []
     counts = {i.id: {"uppfylls": 0, "uppfylls delvis": 0, "uppfylls inte": 0} for i in inds}
     notes: dict[str, str] = {}
     for r in all_regions():
-        table = indicator_table(rep.obs, rep.catalog, r.code, rep.year).set_index("indicator_id")
+        table = rep.region_table(r.code).set_index("indicator_id")
         cells = []
         for ind in inds:
             row = table.loc[ind.id]
             notes[ind.id] = row["target_note"]
             status = row["target_status"]
             if not status:
-                cells.append("<td>–</td>")
+                cells.append({"text": "–", "cls": ""})
                 continue
             counts[ind.id][status] += 1
             star = ""
             if row["definition"]:
                 star = "*"
                 marked.append(f"{r.name}, {ind.name.lower()}: {row['definition']}")
-            cells.append(f"<td class='target-{status.replace(' ', '-')}'>{status} "
-                         f"({_fmt(row['value'], ind)}{star})</td>")
-        rows.append(f"<tr><th scope='row'>{escape(r.name)}</th>{''.join(cells)}</tr>")
+            cells.append({"text": f"{status} ({_fmt(row['value'], ind)}{star})",
+                          "cls": f"target-{status.replace(' ', '-')}"})
+        rows.append({"name": r.name, "cells": cells})
     items = []
     for ind in inds:
         c = counts[ind.id]
         have = sum(c.values())
         if not have:
-            items.append(f"<li>{escape(ind.name)}: ingen region har värde {rep.year} i "
-                         f"naravard. {escape(notes[ind.id])}</li>")
+            items.append(f"{ind.name}: ingen region har värde {rep.year}. {notes.get(ind.id, '')}")
             continue
-        items.append(f"<li>{escape(ind.name)}: av {text.plural(have, 'region', 'regioner')} "
-                     "med värde uppfylls målet av "
-                     f"{c['uppfylls']}, delvis av {c['uppfylls delvis']} och inte av "
-                     f"{c['uppfylls inte']}. {escape(notes[ind.id])}</li>")
-    footnote = ("<p class='note'>* Mätt på annat sätt än katalogens definition, så värdet kan "
-                "inte ställas bredvid de andra som likvärdigt: "
-                + escape("; ".join(marked)) + ".</p>") if marked else ""
-    return ('<section class="chapter"><h1 id="mal">Nationella mål</h1>'
-            "<p>Mål anges bara där en offentlig källa anger ett. Uppgifterna om fast "
-            "läkarkontakt och listade per läkare kommer från regionernas egna filer; – betyder "
-            "att naravard saknar uppgift för regionen. Regeln för uppfylls delvis står i Om "
-            "underlaget.</p>"
-            f"<ul>{''.join(items)}</ul><table class='targets'><thead><tr><th scope='col'>Region"
-            f"</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{footnote}</section>")
+        items.append(f"{ind.name}: av {text.plural(have, 'region', 'regioner')} med värde "
+                     f"uppfylls målet av {c['uppfylls']}, delvis av {c['uppfylls delvis']} och "
+                     f"inte av {c['uppfylls inte']}. {notes.get(ind.id, '')}")
+    footnote = ("* Mätt på annat sätt än katalogens definition, så värdet kan inte ställas "
+                "bredvid de andra som likvärdigt: " + "; ".join(marked) + ".") if marked else ""
+    return templating.render(
+        "national/targets.html.j2", counts=items, rows=rows, footnote=footnote,
+        columns=[(i.name, i.target_text or "") for i in inds],
+        intro="Mål anges bara där en offentlig källa anger ett. Uppgifterna om fast "
+              "läkarkontakt kommer från regionernas egna filer; – betyder att uppgift saknas. "
+              "Regeln för uppfylls delvis står i Om underlaget.")
 
 
-def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> str:
-    """Regions × choice questions of Socialstyrelsen's questionnaire, with counts per question.
+def region_profile(rep: NationalReport, code: str) -> dict:
+    """Half a page about one region: strongest and weakest positions, clearest changes,
+    targets and whether it has filed questionnaire answers."""
+    from naravard import highlights
 
-    Only regions that have filed answers get a column (in tables of a few regions, so that the
-    page stays readable at A4); the others are named once.
-    """
+    name = rep.names[code]
+    table = _with_ties(rep, rep.region_table(code))
+    best, worst = highlights.profile_positions(table)
+
+    def pos(rows: list) -> str:
+        return text.join_sv(f"{highlights.lower_first(r['name'])} ({highlights.rank_words(r)})"
+                            for r in rows)
+
+    lines = []
+    if best:
+        lines.append(("Starkast", f"{pos(best)}."))
+    if worst:
+        lines.append(("Svagast", f"{pos(worst)}."))
+    messages = highlights.select(table, rep.obs, rep.catalog, code, name, rep.year,
+                                 max_messages=4, values=_values(rep))
+    changes = [m.text for m in messages if m.kind in ("forsamring", "forbattring")]
+    if changes:
+        lines.append(("Tydligaste förändringar", " ".join(changes)))
+    targeted = table[table["target"].notna()]
+    judged = [r for _, r in targeted.iterrows() if r["meets_target"] is not None]
+    if judged:
+        met = [r["name"] for r in judged if r["meets_target"]]
+        missed = [highlights.lower_first(r["name"]) for r in judged if not r["meets_target"]]
+        words = f"{len(met)} av {len(judged)} mål med värde nås"
+        if missed:
+            words += "; målet nås inte för " + text.join_sv(missed)
+        lines.append(("Mål", words + "."))
+    answers = _filed_answers(rep).get(name)
+    if answers:
+        lines.append(("Enkätsvar", answers))
+    return {"code": code, "name": name, "lines": lines}
+
+
+def _with_ties(rep: NationalReport, table: pd.DataFrame) -> pd.DataFrame:
+    """Add `rank_to` (the last place of a shared rank) when the table lacks it, so a place
+    shared by several regions is never told as the best or worst alone."""
+    if "rank_to" in table.columns:
+        return table
+    rank_to = []
+    for row in table.itertuples():
+        sub = rep.table[rep.table["indicator_id"] == row.indicator_id]
+        if pd.isna(row.rank) or pd.isna(row.value) or sub.empty:
+            rank_to.append(row.rank)
+            continue
+        same = (sub["value"].round(int(row.decimals)) == round(float(row.value),
+                                                               int(row.decimals))).sum()
+        rank_to.append(int(row.rank) + max(0, int(same) - 1))
+    return table.assign(rank_to=rank_to)
+
+
+def _values(rep: NationalReport):
+    from naravard import highlights
+
+    if "_values" not in rep._region_tables:
+        rep._region_tables["_values"] = highlights._Values.of(rep.obs)
+    return rep._region_tables["_values"]
+
+
+def _filed_answers(rep: NationalReport) -> dict[str, str]:
+    """Region name → a one-line summary of its choice answers, for regions with a file."""
     from naravard import questionnaire as q
     from naravard.errors import NaravardError
 
-    head = '<section class="chapter"><h1 id="enkaten">Enkätsvar till Socialstyrelsen</h1>'
+    key = "_filed"
+    if key not in rep._region_tables:
+        out: dict[str, str] = {}
+        try:
+            overview = q.national_overview(rep.year)
+        except NaravardError:
+            overview = None
+        if overview is not None:
+            for region in overview.index:
+                row = overview.loc[region]
+                if not (row != "–").any():
+                    continue
+                yes = int((row == "Ja").sum())
+                no = int((row == "Nej").sum())
+                out[region] = (f"{yes} Ja och {no} Nej bland {len(row)} svarsalternativ i "
+                               "enkätens flervalsfrågor; se kapitlet Enkätsvar.")
+        rep._region_tables[key] = out
+    return rep._region_tables[key]
+
+
+def profiles_html(rep: NationalReport) -> str:
+    """A short profile of each of the 21 regions (Socialstyrelsen's overview is the model)."""
+    return templating.render(
+        "national/profiles.html.j2",
+        profiles=[region_profile(rep, r.code) for r in all_regions()],
+        intro="För varje region: de indikatorer där regionen har sin bästa och sämsta "
+              "placering (plats 1 = bäst), de tydligaste förändringarna under de senaste upp "
+              "till fyra åren enligt samma regler som regionrapporternas \"Det viktigaste\", "
+              "måluppfyllelsen och regionens enkätsvar där en svarsfil finns.")
+
+
+def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> str:
+    """The choice questions of Socialstyrelsen's questionnaire for the regions that have filed
+    answers (in tables of a few regions, so the page stays readable at A4); the others are
+    named once."""
+    from naravard import questionnaire as q
+    from naravard.errors import NaravardError
+
     try:
         overview = q.national_overview(rep.year)
     except NaravardError as exc:
-        return head + f"<p class='note'>{escape(str(exc))}</p></section>"
-    counts = q.national_counts(overview)
+        return templating.render("national/questionnaire.html.j2", note=str(exc), intro="",
+                                 tables=[])
     labels = overview.attrs.get("labels", {})
     filed = [r for r in overview.index if (overview.loc[r] != "–").any()]
     missing = [r for r in overview.index if r not in filed]
-    parts = [head, f"<p>{len(filed)} av {len(overview.index)} regioner har en svarsfil för "
-             f"{rep.year} i naravard"
-             + (f"; svar saknas för {escape(text.join_sv(missing))}" if missing else "")
+    intro = (f"{len(filed)} av {len(overview.index)} regioner har lämnat in sina svar till "
+             f"den här rapporten" + (f"; svar saknas för {text.join_sv(missing)}"
+                                     if missing and len(missing) <= 5 else "")
              + ". Tabellen visar svaren på enkätens flervalsfrågor; fritextsvaren finns i "
-             "respektive regions rapport.</p>"]
-    count_cols = [c for c in ("Ja", "Nej", "Delvis", "annat svar", "obesvarad") if c in counts]
-    count_head = "".join(f"<th scope='col'>{escape(c.capitalize())}</th>" for c in count_cols)
-    parts.append("<table class='q-counts'><caption>Antal regioner per svar</caption><thead><tr>"
-                 f"<th scope='col'>Fråga</th>{count_head}</tr></thead><tbody>")
-    for qid, row in counts.iterrows():
-        cells = "".join(f"<td class='num'>{int(row[c])}</td>" for c in count_cols)
-        parts.append(f"<tr><th scope='row'>{escape(str(row['rubrik']))}</th>{cells}</tr>")
-    parts.append("</tbody></table>")
+             "respektive regions rapport.")
+    tables = []
     for start in range(0, len(filed), regions_per_table):
         chunk = filed[start:start + regions_per_table]
-        region_head = "".join(f"<th scope='col'>{escape(r)}</th>" for r in chunk)
-        parts.append("<table class='q-overview'><caption>Regionernas svar</caption><thead><tr>"
-                     f"<th scope='col'>Fråga</th>{region_head}</tr></thead><tbody>")
-        for col in overview.columns:
-            cells = "".join(f"<td>{escape(str(overview.loc[r, col]))}</td>" for r in chunk)
-            parts.append(f"<tr><th scope='row'>{escape(labels.get(col, col))}</th>{cells}</tr>")
-        parts.append("</tbody></table>")
-    parts.append("</section>")
-    return "".join(parts)
+        rows = [{"label": labels.get(col, col),
+                 "cells": [str(overview.loc[r, col]) for r in chunk]}
+                for col in overview.columns]
+        tables.append({"regions": chunk, "rows": rows})
+    return templating.render("national/questionnaire.html.j2", note="" if filed else
+                             "Ingen region har lämnat in enkätsvar till den här rapporten.",
+                             intro=intro if filed else "", tables=tables)
 
 
 def about_html(rep: NationalReport) -> str:
     primaries = sorted({i.primary_source for i in rep.catalog.kolada()})
-    return ('<section class="chapter"><h1 id="om-underlaget">Om underlaget</h1>'
-            f"<p>Underlag: {escape(getattr(rep.obs, 'origin_label', ''))}.</p>"
-            "<p>Indikatorerna kommer från Kolada (RKA), som återpublicerar dem från "
-            + escape("; ".join(primaries)) + ". Placeringar, jämförelser med riket och "
-            "förändringar är naravards egna beräkningar. Jämförelsen med riket i värmekartorna "
-            "är regionens avvikelse från riket i procent av rikets värde.</p>"
-            "<h2 id='berakningar'>Så bedöms värdena</h2>" + rules_html(rep.catalog)
-            + "</section>")
+    paragraphs = [
+        *data_sentences(rep.obs, available_years(rep.obs)),
+        "Kolada återpublicerar indikatorerna från " + "; ".join(primaries) + ". Placeringar, "
+        "jämförelser med riket och förändringar är beräknade för den här rapporten. "
+        "Placering 1 är bäst med hänsyn till om högt eller lågt värde är bättre; jämförelsen "
+        "med riket i värmekartorna är regionens avvikelse från riket i procent av rikets värde.",
+    ]
+    return templating.render("national/about.html.j2", paragraphs=paragraphs,
+                             rules=judgement_rules(rep.catalog))
 
 
 def export_frame(rep: NationalReport) -> pd.DataFrame:

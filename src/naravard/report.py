@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 import pandas as pd
 
-from naravard import charts, text
+from markupsafe import Markup
+
+from naravard import charts, highlights, templating, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.export_safety import finish_xlsx, neutralise_frame
@@ -127,33 +128,33 @@ def _questionnaire(region: Region, year: int) -> tuple[object, object]:
     return structure, q.load_answers(region.slug, year, structure=structure)
 
 
-def related_answers_html(rep: RegionReport, indicator_ids: list[str]) -> str:
-    """The region's answers to the questions that concern these indicators, one line each.
-
-    The full answers, free text included, stand in the chapter "Redovisning till
-    Socialstyrelsen"; here a reader sees the choice next to the numbers and where to read more.
-    """
-    if rep.answers is None:
-        return ""
+def related_questions(rep: RegionReport, indicator_ids: list[str]) -> list[dict[str, str]]:
+    """The questions in the appendix that concern these indicators: id, label and, for a
+    closed question, its short answer ("Ja", "46 %"); free text is read in the appendix."""
+    if rep.answers is None or rep.structure is None:
+        return []
     from naravard import questionnaire as q
 
     wanted = set(indicator_ids)
-    lines = []
+    out = []
     for qu in rep.structure:
         if not (wanted & set(qu.related_indicators)) or not qu.answerable:
             continue
         answer = rep.answers.get(qu.id)
-        if qu.type == "text":
-            shown = "fritextsvar, se kapitlet Redovisning till Socialstyrelsen" \
-                if q.is_answered(qu, answer) else q.answer_text(qu, answer)
-        else:
-            shown = q.answer_text(qu, answer)
-        lines.append(f'<li><a href="#fraga-{escape(qu.id)}">Fråga {escape(qu.label)}</a> '
-                     f"({escape(qu.title)}): <b>{escape(shown)}</b></li>")
-    if not lines:
+        short = ""
+        if qu.type not in ("text", "grid", "checkboxes"):
+            short = q.answer_text(qu, answer)
+            short = "" if len(short) > 20 else short
+        out.append({"id": qu.id, "label": qu.label, "short": short})
+    return out
+
+
+def related_answers_html(rep: RegionReport, indicator_ids: list[str]) -> str:
+    """One line beside an indicator: the related questions in the appendix, or ""."""
+    related = related_questions(rep, indicator_ids)
+    if not related:
         return ""
-    return ('<aside class="related-answers"><p class="aside-title">Regionens svar till '
-            f"Socialstyrelsen {rep.year}</p><ul>{''.join(lines)}</ul></aside>")
+    return templating.render("region/related.html.j2", related=related)
 
 
 # --- small formatting helpers -------------------------------------------------------------
@@ -161,53 +162,80 @@ def related_answers_html(rep: RegionReport, indicator_ids: list[str]) -> str:
 def _value(row: pd.Series | dict, key: str = "value", short: bool = True) -> str:
     if short:  # HTML table cell: the rate's unit on its own line under the number
         number, label = text.cell_parts(row[key], row["unit"], int(row["decimals"]))
-        return f"{number}<br><small>{escape(label)}</small>" if label else number
+        return Markup("{}<br><small>{}</small>").format(number, label) if label else number
     return text.fmt_value(row[key], row["unit"], int(row["decimals"]))
 
 
-def _status_cell(row: pd.Series) -> str:
-    pos = row["position"]
-    if not pos:
-        return "–"
-    return f'<span class="status status-{pos}">{POSITION_SYMBOLS[pos]} {POSITION_LABELS[pos]}</span>'
-
-
-def _change_cell(row: pd.Series) -> str:
+def _change_cell(row: pd.Series) -> dict[str, str]:
     """Arrow = direction of the value, word = the judgement; nothing judged across a break."""
+    out = {"change": "–", "symbol": "", "change_word": "", "change_class": ""}
     if pd.isna(row["change"]):
-        both = not pd.isna(row["value"]) and not pd.isna(row["prev_value"])
         # both values but no change: they are measured differently (indicator_table)
-        return "–<br><small>annan definition, jämförs inte</small>" if both else "–"
-    change = text.fmt_change(row["change"], row["unit"], int(row["decimals"]), short=True)
+        if not pd.isna(row["value"]) and not pd.isna(row["prev_value"]):
+            out["change_word"] = "annan definition, jämförs inte"
+        return out
+    out["change"] = text.fmt_change(row["change"], row["unit"], int(row["decimals"]), short=True)
     shown = published(float(row["change"]), int(row["decimals"]))
-    arrow = VALUE_ARROWS[(shown > 0) - (shown < 0)]
+    out["symbol"] = VALUE_ARROWS[(shown > 0) - (shown < 0)]
     judgement = row["change_judgement"]
     if row["break_between"]:
-        return f"{arrow} {change}<br><small>tidsseriebrott, bedöms inte</small>"
-    if judgement in ("förbättring", "försämring"):
-        return (f'<span class="change-{judgement}">{arrow} {change}<br>'
-                f"<small>{judgement}</small></span>")
-    if judgement == "ingen tydlig förändring":
-        return f"{arrow} {change}<br><small>ingen tydlig förändring</small>"
-    return f"{arrow} {change}"
+        out["change_word"] = "tidsseriebrott, bedöms inte"
+    elif judgement in ("förbättring", "försämring"):
+        out |= {"change_class": judgement, "change_word": judgement}
+    elif judgement == "ingen tydlig förändring":
+        out["change_word"] = judgement
+    return out
 
 
-def _rank_cell(row: pd.Series) -> str:
+def _rank_cell(row: pd.Series) -> tuple[str, bool]:
+    """The place for a table cell and whether it is shared ("1–6", True)."""
     place = text.place_text(row)
     if place.startswith("delad plats "):
-        return f"{place.removeprefix('delad plats ')}<br><small>delad</small>"
-    return place.removeprefix("plats ") or "–"
+        return place.removeprefix("delad plats "), True
+    return place.removeprefix("plats ") or "–", False
+
+
+def retrieved_date(obs: object) -> str | None:
+    """The day the Kolada values were fetched, when the data says so; a file date is not one."""
+    retrieved = getattr(obs, "retrieved", None)
+    label = getattr(obs, "origin_label", "") or ""
+    if not retrieved or "fildatum" in label:
+        return None
+    return retrieved
 
 
 def source_line(ind: Indicator, obs: object) -> str:
     """"Källa: <primary source> via Kolada, hämtad …" — processed figures never credit Kolada."""
     if getattr(obs, "is_example", False):
-        return "Källa: exempeldata genererade av naravard – inte verkliga värden"
+        return "Källa: exempeldata, inte verkliga värden"
     if ind.source == "regional":
         return f"Källa: {ind.primary_source} (regionens egna uppgifter)"
-    retrieved = getattr(obs, "retrieved", None)
+    retrieved = retrieved_date(obs)
     when = f", hämtad {text.fmt_date(retrieved)}" if retrieved else ""
     return f"Källa: {ind.primary_source}, via Kolada{when}"
+
+
+def data_sentences(obs: object, years: list[int]) -> list[str]:
+    """Where the numbers come from and when they were fetched, in words (cover, Om underlaget)."""
+    if getattr(obs, "is_example", False):
+        return ["Rapporten bygger på påhittade exempeldata, inte på verkliga värden. "
+                "Den visar hur rapporten ser ut när riktiga uppgifter saknas."]
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    out = [f"Siffrorna kommer från Kolada, Rådet för främjande av kommunala analysers "
+           f"databas, som samlar uppgifter från bland andra SKR, Socialstyrelsen och SCB "
+           f"({span})."]
+    retrieved = retrieved_date(obs)
+    if retrieved:
+        out.append(f"Uppgifterna hämtades från Kolada den {text.fmt_date(retrieved)}.")
+    elif getattr(obs, "origin", "") == "snapshot":
+        out.append("Uppgifterna kommer från en sparad kopia av Kolada; när den hämtades "
+                   "framgår inte av underlaget.")
+    return out
+
+
+def _fig(rep: RegionReport, chart: charts.Chart, name: str, source: str) -> dict:
+    _save(rep, chart, name)
+    return charts.figure(chart, source)
 
 
 # --- blocks --------------------------------------------------------------------------------
@@ -216,46 +244,51 @@ def banner_html(rep: RegionReport) -> str:
     """The example-data banner that the print CSS repeats on every page; empty for real data."""
     if not getattr(rep.obs, "is_example", False):
         return ""
-    return f'<div class="exempeldata" role="note">{EXAMPLE_BANNER}</div>'
+    return templating.render("_banner.html.j2", text=EXAMPLE_BANNER)
 
 
 def title_html(rep: RegionReport) -> str:
-    obs = rep.obs
-    notes = "".join(f"<p class='note'>{escape(n)}</p>" for n in getattr(obs, "notes", []))
-    return (
-        banner_html(rep)
-        + '<header class="title-page">'
-        f'<p class="kicker">{escape(rep.region.full_name)} · {rep.year}</p>'
-        f'<h1 id="titel" class="report-title">{TITLE}</h1>'
-        f'<p class="subtitle">{escape(rep.region.full_name)}, uppföljningsår {rep.year}</p>'
-        f'<p class="meta">Framtagen {text.fmt_date(report_date().isoformat())} med naravard. '
-        f"Underlag: {escape(getattr(obs, 'origin_label', ''))}.</p>"
-        f"{notes}</header>"
-    )
+    about = [f"Rapporten är framtagen {text.fmt_date(report_date().isoformat())}.",
+             *data_sentences(rep.obs, available_years(rep.obs))]
+    return templating.render(
+        "region/title.html.j2", banner_text=EXAMPLE_BANNER if getattr(
+            rep.obs, "is_example", False) else "",
+        region=rep.region.full_name, year=rep.year, title=TITLE, about=about,
+        notes=[n for n in getattr(rep.obs, "notes", []) if getattr(rep.obs, "is_example", False)])
 
 
 def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     """(anchor id, heading) for the table of contents, in report order."""
-    items = [("sammanfattning", "Sammanfattning"), ("oversikt", "Översikt")]
+    items = [("viktigaste", "Det viktigaste"), ("oversikt", "Översikt")]
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
     items += [("egna-uppgifter", "Regionens egna uppgifter"),
-              ("socialstyrelsen", "Redovisning till Socialstyrelsen"),
-              ("om-underlaget", "Om underlaget")]
+              ("om-underlaget", "Om underlaget"),
+              ("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen")]
     return items
 
 
 def toc_html(rep: RegionReport) -> str:
-    links = "".join(f'<li><a href="#{anchor}">{escape(title)}</a></li>'
-                    for anchor, title in chapters(rep))
-    return f'<nav class="toc" aria-label="Innehåll"><h2 class="toc-title">Innehåll</h2><ol>{links}</ol></nav>'
+    return templating.render("toc.html.j2", items=chapters(rep))
 
 
-def summary_html(rep: RegionReport) -> str:
-    sentences = text.summary_sentences(rep.table, rep.region.name, rep.year)
-    items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
-    return (f'<section class="chapter"><h1 id="sammanfattning">Sammanfattning</h1>'
-            f'<ul class="summary">{items}</ul></section>')
+def summary_messages(rep: RegionReport) -> list[highlights.Message]:
+    """The messages of "Det viktigaste" (naravard.highlights has the rules)."""
+    return highlights.select(rep.table, rep.obs, rep.catalog, rep.region.code,
+                             rep.region.name, rep.year)
+
+
+def summary_html(rep: RegionReport, *, comment: str = "") -> str:
+    """"Det viktigaste": three to five messages, each with its number and its comparison."""
+    messages = summary_messages(rep)
+    return templating.render(
+        "region/summary.html.j2", messages=messages, comment=templating.safe(comment),
+        lead=f"Det här är de tydligaste resultaten för {rep.region.name} {rep.year} bland "
+             "rapportens nationella indikatorer. Siffrorna och diagrammen finns i kapitlen "
+             "som följer.",
+        empty=f"Inga indikatorer för {rep.region.name} {rep.year} uppfyller reglerna för "
+              "ett budskap.",
+        rules=highlights.RULES_TEXT)
 
 
 def overview_frame(rep: RegionReport) -> pd.DataFrame:
@@ -296,29 +329,30 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _overview_row(row: pd.Series) -> dict:
+    rank, shared = _rank_cell(row)
+    return {"id": row["indicator_id"], "name": row["name"], "value": _value(row),
+            "riket": _value(row, "riket"), "rank": rank, "rank_shared": shared,
+            "position": row["position"] or "",
+            "position_symbol": POSITION_SYMBOLS.get(row["position"], ""),
+            "position_label": POSITION_LABELS.get(row["position"], "")} | _change_cell(row)
+
+
 def overview_html(rep: RegionReport) -> str:
-    head = ("<thead><tr><th scope='col'>Indikator</th><th scope='col'>Värde</th>"
-            "<th scope='col'>Förändring sedan föregående år</th><th scope='col'>Riket</th>"
-            "<th scope='col'>Placering</th><th scope='col'>Läge</th></tr></thead>")
-    body = []
+    groups = []
     for area, title in AREAS.items():
         rows = rep.table[rep.table["area"] == area]
-        if rows.empty:
-            continue
-        body.append(f"<tr class='group'><th colspan='6' scope='rowgroup'>{escape(title)}</th></tr>")
-        for _, row in rows.iterrows():
-            body.append(
-                f"<tr><th scope='row'>{escape(row['name'])}</th><td class='num'>{_value(row)}</td>"
-                f"<td class='num'>{_change_cell(row)}</td><td class='num'>{_value(row, 'riket')}</td>"
-                f"<td class='num'>{_rank_cell(row)}</td><td>{_status_cell(row)}</td></tr>")
-    legend = ("<p class='legend'>Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med "
+        if not rows.empty:
+            groups.append({"title": title, "rows": [_overview_row(r) for _, r in rows.iterrows()]})
+    legend = ("Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med "
               "värde (plats 1 = bäst, med hänsyn till om högt eller lågt värde är bättre; "
               "regioner med samma publicerade värde delar plats, t.ex. 1–6). Indikatorer utan "
               "bättre riktning rangordnas inte. Pilen visar åt vilket håll värdet har gått sedan "
               "föregående år (↑ upp, ↓ ned); ordet säger om det är en förbättring, en "
-              "försämring eller ingen tydlig förändring. – = värde saknas.</p>")
-    return (f'<section class="chapter"><h1 id="oversikt">Översikt {rep.year}</h1>'
-            f'<table class="overview">{head}<tbody>{"".join(body)}</tbody></table>{legend}</section>')
+              "försämring eller ingen tydlig förändring. – = värde saknas.")
+    return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
+                             legend=legend, sentences=text.summary_sentences(
+                                 rep.table, rep.region.name, rep.year))
 
 
 def _save(rep: RegionReport, chart: charts.Chart, name: str) -> None:
@@ -328,152 +362,154 @@ def _save(rep: RegionReport, chart: charts.Chart, name: str) -> None:
         charts.save_chart(chart, rep.figures)
 
 
-def indicator_html(rep: RegionReport, ind: Indicator) -> str:
+# Chart sizes in cm: two charts side by side across the 17,4 cm text width, or a chart
+# beside its text for an indicator without a ranked chart.
+PAIR = (8.55, 7.4)
+SIDE = (9.3, 6.0)
+
+
+def _facts(ind: Indicator, row: pd.Series) -> list[tuple[str, str]]:
+    facts = [("Definition", ind.definition),
+             ("Riktning", f"{text.direction_label(ind.direction)}: {ind.direction_reason}")]
+    if ind.target_text:
+        facts.append(("Mål", f"{ind.target_text}. {row['target_note']}"))
+    if ind.min_change:
+        facts.append(("Minsta tydliga förändring",
+                      f"{text.threshold_text(row)}: {ind.min_change_reason or ''}"))
+    for brk in ind.series_breaks:
+        facts.append((f"Tidsseriebrott {brk.year}", brk.reason))
+    return facts
+
+
+def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> str:
     """One indicator: heading, generated sentences, trend (and ranked) chart, definition, source."""
     row = rep.row(ind.id)
-    parts = [f'<section class="indicator" id="ind-{ind.id}"><h2>{escape(ind.name)}</h2>']
     sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
-    parts.append("".join(f"<p>{escape(s)}</p>" for s in sentences))
     data = series(rep.obs, ind.id)
     src = source_line(ind, rep.obs)
     breaks = [(b.year, b.reason) for b in ind.series_breaks]
+    trend = ranked = None
+    missing = ""
+    wide = ind.main and not pd.isna(row["value"])
     if not data[data["region_code"] == rep.region.code].empty:
-        chart = charts.trend_chart(data, ind, rep.region.code, rep.region.name, breaks=breaks)
-        _save(rep, chart, ind.id)
-        parts.append(charts.chart_html(chart, src))
-        if ind.main and not pd.isna(row["value"]):
-            ranked = charts.ranked_chart(data[data["year"] == rep.year], ind, rep.region.code,
-                                         rep.year, rep.region_names)
-            _save(rep, ranked, f"{ind.id}-regioner")
-            parts.append(charts.chart_html(ranked, src))
+        chart = charts.trend_chart(data, ind, rep.region.code, rep.region.name, breaks=breaks,
+                                   size=PAIR if wide else SIDE)
+        trend = _fig(rep, chart, ind.id, src)
+        if wide:
+            chart = charts.ranked_chart(data[data["year"] == rep.year], ind, rep.region.code,
+                                        rep.year, rep.region_names, size=PAIR)
+            ranked = _fig(rep, chart, f"{ind.id}-regioner", src)
     else:
-        parts.append(f"<p class='missing'>{escape(rep.region.name)} saknar värden för "
-                     "denna indikator i underlaget.</p>")
-    facts = [f"<dt>Definition</dt><dd>{escape(ind.definition)}</dd>",
-             f"<dt>Riktning</dt><dd>{escape(text.direction_label(ind.direction))}: "
-             f"{escape(ind.direction_reason)}</dd>"]
-    if ind.target_text:
-        facts.append(f"<dt>Mål</dt><dd>{escape(ind.target_text)}. "
-                     f"{escape(row['target_note'])}</dd>")
-    if ind.min_change:
-        facts.append(f"<dt>Minsta tydliga förändring</dt><dd>{escape(text.threshold_text(row))}: "
-                     f"{escape(ind.min_change_reason or '')}</dd>")
-    for brk in ind.series_breaks:
-        facts.append(f"<dt>Tidsseriebrott {brk.year}</dt><dd>{escape(brk.reason)}</dd>")
-    parts.append(f"<dl class='facts'>{''.join(facts)}</dl>")
-    parts.append(related_answers_html(rep, [ind.id]) + "</section>")
-    return "".join(parts)
+        missing = f"{rep.region.name} saknar värden för denna indikator i underlaget."
+    return templating.render(
+        "region/indicator.html.j2", id=ind.id, name=ind.name, sentences=sentences, trend=trend,
+        ranked=ranked, missing=missing, facts=_facts(ind, row), comment=templating.safe(comment),
+        related=related_questions(rep, [ind.id]))
 
 
-def area_html(rep: RegionReport, area: str) -> str:
+def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
     """One development area's chapter with every Kolada indicator in it."""
     inds = [i for i in rep.catalog.in_area(area) if i.source == "kolada"]
     if not inds:
         return ""
-    rows = rep.table[rep.table["indicator_id"].isin([i.id for i in inds])]
-    gender_note = ""
-    if rows[["kvinnor", "man"]].isna().all().all():
-        gender_note = ("<p class='note'>Underlaget innehåller inga värden uppdelade på kvinnor och "
-                       "män för indikatorerna i detta kapitel, så jämställdhetsperspektivet kan "
-                       "inte redovisas här.</p>")
-    body = "".join(indicator_html(rep, ind) for ind in inds)
-    return (f'<section class="chapter"><h1 id="omrade-{area}">{escape(AREAS[area])}</h1>'
-            f"{gender_note}{body}</section>")
+    blocks = [templating.safe(indicator_html(rep, ind)) for ind in inds]
+    return templating.render("region/area.html.j2", area=area, title=AREAS[area],
+                             indicators=blocks, comment=templating.safe(comment))
 
 
-def regional_html(rep: RegionReport) -> str:
-    inds = rep.catalog.regional()
-    rows = rep.table[rep.table["indicator_id"].isin([i.id for i in inds])]
-    head = '<section class="chapter"><h1 id="egna-uppgifter">Regionens egna uppgifter</h1>'
-    if rows["value"].isna().all():
-        return (head + f"<p class='note'>Det finns inga egna uppgifter för {escape(rep.region.name)} "
-                f"{rep.year} i naravard. Lägg regionens siffror (t.ex. andel invånare med fast "
-                f"läkarkontakt och listade per specialist i allmänmedicin) i "
-                f"<code>data/regional/{rep.region.slug}.csv</code> för att redovisa dem här och "
-                "jämföra dem med de nationella målen.</p></section>")
-    table = ["<table class='regional'><thead><tr><th scope='col'>Uppgift</th>"
-             "<th scope='col'>Värde</th><th scope='col'>Föregående</th>"
-             "<th scope='col'>Mål</th><th scope='col'>Måluppfyllelse</th>"
-             "<th scope='col'>Källa</th></tr></thead><tbody>"]
+def _regional_source(rep: RegionReport, indicator_id: str, year: object) -> str:
+    """The source of the region's own figure for one year (each row may have its own)."""
+    if year is None or pd.isna(year):
+        return ""
     frame = rep.obs.frame
-    own = frame[(frame["region_code"] == rep.region.code) & (frame["year"] == rep.year)]
-    row_source = dict(zip(own["indicator_id"], own["source"].str.split(";").str[0]))
+    sel = frame[(frame["region_code"] == rep.region.code) & (frame["year"] == int(year))
+                & (frame["indicator_id"] == indicator_id) & frame["value"].notna()]
+    return "; ".join(dict.fromkeys(str(s) for s in sel["source"] if s and str(s) != "nan"))
+
+
+def regional_html(rep: RegionReport, *, comment: str = "") -> str:
+    """The region's own figures: a table with a source on every row, then sentences that each
+    start from the figure they are about."""
+    inds = rep.catalog.regional()
+    rows = []
+    sources: list[str] = []
+
+    def note(source: str) -> int | None:
+        if not source:
+            return None
+        if source not in sources:
+            sources.append(source)
+        return sources.index(source) + 1
+
     for ind in inds:
         row = rep.row(ind.id)
+        if pd.isna(row["value"]) and pd.isna(row["prev_value"]):
+            continue
         prev = ("–" if pd.isna(row["prev_value"]) else
                 f"{_value(row, 'prev_value')} ({row['prev_year']})")
-        met = escape(row["target_status"] or "–")
-        if not pd.isna(row["prev_value"]) and pd.isna(row["change"]) and not pd.isna(row["value"]):
-            prev += " <small>(annan definition)</small>"
-        table.append(f"<tr><th scope='row'>{escape(ind.name)}</th><td class='num'>{_value(row)}</td>"
-                     f"<td class='num'>{prev}</td><td>{escape(ind.target_text or '–')}</td>"
-                     f"<td>{met}</td><td>{escape(row_source.get(ind.id, '–'))}</td></tr>")
-    table.append("</tbody></table>")
-    sentences = []  # one paragraph per figure, named, so no sentence lacks its subject
-    for ind in inds:
-        row = rep.row(ind.id)
-        if not pd.isna(row["value"]):
-            said = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id},
-                                            rep.region.name)
-            sentences.append(f"<b>{escape(ind.name)}.</b> " + escape(" ".join(said)))
-    sources = sorted({s for s in _regional_sources(rep) if s})
-    src = "".join(f"<li>{escape(s)}</li>" for s in sources)
-    return (head + "".join(table) + "".join(f"<p>{s}</p>" for s in sentences)
-            + (f"<p class='source'>Källor:</p><ul class='sources'>{src}</ul>" if src else "")
-            + related_answers_html(rep, [i.id for i in inds]) + "</section>")
-
-
-def _regional_sources(rep: RegionReport) -> list[str]:
-    frame = rep.obs.frame
-    ids = [i.id for i in rep.catalog.regional()]
-    sel = frame[(frame["region_code"] == rep.region.code) & frame["indicator_id"].isin(ids)]
-    return list(sel["source"].unique())
+        sentences = [] if pd.isna(row["value"]) else text.indicator_sentences(
+            row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
+        rows.append({"id": ind.id, "name": ind.name, "value": _value(row), "prev": prev,
+                     "target": ind.target_text or "–",
+                     "met": row["target_status"] or "–",
+                     "notes": [n for n in (
+                         note(_regional_source(rep, ind.id, rep.year)),
+                         note(_regional_source(rep, ind.id, row["prev_year"]))) if n],
+                     "sentences": sentences})
+    return templating.render(
+        "region/regional.html.j2", rows=rows, sources=sources, comment=templating.safe(comment),
+        intro=f"Uppgifter som {rep.region.name} själv har lämnat, bredvid de nationella "
+              "målen där sådana finns. Siffran efter värdet hänvisar till källan under tabellen.",
+        empty=f"Det finns inga egna uppgifter för {rep.region.name} {rep.year} i underlaget "
+              "till den här rapporten.",
+        related=related_questions(rep, [i.id for i in inds]))
 
 
 def questionnaire_html(rep: RegionReport) -> str:
-    """Socialstyrelsen's questionnaire answers, or a short note when the region has none."""
+    """The appendix: Socialstyrelsen's questionnaire answers, or a short note when there are none."""
     from naravard import questionnaire as q
 
-    head = ('<section class="chapter"><h1 id="socialstyrelsen">Redovisning till Socialstyrelsen</h1>')
+    note = intro = ""
+    answers = ""
     if rep.structure is None:
-        return (head + f"<p class='note'>naravard har ingen enkätstruktur för {rep.year}; "
-                "enkätsvaren kan inte visas.</p></section>")
-    if rep.answers is None:
-        return (head + f"<p class='note'>{escape(rep.region.name)} har ingen svarsfil för "
-                f"Socialstyrelsens enkät {rep.year}. Skapa en med <code>naravard questionnaire "
-                f"template --region {escape(rep.region.slug)} --year {rep.year}</code>.</p></section>")
-    intro = ("<p>Regionens svar på Socialstyrelsens enkät om omställningen till en god och nära "
-             "vård, med enkätens numrering. Fritextsvaren är korta sammanfattningar. Där en fråga "
-             "och en indikator gäller samma sak visas svaret också vid indikatorn.</p>")
-    return (head + intro + q.answers_html(rep.structure, rep.answers, indicator_table=rep.table)
-            + "</section>")
+        note = f"Det finns ingen enkätstruktur för {rep.year}, så enkätsvaren kan inte visas."
+    elif rep.answers is None:
+        # how to add the answers is the analyst's business (README), not the reader's
+        note = (f"Underlaget till rapporten innehåller inte {rep.region.name}s svar på "
+                f"Socialstyrelsens enkät om god och nära vård {rep.year}.")
+    else:
+        intro = ("Regionens svar på Socialstyrelsens enkät om omställningen till en god och "
+                 "nära vård, med enkätens numrering. Flervalssvaren står i en tabell per del; "
+                 "fritextsvaren är korta sammanfattningar och står en gång, efter tabellen.")
+        answers = q.answers_html(rep.structure, rep.answers, indicator_table=rep.table)
+    return templating.render("region/questionnaire.html.j2", note=note, intro=intro,
+                             answers=templating.safe(answers))
 
 
-def about_html(rep: RegionReport) -> str:
-    obs = rep.obs
-    missing = rep.table[rep.table["value"].isna()]["name"].tolist()
-    missing_html = ("<p>Indikatorer utan värde för regionen " + str(rep.year) + ": "
-                    + escape(", ".join(missing)) + ".</p>") if missing else \
-        f"<p>Alla indikatorer har värden för {rep.year}.</p>"
-    primaries = sorted({i.primary_source for i in rep.catalog if i.source == "kolada"})
-    return (
-        '<section class="chapter"><h1 id="om-underlaget">Om underlaget</h1>'
-        f"<p>Underlag: {escape(getattr(obs, 'origin_label', ''))}.</p>"
-        "<p>De nationella indikatorerna kommer från Kolada (RKA), som återpublicerar dem från "
-        "primärkällorna: " + escape("; ".join(primaries)) + ". Beräkningarna i rapporten "
-        "(förändring, placering, läge och måluppfyllelse) är naravards egna och ska inte "
-        "tillskrivas Kolada.</p>"
-        + missing_html +
-        "<h2 id='berakningar'>Så bedöms värdena</h2>" + rules_html(rep.catalog) + "</section>")
-
-
-def rules_html(catalog: Catalog) -> str:
-    """The judgement rules (text.rules) as a list; directions come from the catalogue."""
+def judgement_rules(catalog: Catalog) -> list[tuple[str, str]]:
+    """The judgement rules (text.rules) as (title, text); directions come from the catalogue."""
     directions: dict[str, list[str]] = {}
     for ind in catalog:
         directions.setdefault(ind.direction, []).append(ind.name)
-    return "<ul>" + "".join(f"<li><b>{escape(title)}</b>: {escape(body)}</li>"
-                            for title, body in text.rules(directions)) + "</ul>"
+    return text.rules(directions)
+
+
+def about_html(rep: RegionReport) -> str:
+    missing = rep.table[rep.table["value"].isna()]["name"].tolist()
+    primaries = sorted({i.primary_source for i in rep.catalog if i.source == "kolada"})
+    paragraphs = [
+        *data_sentences(rep.obs, available_years(rep.obs)),
+        "Kolada återpublicerar indikatorerna från primärkällorna: " + "; ".join(primaries)
+        + ". Förändringar, placeringar, lägen och måluppfyllelse är beräknade för den här "
+        "rapporten och ska inte tillskrivas Kolada.",
+        (f"Indikatorer utan värde för regionen {rep.year}: " + ", ".join(missing) + ".")
+        if missing else f"Alla indikatorer har värden för {rep.year}.",
+    ]
+    if rep.table[["kvinnor", "man"]].isna().all().all():
+        paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
+                          "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
+    rules = [*judgement_rules(rep.catalog), ("Det viktigaste", highlights.RULES_TEXT)]
+    return templating.render("region/about.html.j2", paragraphs=paragraphs, rules=rules)
 
 
 # Columns holding an indicator's own numbers, shown with the indicator's decimals.

@@ -6,7 +6,7 @@ piece of text that came from an answer file is HTML-escaped.
 
 from __future__ import annotations
 
-from html import escape
+import re
 from typing import Any
 
 import pandas as pd
@@ -57,10 +57,12 @@ def _option_label(q: Question, option_id: str, a: Answer) -> str:
 
 # --- HTML --------------------------------------------------------------------------------------
 
-def _paragraphs(text: str, cls: str = "") -> str:
-    attr = f' class="{cls}"' if cls else ""
+def _paragraphs(text: str | None) -> list[str]:
+    """Blank-line separated paragraphs, each on one line (the answer files wrap at 100)."""
+    if not text:
+        return []
     blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
-    return "".join(f"<p{attr}>{escape(' '.join(b.split()))}</p>" for b in blocks)
+    return [" ".join(b.split()) for b in blocks]
 
 
 def _select(structure: Questionnaire, area: str | None,
@@ -76,66 +78,99 @@ def _select(structure: Questionnaire, area: str | None,
     return chosen
 
 
-def _answer_html(q: Question, a: Answer | None, answers: Answers) -> str:
+def _unanswered_text(q: Question, answers: Answers) -> str:
+    return NOT_EXPECTED if q.only_if and not is_expected(q, answers) else UNANSWERED
+
+
+def _checkbox_lines(q: Question, a: Answer) -> tuple[str, list[str]]:
+    """"Valt: A, B" and the lines for what was not chosen or is unclear — each option once."""
+    chosen = [_option_label(q, o, a) for o in a.value]
+    unclear = [q.item(o).label for o in a.unclear]
+    rest = [o.label for o in q.options if o.id not in a.value and o.id not in a.unclear]
+    lines = []
+    if unclear:
+        lines.append("Oklart om valt: " + ", ".join(unclear))
+    if rest:
+        lines.append("Inte valt: " + ", ".join(rest))
+    return "Valt: " + (", ".join(chosen) or "inget alternativ"), lines
+
+
+def _closed_item(q: Question, a: Answer | None, answers: Answers,
+                 indicator_table: pd.DataFrame | None) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": q.id, "label": q.label, "title": q.title, "sub": bool(q.parent),
+                            "grid": None, "strong": False, "lines": [],
+                            "details": _paragraphs(a.details) if a else [],
+                            "related": _related_values(q, indicator_table)}
     if a is None or not (is_answered(q, a) or _partly(q, a)):
-        text = NOT_EXPECTED if q.only_if and not is_expected(q, answers) else UNANSWERED
-        out = f'<p class="q-answer q-unanswered"><span class="q-label">Svar:</span> {text}</p>'
-        return out + _notes_html(a)
-    if q.type in SINGLE_CHOICE:
-        out = (f'<p class="q-answer"><span class="q-label">Svar:</span> '
-               f"<strong>{escape(a.value)}</strong></p>")
+        item["answer"] = _unanswered_text(q, answers)
     elif q.type == "grid":
-        rows = "".join(
-            f'<tr><th scope="row">{escape(r.label)}</th>'
-            f"<td>{escape(a.value.get(r.id) or UNANSWERED)}</td></tr>" for r in q.rows)
-        out = (f'<table class="q-grid"><caption>Svar på fråga {escape(q.label)}: '
-               f"{escape(q.title)}</caption><thead><tr><th scope=\"col\">Del av frågan</th>"
-               f'<th scope="col">Svar</th></tr></thead><tbody>{rows}</tbody></table>')
+        item["grid"] = [(r.label, a.value.get(r.id) or UNANSWERED) for r in q.rows]
     elif q.type == "checkboxes":
-        items = []
-        for o in q.options:
-            label = escape(o.label)
-            if o.id in a.value:
-                if o.other and a.other:
-                    label += ": " + escape(a.other)
-                items.append(f'<li class="q-checked"><span aria-hidden="true">☒</span> '
-                             f"{label} (valt)</li>")
-            elif o.id in a.unclear:
-                items.append(f'<li class="q-unclear"><span aria-hidden="true">?</span> '
-                             f"{label} (oklart om valt)</li>")
-            else:
-                items.append(f'<li class="q-unchecked"><span aria-hidden="true">☐</span> '
-                             f"{label} (inte valt)</li>")
-        chosen = ", ".join(escape(q.item(o).label) for o in a.value) or "inga"
-        out = (f'<p class="q-answer"><span class="q-label">Valda:</span> {chosen}</p>'
-               f'<ul class="q-options" aria-label="Alternativ i fråga {escape(q.label)}">'
-               + "".join(items) + "</ul>")
+        item["answer"], item["lines"] = _checkbox_lines(q, a)
     elif q.type == "number":
-        value = q.not_available if a.not_available else fmt_answer_number(q, a.value)
-        out = (f'<p class="q-answer"><span class="q-label">Svar:</span> '
-               f"<strong>{escape(value)}</strong></p>")
+        item["answer"] = q.not_available if a.not_available else fmt_answer_number(q, a.value)
+        item["strong"] = True
         if a.source:
-            out += f'<p class="q-source">Källa: {escape(a.source)}</p>'
+            item["lines"].append(f"Källa: {a.source}")
     else:
-        out = f'<div class="q-text">{_paragraphs(a.value)}</div>'
-    return out + _notes_html(a)
+        item["answer"], item["strong"] = a.value, True
+    return item
 
 
-def _notes_html(a: Answer | None) -> str:
-    if a is None:
-        return ""
-    out = ""
-    if a.details:
-        out += f'<div class="q-details">{_paragraphs(a.details)}</div>'
-    if a.comment:
-        out += (f'<p class="q-comment"><span class="q-label">Anmärkning:</span> '
-                f"{escape(' '.join(a.comment.split()))}</p>")
-    return out
+def _text_item(q: Question, a: Answer | None, answers: Answers,
+               indicator_table: pd.DataFrame | None) -> dict[str, Any]:
+    answered = a is not None and is_answered(q, a)
+    return {"id": q.id, "label": q.label, "title": q.title, "sub": bool(q.parent),
+            "paragraphs": _paragraphs(a.value) if answered else [],
+            "unanswered": "" if answered else _unanswered_text(q, answers),
+            "details": _paragraphs(a.details) if a else [],
+            "related": _related_values(q, indicator_table)}
 
 
-def _related_html(q: Question, indicator_table: pd.DataFrame | None) -> str:
+# Sentences in an answer file's `comment` that are notes for whoever transcribed the form
+# ("Svaret framgår av rubriken.", "tolkat som Ja", line references): they stay in the file.
+_WORKING_NOTE = re.compile(
+    r"framgår av (rubriken|texten)|tolkat som|ingen kryssruta|inte kryssade|^\s*$", re.I)
+_LINE_REF = re.compile(r"\s*\(L\d+(?:[-–]\d+)?\)")
+
+
+def interpretations(structure: Questionnaire, answers: Answers) -> list[str]:
+    """The appendix's "Tolkningar": what a reader needs to know about how answers were read.
+
+    Answers read from the region's headings or text (no ticked box) are named once in one
+    line; the rest of each comment is kept, without the transcriber's working notes.
+    """
+    from_text: list[str] = []
+    lines: list[str] = []
+    for q in structure.answerable():
+        a = answers.get(q.id)
+        if a is None or not a.comment:
+            continue
+        kept = []
+        for part in re.split(r"(?<=[.;])\s+", " ".join(a.comment.split())):
+            part = _LINE_REF.sub("", part).strip().rstrip(";.").strip()
+            if _WORKING_NOTE.search(part):
+                if q.label not in from_text:
+                    from_text.append(q.label)
+                continue
+            if part:
+                kept.append(part[0].upper() + part[1:])
+        if kept:
+            lines.append(f"Fråga {q.label}: " + ". ".join(kept) + ".")
+    if from_text:
+        lines.insert(0, "Svaren på " + ("fråga " if len(from_text) == 1 else "frågorna ")
+                     + _join(from_text) + " är utlästa ur regionens rubriker och text, "
+                     "där formulärets kryssrutor inte användes.")
+    return lines
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def _related_values(q: Question, indicator_table: pd.DataFrame | None) -> list[str]:
     if indicator_table is None or not q.related_indicators or indicator_table.empty:
-        return ""
+        return []
     table = indicator_table.set_index("indicator_id") if "indicator_id" in indicator_table \
         else indicator_table
     items = []
@@ -145,12 +180,8 @@ def _related_html(q: Question, indicator_table: pd.DataFrame | None) -> str:
         row = table.loc[ind]
         if pd.isna(row.get("value")):
             continue  # an empty line per missing figure is noise beside a written answer
-        items.append(f"<li>{escape(str(row.get('name', ind)))}: {escape(_indicator_value(row))}"
-                     "</li>")
-    if not items:
-        return ""
-    return ('<div class="q-related"><p class="q-label">Indikatorer som mäter samma sak:</p>'
-            f"<ul>{''.join(items)}</ul></div>")
+        items.append(f"{row.get('name', ind)} {_indicator_value(row)}")
+    return items
 
 
 def _indicator_value(row: Any) -> str:
@@ -167,43 +198,35 @@ def _indicator_value(row: Any) -> str:
 
 def answers_html(structure: Questionnaire, answers: Answers, *, area: str | None = None,
                  questions: list[str] | None = None,
-                 indicator_table: pd.DataFrame | None = None, heading_level: int = 2) -> str:
-    """The answers grouped by part and section; empty string when no question matches.
+                 indicator_table: pd.DataFrame | None = None, heading_level: int = 2,
+                 show_interpretations: bool = True) -> str:
+    """The answers grouped by part: closed answers as one compact table per part, each
+    free-text answer once after it, and a short "Tolkningar" list; "" when nothing matches.
 
-    `area` or `questions` select a subset (to place answers beside an area's indicators);
-    `indicator_table` (indicators.indicator_table) adds the related indicators' values.
+    `area` or `questions` select a subset; `indicator_table` (indicators.indicator_table)
+    adds the related indicators' values in one line under a question.
     """
+    from naravard import templating
+
     chosen = _select(structure, area, questions)
     if not chosen:
         return ""
     chosen_ids = {q.id for q in chosen}
-    h = [min(6, heading_level + i) for i in range(3)]
-    out = ['<div class="questionnaire">']
-    if answers.source:
-        out.append(f'<p class="q-source">Svaren kommer från: {escape(answers.source)}.</p>')
+    parts = []
     for part in structure.parts:
-        part_qs = [q for s in part.sections for q in s.questions if q.id in chosen_ids]
-        if not part_qs:
+        qs = [q for s in part.sections for q in s.questions
+              if q.id in chosen_ids and q.answerable]
+        if not qs:
             continue
-        out.append(f"<h{h[0]}>{escape(part.title)}</h{h[0]}>")
-        for section in part.sections:
-            qs = [q for q in section.questions if q.id in chosen_ids]
-            if not qs:
-                continue
-            out.append(f'<section class="q-section"><h{h[1]}>{escape(section.title)}</h{h[1]}>')
-            for q in qs:
-                cls = "q-item q-sub" if q.parent else "q-item"
-                out.append(f'<div class="{cls}" id="fraga-{escape(q.id)}">'
-                           f"<h{h[2]}>Fråga {escape(q.label)}. {escape(q.title)}</h{h[2]}>")
-                if q.answerable:
-                    if q.note:
-                        out.append(f'<p class="q-note">{escape(q.note)}</p>')
-                    out.append(_answer_html(q, answers.get(q.id), answers))
-                    out.append(_related_html(q, indicator_table))
-                out.append("</div>")
-            out.append("</section>")
-    out.append("</div>")
-    return "".join(out)
+        closed = [_closed_item(q, answers.get(q.id), answers, indicator_table)
+                  for q in qs if q.type != "text"]
+        texts = [_text_item(q, answers.get(q.id), answers, indicator_table)
+                 for q in qs if q.type == "text"]
+        parts.append({"title": part.title, "closed": closed, "texts": texts})
+    return templating.render(
+        "questionnaire/answers.html.j2", source=answers.source or "", parts=parts,
+        h=min(4, heading_level), interpretations=interpretations(structure, answers)
+        if show_interpretations and questions is None and area is None else [])
 
 
 # --- flat table --------------------------------------------------------------------------------
