@@ -11,7 +11,7 @@ JOBS_ARG = $(if $(JOBS),--jobs $(JOBS),)
 FORCE_ARG = $(if $(filter 1 yes true,$(FORCE)),--force,)
 
 .DEFAULT_GOAL := help
-.PHONY: help env report reports data lab test bench clean
+.PHONY: help env report reports kommentar diff data lab test bench clean
 
 help: ## list the targets
 	@echo "naravard: uppföljning av omställningen till en god och nära vård"
@@ -39,6 +39,15 @@ report: $(STAMP) ## one region's report: REGION=<namn|kod> YEAR=<år> [DATA=<kat
 reports: $(STAMP) ## every region's report and the national report: YEAR=<år> [DATA=…] [JOBS=n] [FORCE=1]
 	@test -n "$(YEAR)" || { echo "fel: ange YEAR, t.ex. make reports YEAR=2024" >&2; exit 2; }
 	@$(VENV)/bin/naravard reports --year "$(YEAR)" $(DATA_ARG) $(JOBS_ARG) $(FORCE_ARG)
+
+kommentar: $(STAMP) ## write the analyst's comment file template: REGION=… YEAR=… [DATA=…]
+	@test -n "$$REGION" || { echo "fel: ange REGION, t.ex. make kommentar REGION=Västerbotten YEAR=2024" >&2; exit 2; }
+	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make kommentar REGION=Västerbotten YEAR=2024" >&2; exit 2; }
+	@$(VENV)/bin/naravard kommentar --region "$$REGION" --year "$$YEAR" $${DATA:+--data "$$DATA"}
+
+diff: $(STAMP) ## what changed between two report folders: A=<mapp> B=<mapp>
+	@test -n "$$A" -a -n "$$B" || { echo "fel: ange A och B, t.ex. make diff A=arkiv/vasterbotten-2024-03 B=output/vasterbotten/2024" >&2; exit 2; }
+	@$(VENV)/bin/naravard diff "$$A" "$$B"
 
 data: $(STAMP) ## download Kolada into data/cache/kolada, or with DATA=<katalog> check a snapshot
 	@if [ -n "$(DATA)" ]; then $(VENV)/bin/naravard data status --data "$(DATA)"; \

@@ -74,4 +74,17 @@ def figures_dir() -> Path:
 
 
 def notebooks_dir() -> Path:
-    return repo_root() / "notebooks"
+    """The report notebooks; `NARAVARD_NOTEBOOKS_DIR` points elsewhere (tests)."""
+    env = os.environ.get("NARAVARD_NOTEBOOKS_DIR")
+    return Path(env).resolve() if env else repo_root() / "notebooks"
+
+
+def own_notebooks_dir() -> Path:
+    """Region-specific notebooks, `egna/<slug>.ipynb`, appended to that region's report."""
+    return notebooks_dir() / "egna"
+
+
+def commentary_dir() -> Path:
+    """The analysts' comment files; `NARAVARD_COMMENTARY_DIR` points elsewhere (tests)."""
+    env = os.environ.get("NARAVARD_COMMENTARY_DIR")
+    return Path(env).resolve() if env else data_dir() / "kommentarer"

@@ -49,6 +49,7 @@ class Job:
     manifest_parameters: dict[str, Any]
     inputs: list[Path]
     extra_files: dict[str, bytes] = field(default_factory=dict)
+    revised: list[str] = field(default_factory=list)  # changed since the previous version
 
 
 def swap_dir(staging: Path, target: Path) -> None:
@@ -82,10 +83,14 @@ def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
     """The files one region's report depends on: a change elsewhere does not re-render it."""
     from naravard.paths import regional_dir
 
+    from naravard.commentary import comment_path
+    from naravard.paths import own_notebooks_dir
+
     qdir = questionnaire_dir()
     return _existing([notebooks_dir() / REGION_NOTEBOOK, catalog_path(), *_kolada_files(obs),
                       regional_dir() / f"{slug}.csv", qdir / f"{year}.yaml",
-                      qdir / "answers" / slug / f"{year}.yaml"])
+                      qdir / "answers" / slug / f"{year}.yaml", comment_path(slug, year),
+                      own_notebooks_dir() / f"{slug}.ipynb"])
 
 
 def national_inputs(obs: Any, year: int) -> list[Path]:
@@ -96,17 +101,25 @@ def national_inputs(obs: Any, year: int) -> list[Path]:
 
 
 def region_job(rep: report.RegionReport, data: object) -> Job:
+    from naravard import revisions
+
     slug, year = rep.region.slug, rep.year
+    out_dir = output_dir() / slug / str(year)
+    csv = report.export_csv_bytes(rep)
+    extra = {"indikatorer.csv": csv, "indikatorer.xlsx": report.export_xlsx_bytes(rep)}
+    # read from the published folder before the new report replaces it
+    changes = revisions.changes_since(out_dir, csv)
+    if changes is not None and not changes.empty:
+        extra[revisions.CHANGES_NAME] = revisions.csv_bytes(changes)
     return Job(
         label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
         title=f"{report.TITLE} – {rep.region.full_name} {year}",
-        out_dir=output_dir() / slug / str(year), figures=figures_dir() / slug / str(year),
-        parameters={"region": rep.region.name, "year": year},
+        out_dir=out_dir, figures=figures_dir() / slug / str(year),
+        parameters={"region": rep.region.name, "year": year, "previous_dir": str(out_dir)},
         manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
                              "data": str(data) if data else None},
-        inputs=region_inputs(rep.obs, slug, year),
-        extra_files={"indikatorer.csv": report.export_csv_bytes(rep),
-                     "indikatorer.xlsx": report.export_xlsx_bytes(rep)})
+        inputs=region_inputs(rep.obs, slug, year), extra_files=extra,
+        revised=[] if changes is None else list(changes.frame["Indikator"]))
 
 
 def national_job(rep: national.NationalReport, data: object) -> Job:
@@ -144,6 +157,8 @@ def run_job(job: Job, obs: Any, obs_file: Path, *, km: Any = None) -> ReportOutc
         result = render_notebook_report(job.notebook, params, job.out_dir, stem=job.stem,
                                         title=job.title, extra_files=job.extra_files, km=km)
         swap_dir(staging, job.figures)
+    if job.stem == "rapport" and "andringar.csv" not in job.extra_files:
+        (job.out_dir / "andringar.csv").unlink(missing_ok=True)  # no change: none listed
     seconds = time.perf_counter() - started
     timings = dict(getattr(result, "timings", {}) or {}) | {"total": round(seconds, 3)}
     write_manifest(job.out_dir / "manifest.json", job_manifest(job, obs, timings))
@@ -166,6 +181,7 @@ def build_region_report(region: str, year: object, data: str | Path | None = Non
     obs = load_observations(data, catalog=catalog)
     rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None)
     job = region_job(rep, data)
+    warn_analyst(rep, job)
     if not quiet:
         print(f"Rapport för {rep.region.full_name} {rep.year}; underlag: {obs.origin_label}",
               flush=True)
@@ -177,6 +193,19 @@ def build_region_report(region: str, year: object, data: str | Path | None = Non
     if not quiet:
         _print_outcome(outcome)
     return outcome
+
+
+def warn_analyst(rep: report.RegionReport, job: Job, prefix: str = "") -> None:
+    """On stderr: comments written for other values, and values changed since last time."""
+    import sys
+
+    from naravard.commentary import stale_warnings
+
+    for line in stale_warnings(rep.comments, rep.year):
+        print(prefix + line, file=sys.stderr, flush=True)
+    if job.revised:
+        print(f"{prefix}{len(job.revised)} värden ändrade sedan förra versionen; se "
+              f"{job.out_dir / 'andringar.csv'}", file=sys.stderr, flush=True)
 
 
 def ensure_notebook(name: str) -> Path:

@@ -168,7 +168,7 @@ def _exporter() -> Any:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         exclude_anchor_links=True,
-        # report content arrives as HTML outputs; markdown and raw cells speak to notebook users
+        # report_cells turns published Markdown cells into HTML outputs; raw cells never print
         exclude_markdown=True,
         exclude_raw=True,
         language_code="sv",
@@ -184,11 +184,31 @@ def _shown(output: Mapping) -> bool:
     return False  # errors are never shown: a failed run is not published
 
 
+def _markdown_output(cell: Mapping) -> nbformat.NotebookNode:
+    """A Markdown cell as the HTML output the report prints: the same Markdown subset as the
+    analysts' comments, HTML in the text shown as text."""
+    from naravard.commentary import markdown_html
+
+    html = markdown_html("".join(cell.get("source", "")), headings=True)
+    return nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data", {"text/html": f'<div class="own-text">{html}</div>'})])
+
+
 def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of `nb` holding only the outputs a reader should see (no stderr, no bare reprs)."""
+    """A copy of `nb` holding only what a reader should see: published cells (see
+    `naravard.own.is_published`: tags decide), their shown outputs (no stderr, no bare
+    reprs), and Markdown cells as text."""
+    from naravard.own import is_published
+
     clean = copy.deepcopy(nb)
     cells = []
     for cell in clean.cells:
+        if not is_published(cell):
+            continue
+        if cell.get("cell_type") == "markdown":
+            if "".join(cell.get("source", "")).strip():
+                cells.append(_markdown_output(cell))
+            continue
         if cell.get("cell_type") != "code":
             continue
         cell["outputs"] = [o for o in cell.get("outputs", []) if _shown(o)]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from naravard import charts, text
+from naravard import charts, commentary, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.indicators import POSITION_LABELS, available_years, indicator_table, series
@@ -72,6 +72,10 @@ class RegionReport:
     figures: Path | None = None  # where chart PNG/SVG files go; None: do not save
     structure: object = None  # the questionnaire's structure for the year, if naravard has it
     answers: object = None  # the region's questionnaire answers, if it has filed them
+    comments: object = None  # naravard.commentary.Commentary: the analyst's comments, if any
+    changes: object = None  # naravard.revisions.Changes since the previous version, if any
+    own_notebook: Path | None = None  # notebooks/egna/<slug>.ipynb, when the region has one
+    own_analysis: bool = False  # the report has a chapter "Egen analys"
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -82,11 +86,14 @@ class RegionReport:
 
 
 def prepare(region: str, year: object, data: object = None, *, figures: Path | None | str = "auto",
-            obs: object = None, catalog: Catalog | None = None) -> RegionReport:
+            obs: object = None, catalog: Catalog | None = None, comments: bool = True,
+            previous: Path | str | None = "auto") -> RegionReport:
     """Validate the parameters against the data and compute the indicator table.
 
-    Raises NaravardError for an unknown region, a year the data lacks, or a year in which the
-    region has no values at all, before anything is written.
+    Raises NaravardError for an unknown region, a year the data lacks, a year in which the
+    region has no values at all, or a faulty comment file, before anything is written.
+    `previous` is the folder of the report's earlier version ("auto": output/<slug>/<year>/),
+    whose values the chapter Om underlaget compares with.
     """
     from naravard.table import load_observations
 
@@ -105,8 +112,24 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     if figures == "auto":
         figures = figures_dir() / reg.slug / str(year_int)
     structure, answers = _questionnaire(reg, year_int)
-    return RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
-                        structure, answers)
+    rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
+                       structure, answers)
+    _analyst_parts(rep, comments, previous)
+    return rep
+
+
+def _analyst_parts(rep: RegionReport, comments: bool, previous: Path | str | None) -> None:
+    """The analyst's comments, the changes since the last version and the own notebook."""
+    from naravard import commentary, own, revisions
+    from naravard.paths import output_dir
+
+    if comments:
+        rep.comments = commentary.load(rep.region.slug, rep.year, rep.catalog, rep.table)
+    if previous == "auto":
+        previous = output_dir() / rep.region.slug / str(rep.year)
+    if previous:
+        rep.changes = revisions.changes_since(Path(previous), export_csv_bytes(rep))
+    rep.own_notebook, rep.own_analysis = own.plan(rep.region.slug)
 
 
 def _questionnaire(region: Region, year: int) -> tuple[object, object]:
@@ -218,9 +241,11 @@ def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     items = [("sammanfattning", "Sammanfattning"), ("oversikt", "Översikt")]
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
-    items += [("egna-uppgifter", "Regionens egna uppgifter"),
-              ("socialstyrelsen", "Redovisning till Socialstyrelsen"),
-              ("om-underlaget", "Om underlaget")]
+    items += [("egna-uppgifter", "Regionens egna uppgifter")]
+    if rep.own_analysis:
+        items.append(("egen-analys", "Egen analys"))
+    items += [("om-underlaget", "Om underlaget"),
+              ("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen")]
     return items
 
 
@@ -234,7 +259,7 @@ def summary_html(rep: RegionReport) -> str:
     sentences = text.summary_sentences(rep.table, rep.region.name, rep.year)
     items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
     return (f'<section class="chapter"><h1 id="sammanfattning">Sammanfattning</h1>'
-            f'<ul class="summary">{items}</ul></section>')
+            f'<ul class="summary">{items}</ul>{_comment(rep, commentary.SUMMARY)}</section>')
 
 
 def overview_frame(rep: RegionReport) -> pd.DataFrame:
@@ -298,6 +323,7 @@ def indicator_html(rep: RegionReport, ind: Indicator) -> str:
     parts = [f'<section class="indicator" id="ind-{ind.id}"><h3>{escape(ind.name)}</h3>']
     sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
     parts.append("".join(f"<p>{escape(s)}</p>" for s in sentences))
+    parts.append(_comment(rep, ind.id))
     data = series(rep.obs, ind.id)
     src = source_line(ind, rep.obs)
     breaks = [(b.year, b.reason) for b in ind.series_breaks]
@@ -339,7 +365,7 @@ def area_html(rep: RegionReport, area: str) -> str:
                        "inte redovisas här.</p>")
     body = "".join(indicator_html(rep, ind) for ind in inds)
     return (f'<section class="chapter"><h1 id="omrade-{area}">{escape(AREAS[area])}</h1>'
-            f"{gender_note}{body}</section>")
+            f"{_comment(rep, area)}{gender_note}{body}</section>")
 
 
 def regional_html(rep: RegionReport) -> str:
@@ -372,7 +398,8 @@ def regional_html(rep: RegionReport) -> str:
                                                   rep.region.name)
     sources = sorted({s for s in _regional_sources(rep) if s})
     src = "".join(f"<li>{escape(s)}</li>" for s in sources)
-    return (head + "".join(table) + "".join(f"<p>{escape(s)}</p>" for s in sentences)
+    comments = "".join(_comment(rep, i.id) for i in inds)
+    return (head + "".join(table) + "".join(f"<p>{escape(s)}</p>" for s in sentences) + comments
             + (f"<p class='source'>Källor:</p><ul class='sources'>{src}</ul>" if src else "")
             + related_answers_html(rep, [i.id for i in inds]) + "</section>")
 
@@ -430,7 +457,34 @@ def about_html(rep: RegionReport) -> str:
         "värde utan bedömning.</li>"
         "<li><b>Läge</b>: övre, mellersta eller nedre tredjedelen av placeringarna.</li>"
         "<li><b>Mål</b>: anges bara där en offentlig källa anger ett mål eller riktvärde.</li>"
-        "</ul></section>")
+        "</ul>" + changes_html(rep) + "</section>")
+
+
+def changes_html(rep: RegionReport) -> str:
+    """"Ändrat sedan förra versionen (datum)": the values that differ from the report already
+    published for this region and year; empty when nothing changed or there was none."""
+    from naravard import revisions
+
+    changes = rep.changes
+    if changes is None or changes.empty:
+        return ""
+    when = f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else ""
+    shown = changes.frame.head(12)
+    items = "".join(f"<li>{escape(revisions.describe(row))}</li>" for _, row in shown.iterrows())
+    more = len(changes.frame) - len(shown)
+    tail = (f"<p>… och {more} till; alla ändringar står i andringar.csv.</p>" if more else
+            "<p>Ändringarna står också i andringar.csv bredvid rapporten.</p>")
+    return (f"<h2 id='andrat'>Ändrat sedan förra versionen{when}</h2>"
+            "<p>Jämfört med den förra versionen av rapporten för samma år har dessa värden "
+            f"eller placeringar ändrats:</p><ul class='changes'>{items}</ul>{tail}")
+
+
+def _comment(rep: RegionReport, key: str) -> str:
+    """The analyst's comment on one part of the report (summary, area or indicator), or ''.
+
+    Placed at the function boundary until the report's templates give it a `comment` slot.
+    """
+    return commentary.section_html(rep.comments, key)
 
 
 # Columns holding an indicator's own numbers, shown with the indicator's decimals.
