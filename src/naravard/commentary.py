@@ -35,7 +35,7 @@ LABEL = "Analytikerns kommentar"
 MAX_BYTES = 200_000  # a comment file is prose; anything larger is a mistake
 FRONT_KEYS = ("författare", "datum")
 
-_HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*$")
+_HEADING = re.compile(r"^(#+)(\s*)(.*?)\s*$")  # any line starting with # is meant as a heading
 _SECTION = re.compile(r"^(?P<key>[^()]+?)\s*(?:\((?P<recorded>[^()]*)\))?$")
 _RECORDED = re.compile(r"^(?P<value>.+?)\s+(?P<year>\d{4})$")
 
@@ -180,11 +180,11 @@ def parse(path: Path, catalog: Catalog) -> Commentary:
         line_no, line = index + 1, lines[index]
         heading = _HEADING.match(line)
         if heading:
-            if heading[1] != "##" or not heading[2]:
+            if heading[1] != "##" or not heading[2] or not heading[3]:
                 raise _fail(path, line_no, "rubriker skrivs '## <avsnitt>' (två #, ett mellanslag); "
                                            "använd fet stil för rubriker i texten")
             close()
-            current = _section_key(path, line_no, heading[2], keys)
+            current = _section_key(path, line_no, heading[3], keys)
             if current.key in sections:
                 raise _fail(path, line_no, f"avsnittet {current.key!r} finns redan på rad "
                                            f"{sections[current.key].line}; slå ihop dem")
@@ -221,8 +221,10 @@ def _norm(value: str) -> str:
 
 
 def value_text(row: Any) -> str:
-    """An indicator's value as the template records it: `79,5 %`, `–` when missing."""
-    return text.fmt_value(row["value"], row["unit"], int(row["decimals"]), short=True)
+    """An indicator's value as the template records it and an analyst types it: `79,5 %`
+    with ordinary spaces and '-', `–` when missing."""
+    value = text.fmt_value(row["value"], row["unit"], int(row["decimals"]), short=True)
+    return value.replace("\u00a0", " ").replace("\u2212", "-")
 
 
 def check_values(commentary: Commentary, table: pd.DataFrame, year: int) -> None:
@@ -337,7 +339,7 @@ def template_text(region_name: str, year: int, catalog: Catalog, table: pd.DataF
         for ind in inds:
             if ind.id in rows.index:
                 lines += [f"## {ind.id} ({value_text(rows.loc[ind.id])} {year})", ""]
-    return "\n".join(lines).replace("\u00a0", " ").replace("\u2212", "-") + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def write_template(region: str, year: object, data: object = None) -> Path:

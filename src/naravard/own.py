@@ -9,12 +9,14 @@ that region's report only.
 
 Which cells are published is decided by cell tags, in every report notebook: a cell tagged
 `utelämna` (or `remove-cell`, as Jupyter Book writes it) is run but never reaches the report;
-Markdown cells without it are printed as text.
+a cell tagged `exempel` runs only when an analyst runs it in JupyterLab; Markdown cells
+without these tags are printed as text.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -27,6 +29,9 @@ from naravard.paths import display_path, notebooks_dir, own_notebooks_dir
 REGION_NOTEBOOK = "regionrapport.ipynb"
 # Tags that keep a cell out of the report (it still runs).
 EXCLUDE_TAGS = frozenset({"utelämna", "remove-cell", "remove_cell"})
+# Cells tagged so run only when an analyst runs them in JupyterLab, never in `make report`:
+# examples that would otherwise save figures for every region.
+EXAMPLE_TAGS = frozenset({"exempel"})
 # The shared notebook's own-analysis cells carry this tag: when one of them is published, the
 # report has the chapter "Egen analys" for every region.
 SECTION_TAG = "egen-analys"
@@ -50,6 +55,11 @@ def is_published(cell: Mapping) -> bool:
     return not (cell_tags & EXCLUDE_TAGS or {"parameters", "injected-parameters"} & cell_tags)
 
 
+def runs_in_report(cell: Mapping) -> bool:
+    """False for example cells (tag `exempel`): `make report` does not run them."""
+    return not tags(cell) & EXAMPLE_TAGS
+
+
 def _read(path: Path) -> dict:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
@@ -65,7 +75,7 @@ def plan(slug: str) -> tuple[Path | None, bool]:
     shared = notebooks_dir() / REGION_NOTEBOOK
     published = False
     if shared.is_file():
-        published = any(SECTION_TAG in tags(c) and is_published(c)
+        published = any(SECTION_TAG in tags(c) and is_published(c) and runs_in_report(c)
                         for c in _read(shared).get("cells", []))
     return own_path, own_path is not None or published
 
@@ -123,12 +133,13 @@ def run_notebook(path: Path) -> None:
             if is_published(cell) and source.strip():
                 display(HTML(f'<div class="own-text">{markdown_html(source, headings=True)}</div>'))
             continue
-        if kind != "code" or "parameters" in tags(cell) or not source.strip():
+        if (kind != "code" or "parameters" in tags(cell) or not runs_in_report(cell)
+                or not source.strip()):
             continue
         if is_published(cell):
             result = shell.run_cell(source, store_history=False)
         else:
-            with contextlib.redirect_stdout(None), _no_display():
+            with contextlib.redirect_stdout(io.StringIO()), _no_display():
                 result = shell.run_cell(source, store_history=False, silent=True)
         error = result.error_before_exec or result.error_in_exec
         if error is not None:
@@ -176,7 +187,8 @@ def new_figure(height_cm: float = 7.0) -> Any:
 def _name(caption: str) -> str:
     from naravard.regions import slugify
 
-    base = "egen-" + (slugify(caption)[:40].strip("-") or "figur")
+    slug = slugify(caption)[:40].strip("-") or "figur"
+    base = slug if slug.startswith("egen-") else f"egen-{slug}"
     name, n = base, 2
     while name in _STATE["names"]:
         name, n = f"{base}-{n}", n + 1

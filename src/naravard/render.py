@@ -131,11 +131,12 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     if not notebook.is_file():
         raise NaravardError(f"notebooken {notebook} finns inte; kontrollera sökvägen")
     output_path.parent.mkdir(parents=True, exist_ok=True)
+    source = _report_run(notebook, output_path.parent)
     engine_kwargs: dict[str, Any] = {"km": km} if km is not None else {"config": _kernel_config()}
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
         return pm.execute_notebook(
-            str(notebook), str(output_path),
+            str(source), str(output_path),
             parameters={k: _parameter_value(v) for k, v in (parameters or {}).items()},
             kernel_name=kernel_name or default_kernel_name(),
             cwd=str(cwd or notebook.parent),
@@ -152,6 +153,21 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
         raise NaravardError(
             f"Jupyter-kärnan {exc.args[0] if exc.args else kernel_name!r} finns inte; "
             "kör `make install` (installerar kärnan naravard)") from None
+
+
+def _report_run(notebook: Path, workdir: Path) -> Path:
+    """The notebook as `make report` runs it: without cells tagged `exempel` (examples that
+    run only when an analyst runs them in JupyterLab). The notebook itself when it has none."""
+    from naravard.own import runs_in_report
+
+    nb = nbformat.read(notebook, as_version=4)
+    kept = [c for c in nb.cells if runs_in_report(c)]
+    if len(kept) == len(nb.cells):
+        return notebook
+    nb.cells = kept
+    path = Path(workdir) / f".{notebook.stem}.utan-exempel.ipynb"
+    nbformat.write(nb, path)
+    return path
 
 
 # --- nbconvert ------------------------------------------------------------------------------

@@ -1,0 +1,103 @@
+"""Changes since the previous version: compare two indikatorer.csv by column name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from naravard import revisions
+from naravard.errors import NaravardError
+
+HEAD = "Område;Indikator;Indikator-id;År;Värde;Placering;Källa"
+
+
+def csv(*rows: str, head: str = HEAD) -> bytes:
+    return ("\n".join([head, *rows]) + "\n").encode("utf-8-sig")
+
+
+def folder(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.mkdir()
+    (path / "indikatorer.csv").write_bytes(content)
+    return path
+
+
+OLD = csv("A;Medicinsk bedömning;med;2024;79,5;14;Väntetider i vården",
+          "A;BUP;bup;2024;18,3;20;Väntetider i vården",
+          "A;Egen;egen;2024;46;;Regionens redovisning (regionens egna uppgifter)",
+          "A;Saknas;saknas;2024;;;x",
+          "A;Borttagen;gammal;2024;1,0;1;x")
+
+
+def test_each_kind_of_change_gets_its_reason():
+    new = csv("A;Medicinsk bedömning;med;2024;80,1;13;Väntetider i vården",
+              "A;BUP;bup;2024;18,3;19;Väntetider i vården",
+              "A;Egen;egen;2024;47;;Regionens redovisning (regionens egna uppgifter)",
+              "A;Saknas;saknas;2024;5,0;3;x",
+              "A;Ny;ny;2024;2,0;4;x")
+    frame = revisions.compare(revisions.read_table(OLD), revisions.read_table(new))
+    reasons = dict(zip(frame["Indikator-id"], frame["Orsak"]))
+    assert reasons == {"med": revisions.REVISED, "bup": revisions.OTHERS,
+                       "egen": revisions.REVISED_OWN, "saknas": revisions.NEW_VALUE,
+                       "ny": revisions.NEW_INDICATOR, "gammal": revisions.GONE_INDICATOR}
+    med = frame.set_index("Indikator-id").loc["med"]
+    assert (med["Tidigare värde"], med["Nytt värde"], med["Tidigare placering"],
+            med["Ny placering"]) == ("79,5", "80,1", "14", "13")
+
+
+def test_nothing_changed_gives_no_rows_even_with_extra_columns_and_another_order():
+    head = "Trend;Placering;Indikator-id;Värde;År;Indikator;Ny kolumn;Källa"
+    same = csv("ökning;14;med;79,5;2024;Medicinsk bedömning;x;Väntetider i vården",
+               "ökning;20;bup;18,3;2024;BUP;y;Väntetider i vården",
+               "ökning;;egen;46;2024;Egen;;Regionens redovisning (regionens egna uppgifter)",
+               ";;saknas;;2024;Saknas;;x", ";1;gammal;1,0;2024;Borttagen;;x", head=head)
+    assert revisions.compare(revisions.read_table(OLD), revisions.read_table(same)).empty
+
+
+def test_another_year_is_a_new_year():
+    new = OLD.replace(b";2024;79,5;", b";2025;81,0;")
+    frame = revisions.compare(revisions.read_table(OLD), revisions.read_table(new))
+    assert list(frame["Orsak"]) == [revisions.NEW_YEAR]
+
+
+def test_a_table_without_the_needed_columns_is_refused():
+    with pytest.raises(NaravardError, match="saknar kolumnen 'Värde'"):
+        revisions.read_table(csv("A;x;x;2024", head="Område;Indikator;Indikator-id;År"))
+
+
+def test_changes_since_a_folder_and_the_csv(tmp_path):
+    assert revisions.changes_since(tmp_path / "saknas", OLD) is None
+    prev = folder(tmp_path, "mars", OLD)
+    (prev / "manifest.json").write_text('{"created": "2025-03-14T10:00:00+01:00"}')
+    new = OLD.replace(b";79,5;14;", b";80,1;14;")
+    changes = revisions.changes_since(prev, new)
+    assert changes.previous_date.isoformat() == "2025-03-14"
+    assert list(changes.frame["Indikator-id"]) == ["med"]
+    text = revisions.csv_bytes(changes).decode("utf-8-sig").splitlines()
+    assert text[0] == ";".join(revisions.COLUMNS)
+    assert text[1] == "Medicinsk bedömning;med;2024;79,5;80,1;14;14;reviderat av källan"
+    assert revisions.describe(changes.frame.iloc[0]) == \
+        "Medicinsk bedömning 2024: 79,5 → 80,1 (reviderat av källan)"
+
+
+def test_diff_lists_the_changes_between_two_folders(tmp_path, capsys):
+    from naravard.cli import main
+
+    a = folder(tmp_path, "a", OLD)
+    b = folder(tmp_path, "b", OLD.replace(b";18,3;20;", b";19,0;18;"))
+    assert main(["diff", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "1 ändring från" in out
+    assert "BUP 2024: 18,3 → 19,0, placering 20 → 18 (reviderat av källan)" in out
+    assert main(["diff", str(a), str(a)]) == 0
+    assert "Inga ändrade värden" in capsys.readouterr().out
+
+
+def test_diff_of_a_folder_without_a_report_says_so(tmp_path, capsys):
+    from naravard.cli import main
+
+    a = folder(tmp_path, "a", OLD)
+    assert main(["diff", str(a), str(tmp_path / "finns-inte")]) == 2
+    err = capsys.readouterr().err
+    assert "finns-inte/indikatorer.csv finns inte" in err and len(err.splitlines()) == 1
