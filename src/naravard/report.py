@@ -245,7 +245,7 @@ def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     if rep.own_analysis:
         items.append(("egen-analys", "Egen analys"))
     items += [("om-underlaget", "Om underlaget"),
-              ("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen")]
+              ("socialstyrelsen", "Redovisning till Socialstyrelsen")]  # the appendix, last
     return items
 
 
