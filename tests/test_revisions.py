@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from naravard import revisions
 from naravard.errors import NaravardError
+from naravard.paths import repo_root
 
 HEAD = "Område;Indikator;Indikator-id;År;Värde;Placering;Källa"
 
@@ -101,3 +103,47 @@ def test_diff_of_a_folder_without_a_report_says_so(tmp_path, capsys):
     assert main(["diff", str(a), str(tmp_path / "finns-inte")]) == 2
     err = capsys.readouterr().err
     assert "finns-inte/indikatorer.csv finns inte" in err and len(err.splitlines()) == 1
+
+
+def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
+        project_tmp, snapshot_dir, monkeypatch):
+    """`make reports` skips a report only while its comment file and own notebook are unchanged,
+    and lists the values revised since the report already in output/."""
+    from naravard import report
+    from naravard.batch import up_to_date
+    from naravard.manifest import write_manifest
+    from naravard.pipeline import job_manifest, region_job
+
+    comments = project_tmp / "kommentarer" / "vasterbotten"
+    comments.mkdir(parents=True)
+    comment = comments / "2024.md"
+    comment.write_text("---\nförfattare: A\ndatum: 2025-03-01\n---\n## Det viktigaste\nText.\n",
+                       encoding="utf-8")
+    monkeypatch.setenv("NARAVARD_COMMENTARY_DIR", str(project_tmp / "kommentarer"))
+    rep = report.prepare("Västerbotten", 2024, snapshot_dir, figures=None)
+    job = region_job(rep, snapshot_dir)
+    assert comment.resolve() in [p.resolve() for p in job.inputs]
+    assert job.revised == [] and "andringar.csv" not in job.extra_files
+    job.out_dir.mkdir(parents=True)
+    job.figures.mkdir(parents=True)
+    for name in ("rapport.pdf", "rapport.html"):
+        (job.out_dir / name).write_bytes(b"x")
+    csv = job.extra_files["indikatorer.csv"].replace(b";79,5;", b";79,4;")
+    (job.out_dir / "indikatorer.csv").write_bytes(csv)
+    write_manifest(job.out_dir / "manifest.json", job_manifest(job, rep.obs, {}))
+    assert up_to_date(job, rep.obs)
+
+    comment.write_text(comment.read_text(encoding="utf-8") + "Mer.\n", encoding="utf-8")
+    assert not up_to_date(job, rep.obs)
+    write_manifest(job.out_dir / "manifest.json", job_manifest(job, rep.obs, {}))
+    assert up_to_date(job, rep.obs)
+    own = project_tmp / "notebooks"
+    shutil.copytree(repo_root() / "notebooks", own)
+    (own / "egna").mkdir()
+    (own / "egna" / "vasterbotten.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    monkeypatch.setenv("NARAVARD_NOTEBOOKS_DIR", str(own))
+    job = region_job(report.prepare("Västerbotten", 2024, snapshot_dir, figures=None), snapshot_dir)
+    assert (own / "egna" / "vasterbotten.ipynb") in job.inputs
+    assert not up_to_date(job, rep.obs)
+    assert job.revised == ["Medicinsk bedömning i primärvården inom tre dagar"]
+    assert b"79,4;79,5" in job.extra_files["andringar.csv"]
