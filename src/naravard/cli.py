@@ -72,6 +72,12 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _region_year_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", required=True, help="name, code or slug, e.g. Västerbotten")
+    parser.add_argument("--year", required=True, help="report year, e.g. 2024")
+    parser.add_argument("--data", help="a Kolada snapshot directory (else NARAVARD_DATA)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="naravard",
@@ -89,9 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     download.set_defaults(func=_cmd_data_download)
 
     report = sub.add_parser("report", help="one region's report for one year")
-    report.add_argument("--region", required=True, help="name, code or slug, e.g. Västerbotten")
-    report.add_argument("--year", required=True, help="report year, e.g. 2024")
-    report.add_argument("--data", help="a Kolada snapshot directory (else NARAVARD_DATA)")
+    _region_year_data(report)
     report.set_defaults(func=_cmd_report)
 
     reports = sub.add_parser("reports", help="every region's report and the national report")
@@ -106,9 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.set_defaults(func=_cmd_reports)
 
     comment = sub.add_parser("kommentar", help="write a comment file template for the analyst")
-    comment.add_argument("--region", required=True, help="name, code or slug, e.g. Västerbotten")
-    comment.add_argument("--year", required=True, help="report year, e.g. 2024")
-    comment.add_argument("--data", help="a Kolada snapshot directory (else NARAVARD_DATA)")
+    _region_year_data(comment)
     comment.set_defaults(func=_cmd_comment)
 
     diff = sub.add_parser("diff", help="values and ranks that differ between two report folders")

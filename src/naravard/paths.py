@@ -47,10 +47,15 @@ def catalog_path() -> Path:
     return data_dir() / "catalog" / "indicators.yaml"
 
 
+def _env_dir(variable: str, default: Path) -> Path:
+    """`default`, unless the environment variable points elsewhere (tests, other teams)."""
+    env = os.environ.get(variable)
+    return Path(env).resolve() if env else default
+
+
 def regional_dir() -> Path:
     """The region's own figures; `NARAVARD_REGIONAL_DIR` points elsewhere (tests, other teams)."""
-    env = os.environ.get("NARAVARD_REGIONAL_DIR")
-    return Path(env).resolve() if env else data_dir() / "regional"
+    return _env_dir("NARAVARD_REGIONAL_DIR", data_dir() / "regional")
 
 
 def questionnaire_dir() -> Path:
@@ -75,8 +80,7 @@ def figures_dir() -> Path:
 
 def notebooks_dir() -> Path:
     """The report notebooks; `NARAVARD_NOTEBOOKS_DIR` points elsewhere (tests)."""
-    env = os.environ.get("NARAVARD_NOTEBOOKS_DIR")
-    return Path(env).resolve() if env else repo_root() / "notebooks"
+    return _env_dir("NARAVARD_NOTEBOOKS_DIR", repo_root() / "notebooks")
 
 
 def own_notebooks_dir() -> Path:
@@ -86,5 +90,4 @@ def own_notebooks_dir() -> Path:
 
 def commentary_dir() -> Path:
     """The analysts' comment files; `NARAVARD_COMMENTARY_DIR` points elsewhere (tests)."""
-    env = os.environ.get("NARAVARD_COMMENTARY_DIR")
-    return Path(env).resolve() if env else data_dir() / "kommentarer"
+    return _env_dir("NARAVARD_COMMENTARY_DIR", data_dir() / "kommentarer")
