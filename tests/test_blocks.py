@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from naravard import blocks, own, render
+from naravard import blocks, cells, own, render
 from naravard.catalog import AREAS
 from naravard.paths import repo_root
 
@@ -101,16 +101,16 @@ def test_the_chapter_egen_analys_is_planned_from_the_notebooks(tmp_path, monkeyp
     monkeypatch.setenv("NARAVARD_NOTEBOOKS_DIR", str(tmp_path))
     shared = json.loads((NOTEBOOKS / "regionrapport.ipynb").read_text(encoding="utf-8"))
     (tmp_path / "regionrapport.ipynb").write_text(json.dumps(shared), encoding="utf-8")
-    assert own.plan("vasterbotten") == (None, False)  # the example alone publishes nothing
+    assert cells.plan("vasterbotten") == (None, False)  # the example alone publishes nothing
     (tmp_path / "egna").mkdir()
     nbformat.write(_nb(new_markdown_cell("x")), tmp_path / "egna" / "vasterbotten.ipynb")
-    assert own.plan("vasterbotten") == (tmp_path / "egna" / "vasterbotten.ipynb", True)
-    assert own.plan("orebro-lan") == (None, False)
+    assert cells.plan("vasterbotten") == (tmp_path / "egna" / "vasterbotten.ipynb", True)
+    assert cells.plan("orebro-lan") == (None, False)
     for cell in shared["cells"]:
-        if own.SECTION_TAG in cell["metadata"].get("tags", []):
-            cell["metadata"]["tags"] = [own.SECTION_TAG]
+        if cells.SECTION_TAG in cell["metadata"].get("tags", []):
+            cell["metadata"]["tags"] = [cells.SECTION_TAG]
     (tmp_path / "regionrapport.ipynb").write_text(json.dumps(shared), encoding="utf-8")
-    assert own.plan("orebro-lan") == (None, True)
+    assert cells.plan("orebro-lan") == (None, True)
 
 
 def test_own_figure_needs_caption_source_and_alt():
@@ -165,4 +165,4 @@ def test_notebook_notes_for_the_analyst_never_reach_a_report():
     for name in ("regionrapport.ipynb", "riksrapport.ipynb"):
         for cell in _cells(name):
             if cell["cell_type"] == "markdown":
-                assert not own.is_published(cell), (name, "".join(cell["source"])[:40])
+                assert not cells.is_published(cell), (name, "".join(cell["source"])[:40])

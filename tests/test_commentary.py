@@ -186,3 +186,10 @@ def test_a_faulty_comment_file_stops_the_report_before_anything_is_written(
         assert word in err
     assert list((project_tmp / "output").iterdir()) == []
     assert list((project_tmp / "figures").iterdir()) == []
+
+
+def test_a_comment_in_a_shared_place_names_what_it_is_about(tmp_path):
+    body = GOOD.replace("## tillganglighet", "## fast_lakarkontakt_andel")
+    com = commentary.parse(write(tmp_path, body), load_catalog())
+    html = commentary.section_html(com, "fast_lakarkontakt_andel", "Fast <läkarkontakt>")
+    assert "Analytikerns kommentar om Fast &lt;läkarkontakt&gt; · Analysenheten" in html

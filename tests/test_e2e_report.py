@@ -279,7 +279,7 @@ def test_example_data_banner_block_only_for_example_data(orebro_rep):
 
 
 def test_csv_export_is_deterministic_and_rounded(snapshot_dir, monkeypatch):
-    from naravard.own import is_published
+    from naravard.cells import is_published
     from naravard.table import clear_memo, load_observations
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -489,7 +489,7 @@ def test_same_inputs_same_outputs(vb, snapshot_dir, monkeypatch):
     and the CSV here and compares them with the executed notebook's outputs and the
     published CSV byte for byte.
     """
-    from naravard.own import is_published
+    from naravard.cells import is_published
     from naravard.table import clear_memo, load_observations
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)

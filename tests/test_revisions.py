@@ -147,3 +147,9 @@ def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
     assert not up_to_date(job, rep.obs)
     assert job.revised == ["Medicinsk bedömning i primärvården inom tre dagar"]
     assert b"79,4;79,5" in job.extra_files["andringar.csv"]
+
+
+def test_an_unreadable_earlier_table_is_skipped_with_a_warning(tmp_path, capsys):
+    prev = folder(tmp_path, "gammal", csv("x;y", head="Kolumn;Annan"))
+    assert revisions.changes_since(prev, OLD) is None
+    assert "varning: jämför inte med förra versionen" in capsys.readouterr().err

@@ -298,10 +298,13 @@ def markdown_html(source: str, *, headings: bool = False) -> str:
     return str(_markdown(headings)(source)).strip()
 
 
-def comment_html(section: Section | None, commentary: Commentary | None) -> str:
-    """The comment as an aside marked with author and date; empty when there is none."""
+def comment_html(section: Section | None, commentary: Commentary | None,
+                 about: str = "") -> str:
+    """The comment as an aside marked with author and date; empty when there is none.
+    `about` names what it comments on where the place alone does not say it."""
     if section is None or commentary is None:
         return ""
+    label = f"{LABEL} om {escape(about)}" if about else LABEL
     when = f", {text.fmt_date(commentary.date)}" if commentary.date else ""
     stale = ""
     if section.stale:
@@ -309,15 +312,15 @@ def comment_html(section: Section | None, commentary: Commentary | None) -> str:
                  f"{escape(section.recorded or '')}; värdet är nu "
                  f"{escape(section.current_value or '–')}.</p>")
     return (f'<aside class="analyst-comment" aria-label="{LABEL}">'
-            f'<p class="comment-label">{LABEL} · {escape(commentary.author)}{when}</p>'
+            f'<p class="comment-label">{label} · {escape(commentary.author)}{when}</p>'
             f'<div class="comment-body">{markdown_html(section.body)}</div>{stale}</aside>')
 
 
-def section_html(commentary: Commentary | None, key: str) -> str:
+def section_html(commentary: Commentary | None, key: str, about: str = "") -> str:
     """The comment for one part of the report (summary, area or indicator), or ''."""
     if commentary is None:
         return ""
-    return comment_html(commentary.get(key), commentary)
+    return comment_html(commentary.get(key), commentary, about)
 
 
 # --- the template ----------------------------------------------------------------------------

@@ -7,77 +7,27 @@ cell in the report's kernel, with the same parameters (region, year, data, figur
 prepared `rep`), by `chapter(rep)`; its published cells become the chapter "Egen analys" of
 that region's report only.
 
-Which cells are published is decided by cell tags, in every report notebook: a cell tagged
-`utelämna` (or `remove-cell`, as Jupyter Book writes it) is run but never reaches the report;
-a cell tagged `exempel` runs only when an analyst runs it in JupyterLab; Markdown cells
-without these tags are printed as text.
+Which of its cells are published is decided by cell tags, as in every report notebook
+(see `naravard.cells`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from naravard.cells import is_published, read_notebook, runs_in_report, tags
 from naravard.errors import NaravardError
-from naravard.paths import display_path, notebooks_dir, own_notebooks_dir
+from naravard.paths import display_path
 
-REGION_NOTEBOOK = "regionrapport.ipynb"
-# Tags that keep a cell out of the report (it still runs).
-EXCLUDE_TAGS = frozenset({"utelämna", "remove-cell", "remove_cell"})
-# Cells tagged so run only when an analyst runs them in JupyterLab, never in `make report`:
-# examples that would otherwise save figures for every region.
-EXAMPLE_TAGS = frozenset({"exempel"})
-# The shared notebook's own-analysis cells carry this tag: when one of them is published, the
-# report has the chapter "Egen analys" for every region.
-SECTION_TAG = "egen-analys"
 CHAPTER_ID = "egen-analys"
 CHAPTER_TITLE = "Egen analys"
 
 _STATE: dict[str, Any] = {"rep": None, "heading": False, "names": set()}
-
-
-# --- which cells are published ---------------------------------------------------------------
-
-def tags(cell: Mapping) -> set[str]:
-    return {str(t).strip().lower() for t in (cell.get("metadata", {}) or {}).get("tags", [])}
-
-
-def is_published(cell: Mapping) -> bool:
-    """A cell reaches the report unless a tag keeps it out; raw cells and parameters never do."""
-    if cell.get("cell_type") == "raw":
-        return False
-    cell_tags = tags(cell)
-    return not (cell_tags & EXCLUDE_TAGS or {"parameters", "injected-parameters"} & cell_tags)
-
-
-def runs_in_report(cell: Mapping) -> bool:
-    """False for example cells (tag `exempel`): `make report` does not run them."""
-    return not tags(cell) & EXAMPLE_TAGS
-
-
-def _read(path: Path) -> dict:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NaravardError(f"notebooken {display_path(path)} går inte att läsa: "
-                            f"{' '.join(str(exc).split())[:200]}") from None
-
-
-def plan(slug: str) -> tuple[Path | None, bool]:
-    """(the region's own notebook or None, whether the report has the chapter "Egen analys")."""
-    own = own_notebooks_dir() / f"{slug}.ipynb"
-    own_path = own if own.is_file() else None
-    shared = notebooks_dir() / REGION_NOTEBOOK
-    published = False
-    if shared.is_file():
-        published = any(SECTION_TAG in tags(c) and is_published(c) and runs_in_report(c)
-                        for c in _read(shared).get("cells", []))
-    return own_path, own_path is not None or published
 
 
 # --- the chapter -----------------------------------------------------------------------------
@@ -126,7 +76,7 @@ def run_notebook(path: Path) -> None:
     shell = get_ipython()
     if shell is None:
         raise NaravardError("egna notebookar körs i rapportens Jupyter-kärna")
-    for number, cell in enumerate(_read(path).get("cells", []), start=1):
+    for number, cell in enumerate(read_notebook(path).get("cells", []), start=1):
         source = "".join(cell.get("source", []))
         kind = cell.get("cell_type")
         if kind == "markdown":

@@ -16,10 +16,10 @@ from typing import Any
 
 from naravard import national, report
 from naravard.catalog import load_catalog
+from naravard.cells import REGION_NOTEBOOK
 from naravard.errors import NaravardError
 from naravard.paths import catalog_path, figures_dir, notebooks_dir, output_dir, questionnaire_dir
 
-REGION_NOTEBOOK = "regionrapport.ipynb"
 NATIONAL_NOTEBOOK = "riksrapport.ipynb"
 
 

@@ -158,7 +158,7 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
 def _report_run(notebook: Path, workdir: Path) -> Path:
     """The notebook as `make report` runs it: without cells tagged `exempel` (examples that
     run only when an analyst runs them in JupyterLab). The notebook itself when it has none."""
-    from naravard.own import runs_in_report
+    from naravard.cells import runs_in_report
 
     nb = nbformat.read(notebook, as_version=4)
     kept = [c for c in nb.cells if runs_in_report(c)]
@@ -212,9 +212,9 @@ def _markdown_output(cell: Mapping) -> nbformat.NotebookNode:
 
 def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of `nb` holding only what a reader should see: published cells (see
-    `naravard.own.is_published`: tags decide), their shown outputs (no stderr, no bare
+    `naravard.cells.is_published`: tags decide), their shown outputs (no stderr, no bare
     reprs), and Markdown cells as text."""
-    from naravard.own import is_published
+    from naravard.cells import is_published
 
     clean = copy.deepcopy(nb)
     cells = []

@@ -120,7 +120,7 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
 
 def _analyst_parts(rep: RegionReport, comments: bool, previous: Path | str | None) -> None:
     """The analyst's comments, the changes since the last version and the own notebook."""
-    from naravard import commentary, own, revisions
+    from naravard import cells, commentary, revisions
     from naravard.paths import output_dir
 
     if comments:
@@ -129,7 +129,7 @@ def _analyst_parts(rep: RegionReport, comments: bool, previous: Path | str | Non
         previous = output_dir() / rep.region.slug / str(rep.year)
     if previous:
         rep.changes = revisions.changes_since(Path(previous), export_csv_bytes(rep))
-    rep.own_notebook, rep.own_analysis = own.plan(rep.region.slug)
+    rep.own_notebook, rep.own_analysis = cells.plan(rep.region.slug)
 
 
 def _questionnaire(region: Region, year: int) -> tuple[object, object]:
@@ -398,7 +398,7 @@ def regional_html(rep: RegionReport) -> str:
                                                   rep.region.name)
     sources = sorted({s for s in _regional_sources(rep) if s})
     src = "".join(f"<li>{escape(s)}</li>" for s in sources)
-    comments = "".join(_comment(rep, i.id) for i in inds)
+    comments = "".join(_comment(rep, i.id, about=i.name) for i in inds)  # one table, many
     return (head + "".join(table) + "".join(f"<p>{escape(s)}</p>" for s in sentences) + comments
             + (f"<p class='source'>Källor:</p><ul class='sources'>{src}</ul>" if src else "")
             + related_answers_html(rep, [i.id for i in inds]) + "</section>")
@@ -479,12 +479,12 @@ def changes_html(rep: RegionReport) -> str:
             f"eller placeringar ändrats:</p><ul class='changes'>{items}</ul>{tail}")
 
 
-def _comment(rep: RegionReport, key: str) -> str:
+def _comment(rep: RegionReport, key: str, about: str = "") -> str:
     """The analyst's comment on one part of the report (summary, area or indicator), or ''.
 
     Placed at the function boundary until the report's templates give it a `comment` slot.
     """
-    return commentary.section_html(rep.comments, key)
+    return commentary.section_html(rep.comments, key, about)
 
 
 # Columns holding an indicator's own numbers, shown with the indicator's decimals.

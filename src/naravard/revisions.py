@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +135,11 @@ def changes_since(previous_dir: Path | None, current_csv: bytes) -> Changes | No
     """
     if previous_dir is None or not (Path(previous_dir) / CSV_NAME).is_file():
         return None
-    previous = _table_in(Path(previous_dir))
+    try:
+        previous = _table_in(Path(previous_dir))
+    except NaravardError as exc:  # an older naravard's table: the new report must not fail
+        print(f"varning: jämför inte med förra versionen: {exc}", file=sys.stderr, flush=True)
+        return None
     current = read_table(current_csv, name="den nya indikatortabellen")
     return Changes(compare(previous, current), folder_date(Path(previous_dir)),
                    Path(previous_dir))
