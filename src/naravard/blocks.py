@@ -99,7 +99,8 @@ def indicator(rep: report.RegionReport, indicator_id: str) -> Block:
 
     def figure() -> Any:
         data = series(rep.obs, indicator_id)
-        return charts.trend_chart(data, ind, rep.region.code, rep.region.name).fig
+        breaks = [(b.year, b.reason) for b in ind.series_breaks]
+        return charts.trend_chart(data, ind, rep.region.code, rep.region.name, breaks=breaks).fig
 
     return Block(report.indicator_html(rep, ind), title=ind.name, table=table, figure=figure)
 

@@ -204,8 +204,8 @@ def warn_analyst(rep: report.RegionReport, job: Job, prefix: str = "") -> None:
     for line in stale_warnings(rep.comments, rep.year):
         print(prefix + line, file=sys.stderr, flush=True)
     if job.revised:
-        print(f"{prefix}{len(job.revised)} värden ändrade sedan förra versionen; se "
-              f"{job.out_dir / 'andringar.csv'}", file=sys.stderr, flush=True)
+        print(f"{prefix}{len(job.revised)} värden eller placeringar ändrade sedan förra "
+              f"versionen; se {job.out_dir / 'andringar.csv'}", file=sys.stderr, flush=True)
 
 
 def ensure_notebook(name: str) -> Path:
