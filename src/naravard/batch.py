@@ -267,7 +267,8 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
             results.append(TaskResult(region.name, "fel", error=bad_files[region.slug]))
             continue
         try:
-            rep = report.prepare(region.code, nat.year, obs=obs, catalog=catalog, figures=None)
+            rep = report.prepare(region.code, nat.year, obs=obs, catalog=catalog, figures=None,
+                                 previous=None)  # region_job compares with the earlier version
         except NaravardError as exc:
             results.append(TaskResult(region.name, "fel", error=str(exc)))
             continue

@@ -179,7 +179,8 @@ def build_region_report(region: str, year: object, data: str | Path | None = Non
 
     catalog = load_catalog()
     obs = load_observations(data, catalog=catalog)
-    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None)
+    # the comparison with the earlier version is region_job's (and the notebook's), once
+    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None)
     job = region_job(rep, data)
     warn_analyst(rep, job)
     if not quiet:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,8 +136,7 @@ def changes_since(previous_dir: Path | None, current_csv: bytes) -> Changes | No
         return None
     try:
         previous = _table_in(Path(previous_dir))
-    except NaravardError as exc:  # an older naravard's table: the new report must not fail
-        print(f"varning: jämför inte med förra versionen: {exc}", file=sys.stderr, flush=True)
+    except NaravardError:  # not a table naravard can compare: no earlier version to speak of
         return None
     current = read_table(current_csv, name="den nya indikatortabellen")
     return Changes(compare(previous, current), folder_date(Path(previous_dir)),
