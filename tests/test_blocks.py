@@ -166,3 +166,28 @@ def test_notebook_notes_for_the_analyst_never_reach_a_report():
         for cell in _cells(name):
             if cell["cell_type"] == "markdown":
                 assert not cells.is_published(cell), (name, "".join(cell["source"])[:40])
+
+
+def test_an_own_notebook_runs_in_the_kernel_and_its_errors_name_notebook_and_cell(
+        tmp_path, capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    path = tmp_path / "vasterbotten.ipynb"
+    nbformat.write(_nb(new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                       new_code_cell("svar = 6 * 7"),
+                       new_code_cell('print("SYNS")'),
+                       new_code_cell('print("DOLD")', metadata={"tags": ["utelämna"]}),
+                       new_code_cell('raise SystemError("exempel")', metadata={"tags": ["exempel"]})),
+                   path)
+    try:
+        own.run_notebook(path)
+        out = capsys.readouterr().out
+        assert "SYNS" in out and "DOLD" not in out
+        assert shell.user_ns["svar"] == 42 and "x" not in shell.user_ns
+        nbformat.write(_nb(new_code_cell("y = 1"), new_code_cell("1 / 0")), path)
+        with pytest.raises(own.OwnNotebookError, match=r"vasterbotten.ipynb, cell 2: "
+                                                       r"ZeroDivisionError: division by zero"):
+            own.run_notebook(path)
+    finally:
+        InteractiveShell.clear_instance()
