@@ -81,10 +81,8 @@ def _kolada_files(obs: Any) -> list[Path]:
 
 def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
     """The files one region's report depends on: a change elsewhere does not re-render it."""
-    from naravard.paths import regional_dir
-
     from naravard.commentary import comment_path
-    from naravard.paths import own_notebooks_dir
+    from naravard.paths import own_notebooks_dir, regional_dir
 
     qdir = questionnaire_dir()
     return _existing([notebooks_dir() / REGION_NOTEBOOK, catalog_path(), *_kolada_files(obs),
@@ -158,7 +156,8 @@ def run_job(job: Job, obs: Any, obs_file: Path, *, km: Any = None) -> ReportOutc
                                         title=job.title, extra_files=job.extra_files, km=km)
         swap_dir(staging, job.figures)
     if job.stem == "rapport" and "andringar.csv" not in job.extra_files:
-        (job.out_dir / "andringar.csv").unlink(missing_ok=True)  # no change: none listed
+        # nothing changed this time: an earlier run's list must not stay beside the new report
+        (job.out_dir / "andringar.csv").unlink(missing_ok=True)
     seconds = time.perf_counter() - started
     timings = dict(getattr(result, "timings", {}) or {}) | {"total": round(seconds, 3)}
     write_manifest(job.out_dir / "manifest.json", job_manifest(job, obs, timings))

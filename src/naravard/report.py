@@ -120,7 +120,7 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
 
 def _analyst_parts(rep: RegionReport, comments: bool, previous: Path | str | None) -> None:
     """The analyst's comments, the changes since the last version and the own notebook."""
-    from naravard import cells, commentary, revisions
+    from naravard import cells, revisions
     from naravard.paths import output_dir
 
     if comments:
