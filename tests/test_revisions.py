@@ -153,3 +153,50 @@ def test_an_earlier_table_that_is_not_naravards_is_not_compared(tmp_path, capsys
     prev = folder(tmp_path, "gammal", csv("x;y", head="Kolumn;Annan"))
     assert revisions.changes_since(prev, OLD) is None
     assert capsys.readouterr().err == ""  # the report runs; its one error line stays its own
+
+
+def test_make_diff_compares_two_folders_and_asks_for_both(tmp_path):
+    import os
+    import subprocess
+
+    from test_cli_errors import _skip_unless_make_is_ready
+
+    _skip_unless_make_is_ready()
+    a = folder(tmp_path, "a b", OLD)  # a space in the path: passed through the environment
+    b = folder(tmp_path, "c", OLD.replace(b";18,3;20;", b";19,0;18;"))
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["make", "--no-print-directory", "diff", *args], cwd=repo_root(),
+                              env=dict(os.environ), text=True, capture_output=True, timeout=300)
+
+    proc = run(f"A={a}", f"B={b}")
+    assert proc.returncode == 0, proc.stderr
+    assert "BUP 2024: 18,3 → 19,0, placering 20 → 18 (reviderat av källan)" in proc.stdout
+    proc = run(f"A={a}")
+    assert proc.returncode != 0 and "ange A och B" in proc.stderr
+
+
+def test_a_run_without_changes_leaves_no_earlier_list_of_changes(project_tmp, monkeypatch):
+    """andringar.csv lists the changes of the latest run only: a run that changed nothing
+    removes the list an earlier run left."""
+    from naravard import pipeline, render
+
+    out = project_tmp / "output" / "gotland" / "2024"
+    out.mkdir(parents=True)
+    (out / "andringar.csv").write_bytes(b"gammal lista")
+    (project_tmp / "in.txt").write_text("x")
+
+    def fake_render(notebook, params, out_dir, *, stem, title, extra_files, km=None):
+        paths = render.publish(dict(extra_files) | {f"{stem}.pdf": b"%PDF"}, out_dir)
+        return render.RenderResult(notebook, out_dir / "x.html", out_dir / "x.pdf", 1, paths)
+
+    monkeypatch.setattr(render, "render_notebook_report", fake_render)
+    job = pipeline.Job("Gotland", Path("n.ipynb"), "rapport", "t", out,
+                       project_tmp / "figures" / "gotland" / "2024", {}, {"kind": "region"},
+                       [project_tmp / "in.txt"], {"indikatorer.csv": b"a;b\n"})
+    obs = type("Obs", (), {"origin_label": "test", "retrieved": None})()
+    pipeline.run_job(job, obs, project_tmp / "obs.pkl")
+    assert not (out / "andringar.csv").exists() and (out / "indikatorer.csv").exists()
+    job.extra_files["andringar.csv"] = b"ny lista"
+    pipeline.run_job(job, obs, project_tmp / "obs.pkl")
+    assert (out / "andringar.csv").read_bytes() == b"ny lista"
