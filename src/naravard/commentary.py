@@ -298,6 +298,11 @@ def markdown_html(source: str, *, headings: bool = False) -> str:
     return str(_markdown(headings)(source)).strip()
 
 
+def text_cell_html(source: str) -> str:
+    """A notebook's Markdown cell as the report prints it (headings and tables allowed)."""
+    return f'<div class="own-text">{markdown_html(source, headings=True)}</div>'
+
+
 def comment_html(section: Section | None, commentary: Commentary | None,
                  about: str = "") -> str:
     """The comment as an aside marked with author and date; empty when there is none.

@@ -71,7 +71,7 @@ def run_notebook(path: Path) -> None:
     from IPython import get_ipython
     from IPython.display import HTML, display
 
-    from naravard.commentary import markdown_html
+    from naravard.commentary import text_cell_html
 
     shell = get_ipython()
     if shell is None:
@@ -81,7 +81,7 @@ def run_notebook(path: Path) -> None:
         kind = cell.get("cell_type")
         if kind == "markdown":
             if is_published(cell) and source.strip():
-                display(HTML(f'<div class="own-text">{markdown_html(source, headings=True)}</div>'))
+                display(HTML(text_cell_html(source)))
             continue
         if (kind != "code" or "parameters" in tags(cell) or not runs_in_report(cell)
                 or not source.strip()):

@@ -203,11 +203,11 @@ def _shown(output: Mapping) -> bool:
 def _markdown_output(cell: Mapping) -> nbformat.NotebookNode:
     """A Markdown cell as the HTML output the report prints: the same Markdown subset as the
     analysts' comments, HTML in the text shown as text."""
-    from naravard.commentary import markdown_html
+    from naravard.commentary import text_cell_html
 
-    html = markdown_html("".join(cell.get("source", "")), headings=True)
+    html = text_cell_html("".join(cell.get("source", "")))
     return nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
-        "display_data", {"text/html": f'<div class="own-text">{html}</div>'})])
+        "display_data", {"text/html": html})])
 
 
 def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
