@@ -10,13 +10,13 @@ STAMP := $(VENV)/.naravard-installed
 # The user's variables reach programs only through the environment, quoted in the shell
 # ("$$REGION"), never pasted into recipe text, so quotes, `;`, backticks or $(…) in a value
 # are data, not commands. `override X := $(value X)` keeps make itself from expanding them.
-USER_VARS := REGION YEAR DATA JOBS FORCE ALL PYTEST_ARGS
+USER_VARS := REGION YEAR DATA JOBS FORCE ALL PYTEST_ARGS A B
 $(foreach v,$(USER_VARS),$(if $(filter undefined,$(origin $(v))),,$(eval override $(v) := $$(value $(v)))))
 export $(USER_VARS)
 DATA_ARG = $${DATA:+--data "$$DATA"}
 
 .DEFAULT_GOAL := help
-.PHONY: help env lock browser report reports data lab test lint bench clean
+.PHONY: help env lock browser report reports kommentar diff data lab test lint bench clean
 
 help: ## list the targets
 	@echo "naravard: uppföljning av omställningen till en god och nära vård"
@@ -57,6 +57,15 @@ reports: $(STAMP) ## every region's report and the national report: YEAR=<år> [
 	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make reports YEAR=2024" >&2; exit 2; }
 	@case "$$FORCE" in 1|yes|true) force=--force;; *) force=;; esac; \
 	$(VENV)/bin/naravard reports --year "$$YEAR" $(DATA_ARG) $${JOBS:+--jobs "$$JOBS"} $$force
+
+kommentar: $(STAMP) ## write the analyst's comment file template: REGION=… YEAR=… [DATA=…]
+	@test -n "$$REGION" || { echo "fel: ange REGION, t.ex. make kommentar REGION=Västerbotten YEAR=2024" >&2; exit 2; }
+	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make kommentar REGION=Västerbotten YEAR=2024" >&2; exit 2; }
+	@$(VENV)/bin/naravard kommentar --region "$$REGION" --year "$$YEAR" $${DATA:+--data "$$DATA"}
+
+diff: $(STAMP) ## what changed between two report folders: A=<mapp> B=<mapp>
+	@test -n "$$A" -a -n "$$B" || { echo "fel: ange A och B, t.ex. make diff A=arkiv/vasterbotten-2024-03 B=output/vasterbotten/2024" >&2; exit 2; }
+	@$(VENV)/bin/naravard diff "$$A" "$$B"
 
 data: $(STAMP) ## download Kolada into data/cache/kolada, or with DATA=<katalog> check a snapshot
 	@if [ -n "$$DATA" ]; then $(VENV)/bin/naravard data status --data "$$DATA"; \

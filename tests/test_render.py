@@ -103,9 +103,9 @@ def test_bare_matplotlib_image_gets_alt_text() -> None:
     assert "&lt;Figure&gt;" not in html
 
 
-def test_markdown_and_plain_reprs_are_left_out() -> None:
+def test_omitted_markdown_and_plain_reprs_are_left_out() -> None:
     nb = new_notebook(cells=[
-        new_markdown_cell("# Instruktion till den som kör"),
+        new_markdown_cell("# Instruktion till den som kör", metadata={"tags": ["utelämna"]}),
         new_code_cell("x", outputs=[new_output("execute_result", data={"text/plain": "42"},
                                                execution_count=1)]),
         new_code_cell("print()", outputs=[new_output("stream", name="stderr", text="Traceback"),

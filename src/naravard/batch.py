@@ -279,7 +279,7 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
 
     from naravard import national, report
     from naravard.catalog import load_catalog
-    from naravard.pipeline import national_job, region_job
+    from naravard.pipeline import national_job, region_job, warn_analyst
     from naravard.regions import all_regions, get_region
     from naravard.table import save_observations
 
@@ -295,11 +295,14 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
             results.append(TaskResult(region.name, "fel", error=bad_files[region.slug]))
             continue
         try:
-            rep = report.prepare(region.code, nat.year, obs=obs, catalog=catalog, figures=None)
+            rep = report.prepare(region.code, nat.year, obs=obs, catalog=catalog, figures=None,
+                                 previous=None)  # region_job compares with the earlier version
         except NaravardError as exc:
             results.append(TaskResult(region.name, "fel", error=str(exc)))
             continue
-        todo.append(region_job(rep, data))
+        job = region_job(rep, data)
+        warn_analyst(rep, job, prefix=f"{region.name}: ")
+        todo.append(job)
     if national_report:
         todo.append(national_job(nat, data))
 
@@ -341,4 +344,9 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
     order = {j.label: i for i, j in enumerate(todo)}
     results.sort(key=lambda r: order.get(r.label, -1))
     print(_summary(results), flush=True)
+    done = {r.label for r in results if r.status == "klar"}
+    revised = [f"{j.label} ({len(j.revised)})" for j in todo if j.revised and j.label in done]
+    if revised:
+        print("Ändrade värden sedan förra versionen (antal, se andringar.csv): "
+              + ", ".join(revised), flush=True)
     return results

@@ -54,6 +54,30 @@ def _cmd_q_check(args: argparse.Namespace) -> int:
     return check_file(args.file)
 
 
+def _cmd_comment(args: argparse.Namespace) -> int:
+    from naravard.commentary import write_template
+    from naravard.paths import display_path
+
+    path = write_template(args.region, args.year, data=args.data)
+    print(f"Skrev {display_path(path)}: skriv kommentarerna under rubrikerna och kör rapporten.")
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from naravard.revisions import compare_folders, print_changes
+
+    print_changes(compare_folders(Path(args.dir_a), Path(args.dir_b)), Path(args.dir_b))
+    return 0
+
+
+def _region_year_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", required=True, help="name, code or slug, e.g. Västerbotten")
+    parser.add_argument("--year", required=True, help="report year, e.g. 2024")
+    parser.add_argument("--data", help="a Kolada snapshot directory (else NARAVARD_DATA)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="naravard",
@@ -71,9 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     download.set_defaults(func=_cmd_data_download)
 
     report = sub.add_parser("report", help="one region's report for one year")
-    report.add_argument("--region", required=True, help="name, code or slug, e.g. Västerbotten")
-    report.add_argument("--year", required=True, help="report year, e.g. 2024")
-    report.add_argument("--data", help="a Kolada snapshot directory (else NARAVARD_DATA)")
+    _region_year_data(report)
     report.set_defaults(func=_cmd_report)
 
     reports = sub.add_parser("reports", help="every region's report and the national report")
@@ -87,6 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument("--no-national", action="store_true",
                          help="skip the national comparison report")
     reports.set_defaults(func=_cmd_reports)
+
+    comment = sub.add_parser("kommentar", help="write a comment file template for the analyst")
+    _region_year_data(comment)
+    comment.set_defaults(func=_cmd_comment)
+
+    diff = sub.add_parser("diff", help="values and ranks that differ between two report folders")
+    diff.add_argument("dir_a", help="the earlier report folder, e.g. a copy of the one sent in March")
+    diff.add_argument("dir_b", help="the later report folder, e.g. output/vasterbotten/2024")
+    diff.set_defaults(func=_cmd_diff)
 
     q = sub.add_parser("questionnaire", help="Socialstyrelsen's questionnaire answers")
     q_sub = q.add_subparsers(dest="q_command", required=True)

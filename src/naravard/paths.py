@@ -47,10 +47,15 @@ def catalog_path() -> Path:
     return data_dir() / "catalog" / "indicators.yaml"
 
 
+def _env_dir(variable: str, default: Path) -> Path:
+    """`default`, unless the environment variable points elsewhere (tests, other teams)."""
+    env = os.environ.get(variable)
+    return Path(env).resolve() if env else default
+
+
 def regional_dir() -> Path:
     """The region's own figures; `NARAVARD_REGIONAL_DIR` points elsewhere (tests, other teams)."""
-    env = os.environ.get("NARAVARD_REGIONAL_DIR")
-    return Path(env).resolve() if env else data_dir() / "regional"
+    return _env_dir("NARAVARD_REGIONAL_DIR", data_dir() / "regional")
 
 
 def questionnaire_dir() -> Path:
@@ -74,4 +79,15 @@ def figures_dir() -> Path:
 
 
 def notebooks_dir() -> Path:
-    return repo_root() / "notebooks"
+    """The report notebooks; `NARAVARD_NOTEBOOKS_DIR` points elsewhere (tests)."""
+    return _env_dir("NARAVARD_NOTEBOOKS_DIR", repo_root() / "notebooks")
+
+
+def own_notebooks_dir() -> Path:
+    """Region-specific notebooks, `egna/<slug>.ipynb`, appended to that region's report."""
+    return notebooks_dir() / "egna"
+
+
+def commentary_dir() -> Path:
+    """The analysts' comment files; `NARAVARD_COMMENTARY_DIR` points elsewhere (tests)."""
+    return _env_dir("NARAVARD_COMMENTARY_DIR", data_dir() / "kommentarer")

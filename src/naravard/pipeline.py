@@ -16,10 +16,10 @@ from typing import Any
 
 from naravard import national, report
 from naravard.catalog import load_catalog
+from naravard.cells import REGION_NOTEBOOK
 from naravard.errors import NaravardError
 from naravard.paths import catalog_path, figures_dir, notebooks_dir, output_dir, questionnaire_dir
 
-REGION_NOTEBOOK = "regionrapport.ipynb"
 NATIONAL_NOTEBOOK = "riksrapport.ipynb"
 
 
@@ -49,6 +49,7 @@ class Job:
     manifest_parameters: dict[str, Any]
     inputs: list[Path]
     extra_files: dict[str, bytes] = field(default_factory=dict)
+    revised: list[str] = field(default_factory=list)  # changed since the previous version
 
 
 def _existing(paths: list[Path]) -> list[Path]:
@@ -70,12 +71,14 @@ def _kolada_files(obs: Any) -> list[Path]:
 
 def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
     """The files one region's report depends on: a change elsewhere does not re-render it."""
-    from naravard.paths import regional_dir
+    from naravard.commentary import comment_path
+    from naravard.paths import own_notebooks_dir, regional_dir
 
     qdir = questionnaire_dir()
     return _existing([notebooks_dir() / REGION_NOTEBOOK, catalog_path(), *_kolada_files(obs),
                       regional_dir() / f"{slug}.csv", qdir / f"{year}.yaml",
-                      qdir / "answers" / slug / f"{year}.yaml"])
+                      qdir / "answers" / slug / f"{year}.yaml", comment_path(slug, year),
+                      own_notebooks_dir() / f"{slug}.ipynb"])
 
 
 def national_inputs(obs: Any, year: int) -> list[Path]:
@@ -97,18 +100,26 @@ def report_roots(obs: Any) -> tuple[Path, Path]:
 
 
 def region_job(rep: report.RegionReport, data: object) -> Job:
+    from naravard import revisions
+
     slug, year = rep.region.slug, rep.year
     out_root, fig_root = report_roots(rep.obs)
+    out_dir = out_root / slug / str(year)
+    csv = report.export_csv_bytes(rep)
+    extra = {"indikatorer.csv": csv, "indikatorer.xlsx": report.export_xlsx_bytes(rep)}
+    # read from the published folder before the new report replaces it
+    changes = revisions.changes_since(out_dir, csv)
+    if changes is not None and not changes.empty:
+        extra[revisions.CHANGES_NAME] = revisions.csv_bytes(changes)
     return Job(
         label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
         title=f"{report.TITLE} – {rep.region.full_name} {year}",
-        out_dir=out_root / slug / str(year), figures=fig_root / slug / str(year),
-        parameters={"region": rep.region.name, "year": year},
+        out_dir=out_dir, figures=fig_root / slug / str(year),
+        parameters={"region": rep.region.name, "year": year, "previous_dir": str(out_dir)},
         manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
                              "data": str(data) if data else None},
-        inputs=region_inputs(rep.obs, slug, year),
-        extra_files={"indikatorer.csv": report.export_csv_bytes(rep),
-                     "indikatorer.xlsx": report.export_xlsx_bytes(rep)})
+        inputs=region_inputs(rep.obs, slug, year), extra_files=extra,
+        revised=[] if changes is None else list(changes.frame["Indikator"]))
 
 
 def national_job(rep: national.NationalReport, data: object) -> Job:
@@ -194,8 +205,10 @@ def build_region_report(region: str, year: object, data: str | Path | None = Non
     catalog = load_catalog()
     slug = get_region(region).slug
     obs = load_observations(data, catalog=catalog, regions=[slug])
-    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None)
+    # the comparison with the earlier version is region_job's (and the notebook's), once
+    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None)
     job = region_job(rep, data)
+    warn_analyst(rep, job)
     if not quiet:
         print(f"Rapport för {rep.region.full_name} {rep.year}; underlag: {obs.origin_label}",
               flush=True)
@@ -212,6 +225,19 @@ def build_region_report(region: str, year: object, data: str | Path | None = Non
                   "Kolada-ögonblicksbild eller hämta data med make data.", flush=True)
         _print_outcome(outcome)
     return outcome
+
+
+def warn_analyst(rep: report.RegionReport, job: Job, prefix: str = "") -> None:
+    """On stderr: comments written for other values, and values changed since last time."""
+    import sys
+
+    from naravard.commentary import stale_warnings
+
+    for line in stale_warnings(rep.comments, rep.year):
+        print(prefix + line, file=sys.stderr, flush=True)
+    if job.revised:
+        print(f"{prefix}{len(job.revised)} värden eller placeringar ändrade sedan förra "
+              f"versionen; se {job.out_dir / 'andringar.csv'}", file=sys.stderr, flush=True)
 
 
 def ensure_notebook(name: str) -> Path:

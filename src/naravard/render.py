@@ -130,13 +130,14 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     if not notebook.is_file():
         raise NaravardError(f"notebooken {notebook} finns inte; kontrollera sökvägen")
     output_path.parent.mkdir(parents=True, exist_ok=True)
+    source = _report_run(notebook, output_path.parent)
     engine_kwargs: dict[str, Any] = ({"km": km} if km is not None else
                                      {"config": _kernel_config(),
                                       "extra_arguments": KERNEL_ARGUMENTS})
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
         return pm.execute_notebook(
-            str(notebook), str(output_path),
+            str(source), str(output_path),
             parameters={k: _parameter_value(v) for k, v in (parameters or {}).items()},
             kernel_name=kernel_name or default_kernel_name(),
             cwd=str(cwd or notebook.parent),
@@ -155,6 +156,21 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
             "kör `make env` (installerar kärnan naravard)") from None
 
 
+def _report_run(notebook: Path, workdir: Path) -> Path:
+    """The notebook as `make report` runs it: without cells tagged `exempel` (examples that
+    run only when an analyst runs them in JupyterLab). The notebook itself when it has none."""
+    from naravard.cells import runs_in_report
+
+    nb = nbformat.read(notebook, as_version=4)
+    kept = [c for c in nb.cells if runs_in_report(c)]
+    if len(kept) == len(nb.cells):
+        return notebook
+    nb.cells = kept
+    path = Path(workdir) / f".{notebook.stem}.utan-exempel.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 # --- nbconvert ------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
@@ -169,7 +185,7 @@ def _exporter() -> Any:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         exclude_anchor_links=True,
-        # report content arrives as HTML outputs; markdown and raw cells speak to notebook users
+        # report_cells turns published Markdown cells into HTML outputs; raw cells never print
         exclude_markdown=True,
         exclude_raw=True,
         language_code="sv",
@@ -185,11 +201,31 @@ def _shown(output: Mapping) -> bool:
     return False  # errors are never shown: a failed run is not published
 
 
+def _markdown_output(cell: Mapping) -> nbformat.NotebookNode:
+    """A Markdown cell as the HTML output the report prints: the same Markdown subset as the
+    analysts' comments, HTML in the text shown as text."""
+    from naravard.commentary import text_cell_html
+
+    html = text_cell_html("".join(cell.get("source", "")))
+    return nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data", {"text/html": html})])
+
+
 def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of `nb` holding only the outputs a reader should see (no stderr, no bare reprs)."""
+    """A copy of `nb` holding only what a reader should see: published cells (see
+    `naravard.cells.is_published`: tags decide), their shown outputs (no stderr, no bare
+    reprs), and Markdown cells as text."""
+    from naravard.cells import is_published
+
     clean = copy.deepcopy(nb)
     cells = []
     for cell in clean.cells:
+        if not is_published(cell):
+            continue
+        if cell.get("cell_type") == "markdown":
+            if "".join(cell.get("source", "")).strip():
+                cells.append(_markdown_output(cell))
+            continue
         if cell.get("cell_type") != "code":
             continue
         cell["outputs"] = [o for o in cell.get("outputs", []) if _shown(o)]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from markupsafe import Markup
 
-from naravard import charts, highlights, templating, text
+from naravard import charts, commentary, highlights, templating, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.export_safety import finish_xlsx, neutralise_frame
@@ -81,6 +81,10 @@ class RegionReport:
     figures: Path | None = None  # where chart PNG/SVG files go; None: do not save
     structure: object = None  # the questionnaire's structure for the year, if naravard has it
     answers: object = None  # the region's questionnaire answers, if it has filed them
+    comments: object = None  # naravard.commentary.Commentary: the analyst's comments, if any
+    changes: object = None  # naravard.revisions.Changes since the previous version, if any
+    own_notebook: Path | None = None  # notebooks/egna/<slug>.ipynb, when the region has one
+    own_analysis: bool = False  # the report has a chapter "Egen analys"
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -91,11 +95,14 @@ class RegionReport:
 
 
 def prepare(region: str, year: object, data: object = None, *, figures: Path | None | str = "auto",
-            obs: object = None, catalog: Catalog | None = None) -> RegionReport:
+            obs: object = None, catalog: Catalog | None = None, comments: bool = True,
+            previous: Path | str | None = "auto") -> RegionReport:
     """Validate the parameters against the data and compute the indicator table.
 
-    Raises NaravardError for an unknown region, a year the data lacks, or a year in which the
-    region has no values at all, before anything is written.
+    Raises NaravardError for an unknown region, a year the data lacks, a year in which the
+    region has no values at all, or a faulty comment file, before anything is written.
+    `previous` is the folder of the report's earlier version ("auto": output/<slug>/<year>/),
+    whose values the chapter Om underlaget compares with.
     """
     from naravard.table import load_observations
 
@@ -114,8 +121,24 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     if figures == "auto":
         figures = figures_dir() / reg.slug / str(year_int)
     structure, answers = _questionnaire(reg, year_int)
-    return RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
-                        structure, answers)
+    rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
+                       structure, answers)
+    _analyst_parts(rep, comments, previous)
+    return rep
+
+
+def _analyst_parts(rep: RegionReport, comments: bool, previous: Path | str | None) -> None:
+    """The analyst's comments, the changes since the last version and the own notebook."""
+    from naravard import cells, revisions
+    from naravard.paths import output_dir
+
+    if comments:
+        rep.comments = commentary.load(rep.region.slug, rep.year, rep.catalog, rep.table)
+    if previous == "auto":
+        previous = output_dir() / rep.region.slug / str(rep.year)
+    if previous:
+        rep.changes = revisions.changes_since(Path(previous), export_csv_bytes(rep))
+    rep.own_notebook, rep.own_analysis = cells.plan(rep.region.slug)
 
 
 def _questionnaire(region: Region, year: int) -> tuple[object, object]:
@@ -262,9 +285,11 @@ def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     items = [("viktigaste", "Det viktigaste"), ("oversikt", "Översikt")]
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
-    items += [("egna-uppgifter", "Regionens egna uppgifter"),
-              ("om-underlaget", "Om underlaget"),
-              ("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen")]
+    items += [("egna-uppgifter", "Regionens egna uppgifter")]
+    if rep.own_analysis:
+        items.append(("egen-analys", "Egen analys"))
+    items += [("om-underlaget", "Om underlaget"),
+              ("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen")]  # last
     return items
 
 
@@ -281,6 +306,7 @@ def summary_messages(rep: RegionReport) -> list[highlights.Message]:
 def summary_html(rep: RegionReport, *, comment: str = "") -> str:
     """"Det viktigaste": three to five messages, each with its number and its comparison."""
     messages = summary_messages(rep)
+    comment = comment or _comment(rep, commentary.SUMMARY)
     return templating.render(
         "region/summary.html.j2", messages=messages, comment=templating.safe(comment),
         lead=f"Det här är de tydligaste resultaten för {rep.region.name} {rep.year} bland "
@@ -384,6 +410,7 @@ def _facts(ind: Indicator, row: pd.Series) -> list[tuple[str, str]]:
 def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> str:
     """One indicator: heading, generated sentences, trend (and ranked) chart, definition, source."""
     row = rep.row(ind.id)
+    comment = comment or _comment(rep, ind.id)
     sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
     data = series(rep.obs, ind.id)
     src = source_line(ind, rep.obs)
@@ -412,6 +439,7 @@ def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
     inds = [i for i in rep.catalog.in_area(area) if i.source == "kolada"]
     if not inds:
         return ""
+    comment = comment or _comment(rep, area)
     blocks = [templating.safe(indicator_html(rep, ind)) for ind in inds]
     return templating.render("region/area.html.j2", area=area, title=AREAS[area],
                              indicators=blocks, comment=templating.safe(comment))
@@ -456,6 +484,8 @@ def regional_html(rep: RegionReport, *, comment: str = "") -> str:
                          note(_regional_source(rep, ind.id, rep.year)),
                          note(_regional_source(rep, ind.id, row["prev_year"]))) if n],
                      "sentences": sentences})
+    # one table, many figures: each comment names its figure
+    comment = comment or "".join(_comment(rep, i.id, about=i.name) for i in inds)
     return templating.render(
         "region/regional.html.j2", rows=rows, sources=sources, comment=templating.safe(comment),
         intro=f"Uppgifter som {rep.region.name} själv har lämnat, bredvid de nationella "
@@ -509,7 +539,37 @@ def about_html(rep: RegionReport) -> str:
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
                           "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
     rules = [*judgement_rules(rep.catalog), ("Det viktigaste", highlights.RULES_TEXT)]
-    return templating.render("region/about.html.j2", paragraphs=paragraphs, rules=rules)
+    return templating.render("region/about.html.j2", paragraphs=paragraphs, rules=rules,
+                             changes=templating.safe(changes_html(rep)))
+
+
+
+def changes_html(rep: RegionReport) -> str:
+    """"Ändrat sedan förra versionen (datum)": the values that differ from the report already
+    published for this region and year; empty when nothing changed or there was none."""
+    from naravard import revisions
+
+    changes = rep.changes
+    if changes is None or changes.empty:
+        return ""
+    when = f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else ""
+    shown = changes.frame.head(12)
+    items = Markup("").join(Markup("<li>{}</li>").format(revisions.describe(row))
+                            for _, row in shown.iterrows())
+    more = len(changes.frame) - len(shown)
+    tail = (f"… och {more} till; alla ändringar står i andringar.csv." if more else
+            "Ändringarna står också i andringar.csv bredvid rapporten.")
+    return Markup("<h2 id='andrat'>Ändrat sedan förra versionen{}</h2><p>Jämfört med den "
+                  "förra versionen av rapporten för samma år har dessa värden eller placeringar "
+                  "ändrats:</p><ul class='changes'>{}</ul><p>{}</p>").format(when, items, tail)
+
+
+def _comment(rep: RegionReport, key: str, about: str = "") -> str:
+    """The analyst's comment on one part of the report (summary, area or indicator), or ''.
+
+    Blocks take it through their template's `comment` slot; a caller may pass its own.
+    """
+    return commentary.section_html(rep.comments, key, about)
 
 
 # Columns holding an indicator's own numbers, shown with the indicator's decimals.
