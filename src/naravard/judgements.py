@@ -171,7 +171,7 @@ def trend(points: Mapping[int, float], year: int, direction: str, min_change: fl
     if len(years) < TREND_MIN_YEARS or year not in years:
         return Trend("", n_years=len(years))
     vals = [float(points[y]) for y in years]
-    first, last = years[0], years[-1]
+    first = years[0]
     total = published(vals[-1], decimals) - published(vals[0], decimals)
     slope = float(np.polyfit(np.array(years, dtype=float), np.array(vals), 1)[0])
     steps = [b - a for a, b in zip(vals, vals[1:])]
