@@ -41,7 +41,7 @@ def test_a_block_is_its_html_and_computes_its_data_once():
 
 def test_chapter_blocks_carry_their_numbers_and_charts(rep):
     summary = blocks.summary(rep)
-    assert summary.startswith('<section class="chapter">')
+    assert summary.startswith('<section class="chapter viktigaste">')
     assert len(summary.table) == len(rep.table)
     area = blocks.area(rep, "tillganglighet")
     assert set(area.table["Indikator-id"]) == {i.id for i in rep.catalog.in_area("tillganglighet")

@@ -24,7 +24,8 @@ class FakeObs:
 
 def _obs(values: dict[str, dict[str, dict[int, float]]]) -> FakeObs:
     """values[indicator][region_code][year] = value, as a tidy observations frame."""
-    rows = [{"indicator_id": ind, "region_code": code, "year": year, "gender": "T", "value": v}
+    rows = [{"indicator_id": ind, "region_code": code, "year": year, "gender": "T", "value": v,
+             "status": "", "source": "Kolada"}
             for ind, by_code in values.items() for code, by_year in by_code.items()
             for year, v in by_year.items()]
     return FakeObs(pd.DataFrame(rows))
@@ -118,7 +119,7 @@ def test_missed_target_uses_target_status_when_present(catalog):
     msgs = highlights.select(table, obs, catalog, FOCUS, "Västerbotten", YEAR, groups=())
     assert [m.kind for m in msgs] == ["mal"]
     assert msgs[0].text.startswith("Målet för ögonbottenundersökning vid diabetes i "
-                                   "primärvården på minst 96 % nås inte i Västerbotten: 84,0")
+                                   "primärvården på minst 96 % nås inte i Västerbotten: 84\xa0%")
     table["target_status"] = np.where(table["indicator_id"] == "ogonbotten_diabetes",
                                       "uppfylls delvis", "")
     assert highlights.select(table, obs, catalog, FOCUS, "Västerbotten", YEAR, groups=()) == []
@@ -161,9 +162,11 @@ def test_snapshot_vasterbotten_leads_with_the_largest_distances(catalog, snapsho
     table = indicator_table(obs, catalog, "0024", YEAR)
     msgs = highlights.select(table, obs, catalog, "0024", "Västerbotten", YEAR)
     assert msgs[0].kind == "avstand"
-    over = next(m for m in msgs if m.indicator_id == "overbelaggningar")
-    assert "till 11,2 per 100 vårdplatser" in over.text
-    assert any("vårdplatser i slutenvården" in t for t in over.together)
+    tel = next(m for m in msgs if m.indicator_id == "telefon_samma_dag")
+    assert "73,1 % 2024 mot 87,0 % i riket" in tel.text
+    # överbeläggningar 4,1 → 11,2 is one year's jump, not a trend (judgements.trend): no message
+    assert "overbelaggningar" not in [m.indicator_id for m in msgs if m.kind == "forsamring"]
+    assert any(m.together for m in msgs)  # related indicators told together
 
 
 def test_related_file_ids_are_checked(tmp_path, catalog):

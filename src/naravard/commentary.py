@@ -101,7 +101,7 @@ def valid_keys(catalog: Catalog) -> dict[str, str]:
 
 def _front_matter(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
     """The `---` block's keys (strings only) and the index of the first body line."""
-    import yaml
+    from naravard import safe_yaml
 
     if not lines or lines[0].strip() != "---":
         raise _fail(path, 1, "filen ska börja med en rad '---' följd av författare: och datum: "
@@ -109,13 +109,10 @@ def _front_matter(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
         raise _fail(path, 1, "inledningen (front matter) avslutas inte med en rad '---'")
-    try:
-        data = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 2
-        raise _fail(path, line, "inledningen går inte att läsa; skriv en rad per fält, "
-                                "t.ex. 'författare: Analysenheten'") from None
+    # the one safe reader (no anchors, no duplicate keys); dates and numbers back to text
+    data = safe_yaml.load_text("\n".join(lines[1:end]), f"{path} (inledningen)") or {}
+    if isinstance(data, dict):
+        data = {str(k): str(v) if v is not None else "" for k, v in data.items()}
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise _fail(path, 2, "inledningen ska bara ha raderna 'författare: …' och 'datum: ÅÅÅÅ-MM-DD'")
     unknown = sorted(set(data) - set(FRONT_KEYS))

@@ -76,8 +76,7 @@ def related_groups(path: Path | None = None, catalog: Catalog | None = None
                    ) -> tuple[tuple[str, ...], ...]:
     """The groups of indicator ids that are told together; ids are checked against the
     catalogue so a typo fails with the file and the id named."""
-    import yaml
-
+    from naravard import safe_yaml
     from naravard.catalog import load_catalog
     from naravard.paths import display_path
 
@@ -85,11 +84,7 @@ def related_groups(path: Path | None = None, catalog: Catalog | None = None
     if not path.exists():
         return ()
     where = display_path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise NaravardError(f"{where}: ogiltig YAML ({' '.join(str(exc).split())[:80]}); "
-                            "rätta syntaxen") from None
+    data = safe_yaml.load_file(path, where)
     groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(groups, list):
         raise NaravardError(f"{where}: saknar listan groups:; skriv en grupp per rad, "
@@ -358,8 +353,8 @@ def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
                 take(m)
                 n -= 1
     rest = sorted((m for ms in kinds.values() for m in ms), key=lambda m: -m.score)
-    for m in rest:
-        if len(chosen) >= min(3, max_messages):
+    for m in rest:  # a kind without a message leaves its place to the next strongest
+        if len(chosen) >= max_messages:
             break
         if m.indicator_id not in told:
             take(m)

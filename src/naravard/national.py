@@ -421,7 +421,7 @@ def region_profile(rep: NationalReport, code: str) -> dict:
     from naravard import highlights
 
     name = rep.names[code]
-    table = _with_ties(rep, rep.region_table(code))
+    table = _with_rank_to(rep, rep.region_table(code))
     best, worst = highlights.profile_positions(table)
 
     def pos(rows: list) -> str:
@@ -453,7 +453,7 @@ def region_profile(rep: NationalReport, code: str) -> dict:
     return {"code": code, "name": name, "lines": lines}
 
 
-def _with_ties(rep: NationalReport, table: pd.DataFrame) -> pd.DataFrame:
+def _with_rank_to(rep: NationalReport, table: pd.DataFrame) -> pd.DataFrame:
     """Add `rank_to` (the last place of a shared rank) when the table lacks it, so a place
     shared by several regions is never told as the best or worst alone."""
     if "rank_to" in table.columns:
