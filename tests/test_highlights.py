@@ -163,7 +163,7 @@ def test_snapshot_vasterbotten_leads_with_the_largest_distances(catalog, snapsho
     msgs = highlights.select(table, obs, catalog, "0024", "Västerbotten", YEAR)
     assert msgs[0].kind == "avstand"
     tel = next(m for m in msgs if m.indicator_id == "telefon_samma_dag")
-    assert "73,1 % 2024 mot 87,0 % i riket" in tel.text
+    assert "73,1\xa0% 2024 mot 87,0\xa0% i riket" in tel.text
     # överbeläggningar 4,1 → 11,2 is one year's jump, not a trend (judgements.trend): no message
     assert "overbelaggningar" not in [m.indicator_id for m in msgs if m.kind == "forsamring"]
     assert any(m.together for m in msgs)  # related indicators told together
