@@ -170,7 +170,7 @@ def test_comments_appear_beside_their_part_in_pdf_and_html(runs):
 
     first = runs["first"]
     soup = BeautifulSoup(first.html(), "html.parser")
-    summary = soup.find(id="sammanfattning").find_parent("section")
+    summary = soup.find(id="viktigaste").find_parent("section")
     assert "KOMSUMMA" in summary.get_text()
     assert "<strong>tillgängligheten</strong>" in str(summary)
     assert "&lt;b&gt;inte&lt;/b&gt;" in str(summary)  # HTML in the comment is text
@@ -201,10 +201,12 @@ def test_own_chart_and_markdown_reach_the_pdf_in_the_chapter_egen_analys(runs):
         toc.index("Redovisning till Socialstyrelsen")
     start = _page_with(pages[1:], "Egen analys") + 1
     assert pages[start].startswith("Egen analys")
-    about = next(i for i, p in enumerate(pages) if p.startswith("Om underlaget"))
-    appendix = next(i for i, p in enumerate(pages) if p.startswith("Redovisning till Socialstyrelsen"))
-    assert start < about < appendix
-    chapter = " ".join(pages[start:about])
+    # Om underlaget may follow on the same page as the end of the chapter before it
+    about = next(i for i, p in enumerate(pages) if i >= start and "Om underlaget" in p)
+    appendix = next(i for i, p in enumerate(pages)
+                    if p.startswith("Bilaga: Redovisning till Socialstyrelsen"))
+    assert start <= about < appendix
+    chapter = " ".join(pages[start:about + 1])
     for needle in (OWN_TEXT, OWN_CAPTION, "Källa: Regionens bokning", SHARED_TEXT,
                    "<i>html</i>", "Medicinsk bedömning i primärvården inom tre dagar, "
                    "Västerbotten och riket", "egen bearbetning"):

@@ -50,9 +50,8 @@ def _compare(made: bytes) -> None:
 
 def test_vasterbotten_2024_table_equals_the_golden_file(snapshot_dir, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    made = _csv(snapshot_dir)
-    assert RETRIEVED_TEXT in made.decode("utf-8-sig")
-    _compare(made)
+    # a snapshot's file date is not a retrieval date, so no machine-dependent date is exported
+    _compare(_csv(snapshot_dir))
 
 
 def test_golden_file_agrees_with_the_snapshot_where_it_is_plain(snapshot_dir):

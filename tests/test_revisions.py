@@ -186,7 +186,8 @@ def test_a_run_without_changes_leaves_no_earlier_list_of_changes(project_tmp, mo
     (out / "andringar.csv").write_bytes(b"gammal lista")
     (project_tmp / "in.txt").write_text("x")
 
-    def fake_render(notebook, params, out_dir, *, stem, title, extra_files, km=None):
+    def fake_render(notebook, params, out_dir, *, stem, title, extra_files, km=None,
+                    finish=None):
         paths = render.publish(dict(extra_files) | {f"{stem}.pdf": b"%PDF"}, out_dir)
         return render.RenderResult(notebook, out_dir / "x.html", out_dir / "x.pdf", 1, paths)
 
