@@ -185,7 +185,7 @@ def test_comments_appear_beside_their_part_in_pdf_and_html(runs):
     assert "varning" not in first.text()
 
     pages = first.pages()
-    assert _page_with(pages, "KOMSUMMA") == _page_with(pages, "Sammanfattning För Västerbotten")
+    assert _page_with(pages, "KOMSUMMA") == _page_with(pages, "Det viktigaste Det här är")
     ind_page = pages[_page_with(pages, "KOMIND")]
     assert "Medicinsk bedömning i primärvården inom tre dagar" in ind_page
     assert "Analytikerns kommentar · Analysenheten, Region Västerbotten, 1 mars 2025" in ind_page

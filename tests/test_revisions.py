@@ -112,7 +112,7 @@ def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
     from naravard import report
     from naravard.batch import up_to_date
     from naravard.manifest import write_manifest
-    from naravard.pipeline import job_manifest, region_job
+    from naravard.pipeline import job_manifest, output_hashes, region_job
 
     comments = project_tmp / "kommentarer" / "vasterbotten"
     comments.mkdir(parents=True)
@@ -130,12 +130,14 @@ def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
         (job.out_dir / name).write_bytes(b"x")
     csv = job.extra_files["indikatorer.csv"].replace(b";79,5;", b";79,4;")
     (job.out_dir / "indikatorer.csv").write_bytes(csv)
-    write_manifest(job.out_dir / "manifest.json", job_manifest(job, rep.obs, {}))
+    write_manifest(job.out_dir / "manifest.json", job_manifest(
+        job, rep.obs, {}, outputs=output_hashes(job.out_dir, job.figures)))
     assert up_to_date(job, rep.obs)
 
     comment.write_text(comment.read_text(encoding="utf-8") + "Mer.\n", encoding="utf-8")
     assert not up_to_date(job, rep.obs)
-    write_manifest(job.out_dir / "manifest.json", job_manifest(job, rep.obs, {}))
+    write_manifest(job.out_dir / "manifest.json", job_manifest(
+        job, rep.obs, {}, outputs=output_hashes(job.out_dir, job.figures)))
     assert up_to_date(job, rep.obs)
     own = project_tmp / "notebooks"
     shutil.copytree(repo_root() / "notebooks", own)

@@ -191,10 +191,10 @@ def _stopped() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from naravard.shortcuts import block_unused_modules
 
-    block_unused_modules()  # this is naravard's own process: skip slow unused imports
-    args = build_parser().parse_args(argv)
-    _Interrupted.install()
+    _Interrupted.install()  # first: Ctrl-C during the slow imports below is one line too
     try:
+        block_unused_modules()  # this is naravard's own process: skip slow unused imports
+        args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except NaravardError as exc:
         print(f"fel: {exc}", file=sys.stderr)

@@ -184,6 +184,9 @@ def run_job(job: Job, obs: Any, obs_file: Path, *, km: Any = None) -> ReportOutc
                                         finish=finish)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if job.stem == "rapport" and "andringar.csv" not in job.extra_files:
+        # nothing changed this time: an earlier run's list must not stay beside the new report
+        (job.out_dir / "andringar.csv").unlink(missing_ok=True)
     seconds = time.perf_counter() - started
     paths = [*result.paths, job.out_dir / "manifest.json", job.figures]
     return ReportOutcome(job.label, job.out_dir, paths, result.pages, seconds)

@@ -427,6 +427,10 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
         try:
             nb = execute_notebook(notebook, parameters, executed, kernel_name=kernel_name, km=km)
         except NotebookFailed as exc:
+            if exc.ename == "KeyboardInterrupt":
+                # Ctrl-C reached the kernel before this process: an interruption, not a
+                # failure to debug, so no partial notebook is kept
+                raise KeyboardInterrupt from None
             failed = out_dir / f"{stem}.failed.ipynb"
             if executed.exists():
                 out_dir.mkdir(parents=True, exist_ok=True)
