@@ -797,6 +797,8 @@ def test_11_13_an_interrupted_report_is_one_line_and_leaves_nothing(tmp_path, sn
 
 
 @pytest.mark.e2e
+@pytest.mark.xfail(strict=False, reason="open (issue 9, fault 11): a Ctrl-C that reaches a "
+                   "batch kernel first sometimes leaves rapport.failed.ipynb behind")
 def test_11_ctrl_c_during_make_reports_is_one_line_and_stops_the_workers(tmp_path, snapshot_dir):
     import signal
 
