@@ -195,6 +195,15 @@ def test_ranked_chart_rank_in_alt_is_direction_aware():
     assert "plats" not in neutral.alt and "från högst till lägst" in neutral.alt
 
 
+def test_ranked_chart_alt_text_reads_as_sentences_with_and_without_a_focus_region():
+    national = charts.ranked_chart(_frame(), Ind(), None, 2024, NAMES).alt
+    assert national.startswith("Stapeldiagram: ") and f"från bäst till sämst; riket 82,0{NB}%." in national
+    region = charts.ranked_chart(_frame(), Ind(), "0024", 2024, NAMES).alt
+    assert "sämst. Västerbotten ligger på plats" in region
+    for alt in (national, region):
+        assert ".;" not in alt and ". ." not in alt and ".." not in alt
+
+
 def test_ranked_chart_focus_missing():
     frame = _frame()
     frame = frame[frame["region_code"] != "0024"]

@@ -55,3 +55,28 @@ def test_export_has_the_judgement_columns(rep):
             ater["Delar placering med antal regioner"]) == (1, 6, 5)
     neutral = frame[frame["Indikator-id"] == "vardplatser"]
     assert neutral["Placering"].isna().all()
+
+
+def test_export_numbers_are_at_the_published_precision(rep):
+    frame = national.export_frame(rep)
+    decimals = {i.id: i.decimals for i in rep.catalog.kolada()}
+    for column in ("Värde", "Riket", "Skillnad mot riket (riktningsjusterad)", "Förändring"):
+        for value, ind in zip(frame[column], frame["Indikator-id"]):
+            if value == value:  # not NaN
+                assert value == round(value, decimals[ind]), (column, ind, value)
+
+
+def test_riket_in_the_indicator_sentences_follows_the_same_rule_as_the_summary(rep):
+    """One rule for Riket's change: min_change_riket where set, series breaks not judged."""
+    trust = " ".join(national.indicator_sentences(rep, rep.catalog.get("fortroende_vc")))
+    assert "Riket ökade från 60,6\u00a0% 2023 till 63,0\u00a0% 2024." in trust
+    phone = " ".join(national.indicator_sentences(rep, rep.catalog.get("telefon_samma_dag")))
+    assert "tidsseriebrott mellan 2023 och 2024 gör att förändringen inte bedöms" in phone
+    ater = " ".join(national.indicator_sentences(rep, rep.catalog.get("aterinskrivning_30d")))
+    assert "i stort sett som 2023" in ater
+    for ind in rep.catalog.kolada():
+        rc = national.riket_change(rep, ind)
+        if rc is None or rc.before is None or rc.broken:
+            continue
+        said = " ".join(national.indicator_sentences(rep, ind))
+        assert ("i stort sett som" in said) == (not rc.counts), ind.id

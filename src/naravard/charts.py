@@ -608,19 +608,19 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
     _title(ax, f"{name} {year}", 34 if narrow else 62, size=8 if narrow else None)
 
     order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
-    alt = f"Stapeldiagram: {name} {year} för {n} regioner, sorterade {order}."
+    alt = f"Stapeldiagram: {name} {year} för {n} regioner, sorterade {order}"
     if region_code in codes:
         focus_value = _fmt(indicator, values[region_code])
         if places:
             mine = places[region_code]
             shared = (f" (delad med {mine.n_tied} {'annan' if mine.n_tied == 1 else 'andra'})"
                       if mine.shared else "")
-            alt += (f" {focus_name} ligger på plats {_place(mine)} av {mine.n_ranked}{shared} "
+            alt += (f". {focus_name} ligger på plats {_place(mine)} av {mine.n_ranked}{shared} "
                     f"med {focus_value}")
         else:
-            alt += f" {focus_name} har {focus_value}"
+            alt += f". {focus_name} har {focus_value}"
     elif region_code is not None:  # None: the national report, no region in focus
-        alt += f" {focus_name} saknar värde {year}"
+        alt += f". {focus_name} saknar värde {year}"
         foreground.append(ax.text(0.99, 0.02, f"{focus_name}: värde saknas {year}",
                                   transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
                                   fontweight="bold", color=BLUE, zorder=7))

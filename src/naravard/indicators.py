@@ -6,6 +6,7 @@ values stay missing (NaN/None), never 0, so the text layer can say "saknas" inst
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,12 @@ TABLE_COLUMNS = [
 
 POSITION_LABELS = {"övre": "Övre tredjedelen", "mellersta": "Mellersta tredjedelen",
                    "nedre": "Nedre tredjedelen"}
+
+
+def rounded(values: Iterable[object], decimals: Iterable[int]) -> list[object]:
+    """Each value at its indicator's published precision, missing values as they are: an
+    exported change of 79,5 − 75,3 reads 4,2, not 4,200000000000003, in Excel."""
+    return [x if pd.isna(x) else round(float(x), int(d)) for x, d in zip(values, decimals)]
 
 
 def _frame(obs: Any) -> pd.DataFrame:

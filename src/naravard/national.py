@@ -14,7 +14,8 @@ import pandas as pd
 from naravard import charts, templating, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.export_safety import finish_xlsx, neutralise_frame
-from naravard.indicators import available_years, indicator_table, national_table, series
+from naravard.indicators import (available_years, indicator_table, national_table, rounded,
+                                  series)
 from naravard.judgements import change_judgement, published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, all_regions
@@ -162,29 +163,55 @@ def summary_sentences(rep: NationalReport) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class RiketChange:
+    """Riket's value in the report year and the year before, and how the change is judged."""
+
+    now: float
+    before: float | None  # None: no value the year before
+    broken: bool  # a series break between the two years: not judged
+    judged: str  # judgements.change_judgement's word ("" when not judged)
+    counts: bool  # at least the indicator's minimal change (min_change_riket when set)
+
+
+def riket_change(rep: NationalReport, ind: Indicator) -> RiketChange | None:
+    """Riket's change since the year before under the same rule as the regions' (None: no
+    value in the report year)."""
+    s = series(rep.obs, ind.id)
+    rk = s[s["region_code"] == RIKET_CODE].set_index("year")["value"]
+    prev = rep.year - 1
+    if rep.year not in rk.index:
+        return None
+    now = float(rk[rep.year])
+    if prev not in rk.index:
+        return RiketChange(now, None, False, "", False)
+    before = float(rk[prev])
+    broken = any(prev < b.year <= rep.year for b in ind.series_breaks)
+    threshold = ind.min_change if ind.min_change_riket is None else ind.min_change_riket
+    judged, counts = change_judgement(now - before, ind.direction, threshold, ind.decimals,
+                                      comparable=not broken)
+    return RiketChange(now, before, broken, judged, counts)
+
+
 def riket_change_sentences(rep: NationalReport) -> list[str]:
     """Riket's change since the year before for the main indicators, by judgement."""
     clear, unclear, broken = [], [], []
     for ind in rep.catalog.kolada():
         if not ind.main:
             continue
-        s = series(rep.obs, ind.id)
-        rk = s[s["region_code"] == RIKET_CODE].set_index("year")["value"]
-        if rep.year not in rk.index or (rep.year - 1) not in rk.index:
+        rc = riket_change(rep, ind)
+        if rc is None or rc.before is None:
             continue
-        now = _fmt(rk[rep.year], ind, False)
-        if any(b.year == rep.year for b in ind.series_breaks):
+        now = _fmt(rc.now, ind, False)
+        if rc.broken:
             broken.append(f"{ind.name.lower()} ({now})")
             continue
-        delta = float(rk[rep.year] - rk[rep.year - 1])
-        threshold = ind.min_change if ind.min_change_riket is None else ind.min_change_riket
-        judged, counts = change_judgement(delta, ind.direction, threshold, ind.decimals)
-        if not counts:
+        if not rc.counts:
             unclear.append(f"{ind.name.lower()} ({now})")
             continue
-        size = text.fmt_change(delta, ind.unit, ind.decimals)
+        size = text.fmt_change(rc.now - rc.before, ind.unit, ind.decimals)
         clear.append(f"{ind.name}: {now} i riket {rep.year}, {size} sedan {rep.year - 1} "
-                     f"({judged}).")
+                     f"({rc.judged}).")
     out = list(clear)
     if unclear:
         out.append(f"Ingen tydlig förändring i riket sedan {rep.year - 1} för "
@@ -290,26 +317,23 @@ def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
         out.append(f"Bäst {rep.year} ligger {at_best} ({_fmt(best, ind, False)}) och sämst "
                    f"{at_worst} ({_fmt(worst, ind, False)}); {len(values)} av 21 regioner har "
                    "värde.")
-    s = series(rep.obs, ind.id)
-    rk = s[s["region_code"] == RIKET_CODE].set_index("year")["value"]
+    rc = riket_change(rep, ind)
     prev = rep.year - 1
-    if rep.year in rk.index and prev in rk.index:
-        if any(prev < b.year <= rep.year for b in ind.series_breaks):
-            out.append(f"Riket låg på {_fmt(rk[rep.year], ind, False)}; ett tidsseriebrott "
-                       f"mellan {prev} och {rep.year} gör att förändringen inte bedöms.")
-        else:
-            delta = round(float(rk[rep.year] - rk[prev]), ind.decimals)
-            min_change = getattr(ind, "min_change_riket", None) or getattr(ind, "min_change", None)
-            small = min_change is not None and abs(delta) < float(min_change)
-            if delta == 0 or small:
-                out.append(f"Riket låg på {_fmt(rk[rep.year], ind, False)}, i stort sett som "
-                           f"{prev} ({_fmt(rk[prev], ind, False)}).")
-            else:
-                verb = "ökade" if delta > 0 else "minskade"
-                out.append(f"Riket {verb} från {_fmt(rk[prev], ind, False)} {prev} till "
-                           f"{_fmt(rk[rep.year], ind, False)} {rep.year}.")
-    elif rep.year in rk.index:
-        out.append(f"Riket låg på {_fmt(rk[rep.year], ind, False)}.")
+    if rc is None:
+        return out
+    now = _fmt(rc.now, ind, False)
+    if rc.before is None:
+        out.append(f"Riket låg på {now}.")
+    elif rc.broken:
+        out.append(f"Riket låg på {now}; ett tidsseriebrott mellan {prev} och {rep.year} gör "
+                   "att förändringen inte bedöms.")
+    elif not rc.counts:
+        out.append(f"Riket låg på {now}, i stort sett som {prev} "
+                   f"({_fmt(rc.before, ind, False)}).")
+    else:
+        verb = "ökade" if rc.now > rc.before else "minskade"
+        out.append(f"Riket {verb} från {_fmt(rc.before, ind, False)} {prev} till {now} "
+                   f"{rep.year}.")
     return out
 
 
@@ -570,6 +594,10 @@ def export_frame(rep: NationalReport) -> pd.DataFrame:
     frame["År"] = rep.year
     frame["Mål"] = [inds[i].target_text or "" for i in frame["indicator_id"]]
     frame["Minsta förändring som räknas"] = [inds[i].min_change for i in frame["indicator_id"]]
+    # at each indicator's published precision: a change reads -4,3 in Excel, not -4,2999…
+    decimals = [inds[i].decimals for i in frame["indicator_id"]]
+    for col in ("value", "riket", "relative", "change"):
+        frame[col] = rounded(frame[col], decimals)
     return frame.rename(columns={
         "region_code": "Regionkod", "indicator_id": "Indikator-id", "value": "Värde",
         "riket": "Riket", "relative": "Skillnad mot riket (riktningsjusterad)",

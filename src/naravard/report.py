@@ -19,7 +19,7 @@ from naravard import charts, commentary, highlights, templating, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.export_safety import finish_xlsx, neutralise_frame
-from naravard.indicators import POSITION_LABELS, available_years, indicator_table, series
+from naravard.indicators import POSITION_LABELS, available_years, indicator_table, rounded, series
 from naravard.judgements import published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, Region, all_regions, get_region
@@ -40,7 +40,8 @@ def report_date() -> dt.date:
 
 
 def settle_heap() -> bool:
-    """In a batch worker's kernel, move what is loaded so far out of the collector's sight.
+    """In a kernel naravard started for reports, move what is loaded so far out of the
+    collector's sight.
 
     The observations and catalogue live as long as that kernel; without this, every full
     collection while ~40 charts are drawn rescans them (about a second per report). An
@@ -48,9 +49,9 @@ def settle_heap() -> bool:
     """
     import gc
 
-    from naravard.shortcuts import in_batch_kernel
+    from naravard.shortcuts import in_report_kernel
 
-    if not in_batch_kernel():
+    if not in_report_kernel():
         return False
     gc.collect()
     gc.freeze()
@@ -584,10 +585,8 @@ def export_frame(rep: RegionReport) -> pd.DataFrame:
     and not 4,200000000000003 in Excel.
     """
     frame = overview_frame(rep)
-    decimals = [int(d) for d in rep.table["decimals"]]
     for col in MEASURE_COLUMNS:
-        frame[col] = [x if pd.isna(x) else round(float(x), d)
-                      for x, d in zip(frame[col], decimals)]
+        frame[col] = rounded(frame[col], rep.table["decimals"])
     frame["Källa"] = [source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
                       for i in frame["Indikator-id"]]
     return frame
