@@ -13,8 +13,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pypdf import PdfReader
 
+from naravard import kernels, render
 from naravard import manifest as mf
-from naravard import render
 from naravard.errors import NaravardError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -256,11 +256,11 @@ def test_kernel_is_the_projects_own_when_installed(monkeypatch, specs, expected)
         return specs
 
     monkeypatch.setattr(KernelSpecManager, "find_kernel_specs", find)
-    render.default_kernel_name.cache_clear()
+    kernels.default_kernel_name.cache_clear()
     try:
-        assert render.default_kernel_name() == expected
+        assert kernels.default_kernel_name() == expected
     finally:
-        render.default_kernel_name.cache_clear()
+        kernels.default_kernel_name.cache_clear()
 
 
 def test_make_env_installs_the_naravard_kernel() -> None:
@@ -269,7 +269,7 @@ def test_make_env_installs_the_naravard_kernel() -> None:
     if not (Path(sys.prefix) / ".naravard-installed").exists():
         pytest.skip("not running in the environment `make env` creates")
     assert (Path(sys.prefix) / "share" / "jupyter" / "kernels" / "naravard").is_dir()
-    assert render.default_kernel_name() == render.PREFERRED_KERNEL
+    assert kernels.default_kernel_name() == kernels.PREFERRED_KERNEL
 
 
 # --- manifest -----------------------------------------------------------------------------

@@ -76,13 +76,14 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess:
     import os
 
     environment = {k: v for k, v in os.environ.items()
-                   if k not in (shortcuts.OFF_SWITCH, shortcuts.BATCH_KERNEL)} | env
+                   if k not in (shortcuts.OFF_SWITCH, shortcuts.REPORT_KERNEL)} | env
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=environment, check=False, timeout=120)
 
 
+# lark is what rfc3987_syntax compiles its grammar with: present only if it was imported
 IRI_CHECK = ("import sys, nbformat; nbformat.validate(nbformat.v4.new_notebook()); "
-             "print(repr(sys.modules.get('rfc3987_syntax', 'absent')))")
+             "print(repr(sys.modules.get('rfc3987_syntax', 'absent')), 'lark' in sys.modules)")
 
 
 def test_module_block_only_in_naravards_own_processes():
@@ -90,26 +91,26 @@ def test_module_block_only_in_naravards_own_processes():
     script that imports naravard keeps every module; the off switch keeps them too."""
     own = _python("from naravard.shortcuts import block_unused_modules; "
                   "block_unused_modules(); " + IRI_CHECK)
-    assert own.stdout.strip() == "None", own.stderr
+    assert own.stdout.split() == ["None", "False"], own.stderr  # never imported, not even once
     library = _python("import naravard.render, naravard.report; " + IRI_CHECK)
-    assert library.stdout.strip() != "None", library.stderr
+    assert library.stdout.split()[-1] == "True", library.stderr
     off = _python("from naravard.shortcuts import block_unused_modules; "
                   "block_unused_modules(); " + IRI_CHECK, NARAVARD_NO_SPEEDUPS="1")
-    assert off.stdout.strip() != "None", off.stderr
+    assert off.stdout.split()[-1] == "True", off.stderr
 
 
-def test_heap_is_frozen_only_in_batch_kernels():
+def test_heap_is_frozen_only_in_report_kernels():
     code = "import gc; from naravard.report import settle_heap; print(settle_heap(), gc.get_freeze_count() > 0)"
     assert _python(code).stdout.split() == ["False", "False"]  # an analyst's kernel
-    assert _python(code, NARAVARD_BATCH_KERNEL="1").stdout.split() == ["True", "True"]
-    off = _python(code, NARAVARD_BATCH_KERNEL="1", NARAVARD_NO_SPEEDUPS="1")
+    assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "True"]
+    off = _python(code, NARAVARD_REPORT_KERNEL="1", NARAVARD_NO_SPEEDUPS="1")
     assert off.stdout.split() == ["False", "False"]
 
 
-def test_batch_kernels_are_started_with_the_batch_flag(monkeypatch):
+def test_report_kernels_are_started_with_the_report_flag(monkeypatch, tmp_path):
     from jupyter_client.manager import KernelManager
 
-    from naravard import batch
+    from naravard import kernels
 
     seen = {}
 
@@ -117,9 +118,8 @@ def test_batch_kernels_are_started_with_the_batch_flag(monkeypatch):
         seen.update(kwargs)
 
     monkeypatch.setattr(KernelManager, "start_kernel", start_kernel)
-    monkeypatch.setattr(batch.mp_util, "Finalize", lambda *a, **k: None)
-    batch._start_kernel()
-    assert seen["env"][shortcuts.BATCH_KERNEL] == "1"
+    kernels.start_report_kernel(tmp_path)
+    assert seen["env"][shortcuts.REPORT_KERNEL] == "1"
 
 
 # --- the same report with and without them -------------------------------------------------

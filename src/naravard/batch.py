@@ -43,28 +43,13 @@ def default_jobs() -> int:
 # --- the worker side ------------------------------------------------------------------------
 
 def _start_kernel() -> Any:
-    from jupyter_client.manager import KernelManager
-
+    from naravard.kernels import start_report_kernel, stop_kernel
     from naravard.paths import notebooks_dir
-    from naravard.render import KERNEL_ARGUMENTS
-    from naravard.render import default_kernel_name as kernel_name
-    from naravard.shortcuts import BATCH_KERNEL
 
-    km = KernelManager(kernel_name=kernel_name())
-    if hasattr(km, "transport_encryption"):  # quiets the kernel's plain-TCP warning
-        km.transport_encryption = "auto"
-    km.start_kernel(cwd=str(notebooks_dir()), env=os.environ | {BATCH_KERNEL: "1"},
-                    extra_arguments=[f"--IPKernelApp.exec_lines={_WARM_KERNEL}",
-                                     *KERNEL_ARGUMENTS])
+    km = start_report_kernel(notebooks_dir())
     # pool workers leave through os._exit, which skips atexit; Finalize runs before it
-    mp_util.Finalize(km, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+    mp_util.Finalize(km, stop_kernel, args=(km,), exitpriority=10)
     return km
-
-
-# Run by the kernel while it starts (IPython's exec_lines), before it answers: the kernel
-# imports the package and draws a first chart while this worker warms nbconvert/WeasyPrint.
-_WARM_KERNEL = ("import naravard.report, naravard.national; naravard.catalog.load_catalog(); "
-                "naravard.charts.warm_up()")
 
 
 def _worker_init(key: str) -> None:
@@ -97,6 +82,12 @@ def _worker_init(key: str) -> None:
             kc.wait_for_ready(timeout=120)
         finally:
             kc.stop_channels()
+    except SystemExit:  # stopped while warming: leave quietly, without the pool's traceback
+        if _WORKER.get("km") is not None:
+            from naravard.kernels import stop_kernel
+
+            stop_kernel(_WORKER["km"])
+        os._exit(0)
     except Exception:  # noqa: BLE001 - warming is an optimisation; a real run reports errors
         pass
 
@@ -106,12 +97,17 @@ def _exit_worker(signum: int, frame: object) -> None:
 
 
 def _stop_pool(pool: cf.ProcessPoolExecutor) -> None:
-    """Stop at once: cancel what has not started and terminate the workers (interrupted run)."""
+    """Stop at once (interrupted run): terminate the workers, which unwind their reports
+    (SystemExit, see `_exit_worker`) and stop their kernels, and cancel what has not started.
+
+    The workers are this process's only multiprocessing children; they are collected before
+    `shutdown`, after which the pool no longer lists them.
+    """
+    workers = mp.active_children()
+    for proc in workers:
+        proc.terminate()
     pool.shutdown(wait=False, cancel_futures=True)
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        if proc.is_alive():
-            proc.terminate()
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    for proc in workers:
         proc.join(timeout=30)
 
 

@@ -28,8 +28,6 @@ from naravard.errors import NaravardError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "naravard"
-PREFERRED_KERNEL = "naravard"
-FALLBACK_KERNEL = "python3"
 
 # Output kinds a report may show; everything else (stderr, warnings, bare reprs) is dropped.
 # The cached exporter and WeasyPrint's font configuration are not made for concurrent use.
@@ -37,12 +35,6 @@ _EXPORT_LOCK = threading.Lock()
 _PRINT_LOCK = threading.Lock()
 
 _SHOWN_MIMETYPES = ("text/html", "image/png", "image/jpeg", "image/svg+xml", "text/markdown")
-
-# The kernel's own log goes to the user's terminal. Its only messages are about its sockets,
-# e.g. a ZMQError traceback when Ctrl-C closed them while a reply was under way; a cell's
-# errors travel as messages and are reported by naravard in one line.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
-
 
 class NotebookFailed(NaravardError):
     """A notebook cell raised; names the cell, the error and where the partial notebook is."""
@@ -77,31 +69,6 @@ class RenderResult:
 
 # --- papermill ------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def default_kernel_name() -> str:
-    """The project's own kernel when installed (`ipykernel install --sys-prefix`), else python3."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    try:
-        specs = KernelSpecManager().find_kernel_specs()
-    except Exception:  # a broken kernelspec dir must not stop a report
-        specs = {}
-    return PREFERRED_KERNEL if PREFERRED_KERNEL in specs else FALLBACK_KERNEL
-
-
-@lru_cache(maxsize=1)
-def _kernel_config() -> Any:
-    """Curve-encrypted kernel sockets where pyzmq allows: the kernel then starts without its
-    "running over TCP without encryption" warning on the user's terminal."""
-    import zmq
-    from traitlets.config import Config
-
-    config = Config()
-    if zmq.has("curve"):
-        config.KernelManager.transport_encryption = "auto"
-    return config
-
-
 def _parameter_value(value: Any) -> Any:
     """papermill writes unknown types with repr(); paths must arrive as strings."""
     if isinstance(value, os.PathLike):
@@ -119,25 +86,30 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     """Run `notebook` with `parameters`; on a failing cell keep the partial notebook.
 
     `cwd` defaults to the notebook's folder, as in Jupyter, so relative paths in the
-    notebook mean the same in both. `km` lets a batch runner reuse a started kernel.
+    notebook mean the same in both. `km` is a started kernel to run it in (naravard.kernels); without one,
+    papermill starts and stops its own.
     """
     import papermill as pm
     from jupyter_client.kernelspec import NoSuchKernel
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    from naravard.kernels import KERNEL_ARGUMENTS, default_kernel_name, kernel_config
+    from naravard.kernels import keep_signal_handlers, stop_kernel
+
     notebook, output_path = Path(notebook), Path(output_path)
     if not notebook.is_file():
         raise NaravardError(f"notebooken {notebook} finns inte; kontrollera sökvägen")
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    source = _report_run(notebook, output_path.parent)
+    source = _report_run(notebook)
     engine_kwargs: dict[str, Any] = ({"km": km} if km is not None else
-                                     {"config": _kernel_config(),
+                                     {"config": kernel_config(),
                                       "extra_arguments": KERNEL_ARGUMENTS})
+    engine_kwargs["on_notebook_start"] = keep_signal_handlers()
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
         return pm.execute_notebook(
-            str(source), str(output_path),
+            source, str(output_path),
             parameters={k: _parameter_value(v) for k, v in (parameters or {}).items()},
             kernel_name=kernel_name or default_kernel_name(),
             cwd=str(cwd or notebook.parent),
@@ -154,21 +126,23 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
         raise NaravardError(
             f"Jupyter-kärnan {exc.args[0] if exc.args else kernel_name!r} finns inte; "
             "kör `make env` (installerar kärnan naravard)") from None
+    except BaseException:
+        # interrupted (Ctrl-C, SIGTERM) while a cell runs: stop the kernel before the caller
+        # removes the staging folders it is writing into
+        if km is not None:
+            stop_kernel(km)
+        raise
 
 
-def _report_run(notebook: Path, workdir: Path) -> Path:
+def _report_run(notebook: Path) -> nbformat.NotebookNode:
     """The notebook as `make report` runs it: without cells tagged `exempel` (examples that
-    run only when an analyst runs them in JupyterLab). The notebook itself when it has none."""
+    run only when an analyst runs them in JupyterLab). Handed to papermill in memory, so no
+    working copy can end up among the published files."""
     from naravard.cells import runs_in_report
 
     nb = nbformat.read(notebook, as_version=4)
-    kept = [c for c in nb.cells if runs_in_report(c)]
-    if len(kept) == len(nb.cells):
-        return notebook
-    nb.cells = kept
-    path = Path(workdir) / f".{notebook.stem}.utan-exempel.ipynb"
-    nbformat.write(nb, path)
-    return path
+    nb.cells = [c for c in nb.cells if runs_in_report(c)]
+    return nb
 
 
 # --- nbconvert ------------------------------------------------------------------------------
@@ -427,10 +401,6 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
         try:
             nb = execute_notebook(notebook, parameters, executed, kernel_name=kernel_name, km=km)
         except NotebookFailed as exc:
-            if exc.ename == "KeyboardInterrupt":
-                # Ctrl-C reached the kernel before this process: an interruption, not a
-                # failure to debug, so no partial notebook is kept
-                raise KeyboardInterrupt from None
             failed = out_dir / f"{stem}.failed.ipynb"
             if executed.exists():
                 out_dir.mkdir(parents=True, exist_ok=True)

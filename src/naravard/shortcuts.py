@@ -20,11 +20,12 @@ import re
 import sys
 from collections.abc import Callable
 from importlib import metadata
+from pathlib import Path
 
 OFF_SWITCH = "NARAVARD_NO_SPEEDUPS"
-# Set by naravard.batch in the environment of the kernels its workers start: only there may
-# the kernel freeze its heap (naravard.report.settle_heap), never in an analyst's kernel.
-BATCH_KERNEL = "NARAVARD_BATCH_KERNEL"
+# Set by naravard.kernels in the environment of the kernels it starts for reports: only there
+# may the kernel freeze its heap (naravard.report.settle_heap), never in an analyst's kernel.
+REPORT_KERNEL = "NARAVARD_REPORT_KERNEL"
 
 # shortcut name -> (distribution, lowest tested version, first version not tested)
 TESTED: dict[str, tuple[str, str, str]] = {
@@ -89,8 +90,12 @@ def _off(name: str, reason: str) -> bool:
 
 def _iri_import_is_optional() -> bool:
     """jsonschema still imports rfc3987_syntax only inside `suppress(ImportError)`."""
-    spec = importlib.util.find_spec("jsonschema._format")
-    source = open(spec.origin, encoding="utf-8").read() if spec and spec.origin else ""
+    # the package's own spec: find_spec("jsonschema._format") would import jsonschema, and
+    # with it the very grammar this shortcut keeps out
+    spec = importlib.util.find_spec("jsonschema")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(folders[0]) / "_format.py" if folders else None
+    source = path.read_text(encoding="utf-8") if path and path.is_file() else ""
     at = source.find("from rfc3987_syntax import")
     return at > 0 and "with suppress(ImportError):" in source[max(0, at - 200):at]
 
@@ -109,6 +114,6 @@ def block_unused_modules() -> None:
         sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
 
 
-def in_batch_kernel() -> bool:
-    """True inside a kernel that a `make reports` worker started (see BATCH_KERNEL)."""
-    return os.environ.get(BATCH_KERNEL) == "1" and not switched_off()
+def in_report_kernel() -> bool:
+    """True inside a kernel that naravard started to run reports (see REPORT_KERNEL)."""
+    return os.environ.get(REPORT_KERNEL) == "1" and not switched_off()
