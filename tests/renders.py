@@ -1,11 +1,15 @@
-"""Whole reports rendered once per test session, in subprocesses, for the tests that read them.
+"""Whole reports rendered in subprocesses, each once per test session, for the tests that read
+them (e2e, layout, accessibility, golden, shortcuts).
 
-`naravard reports --regions Västerbotten` renders Västerbotten and the national report the
-way `make reports` does (batch workers, warm kernels, every shortcut on);
-`naravard report --region Västerbotten` with NARAVARD_NO_SPEEDUPS=1 renders the same report
-with every shortcut off. They start together the first time a test asks for one of them.
-While working on these tests, NARAVARD_REUSE_RENDERS=<folder> reads the renders an earlier
-session left in <folder> (batch/, plain/, e.g. a copy of pytest's basetemp) instead.
+- `naravard reports --regions Västerbotten` renders Västerbotten and the national report the
+  way `make reports` does (batch workers, warm kernels, every shortcut on);
+- `naravard report --region Västerbotten` with NARAVARD_NO_SPEEDUPS=1 renders the same report
+  with every shortcut off (the way `make report` does, in one process and its kernel);
+- `naravard report --region "Örebro län"` on the snapshot, and without data and network
+  (example data).
+They start together the first time a test asks for `renders` or `session_renders`. While
+working on these tests, NARAVARD_REUSE_RENDERS=<folder> reads the renders an earlier session
+left in <folder> (e.g. a copy of pytest's basetemp/renders0) instead.
 """
 
 from __future__ import annotations
@@ -17,92 +21,132 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 EPOCH = "1735689600"  # 2025-01-01: the same report date in every render
 TIMEOUT = 1200
 
 
-@dataclass
-class Rendered:
-    """One finished render: where its outputs are and what it printed."""
+def norm(s: str) -> str:
+    """Whitespace (no-break spaces, line breaks from PDF layout) collapsed to one space."""
+    return " ".join(s.split())
 
+
+@dataclass
+class Render:
+    """One render: where its outputs go, its process and what it printed."""
+
+    name: str  # the run it belongs to (one run can hold several reports)
+    root: Path  # its NARAVARD_ROOT
     out: Path  # output/<slug>/2024
     figures: Path
-    log: str
-
-
-@dataclass
-class _Run:
-    name: str
-    root: Path
-    proc: subprocess.Popen
+    proc: subprocess.Popen | None  # None: reused from an earlier session
     log: Path
+    cache: Path
+    pdf_name: str = "rapport.pdf"
 
-    def wait(self) -> str:
-        try:
-            code = self.proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            pytest.fail(f"{self.name}: the render took more than {TIMEOUT} s")
-        text = self.log.read_text(encoding="utf-8", errors="replace")
-        assert code == 0, f"{self.name} exited {code}:\n{text[-3000:]}"
-        return text
+    def wait(self) -> Render:
+        if self.proc is not None:
+            try:
+                code = self.proc.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                pytest.fail(f"{self.name}: the render took more than {TIMEOUT} s")
+            assert code == 0, f"{self.name} exited {code}:\n{self.text[-3000:]}"
+        return self
+
+    @property
+    def text(self) -> str:
+        """What the run printed (stdout and stderr)."""
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    @property
+    def pdf(self) -> Path:
+        return self.out / self.pdf_name
+
+    def pages(self) -> list[str]:
+        return [norm(p.extract_text()) for p in PdfReader(self.pdf).pages]
+
+    def html(self) -> str:
+        return (self.out / self.pdf_name).with_suffix(".html").read_text(encoding="utf-8")
 
 
-class SessionRenders:
-    """The session's renders; `region()`, `region_plain()` and `national()` wait for theirs."""
+def start_cli(args: list[str], *, root: Path, log: Path, env: dict[str, str]) -> subprocess.Popen:
+    """`naravard <args>` in a subprocess with its own project root; its output goes to `log`."""
+    for sub in ("output", "figures"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as fh:
+        return subprocess.Popen([sys.executable, "-m", "naravard.cli", *args],
+                                env=env | {"NARAVARD_ROOT": str(root), "PYTHONUNBUFFERED": "1"},
+                                stdout=fh, stderr=subprocess.STDOUT)
 
-    def __init__(self, tmp: Path, snapshot: Path) -> None:
+
+class Renders:
+    """The session's runs; `region()`, `region_plain()`, `national()`, `orebro()` and
+    `orebro_example()` wait for theirs."""
+
+    def __init__(self, tmp: Path, snapshot: Path | None) -> None:
         self.tmp, self.snapshot = tmp, snapshot
-        self._runs: dict[str, _Run] = {}
-        self._logs: dict[str, str] = {}
+        self._procs: dict[str, subprocess.Popen | None] = {}
         reuse = os.environ.get("NARAVARD_REUSE_RENDERS")
         if reuse:
             self.tmp = Path(reuse)
-            self._logs = {name: (self.tmp / f"{name}.log").read_text(encoding="utf-8")
-                          for name in ("batch", "plain")}
+            self._procs = dict.fromkeys(("batch", "plain", "orebro", "orebro_example"))
             return
-        self._start("batch", ["reports", "--year", "2024", "--data", str(snapshot),
-                              "--regions", "Västerbotten", "--jobs", "2"], {})
-        self._start("plain", ["report", "--region", "Västerbotten", "--year", "2024",
-                              "--data", str(snapshot)], {"NARAVARD_NO_SPEEDUPS": "1"})
+        if snapshot is not None:
+            self._start("batch", ["reports", "--year", "2024", "--data", str(snapshot),
+                                  "--regions", "Västerbotten", "--jobs", "2"])
+            self._start("plain", ["report", "--region", "Västerbotten", "--year", "2024",
+                                  "--data", str(snapshot)], {"NARAVARD_NO_SPEEDUPS": "1"})
+            self._start("orebro", ["report", "--region", "Örebro län", "--year", "2024",
+                                   "--data", str(snapshot)])
+        # no data and Kolada unreachable even on a machine with network: a dead local proxy
+        dead = "http://127.0.0.1:9"
+        self._start("orebro_example", ["report", "--region", "Örebro län", "--year", "2024"],
+                    {"HTTPS_PROXY": dead, "HTTP_PROXY": dead, "https_proxy": dead,
+                     "http_proxy": dead})
 
-    def _start(self, name: str, args: list[str], extra_env: dict[str, str]) -> None:
-        root = self.tmp / name
-        for sub in ("output", "figures"):
-            (root / sub).mkdir(parents=True)
+    def _start(self, name: str, args: list[str], extra_env: dict[str, str] | None = None) -> None:
+        cache = self.tmp / f"{name}-cache"
+        cache.mkdir()
         env = {k: v for k, v in os.environ.items()
-               if k not in ("NARAVARD_DATA", "NARAVARD_NO_SPEEDUPS")}
-        env |= {"NARAVARD_ROOT": str(root), "NARAVARD_CACHE": str(self.tmp / f"{name}-cache"),
-                "SOURCE_DATE_EPOCH": EPOCH, "PYTHONUNBUFFERED": "1"} | extra_env
-        log = self.tmp / f"{name}.log"
-        with open(log, "wb") as fh:
-            proc = subprocess.Popen([sys.executable, "-m", "naravard.cli", *args], env=env,
-                                    stdout=fh, stderr=subprocess.STDOUT)
-        self._runs[name] = _Run(name, root, proc, log)
+               if k not in ("NARAVARD_DATA", "NARAVARD_NO_SPEEDUPS", "NO_PROXY", "no_proxy")}
+        env |= {"NARAVARD_CACHE": str(cache), "SOURCE_DATE_EPOCH": EPOCH} | (extra_env or {})
+        self._procs[name] = start_cli(args, root=self.tmp / name, log=self.tmp / f"{name}.log",
+                                      env=env)
 
-    def _done(self, name: str, slug: str) -> Rendered:
-        if name not in self._logs:
-            self._logs[name] = self._runs[name].wait()
+    def _render(self, name: str, slug: str, pdf_name: str = "rapport.pdf") -> Render:
+        if name not in self._procs:
+            pytest.skip(f"{name}: needs the Kolada snapshot")
         root = self.tmp / name
-        return Rendered(root / "output" / slug / "2024", root / "figures" / slug / "2024",
-                        self._logs[name])
+        return Render(name, root, root / "output" / slug / "2024", root / "figures" / slug / "2024",
+                      self._procs[name], self.tmp / f"{name}.log", self.tmp / f"{name}-cache",
+                      pdf_name).wait()
 
-    def region(self) -> Rendered:
+    def region(self) -> Render:
         """Västerbotten 2024 from `naravard reports` (shortcuts on)."""
-        return self._done("batch", "vasterbotten")
+        return self._render("batch", "vasterbotten")
 
-    def national(self) -> Rendered:
+    def national(self) -> Render:
         """The national report 2024 from the same `naravard reports` run."""
-        return self._done("batch", "riket")
+        return self._render("batch", "riket", "riksrapport.pdf")
 
-    def region_plain(self) -> Rendered:
+    def region_plain(self) -> Render:
         """Västerbotten 2024 from `naravard report` with NARAVARD_NO_SPEEDUPS=1."""
-        return self._done("plain", "vasterbotten")
+        return self._render("plain", "vasterbotten")
+
+    def orebro(self) -> Render:
+        """Örebro län 2024 from `naravard report` on the snapshot."""
+        return self._render("orebro", "orebro-lan")
+
+    def orebro_example(self) -> Render:
+        """Örebro län from `naravard report` without data or network: example data, which
+        never replaces a real report, so it goes under output/exempeldata/."""
+        return self._render("orebro_example", "exempeldata/orebro-lan")
 
     def stop(self) -> None:
-        for run in self._runs.values():  # only the processes this object started
-            if run.proc.poll() is None:
-                run.proc.kill()
-                run.proc.wait()
+        for proc in self._procs.values():  # only the processes this object started
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()

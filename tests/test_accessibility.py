@@ -38,10 +38,10 @@ REPORTS = {
 
 
 @pytest.fixture(scope="module", params=sorted(REPORTS))
-def rendered(request, session_renders):
+def rendered(request, renders):
     kind = request.param
     stem, title = REPORTS[kind]
-    result = session_renders.region() if kind == "region" else session_renders.national()
+    result = renders.region() if kind == "region" else renders.national()
     return kind, result.out / f"{stem}.pdf", result.out / f"{stem}.html", title
 
 

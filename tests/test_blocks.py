@@ -64,6 +64,14 @@ def test_the_notebook_style_is_the_report_css_scoped_to_blocks():
             assert all(s.strip().startswith(".naravard-block") for s in head.split(",")), head
 
 
+def test_a_notebook_printed_or_exported_may_break_an_output_across_pages():
+    """JupyterLab's print CSS keeps an output on one page; with a chapter as one output,
+    WeasyPrint looped forever on `jupyter nbconvert --to html` of Östergötland 2024."""
+    style = str(blocks.notebook_style())
+    assert style.index(blocks.PRINT_FROM_NOTEBOOK) > style.index(".naravard-block")
+    assert "@media print { .jp-OutputArea-child { break-inside: auto; } }" in style
+
+
 def _nb(*cells) -> nbformat.NotebookNode:
     return new_notebook(cells=list(cells))
 

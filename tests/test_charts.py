@@ -312,6 +312,18 @@ def test_svg_is_deterministic(tmp_path):
     assert b"<dc:date>" not in first[1].read_bytes()
 
 
+def test_svg_left_for_later_is_written_by_write_deferred_svgs_and_is_the_same(tmp_path):
+    """A report kernel leaves the SVGs for after the notebook (naravard.kernels)."""
+    now = charts.save_chart(charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),
+                            tmp_path / "nu")
+    png, svg = charts.save_chart(charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),
+                                 tmp_path / "sen", svg_later=True)
+    assert png.is_file() and not svg.exists()
+    assert charts.write_deferred_svgs() == 1
+    assert svg.read_bytes() == now[1].read_bytes()
+    assert charts.write_deferred_svgs() == 0
+
+
 def test_chart_html_escapes_everything():
     frame = _frame()
     chart = charts.trend_chart(frame, Ind(name="<script>alert(1)</script>"), "0024",

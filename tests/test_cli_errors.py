@@ -238,3 +238,17 @@ def test_reports_with_a_missing_data_dir_fail_before_any_worker_starts(project, 
     code = main(["reports", "--year", "2024", "--data", str(missing)])
     _, err = capsys.readouterr()
     assert str(missing) in assert_user_error(code, err, project)
+
+
+def test_the_command_keeps_its_exit_code_and_its_message_when_it_skips_the_teardown(tmp_path):
+    """`naravard` leaves through os._exit (cli.run): the code and the buffered line still
+    reach a caller that reads them through pipes."""
+    import sys
+
+    env = dict(os.environ, NARAVARD_ROOT=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-m", "naravard.cli", "report", "--region",
+                           "Atlantis", "--year", "2024"], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("fel: ") and "Atlantis" in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1

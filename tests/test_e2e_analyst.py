@@ -15,20 +15,17 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from pypdf import PdfReader
 
 from naravard.paths import repo_root
+from renders import EPOCH, Render, norm, start_cli
 
 pytestmark = pytest.mark.e2e
 
-EPOCH = "1735689600"
-TIMEOUT = 900
 COMMENT = """---
 författare: Analysenheten, Region Västerbotten
 datum: 2025-03-01
@@ -46,37 +43,6 @@ SHARED_TEXT = "Gemensam text DELADTEXT för alla regioner."
 OWN_TEXT = "Regionens egen EGNATEXT i notebooken."
 OWN_CAPTION = "Besök per vecka EGNAFIGUR"
 OWN_ALT = "Stapeldiagram EGNAALT med två staplar"
-
-
-def norm(s: str) -> str:
-    return " ".join(s.split())
-
-
-@dataclass
-class Run:
-    root: Path
-    out: Path
-    figures: Path
-    proc: subprocess.Popen
-    log: Path
-
-    def wait(self) -> Run:
-        try:
-            code = self.proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            pytest.fail(f"render took more than {TIMEOUT} s")
-        assert code == 0, self.log.read_text(encoding="utf-8", errors="replace")
-        return self
-
-    def pages(self) -> list[str]:
-        return [norm(p.extract_text()) for p in PdfReader(self.out / "rapport.pdf").pages]
-
-    def html(self) -> str:
-        return (self.out / "rapport.html").read_text(encoding="utf-8")
-
-    def text(self) -> str:
-        return self.log.read_text(encoding="utf-8")
 
 
 def _notebooks(tmp: Path) -> Path:
@@ -117,15 +83,11 @@ def _revised_snapshot(snapshot: Path, tmp: Path) -> Path:
     return copy
 
 
-def _start(root: Path, region: str, slug: str, data: Path, env: dict, log: Path) -> Run:
-    for sub in ("output", "figures"):
-        (root / sub).mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "naravard.cli", "report", "--region", region, "--year", "2024",
-           "--data", str(data)]
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, env=env | {"NARAVARD_ROOT": str(root)}, stdout=fh,
-                                stderr=subprocess.STDOUT)
-    return Run(root, root / "output" / slug / "2024", root / "figures" / slug / "2024", proc, log)
+def _start(root: Path, region: str, slug: str, data: Path, env: dict, log: Path) -> Render:
+    proc = start_cli(["report", "--region", region, "--year", "2024", "--data", str(data)],
+                     root=root, log=log, env=env)
+    return Render(slug, root, root / "output" / slug / "2024", root / "figures" / slug / "2024",
+                  proc, log, Path(env["NARAVARD_CACHE"]))
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +144,7 @@ def test_comments_appear_beside_their_part_in_pdf_and_html(runs):
     assert "Analytikerns kommentar · Analysenheten, Region Västerbotten, 1 mars 2025" in \
         norm(aside.get_text())
     assert "Skriven när" not in first.html()
-    assert "varning" not in first.text()
+    assert "varning" not in first.text
 
     pages = first.pages()
     assert _page_with(pages, "KOMSUMMA") == _page_with(pages, "Det viktigaste Det här är")
@@ -244,7 +206,7 @@ def test_a_revised_value_is_listed_warned_about_and_marked(runs):
                     "Ny placering;Orsak",
                     "Medicinsk bedömning i primärvården inom tre dagar;medicinsk_bedomning_3d;"
                     "2024;79,5;80,1;14;14;reviderat av källan"]
-    log = second.text()
+    log = second.text
     assert ("rad 11: kommentaren till medicinsk_bedomning_3d skrevs när värdet var 79,5 % (2024);"
             " nu är det 80,1 % (2024)") in log
     pages = second.pages()

@@ -70,8 +70,8 @@ def test_golden_file_agrees_with_the_snapshot_where_it_is_plain(snapshot_dir):
 
 
 @pytest.mark.e2e
-def test_published_csv_is_the_golden_file(session_renders):
+def test_published_csv_is_the_golden_file(renders):
     """What `make reports` published, with its machine-dependent "hämtad" date fixed."""
-    published = (session_renders.region().out / "indikatorer.csv").read_bytes().decode("utf-8-sig")
+    published = (renders.region().out / "indikatorer.csv").read_bytes().decode("utf-8-sig")
     fixed = re.sub(r"hämtad \d{1,2} \w+ \d{4}", RETRIEVED_TEXT, published)
     _compare(fixed.encode("utf-8-sig"))

@@ -14,12 +14,12 @@ from pdf_layout import (
     stranded_headings,
 )
 
-BUDGETS = {"vasterbotten": 30, "orebro_real": 30, "national": 50}
+BUDGETS = {"region": 30, "orebro": 30, "national": 50}  # Renders method -> pages
 
 
 @pytest.fixture(scope="module", params=list(BUDGETS))
 def layout(request, renders, snapshot_dir) -> tuple[str, Layout]:
-    render = renders[request.param].wait()
+    render = getattr(renders, request.param)()
     return request.param, read_layout(render.pdf)
 
 
@@ -50,7 +50,7 @@ def test_no_page_with_only_a_caption_or_source_line(layout):
 
 @pytest.mark.e2e
 def test_det_viktigaste_is_page_two_of_a_region_report(renders, snapshot_dir):
-    lay = read_layout(renders["vasterbotten"].wait().pdf)
+    lay = read_layout(renders.region().pdf)
     chapters = [h for h in lay.headings if h.level == 1]
     assert chapters[1].title == "Det viktigaste" and chapters[1].page == 2
     assert chapters[2].page == 3  # one page
@@ -61,7 +61,7 @@ def test_national_report_has_21_profiles_and_a_sentence_per_indicator(renders, s
     from naravard.catalog import load_catalog
     from naravard.regions import all_regions
 
-    render = renders["national"].wait()
+    render = renders.national()
     lay = read_layout(render.pdf)
     titles = {h.title for h in lay.headings if h.level == 2}
     assert all(r.name in titles for r in all_regions())
@@ -104,9 +104,9 @@ def test_checks_find_a_page_with_only_a_source_line():
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("name", ["vasterbotten", "national"])
+@pytest.mark.parametrize("name", ["region", "national"])
 def test_reader_text_has_no_working_notes_tool_name_or_paths(renders, snapshot_dir, name):
-    text = " ".join(renders[name].wait().pages())
+    text = " ".join(getattr(renders, name)().pages())
     for note in ("Anmärkning", "tolkat som", "framgår av rubriken", "naravard", "/work",
                  "data/", "fildatum", "mäter samma sak", "Valda:"):
         assert note not in text, note

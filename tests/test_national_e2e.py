@@ -30,8 +30,8 @@ def norm(s: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def nat(session_renders):
-    return session_renders.national()
+def nat(renders):
+    return renders.national()
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def _kolada_with_data(values) -> list:
 
 
 def test_batch_ran_the_national_notebook_without_errors(nat):
-    assert re.search(r"Riket \(jämförelse\)\s+klar", nat.log), nat.log[-2000:]
+    assert re.search(r"Riket \(jämförelse\)\s+klar", nat.text), nat.text[-2000:]
     nb = nbformat.read(nat.out / "riksrapport.ipynb", as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]

@@ -144,19 +144,19 @@ def _assert_same_pages(with_: Path, without: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_report_pages_are_the_same_without_the_shortcuts(session_renders):
-    ours, plain = session_renders.region(), session_renders.region_plain()
-    assert "genvägen" not in ours.log and "genvägen" not in plain.log  # none said it was off
+def test_report_pages_are_the_same_without_the_shortcuts(renders):
+    ours, plain = renders.region(), renders.region_plain()
+    assert "genvägen" not in ours.text and "genvägen" not in plain.text  # none said it was off
     assert (ours.out / "rapport.html").read_bytes() == (plain.out / "rapport.html").read_bytes()
     _assert_same_pages(ours.out / "rapport.pdf", plain.out / "rapport.pdf")
 
 
 @pytest.mark.e2e
-def test_chart_svgs_look_the_same_without_the_layering(session_renders, tmp_path):
+def test_chart_svgs_look_the_same_without_the_layering(renders, tmp_path):
     """The layered SVGs differ in grouping, not in what they draw: printed, they are equal."""
     from naravard.render import html_to_pdf
 
-    ours, plain = session_renders.region().figures, session_renders.region_plain().figures
+    ours, plain = renders.region().figures, renders.region_plain().figures
     names = sorted(p.name for p in ours.glob("*.svg"))
     assert names == sorted(p.name for p in plain.glob("*.svg")) and len(names) > 10
     printed = {}

@@ -173,7 +173,14 @@ def scoped_css() -> str:
 
 
 
+# JupyterLab keeps each cell's output on one page when the notebook is printed or exported
+# (`.jp-OutputArea-child { break-inside: avoid-page }`). A report chapter is one output of
+# several pages, and WeasyPrint then lays such an export out forever (Kozea/WeasyPrint#255):
+# printed from the notebook, an output may break across pages like any text.
+PRINT_FROM_NOTEBOOK = "@media print { .jp-OutputArea-child { break-inside: auto; } }"
+
+
 def notebook_style() -> Block:
     """Display once at the top of a notebook (in a cell tagged `utelämna`): blocks then look
-    in JupyterLab as in the report, and nothing outside them changes."""
-    return Block(f"<style>{scoped_css()}</style>", title="stil")
+    in JupyterLab as in the report, and nothing outside them changes on screen."""
+    return Block(f"<style>{scoped_css()}\n{PRINT_FROM_NOTEBOOK}</style>", title="stil")

@@ -1213,15 +1213,39 @@ def _render_svg_layered(chart: Chart) -> str:
         return out.getvalue()
 
 
-def save_chart(chart: Chart, directory: Path | str, dpi: int = DPI) -> tuple[Path, Path]:
-    """Write `<name>.png` and `<name>.svg`; the same chart gives byte-identical files."""
+def save_chart(chart: Chart, directory: Path | str, dpi: int = DPI, *,
+               svg_later: bool = False) -> tuple[Path, Path]:
+    """Write `<name>.png` and `<name>.svg`; the same chart gives byte-identical files.
+
+    `svg_later`: write the SVG only when `write_deferred_svgs` runs. A report kernel does
+    that after its notebook, while the process that started it prints the PDF (only the
+    PNG goes into the report), so the SVGs cost no time on the way to the PDF.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     png = directory / f"{chart.name}.png"
     svg = directory / f"{chart.name}.svg"
     png.write_bytes(chart_png(chart, dpi))
-    svg.write_bytes(chart_svg(chart))
+    if svg_later:
+        _DEFERRED_SVGS.append((chart, svg))
+    else:
+        svg.write_bytes(chart_svg(chart))
     return png, svg
+
+
+# The SVGs save_chart(svg_later=True) left for write_deferred_svgs, in the order they came.
+_DEFERRED_SVGS: list[tuple[Chart, Path]] = []
+
+
+def write_deferred_svgs() -> int:
+    """Write every SVG left for later, in order; returns how many were written."""
+    written = 0
+    while _DEFERRED_SVGS:
+        chart, path = _DEFERRED_SVGS.pop(0)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(chart_svg(chart))
+        written += 1
+    return written
 
 
 def chart_html(chart: Chart, source_line: str, dpi: int = DPI) -> str:

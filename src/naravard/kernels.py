@@ -3,23 +3,13 @@
 A report kernel is started before the data is loaded and warms itself up while it starts
 (imports the package, loads the catalogue, draws a first chart), so the notebook runs as
 soon as the parent process has the data. Both `make report` and the `make reports` workers
-use one.
-
-While a notebook runs, nbclient puts its own SIGINT/SIGTERM handlers on the event loop
-(they shut the kernel down, so the run then fails with DeadKernelError and a partial
-notebook) and afterwards resets both signals to Python's defaults. naravard's processes
-decide themselves what a signal means (the CLI unwinds as KeyboardInterrupt; a batch worker
-ignores Ctrl-C and stops on its parent's SIGTERM), so `keep_signal_handlers` puts the
-process's own handlers back through nbclient's public `on_notebook_start` hook.
+use one. After the notebook, the kernel writes the charts' SVG files (`AFTER_NOTEBOOK`, run
+as a `Background` task) while the parent prints the PDF.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
-import threading
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,8 +25,6 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 # Run by the kernel while it starts (IPython's exec_lines), before it answers.
 WARM_UP = ("import naravard.report, naravard.national; naravard.catalog.load_catalog(); "
            "naravard.charts.warm_up()")
-
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @lru_cache(maxsize=1)
@@ -91,21 +79,49 @@ def stop_kernel(km: Any) -> None:
         pass
 
 
-def keep_signal_handlers() -> Callable[..., None] | None:
-    """An nbclient `on_notebook_start` hook that restores this process's SIGINT and SIGTERM
-    handlers, as they are now, over the ones nbclient has just installed.
+# What a report kernel does after its notebook, while this process prints the PDF: the
+# charts' SVG files, which only the figures folder needs (naravard.charts.save_chart).
+AFTER_NOTEBOOK = "import naravard.charts; naravard.charts.write_deferred_svgs()"
 
-    None outside the main thread, where nbclient installs none either.
+
+class Background:
+    """Code running in a started kernel while this process does something else.
+
+    `wait` returns once it has finished, or raises NaravardError when it failed or the kernel
+    died; `cancel` stops the kernel (a failed or interrupted report: nothing may go on
+    writing into its staging folders).
     """
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    saved = {sig: signal.getsignal(sig) for sig in _SIGNALS}
 
-    def restore(**_: Any) -> None:
-        loop = asyncio.get_event_loop()
-        for sig, handler in saved.items():
-            loop.remove_signal_handler(sig)  # nbclient's; it then has nothing to reset
-            if handler is not None:
-                signal.signal(sig, handler)
+    def __init__(self, km: Any, code: str) -> None:
+        self._km = km
+        self._kc = km.blocking_client()
+        self._kc.start_channels()
+        self._msg_id = self._kc.execute(code, silent=True, store_history=False,
+                                        allow_stdin=False)
 
-    return restore
+    def wait(self) -> None:
+        import queue
+
+        from naravard.errors import NaravardError
+
+        try:
+            while True:
+                try:
+                    reply = self._kc.get_shell_msg(timeout=1)
+                except queue.Empty:
+                    if not self._km.is_alive():
+                        raise NaravardError("Jupyter-kärnan avslutades innan diagrammens "
+                                            "SVG-filer var skrivna; kör rapporten igen") from None
+                    continue
+                if reply.get("parent_header", {}).get("msg_id") == self._msg_id:
+                    break
+        finally:
+            self._kc.stop_channels()
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise NaravardError(f"diagrammens SVG-filer: {content.get('ename', 'fel')}: "
+                                f"{' '.join(str(content.get('evalue', '')).split())[:300]}")
+
+    def cancel(self) -> None:
+        self._kc.stop_channels()
+        stop_kernel(self._km)

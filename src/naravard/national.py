@@ -23,6 +23,7 @@ from naravard.report import (
     EXAMPLE_BANNER, TITLE, data_sentences, judgement_rules, parse_year, report_date, settle_heap,
     source_line,
 )
+from naravard.shortcuts import in_report_kernel
 
 NATIONAL_TITLE = "Nationell jämförelse av regionernas omställning till en god och nära vård"
 
@@ -64,7 +65,7 @@ def prepare(year: object, data: object = None, *, figures: Path | None | str = "
 
 def _save(rep: NationalReport, chart: charts.Chart) -> None:
     if rep.figures is not None:
-        charts.save_chart(chart, rep.figures)
+        charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
 
 
 def _fig(rep: NationalReport, chart: charts.Chart, source: str) -> dict:

@@ -94,8 +94,7 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from naravard.kernels import KERNEL_ARGUMENTS, default_kernel_name, kernel_config
-    from naravard.kernels import keep_signal_handlers, stop_kernel
+    from naravard.kernels import KERNEL_ARGUMENTS, default_kernel_name, kernel_config, stop_kernel
 
     notebook, output_path = Path(notebook), Path(output_path)
     if not notebook.is_file():
@@ -105,7 +104,6 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     engine_kwargs: dict[str, Any] = ({"km": km} if km is not None else
                                      {"config": kernel_config(),
                                       "extra_arguments": KERNEL_ARGUMENTS})
-    engine_kwargs["on_notebook_start"] = keep_signal_handlers()
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
         return pm.execute_notebook(
@@ -385,6 +383,7 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
     partial notebook is kept as `<out_dir>/<stem>.failed.ipynb` and nothing else under
     `out_dir` changes; on success a stale `.failed.ipynb` is removed.
     """
+    from naravard import kernels
     from naravard import publish as unit
 
     notebook, out_dir = Path(notebook), Path(out_dir)
@@ -409,14 +408,26 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
             raise exc.saved_at(None) from None
         timings["execute"] = round(time.perf_counter() - started, 3)
 
-        started = time.perf_counter()
-        html = notebook_to_html(nb, title=title)
-        timings["html"] = round(time.perf_counter() - started, 3)
+        # the kernel writes the charts' SVG files meanwhile (naravard.kernels.AFTER_NOTEBOOK)
+        after = kernels.Background(km, kernels.AFTER_NOTEBOOK) if km is not None else None
+        try:
+            started = time.perf_counter()
+            html = notebook_to_html(nb, title=title)
+            timings["html"] = round(time.perf_counter() - started, 3)
 
-        started = time.perf_counter()
-        pdf = staging / f"{stem}.pdf"
-        pages = html_to_pdf(html, pdf, base_url=notebook.parent)
-        timings["pdf"] = round(time.perf_counter() - started, 3)
+            started = time.perf_counter()
+            pdf = staging / f"{stem}.pdf"
+            pages = html_to_pdf(html, pdf, base_url=notebook.parent)
+            timings["pdf"] = round(time.perf_counter() - started, 3)
+
+            if after is not None:
+                started = time.perf_counter()
+                after.wait()
+                after = None
+                timings["svg_wait"] = round(time.perf_counter() - started, 3)
+        finally:
+            if after is not None:  # failed or interrupted while the kernel still writes
+                after.cancel()
 
         started = time.perf_counter()
         outputs: dict[str, bytes | str | Path] = dict(extra_files or {})

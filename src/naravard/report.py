@@ -23,6 +23,7 @@ from naravard.indicators import POSITION_LABELS, available_years, indicator_tabl
 from naravard.judgements import published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, Region, all_regions, get_region
+from naravard.shortcuts import in_report_kernel
 
 TITLE = "Uppföljning av omställningen till en god och nära vård"
 EXAMPLE_BANNER = "EXEMPELDATA – inte verkliga värden"
@@ -48,8 +49,6 @@ def settle_heap() -> bool:
     analyst's kernel is left alone: frozen objects are never freed there. True when frozen.
     """
     import gc
-
-    from naravard.shortcuts import in_report_kernel
 
     if not in_report_kernel():
         return False
@@ -386,7 +385,7 @@ def _save(rep: RegionReport, chart: charts.Chart, name: str) -> None:
     """Write the chart as figures/<slug>/<year>/<name>.png and .svg (the folder is the region-year)."""
     chart.name = name
     if rep.figures is not None:
-        charts.save_chart(chart, rep.figures)
+        charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
 
 
 # Chart sizes in cm: two charts side by side across the 17,4 cm text width, or a chart
