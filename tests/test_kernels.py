@@ -17,14 +17,23 @@ from naravard.errors import NaravardError
 @pytest.fixture(scope="module")
 def km(tmp_path_factory: pytest.TempPathFactory):
     km = kernels.start_report_kernel(tmp_path_factory.mktemp("kernel"))
-    kc = km.blocking_client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=120)
-    finally:
-        kc.stop_channels()
+    kernels.wait_until_ready(km)
     yield km
     kernels.stop_kernel(km)
+
+
+def _frame():
+    import pandas as pd
+
+    return pd.DataFrame({"region_code": ["0001", "0001", "0000", "0000"],
+                         "year": [2023, 2024, 2023, 2024], "value": [1.0, 2.0, 1.5, 1.5]})
+
+
+def _indicator():
+    from types import SimpleNamespace
+
+    return SimpleNamespace(id="x", name="X", unit="percent", direction="higher", decimals=1,
+                           primary_source="")
 
 
 def _notebook(tmp_path: Path, source: str) -> Path:
@@ -81,6 +90,21 @@ def test_a_report_kernel_leaves_svgs_for_after_the_notebook(tmp_path, km):
     assert [p.suffix for p in tmp_path.iterdir()] == [".png"]
     kernels.Background(km, kernels.AFTER_NOTEBOOK).wait()
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".png", ".svg"]
+
+
+def test_a_failed_reports_svgs_do_not_bring_its_staging_folder_back(tmp_path):
+    """A report kernel runs report after report: the SVGs left by one whose notebook failed
+    (its staging folder removed) are dropped, not written into a folder made anew."""
+    from naravard import charts
+
+    gone = tmp_path / ".2024.staging-1-x"
+    chart = charts.trend_chart(_frame(), _indicator(), "0001", "R")
+    charts.save_chart(chart, gone, svg_later=True)
+    import shutil
+
+    shutil.rmtree(gone)
+    assert charts.write_deferred_svgs() == 0
+    assert not gone.exists()
 
 
 def test_a_dead_kernel_is_an_error_not_a_wait(tmp_path_factory):

@@ -60,6 +60,7 @@ def _worker_init(key: str) -> None:
     """
     import signal
 
+    from naravard.kernels import wait_until_ready
     from naravard.table import use_observations_key
 
     # Ctrl-C reaches the whole process group: the parent stops the workers itself (SIGTERM),
@@ -76,12 +77,7 @@ def _worker_init(key: str) -> None:
 
         km = _kernel()
         render.warm_up()
-        kc = km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=120)
-        finally:
-            kc.stop_channels()
+        wait_until_ready(km)
     except SystemExit:  # stopped while warming: leave quietly, without the pool's traceback
         if _WORKER.get("km") is not None:
             from naravard.kernels import stop_kernel

@@ -1238,13 +1238,18 @@ _DEFERRED_SVGS: list[tuple[Chart, Path]] = []
 
 
 def write_deferred_svgs() -> int:
-    """Write every SVG left for later, in order; returns how many were written."""
+    """Write every SVG left for later, in order; returns how many were written.
+
+    An SVG whose folder is gone is dropped: it belonged to a report that failed, whose
+    staging folder was removed, and a kernel that runs report after report must not bring
+    that folder back.
+    """
     written = 0
     while _DEFERRED_SVGS:
         chart, path = _DEFERRED_SVGS.pop(0)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(chart_svg(chart))
-        written += 1
+        if path.parent.is_dir():
+            path.write_bytes(chart_svg(chart))
+            written += 1
     return written
 
 

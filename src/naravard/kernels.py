@@ -71,6 +71,16 @@ def start_report_kernel(cwd: Path, *, kernel_name: str | None = None) -> Any:
     return km
 
 
+def wait_until_ready(km: Any, timeout: float = 120) -> None:
+    """Return once the kernel answers (its warm-up done)."""
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)
+    finally:
+        kc.stop_channels()
+
+
 def stop_kernel(km: Any) -> None:
     """Shut the kernel down at once; a kernel that is already gone is fine."""
     try:
