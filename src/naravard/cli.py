@@ -222,10 +222,13 @@ def run() -> NoReturn:
 
     Tearing down pandas, matplotlib, WeasyPrint and the kernel client's sockets takes about
     half a second after the work is done. By then every output is written, synced and
-    renamed into place, and every kernel and worker stopped, so nothing is lost by skipping
-    it; only the buffered terminal output is flushed.
+    renamed into place, and every kernel stopped, so nothing is lost by skipping it; only
+    the buffered terminal output is flushed. A run that used worker processes (`reports`)
+    leaves normally: multiprocessing releases its semaphores in that teardown.
     """
     code = main()
+    if "concurrent.futures.process" in sys.modules:
+        sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
