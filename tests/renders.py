@@ -7,7 +7,7 @@ them (e2e, layout, accessibility, golden, shortcuts).
   with every shortcut off (the way `make report` does, in one process and its kernel);
 - `naravard report --region "Örebro län"` on the snapshot, and without data and network
   (example data).
-They start together the first time a test asks for `renders` or `session_renders`. While
+They start together the first time a test asks for the `renders` fixture. While
 working on these tests, NARAVARD_REUSE_RENDERS=<folder> reads the renders an earlier session
 left in <folder> (e.g. a copy of pytest's basetemp/renders0) instead.
 """
