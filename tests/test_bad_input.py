@@ -644,6 +644,23 @@ def test_13_staging_folders_of_dead_processes_are_removed(project_tmp, evil_rep)
     assert live.exists()  # a running process's staging folder is left alone
 
 
+def test_13_staging_folders_of_older_naravard_versions_are_removed_when_a_day_old(tmp_path):
+    """Before staging folders carried the process id they were named `.2024-<random>`: a
+    later run removes those that are a day old (no run takes that long), not newer ones."""
+    from naravard import publish
+
+    old, recent = tmp_path / ".2024-k3j_x9q2", tmp_path / ".2024-ab12cd34"
+    kept = [tmp_path / ".2024-notes", tmp_path / "2024", tmp_path / ".2024-k3j_x9q2x"]
+    for folder in [old, recent, *kept]:
+        folder.mkdir()
+        (folder / "rapport.pdf").write_bytes(b"halv")
+    day_ago = time.time() - 25 * 3600
+    for folder in [old, *kept]:
+        os.utime(folder, (day_ago, day_ago))
+    assert publish.remove_stale(tmp_path) == [old]
+    assert not old.exists() and recent.exists() and all(p.exists() for p in kept)
+
+
 # --- modes: outputs readable by colleagues -------------------------------------------------------
 
 @pytest.mark.parametrize(("umask", "folder", "file"), [(0o022, 0o755, 0o644),

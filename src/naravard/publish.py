@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,10 @@ from pathlib import Path
 from naravard.errors import NaravardError
 
 STALE = re.compile(r"^(?:\..+\.(?:staging|trash)|naravard-[a-z]+)-(?P<pid>\d+)-")
+# Staging folders of naravard versions before the process id was in the name:
+# tempfile.mkdtemp(prefix=".<year>-"), eight random characters. No run takes a day.
+LEGACY_STAGING = re.compile(r"^\.\d{4}-[a-z0-9_]{8}$")
+LEGACY_AGE = 24 * 3600
 
 
 # --- modes ------------------------------------------------------------------------------------
@@ -72,18 +77,28 @@ def _alive(pid: int) -> bool:
 
 
 def remove_stale(parent: Path) -> list[Path]:
-    """Remove staging/trash folders in `parent` whose process no longer runs; returns them."""
+    """Remove staging/trash folders in `parent` whose process no longer runs, and day-old
+    staging folders of older naravard versions (no process id in the name); returns them."""
     removed: list[Path] = []
     try:
         entries = list(Path(parent).iterdir())
     except OSError:
         return removed
-    for entry in entries:
+    now = time.time()
+    for entry in sorted(entries):
         match = STALE.match(entry.name)
         if match and not _alive(int(match["pid"])):
             shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(
                 missing_ok=True)
             removed.append(entry)
+        elif LEGACY_STAGING.match(entry.name) and entry.is_dir() and not entry.is_symlink():
+            try:
+                old = now - entry.stat().st_mtime > LEGACY_AGE
+            except OSError:
+                continue
+            if old:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
     return removed
 
 
