@@ -118,7 +118,9 @@ class Renders:
 
     def _render(self, name: str, slug: str, pdf_name: str = "rapport.pdf") -> Render:
         if name not in self._procs:
-            pytest.skip(f"{name}: needs the Kolada snapshot")
+            from conftest import REQUIRE_SHARED, skip_or_fail
+
+            skip_or_fail(f"{name}: needs the Kolada snapshot in ../shared", REQUIRE_SHARED)
         root = self.tmp / name
         return Render(name, root, root / "output" / slug / "2024", root / "figures" / slug / "2024",
                       self._procs[name], self.tmp / f"{name}.log", self.tmp / f"{name}-cache",

@@ -86,8 +86,8 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     """Run `notebook` with `parameters`; on a failing cell keep the partial notebook.
 
     `cwd` defaults to the notebook's folder, as in Jupyter, so relative paths in the
-    notebook mean the same in both. `km` is a started kernel to run it in (naravard.kernels); without one,
-    papermill starts and stops its own.
+    notebook mean the same in both. `km` is a started kernel to run it in
+    (naravard.kernels); without one, papermill starts and stops its own.
     """
     import papermill as pm
     from jupyter_client.kernelspec import NoSuchKernel
