@@ -11,7 +11,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-A4_HEIGHT = 841.89
+A4 = (595.28, 841.89)  # points
+A4_HEIGHT = A4[1]
 MM = 72 / 25.4
 CONTENT_TOP = A4_HEIGHT - 22 * MM  # the @page margins of naravard.css
 CONTENT_BOTTOM = 20 * MM
@@ -138,3 +139,14 @@ def caption_only_pages(layout: Layout) -> list[str]:
         if not body or all(t.startswith(("Källa", "Källor")) for t in body) or len(words) < 80:
             problems.append(f"p. {p.number}: only '{words[:60]}'")
     return problems
+
+
+def a4_numbered_pages(pdf: Path | str) -> int:
+    """Assert that every page is A4 and footed "Sida k av n"; return n."""
+    reader = PdfReader(pdf)
+    n = len(reader.pages)
+    for k, page in enumerate(reader.pages, start=1):
+        box = page.mediabox
+        assert (round(float(box.width), 2), round(float(box.height), 2)) == A4, k
+        assert f"Sida {k} av {n}" in " ".join(page.extract_text().split()), k
+    return n

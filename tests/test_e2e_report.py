@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from pdf_layout import a4_numbered_pages
 from renders import EPOCH, Render, norm
 from pypdf import PdfReader
 
@@ -26,7 +27,6 @@ from naravard import report, text
 from naravard.catalog import AREAS, load_catalog
 
 BANNER = "EXEMPELDATA – inte verkliga värden"
-A4 = (595.28, 841.89)
 OUTPUT_FILES = ("rapport.pdf", "rapport.html", "rapport.ipynb", "indikatorer.csv",
                 "indikatorer.xlsx", "manifest.json")
 
@@ -261,13 +261,8 @@ def test_pdf_has_no_missing_value_placeholders(vb_pages):
 
 @pytest.mark.e2e
 def test_pdf_is_a4_with_page_numbers(vb):
-    reader = PdfReader(vb.out / "rapport.pdf")
-    n = len(reader.pages)
+    n = a4_numbered_pages(vb.out / "rapport.pdf")
     assert n > 5
-    for k, page in enumerate(reader.pages, start=1):
-        box = page.mediabox
-        assert (round(float(box.width), 2), round(float(box.height), 2)) == A4
-        assert f"Sida {k} av {n}" in norm(page.extract_text()), k
     assert re.search(rf"Västerbotten\s+klar\s+[\d.]+\s+{n}\n", vb.text), vb.text[-2000:]
 
 

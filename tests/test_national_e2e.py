@@ -13,20 +13,16 @@ import re
 import nbformat
 import pikepdf
 import pytest
-from pypdf import PdfReader
 
 from naravard import national, text
 from naravard.catalog import AREAS, load_catalog
 from naravard.regions import RIKET_CODE, all_regions
+from pdf_layout import a4_numbered_pages
+from renders import norm
 
 pytestmark = pytest.mark.e2e
 
 YEAR = 2024
-A4 = (595.28, 841.89)
-
-
-def norm(s: str) -> str:
-    return " ".join(s.split())
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +32,7 @@ def nat(renders):
 
 @pytest.fixture(scope="module")
 def pages(nat) -> list[str]:
-    return [norm(p.extract_text()) for p in PdfReader(nat.out / "riksrapport.pdf").pages]
+    return nat.pages()
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +64,8 @@ def test_batch_ran_the_national_notebook_without_errors(nat):
 
 
 def test_pages_are_a4_numbered_and_hold_every_chapter(nat, pages, values):
-    reader = PdfReader(nat.out / "riksrapport.pdf")
-    n = len(reader.pages)
-    assert n > 10
-    for k, page in enumerate(reader.pages, start=1):
-        box = page.mediabox
-        assert (round(float(box.width), 2), round(float(box.height), 2)) == A4
-        assert f"Sida {k} av {n}" in pages[k - 1], k
+    n = a4_numbered_pages(nat.out / "riksrapport.pdf")
+    assert n == len(pages) > 10
     assert national.NATIONAL_TITLE in pages[0] and "1 januari 2025" in pages[0]
     full = " ".join(pages)
     areas = [AREAS[a] for a in AREAS if any(i.area == a for i in _kolada_with_data(values))]

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pdf_layout import A4
 from pypdf import PdfReader
 
 from naravard import kernels, render
@@ -20,7 +21,6 @@ from naravard.errors import NaravardError
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 TITLE = "Testrapport – Region Örebro län 2024"
 BANNER = "EXEMPELDATA – inte verkliga värden"
-A4 = (595.28, 841.89)
 
 
 @pytest.fixture(scope="module")
