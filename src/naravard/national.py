@@ -446,7 +446,7 @@ def region_profile(rep: NationalReport, code: str) -> dict:
     from naravard import highlights
 
     name = rep.names[code]
-    table = _with_rank_to(rep, rep.region_table(code))
+    table = rep.region_table(code)
     best, worst = highlights.profile_positions(table)
 
     def pos(rows: list) -> str:
@@ -476,23 +476,6 @@ def region_profile(rep: NationalReport, code: str) -> dict:
     if answers:
         lines.append(("Enkätsvar", answers))
     return {"code": code, "name": name, "lines": lines}
-
-
-def _with_rank_to(rep: NationalReport, table: pd.DataFrame) -> pd.DataFrame:
-    """Add `rank_to` (the last place of a shared rank) when the table lacks it, so a place
-    shared by several regions is never told as the best or worst alone."""
-    if "rank_to" in table.columns:
-        return table
-    rank_to = []
-    for row in table.itertuples():
-        sub = rep.table[rep.table["indicator_id"] == row.indicator_id]
-        if pd.isna(row.rank) or pd.isna(row.value) or sub.empty:
-            rank_to.append(row.rank)
-            continue
-        same = (sub["value"].round(int(row.decimals)) == round(float(row.value),
-                                                               int(row.decimals))).sum()
-        rank_to.append(int(row.rank) + max(0, int(same) - 1))
-    return table.assign(rank_to=rank_to)
 
 
 def _values(rep: NationalReport):
