@@ -57,6 +57,16 @@ def test_det_viktigaste_is_page_two_of_a_region_report(renders, snapshot_dir):
 
 
 @pytest.mark.e2e
+def test_national_targets_table_and_its_note_fit_one_page(renders, snapshot_dir):
+    """The targets chapter is one table of 21 rows and a note: a page holding only its last
+    rows, or only the note, is a page a reader turns for nothing."""
+    lay = read_layout(renders.national().pdf)
+    chapters = [h for h in lay.headings if h.level == 1]
+    at = [h.title for h in chapters].index("Nationella mål")
+    assert chapters[at + 1].page == chapters[at].page + 1
+
+
+@pytest.mark.e2e
 def test_national_report_has_21_profiles_and_a_sentence_per_indicator(renders, snapshot_dir):
     from naravard.catalog import load_catalog
     from naravard.regions import all_regions
