@@ -488,17 +488,17 @@ def test_2_a_real_report_stays_untouched_and_current(project_tmp, example_rep, e
     """The real report and its manifest are neither replaced nor made stale for `make reports`."""
     from naravard import batch, pipeline
 
-    real = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    real = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     before = _tree(project_tmp)
-    assert batch.up_to_date(real, evil_rep.obs)
+    assert batch.up_to_date(real)
 
     example = pipeline.region_job(example_rep, None)
     monkeypatch.setattr("naravard.render.execute_notebook", _fake_execute)
-    pipeline.run_job(example, example_rep.obs, Path("unused.pkl"))
+    pipeline.run_job(example, Path("unused.pkl"))
     assert (example.out_dir / "rapport.pdf").is_file()
     after = _tree(project_tmp)
     assert {k: v for k, v in after.items() if "exempeldata" not in k} == before
-    assert batch.up_to_date(real, evil_rep.obs)
+    assert batch.up_to_date(real)
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -519,13 +519,13 @@ def _fake_execute(notebook, parameters, output_path, **_):
     return nb
 
 
-def _fake_report(job, obs):
+def _fake_report(job):
     """Render `job` with the stand-in notebook runner (no kernel), as run_job publishes it."""
     from naravard import pipeline
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("naravard.render.execute_notebook", _fake_execute)
-        pipeline.run_job(job, obs, Path("unused.pkl"))
+        pipeline.run_job(job, Path("unused.pkl"))
     return job
 
 
@@ -536,13 +536,13 @@ def test_5_a_folder_where_a_report_file_goes_is_refused_before_any_work(project_
                                                                         monkeypatch, name):
     from naravard import pipeline
 
-    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     (job.out_dir / name).unlink()
     (job.out_dir / name).mkdir()
     before = _tree(project_tmp)
     monkeypatch.setattr("naravard.render.execute_notebook",
                         lambda *a, **k: pytest.fail("rendered despite a blocked destination"))
-    message = one_line_error(pipeline.run_job, job, evil_rep.obs, Path("unused.pkl"))
+    message = one_line_error(pipeline.run_job, job, Path("unused.pkl"))
     assert f"2024/{name} är en mapp" in message
     assert _tree(project_tmp) == before
     assert not [p for p in job.out_dir.parent.iterdir() if p.name.startswith(".")]
@@ -556,7 +556,7 @@ def test_5_figures_being_a_file_is_one_line(project_tmp, evil_rep, monkeypatch):
     (project_tmp / "figures").write_text("inte en mapp", encoding="utf-8")
     monkeypatch.setattr("naravard.render.execute_notebook",
                         lambda *a, **k: pytest.fail("rendered despite a blocked destination"))
-    message = one_line_error(pipeline.run_job, job, evil_rep.obs, Path("unused.pkl"))
+    message = one_line_error(pipeline.run_job, job, Path("unused.pkl"))
     assert "figures är en fil" in message
 
 
@@ -564,7 +564,7 @@ def test_5_a_failure_while_swapping_leaves_the_old_report_and_figures(project_tm
                                                                      monkeypatch):
     from naravard import pipeline
 
-    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     before = _tree(project_tmp)
     real_rename = os.rename
 
@@ -575,7 +575,7 @@ def test_5_a_failure_while_swapping_leaves_the_old_report_and_figures(project_tm
 
     monkeypatch.setattr(os, "rename", failing_rename)
     monkeypatch.setattr("naravard.render.execute_notebook", _fake_execute)
-    message = one_line_error(pipeline.run_job, job, evil_rep.obs, Path("unused.pkl"))
+    message = one_line_error(pipeline.run_job, job, Path("unused.pkl"))
     assert "den förra är kvar" in message
     assert _tree(project_tmp) == before
     leftovers = [p for base in (job.out_dir.parent, job.figures.parent)
@@ -586,10 +586,10 @@ def test_5_a_failure_while_swapping_leaves_the_old_report_and_figures(project_tm
 def test_5_files_the_user_put_in_the_report_folder_stay(project_tmp, evil_rep):
     from naravard import pipeline
 
-    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     (job.out_dir / "min-anteckning.txt").write_text("behåll", encoding="utf-8")
     (job.figures / "gammalt-diagram.svg").write_text("<svg/>", encoding="utf-8")
-    _fake_report(job, evil_rep.obs)
+    _fake_report(job)
     assert (job.out_dir / "min-anteckning.txt").read_text(encoding="utf-8") == "behåll"
     assert not (job.figures / "gammalt-diagram.svg").exists()  # figures are all generated
 
@@ -601,8 +601,8 @@ def test_5_files_the_user_put_in_the_report_folder_stay(project_tmp, evil_rep):
 def test_12_a_missing_or_changed_output_is_rendered_again(project_tmp, evil_rep, damage):
     from naravard import batch, pipeline
 
-    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
-    assert batch.up_to_date(job, evil_rep.obs)
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
+    assert batch.up_to_date(job)
     if damage == "edit:rapport.pdf":
         (job.out_dir / "rapport.pdf").write_bytes(b"%PDF annan")
     elif damage == "edit:figures":
@@ -611,14 +611,14 @@ def test_12_a_missing_or_changed_output_is_rendered_again(project_tmp, evil_rep,
         (job.figures / damage.removeprefix("figures/")).unlink()
     else:
         (job.out_dir / damage).unlink()
-    assert not batch.up_to_date(job, evil_rep.obs)
+    assert not batch.up_to_date(job)
 
 
 def test_12_the_manifest_lists_every_output_with_its_hash(project_tmp, evil_rep):
     from naravard import pipeline
     from naravard.manifest import sha256_file
 
-    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     outputs = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     assert set(outputs) == {"indikatorer.csv", "indikatorer.xlsx", "rapport.html",
                             "rapport.ipynb", "rapport.pdf", "figures/diagram.svg"}
@@ -639,7 +639,7 @@ def test_13_staging_folders_of_dead_processes_are_removed(project_tmp, evil_rep)
     for folder in [*stale, live]:
         folder.mkdir(parents=True)
         (folder / "rapport.pdf").write_bytes(b"halv")
-    _fake_report(job, evil_rep.obs)
+    _fake_report(job)
     assert [p.exists() for p in stale] == [False, False]
     assert live.exists()  # a running process's staging folder is left alone
 
@@ -671,7 +671,7 @@ def test_outputs_are_readable_as_the_umask_allows(project_tmp, evil_rep, umask, 
     old = os.umask(umask)
     publish._umask.cache_clear()
     try:
-        job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+        job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     finally:
         os.umask(old)
         publish._umask.cache_clear()
@@ -685,7 +685,7 @@ def test_14_the_manifest_honours_source_date_epoch(project_tmp, evil_rep, monkey
     from naravard import pipeline
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
-    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"), evil_rep.obs)
+    job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     manifest = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["created"] == "2025-01-01T00:00:00+00:00"
 
@@ -743,7 +743,7 @@ def test_11_a_read_only_output_folder_is_one_line(project_tmp, evil_rep, monkeyp
 
     monkeypatch.setattr(publish.tempfile, "mkdtemp", refuse)
     job = pipeline.region_job(evil_rep, "snapshot")
-    message = one_line_error(pipeline.run_job, job, evil_rep.obs, Path("unused.pkl"))
+    message = one_line_error(pipeline.run_job, job, Path("unused.pkl"))
     assert "skrivskyddad" in message
 
 

@@ -85,3 +85,25 @@ def test_batch_renders_the_others_names_the_failure_and_skips_what_is_up_to_date
     new_manifest = json.loads((gotland / "manifest.json").read_text(encoding="utf-8"))
     assert new_manifest["fingerprint"] != manifest["fingerprint"]
     assert ";41;" in (gotland / "indikatorer.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_batch_worker_runs_its_jobs_without_pandas_or_matplotlib(tmp_path: Path) -> None:
+    """Only the kernel computes and draws; the worker executes, converts and prints. Loading
+    pandas and matplotlib there cost every worker about a second before its first report."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from naravard import batch, kernels, manifest, pipeline, publish, render\n"
+        "from naravard.observation_key import use_observations_key\n"
+        "use_observations_key('k')\n"
+        "job = pipeline.Job('X', Path('n.ipynb'), 'rapport', 't', Path('o'), Path('f'), {}, {},\n"
+        "                   [], 'Kolada', None)\n"
+        "pipeline.job_manifest(job, {'total': 1.0}, outputs={})\n"
+        "render.warm_up()\n"
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -131,14 +131,14 @@ def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
     csv = job.extra_files["indikatorer.csv"].replace(b";79,5;", b";79,4;")
     (job.out_dir / "indikatorer.csv").write_bytes(csv)
     write_manifest(job.out_dir / "manifest.json", job_manifest(
-        job, rep.obs, {}, outputs=output_hashes(job.out_dir, job.figures)))
-    assert up_to_date(job, rep.obs)
+        job, {}, outputs=output_hashes(job.out_dir, job.figures)))
+    assert up_to_date(job)
 
     comment.write_text(comment.read_text(encoding="utf-8") + "Mer.\n", encoding="utf-8")
-    assert not up_to_date(job, rep.obs)
+    assert not up_to_date(job)
     write_manifest(job.out_dir / "manifest.json", job_manifest(
-        job, rep.obs, {}, outputs=output_hashes(job.out_dir, job.figures)))
-    assert up_to_date(job, rep.obs)
+        job, {}, outputs=output_hashes(job.out_dir, job.figures)))
+    assert up_to_date(job)
     own = project_tmp / "notebooks"
     shutil.copytree(repo_root() / "notebooks", own)
     (own / "egna").mkdir()
@@ -146,7 +146,7 @@ def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
     monkeypatch.setenv("NARAVARD_NOTEBOOKS_DIR", str(own))
     job = region_job(report.prepare("Västerbotten", 2024, snapshot_dir, figures=None), snapshot_dir)
     assert (own / "egna" / "vasterbotten.ipynb") in job.inputs
-    assert not up_to_date(job, rep.obs)
+    assert not up_to_date(job)
     assert job.revised == ["Medicinsk bedömning i primärvården inom tre dagar"]
     assert b"79,4;79,5" in job.extra_files["andringar.csv"]
 
@@ -196,10 +196,10 @@ def test_a_run_without_changes_leaves_no_earlier_list_of_changes(project_tmp, mo
     monkeypatch.setattr(render, "render_notebook_report", fake_render)
     job = pipeline.Job("Gotland", Path("n.ipynb"), "rapport", "t", out,
                        project_tmp / "figures" / "gotland" / "2024", {}, {"kind": "region"},
-                       [project_tmp / "in.txt"], {"indikatorer.csv": b"a;b\n"})
-    obs = type("Obs", (), {"origin_label": "test", "retrieved": None})()
-    pipeline.run_job(job, obs, project_tmp / "obs.pkl")
+                       [project_tmp / "in.txt"], "test", None,
+                       {"indikatorer.csv": b"a;b\n"})
+    pipeline.run_job(job, project_tmp / "obs.pkl")
     assert not (out / "andringar.csv").exists() and (out / "indikatorer.csv").exists()
     job.extra_files["andringar.csv"] = b"ny lista"
-    pipeline.run_job(job, obs, project_tmp / "obs.pkl")
+    pipeline.run_job(job, project_tmp / "obs.pkl")
     assert (out / "andringar.csv").read_bytes() == b"ny lista"

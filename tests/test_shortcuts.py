@@ -55,6 +55,17 @@ def test_untested_version_stays_off_and_says_so_once(fresh_status, monkeypatch, 
     assert "pdf-png" in lines[0] and "inte testad" in lines[0] and "NARAVARD_NO_SPEEDUPS" in lines[0]
 
 
+def test_the_kernels_svg_shortcut_is_announced_where_the_user_sees_it(fresh_status, monkeypatch,
+                                                                     capsys):
+    """The kernel's own notice goes unseen: `make report`/`make reports` tell it themselves."""
+    from naravard import pipeline
+
+    monkeypatch.setitem(shortcuts.TESTED, "svg-layers", ("matplotlib", "1.0", "2"))
+    pipeline.announce_shortcuts()
+    err = capsys.readouterr().err
+    assert "svg-layers" in err and "inte testad" in err
+
+
 def test_unexpected_internals_stay_off(fresh_status, capsys):
     def broken() -> bool:
         raise AttributeError("no such method")

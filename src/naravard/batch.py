@@ -61,7 +61,7 @@ def _worker_init(key: str) -> None:
     import signal
 
     from naravard.kernels import wait_until_ready
-    from naravard.table import use_observations_key
+    from naravard.observation_key import use_observations_key
 
     # Ctrl-C reaches the whole process group: the parent stops the workers itself (SIGTERM),
     # which exits through SystemExit so the kernel's finaliser and every `finally` run.
@@ -111,16 +111,6 @@ def _warmed() -> None:
     """An empty task: submitting one per worker makes the pool start them all at once."""
 
 
-def _observations(obs_file: str) -> Any:
-    """The parent's observations, read once per worker from its signed file."""
-    from naravard.table import load_saved_observations
-
-    if _WORKER.get("obs_file") != obs_file:
-        _WORKER["obs"] = load_saved_observations(Path(obs_file))
-        _WORKER["obs_file"] = obs_file
-    return _WORKER["obs"]
-
-
 def _kernel() -> Any:
     km = _WORKER.get("km")
     if km is None or not km.is_alive():
@@ -133,7 +123,7 @@ def _run_one(job: Any, obs_file: str) -> TaskResult:
 
     started = time.perf_counter()
     try:
-        outcome = run_job(job, _observations(obs_file), Path(obs_file), km=_kernel())
+        outcome = run_job(job, Path(obs_file), km=_kernel())
         return TaskResult(job.label, "klar", outcome.seconds, outcome.pages,
                           out_dir=str(job.out_dir))
     except NaravardError as exc:
@@ -146,7 +136,7 @@ def _run_one(job: Any, obs_file: str) -> TaskResult:
 
 def _start_pool(n_jobs: int) -> cf.ProcessPoolExecutor:
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    from naravard.table import observations_key
+    from naravard.observation_key import observations_key
 
     pool = cf.ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init,
                                   initargs=(observations_key(),))
@@ -157,7 +147,7 @@ def _start_pool(n_jobs: int) -> cf.ProcessPoolExecutor:
 
 # --- the parent side --------------------------------------------------------------------------
 
-def up_to_date(job: Any, obs: Any) -> bool:
+def up_to_date(job: Any) -> bool:
     """True when the manifest beside the outputs was made from exactly these inputs, no input
     file has been touched since, and every output it lists is there with its hash."""
     import json
@@ -174,7 +164,7 @@ def up_to_date(job: Any, obs: Any) -> bool:
         return False
     if not outputs_intact(old, job.out_dir, job.figures):
         return False
-    return same_inputs(old, job_manifest(job, obs, {}))
+    return same_inputs(old, job_manifest(job, {}))
 
 
 def _load_tolerant(data: Any, catalog: Any) -> tuple[Any, dict[str, str]]:
@@ -271,7 +261,7 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
 
     from naravard import national, report
     from naravard.catalog import load_catalog
-    from naravard.pipeline import national_job, region_job, warn_analyst
+    from naravard.pipeline import announce_shortcuts, national_job, region_job, warn_analyst
     from naravard.regions import all_regions, get_region
     from naravard.table import save_observations
 
@@ -297,8 +287,9 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
         todo.append(job)
     if national_report:
         todo.append(national_job(nat, data))
+    announce_shortcuts()
 
-    pending = [j for j in todo if force or not up_to_date(j, obs)]
+    pending = [j for j in todo if force or not up_to_date(j)]
     for job in todo:
         if job not in pending:
             results.append(TaskResult(job.label, "aktuell", out_dir=str(job.out_dir)))

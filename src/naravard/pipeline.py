@@ -12,13 +12,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from naravard import national, report
-from naravard.catalog import load_catalog
 from naravard.cells import REGION_NOTEBOOK
 from naravard.errors import NaravardError
 from naravard.paths import catalog_path, figures_dir, notebooks_dir, output_dir, questionnaire_dir
+
+if TYPE_CHECKING:  # imported where used: a batch worker runs jobs without them
+    from naravard import national, report
 
 NATIONAL_NOTEBOOK = "riksrapport.ipynb"
 
@@ -48,6 +49,8 @@ class Job:
     parameters: dict[str, Any]  # notebook parameters, without data and figures_dir
     manifest_parameters: dict[str, Any]
     inputs: list[Path]
+    data_origin: str  # the observations' origin_label and retrieved date, for the manifest
+    retrieved: str | None
     extra_files: dict[str, bytes] = field(default_factory=dict)
     revised: list[str] = field(default_factory=list)  # changed since the previous version
 
@@ -100,7 +103,7 @@ def report_roots(obs: Any) -> tuple[Path, Path]:
 
 
 def region_job(rep: report.RegionReport, data: object) -> Job:
-    from naravard import revisions
+    from naravard import report, revisions
 
     slug, year = rep.region.slug, rep.year
     out_root, fig_root = report_roots(rep.obs)
@@ -118,11 +121,14 @@ def region_job(rep: report.RegionReport, data: object) -> Job:
         parameters={"region": rep.region.name, "year": year, "previous_dir": str(out_dir)},
         manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
                              "data": str(data) if data else None},
-        inputs=region_inputs(rep.obs, slug, year), extra_files=extra,
+        inputs=region_inputs(rep.obs, slug, year), data_origin=rep.obs.origin_label,
+        retrieved=rep.obs.retrieved, extra_files=extra,
         revised=[] if changes is None else list(changes.frame["Indikator"]))
 
 
 def national_job(rep: national.NationalReport, data: object) -> Job:
+    from naravard import national
+
     year = rep.year
     out_root, fig_root = report_roots(rep.obs)
     return Job(
@@ -132,16 +138,17 @@ def national_job(rep: national.NationalReport, data: object) -> Job:
         parameters={"year": year},
         manifest_parameters={"kind": "national", "year": year,
                              "data": str(data) if data else None},
-        inputs=national_inputs(rep.obs, year),
+        inputs=national_inputs(rep.obs, year), data_origin=rep.obs.origin_label,
+        retrieved=rep.obs.retrieved,
         extra_files={"riksrapport.xlsx": national.export_xlsx_bytes(rep)})
 
 
-def job_manifest(job: Job, obs: Any, timings: dict[str, float],
+def job_manifest(job: Job, timings: dict[str, float],
                  outputs: dict[str, str] | None = None) -> dict:
     from naravard.manifest import build_manifest
 
-    return build_manifest(parameters=job.manifest_parameters, data_origin=obs.origin_label,
-                          retrieved=obs.retrieved, input_files=job.inputs, timings=timings,
+    return build_manifest(parameters=job.manifest_parameters, data_origin=job.data_origin,
+                          retrieved=job.retrieved, input_files=job.inputs, timings=timings,
                           extra={}, outputs=outputs)
 
 
@@ -157,8 +164,12 @@ def output_hashes(out_dir: Path, figures: Path) -> dict[str, str]:
     return hashes
 
 
-def run_job(job: Job, obs: Any, obs_file: Path, *, km: Any = None) -> ReportOutcome:
-    """Render one job; its folder, manifest and figures appear all at once or not at all."""
+def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
+    """Render one job; its folder, manifest and figures appear all at once or not at all.
+
+    Only the kernel reads the observations (`obs_file`): a batch worker that runs this needs
+    neither pandas nor matplotlib.
+    """
     from naravard import publish
     from naravard.manifest import write_manifest
     from naravard.render import render_notebook_report
@@ -172,7 +183,7 @@ def run_job(job: Job, obs: Any, obs_file: Path, *, km: Any = None) -> ReportOutc
 
     def finish(out_staging: Path, timings: dict[str, float]) -> list[tuple[Path, Path, None]]:
         seconds = round(time.perf_counter() - started, 3)
-        manifest = job_manifest(job, obs, dict(timings) | {"total": seconds},
+        manifest = job_manifest(job, dict(timings) | {"total": seconds},
                                 outputs=output_hashes(out_staging, staging))
         write_manifest(out_staging / "manifest.json", manifest)
         return [(staging, job.figures, None)]
@@ -206,7 +217,7 @@ def build_region_report(region: str, year: object, data: str | Path | None = Non
     warms up here while the notebook runs: on two cores most of the start-up is hidden.
     """
     from naravard.kernels import start_report_kernel, stop_kernel
-    from naravard.table import observations_key
+    from naravard.observation_key import observations_key
 
     observations_key()  # the kernel inherits it: it verifies the observation file with it
     km = start_report_kernel(notebooks_dir())
@@ -220,7 +231,8 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
                          km: Any) -> ReportOutcome:
     import threading
 
-    from naravard import publish, render
+    from naravard import publish, render, report
+    from naravard.catalog import load_catalog
     from naravard.regions import get_region
     from naravard.table import load_observations, save_observations
 
@@ -231,6 +243,7 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
     rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None)
     job = region_job(rep, data)
     warn_analyst(rep, job)
+    announce_shortcuts()
     if not quiet:
         print(f"Rapport för {rep.region.full_name} {rep.year}; underlag: {obs.origin_label}",
               flush=True)
@@ -240,7 +253,7 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
     with tempfile.TemporaryDirectory(prefix=f"naravard-report-{os.getpid()}-") as tmp:
         obs_file = Path(tmp) / "observations.pkl"
         save_observations(obs, obs_file)
-        outcome = run_job(job, obs, obs_file, km=km)
+        outcome = run_job(job, obs_file, km=km)
     if not quiet:
         if obs.is_example:
             print("Underlaget är exempeldata: rapporten skrevs under output/exempeldata/ och "
@@ -248,6 +261,14 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
                   "Kolada-ögonblicksbild eller hämta data med make data.", flush=True)
         _print_outcome(outcome)
     return outcome
+
+
+def announce_shortcuts() -> None:
+    """Say here, on the user's terminal, when the kernels will draw SVGs without the layered
+    shortcut (naravard.charts): a kernel's own notice goes unseen."""
+    from naravard import charts
+
+    charts.svg_layers_allowed()
 
 
 def warn_analyst(rep: report.RegionReport, job: Job, prefix: str = "") -> None:

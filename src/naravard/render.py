@@ -239,11 +239,9 @@ def _weasyprint() -> Any:
         import weasyprint
         import weasyprint.text.fonts  # noqa: F401
         import weasyprint.urls  # noqa: F401
-    from naravard import charts, pdf_speedups
+    from naravard import pdf_speedups
 
     pdf_speedups.install()
-    # charts are drawn in the kernel, whose stderr nobody sees: decide (and tell) here too
-    charts.svg_layers_allowed()
     return weasyprint
 
 

@@ -24,6 +24,7 @@ import pandera.pandas as pa
 from naravard import paths
 from naravard.catalog import Catalog, load_catalog
 from naravard.errors import NaravardError, excerpt
+from naravard.observation_key import KEY_ENV, observations_key, signature
 from naravard.regions import region_codes
 
 COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", "source",
@@ -203,35 +204,8 @@ class Observations:
         return sorted(int(y) for y in self.frame["year"].unique())
 
 
-# Observations travel from the parent to notebook kernels and batch workers as a pickle. A
-# pickle runs code when loaded, so only files this run wrote are loaded: each starts with an
-# HMAC of its content under a key that lives in this process tree's environment only
-# (inherited by kernels and workers); a file from anywhere else (DATA=x.pkl) fails the check
-# before anything is unpickled.
-_KEY_ENV = "NARAVARD_OBSERVATIONS_KEY"
+# Only files this run wrote and signed are loaded (naravard.observation_key says why).
 _MAGIC = b"naravard-observations-v1\n"
-
-
-def observations_key() -> str:
-    """This run's key for signing observation files; created on first use."""
-    import secrets
-
-    key = os.environ.get(_KEY_ENV)
-    if not key:
-        key = os.environ[_KEY_ENV] = secrets.token_hex(32)
-    return key
-
-
-def use_observations_key(key: str) -> None:
-    """Adopt the parent's key (batch workers), so its observation files verify here too."""
-    os.environ[_KEY_ENV] = key
-
-
-def _signature(key: str, payload: bytes) -> bytes:
-    import hashlib
-    import hmac
-
-    return hmac.new(key.encode(), payload, hashlib.sha256).hexdigest().encode()
 
 
 def save_observations(obs: Observations, path: str | Path) -> Path:
@@ -242,7 +216,7 @@ def save_observations(obs: Observations, path: str | Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_MAGIC + _signature(observations_key(), payload) + b"\n" + payload)
+            handle.write(_MAGIC + signature(observations_key(), payload) + b"\n" + payload)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -260,13 +234,13 @@ def load_saved_observations(path: Path) -> Observations:
         "t.ex. DATA=../shared/data/kolada")
     if not path.is_file():
         raise NaravardError(f"{path}: filen finns inte; ange katalogen med Kolada-data")
-    key = os.environ.get(_KEY_ENV)
+    key = os.environ.get(KEY_ENV)
     with path.open("rb") as handle:
         head = handle.read(len(_MAGIC) + 65)
         payload = handle.read()
     if not key or not head.startswith(_MAGIC):
         raise refused
-    if not hmac.compare_digest(head[len(_MAGIC):].rstrip(b"\n"), _signature(key, payload)):
+    if not hmac.compare_digest(head[len(_MAGIC):].rstrip(b"\n"), signature(key, payload)):
         raise refused
     try:
         obs = pickle.loads(payload)  # noqa: S301 - signed above by this run's save_observations
