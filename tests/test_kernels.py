@@ -65,6 +65,17 @@ def test_the_processs_own_signal_handlers_stay_after_a_notebook(tmp_path, km):
     assert seen == {signal.SIGINT: ours, signal.SIGTERM: ours}
 
 
+def test_a_report_kernel_keeps_no_earlier_outputs(tmp_path, km):
+    """A block shown as a cell's result is not kept in IPython's output cache: a batch kernel
+    would otherwise hold every earlier report's figures and tables."""
+    nb = render.execute_notebook(_notebook(tmp_path, "[1, 2, 3]"), {}, tmp_path / "a.ipynb",
+                                 km=km)
+    assert nb.cells[-1].outputs[0]["output_type"] == "execute_result"  # still shown
+    counted = render.execute_notebook(_notebook(tmp_path, "len(Out)"), {}, tmp_path / "b.ipynb",
+                                      km=km)
+    assert counted.cells[-1].outputs[0]["data"]["text/plain"] == "0"
+
+
 def test_background_work_in_a_kernel_finishes_or_names_its_error(km):
     ok = kernels.Background(km, "y = 2")
     ok.wait()

@@ -111,11 +111,22 @@ def test_module_block_only_in_naravards_own_processes():
 
 
 def test_heap_is_frozen_only_in_report_kernels():
-    code = "import gc; from naravard.report import settle_heap; print(settle_heap(), gc.get_freeze_count() > 0)"
+    code = ("import gc; from naravard.report import settle_heap; obs = object(); "
+            "print(settle_heap(obs), gc.get_freeze_count() > 0)")
     assert _python(code).stdout.split() == ["False", "False"]  # an analyst's kernel
     assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "True"]
     off = _python(code, NARAVARD_REPORT_KERNEL="1", NARAVARD_NO_SPEEDUPS="1")
     assert off.stdout.split() == ["False", "False"]
+
+
+def test_heap_is_frozen_once_per_observations():
+    """A batch kernel's later reports share the observations: no collection per report, and
+    nothing a report leaves behind is frozen for good."""
+    code = ("import gc; from naravard.report import settle_heap; obs = object(); "
+            "first = settle_heap(obs); frozen = gc.get_freeze_count(); leftovers = [[] for _ in range(1000)]; "
+            "print(first, settle_heap(obs), gc.get_freeze_count() == frozen, settle_heap(object()))")
+    assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "False", "True",
+                                                                         "True"]
 
 
 def test_report_kernels_are_started_with_the_report_flag(monkeypatch, tmp_path):

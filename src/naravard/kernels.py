@@ -20,7 +20,9 @@ FALLBACK_KERNEL = "python3"
 # The kernel's own log goes to the user's terminal. Its only messages are about its sockets,
 # e.g. a ZMQError traceback when Ctrl-C closed them while a reply was under way; a cell's
 # errors travel as messages and are reported by naravard in one line.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+# No output cache (Out, _): a report's blocks carry their figures and tables, and a batch
+# kernel would keep every earlier report's for the collector to rescan.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--InteractiveShell.cache_size=0"]
 
 # Run by the kernel while it starts (IPython's exec_lines), before it answers.
 WARM_UP = ("import naravard.report, naravard.national; naravard.catalog.load_catalog(); "

@@ -55,7 +55,7 @@ def prepare(year: object, data: object = None, *, figures: Path | None | str = "
     catalog = catalog or load_catalog()
     if obs is None:
         obs = load_observations(data, catalog=catalog)
-    settle_heap()
+    settle_heap(obs)
     year_int = parse_year(year, available_years(obs))
     if figures == "auto":
         figures = figures_dir() / "riket" / str(year_int)

@@ -40,20 +40,27 @@ def report_date() -> dt.date:
     return dt.date.today()
 
 
-def settle_heap() -> bool:
-    """In a kernel naravard started for reports, move what is loaded so far out of the
-    collector's sight.
+# ids of the observations settle_heap has frozen (frozen objects are never freed: ids stay theirs)
+_SETTLED: set[int] = set()
 
-    The observations and catalogue live as long as that kernel; without this, every full
-    collection while ~40 charts are drawn rescans them (about a second per report). An
-    analyst's kernel is left alone: frozen objects are never freed there. True when frozen.
+
+def settle_heap(obs: object) -> bool:
+    """In a kernel naravard started for reports, move what is loaded so far (the
+    observations `obs`, the catalogue, the imports) out of the collector's sight, once.
+
+    They live as long as that kernel; without this, every full collection while ~40 charts
+    are drawn rescans them (about a second per report). Once per observations: a batch
+    kernel's later reports share them, and a collection per report cost a third of a second
+    and froze the previous report's leftovers for good. An analyst's kernel is left alone:
+    frozen objects are never freed there. True when frozen now.
     """
     import gc
 
-    if not in_report_kernel():
+    if not in_report_kernel() or id(obs) in _SETTLED:
         return False
     gc.collect()
     gc.freeze()
+    _SETTLED.add(id(obs))
     return True
 
 
@@ -110,7 +117,7 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     catalog = catalog or load_catalog()
     if obs is None:
         obs = load_observations(data, catalog=catalog)
-    settle_heap()
+    settle_heap(obs)
     year_int = parse_year(year, available_years(obs))
     region_years = available_years(obs, reg.code)
     if year_int not in region_years:
