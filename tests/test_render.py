@@ -172,6 +172,45 @@ def test_no_banner_without_example_data(tmp_path: Path) -> None:
     assert "Sida 1 av 1" in text
 
 
+def _png(colour: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), colour).save(out, format="png")
+    return out.getvalue()
+
+
+def test_embedded_images_reach_weasyprint_by_name_not_as_base64() -> None:
+    import base64
+
+    red, blue = (base64.b64encode(_png(c)).decode() for c in ((200, 0, 0), (0, 0, 200)))
+    text = f'<p>src="data:image/png;base64,{blue}"</p>'  # text, not an image
+    html = (f'<img alt="a" src="data:image/png;base64,{red}">{text}'
+            f'<img alt="b" class="x" src="data:image/png;base64,{blue}">'
+            f'<img alt="c" src="data:image/png;base64,{red}">'
+            '<img alt="d" src="data:image/png;base64,QQ">')  # not base64 of anything
+    page, images = render.image_names(html)
+    assert "base64," + red not in page and text in page and page.count("base64," + blue) == 1
+    assert page.count('src="naravard-bild:0"') == 2 and 'src="naravard-bild:1"' in page
+    assert images == {"naravard-bild:0": _png((200, 0, 0)), "naravard-bild:1": _png((0, 0, 200))}
+    assert '<img alt="d" src="data:image/png;base64,QQ">' in page
+
+
+def test_the_pdf_shows_every_image_of_the_page(tmp_path: Path) -> None:
+    import base64
+
+    from pypdf import PdfReader
+
+    html = "".join(f'<img alt="{i}" src="data:image/png;base64,'
+                   f'{base64.b64encode(_png((60 * i, 0, 0))).decode()}">' for i in range(3))
+    render.html_to_pdf(f"<html><body>{html}</body></html>", tmp_path / "r.pdf", tagged=False)
+    shown = PdfReader(tmp_path / "r.pdf").pages[0].images
+    assert sorted(img.image.getpixel((0, 0)) for img in shown) == [(0, 0, 0), (60, 0, 0),
+                                                                  (120, 0, 0)]
+
+
 # --- failures and atomic publishing -------------------------------------------------------
 
 def test_failing_notebook_keeps_partial_and_old_report(tmp_path: Path) -> None:
