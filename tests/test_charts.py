@@ -402,6 +402,42 @@ def test_layered_png_equals_a_full_draw_for_every_region(breaks):
     assert len(charts._BACKGROUNDS) == 1
 
 
+@pytest.mark.parametrize("breaks", [None, [(2021, "ny definition")]])
+def test_shared_trend_charts_draw_what_their_own_figures_draw(breaks):
+    """Each region's chart adds its artists to one shared figure per indicator; drawn in any
+    order, even after later regions' charts were built on it (deferred SVGs), every chart's
+    PNG and SVG are those of a chart with a figure of its own."""
+    charts._SKELETONS.clear()
+    frame = _frame()
+    codes = ["0024", "0001", "0025"]
+    shared = [charts.trend_chart(frame, Ind(target=70.0), c, NAMES[c], breaks=breaks,
+                                 shared=True) for c in codes]
+    assert len(charts._SKELETONS) == 1 and len({id(c.fig) for c in shared}) == 1
+    for chart, code in zip([*shared[::-1], shared[1]], [*codes[::-1], codes[1]]):
+        own = charts.trend_chart(frame, Ind(target=70.0), code, NAMES[code], breaks=breaks)
+        assert charts._render_png(chart, charts.DPI) == charts._render_png(own, charts.DPI)
+        assert charts.chart_svg(chart) == charts.chart_svg(own)
+        children = chart.fig.axes[0].get_children()
+        assert not any(a in children for c in shared for a in c.foreground)  # left again
+        assert all(a in own.fig.axes[0].get_children() for a in own.foreground)
+
+
+def test_shared_ranked_charts_draw_what_their_own_figures_draw():
+    """As for trend charts; the focus region missing (0001) is a note on the same plain rows."""
+    charts._SKELETONS.clear()
+    frame = _frame()
+    frame = frame[(frame["year"] == 2024) & (frame["region_code"] != "0001")]
+    codes = ["0024", "0025", "0001"]
+    shared = [charts.ranked_chart(frame, Ind(target=70.0), c, 2024, NAMES, shared=True)
+              for c in codes]
+    assert len(charts._SKELETONS) == 1
+    for chart, code in zip(shared[::-1], codes[::-1]):
+        own = charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
+        assert charts._render_png(chart, charts.DPI) == charts._render_png(own, charts.DPI)
+        assert charts.chart_svg(chart) == charts.chart_svg(own)
+        assert (chart.alt, chart.caption) == (own.alt, own.caption)
+
+
 def test_background_is_redrawn_when_any_region_changes():
     charts._BACKGROUNDS.clear()
     frame = _frame()

@@ -111,6 +111,10 @@ class Chart:
     # Whether the foreground lies above everything else, so the SVG can reuse the background's
     # markup too (trend charts); otherwise the SVG is drawn whole.
     layered_svg: bool = False
+    # A shared chart's `fig` is the background that every region's chart of the same
+    # indicator draws on (see `_SKELETONS`); its foreground artists join it only while the
+    # chart is drawn. Such a Chart is for files and reports, not for an analyst's `fig`.
+    shared: bool = False
 
 
 # --------------------------------------------------------------------------- helpers
@@ -284,15 +288,17 @@ def trend_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str,
                 region_name: str, *, riket_code: str = RIKET_CODE,
                 years: Iterable[int] | None = None,
                 breaks: Iterable[Any] | None = None,
-                size: tuple[float, float] | None = None) -> Chart:
+                size: tuple[float, float] | None = None, shared: bool = False) -> Chart:
     """The region over time against Riket, with every other region faint for context.
 
     `size` is (width, height) in cm; the default is the full text width. A target in the
-    indicator (`target`, `target_text`) is drawn as a green dotted line.
+    indicator (`target`, `target_text`) is drawn as a green dotted line. `shared`: build on
+    the background an earlier region's chart of the same indicator built (a report kernel's
+    charts, see `Chart.shared`); the drawing is the same.
     """
     with matplotlib.rc_context(_RC):
         return _trend_chart(frame, indicator, region_code, region_name, riket_code,
-                            years, breaks, size)
+                            years, breaks, size, shared)
 
 
 NARROW = 10.0  # cm: charts narrower than this get smaller text and tighter margins
@@ -309,7 +315,7 @@ def _zero_note(fig: Figure, ax: Any, low: float) -> Any | None:
 
 
 def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, breaks,
-                 size=None):
+                 size=None, shared=False):
     name = str(_attr(indicator, "name", ""))
     unit = str(_attr(indicator, "unit", ""))
     data = _clean(frame)
@@ -319,56 +325,28 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
     region = data[data["region_code"] == region_code].sort_values("year")
     riket = data[data["region_code"] == riket_code].sort_values("year")
     others = data[~data["region_code"].isin([region_code, riket_code])]
-    # Every region is drawn faint, the focus region too (hidden under its own bold line):
-    # the background is then the same for all 21 regions and is drawn once per batch worker.
-    context = data[data["region_code"] != riket_code]
 
     width_cm, height_cm = size or (WIDTH / CM, 8.5)
     narrow = width_cm < NARROW
     label_size = 7.0 if narrow else 8.5
-    if narrow:  # inside the caller's rc_context: restored afterwards
-        matplotlib.rcParams["xtick.labelsize"] = 7
-        matplotlib.rcParams["ytick.labelsize"] = 7
-    fig = _figure(height_cm, width_cm, constrained=False)
-    ax = fig.add_subplot()
-    # one collection, not 21 lines: a fraction of the time to build and to draw
-    context = context.sort_values(["region_code", "year"], kind="mergesort")
-    traces = [np.column_stack([g["year"].to_numpy(float), g["value"].to_numpy(float)])
-              for _code, g in context.groupby("region_code", sort=True)]
-    if traces:
-        ax.add_collection(LineCollection(traces, colors=CONTEXT_GREY, linewidths=0.8,
-                                         zorder=1, label="_övriga regioner"), autolim=True)
-        ax.autoscale_view()
-    if len(riket):
-        ax.plot(riket["year"], riket["value"], color=VERMILLION, linestyle="--", linewidth=1.8,
-                marker="s", markersize=4.5, zorder=3)
+    all_years = sorted(data["year"].unique().tolist())
+    target = _attr(indicator, "target")
+    target = None if is_missing(target) else float(target)
+    # only breaks inside the drawn years: a break before the first year has nothing to split
+    found_breaks = [(y, r) for y, r in _breaks(breaks)
+                    if all_years and all_years[0] < y <= all_years[-1]]
+    background = _key("trend", name, unit, _frame_digest(data), found_breaks, target,
+                      _attr(indicator, "target_text"), _ind_decimals(indicator),
+                      width_cm, height_cm)
+    fig, ax = _remember(_SKELETONS, background, lambda: _trend_background(
+        data, indicator, riket_code, all_years, found_breaks, target, width_cm,
+        height_cm)) if shared else _trend_background(
+        data, indicator, riket_code, all_years, found_breaks, target, width_cm, height_cm)
+
     foreground: list[Any] = []
     if len(region):
         foreground += ax.plot(region["year"], region["value"], color=BLUE, linewidth=2.6,
                               marker="o", markersize=6, zorder=4)
-
-    all_years = sorted(data["year"].unique().tolist())
-    if all_years:
-        lo, hi = all_years[0], all_years[-1]
-        span = max(hi - lo, 1)
-        ax.set_xlim(lo - 0.25 - (0.5 if lo == hi else 0), hi + 0.25 * span + 0.6)
-    target = _attr(indicator, "target")
-    target = None if is_missing(target) else float(target)
-    if target is not None:
-        # the target line is part of the picture: the axis always reaches it
-        ax.axhline(target, color=GREEN, linestyle=":", linewidth=1.6, zorder=2)
-        ax.update_datalim([(ax.get_xlim()[0], target)])
-        ax.autoscale_view()
-    ax.margins(y=0.1)
-    ylabel = "\n".join(textwrap.wrap(unit_label(unit), 22 if narrow else 40))
-    ax.set_ylabel(ylabel, fontsize=label_size)
-    _year_axis(ax.xaxis, all_years, 5 if narrow else 10)
-    _no_axis_label(ax.xaxis)
-    ax.yaxis.set_major_formatter(SwedishFormatter())
-    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
-    ax.set_axisbelow(True)
-    _title(ax, name, 40 if narrow else 62, size=label_size + 1 if narrow else None)
-
     # Direct labels at the last point of each highlighted line, kept apart.
     y0, y1 = ax.get_ylim()
     labels: dict[str, tuple[float, float, str, str, str]] = {}
@@ -385,11 +363,6 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
         labels["riket"] = (last["year"], last["value"],
                            f"Riket {_fmt_short(indicator, last['value'])}{when}", VERMILLION,
                            "normal")
-    if target is not None:
-        target_text = _attr(indicator, "target_text") or fmt_value(
-            target, unit, _ind_decimals(indicator), short=True)
-        ax.text(ax.get_xlim()[0], target, f" Mål: {target_text}", color=GREEN, fontsize=6.5,
-                fontweight="bold", ha="left", va="bottom", zorder=2)
     spread = _spread({k: (v[1] - y0) / (y1 - y0) for k, v in labels.items()},
                      gap=0.1 if narrow else 0.075)
     for key, (x, _y, text, colour, weight) in labels.items():
@@ -398,18 +371,9 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
                         textcoords="offset points", ha="left", va="center", color=colour,
                         fontweight=weight, fontsize=6.5 if narrow else label_size,
                         annotation_clip=False, zorder=5))
-    _zero_note(fig, ax, y0)
-
-    # only breaks inside the drawn years: a break before the first year has nothing to split
-    found_breaks = [(y, r) for y, r in _breaks(breaks)
-                    if all_years and all_years[0] < y <= all_years[-1]]
-    for year, reason in found_breaks:
-        ax.axvline(year - 0.5, color="#555555", linestyle=":", linewidth=1.2, zorder=2)
-        # the reason is printed under the chart; a short label keeps inside the plot area
-        ax.text(year - 0.55, 0.99, f"Brott {year}" if narrow else f"Tidsseriebrott {year}",
-                transform=ax.get_xaxis_transform(),
-                fontsize=6.5 if narrow else 7, va="top", ha="right", color="#444444",
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
+    if shared:  # they join the shared background only while this chart is drawn
+        for artist in foreground:
+            artist.remove()
 
     # Alt text and caption.
     period = f"{all_years[0]}–{all_years[-1]}" if len(all_years) > 1 else (
@@ -443,16 +407,77 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
         alt += f" Målet, {_attr(indicator, 'target_text') or _fmt(indicator, target)}, " \
                "visas som en grön prickad linje."
         caption += " Grön prickad linje: målet."
-    background = _key("trend", name, unit, _frame_digest(data), found_breaks, target,
-                      tuple(fig.get_size_inches()))
+    return Chart(fig=fig, alt=alt, name=stem, caption=caption, foreground=foreground,
+                 background_key=background, layered_svg=True, shared=shared)
+
+
+def _trend_background(data: pd.DataFrame, indicator: Any, riket_code: str,
+                      all_years: list[int], found_breaks: list[tuple[int, str]],
+                      target: float | None, width_cm: float, height_cm: float) -> tuple[Any, Any]:
+    """A trend chart without its region: what is the same for every region (figure, axes)."""
+    name = str(_attr(indicator, "name", ""))
+    unit = str(_attr(indicator, "unit", ""))
+    narrow = width_cm < NARROW
+    label_size = 7.0 if narrow else 8.5
+    if narrow:  # inside the caller's rc_context: restored afterwards
+        matplotlib.rcParams["xtick.labelsize"] = 7
+        matplotlib.rcParams["ytick.labelsize"] = 7
+    riket = data[data["region_code"] == riket_code].sort_values("year")
+    # Every region is drawn faint, the focus region too (hidden under its own bold line):
+    # the background is then the same for all 21 regions and is drawn once per batch worker.
+    context = data[data["region_code"] != riket_code]
+    fig = _figure(height_cm, width_cm, constrained=False)
+    ax = fig.add_subplot()
+    # one collection, not 21 lines: a fraction of the time to build and to draw
+    context = context.sort_values(["region_code", "year"], kind="mergesort")
+    traces = [np.column_stack([g["year"].to_numpy(float), g["value"].to_numpy(float)])
+              for _code, g in context.groupby("region_code", sort=True)]
+    if traces:
+        ax.add_collection(LineCollection(traces, colors=CONTEXT_GREY, linewidths=0.8,
+                                         zorder=1, label="_övriga regioner"), autolim=True)
+        ax.autoscale_view()
+    if len(riket):
+        ax.plot(riket["year"], riket["value"], color=VERMILLION, linestyle="--", linewidth=1.8,
+                marker="s", markersize=4.5, zorder=3)
+
+    if all_years:
+        lo, hi = all_years[0], all_years[-1]
+        span = max(hi - lo, 1)
+        ax.set_xlim(lo - 0.25 - (0.5 if lo == hi else 0), hi + 0.25 * span + 0.6)
+    if target is not None:
+        # the target line is part of the picture: the axis always reaches it
+        ax.axhline(target, color=GREEN, linestyle=":", linewidth=1.6, zorder=2)
+        ax.update_datalim([(ax.get_xlim()[0], target)])
+        ax.autoscale_view()
+    ax.margins(y=0.1)
+    ylabel = "\n".join(textwrap.wrap(unit_label(unit), 22 if narrow else 40))
+    ax.set_ylabel(ylabel, fontsize=label_size)
+    _year_axis(ax.xaxis, all_years, 5 if narrow else 10)
+    _no_axis_label(ax.xaxis)
+    ax.yaxis.set_major_formatter(SwedishFormatter())
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _title(ax, name, 40 if narrow else 62, size=label_size + 1 if narrow else None)
+    y0, _y1 = ax.get_ylim()
+    if target is not None:
+        target_text = _attr(indicator, "target_text") or fmt_value(
+            target, unit, _ind_decimals(indicator), short=True)
+        ax.text(ax.get_xlim()[0], target, f" Mål: {target_text}", color=GREEN, fontsize=6.5,
+                fontweight="bold", ha="left", va="bottom", zorder=2)
+    _zero_note(fig, ax, y0)
+    for year, reason in found_breaks:
+        ax.axvline(year - 0.5, color="#555555", linestyle=":", linewidth=1.2, zorder=2)
+        # the reason is printed under the chart; a short label keeps inside the plot area
+        ax.text(year - 0.55, 0.99, f"Brott {year}" if narrow else f"Tidsseriebrott {year}",
+                transform=ax.get_xaxis_transform(),
+                fontsize=6.5 if narrow else 7, va="top", ha="right", color="#444444",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
     # room on the left for the unit label's lines and the widest tick label ("5 000")
     wide_ticks = len(data) and float(data["value"].abs().max()) >= 1000
     left = 1.15 + 0.3 * ylabel.count("\n") + (0.3 if wide_ticks else 0.0)
     margins = dict(left=left, right=2.45, bottom=1.0, top=0.65) if narrow else \
         dict(left=2.7, right=2.1, bottom=0.7)
-    return Chart(fig=_fixed_margins(fig, **margins), alt=alt, name=stem,
-                 caption=caption, foreground=foreground, background_key=background,
-                 layered_svg=True)
+    return _fixed_margins(fig, **margins), ax
 
 
 def _short(text: str, width: int) -> str:
@@ -474,15 +499,15 @@ def _sort_best_first(values: pd.Series, direction: str) -> pd.Series:
 
 def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str, year: int,
                  region_names: Mapping[str, str], *, riket_code: str = RIKET_CODE,
-                 size: tuple[float, float] | None = None) -> Chart:
+                 size: tuple[float, float] | None = None, shared: bool = False) -> Chart:
     """All regions in one year, best first, with the focus region and Riket marked.
 
     `size` is (width, height) in cm; the default is the full text width and a height that
-    grows with the number of regions.
+    grows with the number of regions. `shared`: as for `trend_chart`.
     """
     with matplotlib.rc_context(_RC):
         return _ranked_chart(frame, indicator, region_code, int(year), region_names, riket_code,
-                             size)
+                             size, shared)
 
 
 def axis_start(values: Sequence[float]) -> float:
@@ -502,7 +527,8 @@ def axis_start(values: Sequence[float]) -> float:
     return max(0.0, start)
 
 
-def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code, size=None):
+def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code, size=None,
+                  shared=False):
     name = str(_attr(indicator, "name", ""))
     direction = str(_attr(indicator, "direction", "neutral"))
     data = _clean(frame)
@@ -517,6 +543,98 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
 
     width_cm, height_cm = size or (WIDTH / CM, max(5.0, 1.8 + 0.5 * max(n, 1)))
     narrow = width_cm < NARROW
+    # Places at the published precision, shared ones shown as such ("1–6") on every tied bar,
+    # so the chart says what the text says (naravard.judgements.ranks).
+    places = J.ranks(values.to_dict(), direction, _ind_decimals(indicator))
+    labels = [str(region_names.get(c, c)) for c in codes]
+    if places:
+        labels = [f"{_place(places[c])}  {label}" for c, label in zip(codes, labels)]
+    target = _attr(indicator, "target")
+    target = None if is_missing(target) else float(target)
+    background = _key("ranked", name, year, direction, str(_attr(indicator, "unit", "")),
+                      _ind_decimals(indicator), target, _attr(indicator, "target_text"),
+                      riket_value, list(zip(codes, labels, values.tolist())),
+                      width_cm, height_cm, bool(places))
+
+    def build() -> SimpleNamespace:
+        return _ranked_background(indicator, year, values, labels, riket_value, target,
+                                  width_cm, height_cm, places)
+
+    plain = _remember(_SKELETONS, background, build) if shared else build()
+    fig, ax, vmin, width = plain.fig, plain.ax, plain.vmin, plain.width
+
+    # The focus region's bar, name and value are drawn over its plain row ("twins", left
+    # out of a full drawing): the plain chart is the same for all 21 regions.
+    foreground: list[Any] = []
+    twins: list[Any] = []
+    focus = codes.index(region_code) if region_code in codes else None
+    if focus is not None:
+        value = float(values.iloc[focus])
+        twins += [plain.bars[focus], plain.names[focus], plain.values[focus]]
+        bar = plain.bars[focus]
+        foreground.append(ax.add_patch(matplotlib.patches.Rectangle(
+            bar.get_xy(), bar.get_width(), bar.get_height(), facecolor=BLUE,
+            edgecolor="white", linewidth=0.6, zorder=2, hatch="////")))
+        label = plain.names[focus]
+        foreground.append(ax.text(*label.get_position(), label.get_text(),
+                                  transform=label.get_transform(), va=label.get_va(),
+                                  ha=label.get_ha(), fontsize=label.get_fontsize(), color=BLUE,
+                                  fontweight="bold", zorder=7,
+                                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6}))
+        foreground.append(ax.text(value + 0.01 * width, focus, _fmt_short(indicator, value),
+                                  va="center", ha="left", fontsize=6.5 if narrow else 7.5,
+                                  fontweight="bold", color=BLUE, zorder=7,
+                                  bbox={"facecolor": "white", "edgecolor": "none",
+                                        "pad": 0.4}))
+
+    order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
+    alt = f"Stapeldiagram: {name} {year} för {n} regioner, sorterade {order}"
+    if region_code in codes:
+        focus_value = _fmt(indicator, values[region_code])
+        if places:
+            mine = places[region_code]
+            shared_place = (f" (delad med {mine.n_tied} {'annan' if mine.n_tied == 1 else 'andra'})"
+                            if mine.shared else "")
+            alt += (f". {focus_name} ligger på plats {_place(mine)} av {mine.n_ranked}"
+                    f"{shared_place} med {focus_value}")
+        else:
+            alt += f". {focus_name} har {focus_value}"
+    elif region_code is not None:  # None: the national report, no region in focus
+        alt += f". {focus_name} saknar värde {year}"
+        foreground.append(ax.text(0.99, 0.02, f"{focus_name}: värde saknas {year}",
+                                  transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
+                                  fontweight="bold", color=BLUE, zorder=7))
+    if shared:  # they join the shared background only while this chart is drawn
+        for artist in foreground:
+            artist.remove()
+    alt += f"; riket {_fmt(indicator, riket_value)}." if not math.isnan(riket_value) else "."
+    if n:
+        first, last = codes[0], codes[-1]
+        alt += (f" Överst {region_names.get(first, first)} {_fmt(indicator, values[first])},"
+                f" nederst {region_names.get(last, last)} {_fmt(indicator, values[last])}.")
+    absent = [str(nm) for c, nm in region_names.items() if c != riket_code and c not in codes]
+    if absent and n:
+        alt += " Värde saknas för " + ", ".join(absent) + "."
+    if target is not None:
+        alt += f" Målet är {_attr(indicator, 'target_text') or _fmt(indicator, target)}."
+    caption = (f"{name} {year}, alla regioner sorterade {order}. {focus_name} är markerad "
+               "med blå, randig stapel; riket med streckad linje." if region_code is not None
+               else f"{name} {year}, alla regioner sorterade {order}; riket med streckad linje.")
+    stem = f"rank-{_ind_id(indicator)}-{region_code}-{year}"
+    if plain.zero_note is not None:
+        alt += f" Axeln börjar vid {fmt_number(vmin, _decimals_for([vmin]))}, inte vid noll."
+    return Chart(fig=fig, alt=alt, name=stem, caption=caption, foreground=foreground,
+                 twins=twins, background_key=background, shared=shared)
+
+
+def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: list[str],
+                       riket_value: float, target: float | None, width_cm: float,
+                       height_cm: float, places: Mapping[str, Any]) -> SimpleNamespace:
+    """A ranked chart with every row plain: what is the same for every region, with the
+    rows' bars, names and values for the focus region's chart to draw over."""
+    name = str(_attr(indicator, "name", ""))
+    n = len(values)
+    narrow = width_cm < NARROW
     if narrow:  # inside the caller's rc_context: restored afterwards
         matplotlib.rcParams["ytick.labelsize"] = 6.5
         matplotlib.rcParams["xtick.labelsize"] = 7
@@ -524,36 +642,12 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
     fig = _figure(height_cm, width_cm, constrained=False)
     ax = fig.add_subplot()
     positions = np.arange(n)
-    # Every row is drawn plain, the same for all 21 regions, and the focus region's bar, name
-    # and value on top of its plain row ("twins", left out of a full drawing): the plain
-    # chart is then drawn once per indicator in a batch (see _render_layered).
-    focus = codes.index(region_code) if region_code in codes else None
     bars = ax.barh(positions, values.to_numpy(), color=BAR_GREY, height=0.72,
                    edgecolor="white", linewidth=0.6, zorder=2)
-    # Places at the published precision, shared ones shown as such ("1–6") on every tied bar,
-    # so the chart says what the text says (naravard.judgements.ranks).
-    places = J.ranks(values.to_dict(), direction, _ind_decimals(indicator))
-    labels = [str(region_names.get(c, c)) for c in codes]
-    if places:
-        labels = [f"{_place(places[c])}  {label}" for c, label in zip(codes, labels)]
     names = _row_labels(ax, positions, labels, [False] * n)
-    foreground: list[Any] = []
-    twins: list[Any] = []
-    if focus is not None:
-        twins += [bars[focus], names[focus]]
-        foreground += ax.barh([focus], [values.iloc[focus]], color=BLUE, height=0.72,
-                              edgecolor="white", linewidth=0.6, zorder=2, hatch="////")
-        label = names[focus]
-        foreground.append(ax.text(*label.get_position(), label.get_text(),
-                                  transform=label.get_transform(), va=label.get_va(),
-                                  ha=label.get_ha(), fontsize=label.get_fontsize(), color=BLUE,
-                                  fontweight="bold", zorder=7,
-                                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6}))
     ax.invert_yaxis()
     ax.spines["left"].set_visible(False)
 
-    target = _attr(indicator, "target")
-    target = None if is_missing(target) else float(target)
     candidates = [0.0, *values.tolist()]
     if not math.isnan(riket_value):
         candidates.append(riket_value)
@@ -566,27 +660,15 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
     for bar in bars:  # bars start at the axis, not below it
         bar.set_x(vmin)
         bar.set_width(bar.get_width() - vmin)
-    for extra in foreground:
-        if isinstance(extra, matplotlib.patches.Rectangle):
-            extra.set_x(vmin)
-            extra.set_width(extra.get_width() - vmin)
     zero_note = _zero_note(fig, ax, vmin)
     target_row = (n - 0.5 if n else 0.5) + 0.55
     # Room above the first bar for Riket's label, below the last for the target's.
     ax.set_ylim(target_row + (0.5 if target is not None else -0.4), -1.85)
-    for pos, code, value in zip(positions, codes, values):
-        # opaque and above Riket's line: the line never covers a value
-        plain = ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value), va="center",
-                        ha="left", fontsize=6.5 if narrow else 7.5, color=TEXT, zorder=5,
-                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
-        if code == region_code:
-            twins.append(plain)
-            foreground.append(ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value),
-                                      va="center", ha="left", fontsize=6.5 if narrow else 7.5,
-                                      fontweight="bold",
-                                      color=BLUE, zorder=7,
-                                      bbox={"facecolor": "white", "edgecolor": "none",
-                                            "pad": 0.4}))
+    # opaque and above Riket's line: the line never covers a value
+    texts = [ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value), va="center",
+                     ha="left", fontsize=6.5 if narrow else 7.5, color=TEXT, zorder=5,
+                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
+             for pos, value in zip(positions, values)]
 
     if not math.isnan(riket_value):
         ax.axvline(riket_value, color=VERMILLION, linestyle="--", linewidth=1.4, zorder=3)
@@ -606,49 +688,11 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     _title(ax, f"{name} {year}", 34 if narrow else 62, size=8 if narrow else None)
-
-    order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
-    alt = f"Stapeldiagram: {name} {year} för {n} regioner, sorterade {order}"
-    if region_code in codes:
-        focus_value = _fmt(indicator, values[region_code])
-        if places:
-            mine = places[region_code]
-            shared = (f" (delad med {mine.n_tied} {'annan' if mine.n_tied == 1 else 'andra'})"
-                      if mine.shared else "")
-            alt += (f". {focus_name} ligger på plats {_place(mine)} av {mine.n_ranked}{shared} "
-                    f"med {focus_value}")
-        else:
-            alt += f". {focus_name} har {focus_value}"
-    elif region_code is not None:  # None: the national report, no region in focus
-        alt += f". {focus_name} saknar värde {year}"
-        foreground.append(ax.text(0.99, 0.02, f"{focus_name}: värde saknas {year}",
-                                  transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
-                                  fontweight="bold", color=BLUE, zorder=7))
-    alt += f"; riket {_fmt(indicator, riket_value)}." if not math.isnan(riket_value) else "."
-    if n:
-        first, last = codes[0], codes[-1]
-        alt += (f" Överst {region_names.get(first, first)} {_fmt(indicator, values[first])},"
-                f" nederst {region_names.get(last, last)} {_fmt(indicator, values[last])}.")
-    absent = [str(nm) for c, nm in region_names.items() if c != riket_code and c not in codes]
-    if absent and n:
-        alt += " Värde saknas för " + ", ".join(absent) + "."
-    if target is not None:
-        alt += f" Målet är {_attr(indicator, 'target_text') or _fmt(indicator, target)}."
-    caption = (f"{name} {year}, alla regioner sorterade {order}. {focus_name} är markerad "
-               "med blå, randig stapel; riket med streckad linje." if region_code is not None
-               else f"{name} {year}, alla regioner sorterade {order}; riket med streckad linje.")
-    stem = f"rank-{_ind_id(indicator)}-{region_code}-{year}"
-    background = _key("ranked", name, year, direction, str(_attr(indicator, "unit", "")),
-                      _ind_decimals(indicator), target, _attr(indicator, "target_text"),
-                      riket_value, list(zip(codes, labels, values.tolist())),
-                      tuple(fig.get_size_inches()))
-    if zero_note is not None:
-        alt += f" Axeln börjar vid {fmt_number(vmin, _decimals_for([vmin]))}, inte vid noll."
-    return Chart(fig=_fixed_margins(fig, left=(3.6 if places else 2.6) if narrow else (4.3 if places else 3.3), right=0.25,
-                                    bottom=1.1 if narrow else 1.25,
-                                    top=0.65 if narrow else 0.75), alt=alt,
-                 name=stem, caption=caption, foreground=foreground, twins=twins,
-                 background_key=background)
+    fig = _fixed_margins(fig, left=(3.6 if places else 2.6) if narrow else
+                         (4.3 if places else 3.3), right=0.25,
+                         bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75)
+    return SimpleNamespace(fig=fig, ax=ax, bars=list(bars), names=names, values=texts,
+                           vmin=vmin, width=width, zero_note=zero_note)
 
 
 # --------------------------------------------------------------------------- gender
@@ -1004,6 +1048,12 @@ _BACKGROUNDS: OrderedDict[tuple[str, int, tuple[float, ...]], Any] = OrderedDict
 _BACKGROUNDS_MAX = 64
 
 
+# Backgrounds of shared charts (figure and axes, with what a ranked chart needs to mark its
+# region), by background key: in a report kernel each region's chart of an indicator adds
+# its own artists to the same figure instead of building the figure again.
+_SKELETONS: OrderedDict[str, Any] = OrderedDict()
+
+
 def _key(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
@@ -1118,6 +1168,27 @@ def _over(base: Any, layer: Any) -> None:
     base[covered] = mixed
 
 
+@contextmanager
+def _attached(chart: Chart) -> Iterator[None]:
+    """A shared chart's own artists on the shared background while the chart is drawn."""
+    if not chart.shared:
+        yield
+        return
+    ax = chart.fig.axes[0]
+    for artist in chart.foreground:
+        # add_artist clips to the axes what was not clipped: labels reach past the axes
+        clip = (artist.get_clip_path(), artist.get_clip_box())
+        ax.add_artist(artist)
+        if clip[0] is None:
+            artist.set_clip_path(None)
+            artist.set_clip_box(clip[1])
+    try:
+        yield
+    finally:
+        for artist in chart.foreground:
+            artist.remove()
+
+
 def _whole(chart: Chart) -> Any:
     """The chart as drawn whole: without the background twins its foreground covers."""
     return _hidden(chart.twins)
@@ -1126,7 +1197,7 @@ def _whole(chart: Chart) -> Any:
 def _render_png(chart: Chart, dpi: int) -> bytes:
     """An opaque RGB PNG: the figure is white, so the alpha channel carried nothing, and
     without it WeasyPrint re-encodes each image once instead of twice (colour and mask)."""
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC), _attached(chart):
         if chart.background_key is not None:
             renderer = _render_layered(chart, dpi)
             raw: Any = renderer.buffer_rgba()
@@ -1147,7 +1218,7 @@ _SVG_METADATA = {"Date": None, "Creator": None}
 
 
 def chart_svg(chart: Chart) -> bytes:
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC), _attached(chart):
         if chart.background_key is not None and chart.layered_svg and svg_layers_allowed():
             return _render_svg_layered(chart).encode("utf-8")
         buffer = io.BytesIO()
@@ -1286,6 +1357,8 @@ def close_chart(chart: Chart) -> None:
     """Release the figure's drawing memory once nothing more will be rendered from it.
 
     Charts never enter pyplot's registry, so dropping the Chart is enough; this only frees
-    memory early in long loops.
+    memory early in long loops. A shared chart's figure belongs to every region's chart of its
+    indicator and stays.
     """
-    chart.fig.clear()
+    if not chart.shared:
+        chart.fig.clear()

@@ -426,12 +426,14 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
     missing = ""
     wide = ind.main and not pd.isna(row["value"])
     if not data[data["region_code"] == rep.region.code].empty:
+        # shared: the chart goes to files and HTML only, so it may draw on the background
+        # that an earlier region's chart of this indicator built (a batch kernel's reports)
         chart = charts.trend_chart(data, ind, rep.region.code, rep.region.name, breaks=breaks,
-                                   size=PAIR if wide else SIDE)
+                                   size=PAIR if wide else SIDE, shared=True)
         trend = _fig(rep, chart, ind.id, src)
         if wide:
             chart = charts.ranked_chart(data[data["year"] == rep.year], ind, rep.region.code,
-                                        rep.year, rep.region_names, size=PAIR)
+                                        rep.year, rep.region_names, size=PAIR, shared=True)
             ranked = _fig(rep, chart, f"{ind.id}-regioner", src)
     else:
         missing = f"{rep.region.name} saknar värden för denna indikator i underlaget."
