@@ -338,10 +338,12 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
     background = _key("trend", name, unit, _frame_digest(data), found_breaks, target,
                       _attr(indicator, "target_text"), _ind_decimals(indicator),
                       width_cm, height_cm)
-    fig, ax = _remember(_SKELETONS, background, lambda: _trend_background(
-        data, indicator, riket_code, all_years, found_breaks, target, width_cm,
-        height_cm)) if shared else _trend_background(
-        data, indicator, riket_code, all_years, found_breaks, target, width_cm, height_cm)
+
+    def build() -> tuple[Any, Any]:
+        return _trend_background(data, indicator, riket_code, all_years, found_breaks, target,
+                                 width_cm, height_cm)
+
+    fig, ax = _remember(_SKELETONS, background, build) if shared else build()
 
     foreground: list[Any] = []
     if len(region):
