@@ -144,6 +144,23 @@ def test_report_kernels_are_started_with_the_report_flag(monkeypatch, tmp_path):
     assert seen["env"][shortcuts.REPORT_KERNEL] == "1"
 
 
+def test_report_kernels_use_the_one_socket_config(monkeypatch, tmp_path):
+    """Curve-encrypted sockets only where pyzmq has Curve: without it a report kernel still
+    starts (asking for "auto" there is an error in jupyter_client)."""
+    import zmq
+    from jupyter_client.manager import KernelManager
+
+    from naravard import kernels
+
+    monkeypatch.setattr(KernelManager, "start_kernel", lambda self, **kwargs: None)
+    kernels.kernel_config.cache_clear()
+    monkeypatch.setattr(zmq, "has", lambda feature: feature != "curve")
+    try:
+        assert kernels.start_report_kernel(tmp_path).transport_encryption == "disabled"
+    finally:
+        kernels.kernel_config.cache_clear()
+
+
 # --- the same report with and without them -------------------------------------------------
 
 def _page_images(pdf: Path, dpi: int = 60) -> list[np.ndarray]:

@@ -65,9 +65,7 @@ def start_report_kernel(cwd: Path, *, kernel_name: str | None = None) -> Any:
 
     from naravard.shortcuts import REPORT_KERNEL
 
-    km = KernelManager(kernel_name=kernel_name or default_kernel_name())
-    if hasattr(km, "transport_encryption"):  # quiets the kernel's plain-TCP warning
-        km.transport_encryption = "auto"
+    km = KernelManager(kernel_name=kernel_name or default_kernel_name(), config=kernel_config())
     km.start_kernel(cwd=str(cwd), env=os.environ | {REPORT_KERNEL: "1"},
                     extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}", *KERNEL_ARGUMENTS])
     return km
