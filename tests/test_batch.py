@@ -107,3 +107,25 @@ def test_a_batch_worker_runs_its_jobs_without_pandas_or_matplotlib(tmp_path: Pat
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_worker_stopped_by_the_parent_leaves_no_library_message(tmp_path: Path) -> None:
+    """Ctrl-C: the parent stops each worker (SIGTERM) and prints the one line. The worker's
+    papermill then logged "Kernel died while waiting for execute reply." as the worker's kernel
+    was stopped under it; once the worker is told to stop, such messages are not shown."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, signal\n"
+        "from naravard import batch\n"
+        "try:\n"
+        "    batch._exit_worker(signal.SIGTERM, None)\n"
+        "except SystemExit as exc:\n"
+        "    print(exc.code)\n"
+        "logging.getLogger('papermill').error('Kernel died while waiting for execute reply.')\n"
+        "logging.getLogger('nbclient').error('nbclient noise')\n"
+        "logging.getLogger('asyncio').error('Task was destroyed but it is pending!')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, check=True)
+    assert (out.stdout, out.stderr) == ("143\n", "")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from naravard.errors import NaravardError
+from naravard.errors import NaravardError, quiet_unwinding
 
 _WORKER: dict[str, Any] = {}
 
@@ -89,6 +89,9 @@ def _worker_init(key: str) -> None:
 
 
 def _exit_worker(signum: int, frame: object) -> None:
+    """Stopped by the parent (an interrupted run): unwind quietly. The parent prints the one
+    line; this worker's papermill would otherwise log its kernel's death as it is stopped."""
+    quiet_unwinding()
     raise SystemExit(128 + signum)
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from naravard.errors import NaravardError
+from naravard.errors import NaravardError, quiet_unwinding
 
 
 def _cmd_data_status(args: argparse.Namespace) -> int:
@@ -155,20 +155,8 @@ class _Interrupted:
     @classmethod
     def handle(cls, signum: int, frame: object) -> None:
         cls.signum = signum
-        cls.quiet()
+        quiet_unwinding()
         raise KeyboardInterrupt
-
-    @staticmethod
-    def quiet() -> None:
-        """From here on, what breaks while libraries unwind (asyncio tasks, kernel sockets,
-        threads) is a consequence of the interruption, not news for the user."""
-        import logging
-        import threading
-
-        for name in ("asyncio", "traitlets", "papermill", "nbclient"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
-        sys.unraisablehook = lambda unraisable: None
-        threading.excepthook = lambda args: None
 
     @classmethod
     def install(cls) -> None:
@@ -185,7 +173,7 @@ class _Interrupted:
 def _stopped() -> int:
     import signal
 
-    _Interrupted.quiet()
+    quiet_unwinding()
     print("avbrutet; ingen rapport ändrades", file=sys.stderr)
     return 143 if _Interrupted.signum == signal.SIGTERM else 130
 

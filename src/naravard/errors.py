@@ -24,3 +24,17 @@ def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
     if isinstance(value, str):
         text = repr(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quiet_unwinding() -> None:
+    """After Ctrl-C or SIGTERM, what breaks while libraries unwind (asyncio tasks, kernel
+    sockets, papermill's "Kernel died" when its kernel is stopped, threads) is a consequence
+    of the interruption, not news for the user: the one line saying so is all they see."""
+    import logging
+    import sys
+    import threading
+
+    for name in ("asyncio", "traitlets", "papermill", "nbclient"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    sys.unraisablehook = lambda unraisable: None
+    threading.excepthook = lambda args: None
