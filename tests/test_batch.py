@@ -129,3 +129,23 @@ def test_a_worker_stopped_by_the_parent_leaves_no_library_message(tmp_path: Path
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, check=True)
     assert (out.stdout, out.stderr) == ("143\n", "")
+
+
+def test_a_warmed_worker_freezes_what_it_loaded_and_collects_less_often(tmp_path: Path) -> None:
+    """A worker prints PDF after PDF: what it loaded while warming (nbconvert, WeasyPrint)
+    lives as long as it does and leaves the collector's sight."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc\n"
+        "from naravard import batch, kernels, render\n"
+        "batch._kernel = lambda: None\n"  # no kernel: this test is about the worker's heap
+        "kernels.wait_until_ready = lambda km: None\n"
+        "render.warm_up = lambda: None\n"
+        "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)\n"
+        "batch._worker_init('k')\n"
+        "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, check=True)
+    assert out.stdout.split("\n")[:2] == ["700 False", "20000 True"], out.stderr

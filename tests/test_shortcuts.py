@@ -111,12 +111,25 @@ def test_module_block_only_in_naravards_own_processes():
 
 
 def test_heap_is_frozen_only_in_report_kernels():
+    """A report kernel freezes what it loaded and collects less often; an analyst's kernel
+    keeps Python's defaults (a young collection every 700 allocations)."""
     code = ("import gc; from naravard.report import settle_heap; obs = object(); "
-            "print(settle_heap(obs), gc.get_freeze_count() > 0)")
-    assert _python(code).stdout.split() == ["False", "False"]  # an analyst's kernel
-    assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "True"]
+            "print(settle_heap(obs), gc.get_freeze_count() > 0, gc.get_threshold()[0])")
+    assert _python(code).stdout.split() == ["False", "False", "700"]  # an analyst's kernel
+    assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "True", "20000"]
     off = _python(code, NARAVARD_REPORT_KERNEL="1", NARAVARD_NO_SPEEDUPS="1")
-    assert off.stdout.split() == ["False", "False"]
+    assert off.stdout.split() == ["False", "False", "700"]
+
+
+def test_the_naravard_command_collects_less_often_and_importing_naravard_does_not():
+    imported = _python("import gc; from naravard import cli, heap, report, render, batch; "
+                       "print(gc.get_threshold()[0], gc.get_freeze_count())")
+    assert imported.stdout.split() == ["700", "0"]  # imports change nothing
+    command = ("import gc; from naravard import cli; code = cli.main(['data', 'status']); "
+               "print(code, gc.get_threshold())")
+    assert _python(command).stdout.split("\n")[-2].endswith("(20000, 10, 10)")
+    off = _python(command, NARAVARD_NO_SPEEDUPS="1")
+    assert off.stdout.split("\n")[-2].endswith("(700, 10, 10)")
 
 
 def test_heap_is_frozen_once_per_observations():

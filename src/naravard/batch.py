@@ -60,6 +60,7 @@ def _worker_init(key: str) -> None:
     """
     import signal
 
+    from naravard import heap
     from naravard.kernels import wait_until_ready
     from naravard.observation_key import use_observations_key
 
@@ -78,6 +79,7 @@ def _worker_init(key: str) -> None:
         km = _kernel()
         render.warm_up()
         wait_until_ready(km)
+        heap.settle()  # what is loaded now lives as long as the worker
     except SystemExit:  # stopped while warming: leave quietly, without the pool's traceback
         if _WORKER.get("km") is not None:
             from naravard.kernels import stop_kernel

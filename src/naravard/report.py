@@ -15,7 +15,7 @@ import pandas as pd
 
 from markupsafe import Markup
 
-from naravard import charts, commentary, highlights, templating, text
+from naravard import charts, commentary, heap, highlights, templating, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.export_safety import finish_xlsx, neutralise_frame
@@ -51,15 +51,13 @@ def settle_heap(obs: object) -> bool:
     They live as long as that kernel; without this, every full collection while ~40 charts
     are drawn rescans them (about a second per report). Once per observations: a batch
     kernel's later reports share them, and a collection per report cost a third of a second
-    and froze the previous report's leftovers for good. An analyst's kernel is left alone:
-    frozen objects are never freed there. True when frozen now.
+    and froze the previous report's leftovers for good. Young collections then run less
+    often too (naravard.heap). An analyst's kernel is left alone: frozen objects are never
+    freed there. True when frozen now.
     """
-    import gc
-
     if not in_report_kernel() or id(obs) in _SETTLED:
         return False
-    gc.collect()
-    gc.freeze()
+    heap.settle()
     _SETTLED.add(id(obs))
     return True
 
