@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -451,13 +452,15 @@ def test_background_is_redrawn_when_any_region_changes():
     assert len(charts._BACKGROUNDS) == 2
 
 
-def test_layered_svg_has_the_full_drawings_elements_and_valid_references():
+@pytest.mark.parametrize("kind", ["trend", "ranked"])
+def test_layered_svg_has_the_full_drawings_elements_and_valid_references(kind):
     import xml.etree.ElementTree as ET
 
     charts._SVG_BACKGROUNDS.clear()
     frame = _frame()
     for code in ["0024", "0001"]:
-        chart = charts.trend_chart(frame, Ind(), code, NAMES[code])
+        chart = (charts.trend_chart(frame, Ind(), code, NAMES[code]) if kind == "trend" else
+                 charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES))
         layered = charts.chart_svg(chart).decode("utf-8")
         chart.background_key = None
         full = charts.chart_svg(chart).decode("utf-8")
@@ -467,7 +470,8 @@ def test_layered_svg_has_the_full_drawings_elements_and_valid_references():
         texts = re.findall(r">([^<>]*)</text>", layered)
         assert sorted(texts) == sorted(re.findall(r">([^<>]*)</text>", full))
         mine = frame[(frame["region_code"] == code) & (frame["year"] == 2024)]["value"].iloc[0]
-        assert f"{NAMES[code]} {mine:.1f}{NB}%".replace(".", ",") in texts, texts
+        label = (f"{NAMES[code]} {mine:.1f}{NB}%" if kind == "trend" else f"{mine:.1f}{NB}%")
+        assert label.replace(".", ",") in texts, texts
         ids = re.findall(r' id="([^"]+)"', layered)
         assert len(ids) == len(set(ids))
         refs = set(re.findall(r"url\(#([^)]+)\)", layered)) | set(
@@ -491,13 +495,33 @@ def test_layered_ranked_chart_looks_like_a_full_draw_for_every_focus():
         assert np.abs(layered - full).max() <= 3, code  # rounding where layers blend
 
 
-def test_ranked_svg_names_each_region_once():
+@pytest.mark.parametrize("layered", [True, False])
+def test_ranked_svg_names_each_region_once(layered):
     frame = _frame()
     frame = frame[frame["year"] == 2024]
-    chart = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
+    chart = charts.ranked_chart(frame, Ind(target=70.0), "0024", 2024, NAMES)
+    chart.layered_svg = layered
     svg = charts.chart_svg(chart).decode("utf-8")
     assert svg.count("Västerbotten<") == 1 and svg.count(f">79,5{NB}%<") == 1
     assert "font-weight: 700" in svg.split("Västerbotten<")[0].rsplit("<text", 1)[1]
+    # the blue bar lies where its grey twin lay: under Riket's and the target's lines
+    focus = [c for c in chart.twins if c.get_gid().endswith("-stapel")][0].get_gid()
+    assert svg.index(f'<g id="{focus}"') < svg.index(">Riket ") and "Mål:" in svg
+    assert svg.index(f'<g id="{focus}"') < svg.index(">Mål: ")
+    # its name and value lie over everything, as drawn whole: their white boxes over the rows
+    assert svg.index("Västerbotten<") > svg.index(">Riket ")
+
+
+def test_a_layered_svg_without_its_twin_in_the_background_is_drawn_whole():
+    frame = _frame()
+    frame = frame[frame["year"] == 2024]
+    chart = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
+    whole = dataclasses.replace(chart, layered_svg=False)
+    charts.chart_svg(chart)  # the background's markup is kept with the rows' gids
+    for artist in (chart.twins[0], chart.foreground[0]):
+        artist.set_gid("renamed")  # names no group of that markup
+    assert charts.chart_svg(chart) == charts.chart_svg(whole)
+    assert charts.chart_svg(chart).count(b'id="renamed"') == 1
 
 
 def test_ranked_chart_without_a_focus_region_names_no_region():

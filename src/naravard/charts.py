@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import textwrap
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -108,8 +109,9 @@ class Chart:
     # Background artists that a foreground artist covers: drawn in the shared background,
     # left out when the chart is drawn whole (so an SVG holds each label once).
     twins: list[Any] = field(default_factory=list)
-    # Whether the foreground lies above everything else, so the SVG can reuse the background's
-    # markup too (trend charts); otherwise the SVG is drawn whole.
+    # Whether the SVG can reuse the background's markup too: the foreground lies above
+    # everything else (trend charts), or a foreground artist takes its twin's place in the
+    # markup, found by the gid they share (ranked charts). Otherwise the SVG is drawn whole.
     layered_svg: bool = False
     # A shared chart's `fig` is the background that every region's chart of the same
     # indicator draws on (see `_SKELETONS`); its foreground artists join it only while the
@@ -588,6 +590,8 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
                                   fontweight="bold", color=BLUE, zorder=7,
                                   bbox={"facecolor": "white", "edgecolor": "none",
                                         "pad": 0.4}))
+        for artist, twin in zip(foreground, twins):  # its place in the layered SVG
+            artist.set_gid(twin.get_gid())
 
     order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
     alt = f"Stapeldiagram: {name} {year} för {n} regioner, sorterade {order}"
@@ -626,7 +630,7 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
     if plain.zero_note is not None:
         alt += f" Axeln börjar vid {fmt_number(vmin, _decimals_for([vmin]))}, inte vid noll."
     return Chart(fig=fig, alt=alt, name=stem, caption=caption, foreground=foreground,
-                 twins=twins, background_key=background, shared=shared)
+                 twins=twins, background_key=background, layered_svg=True, shared=shared)
 
 
 def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: list[str],
@@ -671,6 +675,9 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
                      ha="left", fontsize=6.5 if narrow else 7.5, color=TEXT, zorder=5,
                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
              for pos, value in zip(positions, values)]
+    for row, artists in enumerate(zip(bars, names, texts)):  # named in the SVG: see twins
+        for part, artist in zip(("stapel", "namn", "varde"), artists):
+            artist.set_gid(f"rad{row}-{part}")
 
     if not math.isnan(riket_value):
         ax.axvline(riket_value, color=VERMILLION, linestyle="--", linewidth=1.4, zorder=3)
@@ -1222,7 +1229,9 @@ _SVG_METADATA = {"Date": None, "Creator": None}
 def chart_svg(chart: Chart) -> bytes:
     with matplotlib.rc_context(_RC), _attached(chart):
         if chart.background_key is not None and chart.layered_svg and svg_layers_allowed():
-            return _render_svg_layered(chart).encode("utf-8")
+            layered = _render_svg_layered(chart)
+            if layered is not None:
+                return layered.encode("utf-8")
         buffer = io.BytesIO()
         with _whole(chart):
             chart.fig.savefig(buffer, format="svg", facecolor="white", metadata=_SVG_METADATA)
@@ -1250,17 +1259,32 @@ def svg_layers_allowed() -> bool:
     return shortcuts.allowed("svg-layers", _svg_state_ok)
 
 
-def _render_svg_layered(chart: Chart) -> str:
+def _render_svg_layered(chart: Chart) -> str | None:
     """The SVG with the background's markup reused and only the region's artists drawn.
 
     Same structure as matplotlib's own `print_svg`: the figure at 72 dpi on an SVG renderer
-    inside a MixedModeRenderer. The region's artists follow the background (they have the
-    highest z-order), and `finalize` writes every clip path either of them used.
+    inside a MixedModeRenderer. The region's artists follow the background, as a whole draw
+    would have them, when they lie above all of it (trend charts; a ranked chart's blue name
+    and value, whose grey twins are taken out). An artist on its twin's level takes the
+    twin's place in the markup instead (a ranked chart's blue bar, under Riket's line). So
+    the SVG names the region once and prints like the whole draw. `finalize` writes every
+    clip path and hatch either part used. None when that order cannot be kept: the whole
+    draw is made then.
     """
     from matplotlib.backends.backend_mixed import MixedModeRenderer
     from matplotlib.backends.backend_svg import RendererSVG
 
     fig, key = chart.fig, chart.background_key or ""
+    twins = {twin.get_gid(): twin.get_zorder() for twin in chart.twins}
+    if None in twins:  # a twin the markup cannot be told apart by
+        return None
+    in_place = [a for a in chart.foreground if twins.get(a.get_gid()) == a.get_zorder()]
+    on_top = [a for a in chart.foreground if a not in in_place]
+    own = {id(a) for a in chart.foreground}
+    highest = max((a.get_zorder() for ax in fig.axes for a in ax.get_children()
+                   if id(a) not in own and a.get_visible()), default=-math.inf)
+    if any(a.get_zorder() < highest for a in on_top):
+        return None
     with _at_dpi(fig, 72):
         width, height = fig.get_size_inches()
         out = io.StringIO()
@@ -1280,10 +1304,39 @@ def _render_svg_layered(chart: Chart) -> str:
             out.write(markup)
             for name, value in state.items():
                 setattr(svg, name, dict(value))
+        pieces: list[str] = []
         for artist in sorted(chart.foreground, key=lambda a: a.get_zorder()):
+            at = out.tell()
             artist.draw(renderer)
+            piece = out.getvalue()[at:]
+            if artist.get_gid() in twins:
+                markup = _replace_group(markup, artist.get_gid(),
+                                        piece.strip() if artist in in_place else "")
+                if markup is None:
+                    return None
+            if artist in on_top:
+                pieces.append(piece)
+        end = out.tell()
         renderer.finalize()
-        return out.getvalue()
+        whole = out.getvalue()
+        return whole[:start] + markup + "".join(pieces) + whole[end:]
+
+
+_GROUP_TAGS = re.compile(r"<g[\s>]|</g>")
+
+
+def _replace_group(markup: str, gid: str, replacement: str) -> str | None:
+    """`markup` with the group `<g id="gid">…</g>` (nested groups and all) replaced; None
+    when there is no such group."""
+    start = markup.find(f'<g id="{gid}"')
+    if start < 0:
+        return None
+    depth = 0
+    for tag in _GROUP_TAGS.finditer(markup, start):
+        depth += -1 if tag.group() == "</g>" else 1
+        if depth == 0:
+            return markup[:start] + replacement + markup[tag.end():]
+    return None
 
 
 def save_chart(chart: Chart, directory: Path | str, dpi: int = DPI, *,
