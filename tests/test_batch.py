@@ -149,3 +149,24 @@ def test_a_warmed_worker_freezes_what_it_loaded_and_collects_less_often(tmp_path
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, check=True)
     assert out.stdout.split("\n")[:2] == ["700 False", "20000 True"], out.stderr
+
+
+def test_the_parent_prepares_its_jobs_without_matplotlib(tmp_path: Path, snapshot_dir: Path) -> None:
+    """The parent loads the data and prepares every job while the workers warm up on the
+    same two cores; only kernels draw, so it leaves matplotlib (0,7 s of imports) to them."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from naravard import national, pipeline, report\n"
+        "from naravard.table import load_observations\n"
+        f"obs = load_observations({str(snapshot_dir)!r})\n"
+        "rep = report.prepare('Uppsala', 2024, obs=obs, figures=None, previous=None)\n"
+        "pipeline.region_job(rep, None)\n"
+        "pipeline.national_job(national.prepare(2024, obs=obs, figures=None), None)\n"
+        "print('matplotlib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, check=True, env=dict(os.environ, NARAVARD_ROOT=str(tmp_path)))
+    assert out.stdout.strip() == "False", out.stdout + out.stderr

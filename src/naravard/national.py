@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from naravard import charts, templating, text
+from naravard import templating, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.export_safety import finish_xlsx, neutralise_frame
 from naravard.indicators import (available_years, indicator_table, national_table, rounded,
@@ -24,6 +25,9 @@ from naravard.report import (
     source_line,
 )
 from naravard.shortcuts import in_report_kernel
+
+if TYPE_CHECKING:  # drawing loads matplotlib: only where a chart is made
+    from naravard import charts
 
 NATIONAL_TITLE = "Nationell jämförelse av regionernas omställning till en god och nära vård"
 
@@ -64,11 +68,15 @@ def prepare(year: object, data: object = None, *, figures: Path | None | str = "
 
 
 def _save(rep: NationalReport, chart: charts.Chart) -> None:
+    from naravard import charts
+
     if rep.figures is not None:
         charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
 
 
 def _fig(rep: NationalReport, chart: charts.Chart, source: str) -> dict:
+    from naravard import charts
+
     _save(rep, chart)
     return charts.figure(chart, source)
 
@@ -246,6 +254,8 @@ def _heat_rows(rep: NationalReport, inds: list[Indicator]) -> tuple[pd.DataFrame
 
 def heatmap_html(rep: NationalReport) -> str:
     """Regions × indicators, one heat map per development area so each stays readable at A4."""
+    from naravard import charts
+
     figs = []
     for area, title in AREAS.items():
         inds = _area_inds(rep, area)
@@ -275,6 +285,8 @@ MAP_SIZE = (8.5, 11.0)
 
 
 def maps_html(rep: NationalReport) -> str:
+    from naravard import charts
+
     regions = all_regions()
     figs = []
     for ind in [i for i in rep.catalog.kolada() if i.main]:
@@ -372,6 +384,8 @@ def _unit_heading(ind: Indicator) -> str:
 
 
 def area_html(rep: NationalReport, area: str) -> str:
+    from naravard import charts
+
     inds = _area_inds(rep, area)
     if not inds:
         return ""

@@ -10,12 +10,13 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from markupsafe import Markup
 
-from naravard import charts, commentary, heap, highlights, templating, text
+from naravard import commentary, heap, highlights, templating, text
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.export_safety import finish_xlsx, neutralise_frame
@@ -24,6 +25,9 @@ from naravard.judgements import published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, Region, all_regions, get_region
 from naravard.shortcuts import in_report_kernel
+
+if TYPE_CHECKING:  # drawing loads matplotlib: only where a chart is made
+    from naravard import charts
 
 TITLE = "Uppföljning av omställningen till en god och nära vård"
 EXAMPLE_BANNER = "EXEMPELDATA – inte verkliga värden"
@@ -262,6 +266,8 @@ def data_sentences(obs: object, years: list[int]) -> list[str]:
 
 
 def _fig(rep: RegionReport, chart: charts.Chart, name: str, source: str) -> dict:
+    from naravard import charts
+
     _save(rep, chart, name)
     return charts.figure(chart, source)
 
@@ -388,6 +394,8 @@ def overview_html(rep: RegionReport) -> str:
 
 def _save(rep: RegionReport, chart: charts.Chart, name: str) -> None:
     """Write the chart as figures/<slug>/<year>/<name>.png and .svg (the folder is the region-year)."""
+    from naravard import charts
+
     chart.name = name
     if rep.figures is not None:
         charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
@@ -414,6 +422,8 @@ def _facts(ind: Indicator, row: pd.Series) -> list[tuple[str, str]]:
 
 def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> str:
     """One indicator: heading, generated sentences, trend (and ranked) chart, definition, source."""
+    from naravard import charts
+
     row = rep.row(ind.id)
     comment = comment or _comment(rep, ind.id)
     sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
