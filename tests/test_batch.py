@@ -125,7 +125,8 @@ def test_a_worker_stopped_by_the_parent_leaves_no_library_message(tmp_path: Path
         "    print(exc.code)\n"
         "logging.getLogger('papermill').error('Kernel died while waiting for execute reply.')\n"
         "logging.getLogger('nbclient').error('nbclient noise')\n"
-        "logging.getLogger('asyncio').error('Task was destroyed but it is pending!')\n")
+        "logging.getLogger('asyncio').error('Task was destroyed but it is pending!')\n"
+        "import warnings; warnings.warn('coroutine was never awaited', RuntimeWarning)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, check=True)
     assert (out.stdout, out.stderr) == ("143\n", "")

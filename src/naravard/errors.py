@@ -33,8 +33,10 @@ def quiet_unwinding() -> None:
     import logging
     import sys
     import threading
+    import warnings
 
     for name in ("asyncio", "traitlets", "papermill", "nbclient"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     sys.unraisablehook = lambda unraisable: None
     threading.excepthook = lambda args: None
+    warnings.simplefilter("ignore")  # e.g. a coroutine cut off before it was awaited
