@@ -619,3 +619,26 @@ def test_tile_map_uses_the_heat_maps_colours_around_riket():
     order = [r.code for r in all_regions() if r.tile[0] >= 0]
     assert np.allclose(faces[order.index(best)], purple, atol=0.02)
     assert np.allclose(faces[order.index(worst)], orange, atol=0.02)
+
+
+@pytest.mark.parametrize("size", [(8.55, 7.4), (9.3, 6.0), None])
+@pytest.mark.parametrize("kind", ["trend", "ranked"])
+def test_titles_and_row_names_end_inside_the_chart(kind, size):
+    """A long name in a narrow chart was wrapped by a count of characters and ran past the
+    right edge ("Medicinsk bedömning i primärv"); the longest region name started a pixel
+    left of the chart. Every text of the chart now lies inside it."""
+    frame = _frame()
+    ind = Ind(name="Invånare som tycker att väntetiden till vårdcentralen är rimlig, "
+                   "medicinsk bedömning i primärvården inom tre dagar")
+    chart = (charts.trend_chart(frame, ind, "0024", NAMES["0024"], size=size) if kind == "trend"
+             else charts.ranked_chart(frame[frame["year"] == 2024], ind, "0024", 2024, NAMES,
+                                      size=size))
+    with charts._attached(chart):
+        fig = chart.fig
+        renderer = fig.canvas.get_renderer()
+        texts = [t for ax in fig.axes for t in ax.get_children()
+                 if isinstance(t, matplotlib.text.Text) and t.get_text() and t.get_visible()]
+        assert any(t.get_gid() == charts.TITLE_GID for t in texts)
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            assert 0 <= box.x0 and box.x1 <= fig.bbox.width, (text.get_text(), box)

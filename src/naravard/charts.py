@@ -181,19 +181,49 @@ def _finish(fig: Figure) -> Figure:
 
 
 def _fixed_margins(fig: Figure, *, left: float, right: float, bottom: float,
-                   top: float = 0.75) -> Figure:
+                   top: float = 0.75, row_names: Sequence[Any] = ()) -> Figure:
     """Place the axes with margins in cm, measured once from the constrained layout.
 
     The per-chart charts of a region report (about 40 of them) are the hot path of a batch
     run; the constrained layout's text measuring cost more than drawing the chart itself.
-    Extra title lines widen the top margin.
+    The left margin widens where a row name would start outside the figure; titles are
+    wrapped to end inside it, and extra title lines widen the top margin.
     """
     width, height = (v / CM for v in fig.get_size_inches())
-    lines = max((ax.get_title(loc="left").count("\n") for ax in fig.axes), default=0)
-    top += 0.44 * lines
     fig.subplots_adjust(left=left / width, right=1 - right / width,
                         bottom=bottom / height, top=1 - top / height)
+    if row_names:
+        renderer = fig.canvas.get_renderer()
+        short = max(-name.get_window_extent(renderer).x0 for name in row_names)
+        short += _TITLE_ROOM_PX * fig.dpi / 100
+        if short > 0:
+            fig.subplots_adjust(left=left / width + short / fig.bbox.width)
+    _fit_titles(fig)
+    lines = max((ax.get_title(loc="left").count("\n") for ax in fig.axes), default=0)
+    fig.subplots_adjust(top=1 - (top + 0.44 * lines) / height)
     return fig
+
+
+TITLE_GID = "titel"
+_TITLE_ROOM_PX = 3  # at 100 dpi: what titles and row names keep free of the figure's edges
+
+
+def _fit_titles(fig: Figure) -> None:
+    """Wrap each title more narrowly until it ends inside the figure.
+
+    A title starts at the axes' left edge, right of the row names, and may reach the
+    figure's right edge; wrapped by a count of characters, a long name in a narrow chart ran
+    past that edge and was cut off ("Medicinsk bedömning i primärv").
+    """
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        room = fig.bbox.width * (1 - ax.get_position().x0) - _TITLE_ROOM_PX * fig.dpi / 100
+        for title in [t for t in ax.get_children() if t.get_gid() == TITLE_GID]:
+            words = " ".join(title.get_text().split())
+            chars = max(len(line) for line in title.get_text().split("\n"))
+            while chars > 12 and title.get_window_extent(renderer).width > room:
+                chars -= 2
+                title.set_text("\n".join(textwrap.wrap(words, chars)))
 
 
 def _row_labels(ax: Any, positions: Sequence[float], labels: Sequence[str],
@@ -242,8 +272,10 @@ def _fmt_short(indicator: Any, x: Any) -> str:
 
 
 def _title(ax: Any, text: str, width: int = 62, size: float | None = None) -> None:
-    ax.set_title("\n".join(textwrap.wrap(text, width)) or text, loc="left", pad=8,
-                 **({"fontsize": size} if size else {}))
+    """The chart's title, left-aligned; `_fixed_margins` wraps it more narrowly if needed."""
+    title = ax.set_title("\n".join(textwrap.wrap(text, width)) or text, loc="left", pad=8,
+                         **({"fontsize": size} if size else {}))
+    title.set_gid(TITLE_GID)
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
@@ -699,7 +731,8 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     _title(ax, f"{name} {year}", 34 if narrow else 62, size=8 if narrow else None)
     fig = _fixed_margins(fig, left=(3.6 if places else 2.6) if narrow else
                          (4.3 if places else 3.3), right=0.25,
-                         bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75)
+                         bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75,
+                         row_names=names)
     return SimpleNamespace(fig=fig, ax=ax, bars=list(bars), names=names, values=texts,
                            vmin=vmin, width=width, zero_note=zero_note)
 
