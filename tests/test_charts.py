@@ -623,22 +623,33 @@ def test_tile_map_uses_the_heat_maps_colours_around_riket():
 
 @pytest.mark.parametrize("size", [(8.55, 7.4), (9.3, 6.0), None])
 @pytest.mark.parametrize("kind", ["trend", "ranked"])
-def test_titles_and_row_names_end_inside_the_chart(kind, size):
-    """A long name in a narrow chart was wrapped by a count of characters and ran past the
-    right edge ("Medicinsk bedömning i primärv"); the longest region name started a pixel
-    left of the chart. Every text of the chart now lies inside it."""
+@pytest.mark.parametrize("unit", ["procent", "per_100000"])
+def test_every_text_ends_inside_the_chart(kind, size, unit):
+    """Seen on the real data: long titles in narrow charts ran past the right edge ("Medicinsk
+    bedömning i primärv"), unit labels beside wide numbers ("14 000") started left of the
+    chart, "Jämtland Härjedalen 14 125,4" at a line's end ran off on the right, and the longest
+    region name started a pixel left of a ranked chart. Drawn as the report draws them, every
+    text now lies inside the chart."""
     frame = _frame()
+    if unit != "procent":  # values like "14 125,4" per 100 000
+        frame = frame.assign(value=frame["value"] * 180)
     ind = Ind(name="Invånare som tycker att väntetiden till vårdcentralen är rimlig, "
-                   "medicinsk bedömning i primärvården inom tre dagar")
-    chart = (charts.trend_chart(frame, ind, "0024", NAMES["0024"], size=size) if kind == "trend"
-             else charts.ranked_chart(frame[frame["year"] == 2024], ind, "0024", 2024, NAMES,
+                   "medicinsk bedömning i primärvården inom tre dagar", unit=unit)
+    code = "0023"  # Jämtland Härjedalen: the longest name
+    chart = (charts.trend_chart(frame, ind, code, NAMES[code], size=size) if kind == "trend"
+             else charts.ranked_chart(frame[frame["year"] == 2024], ind, code, 2024, NAMES,
                                       size=size))
-    with charts._attached(chart):
+    with matplotlib.rc_context(charts._RC), charts._attached(chart), charts._whole(chart):
         fig = chart.fig
+        fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
-        texts = [t for ax in fig.axes for t in ax.get_children()
-                 if isinstance(t, matplotlib.text.Text) and t.get_text() and t.get_visible()]
+        ticks = {id(label) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+                 for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)}
+        texts = [t for t in fig.findobj(matplotlib.text.Text)
+                 if t.get_text().strip() and t.get_visible() and id(t) not in ticks]
         assert any(t.get_gid() == charts.TITLE_GID for t in texts)
+        assert any(NAMES[code] in t.get_text() for t in texts)
         for text in texts:
             box = text.get_window_extent(renderer)
             assert 0 <= box.x0 and box.x1 <= fig.bbox.width, (text.get_text(), box)
+            assert 0 <= box.y0 and box.y1 <= fig.bbox.height, (text.get_text(), box)

@@ -30,6 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, TwoSlopeNorm, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
 from PIL import Image
 
@@ -181,27 +182,48 @@ def _finish(fig: Figure) -> Figure:
 
 
 def _fixed_margins(fig: Figure, *, left: float, right: float, bottom: float,
-                   top: float = 0.75, row_names: Sequence[Any] = ()) -> Figure:
+                   top: float = 0.75, row_names: Sequence[Any] = (),
+                   row_values: Sequence[Any] = ()) -> Figure:
     """Place the axes with margins in cm, measured once from the constrained layout.
 
     The per-chart charts of a region report (about 40 of them) are the hot path of a batch
     run; the constrained layout's text measuring cost more than drawing the chart itself.
-    The left margin widens where a row name would start outside the figure; titles are
-    wrapped to end inside it, and extra title lines widen the top margin.
+    The left margin widens where the value axis's label and numbers or a row name would
+    start outside the figure, the right one where a row's value (in bold, for the region's
+    own row) would end outside it; titles are wrapped to end inside it, and extra title
+    lines widen the top margin.
     """
     width, height = (v / CM for v in fig.get_size_inches())
     fig.subplots_adjust(left=left / width, right=1 - right / width,
                         bottom=bottom / height, top=1 - top / height)
-    if row_names:
-        renderer = fig.canvas.get_renderer()
-        short = max(-name.get_window_extent(renderer).x0 for name in row_names)
-        short += _TITLE_ROOM_PX * fig.dpi / 100
-        if short > 0:
-            fig.subplots_adjust(left=left / width + short / fig.bbox.width)
-    _fit_titles(fig)
-    lines = max((ax.get_title(loc="left").count("\n") for ax in fig.axes), default=0)
-    fig.subplots_adjust(top=1 - (top + 0.44 * lines) / height)
+    with matplotlib.rc_context(_RC):  # as drawn: the tick spacing reads the rc's label size
+        _fit_margins(fig, height, top, row_names, row_values)
     return fig
+
+
+_BOLD_WIDER = 1.1  # a bold number is up to a tenth wider than the plain one it covers
+
+
+def _fit_margins(fig: Figure, height: float, top: float, row_names: Sequence[Any],
+                 row_values: Sequence[Any]) -> None:
+    renderer = fig.canvas.get_renderer()
+    room = _TITLE_ROOM_PX * fig.dpi / 100
+    for _ in range(3):  # a wider margin may wrap a title, whose lines change the ticks
+        _fit_titles(fig)
+        lines = max((ax.get_title(loc="left").count("\n") for ax in fig.axes), default=0)
+        fig.subplots_adjust(top=1 - (top + 0.44 * lines) / height)
+        starts = [name.get_window_extent(renderer).x0 for name in row_names]
+        starts += [ax.yaxis.get_tightbbox(renderer).x0 for ax in fig.axes
+                   if ax.yaxis.get_label().get_text()]
+        ends = [box.x0 + _BOLD_WIDER * box.width
+                for box in (value.get_window_extent(renderer) for value in row_values)]
+        short = room - min(starts, default=math.inf)
+        over = max(ends, default=-math.inf) - (fig.bbox.width - room)
+        if short < 0.5 and over < 0.5:
+            break
+        pars = fig.subplotpars
+        fig.subplots_adjust(left=pars.left + max(short, 0) / fig.bbox.width,
+                            right=pars.right - max(over, 0) / fig.bbox.width)
 
 
 TITLE_GID = "titel"
@@ -385,11 +407,16 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
                               marker="o", markersize=6, zorder=4)
     # Direct labels at the last point of each highlighted line, kept apart.
     y0, y1 = ax.get_ylim()
+    # a label too long for the room right of its line's end takes two lines ("Jämtland
+    # Härjedalen" / "14 125,4"), and keeps further apart from the other label
+    font_size = 6.5 if narrow else label_size
     labels: dict[str, tuple[float, float, str, str, str]] = {}
     if len(region):
         last = region.iloc[-1]
         labels["region"] = (last["year"], last["value"],
-                            f"{region_name} {_fmt_short(indicator, last['value'])}", BLUE, "bold")
+                            _fit_label(ax, last["year"], region_name,
+                                       _fmt_short(indicator, last["value"]), font_size, "bold"),
+                            BLUE, "bold")
     if len(riket):
         last = riket.iloc[-1]
         # the label names its year when Riket's last value is older than the region's, so
@@ -397,16 +424,18 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
         when = "" if not len(region) or int(last["year"]) == int(region.iloc[-1]["year"]) \
             else f" ({int(last['year'])})"
         labels["riket"] = (last["year"], last["value"],
-                           f"Riket {_fmt_short(indicator, last['value'])}{when}", VERMILLION,
-                           "normal")
+                           _fit_label(ax, last["year"], "Riket",
+                                      f"{_fmt_short(indicator, last['value'])}{when}",
+                                      font_size, "normal"), VERMILLION, "normal")
+    lines = max((label[2].count("\n") + 1 for label in labels.values()), default=1)
     spread = _spread({k: (v[1] - y0) / (y1 - y0) for k, v in labels.items()},
-                     gap=0.1 if narrow else 0.075)
+                     gap=(0.1 if narrow else 0.075) * (1 + 0.5 * (lines - 1)))
     for key, (x, _y, text, colour, weight) in labels.items():
         foreground.append(
             ax.annotate(text, xy=(x, y0 + spread[key] * (y1 - y0)), xytext=(5, 0),
                         textcoords="offset points", ha="left", va="center", color=colour,
-                        fontweight=weight, fontsize=6.5 if narrow else label_size,
-                        annotation_clip=False, zorder=5))
+                        fontweight=weight, fontsize=font_size, annotation_clip=False,
+                        zorder=5))
     if shared:  # they join the shared background only while this chart is drawn
         for artist in foreground:
             artist.remove()
@@ -514,6 +543,18 @@ def _trend_background(data: pd.DataFrame, indicator: Any, riket_code: str,
     margins = dict(left=left, right=2.45, bottom=1.0, top=0.65) if narrow else \
         dict(left=2.7, right=2.1, bottom=0.7)
     return _fixed_margins(fig, **margins), ax
+
+
+def _fit_label(ax: Any, x: float, name: str, value: str, size: float, weight: str) -> str:
+    """A line's end label 5 points right of `x`: "name value", or name and value on two
+    lines when one line would run past the figure's right edge."""
+    fig = ax.figure
+    text = f"{name} {value}"
+    width, _h, _d = fig.canvas.get_renderer().get_text_width_height_descent(
+        text, FontProperties(size=size, weight=weight), ismath=False)
+    start = ax.transData.transform((x, 0))[0] + 5 * fig.dpi / 72
+    fits = start + width <= fig.bbox.width - _TITLE_ROOM_PX * fig.dpi / 100
+    return text if fits else f"{name}\n{value}"
 
 
 def _short(text: str, width: int) -> str:
@@ -732,7 +773,7 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     fig = _fixed_margins(fig, left=(3.6 if places else 2.6) if narrow else
                          (4.3 if places else 3.3), right=0.25,
                          bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75,
-                         row_names=names)
+                         row_names=names, row_values=texts)
     return SimpleNamespace(fig=fig, ax=ax, bars=list(bars), names=names, values=texts,
                            vmin=vmin, width=width, zero_note=zero_note)
 
