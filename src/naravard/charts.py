@@ -196,12 +196,27 @@ def _fixed_margins(fig: Figure, *, left: float, right: float, bottom: float,
     width, height = (v / CM for v in fig.get_size_inches())
     fig.subplots_adjust(left=left / width, right=1 - right / width,
                         bottom=bottom / height, top=1 - top / height)
-    with matplotlib.rc_context(_RC):  # as drawn: the tick spacing reads the rc's label size
+    # measured as drawn: the tick spacing reads the rc's label size, and text is relatively
+    # wider at the PNG's resolution than at the figure's own
+    with matplotlib.rc_context(_RC), _at_dpi(fig, DPI):
         _fit_margins(fig, height, top, row_names, row_values)
     return fig
 
 
-_BOLD_WIDER = 1.1  # a bold number is up to a tenth wider than the plain one it covers
+_BOLD_WIDER = 1.12  # bold text is up to a tenth wider than the plain text it covers
+
+
+def _keep_inside(fig: Figure, labels: Sequence[Any]) -> None:
+    """A label centred over a line near the figure's edge ends (or starts) at the line."""
+    with matplotlib.rc_context(_RC), _at_dpi(fig, DPI):
+        renderer = fig.canvas.get_renderer()
+        room = _TITLE_ROOM_PX * fig.dpi / 100
+        for label in labels:
+            box = label.get_window_extent(renderer)
+            if box.x1 > fig.bbox.width - room:
+                label.set_ha("right")
+            elif box.x0 < room:
+                label.set_ha("left")
 
 
 def _fit_margins(fig: Figure, height: float, top: float, row_names: Sequence[Any],
@@ -212,7 +227,8 @@ def _fit_margins(fig: Figure, height: float, top: float, row_names: Sequence[Any
         _fit_titles(fig)
         lines = max((ax.get_title(loc="left").count("\n") for ax in fig.axes), default=0)
         fig.subplots_adjust(top=1 - (top + 0.44 * lines) / height)
-        starts = [name.get_window_extent(renderer).x0 for name in row_names]
+        starts = [box.x1 - _BOLD_WIDER * box.width  # right-aligned; the region's is bold
+                  for box in (name.get_window_extent(renderer) for name in row_names)]
         starts += [ax.yaxis.get_tightbbox(renderer).x0 for ax in fig.axes
                    if ax.yaxis.get_label().get_text()]
         ends = [box.x0 + _BOLD_WIDER * box.width
@@ -550,10 +566,11 @@ def _fit_label(ax: Any, x: float, name: str, value: str, size: float, weight: st
     lines when one line would run past the figure's right edge."""
     fig = ax.figure
     text = f"{name} {value}"
-    width, _h, _d = fig.canvas.get_renderer().get_text_width_height_descent(
-        text, FontProperties(size=size, weight=weight), ismath=False)
-    start = ax.transData.transform((x, 0))[0] + 5 * fig.dpi / 72
-    fits = start + width <= fig.bbox.width - _TITLE_ROOM_PX * fig.dpi / 100
+    with _at_dpi(fig, DPI):  # as in the PNG: text is relatively wider there
+        width, _h, _d = fig.canvas.get_renderer().get_text_width_height_descent(
+            text, FontProperties(size=size, weight=weight), ismath=False)
+        start = ax.transData.transform((x, 0))[0] + 5 * fig.dpi / 72
+        fits = start + width <= fig.bbox.width - _TITLE_ROOM_PX * fig.dpi / 100
     return text if fits else f"{name}\n{value}"
 
 
@@ -752,19 +769,21 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
         for part, artist in zip(("stapel", "namn", "varde"), artists):
             artist.set_gid(f"rad{row}-{part}")
 
+    line_labels = []  # centred over their lines, or ending there when near the edge
     if not math.isnan(riket_value):
         ax.axvline(riket_value, color=VERMILLION, linestyle="--", linewidth=1.4, zorder=3)
-        ax.text(riket_value, -1.25, f"Riket {_fmt_short(indicator, riket_value)}",
-                color=VERMILLION, ha="center", va="center", fontsize=7.5,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6)
+        line_labels.append(ax.text(
+            riket_value, -1.25, f"Riket {_fmt_short(indicator, riket_value)}",
+            color=VERMILLION, ha="center", va="center", fontsize=7.5,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6))
     if target is not None:
         target_text = _attr(indicator, "target_text") or fmt_value(
             target, str(_attr(indicator, "unit", "")), _ind_decimals(indicator), short=True)
         ax.axvline(target, color=GREEN, linestyle=":", linewidth=1.8, zorder=4)
-        ax.text(target, target_row, f"Mål: {target_text}", color=GREEN, ha="center",
-                va="center",
-                fontsize=7.5, fontweight="bold",
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6)
+        line_labels.append(ax.text(
+            target, target_row, f"Mål: {target_text}", color=GREEN, ha="center",
+            va="center", fontsize=7.5, fontweight="bold",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6))
     ax.xaxis.set_major_formatter(SwedishFormatter())
     ax.set_xlabel(unit_label(str(_attr(indicator, "unit", ""))))
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
@@ -774,6 +793,7 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
                          (4.3 if places else 3.3), right=0.25,
                          bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75,
                          row_names=names, row_values=texts)
+    _keep_inside(fig, line_labels)
     return SimpleNamespace(fig=fig, ax=ax, bars=list(bars), names=names, values=texts,
                            vmin=vmin, width=width, zero_note=zero_note)
 
