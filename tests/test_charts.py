@@ -659,3 +659,28 @@ def _assert_texts_inside(chart: charts.Chart, dpi: int) -> None:
             box = text.get_window_extent(renderer)
             assert 0 <= box.x0 and box.x1 <= fig.bbox.width, (text.get_text(), box)
             assert 0 <= box.y0 and box.y1 <= fig.bbox.height, (text.get_text(), box)
+
+
+def test_a_ranked_chart_names_riket_s_line_only_where_it_is_drawn():
+    frame = _frame()
+    frame = frame[frame["year"] == 2024]
+    with_riket = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
+    without = charts.ranked_chart(frame[frame["region_code"] != "0000"], Ind(), "0024", 2024,
+                                  NAMES)
+    national = charts.ranked_chart(frame[frame["region_code"] != "0000"], Ind(), None, 2024,
+                                   NAMES)
+    assert with_riket.caption.endswith("; riket med streckad linje.")
+    assert "riket" not in without.caption.lower() and "riket" not in national.caption.lower()
+    assert without.caption.endswith("randig stapel.") and national.caption.endswith("bäst till sämst.")
+
+
+@pytest.mark.parametrize("name", ["Operation eller åtgärd i specialiserad vård inom 90 dagar",
+                                  "Fallskador bland personer 65 år och äldre",
+                                  "Medicinsk bedömning i primärvården inom tre dagar"])
+def test_no_title_leaves_a_short_word_alone_on_its_last_line(name):
+    frame = _frame()
+    for chart in (charts.ranked_chart(frame[frame["year"] == 2024], Ind(name=name), "0024", 2024,
+                                      NAMES, size=size) for size in [(8.55, 7.4), (9.3, 6.0), None]):
+        title = [t for t in chart.fig.axes[0].get_children() if t.get_gid() == charts.TITLE_GID][0]
+        lines = title.get_text().split("\n")
+        assert len(lines) == 1 or len(lines[-1]) >= 10, lines

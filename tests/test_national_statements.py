@@ -80,3 +80,12 @@ def test_riket_in_the_indicator_sentences_follows_the_same_rule_as_the_summary(r
             continue
         said = " ".join(national.indicator_sentences(rep, ind))
         assert ("i stort sett som" in said) == (not rc.counts), ind.id
+
+
+@pytest.mark.parametrize(("n", "sizes"), [(0, []), (1, [1]), (4, [4]), (5, [3, 2]), (6, [3, 3]),
+                                          (7, [4, 3]), (8, [4, 4]), (9, [3, 3, 3])])
+def test_change_tables_are_split_evenly_with_at_most_four_columns(n, sizes):
+    """Six indicators a table ran into each other; a last table of one held a page alone."""
+    parts = national.even_parts(list(range(n)), national.CHANGE_COLUMNS)
+    assert [len(p) for p in parts] == sizes
+    assert [i for p in parts for i in p] == list(range(n))

@@ -246,6 +246,15 @@ TITLE_GID = "titel"
 _TITLE_ROOM_PX = 3  # at 100 dpi: what titles and row names keep free of the figure's edges
 
 
+def _balanced(words: str, chars: int) -> str:
+    """`words` wrapped at `chars` or fewer characters a line, as evenly as the same number of
+    lines allows: no year or short word left alone on the last line."""
+    lines = len(textwrap.wrap(words, chars))
+    while chars > 12 and len(textwrap.wrap(words, chars - 1)) == lines:
+        chars -= 1
+    return "\n".join(textwrap.wrap(words, chars))
+
+
 def _fit_titles(fig: Figure) -> None:
     """Wrap each title more narrowly until it ends inside the figure.
 
@@ -262,6 +271,7 @@ def _fit_titles(fig: Figure) -> None:
             while chars > 12 and title.get_window_extent(renderer).width > room:
                 chars -= 2
                 title.set_text("\n".join(textwrap.wrap(words, chars)))
+            title.set_text(_balanced(words, chars))
 
 
 def _row_labels(ax: Any, positions: Sequence[float], labels: Sequence[str],
@@ -713,9 +723,11 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         alt += " Värde saknas för " + ", ".join(absent) + "."
     if target is not None:
         alt += f" Målet är {_attr(indicator, 'target_text') or _fmt(indicator, target)}."
-    caption = (f"{name} {year}, alla regioner sorterade {order}. {focus_name} är markerad "
-               "med blå, randig stapel; riket med streckad linje." if region_code is not None
-               else f"{name} {year}, alla regioner sorterade {order}; riket med streckad linje.")
+    caption = f"{name} {year}, alla regioner sorterade {order}"
+    if region_code is not None:
+        caption += f". {focus_name} är markerad med blå, randig stapel"
+    # the line is named only where it is drawn: Riket may lack a value for the year
+    caption += "." if math.isnan(riket_value) else "; riket med streckad linje."
     stem = f"rank-{_ind_id(indicator)}-{region_code}-{year}"
     if plain.zero_note is not None:
         alt += f" Axeln börjar vid {fmt_number(vmin, _decimals_for([vmin]))}, inte vid noll."

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -353,6 +354,19 @@ def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
 RANKED_SIZE = (9.3, 8.2)
 
 
+CHANGE_COLUMNS = 4  # indicators in one change table at most
+
+
+def even_parts(items: list, most: int) -> list[list]:
+    """`items` in as few parts of at most `most` as possible, as even as can be (8 by 4 as
+    4 + 4, 7 as 4 + 3, 9 as 3 + 3 + 3). Change tables of six columns ran into each other,
+    and a last table of one column held a page of its own."""
+    if not items:
+        return []
+    size = math.ceil(len(items) / math.ceil(len(items) / most))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
     rows = []
     by_key = rep.table.set_index(["indicator_id", "region_code"])
@@ -401,7 +415,7 @@ def area_html(rep: NationalReport, area: str) -> str:
         sections.append({"id": ind.id, "name": ind.name, "figure": fig,
                          "sentences": indicator_sentences(rep, ind),
                          "missing": f"Inga värden för {rep.year}." if fig is None else ""})
-    tables = [_change_table(rep, inds[i:i + 6]) for i in range(0, len(inds), 6)]
+    tables = [_change_table(rep, part) for part in even_parts(inds, CHANGE_COLUMNS)]
     return templating.render("national/area.html.j2", area=area, title=AREAS[area],
                              sections=sections, tables=tables)
 
