@@ -49,6 +49,20 @@ def test_no_page_with_only_a_caption_or_source_line(layout):
 
 
 @pytest.mark.e2e
+def test_no_page_ends_with_the_name_of_a_regional_figure(renders, snapshot_dir):
+    """Under the region's own figures, each figure's name (bold) is followed by its
+    sentences; a name was seen as the last line of a page, its sentences on the next."""
+    from naravard.catalog import load_catalog
+
+    names = {ind.name for ind in load_catalog().regional()}
+    lay = read_layout(renders.region().pdf)
+    assert any(name in page.text for page in lay.pages for name in names)  # the check applies
+    for page in lay.pages[:-1]:
+        last = min(page.lines)[1].strip() if page.lines else ""
+        assert last not in names, (page.number, last)
+
+
+@pytest.mark.e2e
 def test_det_viktigaste_is_page_two_of_a_region_report(renders, snapshot_dir):
     lay = read_layout(renders.region().pdf)
     chapters = [h for h in lay.headings if h.level == 1]
