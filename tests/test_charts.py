@@ -684,3 +684,15 @@ def test_no_title_leaves_a_short_word_alone_on_its_last_line(name):
         title = [t for t in chart.fig.axes[0].get_children() if t.get_gid() == charts.TITLE_GID][0]
         lines = title.get_text().split("\n")
         assert len(lines) == 1 or len(lines[-1]) >= 10, lines
+
+
+def test_end_labels_start_right_of_the_later_line_end():
+    """Riket's last value a year older than the region's: its label ("Riket … (2023)") sat
+    under the region's 2024 marker; both labels now start right of 2024."""
+    frame = _frame()
+    frame = frame[~((frame["region_code"] == "0000") & (frame["year"] == 2024))]
+    chart = charts.trend_chart(frame, Ind(), "0024", NAMES["0024"])
+    labels = {a.get_text(): a.xy[0] for a in chart.foreground
+              if isinstance(a, matplotlib.text.Annotation)}
+    assert any("(2023)" in text for text in labels) and len(labels) == 2
+    assert set(labels.values()) == {2024}

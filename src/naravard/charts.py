@@ -436,11 +436,15 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
     # a label too long for the room right of its line's end takes two lines ("Jämtland
     # Härjedalen" / "14 125,4"), and keeps further apart from the other label
     font_size = 6.5 if narrow else label_size
+    # both labels start right of the later line's end: Riket's label for an older year
+    # ("Riket 1,9 (2023)") sat under the region's newest marker
+    label_x = max([float(line["year"].iloc[-1]) for line in (region, riket) if len(line)],
+                  default=0.0)
     labels: dict[str, tuple[float, float, str, str, str]] = {}
     if len(region):
         last = region.iloc[-1]
-        labels["region"] = (last["year"], last["value"],
-                            _fit_label(ax, last["year"], region_name,
+        labels["region"] = (label_x, last["value"],
+                            _fit_label(ax, label_x, region_name,
                                        _fmt_short(indicator, last["value"]), font_size, "bold"),
                             BLUE, "bold")
     if len(riket):
@@ -449,8 +453,8 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
         # the chart never shows a Riket figure that the table shows as missing
         when = "" if not len(region) or int(last["year"]) == int(region.iloc[-1]["year"]) \
             else f" ({int(last['year'])})"
-        labels["riket"] = (last["year"], last["value"],
-                           _fit_label(ax, last["year"], "Riket",
+        labels["riket"] = (label_x, last["value"],
+                           _fit_label(ax, label_x, "Riket",
                                       f"{_fmt_short(indicator, last['value'])}{when}",
                                       font_size, "normal"), VERMILLION, "normal")
     lines = max((label[2].count("\n") + 1 for label in labels.values()), default=1)
