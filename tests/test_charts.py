@@ -621,7 +621,7 @@ def test_tile_map_uses_the_heat_maps_colours_around_riket():
     assert np.allclose(faces[order.index(worst)], orange, atol=0.02)
 
 
-@pytest.mark.parametrize("size", [(8.55, 7.4), (9.3, 6.0), None])
+@pytest.mark.parametrize("size", [(8.55, 7.4), (9.3, 6.0), (9.3, 8.2), None])
 @pytest.mark.parametrize("kind", ["trend", "ranked"])
 @pytest.mark.parametrize("unit", ["procent", "per_100000"])
 def test_every_text_ends_inside_the_chart(kind, size, unit):
@@ -631,8 +631,8 @@ def test_every_text_ends_inside_the_chart(kind, size, unit):
     region name started a pixel left of a ranked chart. Drawn as the report draws them, every
     text now lies inside the chart."""
     frame = _frame()
-    if unit != "procent":  # values like "14 125,4" per 100 000
-        frame = frame.assign(value=frame["value"] * 180)
+    if unit != "procent":  # values like "36 312" (a year's cost per inhabitant)
+        frame = frame.assign(value=frame["value"] * 300 + 12000)
     ind = Ind(name="Invånare som tycker att väntetiden till vårdcentralen är rimlig, "
                    "medicinsk bedömning i primärvården inom tre dagar", unit=unit)
     code = "0023"  # Jämtland Härjedalen: the longest name
@@ -645,6 +645,7 @@ def test_every_text_ends_inside_the_chart(kind, size, unit):
 
 
 def _assert_texts_inside(chart: charts.Chart, dpi: int) -> None:
+    """Every text inside the chart drawn at `dpi`, and the value axis's numbers apart."""
     with matplotlib.rc_context(charts._RC), charts._attached(chart), charts._whole(chart), \
             charts._at_dpi(chart.fig, dpi):
         fig = chart.fig
@@ -655,6 +656,13 @@ def _assert_texts_inside(chart: charts.Chart, dpi: int) -> None:
         texts = [t for t in fig.findobj(matplotlib.text.Text)
                  if t.get_text().strip() and t.get_visible() and id(t) not in ticks]
         assert any(t.get_gid() == charts.TITLE_GID for t in texts)
+        # the value axis's numbers ("30 000  32 000 …") keep apart
+        for ax in fig.axes:
+            boxes = sorted((label.get_window_extent(renderer) for label in ax.get_xticklabels()
+                            if label.get_text() and label.get_visible()), key=lambda b: b.x0)
+            drawn = [b for b in boxes if 0 <= b.x0 and b.x1 <= fig.bbox.width]
+            gaps = [right.x0 - left.x1 for left, right in zip(drawn, drawn[1:])]
+            assert min(gaps, default=math.inf) >= 0.05 * dpi, gaps  # a good space apart
         for text in texts:
             box = text.get_window_extent(renderer)
             assert 0 <= box.x0 and box.x1 <= fig.bbox.width, (text.get_text(), box)

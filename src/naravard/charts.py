@@ -801,6 +801,9 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
             va="center", fontsize=7.5, fontweight="bold",
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6))
     ax.xaxis.set_major_formatter(SwedishFormatter())
+    if vmax >= 1000:  # "30 000" is wider than matplotlib's tick spacing assumes: fewer ticks
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if narrow else 6,
+                                               steps=[1, 2, 2.5, 5, 10]))
     ax.set_xlabel(unit_label(str(_attr(indicator, "unit", ""))))
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
