@@ -22,6 +22,18 @@ def regional_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return target
 
 
+def _python(code: str, cwd: Path, **env: str) -> str:
+    """Run `code` in a fresh interpreter (its imports and process state its own); stdout."""
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=cwd, check=True, env=dict(os.environ, **env))
+    assert "Traceback" not in out.stderr, out.stderr
+    return out.stdout if not out.stderr else out.stdout + "\nstderr: " + out.stderr
+
+
 def _corrupt(path: Path) -> None:
     path.write_text("indicator_id;year;gender;value;source;note\n"
                     "fast_lakarkontakt_andel;2024;T;abc;x;\n", encoding="utf-8")
@@ -90,9 +102,6 @@ def test_batch_renders_the_others_names_the_failure_and_skips_what_is_up_to_date
 def test_a_batch_worker_runs_its_jobs_without_pandas_or_matplotlib(tmp_path: Path) -> None:
     """Only the kernel computes and draws; the worker executes, converts and prints. Loading
     pandas and matplotlib there cost every worker about a second before its first report."""
-    import subprocess
-    import sys
-
     code = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -104,18 +113,13 @@ def test_a_batch_worker_runs_its_jobs_without_pandas_or_matplotlib(tmp_path: Pat
         "pipeline.job_manifest(job, {'total': 1.0}, outputs={})\n"
         "render.warm_up()\n"
         "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=tmp_path, check=True)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    assert _python(code, tmp_path).strip() == "[]"
 
 
 def test_a_worker_stopped_by_the_parent_leaves_no_library_message(tmp_path: Path) -> None:
     """Ctrl-C: the parent stops each worker (SIGTERM) and prints the one line. The worker's
     papermill then logged "Kernel died while waiting for execute reply." as the worker's kernel
     was stopped under it; once the worker is told to stop, such messages are not shown."""
-    import subprocess
-    import sys
-
     code = (
         "import logging, signal\n"
         "from naravard import batch\n"
@@ -127,17 +131,12 @@ def test_a_worker_stopped_by_the_parent_leaves_no_library_message(tmp_path: Path
         "logging.getLogger('nbclient').error('nbclient noise')\n"
         "logging.getLogger('asyncio').error('Task was destroyed but it is pending!')\n"
         "import warnings; warnings.warn('coroutine was never awaited', RuntimeWarning)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=tmp_path, check=True)
-    assert (out.stdout, out.stderr) == ("143\n", "")
+    assert _python(code, tmp_path) == "143\n"  # and nothing on stderr
 
 
 def test_a_warmed_worker_freezes_what_it_loaded_and_collects_less_often(tmp_path: Path) -> None:
     """A worker prints PDF after PDF: what it loaded while warming (nbconvert, WeasyPrint)
     lives as long as it does and leaves the collector's sight."""
-    import subprocess
-    import sys
-
     code = (
         "import gc\n"
         "from naravard import batch, kernels, render\n"
@@ -147,18 +146,12 @@ def test_a_warmed_worker_freezes_what_it_loaded_and_collects_less_often(tmp_path
         "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)\n"
         "batch._worker_init('k')\n"
         "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=tmp_path, check=True)
-    assert out.stdout.split("\n")[:2] == ["700 False", "20000 True"], out.stderr
+    assert _python(code, tmp_path).split("\n")[:2] == ["700 False", "20000 True"]
 
 
 def test_the_parent_prepares_its_jobs_without_matplotlib(tmp_path: Path, snapshot_dir: Path) -> None:
     """The parent loads the data and prepares every job while the workers warm up on the
     same two cores; only kernels draw, so it leaves matplotlib (0,7 s of imports) to them."""
-    import os
-    import subprocess
-    import sys
-
     code = (
         "import sys\n"
         "from naravard import national, pipeline, report\n"
@@ -168,6 +161,4 @@ def test_the_parent_prepares_its_jobs_without_matplotlib(tmp_path: Path, snapsho
         "pipeline.region_job(rep, None)\n"
         "pipeline.national_job(national.prepare(2024, obs=obs, figures=None), None)\n"
         "print('matplotlib' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=tmp_path, check=True, env=dict(os.environ, NARAVARD_ROOT=str(tmp_path)))
-    assert out.stdout.strip() == "False", out.stdout + out.stderr
+    assert _python(code, tmp_path, NARAVARD_ROOT=str(tmp_path)).strip() == "False"
