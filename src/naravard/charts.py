@@ -183,7 +183,7 @@ def _finish(fig: Figure) -> Figure:
 
 def _fixed_margins(fig: Figure, *, left: float, right: float, bottom: float,
                    top: float = 0.75, row_names: Sequence[Any] = (),
-                   row_values: Sequence[Any] = ()) -> Figure:
+                   row_values: Sequence[Any] = (), line_labels: Sequence[Any] = ()) -> Figure:
     """Place the axes with margins in cm, measured once from the constrained layout.
 
     The per-chart charts of a region report (about 40 of them) are the hot path of a batch
@@ -191,7 +191,8 @@ def _fixed_margins(fig: Figure, *, left: float, right: float, bottom: float,
     The left margin widens where the value axis's label and numbers or a row name would
     start outside the figure, the right one where a row's value (in bold, for the region's
     own row) would end outside it; titles are wrapped to end inside it, and extra title
-    lines widen the top margin.
+    lines widen the top margin. A label centred over a line (`line_labels`) near an edge
+    ends, or starts, at its line instead.
     """
     width, height = (v / CM for v in fig.get_size_inches())
     fig.subplots_adjust(left=left / width, right=1 - right / width,
@@ -200,29 +201,33 @@ def _fixed_margins(fig: Figure, *, left: float, right: float, bottom: float,
     # wider at the PNG's resolution than at the figure's own
     with matplotlib.rc_context(_RC), _at_dpi(fig, DPI):
         _fit_margins(fig, height, top, row_names, row_values)
+        _keep_inside(fig, line_labels)
     return fig
 
 
-_BOLD_WIDER = 1.12  # bold text is up to a tenth wider than the plain text it covers
+_BOLD_WIDER = 1.12  # bold text is about a tenth wider than the plain text it covers
+_EDGE_ROOM_PX = 3  # at 100 dpi: what texts keep free of the figure's edges
+
+
+def _edge_room(fig: Figure) -> float:
+    """`_EDGE_ROOM_PX` in the figure's pixels at its current dpi."""
+    return _EDGE_ROOM_PX * fig.dpi / 100
 
 
 def _keep_inside(fig: Figure, labels: Sequence[Any]) -> None:
-    """A label centred over a line near the figure's edge ends (or starts) at the line."""
-    with matplotlib.rc_context(_RC), _at_dpi(fig, DPI):
-        renderer = fig.canvas.get_renderer()
-        room = _TITLE_ROOM_PX * fig.dpi / 100
-        for label in labels:
-            box = label.get_window_extent(renderer)
-            if box.x1 > fig.bbox.width - room:
-                label.set_ha("right")
-            elif box.x0 < room:
-                label.set_ha("left")
+    renderer = fig.canvas.get_renderer()
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        if box.x1 > fig.bbox.width - _edge_room(fig):
+            label.set_ha("right")
+        elif box.x0 < _edge_room(fig):
+            label.set_ha("left")
 
 
 def _fit_margins(fig: Figure, height: float, top: float, row_names: Sequence[Any],
                  row_values: Sequence[Any]) -> None:
     renderer = fig.canvas.get_renderer()
-    room = _TITLE_ROOM_PX * fig.dpi / 100
+    room = _edge_room(fig)
     for _ in range(3):  # a wider margin may wrap a title, whose lines change the ticks
         _fit_titles(fig)
         lines = max((ax.get_title(loc="left").count("\n") for ax in fig.axes), default=0)
@@ -243,7 +248,6 @@ def _fit_margins(fig: Figure, height: float, top: float, row_names: Sequence[Any
 
 
 TITLE_GID = "titel"
-_TITLE_ROOM_PX = 3  # at 100 dpi: what titles and row names keep free of the figure's edges
 
 
 def _balanced(words: str, chars: int) -> str:
@@ -264,7 +268,7 @@ def _fit_titles(fig: Figure) -> None:
     """
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
-        room = fig.bbox.width * (1 - ax.get_position().x0) - _TITLE_ROOM_PX * fig.dpi / 100
+        room = fig.bbox.width * (1 - ax.get_position().x0) - _edge_room(fig)
         for title in [t for t in ax.get_children() if t.get_gid() == TITLE_GID]:
             words = " ".join(title.get_text().split())
             chars = max(len(line) for line in title.get_text().split("\n"))
@@ -584,7 +588,7 @@ def _fit_label(ax: Any, x: float, name: str, value: str, size: float, weight: st
         width, _h, _d = fig.canvas.get_renderer().get_text_width_height_descent(
             text, FontProperties(size=size, weight=weight), ismath=False)
         start = ax.transData.transform((x, 0))[0] + 5 * fig.dpi / 72
-        fits = start + width <= fig.bbox.width - _TITLE_ROOM_PX * fig.dpi / 100
+        fits = start + width <= fig.bbox.width - _edge_room(fig)
     return text if fits else f"{name}\n{value}"
 
 
@@ -811,8 +815,7 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     fig = _fixed_margins(fig, left=(3.6 if places else 2.6) if narrow else
                          (4.3 if places else 3.3), right=0.25,
                          bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75,
-                         row_names=names, row_values=texts)
-    _keep_inside(fig, line_labels)
+                         row_names=names, row_values=texts, line_labels=line_labels)
     return SimpleNamespace(fig=fig, ax=ax, bars=list(bars), names=names, values=texts,
                            vmin=vmin, width=width, zero_note=zero_note)
 
@@ -1246,12 +1249,17 @@ def _hidden(artists: Iterable[Any]) -> Iterator[None]:
             artist.set_visible(visible)
 
 
+def _background_artists(chart: Chart) -> list[Any]:
+    """The axes' artists that are not the chart's own (its foreground)."""
+    own = {id(a) for a in chart.foreground}
+    return [a for ax in chart.fig.axes for a in ax.get_children() if id(a) not in own]
+
+
 def _draw_layers(chart: Chart, tiers: list[float]) -> list[Any]:
     """The background layers of a layered chart: the first opaque, the others transparent
     (None when empty)."""
     fig = chart.fig
-    own = {id(a) for a in chart.foreground}
-    artists = [a for ax in fig.axes for a in ax.get_children() if id(a) not in own]
+    artists = _background_artists(chart)
     shown = {id(a): a.get_visible() for a in [*artists, fig.patch]}
     patches = {id(fig.patch), *(id(ax.patch) for ax in fig.axes)}
     bounds = [-math.inf, *tiers, math.inf]
@@ -1393,9 +1401,8 @@ def _render_svg_layered(chart: Chart) -> str | None:
         return None
     in_place = [a for a in chart.foreground if twins.get(a.get_gid()) == a.get_zorder()]
     on_top = [a for a in chart.foreground if a not in in_place]
-    own = {id(a) for a in chart.foreground}
-    highest = max((a.get_zorder() for ax in fig.axes for a in ax.get_children()
-                   if id(a) not in own and a.get_visible()), default=-math.inf)
+    highest = max((a.get_zorder() for a in _background_artists(chart) if a.get_visible()),
+                  default=-math.inf)
     if any(a.get_zorder() < highest for a in on_top):
         return None
     with _at_dpi(fig, 72):
