@@ -19,10 +19,14 @@ from naravard.regions import RIKET_CODE, region_codes
 TABLE_COLUMNS = [
     "indicator_id", "name", "area", "unit", "direction", "decimals", "source", "year", "value",
     "prev_year", "prev_value", "change", "change_judgement", "change_counts", "min_change",
-    "break_between", "trend", "trend_from_year", "trend_from_value", "riket", "riket_prev",
+    "break_between", "trend", "trend_from_year", "trend_from_value", "trend_shape",
+    "trend_start_year", "trend_start_value", "trend_shift_from", "trend_shift_to",
+    "trend_shift_from_value", "trend_shift_to_value", "trend_before", "trend_p",
+    "prev_trend", "prev_trend_shape", "prev_trend_from_year", "prev_target_status", "riket", "riket_prev",
     "rank", "rank_to", "n_tied", "tied_with", "n_ranked", "position", "spread_min", "spread_median",
     "spread_max", "target", "target_text", "target_kind", "meets_target", "target_gap",
-    "target_status", "target_for", "target_note", "definition", "comparability_note", "kvinnor",
+    "target_share", "target_status", "target_for", "target_note", "definition",
+    "comparability_note", "kvinnor",
     "man", "gender_gap",
 ]
 
@@ -80,6 +84,27 @@ def meets(value: float | None, ind: Indicator) -> bool | None:
         return None
     shown = J.published(value, ind.decimals)
     return bool(shown >= ind.target) if ind.target_kind == "min" else bool(shown <= ind.target)
+
+
+def trend_columns(trend: J.Trend, points: dict[int, float]) -> dict[str, Any]:
+    """The trend as table columns (TABLE_COLUMNS), so sentences and exports share it."""
+    def at(y: int | None) -> float:
+        return float(points[y]) if y is not None and y in points else np.nan
+
+    return {"trend": trend.judgement, "trend_from_year": trend.from_year,
+            "trend_from_value": trend.from_value if trend.judgement else np.nan,
+            "trend_shape": trend.shape, "trend_start_year": trend.start_year,
+            "trend_start_value": trend.start_value if trend.shape else np.nan,
+            "trend_shift_from": trend.shift_from, "trend_shift_to": trend.shift_to,
+            "trend_shift_from_value": at(trend.shift_from),
+            "trend_shift_to_value": at(trend.shift_to), "trend_before": trend.before,
+            "trend_p": trend.p_value if trend.p_value is not None else np.nan}
+
+
+def _share(value: float | None, ind: Indicator) -> float:
+    """The share of the target reached, in percent (100 = reached; NaN without target/value)."""
+    share = J.target_share(value, ind.target, ind.target_kind, ind.decimals)
+    return np.nan if share is None else round(100 * min(share, 10.0), 1)
 
 
 def _break_years(ind: Indicator) -> list[int]:
@@ -178,17 +203,19 @@ def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> 
                   if J.same_definition(definitions.get((ind.id, y), ""), definition)}
         trend = J.trend(points, year, ind.direction, ind.min_change, ind.decimals,
                         _break_years(ind))
+        # last year's verdicts by the same rules, so a chapter can say when they differ
+        last_trend = J.trend(points, year - 1, ind.direction, ind.min_change, ind.decimals,
+                             _break_years(ind))
+        last_value = points.get(year - 1, np.nan)
 
         year_vals = {c: lookup[(ind.id, c, year)] for c in regions if (ind.id, c, year) in lookup}
         place = None
         if ind.source == "kolada" and not pd.isna(value):
             place = J.ranks(year_vals, ind.direction, ind.decimals).get(region_code)
         spread = J.spread(list(year_vals.values())) if ind.source == "kolada" else None
-        status = J.target_status(value, ind.target, ind.target_kind, ind.min_change,
-                                 prev_value=prev_value, comparable=counts or judgement != "",
-                                 decimals=ind.decimals)
-        target_note = J.target_note(ind.target_source, ind.target_for, year) \
-            if ind.target is not None else ""
+        status = J.target_status(value, ind.target, ind.target_kind, decimals=ind.decimals)
+        target_note = J.target_note(ind.target_source, ind.target_for, year,
+                                    not pd.isna(value)) if ind.target is not None else ""
 
         kvinnor = by_gender["K"].get((ind.id, region_code, year), np.nan)
         man = by_gender["M"].get((ind.id, region_code, year), np.nan)
@@ -198,8 +225,12 @@ def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> 
             "year": year, "value": value, "prev_year": prev_year, "prev_value": prev_value,
             "change": change, "change_judgement": judgement, "change_counts": counts,
             "min_change": ind.min_change, "break_between": broken,
-            "trend": trend.judgement, "trend_from_year": trend.from_year,
-            "trend_from_value": trend.from_value if trend.judgement else np.nan,
+            **trend_columns(trend, points),
+            "prev_trend": last_trend.judgement, "prev_trend_shape": last_trend.shape,
+            "prev_trend_from_year": last_trend.from_year,
+            "prev_target_status": J.target_status(last_value, ind.target, ind.target_kind,
+                                                  decimals=ind.decimals)
+            if not pd.isna(last_value) else "",
             "riket": lookup.get((ind.id, RIKET_CODE, year), np.nan),
             "riket_prev": lookup.get((ind.id, RIKET_CODE, prev_year), np.nan)
             if prev_year else np.nan,
@@ -215,12 +246,15 @@ def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> 
             "target": ind.target, "target_text": ind.target_text, "target_kind": ind.target_kind,
             "meets_target": meets(value, ind),
             "target_gap": (value - ind.target) if ind.target is not None else np.nan,
-            "target_status": status, "target_for": ind.target_for, "target_note": target_note,
+            "target_share": _share(value, ind), "target_status": status,
+            "target_for": ind.target_for, "target_note": target_note,
             "definition": definition, "comparability_note": note,
             "kvinnor": kvinnor, "man": man, "gender_gap": kvinnor - man,
         })
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
-    for col in ("prev_year", "rank", "rank_to", "n_tied", "trend_from_year", "target_for"):
+    for col in ("prev_year", "rank", "rank_to", "n_tied", "trend_from_year", "target_for",
+                "trend_start_year", "trend_shift_from", "trend_shift_to",
+                "prev_trend_from_year"):
         table[col] = pd.to_numeric(table[col], errors="coerce").astype("Int64")
     table["meets_target"] = pd.Series([r["meets_target"] for r in rows], dtype=object)
     return table
@@ -268,11 +302,13 @@ def national_table(obs: Any, catalog: Catalog, year: int) -> pd.DataFrame:
                 "change": value - prev, "change_judgement": judgement, "change_counts": counts,
                 "break_between": broken, "trend": trend.judgement,
                 "trend_from_year": trend.from_year if trend.judgement else pd.NA,
+                "trend_shape": trend.shape,
                 "meets_target": meets(value, ind),
+                "target_share": _share(value, ind),
                 "target_status": J.target_status(value, ind.target, ind.target_kind,
-                                                 ind.min_change, prev_value=prev,
-                                                 comparable=not broken, decimals=ind.decimals),
-                "target_note": J.target_note(ind.target_source, ind.target_for, year)
+                                                 decimals=ind.decimals),
+                "target_note": J.target_note(ind.target_source, ind.target_for, year,
+                                             not pd.isna(value))
                 if ind.target is not None else "",
                 "comparability_note": note,
             })

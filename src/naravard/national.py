@@ -18,7 +18,7 @@ from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.export_safety import finish_xlsx, neutralise_frame
 from naravard.indicators import (available_years, indicator_table, national_table, rounded,
                                   series)
-from naravard.judgements import change_judgement, published
+from naravard.judgements import SHAPE_LABELS, change_judgement, published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, all_regions
 from naravard.report import (
@@ -437,7 +437,7 @@ def targets_html(rep: NationalReport) -> str:
             row = table.loc[ind.id]
             notes[ind.id] = row["target_note"]
             status = row["target_status"]
-            if not status:
+            if status not in counts[ind.id]:  # no value: "kan inte bedömas"
                 cells.append({"text": "–", "cls": ""})
                 continue
             counts[ind.id][status] += 1
@@ -491,15 +491,9 @@ def region_profile(rep: NationalReport, code: str) -> dict:
     changes = [m.text for m in messages if m.kind in ("forsamring", "forbattring")]
     if changes:
         lines.append(("Tydligaste förändringar", " ".join(changes)))
-    targeted = table[table["target"].notna()]
-    judged = [r for _, r in targeted.iterrows() if r["meets_target"] is not None]
-    if judged:
-        met = [r["name"] for r in judged if r["meets_target"]]
-        missed = [highlights.lower_first(r["name"]) for r in judged if not r["meets_target"]]
-        words = f"{len(met)} av {len(judged)} mål med värde nås"
-        if missed:
-            words += "; målet nås inte för " + text.join_sv(missed)
-        lines.append(("Mål", words + "."))
+    targets = text.target_status_words(table)
+    if targets:
+        lines.append(("Mål", targets))
     answers = _filed_answers(rep).get(name)
     if answers:
         lines.append(("Enkätsvar", answers))
@@ -610,6 +604,7 @@ def export_frame(rep: NationalReport) -> pd.DataFrame:
     decimals = [inds[i].decimals for i in frame["indicator_id"]]
     for col in ("value", "riket", "relative", "change"):
         frame[col] = rounded(frame[col], decimals)
+    frame["trend_shape"] = [SHAPE_LABELS.get(x, "") for x in frame["trend_shape"]]
     return frame.rename(columns={
         "region_code": "Regionkod", "indicator_id": "Indikator-id", "value": "Värde",
         "riket": "Riket", "relative": "Skillnad mot riket (riktningsjusterad)",
@@ -617,7 +612,8 @@ def export_frame(rep: NationalReport) -> pd.DataFrame:
         "n_tied": "Delar placering med antal regioner", "n_ranked": "Antal regioner",
         "change": "Förändring", "change_counts": "Förändringen räknas",
         "change_judgement": "Bedömning", "break_between": "Tidsseriebrott",
-        "trend": "Trend", "trend_from_year": "Trend sedan år", "meets_target": "Når målet",
+        "trend": "Trend", "trend_from_year": "Trend sedan år", "trend_shape": "Trendens form",
+        "meets_target": "Når målet", "target_share": "Andel av målvärdet (%)",
         "target_status": "Måluppfyllelse", "target_note": "Om målet",
         "comparability_note": "Jämförbarhet"})
 

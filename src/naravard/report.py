@@ -21,7 +21,7 @@ from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.export_safety import finish_xlsx, neutralise_frame
 from naravard.indicators import POSITION_LABELS, available_years, indicator_table, rounded, series
-from naravard.judgements import published
+from naravard.judgements import SHAPE_LABELS, published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, Region, all_regions, get_region
 from naravard.shortcuts import in_report_kernel
@@ -349,6 +349,11 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
             "Bedömning": row["change_judgement"],
             "Trend": row["trend"],
             "Trend sedan år": row["trend_from_year"],
+            "Trendens form": SHAPE_LABELS.get(row["trend_shape"], ""),
+            "Trendens första år": row["trend_start_year"],
+            "Nivåskifte från år": row["trend_shift_from"],
+            "Nivåskifte till år": row["trend_shift_to"],
+            "Trend i förra årets uppföljning": row["prev_trend"],
             "Riket": row["riket"],
             "Placering": row["rank"],
             "Placering till": row["rank_to"],
@@ -357,7 +362,9 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
             "Antal regioner": row["n_ranked"] or pd.NA,
             "Läge bland regionerna": POSITION_LABELS.get(row["position"], ""),
             "Mål": row["target_text"] or "",
+            "Andel av målvärdet (%)": row["target_share"],
             "Måluppfyllelse": row["target_status"],
+            "Måluppfyllelse i förra årets uppföljning": row["prev_target_status"],
             "Om målet": row["target_note"],
             "Jämförbarhet": row["comparability_note"],
             "Kvinnor": row["kvinnor"],

@@ -305,18 +305,76 @@ def threshold_text(row: Mapping[str, Any]) -> str:
     return fmt_value(size, unit, decimals)
 
 
+def _short(row: Mapping[str, Any]) -> Any:
+    """A value without a long unit, for the first numbers of a sentence that ends with it."""
+    unit, decimals = str(_get(row, "unit") or ""), _decimals(_get(row, "decimals"))
+    return lambda x: fmt_value(x, unit, decimals, short=True)
+
+
+def _moved(later: Any, earlier: Any) -> str:
+    return "ökade" if float(later) > float(earlier) else "minskade"
+
+
+def _last_year(row: Mapping[str, Any], key: str, now: str,
+               words: Any = str) -> str:
+    """" (i förra årets uppföljning: …)" when the same rules said otherwise a year earlier."""
+    before = str(_get(row, key) or "")
+    if not before or not now or before == now:
+        return ""
+    return f" (i förra årets uppföljning: {words(before)})"
+
+
+def _trend_words(word: str, since: int | None = None) -> str:
+    """"en förbättring över tid", "en försämring sedan 2020" (a turn), "ingen tydlig trend"."""
+    if word == "ingen tydlig trend":
+        return word
+    return f"en {word} " + (f"sedan {since}" if since else "över tid")
+
+
+def _last_trend(row: Mapping[str, Any]) -> str:
+    """Last year's trend verdict as a clause when the same rules said another thing then."""
+    since = _int(_get(row, "prev_trend_from_year")) \
+        if _get(row, "prev_trend_shape") == "turn" else None
+    return _last_year(row, "prev_trend", str(_get(row, "trend") or ""),
+                      lambda word: _trend_words(word, since))
+
+
 def trend_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
-    """The movement over five or more comparable years; "" when there are fewer."""
+    """What the chart of five or more comparable years shows; "" when there are fewer.
+
+    The shape (indicators.trend_columns) decides the wording: a turn names the turn year
+    and both arms, a level shift the two years it lies between, a steady movement its first
+    year, otherwise "ingen tydlig trend". Says so when last year's verdict was another.
+    """
     trend = str(_get(row, "trend") or "")
-    start = _int(_get(row, "trend_from_year"))
+    start = _int(_get(row, "trend_start_year")) or _int(_get(row, "trend_from_year"))
     if not trend or start is None:
         return ""
+    shape = str(_get(row, "trend_shape") or "")
+    value = _get(row, "value")
+    judged = trend in ("förbättring", "försämring")
+    tail = f", {_trend_words(trend)}" if judged else ""
+    last = _last_trend(row)
+    short = _short(row)
     if trend == "ingen tydlig trend":
-        return f"Sedan {start} finns ingen tydlig trend."
-    value, first = _get(row, "value"), _get(row, "trend_from_value")
+        return f"Sedan {start} finns ingen tydlig trend{last}."
+    if shape == "turn":
+        turn, at = _int(_get(row, "trend_from_year")), _get(row, "trend_from_value")
+        first = _get(row, "trend_start_value")
+        tail = f", {_trend_words(trend, turn)}" if judged else ""
+        return (f"{subject} {_moved(at, first)} från {short(first)} ({start}) till {short(at)} "
+                f"({turn}) och har sedan {'ökat' if float(value) > float(at) else 'minskat'} till "
+                f"{v(value)}{tail}{last}.")
+    if shape == "shift":
+        a, b = _int(_get(row, "trend_shift_from")), _int(_get(row, "trend_shift_to"))
+        va, vb = _get(row, "trend_shift_from_value"), _get(row, "trend_shift_to_value")
+        verb = "steg" if float(vb) > float(va) else "sjönk"
+        tail = f", en {trend}" if judged else ""
+        return (f"{subject} {verb} från {short(va)} ({a}) till {v(vb)} ({b}) och har sedan "
+                f"legat kvar på den nivån{tail}{last}.")
+    first = _get(row, "trend_from_value")
     verb = "ökat" if float(value) > float(first) else "minskat"
-    tail = f", en {trend} över tid" if trend in ("förbättring", "försämring") else ""
-    return f"Sedan {start} har {subject.lower()} {verb} från {v(first)}{tail}."
+    return f"Sedan {start} har {subject.lower()} {verb} från {v(first)}{tail}{last}."
 
 
 def spread_sentence(row: Mapping[str, Any], v: Any) -> str:
@@ -336,7 +394,8 @@ def spread_sentence(row: Mapping[str, Any], v: Any) -> str:
 
 
 def target_sentence(row: Mapping[str, Any], v: Any) -> str:
-    """Status on three levels and the target's origin and year."""
+    """Status on three levels (share of the målvärde), the target's origin and year, and
+    last year's status when it was another."""
     target = _get(row, "target")
     if target is None:
         return ""
@@ -344,9 +403,13 @@ def target_sentence(row: Mapping[str, Any], v: Any) -> str:
     target_text = _get(row, "target_text") or (("minst " if kind == "min" else "högst ") + v(target))
     status = str(_get(row, "target_status") or "")
     note = str(_get(row, "target_note") or "")
-    if not status:
+    if not status or status == "kan inte bedömas":
         return f"Om målet ({target_text}) uppfylls kan inte bedömas utan värde. {note}".strip()
-    return f"Målet ({target_text}) {status}. {note}".strip()
+    share = _get(row, "target_share")
+    of = "" if share is None or status == "uppfylls" else (
+        f" ({fmt_number(min(float(share), 999), 0)} % av målvärdet)")
+    last = _last_year(row, "prev_target_status", status)
+    return f"Målet ({target_text}) {status}{of}{last}. {note}".strip()
 
 
 def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
@@ -478,7 +541,8 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
 
     targeted = [r for r in rows if _get(r, "target") is not None]
     if targeted:
-        groups: dict[str, list[str]] = {"uppfylls": [], "uppfylls delvis": [], "uppfylls inte": []}
+        groups: dict[str, list[str]] = {"uppfylls": [], "uppfylls delvis": [],
+                                        "uppfylls inte": []}
         unknown = []
         for r in targeted:
             status = str(_get(r, "target_status") or "")
@@ -488,7 +552,7 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
                 + ("målet " + join_sv(parts) if parts else "inget kan bedömas"))
         sentences.append(text + ".")
         late = [r for r in targeted if _int(_get(r, "target_for")) is not None
-                and _int(_get(r, "target_for")) < year]
+                and _int(_get(r, "target_for")) < year and _get(r, "value") is not None]
         if late:
             sentences.append(
                 f"Målen för {join_sv(str(r.get('name', '')).lower() for r in late)} gällde "
@@ -498,6 +562,22 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
             sentences.append("Måluppfyllelsen kan inte bedömas för "
                              f"{join_sv(unknown)} eftersom värde saknas.")
     return sentences
+
+
+def target_status_words(table: pd.DataFrame) -> str:
+    """The targets of one region in one line, by the same status as its own report:
+    "uppfylls för A; uppfylls delvis för B; uppfylls inte för C." ("" without targets)."""
+    rows = _rows(table) if table is not None and len(table) else []
+    groups: dict[str, list[str]] = {"uppfylls": [], "uppfylls delvis": [], "uppfylls inte": [],
+                                    "kan inte bedömas": []}
+    for r in rows:
+        status = str(_get(r, "target_status") or "")
+        if status in groups and _get(r, "target") is not None:
+            name = str(r.get("name", ""))
+            groups[status].append(name[:1].lower() + name[1:])
+    parts = [f"{'målet ' if not i else ''}{status} för {join_sv(names)}"
+             for i, (status, names) in enumerate((s, n) for s, n in groups.items() if n)]
+    return ("; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".") if parts else ""
 
 
 def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
