@@ -128,14 +128,18 @@ def test_every_indicator_has_a_smallest_change_with_a_reason(catalog: Catalog) -
 
 def test_targets_only_where_a_source_states_one(catalog: Catalog) -> None:
     with_target = {i.id for i in catalog if i.target is not None}
+    # ../shared/reference/targets.md: only targets with a public source and date; the 96 %
+    # for ögonbotten could not be traced and is left out
     assert with_target == {"fast_lakarkontakt_andel", "fast_lakarkontakt_sabo_andel",
-                           "listade_per_specialist", "blodtryck_diabetes", "ogonbotten_diabetes"}
+                           "listade_per_specialist", "blodtryck_diabetes", "hba1c_over_70"}
     for ident in ("telefon_samma_dag", "medicinsk_bedomning_3d", "forsta_kontakt_90d",
                   "operation_90d"):
         assert catalog.get(ident).target is None  # the vårdgaranti sets limits, not a share
     for ident in with_target:
         indicator = catalog.get(ident)
         assert indicator.target_text and indicator.target_source and indicator.target_kind
+        assert indicator.target_for or re.search(r"\b(19|20)\d\d\b", indicator.target_source), \
+            f"{ident}: the target's source names no date"
 
 
 def test_known_series_breaks_and_main_indicators(catalog: Catalog) -> None:

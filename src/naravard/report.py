@@ -216,6 +216,11 @@ def _change_cell(row: pd.Series) -> dict[str, str]:
         out |= {"change_class": judgement, "change_word": judgement}
     elif judgement == "ingen tydlig förändring":
         out["change_word"] = judgement
+    # the column is "sedan föregående år": a change from an earlier year names that year
+    prev_year, year = row.get("prev_year"), row.get("year")
+    if not pd.isna(prev_year) and not pd.isna(year) and int(prev_year) != int(year) - 1:
+        out["change_word"] = ", ".join(w for w in (f"sedan {int(prev_year)}",
+                                                   out["change_word"]) if w)
     return out
 
 

@@ -512,6 +512,13 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
         if not_judged:
             text += (f"; {plural(len(not_judged), 'indikator', 'indikatorer')} med "
                      "tidsseriebrott eller ändrad definition bedöms inte")
+        gaps = [f"{str(r.get('name', ''))[:1].lower()}{str(r.get('name', ''))[1:]} "
+                f"saknar värde {year - 1} och jämförs med {_int(_get(r, 'prev_year'))}"
+                for r in directional
+                if str(_get(r, "change_judgement") or "") in counts
+                and _int(_get(r, "prev_year")) not in (None, year - 1)]
+        if gaps:
+            text += "; " + "; ".join(gaps)
         sentences.append(text + ". Indikatorer utan given riktning är inte medräknade.")
     else:
         sentences.append("Inga indikatorer med given riktning kan jämföras med föregående år.")
