@@ -567,7 +567,8 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
                 f"{year} års värden eftersom inget senare mål finns.")
         if unknown:
             sentences.append("Måluppfyllelsen kan inte bedömas för "
-                             f"{join_sv(unknown)} eftersom värde saknas.")
+                             f"{join_sv(n[:1].lower() + n[1:] for n in unknown)} eftersom "
+                             "värde saknas.")
     return sentences
 
 
