@@ -277,7 +277,7 @@ def test_summary_targets():
     text = " ".join(summary_sentences(_table(), "Västerbotten", 2024))
     assert ("Av 2 indikatorer med ett officiellt mål: målet uppfylls för E och uppfylls inte "
             "för D.") in text
-    assert "Målen för d gällde 2022 och jämförs med 2024 års värden" in text
+    assert "Målet för d gällde 2022 och jämförs med 2024 års värden" in text
 
 
 def test_summary_without_values():

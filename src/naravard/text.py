@@ -561,8 +561,9 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
         late = [r for r in targeted if _int(_get(r, "target_for")) is not None
                 and _int(_get(r, "target_for")) < year and _get(r, "value") is not None]
         if late:
+            which = join_sv(str(r.get("name", "")).lower() for r in late)
             sentences.append(
-                f"Målen för {join_sv(str(r.get('name', '')).lower() for r in late)} gällde "
+                f"{'Målet' if len(late) == 1 else 'Målen'} för {which} gällde "
                 f"{join_sv(sorted({str(_int(r['target_for'])) for r in late}))} och jämförs med "
                 f"{year} års värden eftersom inget senare mål finns.")
         if unknown:
