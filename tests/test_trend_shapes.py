@@ -129,3 +129,15 @@ def test_shape_is_data_in_the_table(tables):
     assert (row["trend_shape"], row["trend_from_year"], row["trend_start_year"]) == \
         ("turn", 2020, 2016)
     assert row["trend_before"] == "förbättring" and row["trend"] == "försämring"
+
+
+def test_last_years_verdict_on_the_snapshot(tables):
+    # 2016–2023 ended 15,8 → 20,7 → 26,8: a turn upwards from 2021; 18,3 in 2024 breaks it
+    row = tables["Västerbotten"].loc["bup_30d"]
+    assert (row["prev_trend"], row["prev_trend_shape"], row["prev_trend_from_year"]) == \
+        ("förbättring", "turn", 2021)
+    said = " ".join(text.indicator_sentences(row.to_dict(), "Västerbotten"))
+    assert "en försämring över tid (i förra årets uppföljning: en förbättring sedan 2021)" in said
+    same = tables["Västerbotten"].loc["overbelaggningar"]
+    assert same["prev_trend"] == same["trend"]
+    assert "förra årets" not in " ".join(text.indicator_sentences(same.to_dict(), "Västerbotten"))
