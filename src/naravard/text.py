@@ -575,10 +575,10 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
 
 def target_status_words(table: pd.DataFrame) -> str:
     """The targets of one region in one line, by the same status as its own report:
-    "uppfylls för A; uppfylls delvis för B; uppfylls inte för C." ("" without targets)."""
+    "Målet uppfylls för a; uppfylls delvis för b; uppfylls inte för c." ("" without a target
+    with a value; targets without a value are left out, as a profile has no room for them)."""
     rows = _rows(table) if table is not None and len(table) else []
-    groups: dict[str, list[str]] = {"uppfylls": [], "uppfylls delvis": [], "uppfylls inte": [],
-                                    "kan inte bedömas": []}
+    groups: dict[str, list[str]] = {"uppfylls": [], "uppfylls delvis": [], "uppfylls inte": []}
     for r in rows:
         status = str(_get(r, "target_status") or "")
         if status in groups and _get(r, "target") is not None:
