@@ -54,3 +54,93 @@ def test_f1_real_dates_still_read_as_dates():
     from naravard import safe_yaml
 
     assert safe_yaml.load_text("d: 2024-02-29", "x") == {"d": dt.date(2024, 2, 29)}
+
+
+# --- F7: `make kommentar` on a full disk ------------------------------------------------------
+
+def test_f7_kommentar_on_a_full_disk_names_the_path_and_leaves_no_file(
+        project_tmp, snapshot_dir, monkeypatch, capsys):
+    import os
+
+    from naravard.cli import main
+
+    monkeypatch.setenv("NARAVARD_COMMENTARY_DIR", str(project_tmp / "kommentarer"))
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    args = ["kommentar", "--region", "Västerbotten", "--year", "2024", "--data", str(snapshot_dir)]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    path = project_tmp / "kommentarer" / "vasterbotten" / "2024.md"
+    assert len(err.splitlines()) == 1 and err.startswith("fel: ")
+    assert str(path) in err and os.strerror(errno.ENOSPC) in err
+    assert list(path.parent.iterdir()) == []  # no empty 2024.md, no temporary file
+    monkeypatch.undo()
+    monkeypatch.setenv("NARAVARD_ROOT", str(project_tmp))
+    monkeypatch.setenv("NARAVARD_COMMENTARY_DIR", str(project_tmp / "kommentarer"))
+    assert main(args) == 0  # with room again: no "finns redan"
+    assert "## Det viktigaste" in path.read_text(encoding="utf-8")
+
+
+# --- F8 and diff across reports ---------------------------------------------------------------
+
+HEAD = "Område;Indikator;Indikator-id;År;Värde;Placering;Källa"
+ROW = "A;BUP;bup;2024;18,3;20;Väntetider i vården"
+HOSTILE = "\x1b]0;HIJACKED-TITLE\x07\x1b[2J\x1b[31mRÖD TEXT\x1b[0m"
+
+
+def report_folder(tmp_path: Path, name: str, *rows: str, region: str = "24",
+                  year: int = 2024) -> Path:
+    import json
+
+    path = tmp_path / name
+    path.mkdir()
+    (path / "indikatorer.csv").write_bytes(("\n".join([HEAD, *rows]) + "\n").encode("utf-8-sig"))
+    (path / "manifest.json").write_text(json.dumps(
+        {"created": "2025-03-01T10:00:00+00:00",
+         "parameters": {"kind": "region", "region": region, "year": year}}), encoding="utf-8")
+    return path
+
+
+def test_f8_diff_prints_no_escape_sequences_from_the_tables(tmp_path, capsys):
+    from naravard.cli import main
+
+    a = report_folder(tmp_path, "a", ROW, f'A;"{HOSTILE}";only_in_a;2024;1;1;x')
+    b = report_folder(tmp_path, "b", ROW)
+    assert main(["diff", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "RÖD TEXT 2024" in out and "indikatorn finns inte längre" in out
+    assert "\x1b" not in out and "\x07" not in out and "HIJACKED" not in out
+
+
+def test_f8_printable_removes_controls_and_bidi_but_keeps_text():
+    from naravard.limits import printable
+
+    assert printable(f"a{HOSTILE} b\u202ec\x00d\ttab") == "aRÖD TEXT bcd\ttab"
+    assert printable("Åäö – 79,5 %") == "Åäö – 79,5 %"
+
+
+@pytest.mark.parametrize("other, what", [({"region": "25"}, "olika regioner"),
+                                         ({"year": 2023}, "olika år")])
+def test_diff_across_regions_or_years_is_refused(tmp_path, capsys, other, what):
+    from naravard.cli import main
+
+    a = report_folder(tmp_path, "a", ROW)
+    b = report_folder(tmp_path, "b", ROW.replace("18,3", "25,0"), **other)
+    assert main(["diff", str(a), str(b)]) == 2
+    captured = capsys.readouterr()
+    assert what in captured.err and "reviderat av källan" not in captured.out
+    assert len(captured.err.strip().splitlines()) == 1
+
+
+def test_a_fel_line_carries_no_escape_sequences(capsys, monkeypatch):
+    from naravard import cli
+
+    def hostile(args):
+        raise NaravardError(f"data/x.csv: {HOSTILE}")
+
+    monkeypatch.setattr(cli, "_cmd_diff", hostile)
+    assert cli.main(["diff", "a", "b"]) == 2
+    assert "\x1b" not in capsys.readouterr().err

@@ -189,7 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except NaravardError as exc:
-        print(f"fel: {exc}", file=sys.stderr)
+        from naravard.limits import printable
+
+        print(f"fel: {printable(exc)}", file=sys.stderr)  # its values may come from data files
         return 2
     except KeyboardInterrupt:
         return _stopped()
