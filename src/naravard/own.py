@@ -73,32 +73,75 @@ def run_notebook(path: Path) -> None:
 
     from naravard.commentary import text_cell_html
 
+    from naravard import own_limits
+
     shell = get_ipython()
     if shell is None:
         raise NaravardError("egna notebookar körs i rapportens Jupyter-kärna")
-    for number, cell in enumerate(read_notebook(path).get("cells", []), start=1):
-        source = "".join(cell.get("source", []))
-        kind = cell.get("cell_type")
-        if kind == "markdown":
-            if is_published(cell) and source.strip():
-                display(HTML(text_cell_html(source)))
-            continue
-        if (kind != "code" or "parameters" in tags(cell) or not runs_in_report(cell)
-                or not source.strip()):
-            continue
-        if is_published(cell):
-            result = shell.run_cell(source, store_history=False)
-        else:
-            with contextlib.redirect_stdout(io.StringIO()), _no_display():
-                result = shell.run_cell(source, store_history=False, silent=True)
-        error = result.error_before_exec or result.error_in_exec
-        if error is not None:
-            raise OwnNotebookError(f"{display_path(path)}, cell {number}: "
-                                   f"{type(error).__name__}: {error}")
+    seconds = own_limits.timeout_seconds()
+    budget = own_limits.OutputBudget()
+    with own_limits.memory_limit():
+        for number, cell in _cells(path):
+            source = cell["source"]
+            kind = cell.get("cell_type")
+            if kind == "markdown":
+                if is_published(cell) and source.strip():
+                    display(HTML(text_cell_html(source)))
+                continue
+            if (kind != "code" or "parameters" in tags(cell) or not runs_in_report(cell)
+                    or not source.strip()):
+                continue
+            try:
+                with own_limits.cell_time_limit(seconds), _no_traceback(shell):
+                    if is_published(cell):
+                        with budget.counting(shell):
+                            result = shell.run_cell(source, store_history=False)
+                    else:
+                        with contextlib.redirect_stdout(io.StringIO()), _no_display():
+                            result = shell.run_cell(source, store_history=False, silent=True)
+                error = result.error_before_exec or result.error_in_exec
+            except own_limits.OwnLimit as exc:  # a BaseException: IPython lets it through
+                error = exc
+            if error is not None:
+                raise OwnNotebookError(f"{display_path(path)}, cell {number}: "
+                                       f"{own_limits.describe(error)}")
+
+
+def _cells(path: Path) -> list[tuple[int, dict]]:
+    """The notebook's cells, numbered as Jupyter shows them, each with its source as text;
+    a notebook that is not nbformat 4 JSON is one line naming it."""
+    nb = read_notebook(path)
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list) or nb.get("nbformat") != 4:
+        raise OwnNotebookError(f"{display_path(path)} är ingen Jupyter-notebook i format 4; "
+                               "spara den på nytt i JupyterLab")
+    numbered = []
+    for number, cell in enumerate(cells, start=1):
+        source = cell.get("source", "") if isinstance(cell, dict) else None
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise OwnNotebookError(f"{display_path(path)}, cell {number}: cellens källtext "
+                                   "är inte text; spara notebooken på nytt i JupyterLab")
+        numbered.append((number, {**cell, "source": source}))
+    return numbered
 
 
 class OwnNotebookError(NaravardError):
     """A cell of a region's own notebook failed; names the notebook and cell."""
+
+
+@contextlib.contextmanager
+def _no_traceback(shell: Any) -> Iterator[None]:
+    """No error output from an own cell: papermill reports a cell's first error output, which
+    would be the bare error without the own notebook's name and cell (OwnNotebookError has
+    both)."""
+    saved = shell._showtraceback
+    shell._showtraceback = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        shell._showtraceback = saved
 
 
 @contextlib.contextmanager
