@@ -144,3 +144,87 @@ def test_a_fel_line_carries_no_escape_sequences(capsys, monkeypatch):
     monkeypatch.setattr(cli, "_cmd_diff", hostile)
     assert cli.main(["diff", "a", "b"]) == 2
     assert "\x1b" not in capsys.readouterr().err
+
+
+# --- WeasyPrint reads no file outside the report and nothing from the network ------------------
+
+def _png(path: Path) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), (200, 0, 0)).save(path)
+    return path
+
+
+def _images_in(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return sum(len(page.images) for page in PdfReader(pdf).pages)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "file://localhost/etc/passwd",
+                                 "http://127.0.0.1:9/x.png", "https://example.org/x.png",
+                                 "file:///STAGING/../outside.png"])
+def test_the_pdf_fetcher_refuses_everything_outside_the_staging_folder(tmp_path, url):
+    from naravard.render import _url_fetcher
+
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    _png(tmp_path / "outside.png")
+    with pytest.raises(ValueError):
+        _url_fetcher({}, staging).fetch(url.replace("/STAGING", str(staging)))
+
+
+def test_a_local_file_in_raw_html_is_not_embedded_in_the_pdf(tmp_path):
+    from naravard.render import html_to_pdf
+
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    outside = _png(tmp_path / "secret.png")
+    inside = _png(staging / "own.png")
+    page = (f'<html lang="sv"><body><img alt="a" src="file://{outside}">'
+            f'<img alt="b" src="http://127.0.0.1:9/x.png"><p>text</p></body></html>')
+    html_to_pdf(page, tmp_path / "a.pdf", base_url=staging, tagged=False)
+    assert _images_in(tmp_path / "a.pdf") == 0
+    html_to_pdf(page.replace(str(outside), str(inside)), tmp_path / "b.pdf", base_url=staging,
+                tagged=False)
+    assert _images_in(tmp_path / "b.pdf") == 1  # the report's own folder is readable
+
+
+# --- the small ones -------------------------------------------------------------------------------
+
+def test_warm_up_folders_carry_the_pid_and_a_killed_runs_are_removed(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from naravard import publish, render
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seen = []
+    monkeypatch.setattr(render, "html_to_pdf", lambda html, pdf: seen.append(Path(pdf).parent))
+    render.warm_up()
+    assert seen[0].name.startswith(f"naravard-warm-{os.getpid()}-")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    killed = tmp_path / f"naravard-warm-{dead}-abcd1234"
+    legacy = tmp_path / "naravard-warm-abcd1234"  # before the pid was in the name
+    for folder in (killed, legacy):
+        (folder / "x").mkdir(parents=True)
+    day_old = time.time() - publish.LEGACY_AGE - 60
+    os.utime(legacy, (day_old, day_old))
+    assert sorted(publish.remove_stale(tmp_path)) == sorted([killed, legacy])
+
+
+def test_one_changed_value_is_told_in_the_singular(capsys):
+    from types import SimpleNamespace
+
+    from naravard.pipeline import warn_analyst
+
+    job = SimpleNamespace(revised=["x"], out_dir=Path("output/a/2024"))
+    warn_analyst(SimpleNamespace(comments=None, year=2024), job)
+    assert "1 värde eller placering har ändrats" in capsys.readouterr().err
+    job.revised = ["x", "y"]
+    warn_analyst(SimpleNamespace(comments=None, year=2024), job)
+    assert "2 värden eller placeringar har ändrats" in capsys.readouterr().err
