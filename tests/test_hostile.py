@@ -228,3 +228,22 @@ def test_one_changed_value_is_told_in_the_singular(capsys):
     job.revised = ["x", "y"]
     warn_analyst(SimpleNamespace(comments=None, year=2024), job)
     assert "2 värden eller placeringar har ändrats" in capsys.readouterr().err
+
+
+def test_a_full_disk_while_publishing_names_the_file(tmp_path, monkeypatch, capsys):
+    import os
+
+    from naravard import cli, render
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def publish_one(args):
+        render.publish({"rapport.pdf": b"%PDF"}, tmp_path / "out")
+
+    monkeypatch.setattr(os, "fsync", full)
+    monkeypatch.setattr(cli, "_cmd_diff", publish_one)
+    assert cli.main(["diff", "a", "b"]) == 2
+    err = capsys.readouterr().err
+    assert "rapport.pdf: No space left on device" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "out").exists()

@@ -26,7 +26,7 @@ from typing import Any
 
 import nbformat
 
-from naravard.errors import NaravardError
+from naravard.errors import NaravardError, naming
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "naravard"
@@ -349,7 +349,8 @@ def html_to_pdf(html: str, pdf_path: Path, *, base_url: Path | None = None,
         document = HTML(string=page, base_url=base,
                     url_fetcher=_url_fetcher(images, base_url)).render(
             font_config=_font_config(), **options)
-        document.write_pdf(pdf_path, **options)
+        with naming(pdf_path):
+            document.write_pdf(pdf_path, **options)
     return len(document.pages)
 
 
@@ -367,7 +368,7 @@ def _write_file(target: Path, content: bytes | str | Path) -> None:
         data = content.encode("utf-8")
     else:
         data = None
-    with open(target, "wb") as out:
+    with naming(target), open(target, "wb") as out:
         if data is not None:
             out.write(data)
         else:
