@@ -71,9 +71,8 @@ def run_notebook(path: Path) -> None:
     from IPython import get_ipython
     from IPython.display import HTML, display
 
-    from naravard.commentary import text_cell_html
-
     from naravard import own_limits
+    from naravard.commentary import text_cell_html
 
     shell = get_ipython()
     if shell is None:
@@ -92,12 +91,14 @@ def run_notebook(path: Path) -> None:
                     or not source.strip()):
                 continue
             try:
-                with own_limits.cell_time_limit(seconds), _no_traceback(shell):
+                with own_limits.cell_time_limit(seconds), \
+                        _silenced(shell, "_showtraceback"):
                     if is_published(cell):
                         with budget.counting(shell):
                             result = shell.run_cell(source, store_history=False)
                     else:
-                        with contextlib.redirect_stdout(io.StringIO()), _no_display():
+                        with contextlib.redirect_stdout(io.StringIO()), \
+                                _silenced(shell.display_pub, "publish"):
                             result = shell.run_cell(source, store_history=False, silent=True)
                 error = result.error_before_exec or result.error_in_exec
             except own_limits.OwnLimit as exc:  # a BaseException: IPython lets it through
@@ -132,30 +133,17 @@ class OwnNotebookError(NaravardError):
 
 
 @contextlib.contextmanager
-def _no_traceback(shell: Any) -> Iterator[None]:
-    """No error output from an own cell: papermill reports a cell's first error output, which
-    would be the bare error without the own notebook's name and cell (OwnNotebookError has
-    both)."""
-    saved = shell._showtraceback
-    shell._showtraceback = lambda *args, **kwargs: None
+def _silenced(owner: Any, name: str) -> Iterator[None]:
+    """`owner.name` does nothing while inside: `display_pub.publish` for an unpublished cell
+    (run for its side effects only), and `shell._showtraceback` for every own cell, since
+    papermill reports a cell's first error output, which would be the bare error without the
+    own notebook's name and cell (OwnNotebookError has both)."""
+    saved = getattr(owner, name)
+    setattr(owner, name, lambda *args, **kwargs: None)
     try:
         yield
     finally:
-        shell._showtraceback = saved
-
-
-@contextlib.contextmanager
-def _no_display() -> Iterator[None]:
-    """Swallow display() calls of an unpublished cell (run for its side effects only)."""
-    from IPython import get_ipython
-
-    pub = get_ipython().display_pub
-    saved = pub.publish
-    pub.publish = lambda *args, **kwargs: None
-    try:
-        yield
-    finally:
-        pub.publish = saved
+        setattr(owner, name, saved)
 
 
 # --- own charts ------------------------------------------------------------------------------
