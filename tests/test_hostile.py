@@ -247,3 +247,44 @@ def test_a_full_disk_while_publishing_names_the_file(tmp_path, monkeypatch, caps
     err = capsys.readouterr().err
     assert "rapport.pdf: No space left on device" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_a_run_that_does_not_unwind_after_sigterm_ends_within_the_grace(tmp_path):
+    """Whatever swallows the interruption (here a loop; in life a kernel call), the run ends
+    GRACE seconds after SIGTERM with the one line and 143."""
+    import signal
+    import subprocess
+    import sys
+
+    code = ("from naravard import cli\ncli._Interrupted.install()\nimport time\n"
+            "print('ready', flush=True)\nwhile True:\n    try:\n        time.sleep(0.1)\n"
+            "    except KeyboardInterrupt:\n        pass\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("SIGTERM did not end the run")
+    assert proc.returncode == 143
+    assert err.splitlines() == ["avbrutet; ingen rapport ändrades"]
+
+
+def test_an_early_pool_may_grow_to_jobs(monkeypatch):
+    """JOBS=2 with one report due at first: the pool starts one worker and may grow to two."""
+    from naravard import batch
+
+    made = {}
+
+    class Pool:
+        def __init__(self, max_workers, **kwargs):
+            made["max_workers"], made["warm"] = max_workers, 0
+
+        def submit(self, fn, *args):
+            made["warm"] += 1
+
+    monkeypatch.setattr(batch.cf, "ProcessPoolExecutor", Pool)
+    batch._start_pool(1, 2)
+    assert made == {"max_workers": 2, "warm": 1}
