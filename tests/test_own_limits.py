@@ -198,3 +198,24 @@ def test_f3_f4_a_dead_kernel_and_sigterm_in_a_loop_leave_the_report_whole(tmp_pa
     assert looping.returncode in (143, -15), err[-3000:]
     assert err.splitlines() == ["avbrutet; ingen rapport ändrades"]
     assert _published(root) == before
+
+
+def test_the_cell_time_limit_stops_and_leaves_no_timer_behind():
+    code = textwrap.dedent("""
+        import signal
+        from naravard.own_limits import OwnLimit, cell_time_limit
+        for _ in range(3):
+            try:
+                with cell_time_limit(1):
+                    while True:
+                        try:
+                            pass
+                        except Exception:
+                            pass
+            except OwnLimit:
+                print("stopped")
+        print(signal.getitimer(signal.ITIMER_REAL)[0], signal.getsignal(signal.SIGALRM) == signal.SIG_DFL)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.stdout.split() == ["stopped"] * 3 + ["0.0", "True"], proc.stderr
