@@ -219,3 +219,24 @@ def test_the_cell_time_limit_stops_and_leaves_no_timer_behind():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert proc.stdout.split() == ["stopped"] * 3 + ["0.0", "True"], proc.stderr
+
+
+@pytest.mark.parametrize("name, value, words", [
+    ("NARAVARD_OWN_TIMEOUT", "tre minuter", ["NARAVARD_OWN_TIMEOUT='tre minuter'", "heltal"]),
+    ("NARAVARD_OWN_MEMORY_MB", "0", ["NARAVARD_OWN_MEMORY_MB=0", "för litet"]),
+])
+def test_a_bad_limit_setting_is_one_line_before_the_run(monkeypatch, name, value, words):
+    from naravard.errors import NaravardError
+    from naravard.own_limits import check_settings
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(NaravardError) as err:
+        check_settings()
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_printing_to_stderr_counts_too(tmp_path):
+    result = _run_own(tmp_path, "import sys\nfor i in range(200_000):\n"
+                                "    print('rad', i, file=sys.stderr)")
+    assert "cell 2: notebooken skriver ut mer än" in result["message"], result

@@ -99,28 +99,39 @@ class OutputBudget:
 
     @contextlib.contextmanager
     def counting(self, shell: Any) -> Iterator[None]:
-        """While a published cell runs: its stdout and display() calls are counted."""
+        """While a published cell runs: what it prints (stderr too: the report drops it, but
+        every line still travels to naravard) and its display() calls are counted."""
         budget = self
-        stdout, pub = sys.stdout, shell.display_pub
+        stdout, stderr, pub = sys.stdout, sys.stderr, shell.display_pub
         publish = pub.publish
 
         class Counted:
+            def __init__(self, stream: Any) -> None:
+                self._stream = stream
+
             def write(self, text: str) -> int:
                 budget.spend_text(len(text))
-                return stdout.write(text)
+                return self._stream.write(text)
 
             def __getattr__(self, name: str) -> Any:
-                return getattr(stdout, name)
+                return getattr(self._stream, name)
 
         def counted_publish(data: Any = None, *args: Any, **kwargs: Any) -> Any:
             budget.spend_display(data)
             return publish(data, *args, **kwargs)
 
-        sys.stdout, pub.publish = Counted(), counted_publish
+        sys.stdout, sys.stderr, pub.publish = Counted(stdout), Counted(stderr), counted_publish
         try:
             yield
         finally:
-            sys.stdout, pub.publish = stdout, publish
+            sys.stdout, sys.stderr, pub.publish = stdout, stderr, publish
+
+
+def check_settings() -> None:
+    """The limits' environment variables, checked where the run starts (one line, before
+    any kernel runs the notebook)."""
+    timeout_seconds()
+    _setting(MEMORY_ENV, DEFAULT_MEMORY_MB)
 
 
 def _address_space() -> int:

@@ -106,6 +106,10 @@ def region_job(rep: report.RegionReport, data: object) -> Job:
     from naravard import report, revisions
 
     slug, year = rep.region.slug, rep.year
+    if rep.own_notebook is not None:
+        from naravard.own_limits import check_settings
+
+        check_settings()  # a bad NARAVARD_OWN_TIMEOUT is one line now, not in the kernel
     out_root, fig_root = report_roots(rep.obs)
     out_dir = out_root / slug / str(year)
     csv = report.export_csv_bytes(rep)
