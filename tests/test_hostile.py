@@ -288,3 +288,18 @@ def test_an_early_pool_may_grow_to_jobs(monkeypatch):
     monkeypatch.setattr(batch.cf, "ProcessPoolExecutor", Pool)
     batch._start_pool(1, 2)
     assert made == {"max_workers": 2, "warm": 1}
+
+
+def test_f7_a_folder_without_hard_links_still_gets_the_comment_file(tmp_path, monkeypatch):
+    import os
+
+    from naravard import commentary
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "vasterbotten" / "2024.md"
+    commentary._write_new(path, "text\n")
+    assert path.read_text(encoding="utf-8") == "text\n"
+    assert [p.name for p in path.parent.iterdir()] == ["2024.md"]

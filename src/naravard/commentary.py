@@ -410,6 +410,7 @@ def _write_new(path: Path, body: str) -> None:
     """Write `path` whole or not at all: through a temporary file beside it, linked into place
     only when complete (a full disk leaves no empty file that later runs would trip over),
     and never over a file that appeared meanwhile (link, unlike rename, does not replace)."""
+    import errno
     import os
     import tempfile
 
@@ -423,6 +424,14 @@ def _write_new(path: Path, body: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         make_readable(Path(tmp))
-        os.link(tmp, path)
+        try:
+            os.link(tmp, path)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            # a shared drive without hard links: rename, after looking once more
+            if path.exists():
+                raise FileExistsError(errno.EEXIST, "finns redan", str(path)) from None
+            os.rename(tmp, path)
     finally:
-        os.unlink(tmp)
+        Path(tmp).unlink(missing_ok=True)
