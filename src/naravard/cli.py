@@ -152,7 +152,7 @@ class _Interrupted:
 
     signum: int | None = None
     timer: object | None = None
-    GRACE = 5.0  # seconds for the unwinding before the run is ended hard
+    GRACE = 10.0  # seconds for the unwinding (workers stop their kernels) before the hard end
 
     @classmethod
     def handle(cls, signum: int, frame: object) -> None:
