@@ -255,10 +255,27 @@ def test_a_run_that_does_not_unwind_after_sigterm_ends_within_the_grace(tmp_path
     import signal
     import subprocess
     import sys
+    import textwrap
 
-    code = ("from naravard import cli\ncli._Interrupted.install()\nimport time\n"
-            "print('ready', flush=True)\nwhile True:\n    try:\n        time.sleep(0.1)\n"
-            "    except KeyboardInterrupt:\n        pass\n")
+    # the one KeyboardInterrupt is swallowed wherever it lands (two nested loops: between
+    # the inner loop's `except` and its next `try`, the outer `try` still holds)
+    code = textwrap.dedent("""
+        import time
+        from naravard import cli
+        cli._Interrupted.install()
+        def stubborn():
+            print("ready", flush=True)
+            while True:
+                try:
+                    time.sleep(0.1)
+                except KeyboardInterrupt:
+                    pass
+        while True:
+            try:
+                stubborn()
+            except KeyboardInterrupt:
+                pass
+    """)
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
