@@ -320,3 +320,19 @@ def test_f7_a_folder_without_hard_links_still_gets_the_comment_file(tmp_path, mo
     commentary._write_new(path, "text\n")
     assert path.read_text(encoding="utf-8") == "text\n"
     assert [p.name for p in path.parent.iterdir()] == ["2024.md"]
+
+
+def test_f8_a_questionnaire_title_with_escape_sequences_is_printed_clean(capsys, monkeypatch):
+    from types import SimpleNamespace
+
+    from naravard.questionnaire import answers
+
+    question = SimpleNamespace(label="5", title=f"Fråga {HOSTILE}")
+    monkeypatch.setattr(answers, "read_answers", lambda path: SimpleNamespace(
+        year=2024, region_name="Västerbotten"))
+    monkeypatch.setattr(answers, "load_structure", lambda year: [question])
+    monkeypatch.setattr(answers, "unanswered", lambda structure, ans: [(question, "")])
+    monkeypatch.setattr(answers, "is_expected", lambda q, ans: True)
+    answers.check_file("x.yaml")
+    out = capsys.readouterr().out
+    assert "Fråga RÖD TEXT" in out and "\x1b" not in out

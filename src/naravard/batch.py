@@ -229,13 +229,15 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+    from naravard.limits import printable
+
     failures = [r for r in results if r.status == "fel"]
     total = time.perf_counter() - started
     print(f"Totalt {total:.1f} s; {sum(r.status == 'klar' for r in results)} skapade, "
           f"{sum(r.status == 'aktuell' for r in results)} aktuella, {len(failures)} fel.",
           flush=True)
     for r in failures:
-        print(f"fel: {r.label}: {r.error}", file=sys.stderr, flush=True)
+        print(printable(f"fel: {r.label}: {r.error}"), file=sys.stderr, flush=True)
     return 1 if failures else 0
 
 
