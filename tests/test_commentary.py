@@ -193,3 +193,57 @@ def test_a_comment_in_a_shared_place_names_what_it_is_about(tmp_path):
     com = commentary.parse(write(tmp_path, body), load_catalog())
     html = commentary.section_html(com, "fast_lakarkontakt_andel", "Fast <läkarkontakt>")
     assert "Analytikerns kommentar om Fast &lt;läkarkontakt&gt; · Analysenheten" in html
+
+
+# --- issue 19: dates, limits and characters that must not reach the page ---------------------
+
+@pytest.mark.parametrize("date, words", [
+    ("2025-13-45", ["rad 3", "'2025-13-45' är inget giltigt datum", "ÅÅÅÅ-MM-DD"]),
+    ("2024-02-30", ["rad 3", "inget giltigt datum"]),
+    ("20250301", ["rad 3", "ÅÅÅÅ-MM-DD"]),
+    ("2025-W10-1", ["rad 3", "ÅÅÅÅ-MM-DD"]),
+])
+def test_an_impossible_or_odd_date_is_one_line(tmp_path, date, words):
+    path = write(tmp_path, GOOD.replace("2025-03-01", date))
+    with pytest.raises(NaravardError) as err:
+        commentary.parse(path, load_catalog())
+    message = str(err.value)
+    assert "\n" not in message and str(path) in message
+    for word in words:
+        assert word in message, message
+
+
+def test_an_author_that_is_a_list_is_refused(tmp_path):
+    path = write(tmp_path, GOOD.replace("författare: Analysenheten, Region Västerbotten",
+                                        "författare: [a, b]"))
+    with pytest.raises(NaravardError, match="ska bara ha raderna 'författare"):
+        commentary.parse(path, load_catalog())
+
+
+def _body(text: str) -> str:
+    return GOOD.replace("Om området.", text)
+
+
+@pytest.mark.parametrize("content, words", [
+    # a 150 000-character author (words of 10, so that the field's own limit speaks)
+    (GOOD.replace("Analysenheten, Region Västerbotten", "AAAAAAAAA " * 15_000),
+     ["författare", "högst 200"]),
+    (GOOD.replace("Analysenheten, Region Västerbotten", "A" * 150_000), ["rad 2", "högst 200"]),
+    (_body(">" * 20_000 + " text"), ["rad 12", "nästlad i 20000 nivåer", "högst 8"]),
+    (_body("> " * 9 + "text"), ["rad 12", "nästlad i 9 nivåer"]),
+    (_body(" " * 40 + "- text"), ["rad 12", "nästlad i 20 nivåer"]),
+    (_body("\n".join(["- a"] * 45_000)), ["45", "rader", "högst 2000"]),
+    (_body("- a\n" * 1900), ["avsnittet tillganglighet", "högst 6000"]),
+    (_body("x" * 50_000), ["rad 12", "ord på 50000 tecken", "högst 200"]),
+    (_body("a\x00b"), ["rad 12", "U+0000"]),
+    (_body("fil \u202efdp.exe"), ["rad 12", "U+202E", "skrivriktningen"]),
+    (_body("\x1b]0;titel\x07"), ["rad 12", "U+001B"]),
+])
+def test_comment_files_are_held_to_the_limits_of_free_text(tmp_path, content, words):
+    path = write(tmp_path, content)
+    with pytest.raises(NaravardError) as err:
+        commentary.parse(path, load_catalog())
+    message = str(err.value)
+    assert "\n" not in message and str(path) in message and len(message) < 400
+    for word in words:
+        assert word in message, message

@@ -322,6 +322,17 @@ def test_html_is_swedish_self_contained_and_accessible(vb_html):
 
 
 @pytest.mark.e2e
+def test_every_link_inside_the_report_has_its_target(vb_html):
+    """Issue 19: the overview linked to #ind-listade_per_specialist, an own figure without
+    values that the report does not show."""
+    _, parsed = vb_html
+    ids = {attrs.get("id") for _, attrs in parsed.tags}
+    targets = {attrs["href"][1:] for tag, attrs in parsed.tags
+               if tag == "a" and (attrs.get("href") or "").startswith("#")}
+    assert targets and targets - ids == set()
+
+
+@pytest.mark.e2e
 def test_html_has_no_code_prompts_or_placeholders(vb_html):
     raw, parsed = vb_html
     assert "¶" not in raw

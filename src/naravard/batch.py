@@ -139,12 +139,14 @@ def _run_one(job: Any, obs_file: str) -> TaskResult:
                           error=f"{type(exc).__name__}: {exc}", out_dir=str(job.out_dir))
 
 
-def _start_pool(n_jobs: int) -> cf.ProcessPoolExecutor:
+def _start_pool(n_jobs: int, max_jobs: int | None = None) -> cf.ProcessPoolExecutor:
+    """A pool that starts `n_jobs` workers now and may grow to `max_jobs` when more reports
+    turn out to be due (a pool not forking its workers starts them as tasks wait)."""
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
     from naravard.observation_key import observations_key
 
-    pool = cf.ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init,
-                                  initargs=(observations_key(),))
+    pool = cf.ProcessPoolExecutor(max_workers=max(n_jobs, max_jobs or 0), mp_context=ctx,
+                                  initializer=_worker_init, initargs=(observations_key(),))
     for _ in range(n_jobs):
         pool.submit(_warmed)
     return pool
@@ -215,7 +217,7 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
     check_data_argument(data)  # a bad DATA fails in a moment, not after workers have started
     remove_stale(Path(tempfile.gettempdir()))
     early = _expected_jobs(year, regions, force, national_report, jobs)
-    pool = _start_pool(early) if early else None
+    pool = _start_pool(early, jobs or default_jobs()) if early else None
     try:
         results = _run(year, data, jobs=jobs, force=force, regions=regions,
                        national_report=national_report, progress=progress,
@@ -227,13 +229,15 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+    from naravard.limits import printable
+
     failures = [r for r in results if r.status == "fel"]
     total = time.perf_counter() - started
     print(f"Totalt {total:.1f} s; {sum(r.status == 'klar' for r in results)} skapade, "
           f"{sum(r.status == 'aktuell' for r in results)} aktuella, {len(failures)} fel.",
           flush=True)
     for r in failures:
-        print(f"fel: {r.label}: {r.error}", file=sys.stderr, flush=True)
+        print(printable(f"fel: {r.label}: {r.error}"), file=sys.stderr, flush=True)
     return 1 if failures else 0
 
 
@@ -299,11 +303,12 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
         if job not in pending:
             results.append(TaskResult(job.label, "aktuell", out_dir=str(job.out_dir)))
 
-    n_jobs = workers if pool is not None else max(1, min(jobs or default_jobs(),
-                                                         len(pending) or 1))
+    # an early pool grows to this as the reports are submitted (see _start_pool)
+    n_jobs = max(1, workers, min(jobs or default_jobs(), len(pending) or 1))
     print(f"{len(todo)} rapporter för {nat.year} ({obs.origin_label}); "
           f"{len(pending)} att skapa, {len(todo) - len(pending)} redan aktuella; "
-          f"{n_jobs} parallella processer", flush=True)
+          f"{n_jobs} {'parallell process' if n_jobs == 1 else 'parallella processer'}",
+          flush=True)
     if pending:
         with tempfile.TemporaryDirectory(prefix=f"naravard-batch-{os.getpid()}-") as tmp:
             obs_file = Path(tmp) / "observations.pkl"

@@ -151,12 +151,44 @@ class _Interrupted:
     caused inside libraries (a kernel's ZMQError, asyncio tasks) are not shown as failures."""
 
     signum: int | None = None
+    timer: object | None = None
+    GRACE = 10.0  # seconds for the unwinding (workers stop their kernels) before the hard end
 
     @classmethod
     def handle(cls, signum: int, frame: object) -> None:
+        import threading
+
+        if cls.signum is not None:  # a second Ctrl-C or SIGTERM: at once
+            cls.hard_stop()
         cls.signum = signum
         quiet_unwinding()
+        # whatever a kernel or library does while unwinding, the run ends within GRACE
+        cls.timer = threading.Timer(cls.GRACE, cls.hard_stop)
+        cls.timer.daemon = True
+        cls.timer.start()
         raise KeyboardInterrupt
+
+    @classmethod
+    def hard_stop(cls) -> None:
+        """End now: kill this run's kernels and workers; staging folders left behind carry
+        this process's id and the next run removes them (naravard.publish.remove_stale)."""
+        import signal
+
+        kernels = sys.modules.get("naravard.kernels")
+        if kernels is not None:
+            kernels.kill_all()
+        mp = sys.modules.get("multiprocessing")
+        if mp is not None:
+            for child in mp.active_children():
+                child.kill()
+        print("avbrutet; ingen rapport ändrades", file=sys.stderr, flush=True)
+        os._exit(143 if cls.signum == signal.SIGTERM else 130)
+
+    @classmethod
+    def cancel(cls) -> None:
+        timer, cls.timer = cls.timer, None
+        if timer is not None:
+            timer.cancel()  # type: ignore[attr-defined]
 
     @classmethod
     def install(cls) -> None:
@@ -189,7 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except NaravardError as exc:
-        print(f"fel: {exc}", file=sys.stderr)
+        from naravard.limits import printable
+
+        print(f"fel: {printable(exc)}", file=sys.stderr)  # its values may come from data files
         return 2
     except KeyboardInterrupt:
         return _stopped()
@@ -205,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _Interrupted.signum is not None:  # a library's own error from the interruption
             return _stopped()
         raise
+    finally:
+        _Interrupted.cancel()
 
 
 def run() -> NoReturn:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from naravard import text
+from naravard import limits, text
 from naravard.catalog import AREAS, Catalog
 from naravard.errors import NaravardError
 from naravard.paths import commentary_dir, display_path
@@ -109,9 +109,11 @@ def _front_matter(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
         raise _fail(path, 1, "inledningen (front matter) avslutas inte med en rad '---'")
-    # the one safe reader (no anchors, no duplicate keys); dates and numbers back to text
-    data = safe_yaml.load_text("\n".join(lines[1:end]), f"{path} (inledningen)") or {}
-    if isinstance(data, dict):
+    # the one safe reader (no anchors, no duplicate keys); dates and numbers back to text.
+    # The '---' line stays in as an empty line, so that YAML's line numbers are the file's.
+    data = safe_yaml.load_text("\n" + "\n".join(lines[1:end]), display_path(path)) or {}
+    if isinstance(data, dict) and all(isinstance(v, (str, int, dt.date)) or v is None
+                                      for v in data.values()):
         data = {str(k): str(v) if v is not None else "" for k, v in data.items()}
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise _fail(path, 2, "inledningen ska bara ha raderna 'författare: …' och 'datum: ÅÅÅÅ-MM-DD'")
@@ -163,7 +165,10 @@ def parse(path: Path, catalog: Catalog) -> Commentary:
         line = raw[:exc.start].count(b"\n") + 1
         raise _fail(path, line, "filen är inte UTF-8; spara den som UTF-8 i din editor") from None
     lines = content.splitlines()
+    _check_lines(path, lines)
     front, start = _front_matter(path, lines)
+    limits.check_length(front.get("författare", ""), "comment_author",
+                        f"{display_path(path)}, inledningen, författare")
     keys = valid_keys(catalog)
     sections: dict[str, Section] = {}
     current: Section | None = None
@@ -194,6 +199,9 @@ def parse(path: Path, catalog: Catalog) -> Commentary:
         else:
             body.append(line)
     close()
+    for section in sections.values():
+        limits.check_length(section.body, "comment_section",
+                            f"{display_path(path)}, rad {section.line}, avsnittet {section.key}")
     commentary = Commentary(path, front.get("författare", ""), None, sections)
     if any(s.body for s in sections.values()):
         if not commentary.author:
@@ -203,8 +211,37 @@ def parse(path: Path, catalog: Catalog) -> Commentary:
     return commentary
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _check_lines(path: Path, lines: list[str]) -> None:
+    """Limits that keep a file the Markdown parser and WeasyPrint handle in seconds, and
+    characters that must not reach the page (naravard.limits), each with its line."""
+    if len(lines) > limits.MAX_LINES:
+        raise _fail(path, None, f"filen har {len(lines)} rader, högst {limits.MAX_LINES} är "
+                                "tillåtet; en kommentarsfil ska vara kort text")
+    for number, line in enumerate(lines, start=1):
+        problem = limits.control_problem(line)
+        if problem is not None:
+            raise _fail(path, number, f"{problem}, som inte får stå i en kommentar; ta bort "
+                                      "det (det syns inte i alla editorer)")
+        prefix = _NESTING.match(line).group()
+        # each '>' is a level, and each two spaces of indent after the last one
+        depth = prefix.count(">") + len(prefix.rsplit(">", 1)[-1].expandtabs(4)) // 2
+        if depth > limits.MAX_DEPTH:
+            raise _fail(path, number, f"texten är nästlad i {depth} nivåer (citat '>' och "
+                                      f"indrag), högst {limits.MAX_DEPTH} är tillåtet; "
+                                      "skriv den med färre nivåer")
+        limits.check_words(line, f"{display_path(path)}, rad {number}")
+
+
+_NESTING = re.compile(r"[ \t>]*")
+
+
 def _date(path: Path, value: str) -> dt.date:
     try:
+        if not _ISO_DATE.fullmatch(value):  # fromisoformat also takes 20250301 and 2025-W10-1
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise _fail(path, 3, f"datum {value!r} ska skrivas ÅÅÅÅ-MM-DD, t.ex. 2025-03-01") from None
@@ -356,9 +393,45 @@ def write_template(region: str, year: object, data: object = None) -> Path:
     if path.exists():
         raise NaravardError(f"{display_path(path)} finns redan; naravard skriver aldrig över en "
                             "kommentarsfil. Redigera den, eller flytta den först för en ny mall")
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = template_text(rep.region.full_name, rep.year, rep.catalog, rep.table,
                          report.report_date())
-    with open(path, "x", encoding="utf-8") as fh:  # "x": fails rather than overwrite
-        fh.write(body)
+    try:
+        _write_new(path, body)
+    except FileExistsError:
+        raise NaravardError(f"{display_path(path)} skapades under tiden av någon annan; "
+                            "naravard skriver aldrig över en kommentarsfil") from None
+    except OSError as exc:
+        raise NaravardError(f"{display_path(path)} kunde inte skrivas ({exc.strerror or exc}); "
+                            "kontrollera rättigheter och ledigt utrymme") from None
     return path
+
+
+def _write_new(path: Path, body: str) -> None:
+    """Write `path` whole or not at all: through a temporary file beside it, linked into place
+    only when complete (a full disk leaves no empty file that later runs would trip over),
+    and never over a file that appeared meanwhile (link, unlike rename, does not replace)."""
+    import errno
+    import os
+    import tempfile
+
+    from naravard.publish import make_readable
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(body)
+            fh.flush()
+            os.fsync(fh.fileno())
+        make_readable(Path(tmp))
+        try:
+            os.link(tmp, path)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            # a shared drive without hard links: rename, after looking once more
+            if path.exists():
+                raise FileExistsError(errno.EEXIST, "finns redan", str(path)) from None
+            os.rename(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 EXCERPT_CHARS = 80
@@ -40,3 +42,15 @@ def quiet_unwinding() -> None:
     sys.unraisablehook = lambda unraisable: None
     threading.excepthook = lambda args: None
     warnings.simplefilter("ignore")  # e.g. a coroutine cut off before it was awaited
+
+
+@contextlib.contextmanager
+def naming(path: object) -> Iterator[None]:
+    """An OSError raised inside without a file name (a write on a full disk: ENOSPC) gets
+    `path`, so that the CLI's one line says which file could not be written."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise

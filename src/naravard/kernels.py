@@ -10,6 +10,7 @@ as a `Background` task) while the parent prints the PDF.
 from __future__ import annotations
 
 import os
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,14 @@ def kernel_config() -> Any:
     return config
 
 
+# The client papermill/nbclient makes from a handed-over manager (`km.client()`). nbclient
+# runs async and awaits its client's channels; a blocking client's `get_msg(timeout=None)`
+# blocks its event loop instead, so the task that polls whether the kernel is alive never
+# ran and a dead kernel was waited on for ever. With the async client a dead kernel is a
+# DeadKernelError within about a second (nbclient polls the manager's process).
+ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
+
+
 def start_report_kernel(cwd: Path, *, kernel_name: str | None = None) -> Any:
     """Start a warm report kernel and return its manager without waiting for it.
 
@@ -65,10 +74,34 @@ def start_report_kernel(cwd: Path, *, kernel_name: str | None = None) -> Any:
 
     from naravard.shortcuts import REPORT_KERNEL
 
-    km = KernelManager(kernel_name=kernel_name or default_kernel_name(), config=kernel_config())
+    km = KernelManager(kernel_name=kernel_name or default_kernel_name(), config=kernel_config(),
+                       client_class=ASYNC_CLIENT)
     km.start_kernel(cwd=str(cwd), env=os.environ | {REPORT_KERNEL: "1"},
                     extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}", *KERNEL_ARGUMENTS])
+    _STARTED.add(km)
     return km
+
+
+_STARTED: weakref.WeakSet = weakref.WeakSet()  # this process's kernels, for kill_all
+
+
+def _kill(km: Any) -> None:
+    """SIGKILL the kernel's process directly: no message to it and no event loop, so
+    nothing can wait on a kernel that is looping, dead or half-dead."""
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is None:
+        return
+    try:
+        process.kill()
+        process.wait(timeout=5)
+    except Exception:  # noqa: BLE001 - already gone, or not ours to wait for
+        pass
+
+
+def kill_all() -> None:
+    """Kill every kernel this process started (a run that must end now)."""
+    for km in list(_STARTED):
+        _kill(km)
 
 
 def wait_until_ready(km: Any, timeout: float = 120) -> None:
@@ -83,8 +116,9 @@ def wait_until_ready(km: Any, timeout: float = 120) -> None:
 
 def stop_kernel(km: Any) -> None:
     """Shut the kernel down at once; a kernel that is already gone is fine."""
+    _kill(km)
     try:
-        km.shutdown_kernel(now=True)
+        km.shutdown_kernel(now=True)  # its files and sockets
     except Exception:  # noqa: BLE001 - stopping is best effort, the kernel also exits with us
         pass
 

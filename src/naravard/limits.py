@@ -8,6 +8,8 @@ over its limit is refused when it is read, with a line naming where it is and th
 
 from __future__ import annotations
 
+import re
+
 from naravard.errors import NaravardError
 
 # The longest text in the project's own files is about a quarter of each limit.
@@ -16,7 +18,14 @@ MAX_CHARS = {
     "regional_source": 300,  # data/regional/<slug>.csv, column source
     "answer": 3000,  # questionnaire answers: answer, details, comment, other, source
     "catalog": 1000,  # data/catalog/indicators.yaml: every text field
+    "comment_author": 200,  # data/kommentarer/<slug>/<year>.md, författare:
+    "comment_section": 6000,  # one `## ` section of a comment file (two pages of prose)
 }
+
+# A comment file's structure: Markdown nested thousands of levels deep (`>>>>…`, indented
+# lists) or tens of thousands of lines takes the Markdown parser and WeasyPrint minutes.
+MAX_LINES = 2000
+MAX_DEPTH = 8
 
 
 # WeasyPrint's time to break one unbroken word grows much faster than its length (1 000
@@ -32,12 +41,45 @@ def check_length(text: str, kind: str, where: str) -> str:
         raise NaravardError(
             f"{where}: texten är {len(text)} tecken lång, högst {limit} är tillåtet; "
             "korta texten (längre resonemang hör hemma i en egen bilaga)")
+    return check_words(text, where)
+
+
+def check_words(text: str, where: str) -> str:
+    """`text` unchanged, or NaravardError when a word in it is longer than `MAX_WORD`."""
     longest = max((len(word) for word in text.split()), default=0)
     if longest > MAX_WORD:
         raise NaravardError(
             f"{where}: texten har ett ord på {longest} tecken utan mellanslag, högst {MAX_WORD} "
             "är tillåtet; dela ordet eller adressen med mellanslag")
     return text
+
+
+# --- characters that must not reach a page or a terminal -------------------------------------
+
+# C0 and C1 controls (tab and line breaks aside) and the bidi controls that reorder what a
+# reader sees (U+202A–U+202E, U+2066–U+2069, U+061C, U+200E/U+200F): a NUL byte in the HTML,
+# a right-to-left override that shows "fdp.exe" as "exe.pdf", an escape sequence that
+# rewrites the terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                      "\u202a-\u202e\u2066-\u2069]")
+# an escape sequence as a whole (CSI, OSC, …), so that stripping leaves no "[2J" behind
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def control_problem(text: str) -> str | None:
+    """What is wrong with the first control character in `text` (Swedish), or None."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    kind = ("styr skrivriktningen" if char in "\u061c\u200e\u200f" or "\u202a" <= char <= "\u202e"
+            or "\u2066" <= char <= "\u2069" else "är ett styrtecken")
+    return f"tecknet U+{ord(char):04X} {kind}"
+
+
+def printable(text: object) -> str:
+    """`text` with every control character and escape sequence removed, for the terminal."""
+    return _CONTROL.sub("", _ESCAPE.sub("", str(text)))
 
 
 # --- value ranges per unit ------------------------------------------------------------------

@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from naravard.errors import NaravardError
+from naravard.errors import NaravardError, naming
 from naravard.publish import make_readable
 
 MANIFEST_VERSION = 1
@@ -182,7 +182,7 @@ def write_manifest(path: Path, manifest: Mapping[str, Any]) -> Path:
     text = json.dumps(_jsonable(manifest), ensure_ascii=False, indent=2) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with naming(path), os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

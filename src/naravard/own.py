@@ -71,30 +71,61 @@ def run_notebook(path: Path) -> None:
     from IPython import get_ipython
     from IPython.display import HTML, display
 
+    from naravard import own_limits
     from naravard.commentary import text_cell_html
 
     shell = get_ipython()
     if shell is None:
         raise NaravardError("egna notebookar körs i rapportens Jupyter-kärna")
-    for number, cell in enumerate(read_notebook(path).get("cells", []), start=1):
-        source = "".join(cell.get("source", []))
-        kind = cell.get("cell_type")
-        if kind == "markdown":
-            if is_published(cell) and source.strip():
-                display(HTML(text_cell_html(source)))
-            continue
-        if (kind != "code" or "parameters" in tags(cell) or not runs_in_report(cell)
-                or not source.strip()):
-            continue
-        if is_published(cell):
-            result = shell.run_cell(source, store_history=False)
-        else:
-            with contextlib.redirect_stdout(io.StringIO()), _no_display():
-                result = shell.run_cell(source, store_history=False, silent=True)
-        error = result.error_before_exec or result.error_in_exec
-        if error is not None:
-            raise OwnNotebookError(f"{display_path(path)}, cell {number}: "
-                                   f"{type(error).__name__}: {error}")
+    seconds = own_limits.timeout_seconds()
+    budget = own_limits.OutputBudget()
+    with own_limits.memory_limit():
+        for number, cell in _cells(path):
+            source = cell["source"]
+            kind = cell.get("cell_type")
+            if kind == "markdown":
+                if is_published(cell) and source.strip():
+                    display(HTML(text_cell_html(source)))
+                continue
+            if (kind != "code" or "parameters" in tags(cell) or not runs_in_report(cell)
+                    or not source.strip()):
+                continue
+            try:
+                with own_limits.cell_time_limit(seconds), \
+                        _silenced(shell, "_showtraceback"):
+                    if is_published(cell):
+                        with budget.counting(shell):
+                            result = shell.run_cell(source, store_history=False)
+                    else:
+                        with contextlib.redirect_stdout(io.StringIO()), \
+                                _silenced(shell.display_pub, "publish"):
+                            result = shell.run_cell(source, store_history=False, silent=True)
+                error = result.error_before_exec or result.error_in_exec
+            except own_limits.OwnLimit as exc:  # a BaseException: IPython lets it through
+                error = exc
+            if error is not None:
+                raise OwnNotebookError(f"{display_path(path)}, cell {number}: "
+                                       f"{own_limits.describe(error)}")
+
+
+def _cells(path: Path) -> list[tuple[int, dict]]:
+    """The notebook's cells, numbered as Jupyter shows them, each with its source as text;
+    a notebook that is not nbformat 4 JSON is one line naming it."""
+    nb = read_notebook(path)
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list) or nb.get("nbformat") != 4:
+        raise OwnNotebookError(f"{display_path(path)} är ingen Jupyter-notebook i format 4; "
+                               "spara den på nytt i JupyterLab")
+    numbered = []
+    for number, cell in enumerate(cells, start=1):
+        source = cell.get("source", "") if isinstance(cell, dict) else None
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise OwnNotebookError(f"{display_path(path)}, cell {number}: cellens källtext "
+                                   "är inte text; spara notebooken på nytt i JupyterLab")
+        numbered.append((number, {**cell, "source": source}))
+    return numbered
 
 
 class OwnNotebookError(NaravardError):
@@ -102,17 +133,17 @@ class OwnNotebookError(NaravardError):
 
 
 @contextlib.contextmanager
-def _no_display() -> Iterator[None]:
-    """Swallow display() calls of an unpublished cell (run for its side effects only)."""
-    from IPython import get_ipython
-
-    pub = get_ipython().display_pub
-    saved = pub.publish
-    pub.publish = lambda *args, **kwargs: None
+def _silenced(owner: Any, name: str) -> Iterator[None]:
+    """`owner.name` does nothing while inside: `display_pub.publish` for an unpublished cell
+    (run for its side effects only), and `shell._showtraceback` for every own cell, since
+    papermill reports a cell's first error output, which would be the bare error without the
+    own notebook's name and cell (OwnNotebookError has both)."""
+    saved = getattr(owner, name)
+    setattr(owner, name, lambda *args, **kwargs: None)
     try:
         yield
     finally:
-        pub.publish = saved
+        setattr(owner, name, saved)
 
 
 # --- own charts ------------------------------------------------------------------------------

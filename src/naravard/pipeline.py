@@ -106,6 +106,10 @@ def region_job(rep: report.RegionReport, data: object) -> Job:
     from naravard import report, revisions
 
     slug, year = rep.region.slug, rep.year
+    if rep.own_notebook is not None:
+        from naravard.own_limits import check_settings
+
+        check_settings()  # a bad NARAVARD_OWN_TIMEOUT is one line now, not in the kernel
     out_root, fig_root = report_roots(rep.obs)
     out_dir = out_root / slug / str(year)
     csv = report.export_csv_bytes(rep)
@@ -277,11 +281,15 @@ def warn_analyst(rep: report.RegionReport, job: Job, prefix: str = "") -> None:
 
     from naravard.commentary import stale_warnings
 
+    from naravard.limits import printable
+
     for line in stale_warnings(rep.comments, rep.year):
-        print(prefix + line, file=sys.stderr, flush=True)
+        print(printable(prefix + line), file=sys.stderr, flush=True)
     if job.revised:
-        print(f"{prefix}{len(job.revised)} värden eller placeringar ändrade sedan förra "
-              f"versionen; se {job.out_dir / 'andringar.csv'}", file=sys.stderr, flush=True)
+        n = len(job.revised)
+        what = "värde eller placering har" if n == 1 else "värden eller placeringar har"
+        print(f"{prefix}{n} {what} ändrats sedan förra versionen; se "
+              f"{job.out_dir / 'andringar.csv'}", file=sys.stderr, flush=True)
 
 
 def ensure_notebook(name: str) -> Path:

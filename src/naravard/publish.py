@@ -27,8 +27,9 @@ from naravard.errors import NaravardError
 
 STALE = re.compile(r"^(?:\..+\.(?:staging|trash)|naravard-[a-z]+)-(?P<pid>\d+)-")
 # Staging folders of naravard versions before the process id was in the name:
-# tempfile.mkdtemp(prefix=".<year>-"), eight random characters. No run takes a day.
-LEGACY_STAGING = re.compile(r"^\.\d{4}-[a-z0-9_]{8}$")
+# tempfile.mkdtemp(prefix=".<year>-"), eight random characters, and the temporary folders
+# of render.warm_up (prefix "naravard-warm-"). No run takes a day.
+LEGACY_STAGING = re.compile(r"^(?:\.\d{4}|naravard-warm)-[a-z0-9_]{8}$")
 LEGACY_AGE = 24 * 3600
 
 

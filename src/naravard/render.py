@@ -26,7 +26,7 @@ from typing import Any
 
 import nbformat
 
-from naravard.errors import NaravardError
+from naravard.errors import NaravardError, naming
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "naravard"
@@ -38,6 +38,9 @@ _PRINT_LOCK = threading.Lock()
 
 _SHOWN_MIMETYPES = ("text/html", "image/png", "image/jpeg", "image/svg+xml", "text/markdown")
 
+OWN_NOTEBOOK_ERROR = "OwnNotebookError"  # naravard.own's error, raised in the kernel
+
+
 class NotebookFailed(NaravardError):
     """A notebook cell raised; names the cell, the error and where the partial notebook is."""
 
@@ -48,6 +51,12 @@ class NotebookFailed(NaravardError):
         if len(value) > 300:
             value = value[:297] + "..."
         text = f"{where}: {ename}: {value}" if value else f"{where}: {ename}"
+        if ename == OWN_NOTEBOOK_ERROR:  # it names the own notebook and its own cell
+            text = value
+        elif ename == "DeadKernelError":
+            text = ("rapportens Jupyter-kärna dog medan notebooken kördes (den avslutade sig "
+                    "själv, t.ex. os._exit i en egen notebook, dödades utifrån eller fick slut "
+                    "på minne); ingen rapport ändrades")
         if saved is not None:
             text += f" (ofullständig notebook sparad i {saved})"
         super().__init__(text)
@@ -106,7 +115,8 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     engine_kwargs: dict[str, Any] = ({"km": km} if km is not None else
                                      {"config": kernel_config(),
                                       "extra_arguments": KERNEL_ARGUMENTS})
-    logging.getLogger("papermill").setLevel(logging.WARNING)
+    # a dead kernel or a failing cell is told in one line by NotebookFailed, not logged
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     try:
         return pm.execute_notebook(
             source, str(output_path),
@@ -282,16 +292,28 @@ def image_names(html: str) -> tuple[str, dict[str, bytes]]:
     return _DATA_PNG.sub(name, html), images
 
 
-def _url_fetcher(images: Mapping[str, bytes]) -> Any:
-    """The named images from memory; else local files and data: URLs only, so a stray http
-    link never waits on the network."""
+def _url_fetcher(images: Mapping[str, bytes], folder: Path | None = None) -> Any:
+    """The named images from memory, data: URLs, and files inside `folder` (the report's
+    own staging folder); nothing else. Raw HTML that reaches a page (an own notebook may
+    display any) can then neither wait on the network nor embed a local file such as
+    /etc/shadow in the PDF."""
     _weasyprint()
+    from urllib.parse import unquote, urlsplit
+
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    inside = Path(folder).resolve() if folder is not None else None
 
     class ReportFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url in images:
                 return URLFetcherResponse(url, images[url], {"Content-Type": "image/png"})
+            if url.lower().startswith("file:"):
+                parts = urlsplit(url)
+                path = Path(unquote(parts.path)).resolve()
+                if inside is None or parts.netloc not in ("", "localhost") or \
+                        not path.is_relative_to(inside):
+                    raise ValueError(f"naravard hämtar inga filer utanför rapporten: {url[:80]}")
             return super().fetch(url, headers)
 
     return ReportFetcher(allowed_protocols={"data", "file"}, timeout=2)
@@ -303,7 +325,8 @@ def warm_up() -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
         nbformat.v4.new_output("display_data", {"text/html": "<p>Åäö 1 234,5 %</p>"})])])
     html = notebook_to_html(nb, title="naravard")
-    with tempfile.TemporaryDirectory(prefix="naravard-warm-") as tmp:
+    # the pid in the name: a killed run's folder is removed by the next (publish.remove_stale)
+    with tempfile.TemporaryDirectory(prefix=f"naravard-warm-{os.getpid()}-") as tmp:
         html_to_pdf(html, Path(tmp) / "warm.pdf")
 
 
@@ -311,7 +334,8 @@ def html_to_pdf(html: str, pdf_path: Path, *, base_url: Path | None = None,
                 tagged: bool = True) -> int:
     """Print `html` to an A4 PDF at `pdf_path`; returns the page count.
 
-    `tagged` writes PDF/UA-1 (a tagged, accessible PDF with title and language).
+    `tagged` writes PDF/UA-1 (a tagged, accessible PDF with title and language). Files
+    are read only inside `base_url` (none without it); images come as data: URLs.
     """
     HTML = _weasyprint().HTML
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -322,9 +346,11 @@ def html_to_pdf(html: str, pdf_path: Path, *, base_url: Path | None = None,
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     page, images = image_names(html)
     with _PRINT_LOCK:
-        document = HTML(string=page, base_url=base, url_fetcher=_url_fetcher(images)).render(
+        document = HTML(string=page, base_url=base,
+                    url_fetcher=_url_fetcher(images, base_url)).render(
             font_config=_font_config(), **options)
-        document.write_pdf(pdf_path, **options)
+        with naming(pdf_path):
+            document.write_pdf(pdf_path, **options)
     return len(document.pages)
 
 
@@ -342,7 +368,7 @@ def _write_file(target: Path, content: bytes | str | Path) -> None:
         data = content.encode("utf-8")
     else:
         data = None
-    with open(target, "wb") as out:
+    with naming(target), open(target, "wb") as out:
         if data is not None:
             out.write(data)
         else:
@@ -451,7 +477,7 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
 
             started = time.perf_counter()
             pdf = staging / f"{stem}.pdf"
-            pages = html_to_pdf(html, pdf, base_url=notebook.parent)
+            pages = html_to_pdf(html, pdf, base_url=staging)  # the only files it may read
             timings["pdf"] = round(time.perf_counter() - started, 3)
 
             if after is not None:

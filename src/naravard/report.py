@@ -387,12 +387,21 @@ def _overview_row(row: pd.Series) -> dict:
             "position_label": POSITION_LABELS.get(row["position"], "")} | _change_cell(row)
 
 
+def _regional_shown(row: pd.Series) -> bool:
+    """Whether the region's own figures list this row (and so have its `#ind-` anchor)."""
+    return not (pd.isna(row["value"]) and pd.isna(row["prev_value"]))
+
+
 def overview_html(rep: RegionReport) -> str:
+    regional = {i.id for i in rep.catalog.regional()}
     groups = []
     for area, title in AREAS.items():
         rows = rep.table[rep.table["area"] == area]
         if not rows.empty:
-            groups.append({"title": title, "rows": [_overview_row(r) for _, r in rows.iterrows()]})
+            # a link only to a place in the report: an own figure without values has none
+            groups.append({"title": title, "rows": [
+                _overview_row(r) | {"link": r["indicator_id"] not in regional
+                                    or _regional_shown(r)} for _, r in rows.iterrows()]})
     legend = ("Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med "
               "värde (plats 1 = bäst, med hänsyn till om högt eller lågt värde är bättre; "
               "regioner med samma publicerade värde delar plats, t.ex. 1–6). Indikatorer utan "
@@ -500,7 +509,7 @@ def regional_html(rep: RegionReport, *, comment: str = "") -> str:
 
     for ind in inds:
         row = rep.row(ind.id)
-        if pd.isna(row["value"]) and pd.isna(row["prev_value"]):
+        if not _regional_shown(row):
             continue
         prev = ("–" if pd.isna(row["prev_value"]) else
                 f"{_value(row, 'prev_value')} ({row['prev_year']})")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from naravard.errors import NaravardError
+from naravard.limits import printable
 from naravard.paths import display_path
 
 CSV_NAME = "indikatorer.csv"
@@ -143,8 +144,32 @@ def changes_since(previous_dir: Path | None, current_csv: bytes) -> Changes | No
                    Path(previous_dir))
 
 
+def _report_of(folder: Path) -> tuple[str, str] | None:
+    """Which report a folder holds, (region, year) from its manifest; None when it does not say."""
+    try:
+        params = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["parameters"]
+        return str(params.get("region") or params.get("kind")), str(params["year"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _same_report(dir_a: Path, dir_b: Path) -> None:
+    """Refuse two different reports: between regions or years every difference would be
+    called a revision by the source."""
+    a, b = _report_of(dir_a), _report_of(dir_b)
+    if a is None or b is None or a == b:
+        return
+    what = "regioner" if a[0] != b[0] else "år"
+    raise NaravardError(
+        f"{display_path(dir_a)} (region {printable(a[0])}, {printable(a[1])}) och "
+        f"{display_path(dir_b)} (region {printable(b[0])}, {printable(b[1])}) är rapporter för "
+        f"olika {what}; naravard diff jämför två versioner av samma rapport")
+
+
 def compare_folders(dir_a: Path, dir_b: Path) -> Changes:
-    """`naravard diff`: what changed from the report in `dir_a` to the one in `dir_b`."""
+    """`naravard diff`: what changed from the report in `dir_a` to the one in `dir_b`
+    (two versions of one region's report for one year)."""
+    _same_report(Path(dir_a), Path(dir_b))
     return Changes(compare(_table_in(Path(dir_a)), _table_in(Path(dir_b))),
                    folder_date(Path(dir_a)), Path(dir_a))
 
@@ -171,9 +196,9 @@ def print_changes(changes: Changes, dir_b: Path) -> None:
     """The diff as a reader wants it on a terminal."""
     a, b = display_path(changes.previous_dir), display_path(Path(dir_b))
     if changes.empty:
-        print(f"Inga ändrade värden eller placeringar mellan {a} och {b}.")
+        print(printable(f"Inga ändrade värden eller placeringar mellan {a} och {b}."))
         return
     n = len(changes.frame)
-    print(f"{n} {'ändring' if n == 1 else 'ändringar'} från {a} till {b}:")
-    for _, row in changes.frame.iterrows():
-        print(f"  {describe(row)}")
+    print(printable(f"{n} {'ändring' if n == 1 else 'ändringar'} från {a} till {b}:"))
+    for _, row in changes.frame.iterrows():  # the tables' text is data: no escape sequences
+        print(f"  {printable(describe(row))}")

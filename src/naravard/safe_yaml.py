@@ -45,6 +45,22 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+class _BadValue(yaml.constructor.ConstructorError):
+    """A value shaped like a date or time that is none (`2025-13-45`, `2024-02-30`)."""
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # PyYAML builds the date itself and lets its ValueError escape without a line number
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise _BadValue(None, None, f"{excerpt(node.value)} är inget giltigt datum ({exc}); "
+                        "skriv ett datum som finns, ÅÅÅÅ-MM-DD", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def _refuse_anchors(text: str, where: str) -> None:
     """Scan the event stream (cheap, nothing is built) for anchors and aliases."""
     for event in yaml.parse(text, Loader=_BASE):
@@ -68,11 +84,16 @@ def load_text(text: str, where: str) -> Any:
     except _DuplicateKey as exc:
         raise NaravardError(f"{where}{_line_of(exc)}: {exc.problem}; ta bort den ena (annars "
                             "gäller tyst den sista)") from None
+    except _BadValue as exc:
+        raise NaravardError(f"{where}{_line_of(exc)}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         problem = str(getattr(exc, "problem", None) or exc).split("\n")[0]
         problem = problem if len(problem) <= 2 * EXCERPT_CHARS else problem[:2 * EXCERPT_CHARS] + "…"
         raise NaravardError(f"{where}{_line_of(exc)}: ogiltig YAML ({problem}); rätta syntaxen "
                             "(indrag, kolon, citattecken) på raden") from None
+    except (ValueError, OverflowError) as exc:  # any other value PyYAML cannot build
+        raise NaravardError(f"{where}: ett värde går inte att läsa ({excerpt(str(exc))}); "
+                            "rätta värdet") from None
     except RecursionError:
         raise NaravardError(f"{where}: YAML-strukturen är för djupt nästlad; "
                             "skriv filen med färre nivåer") from None

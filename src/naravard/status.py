@@ -139,5 +139,8 @@ def print_status(data: str | Path | None = None) -> int:
         used = "Kolada direkt (nedladdning till cachen), annars exempeldata"
     blocks.append([f"Rapporterna använder: {used}"])
 
-    print("\n\n".join("\n".join(block) for block in blocks))
+    from naravard.limits import printable
+
+    # what the data files say reaches the terminal without control characters
+    print("\n\n".join("\n".join(printable(line) for line in block) for block in blocks))
     return 0

@@ -15,7 +15,7 @@ from typing import Any
 
 from naravard import paths
 from naravard.errors import NaravardError
-from naravard.limits import check_length
+from naravard.limits import check_length, printable
 from naravard.questionnaire.structure import (
     SINGLE_CHOICE, Question, Questionnaire, load_structure, read_yaml,
 )
@@ -408,11 +408,12 @@ def check_file(path: str | Path) -> int:
     structure = load_structure(answers.year)
     missing = unanswered(structure, answers)
     expected = sum(1 for q in structure if is_expected(q, answers))
-    print(f"OK: {show(path)} ({answers.region_name}, {answers.year}) följer enkätens struktur.")
+    print(printable(f"OK: {show(path)} ({answers.region_name}, {answers.year}) följer "
+                    "enkätens struktur."))
     if not missing:
         print(f"Alla {expected} frågor är besvarade.")
         return 0
     print(f"Obesvarade frågor ({len(missing)} av {expected}):")
     for q, note in missing:
-        print(f"  {q.label}. {q.title}" + (f" ({note})" if note else ""))
+        print(printable(f"  {q.label}. {q.title}" + (f" ({note})" if note else "")))
     return 0
