@@ -367,7 +367,7 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
     def v(x: Any) -> str:
         return fmt_value(x, unit, decimals)
 
-    sentences: list[str] = []
+    sentences: list[str] = [str(_get(row, "published_note") or "")]
     if value is None:
         sentences.append(f"Inget värde finns för {region_name} {year}." if year is not None
                          else f"Inget värde finns för {region_name}.")
@@ -381,6 +381,7 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
             sentences.append(f"Inget värde finns för {missing_year}.")
     else:
         sentences.append(change_sentence(row, v, subject))
+    sentences.append(str(_get(row, "plausibility_note") or ""))
     if value is not None:
         sentences.append(trend_sentence(row, v, subject))
 
@@ -425,18 +426,28 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
     sentences: list[str] = []
     if not with_value:
         return [f"Det finns inga värden för {region_name} {year}."]
+    lagged = [r for r in with_value if _get(r, "published_note")]
     sentences.append(
-        f"För {region_name} finns värden för {fmt_number(len(with_value), 0)} av "
+        f"För {region_name} finns värden för {fmt_number(len(with_value) - len(lagged), 0)} av "
         f"{plural(len(rows), 'indikator', 'indikatorer')} {year}.")
+    if lagged:
+        latest = sorted({str(_int(_get(r, "year"))) for r in lagged})
+        sentences.append(
+            f"{plural(len(lagged), 'indikator', 'indikatorer')} är ännu inte "
+            f"{'publicerad' if len(lagged) == 1 else 'publicerade'} för {year}; där visas "
+            f"senaste år ({join_sv(latest)}) och de räknas inte nedan.")
+        with_value = [r for r in with_value if not _get(r, "published_note")]
 
     directional = [r for r in with_value if str(_get(r, "direction") or "") in ("higher", "lower")
                    and _get(r, "prev_value") is not None]
     counts = {"förbättring": 0, "försämring": 0, "ingen tydlig förändring": 0}
-    not_judged = []
+    not_judged, to_check = [], []
     for r in directional:
         judged = str(_get(r, "change_judgement") or "")
         if judged in counts:
             counts[judged] += 1
+        elif _get(r, "plausibility"):
+            to_check.append(str(r.get("name", "")))
         else:
             not_judged.append(str(r.get("name", "")))
     compared = sum(counts.values())
@@ -450,6 +461,11 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
             text += (f"; {plural(len(not_judged), 'indikator', 'indikatorer')} med "
                      "tidsseriebrott eller ändrad definition bedöms inte")
         sentences.append(text + ". Indikatorer utan given riktning är inte medräknade.")
+    if to_check:
+        sentences.append(
+            f"Förändringen för {join_sv(n[:1].lower() + n[1:] for n in to_check)} avviker "
+            "kraftigt från tidigare år och bedöms inte; kontrollera mot regionens egen "
+            "statistik, t.ex. byte av vårdinformationssystem.")
     else:
         sentences.append("Inga indikatorer med given riktning kan jämföras med föregående år.")
 
@@ -488,7 +504,7 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
                 + ("målet " + join_sv(parts) if parts else "inget kan bedömas"))
         sentences.append(text + ".")
         late = [r for r in targeted if _int(_get(r, "target_for")) is not None
-                and _int(_get(r, "target_for")) < year]
+                and _int(_get(r, "target_for")) < year and _get(r, "target_status")]
         if late:
             sentences.append(
                 f"Målen för {join_sv(str(r.get('name', '')).lower() for r in late)} gällde "
