@@ -267,3 +267,10 @@ def test_ties_are_told_as_shared_places():
     assert highlights.rank_words({"rank": 3, "rank_to": 3, "n_ranked": 21}) == "plats 3 av 21"
     assert highlights.lower_first("BUP-besök") == "BUP-besök"
     assert highlights.lower_first("Överbeläggningar") == "överbeläggningar"
+
+
+def test_the_page_prints_the_numbers_without_repeating_the_name():
+    m = highlights.Message("avstand", "overbelaggningar", "Överbeläggningar: 11,2 2024.", 1.0,
+                           headline="Överbeläggningar: sämst i landet")
+    assert m.figures == "11,2 2024."
+    assert m.line == "Överbeläggningar: sämst i landet (11,2 2024)."

@@ -169,6 +169,11 @@ def _int(x: Any) -> int | None:
     return None if _missing(x) else int(x)
 
 
+def _shown_year(row: Mapping[str, Any], year: int) -> int:
+    """The row's own year: the latest published one for an indicator not yet published."""
+    return _int(row.get("year")) or year
+
+
 def _flagged(row: Mapping[str, Any]) -> bool:
     return not _missing(row.get("plausibility"))
 
@@ -279,17 +284,26 @@ class Message:
     headline: str = ""
 
     @property
+    def figures(self) -> str:
+        """The sentence of numbers without the name the headline already gives."""
+        name = self.headline.split(":", 1)[0]
+        if self.headline and self.text.startswith(name + ": "):
+            return self.text[len(name) + 2:]
+        return self.text
+
+    @property
     def line(self) -> str:
         """Headline and numbers in one line (the national report's region profiles)."""
-        return f"{self.headline} ({self.text.rstrip('.')})." if self.headline else self.text
+        return f"{self.headline} ({self.figures.rstrip('.')})." if self.headline else self.text
 
 
 # --------------------------------------------------------------------------- candidates
 
 def _position(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> Message | None:
     """A weak place: in the worse third, worse than Riket by min_change and at least
-    DISTANCE_MIN standard deviations of the regions (or alone in last place)."""
-    if not _weak_place(row):
+    DISTANCE_MIN standard deviations of the regions (or alone in last place). A value to
+    check (plausibility) is no place: it goes to the caution message."""
+    if _flagged(row) or not _weak_place(row):
         return None
     sd = values.spread(ind.id, year) or 1.0
     sign = _sign(str(row.get("direction", ""))) or 1.0
@@ -304,11 +318,6 @@ def _position(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> M
     headline = f"{upper_first(ind.short)}: {_place_words(row)}"
     if change is not None:
         headline += " och sämre än förr"
-    if _flagged(row):  # the place stands, the change is told as something to check
-        prev, prev_year = row.get("prev_value"), _int(row.get("prev_year"))
-        when = f" ({_vs(row, prev)} år {prev_year})" if prev_year and not _missing(prev) else ""
-        sentence += f"; värdet{when} {plaus.CAUTION}"
-        headline += ", kontrollera värdet"
     return Message("avstand", ind.id, sentence + ".", -z, headline=headline)
 
 
@@ -364,7 +373,7 @@ def _caution(rows: Sequence[Mapping[str, Any]], catalog: Catalog, year: int) -> 
     for r in flagged[:4]:
         ind = catalog.get(str(r["indicator_id"]))
         prev = r.get("prev_value")
-        part = f"{ind.short} {_v(r, r['value'])} {year}"
+        part = f"{ind.short} {_v(r, r['value'])} {_shown_year(r, year)}"
         if not _missing(prev) and _int(r.get("prev_year")) is not None:
             part += f" ({_vs(r, prev)} år {_int(r.get('prev_year'))})"
         parts.append(part)
@@ -420,8 +429,9 @@ def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
         row = rows.get(ind.id)
         if row is None or _missing(row.get("value")):
             continue
-        for found in (_position(row, ind, values, year), _change(row, ind, values, year),
-                      _target(row, ind, values, year)):
+        shown = _shown_year(row, year)  # an earlier year when not yet published
+        for found in (_position(row, ind, values, shown), _change(row, ind, values, shown),
+                      _target(row, ind, values, shown)):
             if found is not None:
                 kinds[found.kind].append(found)
     for found in kinds.values():
@@ -436,7 +446,7 @@ def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
             for p in _partners(m.indicator_id, groups):
                 if p in told or p not in rows or len(parts) == 2:
                     continue
-                part = _together_part(rows[p], catalog.get(p), year)
+                part = _together_part(rows[p], catalog.get(p), _shown_year(rows[p], year))
                 if part:
                     parts.append(part)
                     told.add(p)
@@ -473,7 +483,7 @@ def profile_positions(table: pd.DataFrame, n: int = 2) -> tuple[list[Mapping], l
     with shared places kept shared: a tie never reads as a better or worse place."""
     rows = [r for r in table.to_dict(orient="records")
             if r.get("direction") in ("higher", "lower") and not _missing(r.get("rank"))
-            and r.get("n_ranked")]
+            and r.get("n_ranked") and not _flagged(r)]  # a value to check is no best place
 
     def rel(r: Mapping[str, Any], worst: bool) -> float:
         rank = r.get("rank_to") if worst and not _missing(r.get("rank_to")) else r["rank"]

@@ -136,6 +136,7 @@ def spread(rep: NationalReport) -> pd.DataFrame:
     rows = []
     for ind in rep.catalog.kolada():
         vals = rep.table[rep.table["indicator_id"] == ind.id].dropna(subset=["value"])
+        vals = vals[vals["plausibility"].fillna("") == ""]  # values to check are no extremes
         if len(vals) < 2:
             continue
         lo, hi = vals["value"].min(), vals["value"].max()

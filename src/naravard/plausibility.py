@@ -24,6 +24,7 @@ The rules (docs/metod.md and "Om underlaget" say the same):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -100,13 +101,19 @@ def large_change(points: Mapping[int, float], year: int, min_change: float,
         abs(change) + 1e-9 >= TOGETHER_MIN_CHANGES * min_change
 
 
+def source_key(source: str) -> str:
+    """The producing source: "Väntetider i vården, SKR, via Vården i siffror" and
+    "Väntetider i vården, SKR" are one source."""
+    return re.split(r",? via ", source)[0].strip()
+
+
 def together(large: Iterable[tuple[str, str]]) -> set[str]:
     """The indicator ids, among (id, source) pairs with a large change, whose source has at
     least TOGETHER of them."""
     pairs = list(large)
     by_source: dict[str, list[str]] = {}
     for ind, source in pairs:
-        by_source.setdefault(source, []).append(ind)
+        by_source.setdefault(source_key(source), []).append(ind)
     return {i for ids in by_source.values() if len(ids) >= TOGETHER for i in ids}
 
 
@@ -121,7 +128,8 @@ def verdict(jump: bool, bound: bool, with_source: bool, value_text: str, year: i
     """The flag and the caution sentence for one value; the source swing names its source."""
     if with_source:
         return Verdict(TOGETHER_FLAG, f"Värdet {year} ({value_text}) {CAUTION}. Flera "
-                                      f"indikatorer från samma källa ({source}) ändrades "
+                                      f"indikatorer från samma källa ({source_key(source)}) "
+                                      "ändrades "
                                       "kraftigt samma år.")
     if jump:
         return Verdict(JUMP, f"Värdet {year} ({value_text}) {CAUTION}.")

@@ -469,9 +469,10 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
     else:
         sentences.append("Inga indikatorer med given riktning kan jämföras med föregående år.")
 
-    ranked = [r for r in with_value
+    ranked = [r for r in with_value  # a value to check is never a strongest or weakest place
               if str(_get(r, "direction") or "") in ("higher", "lower")
-              and _int(_get(r, "rank")) is not None and _int(_get(r, "n_ranked"))]
+              and _int(_get(r, "rank")) is not None and _int(_get(r, "n_ranked"))
+              and not _get(r, "plausibility")]
 
     def relative(r: Mapping[str, Any], worst: bool = False) -> tuple[float, int, str]:
         n = int(r["n_ranked"])
@@ -498,7 +499,9 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
         unknown = []
         for r in targeted:
             status = str(_get(r, "target_status") or "")
-            (groups[status] if status in groups else unknown).append(str(r.get("name", "")))
+            shown = _int(_get(r, "year"))  # not yet published: the year judged is named
+            name = str(r.get("name", "")) + (f" ({shown})" if shown and shown != year else "")
+            (groups[status] if status in groups else unknown).append(name)
         parts = [f"{status} för {join_sv(names)}" for status, names in groups.items() if names]
         text = (f"Av {plural(len(targeted), 'indikator', 'indikatorer')} med ett officiellt mål: "
                 + ("målet " + join_sv(parts) if parts else "inget kan bedömas"))
