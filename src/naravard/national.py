@@ -121,6 +121,7 @@ def title_html(rep: NationalReport) -> str:
 def leaders(rep: NationalReport) -> pd.DataFrame:
     """Per region: how many indicators it has in the top and bottom third (direction-aware)."""
     t = rep.table[rep.table["rank"].notna()].copy()
+    t = t[t["plausibility"].fillna("") == ""]  # a value to check counts in no third
     directional = {i.id for i in rep.catalog.kolada() if i.direction != "neutral"}
     t = t[t["indicator_id"].isin(directional)]
     third = np.ceil(3 * t["rank"].astype(float) / t["n_ranked"].astype(float))
@@ -180,6 +181,14 @@ def summary_sentences(rep: NationalReport) -> list[str]:
                          f"till {_fmt(r.max, ind, False)} i {r.max_region})")
         out.append("Skillnaderna mellan regionerna är störst för " + text.join_sv(parts) + ".")
     out += riket_change_sentences(rep)
+    flagged = rep.table[rep.table["plausibility"].fillna("") != ""]
+    if len(flagged):
+        inds = {i.id: i for i in rep.catalog.kolada()}
+        parts = [f"{rep.names[code]} ({text.join_sv(inds[i].short for i in sub['indicator_id'])})"
+                 for code, sub in flagged.groupby("region_code", sort=True)]
+        out.append("Värden som avviker kraftigt från regionens tidigare år och bör kontrolleras "
+                   "mot regionens egen statistik (t.ex. byte av vårdinformationssystem) har "
+                   + text.join_sv(parts) + "; de räknas inte som bäst eller sämst.")
     lag = unpublished_sentence(rep)
     return out + ([lag] if lag else [])
 

@@ -375,11 +375,14 @@ def _overview_row(row: pd.Series, year: int) -> dict:
     value = _value(row)
     if int(row["year"]) != year:  # not yet published: the latest year, marked
         value = Markup("{} <small>({})</small>").format(value, int(row["year"]))
+    position = "" if row.get("plausibility") else row["position"] or ""
     return {"id": row["indicator_id"], "name": row["name"], "value": value,
             "riket": _value(row, "riket"), "rank": rank, "rank_shared": shared,
-            "position": row["position"] or "",
-            "position_symbol": POSITION_SYMBOLS.get(row["position"], ""),
-            "position_label": POSITION_LABELS.get(row["position"], "")} | _change_cell(row)
+            "position": position, "position_symbol": POSITION_SYMBOLS.get(position, ""),
+            # a value to check gets no coloured place (plausibility)
+            "position_label": POSITION_LABELS.get(position, "kontrollera värdet"
+                                                  if row.get("plausibility") else "")
+            } | _change_cell(row)
 
 
 def overview_html(rep: RegionReport) -> str:
