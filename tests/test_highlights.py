@@ -273,4 +273,4 @@ def test_the_page_prints_the_numbers_without_repeating_the_name():
     m = highlights.Message("avstand", "overbelaggningar", "Överbeläggningar: 11,2 2024.", 1.0,
                            headline="Överbeläggningar: sämst i landet")
     assert m.figures == "11,2 2024."
-    assert m.line == "Överbeläggningar: sämst i landet (11,2 2024)."
+    assert m.line == "Överbeläggningar: sämst i landet – 11,2 2024."

@@ -294,7 +294,7 @@ class Message:
     @property
     def line(self) -> str:
         """Headline and numbers in one line (the national report's region profiles)."""
-        return f"{self.headline} ({self.figures.rstrip('.')})." if self.headline else self.text
+        return f"{self.headline} – {self.figures}" if self.headline else self.text
 
 
 # --------------------------------------------------------------------------- candidates
