@@ -109,6 +109,12 @@ def test_national_table_and_sentences(obs, catalog):
     eye = national.indicator_sentences(rep, catalog.get("ogonbotten_diabetes"))
     assert eye[0] == LAG + "." and eye[1].startswith("Bäst 2024")
     assert any(s.startswith(LAG + " för ") for s in national.summary_sentences(rep))
+    # the heat map colours no value to check as better or worse than Riket
+    ind = catalog.get("psykiatri_forsta_besok_90d")
+    rel, labels = national._heat_rows(rep, [ind])
+    assert rel.isna().loc["Västerbotten", ind.name] and "100,0" in labels.loc["Västerbotten",
+                                                                               ind.name]
+    assert rel[ind.name].notna().sum() == 20
 
 
 # --------------------------------------------------------------------------- whole reports

@@ -291,8 +291,9 @@ def _heat_rows(rep: NationalReport, inds: list[Indicator]) -> tuple[pd.DataFrame
         for r in regions:
             value = sub.loc[r.code, "value"] if r.code in sub.index else np.nan
             scale = abs(riket) if riket and not pd.isna(riket) else np.nan
+            flagged = r.code in sub.index and bool(sub.loc[r.code, "plausibility"])
             rel.loc[r.name, ind.name] = sub.loc[r.code, "relative"] / scale * 100 \
-                if r.code in sub.index and not pd.isna(scale) else np.nan
+                if r.code in sub.index and not pd.isna(scale) and not flagged else np.nan
             labels.loc[r.name, ind.name] = _fmt(value, ind)
     return rel, labels
 
@@ -314,7 +315,8 @@ def heatmap_html(rep: NationalReport) -> str:
         "national/heatmaps.html.j2", figures=figs,
         intro="Färgen visar om regionen ligger bättre (lila, ▲) eller sämre (orange, ▼) än "
               "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
-              "Grå utan pil: indikatorn är neutral eller riket saknar värde att jämföra med. "
+              "Grå utan pil: indikatorn är neutral, riket saknar värde att jämföra med, eller "
+              "värdet avviker kraftigt från regionens tidigare år och bör kontrolleras. "
               "Kartorna i nästa kapitel använder samma färger.")
 
 
