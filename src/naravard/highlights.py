@@ -48,8 +48,9 @@ MIN_REGIONS = 5  # fewer regions with a value: no spread to measure against
 RULES_TEXT = (
     "Tre till fem budskap väljs så här. Först de indikatorer där regionens placering ligger i "
     "den sämre tredjedelen och värdet är sämre än rikets med minst den minsta förändring som "
-    "räknas (sämst placering först). Sedan den tydligaste försämringen och förbättringen: "
-    "trendens bedömning när den säger bättre eller sämre, annars förändringen sedan "
+    "räknas och med minst en standardavvikelse av regionernas värden, eller där regionen "
+    "ensam ligger sist (störst avstånd först). Sedan den tydligaste försämringen och "
+    "förbättringen: trendens bedömning när den säger bättre eller sämre, annars förändringen sedan "
     "föregående år när den räknas, med de år som anges. Sist ett officiellt mål som inte nås, "
     "när minst en region når det. Ett värde som avviker kraftigt från regionens tidigare år "
     "redovisas som något att kontrollera, inte som förbättring eller försämring. Indikatorer "

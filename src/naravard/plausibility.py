@@ -141,8 +141,8 @@ def verdict(jump: bool, bound: bool, with_source: bool, value_text: str, year: i
 RULES_TEXT = (
     "Ett värde redovisas som något att kontrollera, inte som förbättring eller försämring "
     "och inte som bäst, när förändringen sedan föregående år (jämfört med rikets förändring "
-    f"samma år) ligger mer än {JUMP_SD:.0f} standardavvikelser från regionens tidigare "
-    "ettårsförändringar och är minst dubbelt så stor som den minsta förändring som räknas, "
+    f"samma år) ligger mer än {JUMP_SD:.0f} standardavvikelser från medelvärdet av regionens "
+    "tidigare ettårsförändringar och är minst dubbelt så stor som den minsta förändring som räknas, "
     "när en andel är exakt 0 eller 100 %, eller när minst "
     f"{TOGETHER} indikatorer från samma källa ändras kraftigt samma år (minst "
     f"{TOGETHER_MIN_CHANGES:.0f} gånger den minsta förändring som räknas). Sådant kan bero på "
