@@ -17,7 +17,8 @@ def rep(snapshot_dir: Path) -> national.NationalReport:
 
 def test_summary_names_every_region_tied_in_the_bottom_third(rep):
     text = " ".join(national.summary_sentences(rep))
-    assert "Värmland (12 av 25) och Blekinge (12 av 27)" in text
+    # Blekinge's tillgång till vård 2024 is a value to check (plausibility): 26, not 27
+    assert "Värmland (12 av 25) och Blekinge (12 av 26)" in text
 
 
 def test_riket_is_never_unchanged_across_a_series_break(rep):

@@ -381,10 +381,10 @@ def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
         else:
             best, worst = (hi, lo) if ind.direction == "higher" else (lo, hi)
             at_best, at_worst = (at_hi, at_lo) if ind.direction == "higher" else (at_lo, at_hi)
-            among = " bland värdena som inte behöver kontrolleras" if len(flagged) else ""
-            out.append(f"Bäst {year}{among} ligger {at_best} ({_fmt(best, ind, False)}) och "
-                       f"sämst {at_worst} ({_fmt(worst, ind, False)}); {len(sub)} av 21 "
-                       "regioner har värde.")
+            among = ", bortsett från värden att kontrollera" if len(flagged) else ""
+            out.append(f"Bäst {year} ligger {at_best} ({_fmt(best, ind, False)}) och "
+                       f"sämst {at_worst} ({_fmt(worst, ind, False)}){among}; {len(sub)} av "
+                       "21 regioner har värde.")
     for r in flagged.itertuples():
         out.append(f"{names[r.region_code]}: {r.plausibility_note}")
     rc = riket_change(rep, ind)
