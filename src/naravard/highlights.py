@@ -379,10 +379,14 @@ def _caution(rows: Sequence[Mapping[str, Any]], catalog: Catalog, year: int) -> 
             part += f" ({_vs(r, prev)} år {_int(r.get('prev_year'))})"
         parts.append(part)
     more = len(flagged) - len(parts)
-    sentence = upper_first(text.join_sv(parts)) + (f" och {more} till" if more > 0 else "") + \
-        f": {'värdena' if len(flagged) > 1 else 'värdet'} {plaus.CAUTION}."
-    headline = (f"{upper_first(names[0])}: kontrollera värdet" if len(flagged) == 1 else
-                f"{len(flagged)} värden avviker kraftigt från tidigare år")
+    if len(flagged) == 1:  # "Överbeläggningar: 2,5 … 2024 (0,6 år 2023); värdet avviker …"
+        sentence = parts[0].replace(f"{names[0]} ", f"{upper_first(names[0])}: ", 1) + \
+            f"; värdet {plaus.CAUTION}."
+        headline = f"{upper_first(names[0])}: kontrollera värdet"
+    else:
+        sentence = upper_first(text.join_sv(parts)) + (f" och {more} till" if more else "") + \
+            f": värdena {plaus.CAUTION}."
+        headline = f"{len(flagged)} värden avviker kraftigt från tidigare år"
     return Message("kontroll", str(flagged[0]["indicator_id"]), sentence, 100.0,
                    headline=headline)
 
