@@ -174,6 +174,7 @@ def _read(rendered: Path, slug: str, pdf: str) -> list[str]:
     return pages
 
 
+@pytest.mark.e2e
 def test_region_report_on_a_later_year(rendered):
     pages = _read(rendered, "vasterbotten", "rapport.pdf")
     whole = " ".join(pages)
@@ -182,6 +183,7 @@ def test_region_report_on_a_later_year(rendered):
     assert "Redovisning till Socialstyrelsen" not in whole
 
 
+@pytest.mark.e2e
 def test_national_report_on_a_later_year(rendered):
     whole = " ".join(_read(rendered, "riket", "riksrapport.pdf"))
     assert "Inga regioner har värde för 2025" not in whole
