@@ -189,3 +189,15 @@ def test_national_report_on_a_later_year(rendered):
     assert "Inga regioner har värde för 2025" not in whole
     assert "Enkätsvar till Socialstyrelsen" not in whole
     assert "Värden som avviker kraftigt från regionens tidigare år" in whole
+
+
+def test_national_change_table_marks_a_value_to_check(obs, catalog):
+    from naravard import national
+
+    rep = national.prepare(YEAR, obs=obs, catalog=catalog, figures=None)
+    table = national._change_table(rep, [catalog.get("bup_30d")])
+    cell = next(r["cells"][0] for r in table["rows"] if r["name"] == "Västerbotten")
+    assert cell["text"].endswith(" kontrollera") and "bättre" not in cell["text"]
+    assert "kontrollera = avviker kraftigt" in table["caption"]
+    calm = national._change_table(rep, [catalog.get("fortroende_vc")])
+    assert "kontrollera" not in calm["caption"]

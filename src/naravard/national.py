@@ -439,6 +439,8 @@ def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
             word = {"förbättring": " bättre", "försämring": " sämre"}.get(judged, "")
             if row["break_between"]:
                 word = " brott"
+            elif row["plausibility"]:
+                word, judged = " kontrollera", "kontrollera"
             cells.append({"text": arrow + text.fmt_change(row["change"], ind.unit, ind.decimals,
                                                           short=True) + word,
                           "cls": f"change-{(judged or 'neutral').replace(' ', '-')}"})
@@ -446,7 +448,10 @@ def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
     return {"columns": [f"{i.name} ({_unit_heading(i)})" for i in inds], "rows": rows,
             "caption": f"Förändring sedan {rep.year - 1}: pilen visar åt vilket håll värdet "
                        "gick; bättre/sämre står bara där förändringen är minst den minsta "
-                       "förändring som räknas; brott = tidsseriebrott, bedöms inte"}
+                       "förändring som räknas; brott = tidsseriebrott, bedöms inte"
+                       + ("; kontrollera = avviker kraftigt från regionens tidigare år"
+                          if any(c["cls"] == "change-kontrollera" for r in rows
+                                 for c in r["cells"]) else "")}
 
 
 def _unit_heading(ind: Indicator) -> str:
