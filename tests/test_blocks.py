@@ -195,3 +195,13 @@ def test_an_own_notebook_runs_in_the_kernel_and_its_errors_name_notebook_and_cel
             own.run_notebook(path)
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_det_viktigaste_puts_the_comment_first_and_its_rules_in_om_underlaget(rep):
+    from naravard import report
+
+    html = report.summary_html(rep, comment="<aside>KOMMENTAR</aside>")
+    assert html.index("KOMMENTAR") < html.index("Det här är de tydligaste")
+    assert "message-headline" in html
+    assert "Tre till fem budskap väljs" not in html
+    assert "Tre till fem budskap väljs" in report.about_html(rep)

@@ -134,6 +134,8 @@ def test_comments_appear_beside_their_part_in_pdf_and_html(runs):
     soup = BeautifulSoup(first.html(), "html.parser")
     summary = soup.find(id="viktigaste").find_parent("section")
     assert "KOMSUMMA" in summary.get_text()
+    words = summary.get_text()  # the analyst's comment goes first, before the messages
+    assert words.index("KOMSUMMA") < words.index("Det här är de tydligaste")
     assert "<strong>tillgängligheten</strong>" in str(summary)
     assert "&lt;b&gt;inte&lt;/b&gt;" in str(summary)  # HTML in the comment is text
     area = soup.find(id="omrade-tillganglighet").find_parent("section")
@@ -147,7 +149,7 @@ def test_comments_appear_beside_their_part_in_pdf_and_html(runs):
     assert "varning" not in first.text
 
     pages = first.pages()
-    assert _page_with(pages, "KOMSUMMA") == _page_with(pages, "Det viktigaste Det här är")
+    assert _page_with(pages, "KOMSUMMA") == _page_with(pages, "Det här är de tydligaste")
     ind_page = pages[_page_with(pages, "KOMIND")]
     assert "Medicinsk bedömning i primärvården inom tre dagar" in ind_page
     assert "Analytikerns kommentar · Analysenheten, Region Västerbotten, 1 mars 2025" in ind_page

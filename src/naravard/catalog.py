@@ -87,6 +87,12 @@ class Indicator:
     rolling_mean: str | None = None  # e.g. "treårsmedelvärde": each value averages years
     target_for: int | None = None  # the year the target was set for; None: no end year
     same_as: str | None = None  # another indicator measuring the same thing another way
+    short_name: str | None = None  # a few words for "Det viktigaste" ("överbeläggningar")
+
+    @property
+    def short(self) -> str:
+        """The short name a headline sentence uses; the full name when there is none."""
+        return self.short_name or self.name
 
     @property
     def is_percent(self) -> bool:
@@ -325,6 +331,7 @@ def _indicator(entry: _Entry) -> Indicator:
         min_change_riket=float(min_change_riket) if min_change_riket is not None else None,
         target_for=target_for,
         same_as=entry.text("same_as", optional=True),
+        short_name=entry.text("short_name", optional=True),
     )
 
 

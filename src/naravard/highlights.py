@@ -1,25 +1,27 @@
 """"Det viktigaste": the three to five messages a nämnd reads first, chosen by written rules.
 
-The rules (also printed under the messages, see RULES_TEXT):
+Each message is a plain headline ("Överbeläggningar: sämst i landet") and one sentence of
+numbers with the catalogue's short names. The rules (RULES_TEXT, printed in Om underlaget):
 
-1. Distance to Riket: for an indicator with a better direction, the region's value minus
-   Riket's, turned so that negative is worse, divided by the standard deviation of the
-   regions' values that year. A message when the region is at least one standard deviation
-   worse than Riket (the largest distances first).
-2. Change over several years: the region's value now against its value up to four years
-   earlier (never across a series break), divided by the same standard deviation. A message
-   for the clearest deterioration and the clearest improvement, when the change is at least
-   half a standard deviation. When the statements module's `trend` column is present it
-   decides whether there is a trend at all.
-3. Targets: an official target that is not met (`target_status` when present, else
-   `meets_target`).
+1. Position first: an indicator with a better direction where the region's place is in the
+   worse third of the regions AND its value is worse than Riket's by at least the
+   indicator's `min_change` (the worst places first; a shared place counts by its worst end).
+2. Change: the trend verdict of `judgements.trend()` when it says better or worse (its window
+   is the one named: "sedan 2020"), or the change since the previous year when it counts
+   (`change_judgement`, at least `min_change`, no series break). The largest change measured
+   against the spread between the regions first; one deterioration and one improvement.
+3. A target that is not met (`target_status`) while at least one region meets it: a target
+   no region reaches says nothing about this region.
+4. A value that naravard.plausibility flags is never a plain förbättring/försämring: it is
+   told with its caution, and a source swinging as a whole is one message.
 
-At most two distances, one deterioration, one improvement and one missed target, each
-indicator once, five messages at most. Indicators that data/catalog/related.yaml groups
-together are told in the same message ("Samtidigt …"): side by side, never as a cause.
+Indicators that data/catalog/related.yaml groups together are told in the same message
+("Samtidigt …"), each only when it passes the same tests (a change that counts or a trend
+verdict, or a place in the worse third beyond `min_change` from Riket), and in the chapter's
+own words and window, so a "Samtidigt" never says what its chapter does not. At most five
+messages, each indicator once; the kinds in the order above.
 
-Works on `indicators.indicator_table` rows with or without the judgement columns that the
-statements module adds (read with `row.get`).
+Works on `indicators.indicator_table` rows (read with `row.get`).
 """
 
 from __future__ import annotations
@@ -32,35 +34,30 @@ from typing import Any
 
 import pandas as pd
 
+from naravard import plausibility as plaus
 from naravard import text
 from naravard.catalog import Catalog
 from naravard.errors import NaravardError
-from naravard.regions import RIKET_CODE, region_codes
+from naravard.judgements import published
+from naravard.regions import region_codes
 
-DISTANCE_MIN = 1.0  # standard deviations worse than Riket
-CHANGE_MIN = 0.5  # standard deviations of change over the window
-WINDOW = 4  # years back for the multi-year change
 MAX_MESSAGES = 5
+DISTANCE_MIN = 1.0  # standard deviations of the regions' values worse than Riket
 MIN_REGIONS = 5  # fewer regions with a value: no spread to measure against
 
 RULES_TEXT = (
-    "Så väljs budskapen: de indikatorer där regionen ligger längst från riket åt det sämre "
-    "hållet, mätt mot spridningen mellan regionerna (minst en standardavvikelse); de "
-    "tydligaste förändringarna under de senaste upp till fyra åren (minst en halv "
-    "standardavvikelse, aldrig över ett tidsseriebrott); och officiella mål som inte nås. "
-    "Indikatorer som hör ihop redovisas tillsammans. Rapporten anger inga orsaker."
+    "Tre till fem budskap väljs så här. Först de indikatorer där regionens placering ligger i "
+    "den sämre tredjedelen och värdet är sämre än rikets med minst den minsta förändring som "
+    "räknas och med minst en standardavvikelse av regionernas värden, eller där regionen "
+    "ensam ligger sist (störst avstånd först). Sedan den tydligaste försämringen och "
+    "förbättringen: trendens bedömning när den säger bättre eller sämre, annars förändringen sedan "
+    "föregående år när den räknas, med de år som anges; en försämring väger tyngre ju längre "
+    "värdet ligger från rikets. Sist ett officiellt mål som inte nås, "
+    "när minst en region når det. Ett värde som avviker kraftigt från regionens tidigare år "
+    "redovisas som något att kontrollera, inte som förbättring eller försämring. Indikatorer "
+    "som hör ihop redovisas tillsammans (\"Samtidigt …\") bara när de klarar samma prov. "
+    "Rapporten anger inga orsaker."
 )
-
-
-@dataclass(frozen=True)
-class Message:
-    """One message: its kind, the indicator it is about and the sentence(s) to print."""
-
-    kind: str  # "avstand" | "forsamring" | "forbattring" | "mal"
-    indicator_id: str
-    text: str
-    score: float
-    together: tuple[str, ...] = field(default=())
 
 
 # --------------------------------------------------------------------------- related groups
@@ -157,149 +154,277 @@ def lower_first(name: str) -> str:
     return name
 
 
+def upper_first(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
 def _v(row: Mapping[str, Any], x: Any) -> str:
     return text.fmt_value(x, str(row.get("unit", "")), int(row.get("decimals", 1)))
 
 
 def _vs(row: Mapping[str, Any], x: Any) -> str:
-    """The number without a long unit (the sentence gives the unit once, on the last value)."""
+    """The number without a long unit (the sentence gives the unit once, on the first value)."""
     return text.fmt_value(x, str(row.get("unit", "")), int(row.get("decimals", 1)), short=True)
 
 
-def _start_year(ind: Any, values: _Values, code: str, year: int,
-                row: Mapping[str, Any]) -> int | None:
-    """The first year of the change window: up to WINDOW years back, after any series break."""
-    from_year = row.get("trend_from_year")
-    if not _missing(from_year):
-        return int(from_year)
-    floor = year - WINDOW
-    for brk in getattr(ind, "series_breaks", ()):
-        if floor < brk.year <= year:
-            floor = max(floor, brk.year)
-    years = [y for y in range(floor, year) if values.get(ind.id, code, y) is not None]
-    if not years or year - years[0] < 2:
+def _int(x: Any) -> int | None:
+    return None if _missing(x) else int(x)
+
+
+def _shown_year(row: Mapping[str, Any], year: int) -> int:
+    """The row's own year: the latest published one for an indicator not yet published."""
+    return _int(row.get("year")) or year
+
+
+def _flagged(row: Mapping[str, Any]) -> bool:
+    return not _missing(row.get("plausibility"))
+
+
+def _worse_than_riket(row: Mapping[str, Any]) -> bool:
+    """The value is worse than Riket's by at least min_change (at the published precision)."""
+    sign = _sign(str(row.get("direction", "")))
+    value, riket = row.get("value"), row.get("riket")
+    if sign is None or _missing(value) or _missing(riket):
+        return False
+    d = int(row.get("decimals", 1))
+    gap = sign * (published(float(value), d) - published(float(riket), d))
+    return gap < 0 and -gap + 1e-9 >= float(row.get("min_change") or 0)
+
+
+def _better_than_riket(row: Mapping[str, Any]) -> bool:
+    sign = _sign(str(row.get("direction", "")))
+    value, riket = row.get("value"), row.get("riket")
+    if sign is None or _missing(value) or _missing(riket):
+        return False
+    d = int(row.get("decimals", 1))
+    gap = sign * (published(float(value), d) - published(float(riket), d))
+    return gap > 0 and gap + 1e-9 >= float(row.get("min_change") or 0)
+
+
+def _relative_place(row: Mapping[str, Any]) -> float | None:
+    """0 = best, 1 = worst, by the worst end of a shared place; None when not ranked."""
+    rank, n = _int(row.get("rank")), _int(row.get("n_ranked"))
+    if rank is None or not n or n < MIN_REGIONS:
         return None
-    return years[0]
+    worst = _int(row.get("rank_to")) or rank
+    return (worst - 1) / (n - 1)
+
+
+def _weak_place(row: Mapping[str, Any]) -> bool:
+    rel = _relative_place(row)
+    return rel is not None and rel > 2 / 3 - 1e-9 and _worse_than_riket(row)
+
+
+@dataclass(frozen=True)
+class _Change:
+    """A change the chapter itself states: its window and whether it is better or worse."""
+
+    from_year: int
+    before: float
+    now: float
+    word: str  # "förbättring" | "försämring" | "ökning" | "minskning"
+    trend: bool  # the trend verdict (else the change since the previous year)
+
+
+def _stated_change(row: Mapping[str, Any], year: int) -> _Change | None:
+    """The change a message may tell: the trend verdict when it names a direction, else the
+    change since the previous year when it counts. None for a flagged value (plausibility)."""
+    value = row.get("value")
+    if _missing(value) or _flagged(row):
+        return None
+    trend = row.get("trend")
+    start, first = _int(row.get("trend_from_year")), row.get("trend_from_value")
+    if trend in ("förbättring", "försämring", "ökning", "minskning") and start is not None \
+            and not _missing(first) and start < year:
+        return _Change(start, float(first), float(value), str(trend), True)
+    judged = row.get("change_judgement")
+    prev_year, prev = _int(row.get("prev_year")), row.get("prev_value")
+    if judged in ("förbättring", "försämring", "ökning", "minskning") and row.get(
+            "change_counts") and prev_year is not None and not _missing(prev):
+        return _Change(prev_year, float(prev), float(value), str(judged), False)
+    return None
+
+
+def _place_words(row: Mapping[str, Any]) -> str:
+    """"sämst i landet", "delad sista plats", "bland de svagaste i landet", "sämre än riket"."""
+    rank, n = _int(row.get("rank")), _int(row.get("n_ranked"))
+    worst = _int(row.get("rank_to")) or rank
+    if rank is not None and n and worst == n:
+        return "sämst i landet" if rank == n else "delad sista plats i landet"
+    if _weak_place(row):
+        return "bland de svagaste i landet"
+    return "sämre än riket"
+
+
+def numbers(row: Mapping[str, Any], year: int, change: _Change | None = None, *,
+            place_inside: bool = False) -> str:
+    """"11,2 per 100 vårdplatser 2024 (2,1 år 2020; riket 5,7), plats 21 av 21" (no full stop);
+    `place_inside` puts the place in the brackets, for a part of a longer sentence."""
+    out = f"{_v(row, row.get('value'))} {year}"
+    inside = []
+    if change is not None and change.from_year < year:
+        inside.append(f"{_vs(row, change.before)} år {change.from_year}")
+    if not _missing(row.get("riket")):
+        inside.append(f"riket {_vs(row, row.get('riket'))}")
+    place = text.place_text(row) if _sign(str(row.get("direction", ""))) else ""
+    if place and place_inside:
+        inside.append(place)
+    if inside:
+        out += f" ({'; '.join(inside)})"
+    return out + (f", {place}" if place and not place_inside else "")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message: a plain headline, one sentence of numbers, and related indicators."""
+
+    kind: str  # "kontroll" | "avstand" | "forsamring" | "forbattring" | "mal"
+    indicator_id: str
+    text: str  # the sentence of numbers
+    score: float
+    together: tuple[str, ...] = field(default=())
+    headline: str = ""
+
+    @property
+    def figures(self) -> str:
+        """The sentence of numbers without the name the headline already gives."""
+        name = self.headline.split(":", 1)[0]
+        if self.headline and self.text.startswith(name + ": "):
+            return self.text[len(name) + 2:]
+        return self.text
+
+    @property
+    def line(self) -> str:
+        """Headline and numbers in one line (the national report's region profiles)."""
+        return f"{self.headline} – {self.figures}" if self.headline else self.text
 
 
 # --------------------------------------------------------------------------- candidates
 
-def _distance(row: Mapping[str, Any], ind: Any, values: _Values, code: str, year: int,
-              region_name: str) -> Message | None:
-    sign = _sign(str(row.get("direction", "")))
-    value, riket = row.get("value"), row.get("riket")
-    if sign is None or _missing(value) or _missing(riket):
-        return None
-    sd = values.spread(ind.id, year)
-    if sd is None:
-        return None
-    z = sign * (float(value) - float(riket)) / sd
-    if z > -DISTANCE_MIN:
-        return None
-    vals = values.year_values(ind.id, year)
-    extreme = ""
-    if float(value) == max(vals) and vals.count(max(vals)) == 1:
-        extreme = f", högst av {len(vals)} regioner"
-    elif float(value) == min(vals) and vals.count(min(vals)) == 1:
-        extreme = f", lägst av {len(vals)} regioner"
-    sentence = (f"{ind.name} i {region_name} var {_v(row, value)} {year} mot "
-                f"{_v(row, riket)} i riket{extreme}.")
-    return Message("avstand", ind.id, sentence, -z)
-
-
-def _change_words(row: Mapping[str, Any], ind: Any, values: _Values, code: str, year: int
-                  ) -> tuple[int, float, float] | None:
-    start = _start_year(ind, values, code, year, row)
-    now = values.get(ind.id, code, year)
-    if start is None or now is None:
-        return None
-    before = values.get(ind.id, code, start)
-    if before is None:
-        before = row.get("trend_from_value")
-        if _missing(before):
-            return None
-    return start, float(before), float(now)
-
-
-def _change(row: Mapping[str, Any], ind: Any, values: _Values, code: str, year: int,
-            region_name: str) -> Message | None:
-    sign = _sign(str(row.get("direction", "")))
-    if sign is None:
-        return None
-    trend = row.get("trend")
-    if isinstance(trend, str) and trend and trend not in ("förbättring", "försämring"):
-        return None  # the statements module found no clear trend
-    found = _change_words(row, ind, values, code, year)
-    sd = values.spread(ind.id, year)
-    if found is None or sd is None:
-        return None
-    start, before, now = found
-    z = sign * (now - before) / sd
-    shown = round(now - before, int(row.get("decimals", 1)))
-    if shown == 0 or (abs(z) < CHANGE_MIN and not trend):
-        return None
-    min_change = row.get("min_change")
-    if not _missing(min_change) and abs(now - before) < float(min_change):
-        return None
-    kind = "forbattring" if z > 0 else "forsamring"
-    word = "en förbättring" if z > 0 else "en försämring"
-    verb = "ökade" if now > before else "minskade"
-    sentence = (f"{ind.name} i {region_name} {verb} från {_vs(row, before)} till "
-                f"{_v(row, now)} mellan {start} och {year}, {word}")
-    r0, r1 = values.get(ind.id, RIKET_CODE, start), values.get(ind.id, RIKET_CODE, year)
-    if r0 is not None and r1 is not None:
-        sentence += f"; i riket från {_vs(row, r0)} till {_vs(row, r1)}"
-    return Message(kind, ind.id, sentence + ".", abs(z))
-
-
-def _target(row: Mapping[str, Any], ind: Any, values: _Values, year: int,
-            region_name: str) -> Message | None:
-    status = row.get("target_status")
-    if isinstance(status, str) and status:
-        missed = status == "uppfylls inte"
-    else:
-        met = row.get("meets_target")
-        missed = met is not None and not _missing(met) and not bool(met)
-    value = row.get("value")
-    if not missed or _missing(value) or _missing(row.get("target")):
+def _position(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> Message | None:
+    """A weak place: in the worse third, worse than Riket by min_change and at least
+    DISTANCE_MIN standard deviations of the regions (or alone in last place). A value to
+    check (plausibility) is no place: it goes to the caution message."""
+    if _flagged(row) or not _weak_place(row):
         return None
     sd = values.spread(ind.id, year) or 1.0
-    target_text = row.get("target_text") or f"{_v(row, row.get('target'))}"
-    sentence = (f"Målet för {lower_first(ind.name)} på {target_text} nås inte i "
-                f"{region_name}: {_v(row, value)} {year}")
-    riket = row.get("riket")
-    if not _missing(riket):
-        sentence += f", riket {_v(row, riket)}"
-    note = row.get("target_note")
-    sentence += "." + (f" {note}" if isinstance(note, str) and note.strip() else "")
-    score = abs(float(value) - float(row.get("target"))) / sd
-    return Message("mal", ind.id, sentence, score)
-
-
-def _together(partner_row: Mapping[str, Any], ind: Any, values: _Values, code: str,
-              year: int, start: int | None) -> str | None:
-    """"Samtidigt minskade … från X 2020 till Y 2024." for a grouped indicator."""
-    now = values.get(ind.id, code, year)
-    if now is None:
+    sign = _sign(str(row.get("direction", ""))) or 1.0
+    z = sign * (float(row["value"]) - float(row["riket"])) / sd
+    last = _int(row.get("rank")) == _int(row.get("n_ranked"))
+    if z > -DISTANCE_MIN and not last:
         return None
-    first = start if start is not None else year - WINDOW
-    for brk in getattr(ind, "series_breaks", ()):
-        if first < brk.year <= year:
-            first = brk.year
-    years = [y for y in range(first, year) if values.get(ind.id, code, y) is not None]
-    if not years:
-        return f"Samtidigt var {lower_first(ind.name)} {_v(partner_row, now)} {year}."
-    before = values.get(ind.id, code, years[0])
-    shown = round(now - before, int(partner_row.get("decimals", 1)))
-    if shown == 0:
-        return (f"Samtidigt låg {lower_first(ind.name)} kvar på {_v(partner_row, now)} "
-                f"({years[0]} och {year}).")
-    verb = "ökade" if shown > 0 else "minskade"
-    return (f"Samtidigt {verb} {lower_first(ind.name)} från {_vs(partner_row, before)} "
-            f"till {_v(partner_row, now)} mellan {years[0]} och {year}.")
+    change = _stated_change(row, year)
+    if change is not None and change.word != "försämring":
+        change = None  # history beside a weak place: only when it went the same way
+    sentence = f"{upper_first(ind.short)}: {numbers(row, year, change)}"
+    headline = f"{upper_first(ind.short)}: {_place_words(row)}"
+    if change is not None:
+        headline += " och sämre än förr"
+    return Message("avstand", ind.id, sentence + ".", -z, headline=headline)
+
+
+def _change(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> Message | None:
+    change = _stated_change(row, year)
+    if change is None or change.word not in ("förbättring", "försämring"):
+        return None
+    sd = values.spread(ind.id, year) or 1.0
+    z = abs(change.now - change.before) / sd
+    kind = "forbattring" if change.word == "förbättring" else "forsamring"
+    if kind == "forsamring" and _worse_than_riket(row):
+        # worse than before and than Riket: what a nämnd acts on first, the more so the
+        # farther from Riket (in the regions' standard deviations), so BUP at a third of
+        # Riket outweighs a small fall in a tightly clustered indicator
+        sign = _sign(str(row.get("direction", ""))) or 1.0
+        z += max(0.5, -sign * (float(row["value"]) - float(row["riket"])) / sd)
+    since = f"sedan {change.from_year}"
+    head = ("bättre än förr" if kind == "forbattring" else "sämre än förr") + f" ({since})"
+    if kind == "forbattring" and _worse_than_riket(row):
+        head += ", sämre än riket"
+    elif kind == "forsamring" and _worse_than_riket(row):
+        head = f"sämre än förr och än riket ({since})"
+    elif kind == "forsamring" and _better_than_riket(row):
+        head += ", bättre än riket"
+    sentence = f"{upper_first(ind.short)}: {numbers(row, year, change)}."
+    return Message(kind, ind.id, sentence, z, headline=f"{upper_first(ind.short)}: {head}")
+
+
+def _target(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> Message | None:
+    if row.get("target_status") != "uppfylls inte" or _missing(row.get("value")):
+        return None
+    target, kind = row.get("target"), row.get("target_kind") or "min"
+    if _missing(target):
+        return None
+    if ind.source == "kolada":  # a target no region reaches says nothing about this one
+        reached = [v for v in values.year_values(ind.id, year)
+                   if (v >= float(target) if kind == "min" else v <= float(target))]
+        if not reached:
+            return None
+    sd = values.spread(ind.id, year) or 1.0
+    target_text = row.get("target_text") or _v(row, target)
+    sentence = (f"{upper_first(ind.short)}: {numbers(row, year)} mot målet {target_text}")
+    when = _int(row.get("target_for"))
+    sentence += (f" (för {when})." if when is not None and when < year else ".")
+    score = abs(float(row["value"]) - float(target)) / sd
+    return Message("mal", ind.id, sentence, score,
+                   headline=f"{upper_first(ind.short)}: målet nås inte")
+
+
+def _caution(rows: Sequence[Mapping[str, Any]], catalog: Catalog, year: int) -> Message | None:
+    """One message for the values naravard.plausibility flags: what to check, not a verdict."""
+    flagged = [r for r in rows if _flagged(r) and not _missing(r.get("value"))]
+    if not flagged:
+        return None
+    names = [catalog.get(str(r["indicator_id"])).short for r in flagged]
+    parts = []
+    for r in flagged[:4]:
+        ind = catalog.get(str(r["indicator_id"]))
+        prev = r.get("prev_value")
+        part = f"{ind.short} {_v(r, r['value'])} {_shown_year(r, year)}"
+        if not _missing(prev) and _int(r.get("prev_year")) is not None:
+            part += f" ({_vs(r, prev)} år {_int(r.get('prev_year'))})"
+        parts.append(part)
+    more = len(flagged) - len(parts)
+    if len(flagged) == 1:  # "Överbeläggningar: 2,5 … 2024 (0,6 år 2023); värdet avviker …"
+        sentence = parts[0].replace(f"{names[0]} ", f"{upper_first(names[0])}: ", 1) + \
+            f"; värdet {plaus.CAUTION}."
+        headline = f"{upper_first(names[0])}: kontrollera värdet"
+    else:
+        sentence = upper_first(text.join_sv(parts)) + (f" och {more} till" if more else "") + \
+            f": värdena {plaus.CAUTION}."
+        headline = f"{len(flagged)} värden avviker kraftigt från tidigare år"
+    return Message("kontroll", str(flagged[0]["indicator_id"]), sentence, 100.0,
+                   headline=headline)
+
+
+def _together_part(row: Mapping[str, Any], ind: Any, year: int) -> tuple[str, str] | None:
+    """A related indicator in the chapter's own words, when it passes a message's tests:
+    (verb, the rest) so that parts join as one sentence."""
+    if _missing(row.get("value")) or _flagged(row):
+        return None
+    change = _stated_change(row, year)
+    if change is not None:
+        verb = "ökat" if change.now > change.before else "minskat"
+        return "har", (f"{ind.short} {{}} {verb} från {_vs(row, change.before)} år "
+                       f"{change.from_year} till {_v(row, change.now)} {year}")
+    if _weak_place(row):
+        return "var", f"{ind.short} {{}} {numbers(row, year, place_inside=True)}"
+    return None
+
+
+def _together(parts: Sequence[tuple[str, str]]) -> str:
+    """"Samtidigt har vårdplatser minskat … och vårddygn … har ökat …" — side by side, no
+    cause."""
+    verb, rest = parts[0]
+    first = "Samtidigt " + verb + " " + rest.replace(" {}", "", 1)
+    others = [rest.replace("{}", v, 1) for v, rest in parts[1:]]
+    return text.join_sv([first, *others]) + "."
 
 
 # --------------------------------------------------------------------------- selection
+
+QUOTA = (("avstand", 3), ("kontroll", 1), ("forsamring", 1), ("forbattring", 1), ("mal", 1))
+MIN_MESSAGES = 3
+
 
 def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
            region_name: str, year: int, *, max_messages: int = MAX_MESSAGES,
@@ -309,56 +434,57 @@ def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
     values = values or _Values.of(obs)
     groups = related_groups() if groups is None else groups
     rows = {str(r["indicator_id"]): r for r in table.to_dict(orient="records")}
-    kinds: dict[str, list[Message]] = {"avstand": [], "forsamring": [], "forbattring": [],
-                                       "mal": []}
+    kinds: dict[str, list[Message]] = {k: [] for k, _ in QUOTA}
     for ind in catalog.kolada():
         row = rows.get(ind.id)
         if row is None or _missing(row.get("value")):
             continue
-        for found in (_distance(row, ind, values, region_code, year, region_name),
-                      _change(row, ind, values, region_code, year, region_name),
-                      _target(row, ind, values, year, region_name)):
+        shown = _shown_year(row, year)  # an earlier year when not yet published
+        for found in (_position(row, ind, values, shown), _change(row, ind, values, shown),
+                      _target(row, ind, values, shown)):
             if found is not None:
                 kinds[found.kind].append(found)
     for found in kinds.values():
         found.sort(key=lambda m: (-m.score, m.indicator_id))
 
-    quota = [("avstand", 2), ("forsamring", 1), ("mal", 1), ("forbattring", 1)]
     chosen: list[Message] = []
     told: set[str] = set()
 
     def take(m: Message) -> None:
-        partners = [p for p in _partners(m.indicator_id, groups) if p in rows]
-        start = None
-        row = rows[m.indicator_id]
-        found = _change_words(row, catalog.get(m.indicator_id), values, region_code, year)
-        if found is not None:
-            start = found[0]
-        together = []
-        for p in partners:
-            if p in told or len(together) == 2:
-                continue
-            line = _together(rows[p], catalog.get(p), values, region_code, year, start)
-            if line:
-                together.append(line)
-                told.add(p)
-        chosen.append(Message(m.kind, m.indicator_id, m.text, m.score, tuple(together)))
+        parts: list[tuple[str, str]] = []
+        if m.kind != "kontroll":
+            for p in _partners(m.indicator_id, groups):
+                if p in told or p not in rows or len(parts) == 2:
+                    continue
+                part = _together_part(rows[p], catalog.get(p), _shown_year(rows[p], year))
+                if part:
+                    parts.append(part)
+                    told.add(p)
+        chosen.append(Message(m.kind, m.indicator_id, m.text, m.score,
+                              (_together(parts),) if parts else (), m.headline))
         told.add(m.indicator_id)
 
-    for kind, n in quota:
+    for kind, n in QUOTA:
+        if kind == "kontroll":  # the flagged values no message has told yet
+            kinds[kind] = [m for m in [_caution(
+                [rows[i.id] for i in catalog.kolada() if i.id in rows and i.id not in told],
+                catalog, year)] if m is not None]
         for m in kinds[kind]:
             if n == 0 or len(chosen) == max_messages:
                 break
             if m.indicator_id not in told:
                 take(m)
+                if kind == "kontroll":
+                    told.update(i for i, r in rows.items() if _flagged(r))
                 n -= 1
-    rest = sorted((m for ms in kinds.values() for m in ms), key=lambda m: -m.score)
-    for m in rest:  # a kind without a message leaves its place to the next strongest
-        if len(chosen) >= max_messages:
+    rest = sorted((m for k, ms in kinds.items() if k != "kontroll" for m in ms),
+                  key=lambda m: -m.score)
+    for m in rest:  # fewer than three: the next strongest of any kind fill up
+        if len(chosen) >= min(MIN_MESSAGES, max_messages):
             break
         if m.indicator_id not in told:
             take(m)
-    order = {"avstand": 0, "forsamring": 1, "mal": 2, "forbattring": 3}
+    order = {k: n for n, (k, _) in enumerate(QUOTA)}
     return sorted(chosen, key=lambda m: order[m.kind])
 
 
@@ -367,7 +493,7 @@ def profile_positions(table: pd.DataFrame, n: int = 2) -> tuple[list[Mapping], l
     with shared places kept shared: a tie never reads as a better or worse place."""
     rows = [r for r in table.to_dict(orient="records")
             if r.get("direction") in ("higher", "lower") and not _missing(r.get("rank"))
-            and r.get("n_ranked")]
+            and r.get("n_ranked") and not _flagged(r)]  # a value to check is no best place
 
     def rel(r: Mapping[str, Any], worst: bool) -> float:
         rank = r.get("rank_to") if worst and not _missing(r.get("rank_to")) else r["rank"]

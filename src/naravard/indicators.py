@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from naravard import judgements as J
+from naravard import plausibility as P
 from naravard.catalog import Catalog, Indicator
 from naravard.regions import RIKET_CODE, region_codes
 
@@ -26,8 +27,8 @@ TABLE_COLUMNS = [
     "rank", "rank_to", "n_tied", "tied_with", "n_ranked", "position", "spread_min", "spread_median",
     "spread_max", "target", "target_text", "target_kind", "meets_target", "target_gap",
     "target_share", "target_status", "target_for", "target_note", "definition",
-    "comparability_note", "kvinnor",
-    "man", "gender_gap",
+    "comparability_note", "kvinnor", "man", "gender_gap", "plausibility", "plausibility_note",
+    "published_note",
 ]
 
 POSITION_LABELS = {"övre": "Övre tredjedelen", "mellersta": "Mellersta tredjedelen",
@@ -171,6 +172,39 @@ def _tied_with(values: dict[str, float], region_code: str, decimals: int) -> str
                             if c != region_code and J.published(v, decimals) == mine))
 
 
+def _checks(ind: Indicator, points: dict[int, float], riket: dict[int, float], year: int,
+            value: float) -> tuple[bool, bool, bool]:
+    """(jump, at its bound, a large change) for one region's value (naravard.plausibility)."""
+    if ind.source != "kolada" or pd.isna(value):
+        return False, False, False
+    breaks = _break_years(ind)
+    return (P.is_jump(points, year, ind.min_change, riket=riket, breaks=breaks),
+            P.at_bound(value, ind.unit, ind.decimals),
+            P.large_change(points, year, ind.min_change, breaks))
+
+
+def _shown(value: float, ind: Indicator) -> str:
+    """The value as the caution quotes it ("100,0 %")."""
+    if pd.isna(value):
+        return ""
+    shown = f"{J.published(value, ind.decimals):.{ind.decimals}f}".replace(".", ",")
+    return shown + ("\u00a0%" if ind.unit == "procent" else "")
+
+
+def _flag_rows(rows: list[dict], checks: dict[str, tuple[bool, bool, bool]], catalog: Catalog,
+               year: int) -> None:
+    """Write the plausibility verdict into the rows; a flagged change is not judged plainly."""
+    swing = P.together((i, catalog.get(i).primary_source) for i, c in checks.items() if c[2])
+    for row in rows:
+        jump, bound, _ = checks.get(row["indicator_id"], (False, False, False))
+        ind = catalog.get(row["indicator_id"])
+        found = P.verdict(jump, bound, row["indicator_id"] in swing, _shown(row["value"], ind),
+                          year, ind.primary_source)
+        row["plausibility"], row["plausibility_note"] = found.flag, found.note
+        if found.flag and row["change_judgement"]:
+            row["change_judgement"], row["change_counts"] = P.JUDGEMENT, False
+
+
 def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> pd.DataFrame:
     """One row per catalogue indicator for one region and year (columns: TABLE_COLUMNS).
 
@@ -187,6 +221,11 @@ def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> 
         .apply(lambda s: sorted(int(y) for y in s)).to_dict()
 
     rows = []
+    checks = {}
+    riket_series: dict[str, dict[int, float]] = {}
+    for (i, c, y), v in lookup.items():
+        if c == RIKET_CODE:
+            riket_series.setdefault(i, {})[y] = v
     for ind in catalog:
         value = lookup.get((ind.id, region_code, year), np.nan)
         own_years = years_by_ind.get(ind.id, [])
@@ -217,6 +256,7 @@ def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> 
         target_note = J.target_note(ind.target_source, ind.target_for, year,
                                     not pd.isna(value)) if ind.target is not None else ""
 
+        checks[ind.id] = _checks(ind, points, riket_series.get(ind.id, {}), year, value)
         kvinnor = by_gender["K"].get((ind.id, region_code, year), np.nan)
         man = by_gender["M"].get((ind.id, region_code, year), np.nan)
         rows.append({
@@ -251,12 +291,53 @@ def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> 
             "definition": definition, "comparability_note": note,
             "kvinnor": kvinnor, "man": man, "gender_gap": kvinnor - man,
         })
+    _flag_rows(rows, checks, catalog, year)
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     for col in ("prev_year", "rank", "rank_to", "n_tied", "trend_from_year", "target_for",
                 "trend_start_year", "trend_shift_from", "trend_shift_to",
                 "prev_trend_from_year"):
         table[col] = pd.to_numeric(table[col], errors="coerce").astype("Int64")
     table["meets_target"] = pd.Series([r["meets_target"] for r in rows], dtype=object)
+    return _latest_published(table, obs, catalog, region_code, year)
+
+
+def unpublished(obs: Any, catalog: Catalog, year: int) -> dict[str, int]:
+    """Kolada indicators that no region has a value for in `year` but for an earlier year:
+    id → the latest year with values (publication lag: the source has not published yet)."""
+    totals = values_frame(obs, "T")
+    regions = set(region_codes())
+    sel = totals[totals["region_code"].isin(regions)]
+    years = sel.groupby("indicator_id")["year"].apply(lambda s: sorted({int(y) for y in s}))
+    out = {}
+    for ind in catalog.kolada():
+        have = years.get(ind.id, [])
+        earlier = [y for y in have if y < year]
+        if year not in have and earlier:
+            out[ind.id] = earlier[-1]
+    return out
+
+
+def published_note(year: int, latest: int) -> str:
+    return f"Ännu inte publicerat för {year}; senaste år {latest} visas."
+
+
+def _latest_published(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
+                      year: int) -> pd.DataFrame:
+    """Rows of indicators not yet published for `year` show their latest published year,
+    saying so in `published_note`; an indicator only this region lacks stays missing."""
+    lag = unpublished(obs, catalog, year)
+    table["published_note"] = ""
+    if not lag:
+        return table
+    for latest in sorted(set(lag.values())):
+        ids = [i for i, y in lag.items() if y == latest]
+        earlier = indicator_table(obs, catalog, region_code, latest).set_index("indicator_id")
+        for ind_id in ids:
+            at = table.index[table["indicator_id"] == ind_id][0]
+            row = earlier.loc[ind_id]
+            for col in TABLE_COLUMNS[1:]:
+                table.at[at, col] = row[col]
+            table.at[at, "published_note"] = published_note(year, latest)
     return table
 
 
@@ -275,7 +356,11 @@ def national_table(obs: Any, catalog: Catalog, year: int) -> pd.DataFrame:
     for (i, c, y), v in lookup.items():
         by_series.setdefault((i, c), {})[y] = v
     rows = []
+    large: dict[str, list[tuple[str, str]]] = {}  # region → (indicator, source) moving a lot
+    lag = unpublished(obs, catalog, year)
+    report_year = year
     for ind in catalog.kolada():
+        year = lag.get(ind.id, report_year)  # not yet published: the latest year with values
         current = {c: lookup[(ind.id, c, year)] for c in regions if (ind.id, c, year) in lookup}
         places = J.ranks(current, ind.direction, ind.decimals)
         riket = lookup.get((ind.id, RIKET_CODE, year), np.nan)
@@ -284,7 +369,12 @@ def national_table(obs: Any, catalog: Catalog, year: int) -> pd.DataFrame:
         note = f"Tidsseriebrott {year}: förändringen bedöms inte." if broken else ""
         if ind.rolling_mean:
             note = f"{note} Varje värde är ett {ind.rolling_mean}.".strip()
+        checks = {code: _checks(ind, by_series.get((ind.id, code), {}),
+                                by_series.get((ind.id, RIKET_CODE), {}), year,
+                                current.get(code, np.nan)) for code in regions}
         for code in regions:
+            if checks[code][2]:
+                large.setdefault(code, []).append((ind.id, ind.primary_source))
             value = current.get(code, np.nan)
             prev = lookup.get((ind.id, code, year - 1), np.nan)
             place = places.get(code)
@@ -293,8 +383,13 @@ def national_table(obs: Any, catalog: Catalog, year: int) -> pd.DataFrame:
             points = by_series.get((ind.id, code), {})
             trend = J.trend(points, year, ind.direction, ind.min_change, ind.decimals,
                             _break_years(ind))
+            found = P.verdict(checks[code][0], checks[code][1], False,
+                              _shown(value, ind), year, ind.primary_source)
+            if found.flag and judgement:
+                judgement, counts = P.JUDGEMENT, False
             rows.append({
-                "indicator_id": ind.id, "region_code": code, "value": value, "riket": riket,
+                "indicator_id": ind.id, "region_code": code, "year": year,
+                "value": value, "riket": riket,
                 "relative": (value - riket) * sign,
                 "rank": place.rank if place else pd.NA,
                 "rank_to": place.rank_to if place else pd.NA,
@@ -311,7 +406,18 @@ def national_table(obs: Any, catalog: Catalog, year: int) -> pd.DataFrame:
                                              not pd.isna(value))
                 if ind.target is not None else "",
                 "comparability_note": note,
+                "plausibility": found.flag, "plausibility_note": found.note,
+                "published_note": published_note(report_year, year) if year != report_year
+                else "",
             })
+    for row in rows:  # a source swinging as a whole, as in indicator_table
+        if row["indicator_id"] in P.together(large.get(row["region_code"], [])):
+            ind = catalog.get(row["indicator_id"])
+            found = P.verdict(False, False, True, _shown(row["value"], ind), row["year"],
+                              ind.primary_source)
+            row["plausibility"], row["plausibility_note"] = found.flag, found.note
+            if row["change_judgement"]:
+                row["change_judgement"], row["change_counts"] = P.JUDGEMENT, False
     frame = pd.DataFrame(rows)
     for col in ("rank", "rank_to", "n_tied"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")

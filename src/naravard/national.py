@@ -22,8 +22,8 @@ from naravard.judgements import SHAPE_LABELS, change_judgement, published
 from naravard.paths import figures_dir
 from naravard.regions import RIKET_CODE, all_regions
 from naravard.report import (
-    EXAMPLE_BANNER, TITLE, data_sentences, judgement_rules, parse_year, report_date, settle_heap,
-    source_line,
+    EXAMPLE_BANNER, TITLE, data_sentences, judgement_rules, newer_rules, parse_year, report_date,
+    settle_heap, source_line,
 )
 from naravard.shortcuts import in_report_kernel
 
@@ -90,9 +90,18 @@ def chapters(rep: NationalReport) -> list[tuple[str, str]]:
     items = [("sammanfattning", "Sammanfattning"), ("oversikt", "Regionerna jämfört med riket"),
              ("kartor", "Kartor")]
     items += [(f"omrade-{key}", title) for key, title in AREAS.items() if _area_inds(rep, key)]
-    items += [("mal", "Nationella mål"), ("profiler", "Regionerna en och en"),
-              ("enkaten", "Enkätsvar till Socialstyrelsen"), ("om-underlaget", "Om underlaget")]
-    return items
+    items += [("mal", "Nationella mål"), ("profiler", "Regionerna en och en")]
+    if _has_questionnaire(rep.year):
+        items.append(("enkaten", "Enkätsvar till Socialstyrelsen"))
+    return items + [("om-underlaget", "Om underlaget")]
+
+
+def _has_questionnaire(year: int) -> bool:
+    """Whether naravard has Socialstyrelsen's questionnaire for the year (a later year's
+    comes when Socialstyrelsen sends it: until then the chapter is left out)."""
+    from naravard import questionnaire as q
+
+    return year in q.available_years()
 
 
 def _area_inds(rep: NationalReport, area: str) -> list[Indicator]:
@@ -112,6 +121,7 @@ def title_html(rep: NationalReport) -> str:
 def leaders(rep: NationalReport) -> pd.DataFrame:
     """Per region: how many indicators it has in the top and bottom third (direction-aware)."""
     t = rep.table[rep.table["rank"].notna()].copy()
+    t = t[t["plausibility"].fillna("") == ""]  # a value to check counts in no third
     directional = {i.id for i in rep.catalog.kolada() if i.direction != "neutral"}
     t = t[t["indicator_id"].isin(directional)]
     third = np.ceil(3 * t["rank"].astype(float) / t["n_ranked"].astype(float))
@@ -127,6 +137,7 @@ def spread(rep: NationalReport) -> pd.DataFrame:
     rows = []
     for ind in rep.catalog.kolada():
         vals = rep.table[rep.table["indicator_id"] == ind.id].dropna(subset=["value"])
+        vals = vals[vals["plausibility"].fillna("") == ""]  # values to check are no extremes
         if len(vals) < 2:
             continue
         lo, hi = vals["value"].min(), vals["value"].max()
@@ -170,7 +181,39 @@ def summary_sentences(rep: NationalReport) -> list[str]:
                          f"till {_fmt(r.max, ind, False)} i {r.max_region})")
         out.append("Skillnaderna mellan regionerna är störst för " + text.join_sv(parts) + ".")
     out += riket_change_sentences(rep)
-    return out
+    flagged = rep.table[rep.table["plausibility"].fillna("") != ""]
+    if len(flagged):
+        inds = {i.id: i for i in rep.catalog.kolada()}
+        parts = [f"{rep.names[code]} ({text.join_sv(inds[i].short for i in sub['indicator_id'])})"
+                 for code, sub in flagged.groupby("region_code", sort=True)]
+        out.append("Värden som avviker kraftigt från regionens tidigare år och bör kontrolleras "
+                   "mot regionens egen statistik (t.ex. byte av vårdinformationssystem) har "
+                   + text.join_sv(parts) + "; de räknas inte som bäst eller sämst.")
+    lag = unpublished_sentence(rep)
+    return out + ([lag] if lag else [])
+
+
+def shown_year(rep: NationalReport, ind: Indicator) -> int:
+    """The year an indicator is shown for: the report year, or the latest published one when
+    no region has a value yet (indicators.national_table's publication lag)."""
+    sub = rep.table[rep.table["indicator_id"] == ind.id]
+    return int(sub["year"].iloc[0]) if len(sub) and "year" in sub else rep.year
+
+
+def unpublished_sentence(rep: NationalReport) -> str:
+    """"Ännu inte publicerat för 2025; senaste år 2024 visas: …" ("" when all are published)."""
+    lagged = [i for i in rep.catalog.kolada() if shown_year(rep, i) != rep.year]
+    if not lagged:
+        return ""
+    years = text.join_sv(sorted({str(shown_year(rep, i)) for i in lagged}))
+    return (f"Ännu inte publicerat för {rep.year}; senaste år {years} visas för "
+            + text.join_sv(highlights_lower(i.name) for i in lagged) + ".")
+
+
+def highlights_lower(name: str) -> str:
+    from naravard.highlights import lower_first
+
+    return lower_first(name)
 
 
 @dataclass(frozen=True)
@@ -189,14 +232,15 @@ def riket_change(rep: NationalReport, ind: Indicator) -> RiketChange | None:
     value in the report year)."""
     s = series(rep.obs, ind.id)
     rk = s[s["region_code"] == RIKET_CODE].set_index("year")["value"]
-    prev = rep.year - 1
-    if rep.year not in rk.index:
+    year = shown_year(rep, ind)
+    prev = year - 1
+    if year not in rk.index:
         return None
-    now = float(rk[rep.year])
+    now = float(rk[year])
     if prev not in rk.index:
         return RiketChange(now, None, False, "", False)
     before = float(rk[prev])
-    broken = any(prev < b.year <= rep.year for b in ind.series_breaks)
+    broken = any(prev < b.year <= year for b in ind.series_breaks)
     threshold = ind.min_change if ind.min_change_riket is None else ind.min_change_riket
     judged, counts = change_judgement(now - before, ind.direction, threshold, ind.decimals,
                                       comparable=not broken)
@@ -207,7 +251,7 @@ def riket_change_sentences(rep: NationalReport) -> list[str]:
     """Riket's change since the year before for the main indicators, by judgement."""
     clear, unclear, broken = [], [], []
     for ind in rep.catalog.kolada():
-        if not ind.main:
+        if not ind.main or shown_year(rep, ind) != rep.year:  # not yet published: said apart
             continue
         rc = riket_change(rep, ind)
         if rc is None or rc.before is None:
@@ -247,8 +291,9 @@ def _heat_rows(rep: NationalReport, inds: list[Indicator]) -> tuple[pd.DataFrame
         for r in regions:
             value = sub.loc[r.code, "value"] if r.code in sub.index else np.nan
             scale = abs(riket) if riket and not pd.isna(riket) else np.nan
+            flagged = r.code in sub.index and bool(sub.loc[r.code, "plausibility"])
             rel.loc[r.name, ind.name] = sub.loc[r.code, "relative"] / scale * 100 \
-                if r.code in sub.index and not pd.isna(scale) else np.nan
+                if r.code in sub.index and not pd.isna(scale) and not flagged else np.nan
             labels.loc[r.name, ind.name] = _fmt(value, ind)
     return rel, labels
 
@@ -270,7 +315,8 @@ def heatmap_html(rep: NationalReport) -> str:
         "national/heatmaps.html.j2", figures=figs,
         intro="Färgen visar om regionen ligger bättre (lila, ▲) eller sämre (orange, ▼) än "
               "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
-              "Grå utan pil: indikatorn är neutral eller riket saknar värde att jämföra med. "
+              "Grå utan pil: indikatorn är neutral, riket saknar värde att jämföra med, eller "
+              "värdet avviker kraftigt från regionens tidigare år och bör kontrolleras. "
               "Kartorna i nästa kapitel använder samma färger.")
 
 
@@ -296,7 +342,8 @@ def maps_html(rep: NationalReport) -> str:
         if not values:
             continue
         riket = sub["riket"].iloc[0]
-        chart = charts.tile_map_chart(values, ind, regions, year=rep.year, size=MAP_SIZE,
+        chart = charts.tile_map_chart(values, ind, regions, year=shown_year(rep, ind),
+                                      size=MAP_SIZE,
                                       riket=None if pd.isna(riket) else float(riket))
         figs.append(_fig(rep, chart, source_line(ind, rep.obs)))
     return templating.render(
@@ -310,36 +357,45 @@ def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
     """Who leads, who trails, the spread and Riket's change, for one indicator.
 
     Ties are named together; a change across a series break is not judged; neutral
-    indicators are described as highest and lowest, not best and worst.
+    indicators are described as highest and lowest, not best and worst. A value that
+    naravard.plausibility flags is never called best or worst: it is named with its caution.
+    An indicator no region has a value for yet is shown for its latest published year.
     """
+    year = shown_year(rep, ind)
+    out = [f"Ännu inte publicerat för {rep.year}; senaste år {year} visas."] \
+        if year != rep.year else []
     sub = rep.table[rep.table["indicator_id"] == ind.id].dropna(subset=["value"])
     if sub.empty:
         return [f"Inga regioner har värde för {rep.year}."]
     names = rep.names
-    values = sub.set_index("region_code")["value"].astype(float)
-    rounded = values.round(ind.decimals)
-    hi, lo = rounded.max(), rounded.min()
-    at_hi = text.join_sv(sorted(names[c] for c in rounded.index[rounded == hi]))
-    at_lo = text.join_sv(sorted(names[c] for c in rounded.index[rounded == lo]))
-    out = []
-    if ind.direction == "neutral":
-        out.append(f"Högst värde {rep.year} har {at_hi} ({_fmt(hi, ind, False)}) och lägst "
-                   f"{at_lo} ({_fmt(lo, ind, False)}).")
-    else:
-        best, worst = (hi, lo) if ind.direction == "higher" else (lo, hi)
-        at_best, at_worst = (at_hi, at_lo) if ind.direction == "higher" else (at_lo, at_hi)
-        out.append(f"Bäst {rep.year} ligger {at_best} ({_fmt(best, ind, False)}) och sämst "
-                   f"{at_worst} ({_fmt(worst, ind, False)}); {len(values)} av 21 regioner har "
-                   "värde.")
+    flagged = sub[sub["plausibility"].fillna("") != ""] if "plausibility" in sub else sub[:0]
+    values = sub[~sub.index.isin(flagged.index)].set_index("region_code")["value"].astype(float)
+    if not values.empty:
+        rounded = values.round(ind.decimals)
+        hi, lo = rounded.max(), rounded.min()
+        at_hi = text.join_sv(sorted(names[c] for c in rounded.index[rounded == hi]))
+        at_lo = text.join_sv(sorted(names[c] for c in rounded.index[rounded == lo]))
+        if ind.direction == "neutral":
+            out.append(f"Högst värde {year} har {at_hi} ({_fmt(hi, ind, False)}) och lägst "
+                       f"{at_lo} ({_fmt(lo, ind, False)}).")
+        else:
+            best, worst = (hi, lo) if ind.direction == "higher" else (lo, hi)
+            at_best, at_worst = (at_hi, at_lo) if ind.direction == "higher" else (at_lo, at_hi)
+            among = ", bortsett från värden att kontrollera" if len(flagged) else ""
+            out.append(f"Bäst {year} ligger {at_best} ({_fmt(best, ind, False)}) och "
+                       f"sämst {at_worst} ({_fmt(worst, ind, False)}){among}; {len(sub)} av "
+                       "21 regioner har värde.")
+    for r in flagged.itertuples():
+        out.append(f"{names[r.region_code]}: {r.plausibility_note}")
     rc = riket_change(rep, ind)
-    prev = rep.year - 1
+    prev = year - 1
     if rc is None:
         return out
     now = _fmt(rc.now, ind, False)
     if rc.before is None:
         out.append(f"Riket låg på {now}.")
     elif rc.broken:
-        out.append(f"Riket låg på {now}; ett tidsseriebrott mellan {prev} och {rep.year} gör "
+        out.append(f"Riket låg på {now}; ett tidsseriebrott mellan {prev} och {year} gör "
                    "att förändringen inte bedöms.")
     elif not rc.counts:
         out.append(f"Riket låg på {now}, i stort sett som {prev} "
@@ -347,7 +403,7 @@ def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
     else:
         verb = "ökade" if rc.now > rc.before else "minskade"
         out.append(f"Riket {verb} från {_fmt(rc.before, ind, False)} {prev} till {now} "
-                   f"{rep.year}.")
+                   f"{year}.")
     return out
 
 
@@ -383,6 +439,8 @@ def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
             word = {"förbättring": " bättre", "försämring": " sämre"}.get(judged, "")
             if row["break_between"]:
                 word = " brott"
+            elif row["plausibility"]:
+                word, judged = " kontrollera", "kontrollera"
             cells.append({"text": arrow + text.fmt_change(row["change"], ind.unit, ind.decimals,
                                                           short=True) + word,
                           "cls": f"change-{(judged or 'neutral').replace(' ', '-')}"})
@@ -390,7 +448,10 @@ def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
     return {"columns": [f"{i.name} ({_unit_heading(i)})" for i in inds], "rows": rows,
             "caption": f"Förändring sedan {rep.year - 1}: pilen visar åt vilket håll värdet "
                        "gick; bättre/sämre står bara där förändringen är minst den minsta "
-                       "förändring som räknas; brott = tidsseriebrott, bedöms inte"}
+                       "förändring som räknas; brott = tidsseriebrott, bedöms inte"
+                       + ("; kontrollera = avviker kraftigt från regionens tidigare år"
+                          if any(c["cls"] == "change-kontrollera" for r in rows
+                                 for c in r["cells"]) else "")}
 
 
 def _unit_heading(ind: Indicator) -> str:
@@ -406,10 +467,11 @@ def area_html(rep: NationalReport, area: str) -> str:
     sections = []
     for ind in inds:
         data = series(rep.obs, ind.id)
-        year_data = data[data["year"] == rep.year]
+        year = shown_year(rep, ind)
+        year_data = data[data["year"] == year]
         fig = None
         if not year_data.empty:
-            chart = charts.ranked_chart(year_data, ind, None, rep.year, rep.names,
+            chart = charts.ranked_chart(year_data, ind, None, year, rep.names,
                                         size=RANKED_SIZE)
             fig = _fig(rep, chart, source_line(ind, rep.obs))
         sections.append({"id": ind.id, "name": ind.name, "figure": fig,
@@ -435,8 +497,10 @@ def targets_html(rep: NationalReport) -> str:
         cells = []
         for ind in inds:
             row = table.loc[ind.id]
-            notes[ind.id] = row["target_note"]
             status = row["target_status"]
+            # a region with a value has the note that compares; otherwise the target's origin
+            if status in counts[ind.id] or ind.id not in notes:
+                notes[ind.id] = row["target_note"]
             if status not in counts[ind.id]:  # no value: "kan inte bedömas"
                 cells.append({"text": "–", "cls": ""})
                 continue
@@ -488,7 +552,7 @@ def region_profile(rep: NationalReport, code: str) -> dict:
         lines.append(("Svagast", f"{pos(worst)}."))
     messages = highlights.select(table, rep.obs, rep.catalog, code, name, rep.year,
                                  max_messages=4, values=_values(rep))
-    changes = [m.text for m in messages if m.kind in ("forsamring", "forbattring")]
+    changes = [m.line for m in messages if m.kind in ("forsamring", "forbattring")]
     if changes:
         lines.append(("Tydligaste förändringar", " ".join(changes)))
     targets = text.target_status_words(table)
@@ -539,8 +603,8 @@ def profiles_html(rep: NationalReport) -> str:
         "national/profiles.html.j2",
         profiles=[region_profile(rep, r.code) for r in all_regions()],
         intro="För varje region: de indikatorer där regionen har sin bästa och sämsta "
-              "placering (plats 1 = bäst), de tydligaste förändringarna under de senaste upp "
-              "till fyra åren enligt samma regler som regionrapporternas \"Det viktigaste\", "
+              "placering (plats 1 = bäst), de tydligaste förändringarna enligt samma regler "
+              "som regionrapporternas \"Det viktigaste\" (med de år de gäller), "
               "måluppfyllelsen och regionens enkätsvar där en svarsfil finns.")
 
 
@@ -551,6 +615,8 @@ def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> st
     from naravard import questionnaire as q
     from naravard.errors import NaravardError
 
+    if not _has_questionnaire(rep.year):
+        return ""
     try:
         overview = q.national_overview(rep.year)
     except NaravardError as exc:
@@ -586,7 +652,7 @@ def about_html(rep: NationalReport) -> str:
         "med riket i värmekartorna är regionens avvikelse från riket i procent av rikets värde.",
     ]
     return templating.render("national/about.html.j2", paragraphs=paragraphs,
-                             rules=judgement_rules(rep.catalog))
+                             rules=[*judgement_rules(rep.catalog), *newer_rules()])
 
 
 def export_frame(rep: NationalReport) -> pd.DataFrame:
@@ -597,7 +663,7 @@ def export_frame(rep: NationalReport) -> pd.DataFrame:
     frame.insert(0, "Region", [names[c] for c in frame["region_code"]])
     frame.insert(1, "Indikator", [inds[i].name for i in frame["indicator_id"]])
     frame["Område"] = [AREAS[inds[i].area] for i in frame["indicator_id"]]
-    frame["År"] = rep.year
+    frame["År"] = frame.pop("year")  # an earlier year where the source has not published yet
     frame["Mål"] = [inds[i].target_text or "" for i in frame["indicator_id"]]
     frame["Minsta förändring som räknas"] = [inds[i].min_change for i in frame["indicator_id"]]
     # at each indicator's published precision: a change reads -4,3 in Excel, not -4,2999…
@@ -615,7 +681,8 @@ def export_frame(rep: NationalReport) -> pd.DataFrame:
         "trend": "Trend", "trend_from_year": "Trend sedan år", "trend_shape": "Trendens form",
         "meets_target": "Når målet", "target_share": "Andel av målvärdet (%)",
         "target_status": "Måluppfyllelse", "target_note": "Om målet",
-        "comparability_note": "Jämförbarhet"})
+        "comparability_note": "Jämförbarhet", "plausibility": "Rimlighet",
+        "plausibility_note": "Kontrollera", "published_note": "Publicering"})
 
 
 def export_xlsx_bytes(rep: NationalReport) -> bytes:

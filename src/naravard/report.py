@@ -216,6 +216,8 @@ def _change_cell(row: pd.Series) -> dict[str, str]:
         out |= {"change_class": judgement, "change_word": judgement}
     elif judgement == "ingen tydlig förändring":
         out["change_word"] = judgement
+    elif row.get("plausibility"):
+        out["change_word"] = "avviker kraftigt, kontrollera"
     # the column is "sedan föregående år": a change from an earlier year names that year
     prev_year, year = row.get("prev_year"), row.get("year")
     if not pd.isna(prev_year) and not pd.isna(year) and int(prev_year) != int(year) - 1:
@@ -304,8 +306,9 @@ def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     items += [("egna-uppgifter", "Regionens egna uppgifter")]
     if rep.own_analysis:
         items.append(("egen-analys", "Egen analys"))
-    items += [("om-underlaget", "Om underlaget"),
-              ("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen")]  # last
+    items.append(("om-underlaget", "Om underlaget"))
+    if rep.structure is not None:  # no questionnaire for the year yet: no appendix
+        items.append(("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen"))  # last
     return items
 
 
@@ -327,10 +330,9 @@ def summary_html(rep: RegionReport, *, comment: str = "") -> str:
         "region/summary.html.j2", messages=messages, comment=templating.safe(comment),
         lead=f"Det här är de tydligaste resultaten för {rep.region.name} {rep.year} bland "
              "rapportens nationella indikatorer. Siffrorna och diagrammen finns i kapitlen "
-             "som följer.",
+             "som följer; hur budskapen väljs står i Om underlaget.",
         empty=f"Inga indikatorer för {rep.region.name} {rep.year} uppfyller reglerna för "
-              "ett budskap.",
-        rules=highlights.RULES_TEXT)
+              "ett budskap.")
 
 
 def overview_frame(rep: RegionReport) -> pd.DataFrame:
@@ -344,7 +346,7 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
             "Område": AREAS[row["area"]],
             "Indikator": row["name"],
             "Indikator-id": row["indicator_id"],
-            "År": rep.year,
+            "År": int(row["year"]),  # an earlier year for an indicator not yet published
             "Värde": row["value"],
             "Enhet": text.unit_label(row["unit"]),
             "Föregående år": row["prev_year"],
@@ -372,19 +374,27 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
             "Måluppfyllelse i förra årets uppföljning": row["prev_target_status"],
             "Om målet": row["target_note"],
             "Jämförbarhet": row["comparability_note"],
+            "Kontrollera": row["plausibility_note"],
+            "Publicering": row["published_note"],
             "Kvinnor": row["kvinnor"],
             "Män": row["man"],
         })
     return pd.DataFrame(rows)
 
 
-def _overview_row(row: pd.Series) -> dict:
+def _overview_row(row: pd.Series, year: int) -> dict:
     rank, shared = _rank_cell(row)
-    return {"id": row["indicator_id"], "name": row["name"], "value": _value(row),
+    value = _value(row)
+    if int(row["year"]) != year:  # not yet published: the latest year, marked
+        value = Markup("{} <small>({})</small>").format(value, int(row["year"]))
+    position = "" if row.get("plausibility") else row["position"] or ""
+    return {"id": row["indicator_id"], "name": row["name"], "value": value,
             "riket": _value(row, "riket"), "rank": rank, "rank_shared": shared,
-            "position": row["position"] or "",
-            "position_symbol": POSITION_SYMBOLS.get(row["position"], ""),
-            "position_label": POSITION_LABELS.get(row["position"], "")} | _change_cell(row)
+            "position": position, "position_symbol": POSITION_SYMBOLS.get(position, ""),
+            # a value to check gets no coloured place (plausibility)
+            "position_label": POSITION_LABELS.get(position, "kontrollera värdet"
+                                                  if row.get("plausibility") else "")
+            } | _change_cell(row)
 
 
 def _regional_shown(row: pd.Series) -> bool:
@@ -400,8 +410,9 @@ def overview_html(rep: RegionReport) -> str:
         if not rows.empty:
             # a link only to a place in the report: an own figure without values has none
             groups.append({"title": title, "rows": [
-                _overview_row(r) | {"link": r["indicator_id"] not in regional
-                                    or _regional_shown(r)} for _, r in rows.iterrows()]})
+                _overview_row(r, rep.year) | {"link": r["indicator_id"] not in regional
+                                              or _regional_shown(r)}
+                for _, r in rows.iterrows()]})
     legend = ("Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med "
               "värde (plats 1 = bäst, med hänsyn till om högt eller lågt värde är bättre; "
               "regioner med samma publicerade värde delar plats, t.ex. 1–6). Indikatorer utan "
@@ -461,8 +472,9 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
                                    size=PAIR if wide else SIDE, shared=True)
         trend = _fig(rep, chart, ind.id, src)
         if wide:
-            chart = charts.ranked_chart(data[data["year"] == rep.year], ind, rep.region.code,
-                                        rep.year, rep.region_names, size=PAIR, shared=True)
+            shown = int(row["year"])  # an earlier year when the source has not published yet
+            chart = charts.ranked_chart(data[data["year"] == shown], ind, rep.region.code,
+                                        shown, rep.region_names, size=PAIR, shared=True)
             ranked = _fig(rep, chart, f"{ind.id}-regioner", src)
     else:
         missing = f"{rep.region.name} saknar värden för denna indikator i underlaget."
@@ -539,9 +551,9 @@ def questionnaire_html(rep: RegionReport) -> str:
 
     note = intro = ""
     answers = ""
-    if rep.structure is None:
-        note = f"Det finns ingen enkätstruktur för {rep.year}, så enkätsvaren kan inte visas."
-    elif rep.answers is None:
+    if rep.structure is None:  # Socialstyrelsen has not sent the year's questionnaire yet
+        return ""
+    if rep.answers is None:
         # how to add the answers is the analyst's business (README), not the reader's
         note = (f"Underlaget till rapporten innehåller inte {rep.region.name}s svar på "
                 f"Socialstyrelsens enkät om god och nära vård {rep.year}.")
@@ -562,6 +574,14 @@ def judgement_rules(catalog: Catalog) -> list[tuple[str, str]]:
     return text.rules(directions)
 
 
+def newer_rules() -> list[tuple[str, str]]:
+    """Values to check and indicators not yet published, for both reports' Om underlaget."""
+    from naravard import plausibility
+
+    return [("Värden att kontrollera", plausibility.RULES_TEXT),
+            ("Ännu inte publicerat", plausibility.PUBLICATION_RULE)]
+
+
 def about_html(rep: RegionReport) -> str:
     missing = rep.table[rep.table["value"].isna()]["name"].tolist()
     primaries = sorted({i.primary_source for i in rep.catalog if i.source == "kolada"})
@@ -576,7 +596,8 @@ def about_html(rep: RegionReport) -> str:
     if rep.table[["kvinnor", "man"]].isna().all().all():
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
                           "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
-    rules = [*judgement_rules(rep.catalog), ("Det viktigaste", highlights.RULES_TEXT)]
+    rules = [*judgement_rules(rep.catalog), *newer_rules(),
+             ("Det viktigaste", highlights.RULES_TEXT)]
     return templating.render("region/about.html.j2", paragraphs=paragraphs, rules=rules,
                              changes=templating.safe(changes_html(rep)))
 

@@ -430,7 +430,7 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
     def v(x: Any) -> str:
         return fmt_value(x, unit, decimals)
 
-    sentences: list[str] = []
+    sentences: list[str] = [str(_get(row, "published_note") or "")]
     if value is None:
         sentences.append(f"Inget värde finns för {region_name} {year}." if year is not None
                          else f"Inget värde finns för {region_name}.")
@@ -444,6 +444,7 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
             sentences.append(f"Inget värde finns för {missing_year}.")
     else:
         sentences.append(change_sentence(row, v, subject))
+    sentences.append(str(_get(row, "plausibility_note") or ""))
     if value is not None:
         sentences.append(trend_sentence(row, v, subject))
 
@@ -488,18 +489,28 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
     sentences: list[str] = []
     if not with_value:
         return [f"Det finns inga värden för {region_name} {year}."]
+    lagged = [r for r in with_value if _get(r, "published_note")]
     sentences.append(
-        f"För {region_name} finns värden för {fmt_number(len(with_value), 0)} av "
+        f"För {region_name} finns värden för {fmt_number(len(with_value) - len(lagged), 0)} av "
         f"{plural(len(rows), 'indikator', 'indikatorer')} {year}.")
+    if lagged:
+        latest = sorted({str(_int(_get(r, "year"))) for r in lagged})
+        sentences.append(
+            f"{plural(len(lagged), 'indikator', 'indikatorer')} är ännu inte "
+            f"{'publicerad' if len(lagged) == 1 else 'publicerade'} för {year}; där visas "
+            f"senaste år ({join_sv(latest)}) och de räknas inte nedan.")
+        with_value = [r for r in with_value if not _get(r, "published_note")]
 
     directional = [r for r in with_value if str(_get(r, "direction") or "") in ("higher", "lower")
                    and _get(r, "prev_value") is not None]
     counts = {"förbättring": 0, "försämring": 0, "ingen tydlig förändring": 0}
-    not_judged = []
+    not_judged, to_check = [], []
     for r in directional:
         judged = str(_get(r, "change_judgement") or "")
         if judged in counts:
             counts[judged] += 1
+        elif _get(r, "plausibility"):
+            to_check.append(str(r.get("name", "")))
         else:
             not_judged.append(str(r.get("name", "")))
     compared = sum(counts.values())
@@ -520,12 +531,18 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
         if gaps:
             text += "; " + "; ".join(gaps)
         sentences.append(text + ". Indikatorer utan given riktning är inte medräknade.")
-    else:
+    elif not to_check:
         sentences.append("Inga indikatorer med given riktning kan jämföras med föregående år.")
+    if to_check:
+        sentences.append(
+            f"Förändringen för {join_sv(n[:1].lower() + n[1:] for n in to_check)} avviker "
+            "kraftigt från tidigare år och bedöms inte; kontrollera mot regionens egen "
+            "statistik, t.ex. byte av vårdinformationssystem.")
 
-    ranked = [r for r in with_value
+    ranked = [r for r in with_value  # a value to check is never a strongest or weakest place
               if str(_get(r, "direction") or "") in ("higher", "lower")
-              and _int(_get(r, "rank")) is not None and _int(_get(r, "n_ranked"))]
+              and _int(_get(r, "rank")) is not None and _int(_get(r, "n_ranked"))
+              and not _get(r, "plausibility")]
 
     def relative(r: Mapping[str, Any], worst: bool = False) -> tuple[float, int, str]:
         n = int(r["n_ranked"])
@@ -553,13 +570,16 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
         unknown = []
         for r in targeted:
             status = str(_get(r, "target_status") or "")
-            (groups[status] if status in groups else unknown).append(str(r.get("name", "")))
+            shown = _int(_get(r, "year"))  # not yet published: the year judged is named
+            name = str(r.get("name", "")) + (f" ({shown})" if shown and shown != year else "")
+            (groups[status] if status in groups else unknown).append(name)
         parts = [f"{status} för {join_sv(names)}" for status, names in groups.items() if names]
         text = (f"Av {plural(len(targeted), 'indikator', 'indikatorer')} med ett officiellt mål: "
                 + ("målet " + join_sv(parts) if parts else "inget kan bedömas"))
         sentences.append(text + ".")
         late = [r for r in targeted if _int(_get(r, "target_for")) is not None
-                and _int(_get(r, "target_for")) < year and _get(r, "value") is not None]
+                and _int(_get(r, "target_for")) < year and _get(r, "value") is not None
+                and not _get(r, "published_note")]
         if late:
             which = join_sv(str(r.get("name", "")).lower() for r in late)
             sentences.append(
