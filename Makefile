@@ -51,7 +51,8 @@ browser: ## install Debian's chromium + chromedriver for the accessibility test 
 report: $(STAMP) ## one region's report: REGION=<namn|kod> YEAR=<år> [DATA=<katalog>]
 	@test -n "$$REGION" || { echo "fel: ange REGION, t.ex. make report REGION=Västerbotten YEAR=2024" >&2; exit 2; }
 	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make report REGION=$$REGION YEAR=2024" >&2; exit 2; }
-	@$(VENV)/bin/naravard report --region "$$REGION" --year "$$YEAR" $(DATA_ARG)
+	@case "$$FORCE" in 1|yes|true) force=--force;; *) force=;; esac; \
+	$(VENV)/bin/naravard report --region "$$REGION" --year "$$YEAR" $(DATA_ARG) $$force
 
 reports: $(STAMP) ## every region's report and the national report: YEAR=<år> [DATA=…] [JOBS=n] [FORCE=1]
 	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make reports YEAR=2024" >&2; exit 2; }
@@ -67,9 +68,9 @@ diff: $(STAMP) ## what changed between two report folders: A=<mapp> B=<mapp>
 	@test -n "$$A" -a -n "$$B" || { echo "fel: ange A och B, t.ex. make diff A=arkiv/vasterbotten-2024-03 B=output/vasterbotten/2024" >&2; exit 2; }
 	@$(VENV)/bin/naravard diff "$$A" "$$B"
 
-data: $(STAMP) ## download Kolada into data/cache/kolada, or with DATA=<katalog> check a snapshot
+data: $(STAMP) ## refresh the snapshot data/kolada from live Kolada, or with DATA=<katalog> check one
 	@if [ -n "$$DATA" ]; then $(VENV)/bin/naravard data status --data "$$DATA"; \
-	else $(VENV)/bin/naravard data download && $(VENV)/bin/naravard data status; fi
+	else $(VENV)/bin/naravard data download; fi
 
 lab: $(STAMP) ## open the notebooks in JupyterLab
 	@$(VENV)/bin/jupyter lab notebooks/

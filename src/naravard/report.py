@@ -141,7 +141,7 @@ def _analyst_parts(rep: RegionReport, comments: bool, previous: Path | str | Non
     from naravard import cells, revisions
     from naravard.paths import output_dir
 
-    if comments:
+    if comments and not getattr(rep.obs, "is_example", False):  # comments are on real values
         rep.comments = commentary.load(rep.region.slug, rep.year, rep.catalog, rep.table)
     if previous == "auto":
         previous = output_dir() / rep.region.slug / str(rep.year)
