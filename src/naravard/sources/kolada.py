@@ -11,8 +11,10 @@ import json
 import math
 import os
 import shutil
+import socket
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -299,6 +301,15 @@ def _with_page(url: str, page: int | str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def _cut(response: requests.Response) -> None:
+    """Shut the answer's socket so a blocked read returns (closing alone does not wake it)."""
+    try:
+        sock = response.raw._fp.fp.raw._sock  # urllib3 → http.client → SocketIO → socket
+        sock.shutdown(socket.SHUT_RDWR)
+    except (AttributeError, OSError):
+        response.close()
+
+
 def base_url_from_env() -> str:
     """Kolada's v3 address, or a mirror's (`NARAVARD_KOLADA_URL`, also for tests)."""
     return (os.environ.get(URL_ENV, "").strip() or KOLADA_BASE_URL).rstrip("/")
@@ -434,20 +445,29 @@ class KoladaClient:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             response.close()
-            raise self._kolada_error(f"skickade ett svar på {int(declared) // 1_000_000} MB, mer "
-                                     f"än gränsen {self.max_bytes // 1_000_000} MB", url)
+            raise self._kolada_error(f"skickade ett svar på {int(declared) // 1_048_576} MB, mer "
+                                     f"än gränsen {self.max_bytes // 1_048_576} MB", url)
         chunks: list[bytes] = []
         size = 0
+        # a server dripping a byte at a time never trips the read timeout: cut it at the deadline
+        watchdog = threading.Timer(max(self._left(), 0.0), _cut, args=(response,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             for chunk in response.iter_content(chunk_size=65536):
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise self._kolada_error(f"skickade mer än {self.max_bytes // 1_000_000} MB i "
+                    raise self._kolada_error(f"skickade mer än {self.max_bytes // 1_048_576} MB i "
                                              "ett svar", url)
                 self._check_deadline(url)
                 chunks.append(chunk)
+        except requests.RequestException:
+            self._check_deadline(url)  # cut by the watchdog: say the deadline, not the symptom
+            raise
         finally:
+            watchdog.cancel()
             response.close()
+        self._check_deadline(url)
         return b"".join(chunks)
 
     def get_json(self, url: str) -> dict:
@@ -496,12 +516,14 @@ class KoladaClient:
             wait = self.backoff * (2 ** attempt)
             if retry_after is not None:
                 wait = min(retry_after, MAX_WAIT_SECONDS)
-                note = f" (Kolada bad om {retry_after:.0f} s; högst {MAX_WAIT_SECONDS:.0f})" \
-                    if retry_after > MAX_WAIT_SECONDS else ""
-                self._say(f"Kolada {problem}; väntar {wait:.0f} s enligt Retry-After{note} …")
+                problem += f" och bad oss vänta {retry_after:.0f} s (Retry-After)"
             if wait >= self._left():
-                raise self._kolada_error(f"{problem} och hinner inte försöka igen inom "
-                                         f"{self.deadline_seconds:g} s ({DEADLINE_ENV})", url)
+                raise self._kolada_error(f"{problem}; tiden för hämtningen, "
+                                         f"{self.deadline_seconds:g} s, räcker inte till ett nytt "
+                                         f"försök ({DEADLINE_ENV})", url)
+            if retry_after is not None:
+                capped = f", högst {MAX_WAIT_SECONDS:.0f} s" if retry_after > MAX_WAIT_SECONDS else ""
+                self._say(f"Kolada {problem}; väntar {wait:.0f} s{capped} …")
             self._sleep(wait)
             attempt += 1
 
@@ -619,8 +641,7 @@ class KoladaClient:
 
 def _write_json(path: Path, payload: Any) -> None:
     with path.open("w", encoding="utf-8") as handle:
-        json.dump(payload, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+        json.dump(payload, handle, ensure_ascii=False, indent=1)  # as the snapshot: no final newline
 
 
 def _page(values: list[dict]) -> dict:
