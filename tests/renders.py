@@ -5,8 +5,8 @@ them (e2e, layout, accessibility, golden, shortcuts).
   way `make reports` does (batch workers, warm kernels, every shortcut on);
 - `naravard report --region Västerbotten` with NARAVARD_NO_SPEEDUPS=1 renders the same report
   with every shortcut off (the way `make report` does, in one process and its kernel);
-- `naravard report --region "Örebro län"` on the snapshot, and without data and network
-  (example data).
+- `naravard report --region "Örebro län"` without DATA (the committed snapshot), and with
+  `--data exempel` (example data).
 They start together the first time a test asks for the `renders` fixture. While
 working on these tests, NARAVARD_REUSE_RENDERS=<folder> reads the renders an earlier session
 left in <folder> (e.g. a copy of pytest's basetemp/renders0) instead.
@@ -99,8 +99,8 @@ class Renders:
                                   "--regions", "Västerbotten", "--jobs", "2"])
             self._start("plain", ["report", "--region", "Västerbotten", "--year", "2024",
                                   "--data", str(snapshot)], {"NARAVARD_NO_SPEEDUPS": "1"})
-            self._start("orebro", ["report", "--region", "Örebro län", "--year", "2024",
-                                   "--data", str(snapshot)])
+            # as a new user types it: no DATA, the committed snapshot is the default
+            self._start("orebro", ["report", "--region", "Örebro län", "--year", "2024"])
         # example data only on request
         self._start("orebro_example", ["report", "--region", "Örebro län", "--year", "2024",
                                        "--data", "exempel"])
@@ -137,7 +137,7 @@ class Renders:
         return self._render("plain", "vasterbotten")
 
     def orebro(self) -> Render:
-        """Örebro län 2024 from `naravard report` on the snapshot."""
+        """Örebro län 2024 from `naravard report` without DATA: the committed snapshot."""
         return self._render("orebro", "orebro-lan")
 
     def orebro_example(self) -> Render:

@@ -80,6 +80,15 @@ def figures_dir() -> Path:
     return project_root() / "figures"
 
 
+def scratch_dir() -> Path:
+    """Where a notebook run outside `make report` (JupyterLab, papermill) saves its charts.
+
+    Only `make report`'s staged publish writes into `figures/`: a notebook run file by file
+    into the published folder would mix its charts with the published report's.
+    """
+    return project_root() / "scratch"
+
+
 def notebooks_dir() -> Path:
     """The report notebooks; `NARAVARD_NOTEBOOKS_DIR` points elsewhere (tests)."""
     return _env_dir("NARAVARD_NOTEBOOKS_DIR", repo_root() / "notebooks")

@@ -1,0 +1,47 @@
+"""A notebook run outside `make report` never writes into the published folders.
+
+Run All in JupyterLab and `papermill notebooks/regionrapport.ipynb out.ipynb -p region …`
+run the report notebook with its default parameters: the default snapshot, and charts saved
+in scratch/, so figures/ and output/ stay byte for byte what `make report` made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+
+def hashes(root: Path) -> dict[str, tuple[str, int, int]]:
+    """Content, inode and mtime: the same bytes rewritten in place are a write too."""
+    return {p.relative_to(root).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(),
+                                             p.stat().st_ino, p.stat().st_mtime_ns)
+            for sub in ("output", "figures") for p in sorted((root / sub).rglob("*"))
+            if p.is_file()}
+
+
+def test_papermill_with_default_parameters_leaves_the_published_report(renders, tmp_path):
+    made = renders.orebro()  # `naravard report --region "Örebro län" --year 2024`, no DATA
+    root = tmp_path / "project"
+    for sub in ("output", "figures"):
+        shutil.copytree(made.root / sub, root / sub)
+    before = hashes(root)
+    assert any(k.startswith("figures/orebro-lan/2024/") and k.endswith(".png") for k in before)
+    env = {k: v for k, v in os.environ.items() if k != "NARAVARD_DATA"}
+    env |= {"NARAVARD_ROOT": str(root), "SOURCE_DATE_EPOCH": "1735689600"}
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "regionrapport.ipynb"),
+         str(out), "-p", "region", "Örebro län", "-p", "year", "2024", "--cwd",
+         str(REPO / "notebooks")],
+        env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert hashes(root) == before
+    scratch = root / "scratch" / "figures" / "orebro-lan" / "2024"
+    assert sorted(p.name for p in scratch.glob("*.png"))  # the charts went to scratch/
+    assert "hämtades från Kolada den 2 december 2026" in out.read_text(encoding="utf-8")
