@@ -45,3 +45,36 @@ def test_papermill_with_default_parameters_leaves_the_published_report(renders, 
     scratch = root / "scratch" / "figures" / "orebro-lan" / "2024"
     assert sorted(p.name for p in scratch.glob("*.png"))  # the charts went to scratch/
     assert "hämtades från Kolada den 2 december 2026" in out.read_text(encoding="utf-8")
+
+
+def test_make_egen_copies_the_template_once(tmp_path, monkeypatch, capsys):
+    from naravard import own_template
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(REPO / "notebooks" / "egna", notebooks / "egna")
+    monkeypatch.setenv("NARAVARD_NOTEBOOKS_DIR", str(notebooks))
+    assert own_template.main(["Örebro län"]) == 0
+    made = notebooks / "egna" / "orebro-lan.ipynb"
+    assert 'region = \\"Örebro län\\"' in made.read_text(encoding="utf-8")
+    assert "make lab" in capsys.readouterr().out
+    made.write_text("analytikerns arbete", encoding="utf-8")
+    assert own_template.main(["Örebro län"]) == 2  # never overwritten
+    assert made.read_text(encoding="utf-8") == "analytikerns arbete"
+    err = capsys.readouterr().err
+    assert err.startswith("fel: ") and "orebro-lan.ipynb finns redan" in err
+    assert own_template.main(["Atlantis"]) == 2
+    assert sorted(p.name for p in (notebooks / "egna").iterdir()) == ["mall.ipynb", "orebro-lan.ipynb"]
+
+
+def test_the_template_runs_with_its_examples(tmp_path):
+    """Run All on the template (its seaborn example included) on the default snapshot."""
+    env = {k: v for k, v in os.environ.items() if k != "NARAVARD_DATA"}
+    env |= {"NARAVARD_ROOT": str(tmp_path)}
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "egna" / "mall.ipynb"),
+         str(out), "--cwd", str(REPO / "notebooks" / "egna")],
+        env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    charts = list((tmp_path / "scratch" / "figures" / "vasterbotten" / "2024").glob("egen-*.png"))
+    assert charts and not (tmp_path / "figures").exists()
