@@ -78,3 +78,37 @@ def test_the_template_runs_with_its_examples(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     charts = list((tmp_path / "scratch" / "figures" / "vasterbotten" / "2024").glob("egen-*.png"))
     assert charts and not (tmp_path / "figures").exists()
+
+
+def test_every_example_chart_carries_the_mark_in_png_and_svg(tmp_path):
+    """Charts drawn from example data say so inside the image; real ones do not."""
+    import numpy as np
+    from PIL import Image
+
+    from naravard import national, report
+    from naravard.example_mark import MARK
+    from naravard.table import load_observations
+
+    example = report.prepare("Västerbotten", 2024, "exempel", figures=tmp_path / "ex",
+                             previous=None)
+    real = report.prepare("Västerbotten", 2024, figures=tmp_path / "real", previous=None)
+    ind = example.catalog.get("medicinsk_bedomning_3d")
+    report.indicator_html(example, ind)
+    report.indicator_html(real, ind)
+    nat = national.prepare(2024, obs=load_observations("exempel"), figures=tmp_path / "nat")
+    national.maps_html(nat)
+    svgs = sorted((tmp_path / "ex").glob("*.svg")) + sorted((tmp_path / "nat").glob("*.svg"))
+    assert len(svgs) >= 3
+    for svg in svgs:
+        text = svg.read_text(encoding="utf-8")
+        assert all(line in text for line in MARK.splitlines()), svg.name
+    for svg in (tmp_path / "real").glob("*.svg"):
+        assert "EXEMPELDATA" not in svg.read_text(encoding="utf-8")
+    # the PNG: the mark's pale red (its dark red at 35 % on white), not in the report's palette
+    def reddish(path: Path) -> int:
+        rgb = np.asarray(Image.open(path).convert("RGB")).astype(int)
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        return int(((r > 195) & (g > 150) & (g < 200) & (abs(g - b) < 12) & (r - g > 20)).sum())
+
+    assert reddish(tmp_path / "ex" / "medicinsk_bedomning_3d.png") > 500
+    assert reddish(tmp_path / "real" / "medicinsk_bedomning_3d.png") < 50

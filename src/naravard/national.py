@@ -71,6 +71,10 @@ def prepare(year: object, data: object = None, *, figures: Path | None | str = "
 def _save(rep: NationalReport, chart: charts.Chart) -> None:
     from naravard import charts
 
+    if getattr(rep.obs, "is_example", False):
+        from naravard.example_mark import mark_example
+
+        mark_example(chart)
     if rep.figures is not None:
         charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
 

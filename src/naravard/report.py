@@ -400,6 +400,10 @@ def _save(rep: RegionReport, chart: charts.Chart, name: str) -> None:
     from naravard import charts
 
     chart.name = name
+    if getattr(rep.obs, "is_example", False):
+        from naravard.example_mark import mark_example
+
+        mark_example(chart)
     if rep.figures is not None:
         charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
 
