@@ -126,9 +126,15 @@ class Answers:
                  drop_years: tuple[int, ...] = ()) -> None:
         self.revise = revise or {}
         self.drop_years = drop_years
-        self._data = {p.stem: json.loads(p.read_text(encoding="utf-8"))["values"]
-                      for p in (snapshot / "data").glob("*.json")}
-        self._kpis = json.loads((snapshot / "kpi.json").read_text(encoding="utf-8"))["values"]
+        def read(folder: Path) -> dict[str, list]:
+            return {p.stem: json.loads(p.read_text(encoding="utf-8"))["values"]
+                    for p in (folder / "data").glob("*.json")}
+
+        # a kommun query (it names kommuner) is answered from the kommun part, as live
+        # Kolada answers each query for the municipalities it names
+        self._regions, self._kommun = read(snapshot), read(snapshot / "kommun")
+        self._kpis = [*json.loads((snapshot / "kpi.json").read_text(encoding="utf-8"))["values"],
+                      *json.loads((snapshot / "kommun" / "kpi.json").read_text(encoding="utf-8"))["values"]]
         self._munis = json.loads((snapshot / "municipality.json").read_text(encoding="utf-8"))["values"]
 
     def __call__(self, path: str) -> dict:
@@ -137,8 +143,9 @@ class Answers:
             kpis = parts[parts.index("kpi") + 1].split(",")
             munis = set(parts[parts.index("municipality") + 1].split(","))
             rows = []
+            source = self._kommun if any(m[:2] != "00" for m in munis) else self._regions
             for kpi in kpis:
-                for item in self._data.get(kpi, []):
+                for item in source.get(kpi, []):
                     if item["municipality"] in munis and int(item["period"]) not in self.drop_years:
                         item = json.loads(json.dumps(item))
                         key = (item["kpi"], item["municipality"], int(item["period"]))

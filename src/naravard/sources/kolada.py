@@ -611,6 +611,8 @@ class KoladaClient:
                                             "ändrades") from None
                 for item in payload["values"]:
                     result.setdefault(item["kpi"], []).append(item)
+        for rows in result.values():  # one order whatever the batching: stable files, small diffs
+            rows.sort(key=lambda item: (item["municipality"], int(item["period"])))
         return result
 
     def _metadata(self, url: str) -> list[dict]:
@@ -641,7 +643,8 @@ class KoladaClient:
 
 def _write_json(path: Path, payload: Any) -> None:
     with path.open("w", encoding="utf-8") as handle:
-        json.dump(payload, handle, ensure_ascii=False, indent=1)  # as the snapshot: no final newline
+        json.dump(payload, handle, ensure_ascii=False, indent=1)  # as the committed snapshot
+        handle.write("\n")
 
 
 def _page(values: list[dict]) -> dict:

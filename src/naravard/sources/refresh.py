@@ -9,6 +9,7 @@ can see (and commit) what Kolada revised.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +125,22 @@ def _latest_years(frame: pd.DataFrame, kpis: Iterable[str]) -> dict[str, int]:
     return {str(k): int(y) for k, y in values.groupby("kpi")["year"].max().items()}
 
 
+def _vanished(old_dir: Path, new_dir: Path, kpis: list[str]) -> list[str]:
+    """KPIs (with the year) whose latest year with values in the old snapshot has none now."""
+    before = _latest_years(read_kolada_dir(old_dir, kpis).frame, kpis)
+    after = read_kolada_dir(new_dir, kpis).frame.dropna(subset=["value"])
+    have = set(zip(after["kpi"], after["year"].astype(int)))
+    return [f"{kpi} ({year})" for kpi, year in sorted(before.items()) if (kpi, year) not in have]
+
+
+def _refuse_vanished(vanished: list[str], what: str) -> None:
+    if vanished:
+        shown = ", ".join(vanished[:8]) + (" …" if len(vanished) > 8 else "")
+        raise NaravardError(
+            f"Koladas svar saknar värden som ögonblicksbilden har för {len(vanished)} av "
+            f"{what}: {shown}; ögonblicksbilden ändrades inte – försök igen senare")
+
+
 def check_usable(new_dir: Path, old_dir: Path | None, catalog: Catalog) -> None:
     """Refuse (NaravardError) an answer the reports cannot use, naming what is wrong."""
     from naravard.table import _kolada_observations, _origin, validate
@@ -138,15 +155,47 @@ def check_usable(new_dir: Path, old_dir: Path | None, catalog: Catalog) -> None:
     if old_dir is None or not (old_dir / "data").is_dir():
         return
     kpis = [i.kolada_id for i in catalog.kolada()]
-    before = _latest_years(read_kolada_dir(old_dir, kpis).frame, kpis)
-    after = read_kolada_dir(new_dir, kpis).frame.dropna(subset=["value"])
-    have = set(zip(after["kpi"], after["year"].astype(int)))
-    vanished = [f"{kpi} ({year})" for kpi, year in sorted(before.items()) if (kpi, year) not in have]
-    if vanished:
-        shown = ", ".join(vanished[:8]) + (" …" if len(vanished) > 8 else "")
-        raise NaravardError(
-            f"Koladas svar saknar värden som ögonblicksbilden har för {len(vanished)} av "
-            f"katalogens nyckeltal: {shown}; ögonblicksbilden ändrades inte – försök igen senare")
+    _refuse_vanished(_vanished(old_dir, new_dir, kpis), "katalogens nyckeltal")
+
+
+def _ids(path: Path) -> list[str]:
+    values = json.loads(path.read_text(encoding="utf-8")).get("values", [])
+    return [str(v["id"]) for v in values if isinstance(v, dict) and "id" in v]
+
+
+def refresh_kommun(new_dir: Path, old_dir: Path, client: KoladaClient) -> Summary | None:
+    """The kommun part (`kommun/`): the same KPIs for the same kommuner, fetched anew.
+
+    Its municipality list, groups and kommun→län table are ours and carried over (already
+    copied into `new_dir`); its KPI metadata keeps our own fields (unit, group, coverage)
+    and takes Kolada's title and description.
+    """
+    from naravard.sources.kolada import RETRIEVED_FILE, _page, _write_json
+
+    old, new = old_dir / "kommun", new_dir / "kommun"
+    if not (old / "data").is_dir():
+        return None
+    kpis = _ids(old / "kpi.json")
+    data = client.fetch_data(kpis, _ids(old / "municipality.json"))
+    live = {str(m["id"]): m for m in client.fetch_kpis(kpis) if isinstance(m, dict) and "id" in m}
+    ours = json.loads((old / "kpi.json").read_text(encoding="utf-8"))["values"]
+    meta = [dict(m, **{k: live[m["id"]][k] for k in ("title", "description") if k in live[m["id"]]})
+            for m in ours if m["id"] in live]
+    shutil.rmtree(new / "data")
+    (new / "data").mkdir()
+    for kpi in kpis:
+        _write_json(new / "data" / f"{kpi}.json", _page(data.get(kpi, [])))
+    _write_json(new / "kpi.json", _page(meta))
+    retrieved = json.loads((new_dir / RETRIEVED_FILE).read_text(encoding="utf-8"))
+    _write_json(new / RETRIEVED_FILE, {"retrieved": retrieved["retrieved"],
+                                       "base_url": client.base_url})
+    try:
+        read_kolada_dir(new)
+    except NaravardError as exc:
+        raise NaravardError(f"Kolada svarade i fel format för kommunerna: {exc}; "
+                            "ögonblicksbilden ändrades inte") from None
+    _refuse_vanished(_vanished(old, new, kpis), "kommundelens nyckeltal")
+    return compare(old, new)
 
 
 def refresh_snapshot(dest: Path | str | None = None, *, client: KoladaClient | None = None,
@@ -163,15 +212,24 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: KoladaClient | N
             old_dir = None
     extra = sorted(p.stem for p in (dest / "data").glob("*.json")) if old_dir else []
     summary: list[Summary] = []
+    kommun: list[Summary] = []
+    client = client or KoladaClient()
 
     def check(new_dir: Path) -> None:
         check_usable(new_dir, old_dir, catalog)
         if old_dir is not None:
             summary.append(compare(old_dir, new_dir))
+            part = refresh_kommun(new_dir, old_dir, client)
+            if part is not None:
+                kommun.append(part)
 
     download_catalog(dest, catalog=catalog, client=client, extra_kpis=extra, check=check,
                      keep=KEEP)
     if summary:
         print("\n".join(summary_lines(summary[0], catalog)))
+    if kommun:
+        lines = summary_lines(kommun[0], catalog)
+        print("Kommundelen (kommun/): " + lines[0][0].lower() + lines[0][1:])
+        print("\n".join(lines[1:]))
     print(f"Checka in den nya ögonblicksbilden: git add {paths.display_path(dest)} && git commit")
     return 0
