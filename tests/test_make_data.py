@@ -191,3 +191,27 @@ def test_a_report_without_its_kolada_values_does_not_replace_the_published_one(p
                                             r"Kolada, den nya skulle inte ha något.*FORCE=1"):
         pipeline.region_job(empty, None)
     assert pipeline.region_job(empty, None, force=True).out_dir == published
+
+
+def test_make_data_without_network_leaves_git_status_clean():
+    """The acceptance as typed: `make data` on the committed snapshot, Kolada unreachable."""
+    import os
+    import subprocess
+
+    from conftest import REPO
+
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    status = ["git", "-C", str(REPO), "status", "--porcelain", "--", "data/kolada"]
+    before = subprocess.run(status, capture_output=True, text=True, check=True).stdout
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = os.environ | {"NARAVARD_KOLADA_URL": f"http://127.0.0.1:{port}/v3"}
+    env.pop("DATA", None)
+    proc = subprocess.run(["make", "-s", "--no-print-directory", "data"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    fel = [line for line in proc.stderr.splitlines() if not line.startswith("make")]
+    assert len(fel) == 1 and fel[0].startswith("fel: nätverket: Kolada (127.0.0.1)"), proc.stderr
+    assert subprocess.run(status, capture_output=True, text=True, check=True).stdout == before
