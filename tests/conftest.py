@@ -37,6 +37,18 @@ def shared_dir() -> Path:
 SNAPSHOT = REPO / "data" / "kolada"
 
 
+def _snapshot_state() -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in SNAPSHOT.rglob("*")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def committed_snapshot_untouched():
+    """No test may change data/kolada/: they refresh copies (NARAVARD_SNAPSHOT, --dest)."""
+    before = _snapshot_state()
+    yield
+    assert _snapshot_state() == before, "a test changed the committed snapshot data/kolada/"
+
+
 @pytest.fixture(scope="session")
 def snapshot_dir() -> Path:
     """The real Kolada snapshot the project ships (data/kolada/)."""
