@@ -112,3 +112,14 @@ def test_every_example_chart_carries_the_mark_in_png_and_svg(tmp_path):
 
     assert reddish(tmp_path / "ex" / "medicinsk_bedomning_3d.png") > 500
     assert reddish(tmp_path / "real" / "medicinsk_bedomning_3d.png") < 50
+
+
+def test_an_own_chart_on_example_data_carries_the_mark(tmp_path):
+    from naravard import own, report
+    from naravard.example_mark import MARK
+
+    rep = report.prepare("Västerbotten", 2024, "exempel", figures=tmp_path, previous=None)
+    fig = own.new_figure(height_cm=5)
+    fig.subplots().plot([2023, 2024], [1, 2])
+    own.figure(fig, caption="Egen", source="Regionen", alt="Linje", rep=rep)
+    assert MARK.splitlines()[0] in (tmp_path / "egen-egen.svg").read_text(encoding="utf-8")
