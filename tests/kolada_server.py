@@ -133,8 +133,9 @@ class Answers:
         # a kommun query (it names kommuner) is answered from the kommun part, as live
         # Kolada answers each query for the municipalities it names
         self._regions, self._kommun = read(snapshot), read(snapshot / "kommun")
-        self._kpis = [*json.loads((snapshot / "kpi.json").read_text(encoding="utf-8"))["values"],
-                      *json.loads((snapshot / "kommun" / "kpi.json").read_text(encoding="utf-8"))["values"]]
+        kpis = [*json.loads((snapshot / "kpi.json").read_text(encoding="utf-8"))["values"],
+                *json.loads((snapshot / "kommun" / "kpi.json").read_text(encoding="utf-8"))["values"]]
+        self._kpis = list({k["id"]: k for k in reversed(kpis)}.values())  # one per id: regions
         self._munis = json.loads((snapshot / "municipality.json").read_text(encoding="utf-8"))["values"]
 
     def __call__(self, path: str) -> dict:

@@ -666,6 +666,16 @@ def _swap_into_place(new: Path, dest: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
+def _in_old_order(meta: list[dict], dest: Path) -> list[dict]:
+    """KPI metadata in the order of the snapshot it replaces, so `git diff` shows only changes."""
+    try:
+        old = json.loads((dest / "kpi.json").read_text(encoding="utf-8")).get("values", [])
+        order = {str(v.get("id")): i for i, v in enumerate(old) if isinstance(v, dict)}
+    except (OSError, ValueError, AttributeError):
+        return meta
+    return sorted(meta, key=lambda m: order.get(str(m.get("id")), len(order)))
+
+
 def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
                      client: KoladaClient | None = None, extra_kpis: Iterable[str] = (),
                      check: Callable[[Path], None] | None = None,
@@ -689,7 +699,7 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
     client = client or KoladaClient()
 
     data = client.fetch_data(kpis, region_codes(include_riket=True))
-    kpi_meta = client.fetch_kpis(kpis)
+    kpi_meta = _in_old_order(client.fetch_kpis(kpis), dest)
     municipalities = client.fetch_municipalities()
     retrieved = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 

@@ -229,7 +229,7 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: KoladaClient | N
         print("\n".join(summary_lines(summary[0], catalog)))
     if kommun:
         lines = summary_lines(kommun[0], catalog)
-        print("Kommundelen (kommun/): " + lines[0][0].lower() + lines[0][1:])
-        print("\n".join(lines[1:]))
+        print("\n".join(["Kommundelen (kommun/): " + lines[0][0].lower() + lines[0][1:],
+                         *lines[1:]]))
     print(f"Checka in den nya ögonblicksbilden: git add {paths.display_path(dest)} && git commit")
     return 0
