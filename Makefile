@@ -16,14 +16,14 @@ export $(USER_VARS)
 DATA_ARG = $${DATA:+--data "$$DATA"}
 
 .DEFAULT_GOAL := help
-.PHONY: help env lock browser report reports kommentar diff data lab test lint bench clean
+.PHONY: help env lock browser report reports kommentar diff data lab egen test lint bench clean
 
 help: ## list the targets
 	@echo "naravard: uppföljning av omställningen till en god och nära vård"
 	@echo
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
 	@echo
-	@echo "Exempel: make report REGION=Västerbotten YEAR=2024 DATA=../shared/data/kolada"
+	@echo "Exempel: make report REGION=Västerbotten YEAR=2024   (projektets Kolada-ögonblicksbild data/kolada)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "Skapar miljön i $(VENV) från requirements.txt (första körningen tar några minuter)…"
@@ -48,10 +48,11 @@ browser: ## install Debian's chromium + chromedriver for the accessibility test 
 			chromium chromium-driver >/dev/null; \
 	else echo "kör som root: apt-get install chromium chromium-driver" >&2; exit 1; fi
 
-report: $(STAMP) ## one region's report: REGION=<namn|kod> YEAR=<år> [DATA=<katalog>]
+report: $(STAMP) ## one region's report: REGION=<namn|kod> YEAR=<år> [DATA=<katalog>|exempel] [FORCE=1]
 	@test -n "$$REGION" || { echo "fel: ange REGION, t.ex. make report REGION=Västerbotten YEAR=2024" >&2; exit 2; }
 	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make report REGION=$$REGION YEAR=2024" >&2; exit 2; }
-	@$(VENV)/bin/naravard report --region "$$REGION" --year "$$YEAR" $(DATA_ARG)
+	@case "$$FORCE" in 1|yes|true) force=--force;; *) force=;; esac; \
+	$(VENV)/bin/naravard report --region "$$REGION" --year "$$YEAR" $(DATA_ARG) $$force
 
 reports: $(STAMP) ## every region's report and the national report: YEAR=<år> [DATA=…] [JOBS=n] [FORCE=1]
 	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make reports YEAR=2024" >&2; exit 2; }
@@ -67,12 +68,22 @@ diff: $(STAMP) ## what changed between two report folders: A=<mapp> B=<mapp>
 	@test -n "$$A" -a -n "$$B" || { echo "fel: ange A och B, t.ex. make diff A=arkiv/vasterbotten-2024-03 B=output/vasterbotten/2024" >&2; exit 2; }
 	@$(VENV)/bin/naravard diff "$$A" "$$B"
 
-data: $(STAMP) ## download Kolada into data/cache/kolada, or with DATA=<katalog> check a snapshot
+data: $(STAMP) ## refresh the snapshot data/kolada from live Kolada, or with DATA=<katalog> check one
 	@if [ -n "$$DATA" ]; then $(VENV)/bin/naravard data status --data "$$DATA"; \
-	else $(VENV)/bin/naravard data download && $(VENV)/bin/naravard data status; fi
+	else $(VENV)/bin/naravard data download; fi
 
-lab: $(STAMP) ## open the notebooks in JupyterLab
-	@$(VENV)/bin/jupyter lab notebooks/
+lab: $(STAMP) ## JupyterLab at the repository root on notebooks/regionrapport.ipynb [DATA=…]
+	@# the kernels start in notebooks/: a relative DATA is made absolute before it is passed on
+	@case "$$DATA" in ""|exempel|exempeldata) d="$$DATA";; *) d="$$(realpath -m -- "$$DATA")";; esac; \
+	echo "JupyterLab: notebooks/regionrapport.ipynb, filbläddraren i projektets rot (output/, figures/, data/kommentarer/)."; \
+	echo "Underlag: $${d:-projektets ögonblicksbild data/kolada}. Diagram från en körning här sparas i scratch/figures/."; \
+	echo "På en annan maskin: ssh -L 8888:localhost:8888 <den här maskinen>, öppna sedan adressen med token nedan (http://localhost:8888/lab/…)."; \
+	NARAVARD_DATA="$$d" exec $(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+		$$([ -n "$$DISPLAY" ] || echo --no-browser) $$([ "$$(id -u)" != 0 ] || echo --allow-root) \
+		notebooks/regionrapport.ipynb
+
+egen: $(STAMP) ## copy the own-analysis template notebooks/egna/mall.ipynb for a region: REGION=…
+	@$(PY) -m naravard.own_template "$$REGION"
 
 test: $(STAMP) lint ## lint, then the tests (unit, golden values on ../shared, end to end)
 	@# pytest splits PYTEST_ADDOPTS itself (quotes work), so the shell never parses PYTEST_ARGS

@@ -5,8 +5,8 @@ them (e2e, layout, accessibility, golden, shortcuts).
   way `make reports` does (batch workers, warm kernels, every shortcut on);
 - `naravard report --region Västerbotten` with NARAVARD_NO_SPEEDUPS=1 renders the same report
   with every shortcut off (the way `make report` does, in one process and its kernel);
-- `naravard report --region "Örebro län"` on the snapshot, and without data and network
-  (example data).
+- `naravard report --region "Örebro län"` without DATA (the committed snapshot), and with
+  `--data exempel` (example data).
 They start together the first time a test asks for the `renders` fixture. While
 working on these tests, NARAVARD_REUSE_RENDERS=<folder> reads the renders an earlier session
 left in <folder> (e.g. a copy of pytest's basetemp/renders0) instead.
@@ -99,13 +99,11 @@ class Renders:
                                   "--regions", "Västerbotten", "--jobs", "2"])
             self._start("plain", ["report", "--region", "Västerbotten", "--year", "2024",
                                   "--data", str(snapshot)], {"NARAVARD_NO_SPEEDUPS": "1"})
-            self._start("orebro", ["report", "--region", "Örebro län", "--year", "2024",
-                                   "--data", str(snapshot)])
-        # no data and Kolada unreachable even on a machine with network: a dead local proxy
-        dead = "http://127.0.0.1:9"
-        self._start("orebro_example", ["report", "--region", "Örebro län", "--year", "2024"],
-                    {"HTTPS_PROXY": dead, "HTTP_PROXY": dead, "https_proxy": dead,
-                     "http_proxy": dead})
+            # as a new user types it: no DATA, the committed snapshot is the default
+            self._start("orebro", ["report", "--region", "Örebro län", "--year", "2024"])
+        # example data only on request
+        self._start("orebro_example", ["report", "--region", "Örebro län", "--year", "2024",
+                                       "--data", "exempel"])
 
     def _start(self, name: str, args: list[str], extra_env: dict[str, str] | None = None) -> None:
         cache = self.tmp / f"{name}-cache"
@@ -139,12 +137,12 @@ class Renders:
         return self._render("plain", "vasterbotten")
 
     def orebro(self) -> Render:
-        """Örebro län 2024 from `naravard report` on the snapshot."""
+        """Örebro län 2024 from `naravard report` without DATA: the committed snapshot."""
         return self._render("orebro", "orebro-lan")
 
     def orebro_example(self) -> Render:
-        """Örebro län from `naravard report` without data or network: example data, which
-        never replaces a real report, so it goes under output/exempeldata/."""
+        """Örebro län from `naravard report --data exempel`: example data, which never
+        replaces a real report, so it goes under output/exempeldata/."""
         return self._render("orebro_example", "exempeldata/orebro-lan")
 
     def stop(self) -> None:

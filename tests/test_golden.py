@@ -7,8 +7,9 @@ review. When a change is intended (a new column, a corrected rule), regenerate a
     NARAVARD_REGENERATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
     git diff tests/golden/
 
-The snapshot has no retrieved.json, so its "hämtad" date is the files' date on each machine;
-the backtest fixes it to RETRIEVED, the one thing that is not compared.
+The "hämtad" date changes with every `make data` (data/kolada/retrieved.json), and a snapshot
+without retrieved.json gives the files' date; the backtest fixes it to RETRIEVED, the one
+thing that is not compared.
 """
 
 from __future__ import annotations

@@ -141,7 +141,7 @@ def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
     assert up_to_date(job)
     own = project_tmp / "notebooks"
     shutil.copytree(repo_root() / "notebooks", own)
-    (own / "egna").mkdir()
+    (own / "egna").mkdir(exist_ok=True)  # the template mall.ipynb is there
     (own / "egna" / "vasterbotten.ipynb").write_text('{"cells": []}', encoding="utf-8")
     monkeypatch.setenv("NARAVARD_NOTEBOOKS_DIR", str(own))
     job = region_job(report.prepare("Västerbotten", 2024, snapshot_dir, figures=None), snapshot_dir)

@@ -37,10 +37,10 @@ def test_status_of_the_snapshot(project_tmp, snapshot_dir, capsys):
     with_values = [i for i in wanted if _has_values(snapshot_dir, i.kolada_id)]
     assert len(wanted) >= 29 and len(with_values) == len(wanted)  # the snapshot has them all
     assert f"indikatorer: {len(with_values)} av {len(wanted)} Kolada-indikatorer" in out
-    assert "Cache:" in out and "tom" in out
+    assert "Projektets ögonblicksbild:" in out
     assert "vasterbotten.csv" in out and "orebro-lan.csv" in out
-    assert "Exempeldata: tillgänglig" in out
-    assert "Rapporterna använder: ögonblicksbilden" in out
+    assert "Exempeldata: tillgänglig" in out and "DATA=exempel" in out
+    assert "Rapporterna använder: den angivna ögonblicksbilden" in out
 
 
 def test_status_lists_indicators_without_values(project_tmp, snapshot_dir, tmp_path, capsys):
@@ -57,8 +57,16 @@ def test_status_lists_indicators_without_values(project_tmp, snapshot_dir, tmp_p
 def test_status_without_data_says_what_reports_will_use(project_tmp, capsys):
     assert print_status() == 0
     out = capsys.readouterr().out
-    assert "ingen angiven" in out and "exempeldata" in out
+    assert "Rapporterna använder: projektets ögonblicksbild data/kolada" in out
+    assert "hämtad: 2026-12-02" in out
     assert "21 regioner + riket" in out and "2016–2024" in out
+
+
+def test_status_says_when_the_committed_snapshot_is_missing(project_tmp, tmp_path, monkeypatch,
+                                                            capsys):
+    monkeypatch.setenv("NARAVARD_SNAPSHOT", str(tmp_path / "borta"))
+    assert print_status() == 0
+    assert "saknas; återställ med git checkout -- data/kolada" in capsys.readouterr().out
 
 
 def test_bad_data_dir_is_an_error(project_tmp, tmp_path):

@@ -84,10 +84,11 @@ def test_golden_values_from_the_snapshot(snapshot_dir, catalog):
 def test_snapshot_label_input_files_and_regional_figures(snapshot_dir, catalog):
     obs = load_observations(snapshot_dir, catalog=catalog)
     assert obs.origin_label.startswith("Kolada, ögonblicksbild i ")
-    assert "fildatum" in obs.origin_label  # the shared snapshot has no retrieved.json
-    assert obs.retrieved and len(obs.retrieved) == 10
+    assert obs.origin_label.endswith("(hämtad 2026-12-02)")  # data/kolada/retrieved.json
+    assert obs.retrieved == "2026-12-02"
     names = {p.name for p in obs.input_files}
-    assert {"N79179.json", "kpi.json", "vasterbotten.csv", "indicators.yaml"} <= names
+    assert {"N79179.json", "kpi.json", "retrieved.json", "vasterbotten.csv",
+            "indicators.yaml"} <= names
     assert value(obs, "0024", "egen_medicinsk_bedomning_3d", 2024) == 80
     regional = obs.frame[obs.frame["indicator_id"] == "fast_lakarkontakt_andel"]
     assert regional["source"].str.contains("Socialstyrelsen 2024").all()
@@ -115,48 +116,39 @@ def test_environment_variable_names_the_snapshot(tmp_path, snapshot_dir, catalog
     assert obs.origin == "snapshot"
 
 
-# --- the cache, live download and the example fallback ------------------------------------
+# --- the committed snapshot and example data on request ---------------------------------
 
-def test_cache_is_used_when_it_has_data(project_tmp, snapshot_dir, catalog, monkeypatch):
-    cache = project_tmp / "data" / "cache" / "kolada"
-    shutil.copytree(small_snapshot(project_tmp, snapshot_dir, retrieved="2026-11-20T10:00:00Z"),
-                    cache)
-    monkeypatch.setattr(kolada, "download_catalog",
-                        lambda *a, **k: pytest.fail("must not download when the cache has data"))
+def test_the_committed_snapshot_is_the_default(project_tmp, catalog, monkeypatch):
+    from conftest import SNAPSHOT
+
+    monkeypatch.setattr(kolada, "download_catalog", lambda *a, **k: pytest.fail("no download"))
     obs = load_observations(catalog=catalog, regional_dir=project_tmp / "none")
-    assert obs.origin == "cache"
-    assert obs.origin_label == "Kolada, nedladdad 2026-11-20"
+    assert obs.origin == "snapshot" and not obs.is_example
+    assert obs.origin_label == "Kolada, ögonblicksbild i …/data/kolada (hämtad 2026-12-02)"
+    assert obs.retrieved == "2026-12-02"
+    assert SNAPSHOT / "data" / "N79173.json" in obs.input_files
+    assert value(obs, "0024", "medicinsk_bedomning_3d", 2024) == 79.5
 
 
-def test_live_download_goes_into_the_cache(project_tmp, snapshot_dir, catalog, monkeypatch):
-    source = small_snapshot(project_tmp, snapshot_dir, retrieved="2026-11-21T10:00:00Z")
-
-    def fake_download(dest=None, *, catalog=None, client=None):
-        shutil.copytree(source, dest)
-        return dest
-
-    monkeypatch.setattr(kolada, "download_catalog", fake_download)
-    obs = load_observations(catalog=catalog, regional_dir=project_tmp / "none")
-    assert obs.origin == "live" and obs.origin_label == "Kolada, nedladdad 2026-11-21"
-    assert (project_tmp / "data" / "cache" / "kolada" / "data" / "N79179.json").is_file()
+def test_a_missing_default_snapshot_is_one_line_not_example_data(project_tmp, catalog,
+                                                                 monkeypatch, tmp_path):
+    monkeypatch.setenv("NARAVARD_SNAPSHOT", str(tmp_path / "borta"))
+    with pytest.raises(NaravardError, match="ögonblicksbild saknas; återställ"):
+        load_observations(catalog=catalog)
 
 
-def test_falls_back_to_example_data_when_kolada_is_unreachable(project_tmp, catalog,
-                                                               monkeypatch):
-    def offline(*args, **kwargs):
-        raise kolada.KoladaUnavailable("api.kolada.se kan inte nås")
-
-    monkeypatch.setattr(kolada, "download_catalog", offline)
-    obs = load_observations(catalog=catalog)
+@pytest.mark.parametrize("word", ["exempel", "Exempeldata"])
+def test_example_data_only_on_request(project_tmp, catalog, monkeypatch, word):
+    obs = load_observations(word, catalog=catalog)
     assert obs.origin == "example" and obs.is_example
     assert obs.origin_label == "Exempeldata (inte verkliga värden)"
-    assert obs.notes[0] == (
-        "Kolada kunde inte nås och ingen ögonblicksbild angavs: rapporten bygger på exempeldata")
-    assert "api.kolada.se kan inte nås" in obs.notes[1]
+    assert obs.notes[0].startswith("Rapporten gjordes med DATA=exempel")
     assert (obs.frame["source"] == "exempeldata").all()
     # the regional files do not mix real figures into example data
     assert set(obs.frame["indicator_id"]) == {i.id for i in catalog}
     assert obs.input_files == [catalog.path]
+    monkeypatch.setenv("NARAVARD_DATA", word)
+    assert load_observations(catalog=catalog).is_example
 
 
 def test_missing_explicit_dir_is_an_error_not_a_fallback(tmp_path, catalog, monkeypatch):

@@ -288,10 +288,10 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
         try:
             rep = report.prepare(region.code, nat.year, obs=obs, catalog=catalog, figures=None,
                                  previous=None)  # region_job compares with the earlier version
+            job = region_job(rep, data, force=force)
         except NaravardError as exc:
             results.append(TaskResult(region.name, "fel", error=str(exc)))
             continue
-        job = region_job(rep, data)
         warn_analyst(rep, job, prefix=f"{region.name}: ")
         todo.append(job)
     if national_report:

@@ -22,16 +22,15 @@ def _cmd_data_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_download(args: argparse.Namespace) -> int:
-    from naravard.sources.kolada import download_catalog
+    from naravard.sources.refresh import refresh_snapshot
 
-    download_catalog(dest=args.dest)
-    return 0
+    return refresh_snapshot(args.dest)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from naravard.pipeline import build_region_report
 
-    build_region_report(args.region, args.year, data=args.data)
+    build_region_report(args.region, args.year, data=args.data, force=args.force)
     return 0
 
 
@@ -77,7 +76,8 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _region_year_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", required=True, help="name, code or slug, e.g. Västerbotten")
     parser.add_argument("--year", required=True, help="report year, e.g. 2024")
-    parser.add_argument("--data", help="a Kolada snapshot directory (else NARAVARD_DATA)")
+    parser.add_argument("--data", help="a Kolada snapshot directory, or exempel (else "
+                        "NARAVARD_DATA, else the project's snapshot data/kolada)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,12 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     status = data_sub.add_parser("status", help="what each data origin holds")
     status.add_argument("--data", help="a Kolada snapshot directory (else NARAVARD_DATA)")
     status.set_defaults(func=_cmd_data_status)
-    download = data_sub.add_parser("download", help="fetch every catalogue KPI from Kolada")
-    download.add_argument("--dest", help="cache directory (default data/cache/kolada)")
+    download = data_sub.add_parser("download", help="refresh the snapshot from live Kolada")
+    download.add_argument("--dest", help="snapshot directory (default data/kolada)")
     download.set_defaults(func=_cmd_data_download)
 
     report = sub.add_parser("report", help="one region's report for one year")
     _region_year_data(report)
+    report.add_argument("--force", action="store_true",
+                        help="publish even when every Kolada value of the published report is gone")
     report.set_defaults(func=_cmd_report)
 
     reports = sub.add_parser("reports", help="every region's report and the national report")

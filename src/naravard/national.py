@@ -19,7 +19,7 @@ from naravard.export_safety import finish_xlsx, neutralise_frame
 from naravard.indicators import (available_years, indicator_table, national_table, rounded,
                                   series)
 from naravard.judgements import SHAPE_LABELS, change_judgement, published
-from naravard.paths import figures_dir
+from naravard.paths import scratch_dir
 from naravard.regions import RIKET_CODE, all_regions
 from naravard.report import (
     EXAMPLE_BANNER, TITLE, data_sentences, judgement_rules, newer_rules, parse_year, report_date,
@@ -62,8 +62,8 @@ def prepare(year: object, data: object = None, *, figures: Path | None | str = "
         obs = load_observations(data, catalog=catalog)
     settle_heap(obs)
     year_int = parse_year(year, available_years(obs))
-    if figures == "auto":
-        figures = figures_dir() / "riket" / str(year_int)
+    if figures == "auto":  # a notebook run of its own: never file by file into figures/
+        figures = scratch_dir() / "figures" / "riket" / str(year_int)
     return NationalReport(year_int, obs, catalog, national_table(obs, catalog, year_int),
                           Path(figures) if figures else None)
 
@@ -71,6 +71,10 @@ def prepare(year: object, data: object = None, *, figures: Path | None | str = "
 def _save(rep: NationalReport, chart: charts.Chart) -> None:
     from naravard import charts
 
+    if getattr(rep.obs, "is_example", False):
+        from naravard.example_mark import mark_example
+
+        mark_example(chart)
     if rep.figures is not None:
         charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
 

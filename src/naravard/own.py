@@ -195,6 +195,10 @@ def figure(fig: Any, *, caption: str, source: str, alt: str, name: str | None = 
     rep = rep if rep is not None else _STATE["rep"]
     chart = charts.Chart(fig=fig, alt=alt.strip(), name=re.sub(r"[^a-z0-9_-]", "-", name)
                          if name else _name(caption), caption=caption.strip())
+    if getattr(getattr(rep, "obs", None), "is_example", False):
+        from naravard.example_mark import mark_example
+
+        mark_example(chart)
     with style():
         html = charts.chart_html(chart, source)
         if rep is not None and getattr(rep, "figures", None) is not None:

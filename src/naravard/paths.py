@@ -62,12 +62,14 @@ def questionnaire_dir() -> Path:
     return data_dir() / "questionnaire"
 
 
-def cache_dir() -> Path:
-    """Downloaded Kolada responses; under the project root so tests can redirect it."""
-    env = os.environ.get("NARAVARD_CACHE")
-    if env:
-        return Path(env).resolve()
-    return project_root() / "data" / "cache" / "kolada"
+def snapshot_dir() -> Path:
+    """The committed, dated Kolada snapshot every report uses unless told otherwise.
+
+    It lives in the checkout (like the catalogue), so a clone with nothing beside it and no
+    network makes the real report; `make data` refreshes it. `NARAVARD_SNAPSHOT` points
+    elsewhere (tests that must not touch the committed files).
+    """
+    return _env_dir("NARAVARD_SNAPSHOT", data_dir() / "kolada")
 
 
 def output_dir() -> Path:
@@ -76,6 +78,15 @@ def output_dir() -> Path:
 
 def figures_dir() -> Path:
     return project_root() / "figures"
+
+
+def scratch_dir() -> Path:
+    """Where a notebook run outside `make report` (JupyterLab, papermill) saves its charts.
+
+    Only `make report`'s staged publish writes into `figures/`: a notebook run file by file
+    into the published folder would mix its charts with the published report's.
+    """
+    return project_root() / "scratch"
 
 
 def notebooks_dir() -> Path:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from naravard.cells import REGION_NOTEBOOK
 from naravard.errors import NaravardError
-from naravard.paths import catalog_path, figures_dir, notebooks_dir, output_dir, questionnaire_dir
+from naravard.paths import catalog_path, display_path, figures_dir, notebooks_dir, output_dir, questionnaire_dir
 
 if TYPE_CHECKING:  # imported where used: a batch worker runs jobs without them
     from naravard import national, report
@@ -102,7 +102,9 @@ def report_roots(obs: Any) -> tuple[Path, Path]:
     return output_dir(), figures_dir()
 
 
-def region_job(rep: report.RegionReport, data: object) -> Job:
+def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -> Job:
+    """The region's render job; refused when it would replace a published report that has
+    Kolada values by one with none (an empty or broken download), unless `force`."""
     from naravard import report, revisions
 
     slug, year = rep.region.slug, rep.year
@@ -113,6 +115,12 @@ def region_job(rep: report.RegionReport, data: object) -> Job:
     out_root, fig_root = report_roots(rep.obs)
     out_dir = out_root / slug / str(year)
     csv = report.export_csv_bytes(rep)
+    gone = 0 if force else revisions.vanished_kolada_values(out_dir, csv)
+    if gone:
+        raise NaravardError(
+            f"{display_path(out_dir)}: den publicerade rapporten har {gone} värden från Kolada, "
+            f"den nya skulle inte ha något ({rep.obs.origin_label}); kontrollera underlaget "
+            "(make data) eller publicera ändå med FORCE=1")
     extra = {"indikatorer.csv": csv, "indikatorer.xlsx": report.export_xlsx_bytes(rep)}
     # read from the published folder before the new report replaces it
     changes = revisions.changes_since(out_dir, csv)
@@ -214,7 +222,7 @@ def _print_outcome(outcome: ReportOutcome) -> None:
 
 
 def build_region_report(region: str, year: object, data: str | Path | None = None, *,
-                        quiet: bool = False) -> ReportOutcome:
+                        quiet: bool = False, force: bool = False) -> ReportOutcome:
     """Everything `make report` writes for one region and year, or nothing at all.
 
     The kernel starts first and warms up while this process loads the data, and WeasyPrint
@@ -226,13 +234,13 @@ def build_region_report(region: str, year: object, data: str | Path | None = Non
     observations_key()  # the kernel inherits it: it verifies the observation file with it
     km = start_report_kernel(notebooks_dir())
     try:
-        return _build_region_report(region, year, data, quiet=quiet, km=km)
+        return _build_region_report(region, year, data, quiet=quiet, km=km, force=force)
     finally:
         stop_kernel(km)
 
 
 def _build_region_report(region: str, year: object, data: str | Path | None, *, quiet: bool,
-                         km: Any) -> ReportOutcome:
+                         km: Any, force: bool = False) -> ReportOutcome:
     import threading
 
     from naravard import publish, render, report
@@ -245,7 +253,7 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
     obs = load_observations(data, catalog=catalog, regions=[slug])
     # the comparison with the earlier version is region_job's (and the notebook's), once
     rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None)
-    job = region_job(rep, data)
+    job = region_job(rep, data, force=force)
     warn_analyst(rep, job)
     announce_shortcuts()
     if not quiet:
@@ -260,9 +268,9 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
         outcome = run_job(job, obs_file, km=km)
     if not quiet:
         if obs.is_example:
-            print("Underlaget är exempeldata: rapporten skrevs under output/exempeldata/ och "
-                  "ersätter ingen rapport med verkliga värden. Ange DATA=<katalog> med en "
-                  "Kolada-ögonblicksbild eller hämta data med make data.", flush=True)
+            print("Underlaget är exempeldata (DATA=exempel): rapporten skrevs under "
+                  "output/exempeldata/ och ersätter ingen rapport med verkliga värden. Utan DATA "
+                  "används projektets Kolada-ögonblicksbild data/kolada.", flush=True)
         _print_outcome(outcome)
     return outcome
 

@@ -22,7 +22,7 @@ from naravard.errors import NaravardError
 from naravard.export_safety import finish_xlsx, neutralise_frame
 from naravard.indicators import POSITION_LABELS, available_years, indicator_table, rounded, series
 from naravard.judgements import SHAPE_LABELS, published
-from naravard.paths import figures_dir
+from naravard.paths import scratch_dir
 from naravard.regions import RIKET_CODE, Region, all_regions, get_region
 from naravard.shortcuts import in_report_kernel
 
@@ -110,7 +110,9 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
 
     Raises NaravardError for an unknown region, a year the data lacks, a year in which the
     region has no values at all, or a faulty comment file, before anything is written.
-    `previous` is the folder of the report's earlier version ("auto": output/<slug>/<year>/),
+    `figures` "auto" is the scratch folder (scratch/figures/<slug>/<year>/): only make report's
+    staged publish writes into figures/. `previous` is the folder of the report's earlier
+    version ("auto": output/<slug>/<year>/, or under output/exempeldata/ for example data),
     whose values the chapter Om underlaget compares with.
     """
     from naravard.table import load_observations
@@ -127,8 +129,8 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
         raise NaravardError(f"{reg.name} har inga värden för {year_int} i underlaget; "
                             f"år med värden: {span}")
     table = indicator_table(obs, catalog, reg.code, year_int)
-    if figures == "auto":
-        figures = figures_dir() / reg.slug / str(year_int)
+    if figures == "auto":  # a notebook run of its own: never file by file into figures/
+        figures = scratch_dir() / "figures" / reg.slug / str(year_int)
     structure, answers = _questionnaire(reg, year_int)
     rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
                        structure, answers)
@@ -139,12 +141,13 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
 def _analyst_parts(rep: RegionReport, comments: bool, previous: Path | str | None) -> None:
     """The analyst's comments, the changes since the last version and the own notebook."""
     from naravard import cells, revisions
-    from naravard.paths import output_dir
 
-    if comments:
+    if comments and not getattr(rep.obs, "is_example", False):  # comments are on real values
         rep.comments = commentary.load(rep.region.slug, rep.year, rep.catalog, rep.table)
-    if previous == "auto":
-        previous = output_dir() / rep.region.slug / str(rep.year)
+    if previous == "auto":  # example data is compared only with an example report
+        from naravard.pipeline import report_roots
+
+        previous = report_roots(rep.obs)[0] / rep.region.slug / str(rep.year)
     if previous:
         rep.changes = revisions.changes_since(Path(previous), export_csv_bytes(rep))
     rep.own_notebook, rep.own_analysis = cells.plan(rep.region.slug)
@@ -429,6 +432,10 @@ def _save(rep: RegionReport, chart: charts.Chart, name: str) -> None:
     from naravard import charts
 
     chart.name = name
+    if getattr(rep.obs, "is_example", False):
+        from naravard.example_mark import mark_example
+
+        mark_example(chart)
     if rep.figures is not None:
         charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
 

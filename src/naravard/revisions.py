@@ -166,6 +166,27 @@ def _same_report(dir_a: Path, dir_b: Path) -> None:
         f"olika {what}; naravard diff jämför två versioner av samma rapport")
 
 
+def _kolada_values(table: pd.DataFrame) -> int:
+    """How many indicators show a value from Kolada (the source column names it)."""
+    has_value = table[VALUE].str.strip() != ""
+    return int((has_value & table[SOURCE].str.contains("Kolada", regex=False)).sum())
+
+
+def vanished_kolada_values(previous_dir: Path | None, current_csv: bytes) -> int:
+    """The published report's Kolada values when the new one has none at all, else 0.
+
+    An empty or broken download must not silently replace a good report by an empty one.
+    """
+    if previous_dir is None or not (Path(previous_dir) / CSV_NAME).is_file():
+        return 0
+    try:
+        before = _kolada_values(_table_in(Path(previous_dir)))
+    except NaravardError:
+        return 0
+    after = _kolada_values(read_table(current_csv, name="den nya indikatortabellen"))
+    return before if before and not after else 0
+
+
 def compare_folders(dir_a: Path, dir_b: Path) -> Changes:
     """`naravard diff`: what changed from the report in `dir_a` to the one in `dir_b`
     (two versions of one region's report for one year)."""

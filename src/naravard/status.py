@@ -1,6 +1,7 @@
 """`naravard data status`: what each data origin holds, before anyone builds a report on it.
 
-Analysts run this to see whether the report will use a snapshot, the cache or example data,
+Analysts run this to see whether the report will use the project's snapshot, another one or
+example data,
 how fresh the data is, and which catalogue indicators will be empty. It never downloads.
 """
 
@@ -38,8 +39,7 @@ def _regions(frame: pd.DataFrame) -> str:
 def _kolada_summary(label: str, directory: Path, catalog: Catalog) -> list[str]:
     from naravard.table import _kolada_observations, validate
 
-    origin = "cache" if label == "Cache" else "snapshot"
-    obs = _kolada_observations(directory, catalog, origin)
+    obs = _kolada_observations(directory, catalog, "snapshot")
     frame = validate(obs.frame, catalog)
     values = frame.dropna(subset=["value"])
     wanted = catalog.kolada()
@@ -95,48 +95,47 @@ def _example_summary(catalog: Catalog) -> list[str]:
         "Exempeldata: tillgänglig (inbyggd, inte verkliga värden)",
         f"  indikatorer: alla {len(catalog)} i katalogen; regioner: 21 regioner + riket; "
         f"år: {years[0]}–{years[-1]}",
-        "  används bara när varken ögonblicksbild, cache eller Kolada finns att tillgå",
+        "  används bara på begäran: DATA=exempel",
     ]
 
 
 def print_status(data: str | Path | None = None) -> int:
     """Print, in Swedish, what each origin holds; a bad data directory is an error."""
-    from naravard.table import _explicit_dir, _has_kolada_data
+    from naravard.table import _explicit_dir, _has_kolada_data, is_example_request
 
     catalog = load_catalog()
     blocks: list[list[str]] = []
 
     env = os.environ.get("NARAVARD_DATA", "").strip()
     given = str(data).strip() if data is not None and str(data).strip() else ""
-    if given or env:
+    example = is_example_request(data)
+    if (given or env) and not example:
         path = Path(given or env).expanduser()
         if path.suffix == ".pkl":
             raise NaravardError(f"{path}: data status läser Kolada-kataloger, inte sparade "
                                 "observationer; ange katalogen med Kolada-data")
         directory = _explicit_dir(path, from_env=not given)
-        blocks.append(_kolada_summary("Ögonblicksbild", directory, catalog))
-    else:
-        blocks.append(["Ögonblicksbild: ingen angiven (ange --data eller NARAVARD_DATA, "
-                       "t.ex. ../shared/data/kolada)"])
+        blocks.append(_kolada_summary("Angiven ögonblicksbild", directory, catalog))
 
-    cache = paths.cache_dir()
-    if _has_kolada_data(cache):
+    snapshot = paths.snapshot_dir()
+    if _has_kolada_data(snapshot):
         try:
-            blocks.append(_kolada_summary("Cache", cache, catalog))
+            blocks.append(_kolada_summary("Projektets ögonblicksbild", snapshot, catalog))
         except NaravardError as exc:
-            blocks.append([f"Cache: {cache}", f"  trasig: {exc}"])
+            blocks.append([f"Projektets ögonblicksbild: {snapshot}", f"  trasig: {exc}"])
     else:
-        blocks.append([f"Cache: {cache}", "  tom; hämta data från Kolada med make data"])
+        blocks.append([f"Projektets ögonblicksbild: {snapshot}",
+                       "  saknas; återställ med git checkout -- data/kolada eller kör make data"])
 
     blocks.append(_regional_summary(paths.regional_dir(), catalog))
     blocks.append(_example_summary(catalog))
 
-    if given or env:
-        used = "ögonblicksbilden"
-    elif _has_kolada_data(cache):
-        used = "cachen"
+    if example:
+        used = "exempeldata (DATA=exempel)"
+    elif given or env:
+        used = "den angivna ögonblicksbilden"
     else:
-        used = "Kolada direkt (nedladdning till cachen), annars exempeldata"
+        used = "projektets ögonblicksbild data/kolada"
     blocks.append([f"Rapporterna använder: {used}"])
 
     from naravard.limits import printable

@@ -2,7 +2,7 @@
 
 Every later step (indicators, charts, text) reads this table only, so the checks live here once:
 a pandera schema joined with the catalogue. `load_observations` decides the origin (snapshot,
-cache, live Kolada, example data), says which one in Swedish for the report, and lists the files
+or example data on request), says which one in Swedish for the report, and lists the files
 it read so that the manifest can hash them.
 """
 
@@ -33,8 +33,8 @@ GENDERS = ("T", "K", "M")
 YEARS = (2000, 2100)  # the years any value may have; a snapshot's others are left out
 KEY = ["indicator_id", "region_code", "year", "gender"]
 EXAMPLE_LABEL = "Exempeldata (inte verkliga värden)"
-EXAMPLE_NOTE = ("Kolada kunde inte nås och ingen ögonblicksbild angavs: "
-                "rapporten bygger på exempeldata")
+EXAMPLE_NOTE = ("Rapporten gjordes med DATA=exempel: den bygger på påhittade exempeldata, "
+                "inte på verkliga värden")
 
 
 def _bounds(df: pd.DataFrame, units: dict[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -193,7 +193,7 @@ def empty_frame() -> pd.DataFrame:
 @dataclass
 class Observations:
     frame: pd.DataFrame
-    origin: str  # "snapshot" | "cache" | "live" | "example" (a pickle keeps its own)
+    origin: str  # "snapshot" | "cache" | "example" (a pickle keeps its own)
     origin_label: str
     retrieved: str | None
     is_example: bool
@@ -401,12 +401,16 @@ def clear_memo() -> None:
 
 # --- loading ------------------------------------------------------------------------------
 
+EXAMPLE_WORDS = ("exempel", "exempeldata")  # DATA=exempel: the built-in example data
+
+
 def _explicit_dir(data: Path, from_env: bool) -> Path:
     where = f"NARAVARD_DATA={data}" if from_env else str(data)
     if not data.exists():
         raise NaravardError(
             f"{where}: datakatalogen finns inte; ange katalogen med Kolada-data "
-            "(t.ex. DATA=../shared/data/kolada) eller utelämna den för att hämta från Kolada")
+            "(t.ex. DATA=../shared/data/kolada) eller utelämna den för projektets "
+            "ögonblicksbild data/kolada")
     if not data.is_dir():
         raise NaravardError(
             f"{where}: är en fil, inte en katalog; ange katalogen med Kolada-data "
@@ -414,7 +418,26 @@ def _explicit_dir(data: Path, from_env: bool) -> Path:
     return data
 
 
+def is_example_request(data: str | Path | None) -> bool:
+    """True when the user asked for example data (`DATA=exempel`); never a fallback."""
+    given = str(data).strip() if data is not None else ""
+    given = given or os.environ.get("NARAVARD_DATA", "").strip()
+    return given.lower() in EXAMPLE_WORDS
+
+
+def default_snapshot() -> Path:
+    """The committed snapshot; missing only in a broken checkout, which is said in one line."""
+    path = paths.snapshot_dir()
+    if not _has_kolada_data(path):
+        raise NaravardError(
+            f"{paths.display_path(path)}: projektets Kolada-ögonblicksbild saknas; återställ "
+            "den med git checkout -- data/kolada, hämta en ny med make data eller ange DATA=<katalog>")
+    return path
+
+
 def _resolve_origin(data: str | Path | None) -> tuple[str, Path | None]:
+    if is_example_request(data):
+        return "example", None
     if data is not None and str(data).strip():
         path = Path(data).expanduser()
         if path.suffix == ".pkl":
@@ -426,10 +449,7 @@ def _resolve_origin(data: str | Path | None) -> tuple[str, Path | None]:
         if path.suffix == ".pkl":
             return "pickle", path
         return "snapshot", _explicit_dir(path, from_env=True)
-    cache = paths.cache_dir()
-    if _has_kolada_data(cache):
-        return "cache", cache
-    return "download", cache
+    return "snapshot", default_snapshot()
 
 
 def check_data_argument(data: str | Path | None) -> None:
@@ -442,9 +462,9 @@ def load_observations(data: str | Path | None = None, *, catalog: Catalog | None
                       regions: Iterable[str] | None = None) -> Observations:
     """The validated observations from the first origin that has data (see module docstring).
 
-    Order: `data` (a Kolada directory or a .pkl from save_observations) → $NARAVARD_DATA →
-    the cache → a live download into the cache → built-in example data with a note saying why.
-    A given directory that is missing or broken is an error, never a silent fallback.
+    Order: `data` (a Kolada directory, a .pkl from save_observations, or "exempel") →
+    $NARAVARD_DATA → the committed snapshot `data/kolada/`. Example data only on request;
+    a given directory that is missing or broken is an error, never a silent fallback.
     `regions` (slugs) limits which regional files are read: one region's report does not
     depend on, nor fail on, another region's file.
     """
@@ -461,25 +481,13 @@ def load_observations(data: str | Path | None = None, *, catalog: Catalog | None
     regional_key = (str(regional.resolve()), _dir_stamp(regional))
     cat_key = _catalog_key(catalog)
 
-    reason = None
-    if kind == "download":
-        from naravard.sources.kolada import KoladaUnavailable, download_catalog
-
-        try:
-            download_catalog(path, catalog=catalog)
-            kind = "live"
-        except KoladaUnavailable as exc:
-            reason = f"Orsak: {exc}"
-
-    if reason is not None:
+    if kind == "example":
         key = ("example", cat_key)
         if key not in _MEMO:
             obs = _example_observations(catalog)
             obs.frame = validate(obs.frame, catalog)
             _MEMO[key] = obs
-        result = _copy(_MEMO[key])
-        result.notes = [EXAMPLE_NOTE, reason]
-        return result
+        return _copy(_MEMO[key])
 
     key = (kind, str(path.resolve()), _dir_stamp(path), regional_key, cat_key, wanted)
     if key not in _MEMO:

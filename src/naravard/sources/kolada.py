@@ -11,8 +11,10 @@ import json
 import math
 import os
 import shutil
+import socket
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -36,12 +38,20 @@ KOLADA_COLUMNS = ["kpi", "region_code", "year", "gender", "value", "status"]
 RETRIEVED_FILE = "retrieved.json"
 GENDERS = ("T", "K", "M")
 MAX_BATCH = 25  # Kolada v3 rejects or truncates longer id lists
-MAX_WAIT_SECONDS = 120.0  # cap on a server's Retry-After, so a bad header cannot hang a download
+MAX_WAIT_SECONDS = 30.0  # cap on a server's Retry-After, so a bad header cannot hang a download
+MAX_PAGES = 500  # pages of one query; Kolada pages 5000 rows, so more is a loop, not data
+MAX_REDIRECTS = 5
+MAX_BYTES = 50 * 1024 * 1024  # one answer; the whole snapshot is 5 MB
+DEADLINE_SECONDS = 900.0  # the whole download; NARAVARD_KOLADA_DEADLINE sets it (seconds)
+URL_ENV = "NARAVARD_KOLADA_URL"
+DEADLINE_ENV = "NARAVARD_KOLADA_DEADLINE"
 _V3_SHAPE = 'väntade Koladas v3-format {"values": [{"kpi", "municipality", "period", "values": [{"gender", "status", "value"}]}]}'
 
 
 class KoladaUnavailable(NaravardError):
-    """Kolada could not be reached, or kept failing after retries; callers may fall back."""
+    """Kolada could not be reached, kept failing, or answered what cannot be used.
+
+    Its message always says whether the network or Kolada failed, never the disk."""
 
 
 @dataclass
@@ -148,7 +158,7 @@ def _frame_from_rows(rows: list[dict]) -> pd.DataFrame:
 
 def _fix_hint(is_cache: bool) -> str:
     if is_cache:
-        return "hämta cachen igen med make data"
+        return "återställ den med git checkout eller hämta den igen med make data"
     return "ersätt filen med en hel kopia av ögonblicksbilden"
 
 
@@ -190,7 +200,7 @@ def read_kolada_dir(directory: Path | str, kpi_ids: Iterable[str] | None = None)
         raise NaravardError(f"{data_dir}: inga filer <KPI>.json; {_layout_hint(directory)}")
 
     retrieved_path = directory / RETRIEVED_FILE
-    is_cache = retrieved_path.is_file() or _same_path(directory, paths.cache_dir())
+    is_cache = retrieved_path.is_file() or _same_path(directory, paths.snapshot_dir())
     files: list[Path] = []
     retrieved: str | None = None
     if retrieved_path.is_file():
@@ -281,7 +291,7 @@ def _retry_after(response: requests.Response) -> float | None:
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
         seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    return min(max(seconds, 0.0), MAX_WAIT_SECONDS)
+    return max(seconds, 0.0) if math.isfinite(seconds) else None
 
 
 def _with_page(url: str, page: int | str) -> str:
@@ -291,15 +301,47 @@ def _with_page(url: str, page: int | str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-class KoladaClient:
-    """Polite access to Kolada v3: batched ids, paginated, retried, throttled.
+def _cut(response: requests.Response) -> None:
+    """Shut the answer's socket so a blocked read returns (closing alone does not wake it)."""
+    try:
+        sock = response.raw._fp.fp.raw._sock  # urllib3 → http.client → SocketIO → socket
+        sock.shutdown(socket.SHUT_RDWR)
+    except (AttributeError, OSError):
+        response.close()
 
-    `sleep` and `clock` are injectable so tests never wait.
+
+def base_url_from_env() -> str:
+    """Kolada's v3 address, or a mirror's (`NARAVARD_KOLADA_URL`, also for tests)."""
+    return (os.environ.get(URL_ENV, "").strip() or KOLADA_BASE_URL).rstrip("/")
+
+
+def _deadline_from_env() -> float:
+    raw = os.environ.get(DEADLINE_ENV, "").strip()
+    try:
+        value = float(raw) if raw else DEADLINE_SECONDS
+    except ValueError:
+        raise NaravardError(f"{DEADLINE_ENV}={raw!r}: inget tal; ange sekunder, t.ex. 900") from None
+    if not math.isfinite(value) or value <= 0:
+        raise NaravardError(f"{DEADLINE_ENV}={raw!r}: ange ett positivt antal sekunder, t.ex. 900")
+    return value
+
+
+def _origin_of(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+class KoladaClient:
+    """Polite, bounded access to Kolada v3: batched ids, paginated, retried, throttled.
+
+    Everything it follows (next_url, redirects) stays on the base URL's scheme and host; a
+    query has at most MAX_PAGES pages, an answer at most MAX_BYTES, the whole client a
+    deadline. `sleep` and `clock` are injectable so tests never wait.
     """
 
     def __init__(
         self,
-        base_url: str = KOLADA_BASE_URL,
+        base_url: str | None = None,
         session: requests.Session | None = None,
         max_requests_per_second: float = 5,
         retries: int = 4,
@@ -310,8 +352,16 @@ class KoladaClient:
         progress: bool | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        deadline: float | None = None,
+        max_pages: int = MAX_PAGES,
+        max_bytes: int = MAX_BYTES,
+        say: Callable[[str], None] | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = (base_url or base_url_from_env()).rstrip("/")
+        scheme, host, _ = _origin_of(self.base_url)
+        if scheme not in ("http", "https") or not host:
+            raise NaravardError(f"{URL_ENV}={self.base_url!r}: ingen http(s)-adress; ange t.ex. "
+                                f"{KOLADA_BASE_URL}")
         self.session = session or requests.Session()
         self.session.headers.setdefault("Accept", "application/json")
         self.min_interval = 1.0 / max_requests_per_second if max_requests_per_second > 0 else 0.0
@@ -320,17 +370,34 @@ class KoladaClient:
         self.timeout = timeout
         self.batch_size = max(1, min(int(batch_size), MAX_BATCH))
         self.progress = progress
+        self.max_pages = max_pages
+        self.max_bytes = max_bytes
         self._sleep = sleep
         self._clock = clock
+        self._say = say or (lambda line: print(line, file=sys.stderr, flush=True))
         self._next_slot: float | None = None
+        self.deadline_seconds = deadline if deadline is not None else _deadline_from_env()
+        self._ends_at = clock() + self.deadline_seconds
 
     @property
     def host(self) -> str:
         return urlsplit(self.base_url).hostname or self.base_url
 
     def _offline_message(self) -> str:
-        return (f"Kolada ({self.host}) kunde inte nås – ingen nätverksanslutning? "
-                "Använd DATA=<katalog> med en ögonblicksbild.")
+        return (f"nätverket: Kolada ({self.host}) kunde inte nås – ingen nätverksanslutning? "
+                "Försök igen senare; rapporterna använder ögonblicksbilden som den är.")
+
+    def _kolada_error(self, problem: str, url: str) -> KoladaUnavailable:
+        return KoladaUnavailable(f"Kolada ({self.host}) {problem} ({excerpt(url)}); inget "
+                                 "ändrades – försök igen senare")
+
+    def _left(self) -> float:
+        return self._ends_at - self._clock()
+
+    def _check_deadline(self, url: str) -> None:
+        if self._left() <= 0:
+            raise self._kolada_error(f"blev inte klar inom {self.deadline_seconds:g} s "
+                                     f"({DEADLINE_ENV})", url)
 
     def _throttle(self) -> None:
         now = self._clock()
@@ -338,6 +405,70 @@ class KoladaClient:
             self._sleep(self._next_slot - now)
             now = self._next_slot
         self._next_slot = now + self.min_interval
+
+    def _same_origin(self, url: str) -> bool:
+        return _origin_of(url) == _origin_of(self.base_url)
+
+    def _resolve(self, raw: str, current: str, what: str) -> str:
+        """An address Kolada gave us, made absolute; only on the base URL's scheme and host."""
+        try:
+            url = urljoin(current, raw)
+            _origin_of(url)  # .port raises on a bad port
+        except ValueError:
+            raise self._kolada_error(f"gav en trasig {what} {excerpt(raw)}", current) from None
+        if not self._same_origin(url):
+            raise self._kolada_error(f"skickade vidare till en annan adress ({what} "
+                                     f"{excerpt(raw)}); bara {self.base_url} följs", current)
+        return url
+
+    def _send(self, url: str) -> requests.Response:
+        """One GET; redirects followed here, on the same scheme and host only."""
+        for _ in range(MAX_REDIRECTS + 1):
+            self._check_deadline(url)
+            left = max(self._left(), 0.1)
+            timeout = self.timeout
+            if isinstance(timeout, tuple):
+                timeout = (min(timeout[0], left), min(timeout[1], left))
+            else:
+                timeout = min(timeout, left)
+            response = self.session.get(url, timeout=timeout, allow_redirects=False, stream=True)
+            if response.is_redirect:
+                location = response.headers.get("Location", "")
+                response.close()
+                url = self._resolve(location, url, "omdirigering")
+                continue
+            return response
+        raise self._kolada_error(f"omdirigerade mer än {MAX_REDIRECTS} gånger", url)
+
+    def _body(self, response: requests.Response, url: str) -> bytes:
+        """The answer, read in chunks up to max_bytes: a 300 MB answer is refused, not read."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            response.close()
+            raise self._kolada_error(f"skickade ett svar på {int(declared) // 1_048_576} MB, mer "
+                                     f"än gränsen {self.max_bytes // 1_048_576} MB", url)
+        chunks: list[bytes] = []
+        size = 0
+        # a server dripping a byte at a time never trips the read timeout: cut it at the deadline
+        watchdog = threading.Timer(max(self._left(), 0.0), _cut, args=(response,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            for chunk in response.iter_content(chunk_size=65536):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise self._kolada_error(f"skickade mer än {self.max_bytes // 1_048_576} MB i "
+                                             "ett svar", url)
+                self._check_deadline(url)
+                chunks.append(chunk)
+        except requests.RequestException:
+            self._check_deadline(url)  # cut by the watchdog: say the deadline, not the symptom
+            raise
+        finally:
+            watchdog.cancel()
+            response.close()
+        self._check_deadline(url)
+        return b"".join(chunks)
 
     def get_json(self, url: str) -> dict:
         """One GET with retries; 404 is an empty answer, as Kolada uses it for 'no data'."""
@@ -347,7 +478,13 @@ class KoladaClient:
             self._throttle()
             retry_after: float | None = None
             try:
-                response = self.session.get(url, timeout=self.timeout)
+                response = self._send(url)
+                status = response.status_code
+                body = b"" if status == 404 or status == 429 or status >= 500 else None
+                if body is None:
+                    body = self._body(response, url)
+                else:
+                    response.close()
             except requests.Timeout:
                 problem = "svarade inte i tid"
             except requests.ConnectionError as exc:
@@ -356,43 +493,55 @@ class KoladaClient:
                     if offline_failures > 1 or attempt >= self.retries:
                         raise KoladaUnavailable(self._offline_message()) from None
                 problem = "bröt anslutningen"
+            except requests.RequestException as exc:  # bad gzip, chunking, an odd URL: the network
+                raise KoladaUnavailable(f"nätverket: hämtningen från Kolada ({self.host}) "
+                                        f"misslyckades ({type(exc).__name__}); inget ändrades – "
+                                        "försök igen senare") from None
             else:
-                status = response.status_code
                 if status == 404:
                     return {"values": [], "count": 0, "next_url": None}
                 if status == 429 or status >= 500:
                     problem = f"svarade HTTP {status}"
                     retry_after = _retry_after(response)
                 elif status >= 400:
-                    raise NaravardError(
-                        f"Kolada svarade HTTP {status} för {url}: {response.text[:120]!r}; "
-                        "kontrollera nyckeltalens id (kolada_id) i katalogen")
+                    raise self._kolada_error(
+                        f"svarade HTTP {status}: {excerpt(body[:120].decode('utf-8', 'replace'))}; "
+                        "kontrollera nyckeltalens id (kolada_id) i katalogen", url)
+                elif status >= 300:
+                    raise self._kolada_error(f"svarade HTTP {status} utan giltig omdirigering", url)
                 else:
-                    return self._decode(response, url)
+                    return self._decode(body, response.headers.get("Content-Type", ""), url)
             if attempt >= self.retries:
-                raise KoladaUnavailable(
-                    f"Kolada ({self.host}) {problem} efter {attempt + 1} försök ({url}); "
-                    "försök igen senare eller använd DATA=<katalog> med en ögonblicksbild")
-            wait = retry_after if retry_after is not None else self.backoff * (2 ** attempt)
-            self._sleep(min(wait, MAX_WAIT_SECONDS))
+                raise self._kolada_error(f"{problem} efter {attempt + 1} försök", url)
+            wait = self.backoff * (2 ** attempt)
+            if retry_after is not None:
+                wait = min(retry_after, MAX_WAIT_SECONDS)
+                problem += f" och bad oss vänta {retry_after:.0f} s (Retry-After)"
+            if wait >= self._left():
+                raise self._kolada_error(f"{problem}; tiden för hämtningen, "
+                                         f"{self.deadline_seconds:g} s, räcker inte till ett nytt "
+                                         f"försök ({DEADLINE_ENV})", url)
+            if retry_after is not None:
+                capped = f", högst {MAX_WAIT_SECONDS:.0f} s" if retry_after > MAX_WAIT_SECONDS else ""
+                self._say(f"Kolada {problem}; väntar {wait:.0f} s{capped} …")
+            self._sleep(wait)
             attempt += 1
 
-    @staticmethod
-    def _decode(response: requests.Response, url: str) -> dict:
+    def _decode(self, body: bytes, ctype: str, url: str) -> dict:
         try:
-            payload = response.json()
+            payload = json.loads(body)
+        except RecursionError:
+            raise self._kolada_error("svarade med för djupt nästlad JSON", url) from None
         except ValueError as exc:
-            text = response.text.lstrip()
-            ctype = response.headers.get("Content-Type", "")
+            text = body[:200].decode("utf-8", "replace").lstrip()
             if "html" in ctype.lower() or text[:1] == "<":
-                raise NaravardError(
-                    f"Kolada svarade med en HTML-sida i stället för JSON ({url}); tjänsten kan ha "
-                    "driftstörning – försök igen senare eller använd DATA=<katalog>") from None
-            raise NaravardError(
-                f"Kolada svarade med trasig JSON ({url}: {exc}); försök igen senare "
-                "eller använd DATA=<katalog>") from None
+                raise self._kolada_error("svarade med en HTML-sida i stället för JSON; tjänsten "
+                                         "kan ha driftstörning", url) from None
+            raise self._kolada_error(f"svarade med trasig eller avkortad JSON "
+                                     f"({' '.join(str(exc).split())[:80]})", url) from None
         if not isinstance(payload, dict):
-            raise _shape_error(url, "(svaret)", f"är {_type_name(payload)}, inte ett JSON-objekt")
+            raise self._kolada_error(f"svarade med {_type_name(payload)}, inte ett JSON-objekt; "
+                                     f"{_V3_SHAPE}", url)
         return payload
 
     def _next(self, payload: dict, current: str) -> str | None:
@@ -406,8 +555,8 @@ class KoladaClient:
         if isinstance(nxt, str):
             if nxt.isdigit():
                 return _with_page(current, nxt)
-            return urljoin(self.base_url + "/", nxt)
-        raise _shape_error(current, "next_url", f"är {excerpt(nxt)}, inte en adress eller null")
+            return self._resolve(nxt, current, "next_url")
+        raise self._kolada_error(f"gav next_url {excerpt(nxt)}, inte en adress eller null", current)
 
     def pages(self, url: str) -> Iterator[tuple[str, dict]]:
         """Every page of one query, following next_url or next_page until it is null."""
@@ -415,8 +564,10 @@ class KoladaClient:
         next_url: str | None = url
         while next_url:
             if next_url in seen:
-                raise KoladaUnavailable(f"Kolada pekar tillbaka på en sida den redan skickat "
-                                        f"({next_url}); försök igen senare")
+                raise self._kolada_error("pekar tillbaka på en sida den redan skickat", next_url)
+            if len(seen) >= self.max_pages:
+                raise self._kolada_error(f"skickade fler än {self.max_pages} sidor för en fråga",
+                                         url)
             seen.add(next_url)
             payload = self.get_json(next_url)
             yield next_url, payload
@@ -453,9 +604,15 @@ class KoladaClient:
             if year_list:
                 url += f"/year/{self._ids(year_list)}"
             for page_url, payload in self.pages(url):
-                parse_data_payload(payload, page_url)  # validate before keeping anything
+                try:  # validate before keeping anything
+                    parse_data_payload(payload, page_url)
+                except NaravardError as exc:
+                    raise KoladaUnavailable(f"Kolada svarade i fel format: {exc}; inget "
+                                            "ändrades") from None
                 for item in payload["values"]:
                     result.setdefault(item["kpi"], []).append(item)
+        for rows in result.values():  # one order whatever the batching: stable files, small diffs
+            rows.sort(key=lambda item: (item["municipality"], int(item["period"])))
         return result
 
     def _metadata(self, url: str) -> list[dict]:
@@ -463,7 +620,8 @@ class KoladaClient:
         for page_url, payload in self.pages(url):
             values = payload.get("values")
             if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
-                raise _shape_error(page_url, "values", "saknas eller är ingen lista av objekt")
+                raise self._kolada_error("svarade i fel format: values saknas eller är ingen "
+                                         "lista av objekt", page_url)
             out.extend(values)
         return out
 
@@ -485,7 +643,7 @@ class KoladaClient:
 
 def _write_json(path: Path, payload: Any) -> None:
     with path.open("w", encoding="utf-8") as handle:
-        json.dump(payload, handle, ensure_ascii=False, indent=1)
+        json.dump(payload, handle, ensure_ascii=False, indent=1)  # as the committed snapshot
         handle.write("\n")
 
 
@@ -508,9 +666,26 @@ def _swap_into_place(new: Path, dest: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
+def _in_old_order(meta: list[dict], dest: Path) -> list[dict]:
+    """KPI metadata in the order of the snapshot it replaces, so `git diff` shows only changes."""
+    try:
+        old = json.loads((dest / "kpi.json").read_text(encoding="utf-8")).get("values", [])
+        order = {str(v.get("id")): i for i, v in enumerate(old) if isinstance(v, dict)}
+    except (OSError, ValueError, AttributeError):
+        return meta
+    return sorted(meta, key=lambda m: order.get(str(m.get("id")), len(order)))
+
+
 def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
-                     client: KoladaClient | None = None) -> Path:
-    """Fetch every catalogue KPI for all regions and Riket into the cache, atomically."""
+                     client: KoladaClient | None = None, extra_kpis: Iterable[str] = (),
+                     check: Callable[[Path], None] | None = None,
+                     keep: Iterable[str] = ()) -> Path:
+    """Fetch every catalogue KPI for all regions and Riket into `dest`, atomically.
+
+    The new snapshot is written beside `dest`, read back, handed to `check` (which raises to
+    refuse it), and only then swapped in by renames; `keep` names files or folders of the
+    old snapshot (its README, the kommun part) carried over unchanged.
+    """
     if catalog is None:
         from naravard.catalog import load_catalog
 
@@ -519,11 +694,12 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
     if not kpis:
         raise NaravardError(f"{getattr(catalog, 'path', 'katalogen')}: inga indikatorer har kolada_id; "
                             "lägg till Kolada-nyckeltal i katalogen")
-    dest = Path(dest) if dest is not None else paths.cache_dir()
+    kpis = _unique([*kpis, *extra_kpis])
+    dest = Path(dest) if dest is not None else paths.snapshot_dir()
     client = client or KoladaClient()
 
     data = client.fetch_data(kpis, region_codes(include_riket=True))
-    kpi_meta = client.fetch_kpis(kpis)
+    kpi_meta = _in_old_order(client.fetch_kpis(kpis), dest)
     municipalities = client.fetch_municipalities()
     retrieved = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -532,14 +708,22 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
     try:
         from naravard.publish import make_readable
 
-        make_readable(tmp)  # mkdtemp makes it 0700; the cache is shared like the reports
+        make_readable(tmp)  # mkdtemp makes it 0700; the snapshot is shared like the reports
         (tmp / "data").mkdir()
         for kpi in kpis:
             _write_json(tmp / "data" / f"{kpi}.json", _page(data.get(kpi, [])))
         _write_json(tmp / "kpi.json", _page(kpi_meta))
         _write_json(tmp / "municipality.json", _page(municipalities))
         _write_json(tmp / RETRIEVED_FILE, {"retrieved": retrieved, "base_url": client.base_url})
-        written = read_kolada_dir(tmp)  # prove it reads back before it replaces a working cache
+        for name in keep:
+            old = dest / name
+            if old.is_dir():
+                shutil.copytree(old, tmp / name)
+            elif old.is_file():
+                shutil.copy2(old, tmp / name)
+        written = read_kolada_dir(tmp)  # prove it reads back before it replaces a working one
+        if check is not None:
+            check(tmp)
         _swap_into_place(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -547,7 +731,7 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
 
     empty = [k for k in kpis if not data.get(k)]
     print(f"Hämtade {len(kpis)} nyckeltal från Kolada ({len(written.frame)} värden, "
-          f"21 regioner och riket) till {dest}.")
+          f"21 regioner och riket) till {paths.display_path(dest)}.")
     if empty:
         print(f"Inga värden i Kolada för: {', '.join(empty)}.")
     return dest
