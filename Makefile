@@ -1,12 +1,17 @@
 # naravard: `make report REGION=… YEAR=…` and `make test` are all a new machine needs.
-# The first call creates .venv from the lock (requirements.txt, made by `make lock` from
-# requirements.in); later calls reuse it and reinstall only when the lock changes.
+# The first call creates .venv from the report lock (requirements.txt); `make test` adds the
+# test and dev groups (requirements-test.txt), `make lab` builds JupyterLab's own .venv-lab
+# (requirements-lab.txt). `make lock` makes all three from pyproject.toml; later calls reuse
+# the environments and reinstall only when a lock changes. See docs/environment.md.
 
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.naravard-installed
+TEST_STAMP := $(VENV)/.naravard-test-installed
+LAB_VENV := .venv-lab
+LAB_STAMP := $(LAB_VENV)/.naravard-installed
 # The user's variables reach programs only through the environment, quoted in the shell
 # ("$$REGION"), never pasted into recipe text, so quotes, `;`, backticks or $(…) in a value
 # are data, not commands. `override X := $(value X)` keeps make itself from expanding them.
@@ -25,20 +30,44 @@ help: ## list the targets
 	@echo
 	@echo "Exempel: make report REGION=Västerbotten YEAR=2024   (projektets Kolada-ögonblicksbild data/kolada)"
 
+# $(call install,<venv>,<lock>): exactly the hashed lock, then naravard itself without deps
+define install
+	@test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
+	@$(1)/bin/python -m pip install --quiet --require-hashes -r $(2)
+	@$(1)/bin/python -m pip install --quiet --no-deps -e .
+endef
+
 $(STAMP): requirements.txt pyproject.toml
-	@echo "Skapar miljön i $(VENV) från requirements.txt (första körningen tar några minuter)…"
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --require-hashes -r requirements.txt
-	@$(PY) -m pip install --quiet --no-deps -e .
+	@echo "Skapar rapportmiljön i $(VENV) från requirements.txt (första körningen tar några minuter)…"
+	$(call install,$(VENV),requirements.txt)
 	@$(PY) -m ipykernel install --sys-prefix --name naravard --display-name "naravard" >/dev/null
+	@rm -f $(TEST_STAMP)
 	@touch $(STAMP)
 
-env: $(STAMP) ## create or update the Python environment in .venv (exactly the lock)
+# the test and dev groups on top of the report lock (same pins: make lock constrains them)
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	@echo "Lägger till test- och utvecklarverktygen (requirements-test.txt) i $(VENV)…"
+	@$(PY) -m pip install --quiet --require-hashes -r requirements-test.txt
+	@touch $(TEST_STAMP)
 
-lock: $(STAMP) ## re-resolve requirements.in into the hashed lock requirements.txt (needs PyPI)
-	@$(VENV)/bin/uv pip compile requirements.in --quiet --generate-hashes --universal \
-		--python-version 3.11 --custom-compile-command "make lock" -o requirements.txt
-	@echo "requirements.txt uppdaterad; kör make env och make test, checka in båda filerna"
+# JupyterLab lives in its own environment: its server packages would slow every report render
+$(LAB_STAMP): requirements-lab.txt pyproject.toml
+	@echo "Skapar JupyterLab-miljön i $(LAB_VENV) från requirements-lab.txt (första gången tar några minuter)…"
+	$(call install,$(LAB_VENV),requirements-lab.txt)
+	@$(LAB_VENV)/bin/python -m ipykernel install --sys-prefix --name naravard --display-name "naravard" >/dev/null
+	@touch $(LAB_STAMP)
+
+env: $(STAMP) ## create or update the report environment .venv (exactly requirements.txt)
+
+# The report lock first; the other two start from its pins (-c), so a package has one version
+# in all three. uv keeps every pin already in an output file unless pyproject.toml needs a change.
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock"
+lock: $(TEST_STAMP) ## re-resolve pyproject.toml into the hashed locks requirements*.txt (needs PyPI)
+	@$(UV_COMPILE) -o requirements.txt
+	@$(UV_COMPILE) -c requirements.txt --group test --group dev -o requirements-test.txt
+	@$(UV_COMPILE) -c requirements.txt --group lab -o requirements-lab.txt
+	@echo "requirements*.txt uppdaterade; kör make test, checka in pyproject.toml och låsfilerna"
 
 browser: ## install Debian's chromium + chromedriver for the accessibility test (as root)
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
@@ -72,25 +101,26 @@ data: $(STAMP) ## refresh the snapshot data/kolada from live Kolada, or with DAT
 	@if [ -n "$$DATA" ]; then $(VENV)/bin/naravard data status --data "$$DATA"; \
 	else $(VENV)/bin/naravard data download; fi
 
-lab: $(STAMP) ## JupyterLab at the repository root on notebooks/regionrapport.ipynb [DATA=…]
+lab: $(LAB_STAMP) ## JupyterLab (own environment .venv-lab) on notebooks/regionrapport.ipynb [DATA=…]
 	@# the kernels start in notebooks/: a relative DATA is made absolute before it is passed on
 	@case "$$DATA" in ""|exempel|exempeldata) d="$$DATA";; *) d="$$(realpath -m -- "$$DATA")";; esac; \
 	echo "JupyterLab: notebooks/regionrapport.ipynb, filbläddraren i projektets rot (output/, figures/, data/kommentarer/)."; \
 	echo "Underlag: $${d:-projektets ögonblicksbild data/kolada}. Diagram från en körning här sparas i scratch/figures/."; \
 	echo "På en annan maskin: ssh -L 8888:localhost:8888 <den här maskinen>, öppna sedan adressen med token nedan (http://localhost:8888/lab/…)."; \
-	NARAVARD_DATA="$$d" exec $(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	NARAVARD_DATA="$$d" exec $(LAB_VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 		$$([ -n "$$DISPLAY" ] || echo --no-browser) $$([ "$$(id -u)" != 0 ] || echo --allow-root) \
 		notebooks/regionrapport.ipynb
 
 egen: $(STAMP) ## copy the own-analysis template notebooks/egna/mall.ipynb for a region: REGION=…
 	@$(PY) -m naravard.own_template "$$REGION"
 
-test: $(STAMP) lint ## lint, then the tests (unit, golden values on ../shared, end to end)
+test: $(TEST_STAMP) lint ## lint, then the tests (unit, golden values on ../shared, end to end)
 	@# pytest splits PYTEST_ADDOPTS itself (quotes work), so the shell never parses PYTEST_ARGS
 	@PYTEST_ADDOPTS="$${PYTEST_ADDOPTS:+$$PYTEST_ADDOPTS }$$PYTEST_ARGS" $(PY) -m pytest
 
-lint: $(STAMP) ## ruff (rules in pyproject.toml); `.venv/bin/ruff check --fix` repairs most
+lint: $(TEST_STAMP) ## ruff (rules in pyproject.toml) and deptry (imports vs declared dependencies)
 	@$(VENV)/bin/ruff check --quiet src tests bench
+	@$(VENV)/bin/deptry src notebooks
 
 bench: $(STAMP) ## time naive papermill→nbconvert→weasyprint against `make reports` [ALL=1]
 	@case "$$ALL" in 1) all=--all;; *) all=;; esac; $(PY) bench/bench.py $$all $(DATA_ARG)
