@@ -71,9 +71,6 @@ def _worker_init(key: str) -> None:
     use_observations_key(key)
     _WORKER["km"] = None
     try:
-        from naravard.shortcuts import block_unused_modules
-
-        block_unused_modules()
         from naravard import render
 
         km = _kernel()

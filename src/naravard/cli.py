@@ -214,12 +214,10 @@ def _stopped() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from naravard.heap import collect_less_often
-    from naravard.shortcuts import block_unused_modules
 
     _Interrupted.install()  # first: Ctrl-C during the slow imports below is one line too
     try:
-        block_unused_modules()  # this is naravard's own process: skip slow unused imports
-        collect_less_often()  # and it allocates much: the PDF, the data
+        collect_less_often()  # naravard's own process allocates much: the PDF, the data
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except NaravardError as exc:

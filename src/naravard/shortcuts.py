@@ -1,10 +1,9 @@
 """naravard's shortcuts into other libraries' internals: one off switch, one check each.
 
-Three shortcuts only make reports faster; a report is the same without them:
-`naravard.pdf_speedups` (WeasyPrint's PNG embedding and font subsetting), the layered SVG
-in `naravard.charts` (matplotlib's SVG renderer state) and `block_unused_modules` below
-(jsonschema's optional IRI grammar). Each applies only when its library's version is in the
-range it was tested with and the internals it touches look as expected;
+Two shortcuts only make reports faster; a report is the same without them:
+`naravard.pdf_speedups` (WeasyPrint's PNG embedding and font subsetting) and the layered SVG
+in `naravard.charts` (matplotlib's SVG renderer state). Each applies only when its library's
+version is in the range it was tested with and the internals it touches look as expected;
 otherwise it stays off and says so in one line on stderr, once per process.
 `NARAVARD_NO_SPEEDUPS=1` turns all of them off.
 
@@ -14,13 +13,11 @@ a report with and without the shortcuts and compares the pages) and change the r
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import sys
 from collections.abc import Callable
 from importlib import metadata
-from pathlib import Path
 
 OFF_SWITCH = "NARAVARD_NO_SPEEDUPS"
 # Set by naravard.kernels in the environment of the kernels it starts for reports: only there
@@ -32,7 +29,6 @@ TESTED: dict[str, tuple[str, str, str]] = {
     "pdf-png": ("weasyprint", "70.0", "71"),
     "pdf-fonts": ("weasyprint", "70.0", "71"),
     "svg-layers": ("matplotlib", "3.11.0", "3.12"),
-    "iri-block": ("jsonschema", "4.18.0", "5"),
 }
 
 # what each shortcut decided in this process: "på", "avstängd" or the reason it is off
@@ -86,32 +82,6 @@ def _off(name: str, reason: str) -> bool:
     print(f"naravard: genvägen {name} används inte: {reason}; rapporten blir densamma, "
           f"bara långsammare ({OFF_SWITCH}=1 stänger av alla genvägar)", file=sys.stderr)
     return False
-
-
-def _iri_import_is_optional() -> bool:
-    """jsonschema still imports rfc3987_syntax only inside `suppress(ImportError)`."""
-    # the package's own spec: find_spec("jsonschema._format") would import jsonschema, and
-    # with it the very grammar this shortcut keeps out
-    spec = importlib.util.find_spec("jsonschema")
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    path = Path(folders[0]) / "_format.py" if folders else None
-    source = path.read_text(encoding="utf-8") if path and path.is_file() else ""
-    at = source.find("from rfc3987_syntax import")
-    return at > 0 and "with suppress(ImportError):" in source[max(0, at - 200):at]
-
-
-def block_unused_modules() -> None:
-    """Keep rfc3987_syntax out of naravard's own rendering processes (CLI, batch workers).
-
-    nbformat imports jsonschema, which imports rfc3987_syntax when it is installed
-    (jupyterlab's dependencies install it) only to check the "iri" string formats, which no
-    notebook schema uses; importing it compiles a grammar for 2–3 s in every process that
-    renders. Never applied on import, so an analyst's kernel keeps every module.
-    """
-    if "rfc3987_syntax" in sys.modules or "jsonschema" in sys.modules:
-        return  # too late to matter, or already decided
-    if allowed("iri-block", _iri_import_is_optional):
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
 
 
 def in_report_kernel() -> bool:
