@@ -252,3 +252,47 @@ def test_the_command_keeps_its_exit_code_and_its_message_when_it_skips_the_teard
     assert proc.returncode == 2
     assert proc.stderr.startswith("fel: ") and "Atlantis" in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
+
+
+def _commands(parser, path=("naravard",)):
+    """(command path, parser) for the program and every subcommand, however deep."""
+    import argparse
+
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield from _commands(child, (*path, name))
+
+
+def test_version_is_the_one_in_pyproject(capsys):
+    import tomllib
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"naravard {declared['project']['version']}"
+
+
+def test_every_command_help_ends_with_examples_that_parse(capsys):
+    """Each --help shows examples of that very command, and each example is a valid call."""
+    import shlex
+
+    from naravard.cli import build_parser
+
+    commands = list(_commands(build_parser()))
+    assert len(commands) == 11  # naravard, data (status, download), report, reports, …
+    for path, _ in commands:
+        with pytest.raises(SystemExit) as stop:
+            main([*path[1:], "--help"])
+        assert stop.value.code == 0
+        text = capsys.readouterr().out
+        assert "Exempel:" in text, path
+        examples = [line.split("  ")[1] for line in text.split("Exempel:")[1].splitlines()
+                    if line.startswith("  naravard ") and "<" not in line]
+        assert examples, path
+        for example in examples:
+            words = shlex.split(example)
+            assert words[:len(path)] == list(path), (path, example)
+            build_parser().parse_args(words[1:])  # SystemExit here: the example is stale

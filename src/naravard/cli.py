@@ -80,29 +80,108 @@ def _region_year_data(parser: argparse.ArgumentParser) -> None:
                         "NARAVARD_DATA, else the project's snapshot data/kolada)")
 
 
+# `--help` ends with examples; the analysts usually type the make targets beside them
+EXAMPLES = {
+    "naravard": """\
+Exempel:
+  naravard report --region Västerbotten --year 2024
+  naravard reports --year 2024 --jobs 2
+  naravard kommentar --region Västerbotten --year 2024
+  naravard diff arkiv/vasterbotten-2024-03 output/vasterbotten/2024
+  naravard data status
+  naravard <kommando> --help      mer om ett kommando
+
+Samma sak med make: make report REGION=Västerbotten YEAR=2024 (se README.md).""",
+    "data": """\
+Exempel:
+  naravard data status                        vad ögonblicksbilden data/kolada innehåller
+  naravard data download                      hämta om data/kolada från Kolada (make data)""",
+    "status": """\
+Exempel:
+  naravard data status
+  naravard data status --data ../shared/data/kolada""",
+    "download": """\
+Exempel:
+  naravard data download                      uppdatera data/kolada (make data)
+  naravard data download --dest /tmp/kolada   en ny ögonblicksbild i en annan mapp""",
+    "report": """\
+Exempel:
+  naravard report --region Västerbotten --year 2024
+  naravard report --region 0024 --year 2024 --data ../shared/data/kolada
+  naravard report --region "Örebro län" --year 2023 --data exempel
+
+Rapporten hamnar i output/<region>/<år>/ (make report REGION=… YEAR=…).""",
+    "reports": """\
+Exempel:
+  naravard reports --year 2024                alla 21 regioner och riksrapporten
+  naravard reports --year 2024 --jobs 2 --regions Västerbotten "Örebro län" --no-national
+  naravard reports --year 2024 --force        rendera om även det som är aktuellt""",
+    "kommentar": """\
+Exempel:
+  naravard kommentar --region Västerbotten --year 2024
+
+Skriver data/kommentarer/<region>/<år>.md med en rubrik per indikator (make kommentar).""",
+    "diff": """\
+Exempel:
+  naravard diff arkiv/vasterbotten-2024-03 output/vasterbotten/2024
+
+Jämför den skickade versionen (en kopia av mappen) med den nya (make diff A=… B=…).""",
+    "questionnaire": """\
+Exempel:
+  naravard questionnaire template --region Västerbotten --year 2024
+  naravard questionnaire check data/questionnaire/answers/vasterbotten/2024.yaml""",
+    "template": """\
+Exempel:
+  naravard questionnaire template --region Västerbotten --year 2024
+  naravard questionnaire template --region Västerbotten --year 2024 --out /tmp/svar.yaml""",
+    "check": """\
+Exempel:
+  naravard questionnaire check data/questionnaire/answers/vasterbotten/2024.yaml""",
+}
+
+
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml), or say that it is unknown."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("naravard")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "okänd version (inte installerad; kör make env)"
+
+
+def _add(sub: argparse._SubParsersAction, name: str, help: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with its examples, laid out as written."""
+    return sub.add_parser(name, help=help, description=help, epilog=EXAMPLES[name],
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="naravard",
         description="Uppföljning av omställningen till en god och nära vård.",
+        epilog=EXAMPLES["naravard"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"naravard {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    data = sub.add_parser("data", help="indicator data: status and download")
+    data = _add(sub, "data", "indicator data: status and download")
     data_sub = data.add_subparsers(dest="data_command", required=True)
-    status = data_sub.add_parser("status", help="what each data origin holds")
+    status = _add(data_sub, "status", "what each data origin holds")
     status.add_argument("--data", help="a Kolada snapshot directory (else NARAVARD_DATA)")
     status.set_defaults(func=_cmd_data_status)
-    download = data_sub.add_parser("download", help="refresh the snapshot from live Kolada")
+    download = _add(data_sub, "download", "refresh the snapshot from live Kolada")
     download.add_argument("--dest", help="snapshot directory (default data/kolada)")
     download.set_defaults(func=_cmd_data_download)
 
-    report = sub.add_parser("report", help="one region's report for one year")
+    report = _add(sub, "report", "one region's report for one year")
     _region_year_data(report)
     report.add_argument("--force", action="store_true",
                         help="publish even when every Kolada value of the published report is gone")
     report.set_defaults(func=_cmd_report)
 
-    reports = sub.add_parser("reports", help="every region's report and the national report")
+    reports = _add(sub, "reports", "every region's report and the national report")
     reports.add_argument("--year", required=True)
     reports.add_argument("--data")
     reports.add_argument("--jobs", type=_positive_int, default=None,
@@ -114,24 +193,24 @@ def build_parser() -> argparse.ArgumentParser:
                          help="skip the national comparison report")
     reports.set_defaults(func=_cmd_reports)
 
-    comment = sub.add_parser("kommentar", help="write a comment file template for the analyst")
+    comment = _add(sub, "kommentar", "write a comment file template for the analyst")
     _region_year_data(comment)
     comment.set_defaults(func=_cmd_comment)
 
-    diff = sub.add_parser("diff", help="values and ranks that differ between two report folders")
+    diff = _add(sub, "diff", "values and ranks that differ between two report folders")
     diff.add_argument("dir_a", help="the earlier report folder, e.g. a copy of the one sent in March")
     diff.add_argument("dir_b", help="the later report folder, e.g. output/vasterbotten/2024")
     diff.set_defaults(func=_cmd_diff)
 
-    q = sub.add_parser("questionnaire", help="Socialstyrelsen's questionnaire answers")
+    q = _add(sub, "questionnaire", "Socialstyrelsen's questionnaire answers")
     q_sub = q.add_subparsers(dest="q_command", required=True)
-    tmpl = q_sub.add_parser("template", help="write an empty answer file")
+    tmpl = _add(q_sub, "template", "write an empty answer file")
     tmpl.add_argument("--region", required=True)
     tmpl.add_argument("--year", required=True, type=int)
     tmpl.add_argument("--out", help="where to write (default data/questionnaire/answers/…)")
     tmpl.add_argument("--force", action="store_true", help="overwrite an existing file")
     tmpl.set_defaults(func=_cmd_q_template)
-    check = q_sub.add_parser("check", help="validate an answer file, list unanswered questions")
+    check = _add(q_sub, "check", "validate an answer file, list unanswered questions")
     check.add_argument("file")
     check.set_defaults(func=_cmd_q_check)
     return parser
