@@ -194,7 +194,7 @@ def test_f3_f4_a_dead_kernel_and_sigterm_in_a_loop_leave_the_report_whole(tmp_pa
         assert time.monotonic() < deadline, "the own notebook never started"
         time.sleep(0.1)
     looping.send_signal(signal.SIGTERM)
-    _, err = looping.communicate(timeout=30)  # the README promises a few seconds
+    _, err = looping.communicate(timeout=30)  # docs/anvandarguide.md promises a few seconds
     assert looping.returncode in (143, -15), err[-3000:]
     assert err.splitlines() == ["avbrutet; ingen rapport ändrades"]
     assert _published(root) == before

@@ -2,7 +2,7 @@
 
 Pure functions on numbers (no catalogue, no text), so each rule is tested on hand-made data
 and every sentence, table cell and export column is made from the same judgement. The rules,
-in the words the report uses (README and "Om underlaget" repeat them):
+in the words the report uses (docs/metod.md and "Om underlaget" repeat them):
 
 - Values are compared at the precision the source publishes (`decimals`): 15 and 15 share a
   place; ranks are "competition" ranks (1, 2, 2, 4) and a shared place is reported as such.
