@@ -38,3 +38,21 @@ def test_user_guide_lists_every_target():
     guide = (REPO / "docs" / "anvandarguide.md").read_text(encoding="utf-8")
     missing = {t for t in _targets() if f"`make {t}" not in guide and t != "help"}
     assert not missing, f"docs/anvandarguide.md has no row for: {missing}"
+
+
+def _commit_msg(tmp_path, text: str) -> int:
+    import subprocess
+
+    message = tmp_path / "COMMIT_EDITMSG"
+    message.write_text(text, encoding="utf-8")
+    return subprocess.run([str(REPO / ".githooks" / "commit-msg"), str(message)],
+                          capture_output=True, check=False).returncode
+
+
+def test_commit_msg_hook_wants_a_short_subject_and_a_body(tmp_path):
+    assert _commit_msg(tmp_path, "Short subject\n\nWhy: the reason.\n") == 0
+    assert _commit_msg(tmp_path, "x" * 73 + "\n\nWhy.\n") == 1
+    assert _commit_msg(tmp_path, "Short subject\n") == 1
+    assert _commit_msg(tmp_path, "Short subject\n# a git comment\n") == 1
+    assert _commit_msg(tmp_path, "Short subject\nno blank line\n") == 1
+    assert _commit_msg(tmp_path, "Merge branch 'x'\n") == 0
