@@ -12,6 +12,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from naravard import charts
@@ -30,6 +31,7 @@ class Ind:
     primary_source: str = "Väntetider i vården (SKR)"
     target: float | None = None
     target_text: str | None = None
+    min_change: float = 0.0
 
     @property
     def is_percent(self) -> bool:
@@ -253,6 +255,25 @@ def test_heatmap_chart_prints_symbols_and_values():
     assert "–" in texts  # missing
     assert "3 regioner och 3 indikatorer" in chart.alt
     assert "Västerbotten (2 av 2)" in chart.alt
+
+
+def test_heatmap_cells_near_riket_are_white_and_marked_as_such():
+    """The heat map marked 0,2 p.e. from Riket as better: with the verdicts of
+    judgements.versus_riket a cell within min_change is white with ≈, never ▲/▼."""
+    scores = pd.DataFrame({"A": [0.25, 12.0, -9.0]}, index=["X", "Y", "Z"])
+    labels = pd.DataFrame({"A": ["87,2 %", "97,5 %", "79,0 %"]}, index=scores.index)
+    verdicts = pd.DataFrame({"A": ["nära riket", "bättre än riket", "sämre än riket"]},
+                            index=scores.index)
+    chart = charts.heatmap_chart(scores, labels, title="T", verdicts=verdicts)
+    ax = chart.fig.axes[0]
+    cells = [p for p in ax.patches if p.get_width() == 1]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["≈ 87,2 %", "▲ 97,5 %", "▼ 79,0 %"]
+    assert np.allclose(cells[0].get_facecolor(), to_rgba(charts.NEAR_FACE))
+    assert not np.allclose(cells[1].get_facecolor(), to_rgba(charts.NEAR_FACE))
+    assert "≈ nära riket" in chart.alt and "1 ruta ligger nära riket" in chart.alt
+    assert "nära riket" in chart.caption
+    assert "≈ nära riket" in chart.fig.get_supxlabel()
 
 
 def test_tile_map_chart():
@@ -611,7 +632,7 @@ def test_tile_map_uses_the_heat_maps_colours_around_riket():
     values = {r.code: 50.0 + i for i, r in enumerate(all_regions())}
     chart = charts.tile_map_chart(values, Ind(), all_regions(), year=2024, riket=60.0,
                                   size=(8.5, 11.0))
-    assert "Lila: bättre än riket" in chart.caption
+    assert "Lila och ▲: bättre än riket" in chart.caption
     faces = [p.get_facecolor() for p in chart.fig.axes[0].patches]
     purple = matplotlib.colormaps[charts.HEAT_CMAP](1.0)
     orange = matplotlib.colormaps[charts.HEAT_CMAP](0.0)
@@ -619,6 +640,29 @@ def test_tile_map_uses_the_heat_maps_colours_around_riket():
     order = [r.code for r in all_regions() if r.tile[0] >= 0]
     assert np.allclose(faces[order.index(best)], purple, atol=0.02)
     assert np.allclose(faces[order.index(worst)], orange, atol=0.02)
+
+
+def test_tile_map_says_near_riket_within_min_change_and_keeps_its_bar_inside_the_values():
+    """N p.8: a tile map's colour bar ended at "105 Procent", and 0,2 p.e. from Riket was
+    coloured better or worse."""
+    regions = all_regions()
+    values = {r.code: 75.0 + i for i, r in enumerate(regions)}  # 75–95 %
+    riket = 90.0
+    chart = charts.tile_map_chart(values, Ind(min_change=2.0), regions, year=2024, riket=riket,
+                                  size=(8.5, 11.0))
+    order = [r for r in regions if r.tile[0] >= 0]
+    ax, cax = chart.fig.axes[0], chart.fig.axes[1]
+    tiles = [p for p in ax.patches if p.get_fill()]
+    texts = {t.get_text() for t in ax.texts}
+    for r, tile in zip(order, tiles):
+        near = abs(values[r.code] - riket) < 2.0
+        assert np.allclose(tile.get_facecolor(), to_rgba(charts.NEAR_FACE)) == near, r.name
+        value = charts._fmt_short(Ind(), values[r.code])
+        mark = "≈" if near else ("▲" if values[r.code] > riket else "▼")
+        assert f"{mark}\u202f{value}" in texts, r.name
+    lo, hi = cax.get_ylim()
+    assert (lo, hi) == (75.0, 95.0)
+    assert "nära riket" in chart.caption and "nära riket" in chart.alt
 
 
 @pytest.mark.parametrize("size", [(8.55, 7.4), (9.3, 6.0), (9.3, 8.2), None])

@@ -903,20 +903,38 @@ def heatmap_scores(values: pd.DataFrame, riket: Mapping[str, float] | pd.Series,
 def heatmap_chart(matrix: pd.DataFrame, value_labels: pd.DataFrame | None = None, *,
                   title: str = "Regionerna jämfört med riket", name: str = "heatmap",
                   caption: str | None = None, neutral: Iterable[str] = (),
-                  highlight: str | None = None, limit: float | None = None) -> Chart:
+                  highlight: str | None = None, limit: float | None = None,
+                  verdicts: pd.DataFrame | None = None) -> Chart:
     """Regions (rows) × indicators (columns) coloured by position relative to Riket.
 
     matrix: direction-aware scores (positive = better than Riket, e.g. from
     `heatmap_scores`); value_labels: the text printed in each cell (same shape; formatted
-    values). Cells get ▲ (better) / ▼ (worse) so the colour is never the only cue; neutral
-    columns are coloured grey-free (no judgement) and printed without arrows.
+    values). verdicts: `judgements.versus_riket` per cell (same shape): a cell "nära riket"
+    is left uncoloured and marked ≈, so the colours say what the text says; without them
+    the sign of the score decides. Cells get ▲ (better) / ▼ (worse) so the colour is never
+    the only cue; neutral columns are coloured grey-free (no judgement), without arrows.
     """
     with matplotlib.rc_context(_RC):
         return _heatmap_chart(matrix, value_labels, title, name, caption, set(neutral),
-                              highlight, limit)
+                              highlight, limit, verdicts)
 
 
-def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highlight, limit):
+NEAR_FACE = "#F7F7F7"  # PuOr's own centre: "nära riket" in heat and tile maps
+NEAR_MARK = "≈"
+VERDICT_MARKS = {J.BETTER_THAN_RIKET: "▲", J.WORSE_THAN_RIKET: "▼", J.NEAR_RIKET: NEAR_MARK}
+
+
+def _verdict(score: float, verdicts: pd.DataFrame | None, i: int, j: int) -> str:
+    """The cell's better/worse/near, from `judgements.versus_riket` where it was passed."""
+    if verdicts is not None:
+        verdict = verdicts.iat[i, j]
+        return verdict if isinstance(verdict, str) else ""
+    rounded = round(score, 6)
+    return (J.BETTER_THAN_RIKET if rounded > 0 else J.WORSE_THAN_RIKET) if rounded else ""
+
+
+def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highlight, limit,
+                   verdicts=None):
     scores = matrix.apply(pd.to_numeric, errors="coerce").astype(float)
     rows, cols = list(scores.index), list(scores.columns)
     n_rows, n_cols = len(rows), len(cols)
@@ -951,6 +969,7 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     ax.set_ylim(n_rows - 0.5, -0.5)
     better = {r: 0 for r in rows}
     counted = {r: 0 for r in rows}
+    near_cells = 0
     for i, row in enumerate(rows):
         for j, col in enumerate(cols):
             score = scores.iat[i, j]
@@ -963,12 +982,16 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
             elif col in neutral or is_missing(score):  # a value but nothing to judge it by
                 face, hatch, prefix = "#F4F4F4", "", ""
             else:
-                face = cmap(norm(max(-limit, min(limit, score))))
+                verdict = _verdict(score, verdicts, i, j)
+                near = verdict == J.NEAR_RIKET
+                near_cells += near
+                face = NEAR_FACE if near else _judged_colour(cmap, norm(max(-limit, min(limit,
+                                                                                     score))))
                 hatch = ""
-                rounded = round(score, 6)
-                prefix = ("▲" if rounded > 0 else "▼") + separator if rounded else ""
+                mark = VERDICT_MARKS.get(verdict, "")
+                prefix = mark + separator if mark else ""
                 counted[row] += 1
-                better[row] += rounded > 0
+                better[row] += verdict == J.BETTER_THAN_RIKET
             ax.add_patch(matplotlib.patches.Rectangle(
                 (j - 0.5, i - 0.5), 1, 1, facecolor=face, edgecolor="white", linewidth=1.2,
                 hatch=hatch))
@@ -995,11 +1018,13 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     # (an axes title at the fixed rc position would overlap the top tick labels)
     fig.suptitle(title, x=0.01, ha="left", fontsize=matplotlib.rcParams["axes.titlesize"],
                  fontweight="bold")
-    fig.supxlabel("▲ bättre än riket (lila)    ▼ sämre än riket (orange)    "
+    near_key = f"    {NEAR_MARK} nära riket (vit)" if verdicts is not None else ""
+    fig.supxlabel(f"▲ bättre än riket (lila)    ▼ sämre än riket (orange){near_key}    "
                   "– värde saknas (grå, randig)", fontsize=7.5, color="#444444")
 
-    alt = (f"Värmekarta: {n_rows} regioner och {n_cols} indikatorer; färg och pil visar läget "
-           "jämfört med riket (▲ bättre, ▼ sämre).")
+    near_alt = f", {NEAR_MARK} nära riket" if verdicts is not None else ""
+    alt = (f"Värmekarta: {n_rows} regioner och {n_cols} indikatorer; färg och tecken visar "
+           f"läget jämfört med riket (▲ bättre, ▼ sämre{near_alt}).")
     with_counts = [r for r in rows if counted[r]]
     if with_counts:
         top = max(with_counts, key=lambda r: (better[r] / counted[r], better[r]))
@@ -1008,9 +1033,13 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
                 f" färst: {low} ({better[low]} av {counted[low]}).")
         if highlight in with_counts and highlight not in (top, low):
             alt += f" {highlight}: {better[highlight]} av {counted[highlight]} bättre än riket."
+    if near_cells:
+        alt += f" {near_cells} {'ruta' if near_cells == 1 else 'rutor'} ligger nära riket."
     caption = caption or ("Regionerna jämfört med riket per indikator. Lila och ▲ betyder "
                           "bättre än riket, orange och ▼ sämre, med hänsyn till om höga eller "
-                          "låga värden är bäst.")
+                          "låga värden är bäst." + (
+                              f" Vit och {NEAR_MARK}: nära riket, en skillnad mindre än den "
+                              "minsta som räknas." if verdicts is not None else ""))
     return Chart(fig=_finish(fig), alt=alt, name=slugify(name) or "heatmap", caption=caption)
 
 
@@ -1055,8 +1084,10 @@ def tile_map_chart(values: Mapping[str, float], indicator: IndicatorLike,
                    size: tuple[float, float] | None = None) -> Chart:
     """Sweden's 21 regions as equal squares at their tile positions, coloured by value.
 
-    With Riket's value and a direction, the colours are the heat map's: purple better than
-    Riket, orange worse, stronger the further away. Neutral indicators are shades of grey.
+    With Riket's value and a direction, the colours and marks are the heat map's: purple and
+    ▲ better than Riket, orange and ▼ worse, stronger the further away, white and ≈ "nära
+    riket" (`judgements.versus_riket` with the indicator's `min_change`). Neutral indicators
+    are shades of grey. The colour bar spans the values drawn, never past them.
     """
     with matplotlib.rc_context(_RC):
         return _tile_map_chart(values, indicator, region_info, year, highlight, name, riket,
@@ -1086,13 +1117,19 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     if hi == lo:
         lo, hi = lo - 1, hi + 1
     judged = direction in ("higher", "lower") and riket is not None and not is_missing(riket)
+    verdicts: dict[str, str] = {}
     if judged:
         cmap = matplotlib.colormaps[HEAT_CMAP]
         if direction == "lower":
             cmap = cmap.reversed()  # purple = better in both directions
-        reach = max(abs(hi - float(riket)), abs(lo - float(riket)), 1e-9)
-        norm = TwoSlopeNorm(vcenter=float(riket), vmin=float(riket) - reach,
-                            vmax=float(riket) + reach)
+        riket = float(riket)
+        min_change = float(_attr(indicator, "min_change", 0.0))
+        verdicts = {code: J.versus_riket(value, riket, direction, min_change,
+                                         _ind_decimals(indicator))
+                    for code, value in present.items()}
+        reach = max(abs(hi - riket), abs(lo - riket), 1e-9)
+        norm = TwoSlopeNorm(vcenter=riket, vmin=riket - reach, vmax=riket + reach)
+        lo, hi = min(lo, riket), max(hi, riket)
     else:
         cmap = matplotlib.colors.LinearSegmentedColormap.from_list(
             "greys", ["#F2F2F2", "#6E6E6E"])
@@ -1100,7 +1137,9 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     for r in regions:
         col, row = r.tile
         value = present.get(r.code)
-        face = MISSING_GREY if value is None else cmap(norm(value))
+        verdict = verdicts.get(r.code, "")
+        face = MISSING_GREY if value is None else NEAR_FACE if verdict == J.NEAR_RIKET \
+            else _judged_colour(cmap, norm(value)) if judged else cmap(norm(value))
         ax.add_patch(matplotlib.patches.Rectangle(
             (col + 0.04, row + 0.04), 0.92, 0.92, facecolor=face,
             edgecolor="#888888" if value is None else "white",
@@ -1115,8 +1154,9 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
                 fontsize=6.8 if width_cm > 10 else 5.4,
                 color=colour, fontweight="bold" if r.code == highlight else "normal",
                 linespacing=1.05)
+        mark = VERDICT_MARKS.get(verdict, "")
         ax.text(col + 0.5, row + 0.74,
-                DASH if value is None else _fmt_short(indicator, value),
+                DASH if value is None else f"{mark}\u202f{_fmt_short(indicator, value)}".strip(),
                 ha="center", va="center", fontsize=8 if width_cm > 10 else 6.3,
                 fontweight="bold", color=colour)
     ax.set_xlim(0, cols)
@@ -1127,8 +1167,12 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     fig.suptitle("\n".join(textwrap.wrap(f"{ind_name}{suffix}", 48 if width_cm > 10 else 38)),
                  x=0.02, ha="left", fontsize=9.5 if width_cm > 10 else 8, fontweight="bold")
 
+    if judged:  # the bar shows the band of "nära riket" in its colour
+        cmap = _with_near_band(cmap, norm, riket, float(_attr(indicator, "min_change", 0.0)))
     scalar = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(scalar, cax=cax)
+    # only the values drawn: a symmetric scale around Riket reached "105 Procent"
+    cax.set_ylim(lo, hi)
     bar.ax.yaxis.set_major_formatter(SwedishFormatter())
     bar.set_label(unit_label(str(_attr(indicator, "unit", ""))))
     bar.outline.set_visible(False)
@@ -1146,13 +1190,39 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     missing = [r.name for r in regions if r.code not in present]
     if missing:
         alt += " Värde saknas för " + ", ".join(missing) + "."
-    caption = (f"{ind_name}{suffix} per region. Lila: bättre än riket "
-               f"({_fmt_short(indicator, riket)}), orange: sämre." if judged
+    if judged:
+        counts = {v: sum(1 for x in verdicts.values() if x == v) for v in VERDICT_MARKS}
+        alt += (f" Jämfört med riket ({_fmt(indicator, riket)}): {counts[J.BETTER_THAN_RIKET]}"
+                f" bättre, {counts[J.NEAR_RIKET]} nära riket, {counts[J.WORSE_THAN_RIKET]}"
+                " sämre.")
+    caption = (f"{ind_name}{suffix} per region. Lila och ▲: bättre än riket "
+               f"({_fmt_short(indicator, riket)}), orange och ▼: sämre, vit och {NEAR_MARK}: "
+               "nära riket (skillnaden är mindre än den minsta som räknas)." if judged
                else f"{ind_name}{suffix} per region; mörkare ruta: högre värde.")
     if missing:
         caption += " Grå randig ruta: värde saknas."
     stem = name or f"karta-{_ind_id(indicator)}" + (f"-{year}" if year is not None else "")
     return Chart(fig=_finish(fig), alt=alt, name=stem, caption=caption)
+
+
+_FAINTEST = 0.12  # how far from the diverging map's white centre a judged colour starts
+
+
+def _judged_colour(cmap: Any, x: float) -> Any:
+    """The colour at `x` (0–1, Riket at 0,5) of a value judged better or worse than Riket:
+    never paler than `_FAINTEST` from the centre, so it stands apart from "nära riket"."""
+    d = float(x) - 0.5
+    return cmap(0.5 + math.copysign(_FAINTEST + (1 - 2 * _FAINTEST) * abs(d), d))
+
+
+def _with_near_band(cmap: Any, norm: Any, riket: float, min_change: float) -> Any:
+    """The tiles' colours as a colour bar: values within `min_change` of Riket in the
+    "nära riket" colour, the others as `_judged_colour` draws them."""
+    samples = np.linspace(0, 1, 512)
+    values = np.atleast_1d(norm.inverse(samples))
+    colours = [NEAR_FACE if abs(v - riket) + 1e-9 < min_change else _judged_colour(cmap, x)
+               for x, v in zip(samples, values)]
+    return matplotlib.colors.ListedColormap(colours)
 
 
 # --------------------------------------------------------------------------- output
