@@ -622,9 +622,28 @@ def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str
                              size, shared)
 
 
+# A ranked chart shows dots instead of bars when its values lie closer together than this
+# share of the highest one: bars from zero would all look alike, and bars from a cut axis
+# exaggerate (21 % drawn three times as long as 15 %).
+DOTS_SPREAD = 0.25
+
+
+def ranked_dots(values: Sequence[float]) -> bool:
+    """Whether a ranked chart draws dots on a cut axis rather than bars from zero.
+
+    Bars always start at zero, so their lengths compare as the values do; only where every
+    value is positive and the spread is under `DOTS_SPREAD` of the highest do dots (whose
+    position, not length, carries the value) on an axis starting near the values say more.
+    """
+    finite = [float(v) for v in values if not is_missing(v) and math.isfinite(float(v))]
+    if not finite or min(finite) <= 0:
+        return False
+    return max(finite) - min(finite) < DOTS_SPREAD * max(finite)
+
+
 def axis_start(values: Sequence[float]) -> float:
-    """Where a bar chart's value axis starts: at zero, unless every value is positive and
-    the spread is narrow against the level (then bars at zero would all look the same).
+    """Where a dot plot's or a trend's value axis starts: at zero, unless every value is
+    positive and the spread is narrow against the level (then all would look the same).
 
     The start is a round number below the smallest value; the chart says so in a note.
     """
@@ -673,10 +692,10 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
                                   width_cm, height_cm, places)
 
     plain = _remember(_SKELETONS, background, build) if shared else build()
-    fig, ax, vmin, width = plain.fig, plain.ax, plain.vmin, plain.width
+    fig, ax, vmin, dots = plain.fig, plain.ax, plain.vmin, plain.dots
 
-    # The focus region's bar, name and value are drawn over its plain row ("twins", left
-    # out of a full drawing): the plain chart is the same for all 21 regions.
+    # The focus region's bar or dot, name and value are drawn over its plain row ("twins",
+    # left out of a full drawing): the plain chart is the same for all 21 regions.
     foreground: list[Any] = []
     twins: list[Any] = []
     focus = codes.index(region_code) if region_code in codes else None
@@ -684,16 +703,23 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         value = float(values.iloc[focus])
         twins += [plain.bars[focus], plain.names[focus], plain.values[focus]]
         bar = plain.bars[focus]
-        foreground.append(ax.add_patch(matplotlib.patches.Rectangle(
-            bar.get_xy(), bar.get_width(), bar.get_height(), facecolor=BLUE,
-            edgecolor="white", linewidth=0.6, zorder=2, hatch="////")))
+        if dots:
+            foreground += ax.plot([value], [focus], linestyle="none", marker="D",
+                                  markersize=_DOT_SIZE[narrow] + 1.5, color=BLUE,
+                                  markeredgecolor="white", markeredgewidth=0.6,
+                                  zorder=bar.get_zorder())
+        else:
+            foreground.append(ax.add_patch(matplotlib.patches.Rectangle(
+                bar.get_xy(), bar.get_width(), bar.get_height(), facecolor=BLUE,
+                edgecolor="white", linewidth=0.6, zorder=2, hatch="////")))
         label = plain.names[focus]
         foreground.append(ax.text(*label.get_position(), label.get_text(),
                                   transform=label.get_transform(), va=label.get_va(),
                                   ha=label.get_ha(), fontsize=label.get_fontsize(), color=BLUE,
                                   fontweight="bold", zorder=7,
                                   bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6}))
-        foreground.append(ax.text(value + 0.01 * width, focus, _fmt_short(indicator, value),
+        foreground.append(ax.text(*plain.values[focus].get_position(),
+                                  _fmt_short(indicator, value),
                                   va="center", ha="left", fontsize=6.5 if narrow else 7.5,
                                   fontweight="bold", color=BLUE, zorder=7,
                                   bbox={"facecolor": "white", "edgecolor": "none",
@@ -702,7 +728,8 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
             artist.set_gid(twin.get_gid())
 
     order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
-    alt = f"Stapeldiagram: {name} {year} för {n} regioner, sorterade {order}"
+    kind = "Punktdiagram" if dots else "Stapeldiagram"
+    alt = f"{kind}: {name} {year} för {n} regioner, sorterade {order}"
     if region_code in codes:
         focus_value = _fmt(indicator, values[region_code])
         if places:
@@ -733,9 +760,13 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         alt += f" Målet är {_attr(indicator, 'target_text') or _fmt(indicator, target)}."
     caption = f"{name} {year}, alla regioner sorterade {order}"
     if region_code is not None:
-        caption += f". {focus_name} är markerad med blå, randig stapel"
+        caption += (f". {focus_name} är markerad med blå romb" if dots
+                    else f". {focus_name} är markerad med blå, randig stapel")
     # the line is named only where it is drawn: Riket may lack a value for the year
     caption += "." if math.isnan(riket_value) else "; riket med streckad linje."
+    if dots:
+        caption += (" Punkter i stället för staplar: värdena ligger nära varandra, och axeln "
+                    "börjar inte vid noll.")
     stem = f"rank-{_ind_id(indicator)}-{region_code}-{year}"
     if plain.zero_note is not None:
         alt += f" Axeln börjar vid {fmt_number(vmin, _decimals_for([vmin]))}, inte vid noll."
@@ -758,30 +789,38 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     fig = _figure(height_cm, width_cm, constrained=False)
     ax = fig.add_subplot()
     positions = np.arange(n)
-    bars = ax.barh(positions, values.to_numpy(), color=BAR_GREY, height=0.72,
-                   edgecolor="white", linewidth=0.6, zorder=2)
-    names = _row_labels(ax, positions, labels, [False] * n)
-    ax.invert_yaxis()
-    ax.spines["left"].set_visible(False)
-
     candidates = [0.0, *values.tolist()]
     if not math.isnan(riket_value):
         candidates.append(riket_value)
     if target is not None:
         candidates.append(target)
+    dots = ranked_dots(candidates[1:])
     vmax = max(candidates) if candidates else 1.0
-    vmin = min(axis_start(candidates[1:]), *candidates[1:]) if n else 0.0
+    # bars from zero (or from below it); dots from a round number under the values
+    vmin = min(axis_start(candidates[1:]) if dots else 0.0, *candidates[1:]) if n else 0.0
     width = (vmax - vmin) or 1.0
-    ax.set_xlim(vmin, vmax + (0.22 if narrow else 0.16) * width)
-    for bar in bars:  # bars start at the axis, not below it
-        bar.set_x(vmin)
-        bar.set_width(bar.get_width() - vmin)
+    gap = 0.07 if dots else 0.035  # between the values' column and the last bar or dot
+    right = vmax + ((0.22 if narrow else 0.16) + gap - 0.02) * width
+    if dots:  # a faint guide along each row leads the eye from the name to its dot
+        ax.hlines(positions, vmin, vmax, colors="#E5E5E5", linewidth=0.6, zorder=1)
+        bars = [ax.plot([value], [pos], linestyle="none", marker="o",
+                        markersize=_DOT_SIZE[narrow], color=DOT_GREY, zorder=4)[0]
+                for pos, value in zip(positions, values)]
+    else:
+        bars = list(ax.barh(positions, values.to_numpy(), color=BAR_GREY, height=0.72,
+                            edgecolor="white", linewidth=0.6, zorder=2))
+    names = _row_labels(ax, positions, labels, [False] * n)
+    ax.invert_yaxis()
+    ax.spines["left"].set_visible(False)
+    ax.set_xlim(vmin, right)
     zero_note = _zero_note(fig, ax, vmin)
     target_row = (n - 0.5 if n else 0.5) + 0.55
     # Room above the first bar for Riket's label, below the last for the target's.
     ax.set_ylim(target_row + (0.5 if target is not None else -0.4), -1.85)
-    # opaque and above Riket's line: the line never covers a value
-    texts = [ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value), va="center",
+    # the values in a column right of every bar, dot and line: Riket's and the target's
+    # lines ran through the labels of the rows ending near them (R p.14: "17 %")
+    column = vmax + gap * width
+    texts = [ax.text(column, pos, _fmt_short(indicator, value), va="center",
                      ha="left", fontsize=6.5 if narrow else 7.5, color=TEXT, zorder=5,
                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
              for pos, value in zip(positions, values)]
@@ -812,12 +851,18 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     _title(ax, f"{name} {year}", 34 if narrow else 62, size=8 if narrow else None)
-    fig = _fixed_margins(fig, left=(3.6 if places else 2.6) if narrow else
-                         (4.3 if places else 3.3), right=0.25,
-                         bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75,
-                         row_names=names, row_values=texts, line_labels=line_labels)
-    return SimpleNamespace(fig=fig, ax=ax, bars=list(bars), names=names, values=texts,
-                           vmin=vmin, width=width, zero_note=zero_note)
+    margins = dict(left=(3.6 if places else 2.6) if narrow else (4.3 if places else 3.3),
+                   right=0.25, bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75)
+    fig = _fixed_margins(fig, **margins, row_names=names, row_values=texts,
+                         line_labels=line_labels)
+    return SimpleNamespace(fig=fig, ax=ax, bars=bars, names=names, values=texts,
+                           vmin=vmin, zero_note=zero_note, dots=dots)
+
+
+DOT_GREY = "#767676"  # 4,5:1 against white: a dot is seen without its colour
+_DOT_SIZE = {False: 5.5, True: 4.5}  # points, by narrow
+
+
 
 
 # --------------------------------------------------------------------------- gender
@@ -1142,7 +1187,8 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
             else _judged_colour(cmap, norm(value)) if judged else cmap(norm(value))
         ax.add_patch(matplotlib.patches.Rectangle(
             (col + 0.04, row + 0.04), 0.92, 0.92, facecolor=face,
-            edgecolor="#888888" if value is None else "white",
+            edgecolor="#888888" if value is None else "#B0B0B0" if face == NEAR_FACE
+            else "white",
             hatch="///" if value is None else "", linewidth=0.8))
         if r.code == highlight:
             ax.add_patch(matplotlib.patches.Rectangle(
@@ -1175,7 +1221,8 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     cax.set_ylim(lo, hi)
     bar.ax.yaxis.set_major_formatter(SwedishFormatter())
     bar.set_label(unit_label(str(_attr(indicator, "unit", ""))))
-    bar.outline.set_visible(False)
+    bar.outline.set_edgecolor("#B0B0B0")  # the white band of "nära riket" keeps its edge
+    bar.outline.set_linewidth(0.5)
     cax.set_box_aspect(12)
 
     alt = f"Karta med rutor: {ind_name}{suffix} i {len(present)} av {len(regions)} regioner."
@@ -1195,9 +1242,8 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
         alt += (f" Jämfört med riket ({_fmt(indicator, riket)}): {counts[J.BETTER_THAN_RIKET]}"
                 f" bättre, {counts[J.NEAR_RIKET]} nära riket, {counts[J.WORSE_THAN_RIKET]}"
                 " sämre.")
-    caption = (f"{ind_name}{suffix} per region. Lila och ▲: bättre än riket "
-               f"({_fmt_short(indicator, riket)}), orange och ▼: sämre, vit och {NEAR_MARK}: "
-               "nära riket (skillnaden är mindre än den minsta som räknas)." if judged
+    caption = (f"{ind_name}{suffix}. Lila ▲ bättre än riket ({_fmt_short(indicator, riket)}), "
+               f"orange ▼ sämre, vit {NEAR_MARK} nära riket." if judged
                else f"{ind_name}{suffix} per region; mörkare ruta: högre värde.")
     if missing:
         caption += " Grå randig ruta: värde saknas."

@@ -590,10 +590,8 @@ def about_html(rep: NationalReport) -> str:
         *data_sentences(rep.obs, available_years(rep.obs)),
         "Kolada återpublicerar indikatorerna från " + "; ".join(primaries) + ". Placeringar, "
         "jämförelser med riket och förändringar är beräknade för den här rapporten. "
-        "Placering 1 är bäst med hänsyn till om högt eller lågt värde är bättre; jämförelsen "
-        "med riket i värmekartorna och kartorna är bättre eller sämre först när skillnaden är "
-        "minst indikatorns minsta förändring som räknas, annars nära riket; färgens styrka i "
-        "värmekartorna är regionens avvikelse från riket i procent av rikets värde.",
+        "Placering 1 är bäst med hänsyn till om högt eller lågt värde är bättre; bättre "
+        "eller sämre än riket kräver minst den minsta förändring som räknas, annars nära riket.",
     ]
     return templating.render("national/about.html.j2", paragraphs=paragraphs,
                              rules=judgement_rules(rep.catalog))
