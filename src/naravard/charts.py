@@ -765,8 +765,7 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
     # the line is named only where it is drawn: Riket may lack a value for the year
     caption += "." if math.isnan(riket_value) else "; riket med streckad linje."
     if dots:
-        caption += (" Punkter i stället för staplar: värdena ligger nära varandra, och axeln "
-                    "börjar inte vid noll.")
+        caption += " Punkter i stället för staplar, eftersom värdena ligger nära varandra."
     stem = f"rank-{_ind_id(indicator)}-{region_code}-{year}"
     if plain.zero_note is not None:
         alt += f" Axeln börjar vid {fmt_number(vmin, _decimals_for([vmin]))}, inte vid noll."
