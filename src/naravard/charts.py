@@ -798,7 +798,7 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     # bars from zero (or from below it); dots from a round number under the values
     vmin = min(axis_start(candidates[1:]) if dots else 0.0, *candidates[1:]) if n else 0.0
     width = (vmax - vmin) or 1.0
-    gap = 0.07 if dots else 0.035  # between the values' column and the last bar or dot
+    gap = 0.08 if dots else 0.05  # between the values' column and the last bar or dot
     right = vmax + ((0.22 if narrow else 0.16) + gap - 0.02) * width
     if dots:  # a faint guide along each row leads the eye from the name to its dot
         ax.hlines(positions, vmin, vmax, colors="#E5E5E5", linewidth=0.6, zorder=1)
