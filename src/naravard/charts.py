@@ -3,7 +3,7 @@
 Figures are built on `matplotlib.figure.Figure` with the Agg canvas, never through pyplot:
 nothing is registered globally, so a batch run of many reports does not accumulate open
 figures, and no GUI backend is ever touched. Colour is never the only cue: the focus
-region has markers, bold lines, hatching and direct labels; the heatmap prints ▲/▼.
+region has markers, bold lines, hatching and direct labels; heat and tile maps print ▲/▼/≈.
 """
 
 from __future__ import annotations
@@ -612,7 +612,8 @@ def _sort_best_first(values: pd.Series, direction: str) -> pd.Series:
 def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str, year: int,
                  region_names: Mapping[str, str], *, riket_code: str = RIKET_CODE,
                  size: tuple[float, float] | None = None, shared: bool = False) -> Chart:
-    """All regions in one year, best first, with the focus region and Riket marked.
+    """All regions in one year, best first, with the focus region and Riket marked: bars
+    from zero, or dots where the values lie close together (`ranked_dots`).
 
     `size` is (width, height) in cm; the default is the full text width and a height that
     grows with the number of regions. `shared`: as for `trend_chart`.
@@ -860,8 +861,6 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
 
 DOT_GREY = "#767676"  # 4,5:1 against white: a dot is seen without its colour
 _DOT_SIZE = {False: 5.5, True: 4.5}  # points, by narrow
-
-
 
 
 # --------------------------------------------------------------------------- gender
