@@ -514,6 +514,29 @@ def test_layered_svg_has_the_full_drawings_elements_and_valid_references(kind):
 
 
 @pytest.mark.parametrize("drawn", RANKED_FRAMES)
+def test_layered_ranked_svg_stacks_the_focus_as_the_full_drawing_does(drawn):
+    """The focus dot took its grey twin's place in the markup, under the target's line and
+    the next row's dot, which a whole drawing puts under it: printed, they differed."""
+    frame = RANKED_FRAMES[drawn]()
+    code = "0010"  # Blekinge: a row in the middle, between two others
+    chart = charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
+    layered = charts.chart_svg(chart).decode("utf-8")
+    chart.background_key = None
+    full = charts.chart_svg(chart).decode("utf-8")
+
+    def stacking(svg: str) -> list[str]:
+        """Rows' parts and lines in drawing order; rows among themselves never overlap."""
+        found = re.findall(r'<g id="rad\d+-(\w+)"|<g id="(line2d_\d+)"', svg)
+        order = [part or line for part, line in found]
+        return [x for i, x in enumerate(order) if i == 0 or x != order[i - 1]]
+
+    assert stacking(layered) == stacking(full)
+    if drawn == "punkter":  # dots of neighbouring rows may overlap: every row in order
+        rows = r'<g id="(rad\d+-\w+)"'
+        assert re.findall(rows, layered) == re.findall(rows, full)
+
+
+@pytest.mark.parametrize("drawn", RANKED_FRAMES)
 def test_layered_ranked_chart_looks_like_a_full_draw_for_every_focus(drawn):
     """Grey rows shared by all regions, the focus bar, name and value drawn over them; the
     focus-missing note has other layers, so it must not reuse the focus chart's."""
@@ -539,10 +562,13 @@ def test_ranked_svg_names_each_region_once(layered, drawn):
     svg = charts.chart_svg(chart).decode("utf-8")
     assert svg.count("Västerbotten<") == 1 and svg.count(f">79,5{NB}%<") == 1
     assert "font-weight: 700" in svg.split("Västerbotten<")[0].rsplit("<text", 1)[1]
-    # the blue bar lies where its grey twin lay: under Riket's and the target's lines
+    # the blue bar lies where its grey twin lay: under Riket's and the target's lines; the
+    # blue dot lies on top of everything, as a whole drawing has it
     focus = [c for c in chart.twins if c.get_gid().endswith("-stapel")][0].get_gid()
-    assert svg.index(f'<g id="{focus}"') < svg.index(">Riket ") and "Mål:" in svg
-    assert svg.index(f'<g id="{focus}"') < svg.index(">Mål: ")
+    assert svg.count(f'<g id="{focus}"') == 1 and "Mål:" in svg
+    under = drawn == "staplar"
+    assert (svg.index(f'<g id="{focus}"') < svg.index(">Riket ")) == under
+    assert (svg.index(f'<g id="{focus}"') < svg.index(">Mål: ")) == under
     # its name and value lie over everything, as drawn whole: their white boxes over the rows
     assert svg.index("Västerbotten<") > svg.index(">Riket ")
 

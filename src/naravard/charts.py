@@ -708,7 +708,7 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
             foreground += ax.plot([value], [focus], linestyle="none", marker="D",
                                   markersize=_DOT_SIZE[narrow] + 1.5, color=BLUE,
                                   markeredgecolor="white", markeredgewidth=0.6,
-                                  zorder=bar.get_zorder())
+                                  zorder=7)  # on top: it may overlap a neighbour's dot
         else:
             foreground.append(ax.add_patch(matplotlib.patches.Rectangle(
                 bar.get_xy(), bar.get_width(), bar.get_height(), facecolor=BLUE,
@@ -801,10 +801,12 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     width = (vmax - vmin) or 1.0
     gap = 0.08 if dots else 0.05  # between the values' column and the last bar or dot
     right = vmax + ((0.22 if narrow else 0.16) + gap - 0.02) * width
+    # Dots lie above Riket's and the target's lines (zorder 3 and 4); the focus dot, larger,
+    # lies above them all, in a whole drawing as in the layered SVG.
     if dots:  # a faint guide along each row leads the eye from the name to its dot
         ax.hlines(positions, vmin, vmax, colors="#E5E5E5", linewidth=0.6, zorder=1)
         bars = [ax.plot([value], [pos], linestyle="none", marker="o",
-                        markersize=_DOT_SIZE[narrow], color=DOT_GREY, zorder=4)[0]
+                        markersize=_DOT_SIZE[narrow], color=DOT_GREY, zorder=4.5)[0]
                 for pos, value in zip(positions, values)]
     else:
         bars = list(ax.barh(positions, values.to_numpy(), color=BAR_GREY, height=0.72,
