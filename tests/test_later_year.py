@@ -111,9 +111,10 @@ def test_national_table_and_sentences(obs, catalog):
     assert any(s.startswith(LAG + " för ") for s in national.summary_sentences(rep))
     # the heat map colours no value to check as better or worse than Riket
     ind = catalog.get("psykiatri_forsta_besok_90d")
-    rel, labels = national._heat_rows(rep, [ind])
+    rel, labels, verdicts = national._heat_rows(rep, [ind])
     assert rel.isna().loc["Västerbotten", ind.name] and "100,0" in labels.loc["Västerbotten",
                                                                                ind.name]
+    assert not verdicts.loc["Västerbotten", ind.name]  # neither better, worse nor near
     assert rel[ind.name].notna().sum() == 20
 
 
