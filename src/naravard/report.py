@@ -25,6 +25,7 @@ from naravard.judgements import SHAPE_LABELS, published
 from naravard.paths import scratch_dir
 from naravard.regions import RIKET_CODE, Region, all_regions, get_region
 from naravard.shortcuts import in_report_kernel
+from naravard.sources import COPIED_LABEL
 
 if TYPE_CHECKING:  # drawing loads matplotlib: only where a chart is made
     from naravard import charts
@@ -241,9 +242,15 @@ def retrieved_date(obs: object) -> str | None:
     """The day the Kolada values were fetched, when the data says so; a file date is not one."""
     retrieved = getattr(obs, "retrieved", None)
     label = getattr(obs, "origin_label", "") or ""
-    if not retrieved or "fildatum" in label:
+    if not retrieved or "fildatum" in label or COPIED_LABEL in label:
         return None
     return retrieved
+
+
+def copied_date(obs: object) -> str | None:
+    """The day a copy of a Kolada export entered the project, when that is all that is known."""
+    label = getattr(obs, "origin_label", "") or ""
+    return getattr(obs, "retrieved", None) if COPIED_LABEL in label else None
 
 
 def source_line(ind: Indicator, obs: object) -> str:
@@ -269,6 +276,10 @@ def data_sentences(obs: object, years: list[int]) -> list[str]:
     retrieved = retrieved_date(obs)
     if retrieved:
         out.append(f"Uppgifterna hämtades från Kolada den {text.fmt_date(retrieved)}.")
+    elif copied_date(obs):
+        out.append(f"Uppgifterna är en sparad kopia av Kolada, inlagd i naravard den "
+                   f"{text.fmt_date(copied_date(obs))}; när kopian hämtades från Kolada framgår "
+                   "inte av underlaget.")
     elif getattr(obs, "origin", "") == "snapshot":
         out.append("Uppgifterna kommer från en sparad kopia av Kolada; när den hämtades "
                    "framgår inte av underlaget.")
