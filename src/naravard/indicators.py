@@ -180,7 +180,8 @@ def _checks(ind: Indicator, points: dict[int, float], riket: dict[int, float], y
         return False, False, False
     breaks = _break_years(ind)
     return (P.is_jump(points, year, ind.min_change, riket=riket, breaks=breaks),
-            P.at_bound(value, ind.unit, ind.decimals),
+            P.at_bound(value, ind.unit, ind.decimals,
+                       [v for y, v in points.items() if y < year]),
             P.large_change(points, year, ind.min_change, breaks))
 
 

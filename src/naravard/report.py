@@ -17,6 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from naravard import commentary, heap, highlights, templating, text
+from naravard import plausibility as P
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.export_safety import finish_xlsx, neutralise_frame
@@ -221,7 +222,7 @@ def _change_cell(row: pd.Series) -> dict[str, str]:
     elif judgement == "ingen tydlig förändring":
         out["change_word"] = judgement
     elif row.get("plausibility"):
-        out["change_word"] = "avviker kraftigt, kontrollera"
+        out["change_word"] = P.JUDGEMENT
     # the column is "sedan föregående år": a change from an earlier year names that year
     prev_year, year = row.get("prev_year"), row.get("year")
     if not pd.isna(prev_year) and not pd.isna(year) and int(prev_year) != int(year) - 1:
@@ -406,7 +407,7 @@ def _overview_row(row: pd.Series, year: int) -> dict:
             "riket": _value(row, "riket"), "rank": rank, "rank_shared": shared,
             "position": position, "position_symbol": POSITION_SYMBOLS.get(position, ""),
             # a value to check gets no coloured place (plausibility)
-            "position_label": POSITION_LABELS.get(position, "kontrollera värdet"
+            "position_label": POSITION_LABELS.get(position, "osäkert värde"
                                                   if row.get("plausibility") else "")
             } | _change_cell(row)
 
