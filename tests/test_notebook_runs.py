@@ -45,7 +45,7 @@ def test_papermill_with_default_parameters_leaves_the_published_report(renders, 
     scratch = root / "scratch" / "figures" / "orebro-lan" / "2024"
     assert sorted(p.name for p in scratch.glob("*.png"))  # the charts went to scratch/
     # the shipped copy's date is when it entered the project, and the cover says just that
-    assert "sparad kopia av Kolada, inlagd i naravard den 2 december 2026" in \
+    assert "sparad kopia av Kolada, inlagd i rapportverktyget den 2 december 2026" in \
         out.read_text(encoding="utf-8")
 
 

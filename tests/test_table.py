@@ -267,7 +267,7 @@ def test_a_copied_snapshot_claims_no_retrieval_date(tmp_path, snapshot_dir, cata
     obs = load_observations(dest, catalog=catalog)
     assert report.retrieved_date(obs) is None
     cover = " ".join(report.data_sentences(obs, [2016, 2024]))
-    assert "inlagd i naravard den 15 januari 2026" in cover
+    assert "inlagd i rapportverktyget den 15 januari 2026" in cover
     assert "hämtades från Kolada den" not in cover
     assert "hämtad" not in report.source_line(catalog.get("medicinsk_bedomning_3d"), obs)
     (dest / RETRIEVED_FILE).write_text(json.dumps({"retrieved": "2026-01-15"}))

@@ -278,7 +278,7 @@ def data_sentences(obs: object, years: list[int]) -> list[str]:
     if retrieved:
         out.append(f"Uppgifterna hämtades från Kolada den {text.fmt_date(retrieved)}.")
     elif copied_date(obs):
-        out.append(f"Uppgifterna är en sparad kopia av Kolada, inlagd i naravard den "
+        out.append(f"Uppgifterna är en sparad kopia av Kolada, inlagd i rapportverktyget den "
                    f"{text.fmt_date(copied_date(obs))}; när kopian hämtades från Kolada framgår "
                    "inte av underlaget.")
     elif getattr(obs, "origin", "") == "snapshot":
