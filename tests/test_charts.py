@@ -12,6 +12,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from naravard import charts
@@ -30,6 +31,7 @@ class Ind:
     primary_source: str = "Väntetider i vården (SKR)"
     target: float | None = None
     target_text: str | None = None
+    min_change: float = 0.0
 
     @property
     def is_percent(self) -> bool:
@@ -51,9 +53,20 @@ def _frame(years=range(2019, 2025)) -> pd.DataFrame:
             elif code == "0000":
                 value = 80.0 + 2.0 * k / max(len(years) - 1, 1)
             else:
-                value = 60 + i + rng.normal(0, 2)
+                value = 40 + 2 * i + rng.normal(0, 2)
             rows.append({"region_code": code, "year": year, "gender": "T", "value": value})
     return pd.DataFrame(rows)
+
+
+def _tight_frame() -> pd.DataFrame:
+    """As `_frame`, but the other regions between 80 and 83: a ranked chart of dots."""
+    frame = _frame()
+    others = ~frame["region_code"].isin(["0024", "0000"])
+    frame.loc[others, "value"] = 80 + (frame.index[others] % 4)
+    return frame
+
+
+RANKED_FRAMES = {"staplar": _frame, "punkter": _tight_frame}
 
 
 def _tick_years(ax) -> list[float]:
@@ -255,6 +268,25 @@ def test_heatmap_chart_prints_symbols_and_values():
     assert "Västerbotten (2 av 2)" in chart.alt
 
 
+def test_heatmap_cells_near_riket_are_white_and_marked_as_such():
+    """The heat map marked 0,2 p.e. from Riket as better: with the verdicts of
+    judgements.versus_riket a cell within min_change is white with ≈, never ▲/▼."""
+    scores = pd.DataFrame({"A": [0.25, 12.0, -9.0]}, index=["X", "Y", "Z"])
+    labels = pd.DataFrame({"A": ["87,2 %", "97,5 %", "79,0 %"]}, index=scores.index)
+    verdicts = pd.DataFrame({"A": ["nära riket", "bättre än riket", "sämre än riket"]},
+                            index=scores.index)
+    chart = charts.heatmap_chart(scores, labels, title="T", verdicts=verdicts)
+    ax = chart.fig.axes[0]
+    cells = [p for p in ax.patches if p.get_width() == 1]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["≈ 87,2 %", "▲ 97,5 %", "▼ 79,0 %"]
+    assert np.allclose(cells[0].get_facecolor(), to_rgba(charts.NEAR_FACE))
+    assert not np.allclose(cells[1].get_facecolor(), to_rgba(charts.NEAR_FACE))
+    assert "≈ nära riket" in chart.alt and "1 ruta ligger nära riket" in chart.alt
+    assert "nära riket" in chart.caption
+    assert "≈ nära riket" in chart.fig.get_supxlabel()
+
+
 def test_tile_map_chart():
     values = {r.code: 60.0 + i for i, r in enumerate(all_regions())}
     values["0009"] = math.nan
@@ -423,10 +455,11 @@ def test_shared_trend_charts_draw_what_their_own_figures_draw(breaks):
         assert all(a in own.fig.axes[0].get_children() for a in own.foreground)
 
 
-def test_shared_ranked_charts_draw_what_their_own_figures_draw():
+@pytest.mark.parametrize("drawn", RANKED_FRAMES)
+def test_shared_ranked_charts_draw_what_their_own_figures_draw(drawn):
     """As for trend charts; the focus region missing (0001) is a note on the same plain rows."""
     charts._SKELETONS.clear()
-    frame = _frame()
+    frame = RANKED_FRAMES[drawn]()
     frame = frame[(frame["year"] == 2024) & (frame["region_code"] != "0001")]
     codes = ["0024", "0025", "0001"]
     shared = [charts.ranked_chart(frame, Ind(target=70.0), c, 2024, NAMES, shared=True)
@@ -480,11 +513,35 @@ def test_layered_svg_has_the_full_drawings_elements_and_valid_references(kind):
     assert len(charts._SVG_BACKGROUNDS) == 1
 
 
-def test_layered_ranked_chart_looks_like_a_full_draw_for_every_focus():
+@pytest.mark.parametrize("drawn", RANKED_FRAMES)
+def test_layered_ranked_svg_stacks_the_focus_as_the_full_drawing_does(drawn):
+    """The focus dot took its grey twin's place in the markup, under the target's line and
+    the next row's dot, which a whole drawing puts under it: printed, they differed."""
+    frame = RANKED_FRAMES[drawn]()
+    code = "0010"  # Blekinge: a row in the middle, between two others
+    chart = charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
+    layered = charts.chart_svg(chart).decode("utf-8")
+    chart.background_key = None
+    full = charts.chart_svg(chart).decode("utf-8")
+
+    def stacking(svg: str) -> list[str]:
+        """Rows' parts and lines in drawing order; rows among themselves never overlap."""
+        found = re.findall(r'<g id="rad\d+-(\w+)"|<g id="(line2d_\d+)"', svg)
+        order = [part or line for part, line in found]
+        return [x for i, x in enumerate(order) if i == 0 or x != order[i - 1]]
+
+    assert stacking(layered) == stacking(full)
+    if drawn == "punkter":  # dots of neighbouring rows may overlap: every row in order
+        rows = r'<g id="(rad\d+-\w+)"'
+        assert re.findall(rows, layered) == re.findall(rows, full)
+
+
+@pytest.mark.parametrize("drawn", RANKED_FRAMES)
+def test_layered_ranked_chart_looks_like_a_full_draw_for_every_focus(drawn):
     """Grey rows shared by all regions, the focus bar, name and value drawn over them; the
     focus-missing note has other layers, so it must not reuse the focus chart's."""
     charts._BACKGROUNDS.clear()
-    frame = _frame()
+    frame = RANKED_FRAMES[drawn]()
     frame = frame[(frame["year"] == 2024) & (frame["region_code"] != "0001")]
     for code in ["0024", "0025", "0001"]:  # 0001 has no value: a note instead of a bar
         chart = charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
@@ -495,19 +552,23 @@ def test_layered_ranked_chart_looks_like_a_full_draw_for_every_focus():
         assert np.abs(layered - full).max() <= 3, code  # rounding where layers blend
 
 
+@pytest.mark.parametrize("drawn", RANKED_FRAMES)
 @pytest.mark.parametrize("layered", [True, False])
-def test_ranked_svg_names_each_region_once(layered):
-    frame = _frame()
+def test_ranked_svg_names_each_region_once(layered, drawn):
+    frame = RANKED_FRAMES[drawn]()
     frame = frame[frame["year"] == 2024]
     chart = charts.ranked_chart(frame, Ind(target=70.0), "0024", 2024, NAMES)
     chart.layered_svg = layered
     svg = charts.chart_svg(chart).decode("utf-8")
     assert svg.count("Västerbotten<") == 1 and svg.count(f">79,5{NB}%<") == 1
     assert "font-weight: 700" in svg.split("Västerbotten<")[0].rsplit("<text", 1)[1]
-    # the blue bar lies where its grey twin lay: under Riket's and the target's lines
+    # the blue bar lies where its grey twin lay: under Riket's and the target's lines; the
+    # blue dot lies on top of everything, as a whole drawing has it
     focus = [c for c in chart.twins if c.get_gid().endswith("-stapel")][0].get_gid()
-    assert svg.index(f'<g id="{focus}"') < svg.index(">Riket ") and "Mål:" in svg
-    assert svg.index(f'<g id="{focus}"') < svg.index(">Mål: ")
+    assert svg.count(f'<g id="{focus}"') == 1 and "Mål:" in svg
+    under = drawn == "staplar"
+    assert (svg.index(f'<g id="{focus}"') < svg.index(">Riket ")) == under
+    assert (svg.index(f'<g id="{focus}"') < svg.index(">Mål: ")) == under
     # its name and value lie over everything, as drawn whole: their white boxes over the rows
     assert svg.index("Västerbotten<") > svg.index(">Riket ")
 
@@ -584,16 +645,63 @@ def test_riket_label_names_its_year_when_older_than_the_regions_value():
     assert any(t.startswith("Riket ") and t.endswith("(2023)") for t in _texts(chart))
 
 
-def test_bar_axis_fits_a_narrow_spread_and_says_so():
+def test_a_narrow_spread_is_drawn_as_dots_on_a_cut_axis_and_says_so():
     assert charts.axis_start([78.5, 83.0, 80.1]) > 70
     assert charts.axis_start([10.0, 90.0]) == 0.0
     assert charts.axis_start([-1.0, 5.0]) == 0.0
-    frame = _frame()
-    others = frame["region_code"] != "0024"
-    frame.loc[others, "value"] = 80 + (frame.index[others] % 4)
-    ranked = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
-    assert ranked.fig.axes[0].get_xlim()[0] > 0
+    assert charts.ranked_dots([78.5, 83.0, 80.1]) and not charts.ranked_dots([15.0, 21.0])
+    ranked = charts.ranked_chart(_tight_frame(), Ind(), "0024", 2024, NAMES)
+    ax = ranked.fig.axes[0]
+    assert ax.get_xlim()[0] > 0
+    assert not [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)
+                and p is not ax.patch]  # no bar on a cut axis
+    dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
+    assert len(dots) == 21 and ranked.foreground[0].get_marker() == "D"
     assert charts.ZERO_NOTE in _texts(ranked) and "inte vid noll" in ranked.alt
+    assert ranked.alt.startswith("Punktdiagram:") and "blå romb" in ranked.caption
+    assert "Punkter i stället för staplar" in ranked.caption
+
+
+def test_ranked_bars_start_at_zero_so_lengths_compare_as_values():
+    """R p.14: bars from 12,5 drew Gotland's 21 % three times Västerbotten's 15 %."""
+    frame = _frame()
+    frame = frame[frame["year"] == 2024].copy()
+    frame["value"] = [17.0 if c == "0000" else 15.0 + (i % 7) for i, c in
+                      enumerate(frame["region_code"])]
+    chart = charts.ranked_chart(frame, Ind(unit="procent", decimals=0), "0024", 2024, NAMES)
+    ax = chart.fig.axes[0]
+    assert ax.get_xlim()[0] == 0 and charts.ZERO_NOTE not in _texts(chart)
+    bars = [b for b in chart.twins if isinstance(b, matplotlib.patches.Rectangle)]
+    rows = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+    assert bars and all(p.get_x() == 0 for p in rows)
+    assert {round(p.get_width(), 6) for p in rows} <= set(frame["value"])
+    assert chart.alt.startswith("Stapeldiagram:")
+
+
+@pytest.mark.parametrize("drawn", RANKED_FRAMES)
+@pytest.mark.parametrize("size", [(8.55, 7.4), None])
+def test_riket_and_target_lines_never_run_through_a_value_label(drawn, size):
+    """R p.6, 14, 15; N p.27: Riket's dashed line crossed "17 %" on the rows at Riket."""
+    frame = RANKED_FRAMES[drawn]()
+    frame = frame[frame["year"] == 2024].copy()
+    riket = float(frame.loc[frame["region_code"] == "0000", "value"].iloc[0])
+    # rows ending just left of Riket's line and of the target's: their labels would cross
+    rows = frame["region_code"].isin(["0001", "0003", "0004"])
+    frame.loc[rows, "value"] = [riket - 0.2, riket - 0.6, 75.9]
+    ind = Ind(target=76.0, target_text="minst 76 %")
+    for code in ("0001", "0024"):
+        chart = charts.ranked_chart(frame, ind, code, 2024, NAMES, size=size)
+        with charts._whole(chart), charts._at_dpi(chart.fig, charts.DPI):
+            chart.fig.canvas.draw()
+            renderer = chart.fig.canvas.get_renderer()
+            ax = chart.fig.axes[0]
+            lines = [ax.transData.transform((x, 0))[0] for x in (riket, 76.0)]
+            labels = [t for t in ax.texts if re.fullmatch(r"[\d,]+\s%", t.get_text())
+                      and t.get_visible()]
+            assert len(labels) == 21
+            for label in labels:
+                box = label.get_window_extent(renderer)
+                assert not any(box.x0 - 1 <= x <= box.x1 + 1 for x in lines), label.get_text()
 
 
 def test_riket_line_lies_under_opaque_value_labels():
@@ -611,7 +719,7 @@ def test_tile_map_uses_the_heat_maps_colours_around_riket():
     values = {r.code: 50.0 + i for i, r in enumerate(all_regions())}
     chart = charts.tile_map_chart(values, Ind(), all_regions(), year=2024, riket=60.0,
                                   size=(8.5, 11.0))
-    assert "Lila: bättre än riket" in chart.caption
+    assert "Lila ▲ bättre än riket" in chart.caption
     faces = [p.get_facecolor() for p in chart.fig.axes[0].patches]
     purple = matplotlib.colormaps[charts.HEAT_CMAP](1.0)
     orange = matplotlib.colormaps[charts.HEAT_CMAP](0.0)
@@ -619,6 +727,29 @@ def test_tile_map_uses_the_heat_maps_colours_around_riket():
     order = [r.code for r in all_regions() if r.tile[0] >= 0]
     assert np.allclose(faces[order.index(best)], purple, atol=0.02)
     assert np.allclose(faces[order.index(worst)], orange, atol=0.02)
+
+
+def test_tile_map_says_near_riket_within_min_change_and_keeps_its_bar_inside_the_values():
+    """N p.8: a tile map's colour bar ended at "105 Procent", and 0,2 p.e. from Riket was
+    coloured better or worse."""
+    regions = all_regions()
+    values = {r.code: 75.0 + i for i, r in enumerate(regions)}  # 75–95 %
+    riket = 90.0
+    chart = charts.tile_map_chart(values, Ind(min_change=2.0), regions, year=2024, riket=riket,
+                                  size=(8.5, 11.0))
+    order = [r for r in regions if r.tile[0] >= 0]
+    ax, cax = chart.fig.axes[0], chart.fig.axes[1]
+    tiles = [p for p in ax.patches if p.get_fill()]
+    texts = {t.get_text() for t in ax.texts}
+    for r, tile in zip(order, tiles):
+        near = abs(values[r.code] - riket) < 2.0
+        assert np.allclose(tile.get_facecolor(), to_rgba(charts.NEAR_FACE)) == near, r.name
+        value = charts._fmt_short(Ind(), values[r.code])
+        mark = "≈" if near else ("▲" if values[r.code] > riket else "▼")
+        assert f"{mark}\u202f{value}" in texts, r.name
+    lo, hi = cax.get_ylim()
+    assert (lo, hi) == (75.0, 95.0)
+    assert "nära riket" in chart.caption and "nära riket" in chart.alt
 
 
 @pytest.mark.parametrize("size", [(8.55, 7.4), (9.3, 6.0), (9.3, 8.2), None])

@@ -111,9 +111,10 @@ def test_national_table_and_sentences(obs, catalog):
     assert any(s.startswith(LAG + " för ") for s in national.summary_sentences(rep))
     # the heat map colours no value to check as better or worse than Riket
     ind = catalog.get("psykiatri_forsta_besok_90d")
-    rel, labels = national._heat_rows(rep, [ind])
+    rel, labels, verdicts = national._heat_rows(rep, [ind])
     assert rel.isna().loc["Västerbotten", ind.name] and "100,0" in labels.loc["Västerbotten",
                                                                                ind.name]
+    assert not verdicts.loc["Västerbotten", ind.name]  # neither better, worse nor near
     assert rel[ind.name].notna().sum() == 20
 
 
@@ -178,7 +179,7 @@ def _read(rendered: Path, slug: str, pdf: str) -> list[str]:
 def test_region_report_on_a_later_year(rendered):
     pages = _read(rendered, "vasterbotten", "rapport.pdf")
     whole = " ".join(pages)
-    assert "värden avviker kraftigt från tidigare år" in pages[1]  # Det viktigaste, page 2
+    assert "Osäkra värden: 4 avviker kraftigt från tidigare år" in pages[1]  # Det viktigaste
     assert whole.count("Inget värde finns för Västerbotten 2025") == 1  # only its own gap
     assert "Redovisning till Socialstyrelsen" not in whole
 

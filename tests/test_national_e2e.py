@@ -93,7 +93,7 @@ def test_ranked_charts_alt_text_names_best_worst_and_riket(nat, values):
     for ind in _kolada_with_data(values):
         if ind.direction not in ("higher", "lower"):
             continue
-        alt = next((a for a in alts if a.startswith("Stapeldiagram")
+        alt = next((a for a in alts if a.startswith(("Stapeldiagram", "Punktdiagram"))
                     and f"{norm(ind.name)} {YEAR}" in a), None)
         assert alt, f"{ind.id}: no ranked chart alt text"
         regions = {c: v for c, v in values[ind.id].items() if c != RIKET_CODE}

@@ -56,9 +56,21 @@ def test_several_indicators_of_one_source_moving_together():
 
 def test_the_caution_says_what_to_check():
     v = P.verdict(True, False, False, "95,0\u00a0%", 2025)
-    assert v.flag == P.JUMP and "avviker kraftigt från tidigare år; kontrollera mot regionens " \
-        "egen statistik, t.ex. byte av vårdinformationssystem" in v.note
+    assert v.flag == P.JUMP and v.note == (
+        "Värdet 2025 (95,0\u00a0%) avviker kraftigt från tidigare år, vilket kan bero på ändrad "
+        "registrering, t.ex. byte av vårdinformationssystem; förändringen bedöms därför inte.")
+    # no journal system moves a survey: its caution names the sample instead
+    survey = P.verdict(True, False, False, "88,5\u00a0%", 2024,
+                       "Hälso- och sjukvårdsbarometern, SKR").note
+    assert "urvalet" in survey and "vårdinformationssystem" not in survey
     assert P.verdict(False, True, False, "100,0\u00a0%", 2025).flag == P.BOUND
     assert "samma källa (Väntetider i vården)" in P.verdict(
         False, False, True, "60,0\u00a0%", 2025, "Väntetider i vården").note
     assert P.verdict(False, False, False, "1", 2025) == P.Verdict("", "")
+
+
+def test_a_bound_the_region_has_published_before_is_its_usual_level():
+    assert P.at_bound(100.0, "procent", 1)
+    assert not P.at_bound(100.0, "procent", 1, [95.4, 100.0, 98.0])  # Gotland's BUP, 2021
+    assert P.at_bound(100.0, "procent", 1, [95.4, 99.96 - 0.1])
+    assert not P.at_bound(100.0, "antal", 1)

@@ -84,7 +84,8 @@ def test_golden_values_from_the_snapshot(snapshot_dir, catalog):
 def test_snapshot_label_input_files_and_regional_figures(snapshot_dir, catalog):
     obs = load_observations(snapshot_dir, catalog=catalog)
     assert obs.origin_label.startswith("Kolada, ögonblicksbild i ")
-    assert obs.origin_label.endswith("(hämtad 2026-12-02)")  # data/kolada/retrieved.json
+    # data/kolada/retrieved.json: a copy of an export, dated when it entered the project
+    assert obs.origin_label.endswith("(inlagd som kopia 2026-12-02)")
     assert obs.retrieved == "2026-12-02"
     names = {p.name for p in obs.input_files}
     assert {"N79179.json", "kpi.json", "retrieved.json", "vasterbotten.csv",
@@ -124,7 +125,7 @@ def test_the_committed_snapshot_is_the_default(project_tmp, catalog, monkeypatch
     monkeypatch.setattr(kolada, "download_catalog", lambda *a, **k: pytest.fail("no download"))
     obs = load_observations(catalog=catalog, regional_dir=project_tmp / "none")
     assert obs.origin == "snapshot" and not obs.is_example
-    assert obs.origin_label == "Kolada, ögonblicksbild i …/data/kolada (hämtad 2026-12-02)"
+    assert obs.origin_label == "Kolada, ögonblicksbild i …/data/kolada (inlagd som kopia 2026-12-02)"
     assert obs.retrieved == "2026-12-02"
     assert SNAPSHOT / "data" / "N79173.json" in obs.input_files
     assert value(obs, "0024", "medicinsk_bedomning_3d", 2024) == 79.5
@@ -252,3 +253,24 @@ def test_count_above_100_is_fine(catalog):
     frame.loc[1, "value"] = 140441.0
     out = validate(frame, catalog)
     assert out["value"].iloc[1] == 140441.0 and len(out) == len(frame)
+
+
+def test_a_copied_snapshot_claims_no_retrieval_date(tmp_path, snapshot_dir, catalog):
+    """retrieved.json with "copied": the cover says when the copy came in, and no source line
+    says "hämtad", since nobody knows when the export was fetched from Kolada."""
+    from naravard import report
+    from naravard.sources.kolada import RETRIEVED_FILE
+
+    dest = tmp_path / "kopia"
+    shutil.copytree(snapshot_dir, dest)
+    (dest / RETRIEVED_FILE).write_text(json.dumps({"retrieved": "2026-01-15", "copied": True}))
+    obs = load_observations(dest, catalog=catalog)
+    assert report.retrieved_date(obs) is None
+    cover = " ".join(report.data_sentences(obs, [2016, 2024]))
+    assert "inlagd i rapportverktyget den 15 januari 2026" in cover
+    assert "hämtades från Kolada den" not in cover
+    assert "hämtad" not in report.source_line(catalog.get("medicinsk_bedomning_3d"), obs)
+    (dest / RETRIEVED_FILE).write_text(json.dumps({"retrieved": "2026-01-15"}))
+    obs = load_observations(dest, catalog=catalog)
+    assert "hämtades från Kolada den 15 januari 2026" in " ".join(
+        report.data_sentences(obs, [2016, 2024]))

@@ -3,7 +3,7 @@
 Figures are built on `matplotlib.figure.Figure` with the Agg canvas, never through pyplot:
 nothing is registered globally, so a batch run of many reports does not accumulate open
 figures, and no GUI backend is ever touched. Colour is never the only cue: the focus
-region has markers, bold lines, hatching and direct labels; the heatmap prints ▲/▼.
+region has markers, bold lines, hatching and direct labels; heat and tile maps print ▲/▼/≈.
 """
 
 from __future__ import annotations
@@ -612,7 +612,8 @@ def _sort_best_first(values: pd.Series, direction: str) -> pd.Series:
 def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str, year: int,
                  region_names: Mapping[str, str], *, riket_code: str = RIKET_CODE,
                  size: tuple[float, float] | None = None, shared: bool = False) -> Chart:
-    """All regions in one year, best first, with the focus region and Riket marked.
+    """All regions in one year, best first, with the focus region and Riket marked: bars
+    from zero, or dots where the values lie close together (`ranked_dots`).
 
     `size` is (width, height) in cm; the default is the full text width and a height that
     grows with the number of regions. `shared`: as for `trend_chart`.
@@ -622,9 +623,28 @@ def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str
                              size, shared)
 
 
+# A ranked chart shows dots instead of bars when its values lie closer together than this
+# share of the highest one: bars from zero would all look alike, and bars from a cut axis
+# exaggerate (21 % drawn three times as long as 15 %).
+DOTS_SPREAD = 0.25
+
+
+def ranked_dots(values: Sequence[float]) -> bool:
+    """Whether a ranked chart draws dots on a cut axis rather than bars from zero.
+
+    Bars always start at zero, so their lengths compare as the values do; only where every
+    value is positive and the spread is under `DOTS_SPREAD` of the highest do dots (whose
+    position, not length, carries the value) on an axis starting near the values say more.
+    """
+    finite = [float(v) for v in values if not is_missing(v) and math.isfinite(float(v))]
+    if not finite or min(finite) <= 0:
+        return False
+    return max(finite) - min(finite) < DOTS_SPREAD * max(finite)
+
+
 def axis_start(values: Sequence[float]) -> float:
-    """Where a bar chart's value axis starts: at zero, unless every value is positive and
-    the spread is narrow against the level (then bars at zero would all look the same).
+    """Where a dot plot's or a trend's value axis starts: at zero, unless every value is
+    positive and the spread is narrow against the level (then all would look the same).
 
     The start is a round number below the smallest value; the chart says so in a note.
     """
@@ -673,10 +693,10 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
                                   width_cm, height_cm, places)
 
     plain = _remember(_SKELETONS, background, build) if shared else build()
-    fig, ax, vmin, width = plain.fig, plain.ax, plain.vmin, plain.width
+    fig, ax, vmin, dots = plain.fig, plain.ax, plain.vmin, plain.dots
 
-    # The focus region's bar, name and value are drawn over its plain row ("twins", left
-    # out of a full drawing): the plain chart is the same for all 21 regions.
+    # The focus region's bar or dot, name and value are drawn over its plain row ("twins",
+    # left out of a full drawing): the plain chart is the same for all 21 regions.
     foreground: list[Any] = []
     twins: list[Any] = []
     focus = codes.index(region_code) if region_code in codes else None
@@ -684,16 +704,23 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         value = float(values.iloc[focus])
         twins += [plain.bars[focus], plain.names[focus], plain.values[focus]]
         bar = plain.bars[focus]
-        foreground.append(ax.add_patch(matplotlib.patches.Rectangle(
-            bar.get_xy(), bar.get_width(), bar.get_height(), facecolor=BLUE,
-            edgecolor="white", linewidth=0.6, zorder=2, hatch="////")))
+        if dots:
+            foreground += ax.plot([value], [focus], linestyle="none", marker="D",
+                                  markersize=_DOT_SIZE[narrow] + 1.5, color=BLUE,
+                                  markeredgecolor="white", markeredgewidth=0.6,
+                                  zorder=7)  # on top: it may overlap a neighbour's dot
+        else:
+            foreground.append(ax.add_patch(matplotlib.patches.Rectangle(
+                bar.get_xy(), bar.get_width(), bar.get_height(), facecolor=BLUE,
+                edgecolor="white", linewidth=0.6, zorder=2, hatch="////")))
         label = plain.names[focus]
         foreground.append(ax.text(*label.get_position(), label.get_text(),
                                   transform=label.get_transform(), va=label.get_va(),
                                   ha=label.get_ha(), fontsize=label.get_fontsize(), color=BLUE,
                                   fontweight="bold", zorder=7,
                                   bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6}))
-        foreground.append(ax.text(value + 0.01 * width, focus, _fmt_short(indicator, value),
+        foreground.append(ax.text(*plain.values[focus].get_position(),
+                                  _fmt_short(indicator, value),
                                   va="center", ha="left", fontsize=6.5 if narrow else 7.5,
                                   fontweight="bold", color=BLUE, zorder=7,
                                   bbox={"facecolor": "white", "edgecolor": "none",
@@ -702,7 +729,8 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
             artist.set_gid(twin.get_gid())
 
     order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
-    alt = f"Stapeldiagram: {name} {year} för {n} regioner, sorterade {order}"
+    kind = "Punktdiagram" if dots else "Stapeldiagram"
+    alt = f"{kind}: {name} {year} för {n} regioner, sorterade {order}"
     if region_code in codes:
         focus_value = _fmt(indicator, values[region_code])
         if places:
@@ -733,9 +761,12 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         alt += f" Målet är {_attr(indicator, 'target_text') or _fmt(indicator, target)}."
     caption = f"{name} {year}, alla regioner sorterade {order}"
     if region_code is not None:
-        caption += f". {focus_name} är markerad med blå, randig stapel"
+        caption += (f". {focus_name} är markerad med blå romb" if dots
+                    else f". {focus_name} är markerad med blå, randig stapel")
     # the line is named only where it is drawn: Riket may lack a value for the year
     caption += "." if math.isnan(riket_value) else "; riket med streckad linje."
+    if dots:
+        caption += " Punkter i stället för staplar, eftersom värdena ligger nära varandra."
     stem = f"rank-{_ind_id(indicator)}-{region_code}-{year}"
     if plain.zero_note is not None:
         alt += f" Axeln börjar vid {fmt_number(vmin, _decimals_for([vmin]))}, inte vid noll."
@@ -758,30 +789,40 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     fig = _figure(height_cm, width_cm, constrained=False)
     ax = fig.add_subplot()
     positions = np.arange(n)
-    bars = ax.barh(positions, values.to_numpy(), color=BAR_GREY, height=0.72,
-                   edgecolor="white", linewidth=0.6, zorder=2)
-    names = _row_labels(ax, positions, labels, [False] * n)
-    ax.invert_yaxis()
-    ax.spines["left"].set_visible(False)
-
     candidates = [0.0, *values.tolist()]
     if not math.isnan(riket_value):
         candidates.append(riket_value)
     if target is not None:
         candidates.append(target)
+    dots = ranked_dots(candidates[1:])
     vmax = max(candidates) if candidates else 1.0
-    vmin = min(axis_start(candidates[1:]), *candidates[1:]) if n else 0.0
+    # bars from zero (or from below it); dots from a round number under the values
+    vmin = min(axis_start(candidates[1:]) if dots else 0.0, *candidates[1:]) if n else 0.0
     width = (vmax - vmin) or 1.0
-    ax.set_xlim(vmin, vmax + (0.22 if narrow else 0.16) * width)
-    for bar in bars:  # bars start at the axis, not below it
-        bar.set_x(vmin)
-        bar.set_width(bar.get_width() - vmin)
+    gap = 0.08 if dots else 0.05  # between the values' column and the last bar or dot
+    right = vmax + ((0.22 if narrow else 0.16) + gap - 0.02) * width
+    # Dots lie above Riket's and the target's lines (zorder 3 and 4); the focus dot, larger,
+    # lies above them all, in a whole drawing as in the layered SVG.
+    if dots:  # a faint guide along each row leads the eye from the name to its dot
+        ax.hlines(positions, vmin, vmax, colors="#E5E5E5", linewidth=0.6, zorder=1)
+        bars = [ax.plot([value], [pos], linestyle="none", marker="o",
+                        markersize=_DOT_SIZE[narrow], color=DOT_GREY, zorder=4.5)[0]
+                for pos, value in zip(positions, values)]
+    else:
+        bars = list(ax.barh(positions, values.to_numpy(), color=BAR_GREY, height=0.72,
+                            edgecolor="white", linewidth=0.6, zorder=2))
+    names = _row_labels(ax, positions, labels, [False] * n)
+    ax.invert_yaxis()
+    ax.spines["left"].set_visible(False)
+    ax.set_xlim(vmin, right)
     zero_note = _zero_note(fig, ax, vmin)
     target_row = (n - 0.5 if n else 0.5) + 0.55
     # Room above the first bar for Riket's label, below the last for the target's.
     ax.set_ylim(target_row + (0.5 if target is not None else -0.4), -1.85)
-    # opaque and above Riket's line: the line never covers a value
-    texts = [ax.text(value + 0.01 * width, pos, _fmt_short(indicator, value), va="center",
+    # the values in a column right of every bar, dot and line: Riket's and the target's
+    # lines ran through the labels of the rows ending near them (R p.14: "17 %")
+    column = vmax + gap * width
+    texts = [ax.text(column, pos, _fmt_short(indicator, value), va="center",
                      ha="left", fontsize=6.5 if narrow else 7.5, color=TEXT, zorder=5,
                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
              for pos, value in zip(positions, values)]
@@ -812,12 +853,16 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     _title(ax, f"{name} {year}", 34 if narrow else 62, size=8 if narrow else None)
-    fig = _fixed_margins(fig, left=(3.6 if places else 2.6) if narrow else
-                         (4.3 if places else 3.3), right=0.25,
-                         bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75,
-                         row_names=names, row_values=texts, line_labels=line_labels)
-    return SimpleNamespace(fig=fig, ax=ax, bars=list(bars), names=names, values=texts,
-                           vmin=vmin, width=width, zero_note=zero_note)
+    margins = dict(left=(3.6 if places else 2.6) if narrow else (4.3 if places else 3.3),
+                   right=0.25, bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75)
+    fig = _fixed_margins(fig, **margins, row_names=names, row_values=texts,
+                         line_labels=line_labels)
+    return SimpleNamespace(fig=fig, ax=ax, bars=bars, names=names, values=texts,
+                           vmin=vmin, zero_note=zero_note, dots=dots)
+
+
+DOT_GREY = "#767676"  # 4,5:1 against white: a dot is seen without its colour
+_DOT_SIZE = {False: 5.5, True: 4.5}  # points, by narrow
 
 
 # --------------------------------------------------------------------------- gender
@@ -903,20 +948,38 @@ def heatmap_scores(values: pd.DataFrame, riket: Mapping[str, float] | pd.Series,
 def heatmap_chart(matrix: pd.DataFrame, value_labels: pd.DataFrame | None = None, *,
                   title: str = "Regionerna jämfört med riket", name: str = "heatmap",
                   caption: str | None = None, neutral: Iterable[str] = (),
-                  highlight: str | None = None, limit: float | None = None) -> Chart:
+                  highlight: str | None = None, limit: float | None = None,
+                  verdicts: pd.DataFrame | None = None) -> Chart:
     """Regions (rows) × indicators (columns) coloured by position relative to Riket.
 
     matrix: direction-aware scores (positive = better than Riket, e.g. from
     `heatmap_scores`); value_labels: the text printed in each cell (same shape; formatted
-    values). Cells get ▲ (better) / ▼ (worse) so the colour is never the only cue; neutral
-    columns are coloured grey-free (no judgement) and printed without arrows.
+    values). verdicts: `judgements.versus_riket` per cell (same shape): a cell "nära riket"
+    is left uncoloured and marked ≈, so the colours say what the text says; without them
+    the sign of the score decides. Cells get ▲ (better) / ▼ (worse) so the colour is never
+    the only cue; neutral columns are coloured grey-free (no judgement), without arrows.
     """
     with matplotlib.rc_context(_RC):
         return _heatmap_chart(matrix, value_labels, title, name, caption, set(neutral),
-                              highlight, limit)
+                              highlight, limit, verdicts)
 
 
-def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highlight, limit):
+NEAR_FACE = "#F7F7F7"  # PuOr's own centre: "nära riket" in heat and tile maps
+NEAR_MARK = "≈"
+VERDICT_MARKS = {J.BETTER_THAN_RIKET: "▲", J.WORSE_THAN_RIKET: "▼", J.NEAR_RIKET: NEAR_MARK}
+
+
+def _verdict(score: float, verdicts: pd.DataFrame | None, i: int, j: int) -> str:
+    """The cell's better/worse/near, from `judgements.versus_riket` where it was passed."""
+    if verdicts is not None:
+        verdict = verdicts.iat[i, j]
+        return verdict if isinstance(verdict, str) else ""
+    rounded = round(score, 6)
+    return (J.BETTER_THAN_RIKET if rounded > 0 else J.WORSE_THAN_RIKET) if rounded else ""
+
+
+def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highlight, limit,
+                   verdicts=None):
     scores = matrix.apply(pd.to_numeric, errors="coerce").astype(float)
     rows, cols = list(scores.index), list(scores.columns)
     n_rows, n_cols = len(rows), len(cols)
@@ -951,6 +1014,7 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     ax.set_ylim(n_rows - 0.5, -0.5)
     better = {r: 0 for r in rows}
     counted = {r: 0 for r in rows}
+    near_cells = 0
     for i, row in enumerate(rows):
         for j, col in enumerate(cols):
             score = scores.iat[i, j]
@@ -963,12 +1027,16 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
             elif col in neutral or is_missing(score):  # a value but nothing to judge it by
                 face, hatch, prefix = "#F4F4F4", "", ""
             else:
-                face = cmap(norm(max(-limit, min(limit, score))))
+                verdict = _verdict(score, verdicts, i, j)
+                near = verdict == J.NEAR_RIKET
+                near_cells += near
+                face = NEAR_FACE if near else _judged_colour(cmap, norm(max(-limit, min(limit,
+                                                                                     score))))
                 hatch = ""
-                rounded = round(score, 6)
-                prefix = ("▲" if rounded > 0 else "▼") + separator if rounded else ""
+                mark = VERDICT_MARKS.get(verdict, "")
+                prefix = mark + separator if mark else ""
                 counted[row] += 1
-                better[row] += rounded > 0
+                better[row] += verdict == J.BETTER_THAN_RIKET
             ax.add_patch(matplotlib.patches.Rectangle(
                 (j - 0.5, i - 0.5), 1, 1, facecolor=face, edgecolor="white", linewidth=1.2,
                 hatch=hatch))
@@ -995,11 +1063,13 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     # (an axes title at the fixed rc position would overlap the top tick labels)
     fig.suptitle(title, x=0.01, ha="left", fontsize=matplotlib.rcParams["axes.titlesize"],
                  fontweight="bold")
-    fig.supxlabel("▲ bättre än riket (lila)    ▼ sämre än riket (orange)    "
+    near_key = f"    {NEAR_MARK} nära riket (vit)" if verdicts is not None else ""
+    fig.supxlabel(f"▲ bättre än riket (lila)    ▼ sämre än riket (orange){near_key}    "
                   "– värde saknas (grå, randig)", fontsize=7.5, color="#444444")
 
-    alt = (f"Värmekarta: {n_rows} regioner och {n_cols} indikatorer; färg och pil visar läget "
-           "jämfört med riket (▲ bättre, ▼ sämre).")
+    near_alt = f", {NEAR_MARK} nära riket" if verdicts is not None else ""
+    alt = (f"Värmekarta: {n_rows} regioner och {n_cols} indikatorer; färg och tecken visar "
+           f"läget jämfört med riket (▲ bättre, ▼ sämre{near_alt}).")
     with_counts = [r for r in rows if counted[r]]
     if with_counts:
         top = max(with_counts, key=lambda r: (better[r] / counted[r], better[r]))
@@ -1008,9 +1078,13 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
                 f" färst: {low} ({better[low]} av {counted[low]}).")
         if highlight in with_counts and highlight not in (top, low):
             alt += f" {highlight}: {better[highlight]} av {counted[highlight]} bättre än riket."
+    if near_cells:
+        alt += f" {near_cells} {'ruta' if near_cells == 1 else 'rutor'} ligger nära riket."
     caption = caption or ("Regionerna jämfört med riket per indikator. Lila och ▲ betyder "
                           "bättre än riket, orange och ▼ sämre, med hänsyn till om höga eller "
-                          "låga värden är bäst.")
+                          "låga värden är bäst." + (
+                              f" Vit och {NEAR_MARK}: nära riket, en skillnad mindre än den "
+                              "minsta som räknas." if verdicts is not None else ""))
     return Chart(fig=_finish(fig), alt=alt, name=slugify(name) or "heatmap", caption=caption)
 
 
@@ -1055,8 +1129,10 @@ def tile_map_chart(values: Mapping[str, float], indicator: IndicatorLike,
                    size: tuple[float, float] | None = None) -> Chart:
     """Sweden's 21 regions as equal squares at their tile positions, coloured by value.
 
-    With Riket's value and a direction, the colours are the heat map's: purple better than
-    Riket, orange worse, stronger the further away. Neutral indicators are shades of grey.
+    With Riket's value and a direction, the colours and marks are the heat map's: purple and
+    ▲ better than Riket, orange and ▼ worse, stronger the further away, white and ≈ "nära
+    riket" (`judgements.versus_riket` with the indicator's `min_change`). Neutral indicators
+    are shades of grey. The colour bar spans the values drawn, never past them.
     """
     with matplotlib.rc_context(_RC):
         return _tile_map_chart(values, indicator, region_info, year, highlight, name, riket,
@@ -1086,13 +1162,19 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     if hi == lo:
         lo, hi = lo - 1, hi + 1
     judged = direction in ("higher", "lower") and riket is not None and not is_missing(riket)
+    verdicts: dict[str, str] = {}
     if judged:
         cmap = matplotlib.colormaps[HEAT_CMAP]
         if direction == "lower":
             cmap = cmap.reversed()  # purple = better in both directions
-        reach = max(abs(hi - float(riket)), abs(lo - float(riket)), 1e-9)
-        norm = TwoSlopeNorm(vcenter=float(riket), vmin=float(riket) - reach,
-                            vmax=float(riket) + reach)
+        riket = float(riket)
+        min_change = float(_attr(indicator, "min_change", 0.0))
+        verdicts = {code: J.versus_riket(value, riket, direction, min_change,
+                                         _ind_decimals(indicator))
+                    for code, value in present.items()}
+        reach = max(abs(hi - riket), abs(lo - riket), 1e-9)
+        norm = TwoSlopeNorm(vcenter=riket, vmin=riket - reach, vmax=riket + reach)
+        lo, hi = min(lo, riket), max(hi, riket)
     else:
         cmap = matplotlib.colors.LinearSegmentedColormap.from_list(
             "greys", ["#F2F2F2", "#6E6E6E"])
@@ -1100,10 +1182,13 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     for r in regions:
         col, row = r.tile
         value = present.get(r.code)
-        face = MISSING_GREY if value is None else cmap(norm(value))
+        verdict = verdicts.get(r.code, "")
+        face = MISSING_GREY if value is None else NEAR_FACE if verdict == J.NEAR_RIKET \
+            else _judged_colour(cmap, norm(value)) if judged else cmap(norm(value))
         ax.add_patch(matplotlib.patches.Rectangle(
             (col + 0.04, row + 0.04), 0.92, 0.92, facecolor=face,
-            edgecolor="#888888" if value is None else "white",
+            edgecolor="#888888" if value is None else "#B0B0B0" if face == NEAR_FACE
+            else "white",
             hatch="///" if value is None else "", linewidth=0.8))
         if r.code == highlight:
             ax.add_patch(matplotlib.patches.Rectangle(
@@ -1115,8 +1200,9 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
                 fontsize=6.8 if width_cm > 10 else 5.4,
                 color=colour, fontweight="bold" if r.code == highlight else "normal",
                 linespacing=1.05)
+        mark = VERDICT_MARKS.get(verdict, "")
         ax.text(col + 0.5, row + 0.74,
-                DASH if value is None else _fmt_short(indicator, value),
+                DASH if value is None else f"{mark}\u202f{_fmt_short(indicator, value)}".strip(),
                 ha="center", va="center", fontsize=8 if width_cm > 10 else 6.3,
                 fontweight="bold", color=colour)
     ax.set_xlim(0, cols)
@@ -1127,11 +1213,16 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     fig.suptitle("\n".join(textwrap.wrap(f"{ind_name}{suffix}", 48 if width_cm > 10 else 38)),
                  x=0.02, ha="left", fontsize=9.5 if width_cm > 10 else 8, fontweight="bold")
 
+    if judged:  # the bar shows the band of "nära riket" in its colour
+        cmap = _with_near_band(cmap, norm, riket, float(_attr(indicator, "min_change", 0.0)))
     scalar = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(scalar, cax=cax)
+    # only the values drawn: a symmetric scale around Riket reached "105 Procent"
+    cax.set_ylim(lo, hi)
     bar.ax.yaxis.set_major_formatter(SwedishFormatter())
     bar.set_label(unit_label(str(_attr(indicator, "unit", ""))))
-    bar.outline.set_visible(False)
+    bar.outline.set_edgecolor("#B0B0B0")  # the white band of "nära riket" keeps its edge
+    bar.outline.set_linewidth(0.5)
     cax.set_box_aspect(12)
 
     alt = f"Karta med rutor: {ind_name}{suffix} i {len(present)} av {len(regions)} regioner."
@@ -1146,13 +1237,38 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     missing = [r.name for r in regions if r.code not in present]
     if missing:
         alt += " Värde saknas för " + ", ".join(missing) + "."
-    caption = (f"{ind_name}{suffix} per region. Lila: bättre än riket "
-               f"({_fmt_short(indicator, riket)}), orange: sämre." if judged
+    if judged:
+        counts = {v: sum(1 for x in verdicts.values() if x == v) for v in VERDICT_MARKS}
+        alt += (f" Jämfört med riket ({_fmt(indicator, riket)}): {counts[J.BETTER_THAN_RIKET]}"
+                f" bättre, {counts[J.NEAR_RIKET]} nära riket, {counts[J.WORSE_THAN_RIKET]}"
+                " sämre.")
+    caption = (f"{ind_name}{suffix}. Lila ▲ bättre än riket ({_fmt_short(indicator, riket)}), "
+               f"orange ▼ sämre, vit {NEAR_MARK} nära riket." if judged
                else f"{ind_name}{suffix} per region; mörkare ruta: högre värde.")
     if missing:
         caption += " Grå randig ruta: värde saknas."
     stem = name or f"karta-{_ind_id(indicator)}" + (f"-{year}" if year is not None else "")
     return Chart(fig=_finish(fig), alt=alt, name=stem, caption=caption)
+
+
+_FAINTEST = 0.12  # how far from the diverging map's white centre a judged colour starts
+
+
+def _judged_colour(cmap: Any, x: float) -> Any:
+    """The colour at `x` (0–1, Riket at 0,5) of a value judged better or worse than Riket:
+    never paler than `_FAINTEST` from the centre, so it stands apart from "nära riket"."""
+    d = float(x) - 0.5
+    return cmap(0.5 + math.copysign(_FAINTEST + (1 - 2 * _FAINTEST) * abs(d), d))
+
+
+def _with_near_band(cmap: Any, norm: Any, riket: float, min_change: float) -> Any:
+    """The tiles' colours as a colour bar: values within `min_change` of Riket in the
+    "nära riket" colour, the others as `_judged_colour` draws them."""
+    samples = np.linspace(0, 1, 512)
+    values = np.atleast_1d(norm.inverse(samples))
+    colours = [NEAR_FACE if abs(v - riket) + 1e-9 < min_change else _judged_colour(cmap, x)
+               for x, v in zip(samples, values)]
+    return matplotlib.colors.ListedColormap(colours)
 
 
 # --------------------------------------------------------------------------- output

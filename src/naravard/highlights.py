@@ -288,7 +288,7 @@ class Message:
     @property
     def figures(self) -> str:
         """The sentence of numbers without the name the headline already gives."""
-        name = self.headline.split(":", 1)[0]
+        name = self.headline.split(": ", 1)[0]  # a name may hold a colon ("1177:s")
         if self.headline and self.text.startswith(name + ": "):
             return self.text[len(name) + 2:]
         return self.text
@@ -318,14 +318,27 @@ def _position(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> M
         change = None  # history beside a weak place: only when it went the same way
     sentence = f"{upper_first(ind.short)}: {numbers(row, year, change)}"
     headline = f"{upper_first(ind.short)}: {_place_words(row)}"
-    if change is not None:
-        headline += " och sämre än förr"
+    if change is not None:  # "förr" for a movement over years; one year is named
+        headline += " och sämre än förr" if change.trend else f" och sämre än {change.from_year}"
     return Message("avstand", ind.id, sentence + ".", -z, headline=headline)
+
+
+def _contradicted(row: Mapping[str, Any], change: _Change) -> bool:
+    """A movement over years that the latest counted change goes against: "bättre än förr"
+    beside a chapter that calls this year a försämring would read as a contradiction."""
+    latest = row.get("change_judgement")
+    return change.trend and bool(row.get("change_counts")) and \
+        latest in OPPOSITE and OPPOSITE[latest] == change.word
+
+
+OPPOSITE = {"förbättring": "försämring", "försämring": "förbättring",
+            "ökning": "minskning", "minskning": "ökning"}
 
 
 def _change(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> Message | None:
     change = _stated_change(row, year)
-    if change is None or change.word not in ("förbättring", "försämring"):
+    if change is None or change.word not in ("förbättring", "försämring") \
+            or _contradicted(row, change):
         return None
     sd = values.spread(ind.id, year) or 1.0
     z = abs(change.now - change.before) / sd
@@ -370,11 +383,12 @@ def _target(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> Mes
 
 
 def _caution(rows: Sequence[Mapping[str, Any]], catalog: Catalog, year: int) -> Message | None:
-    """One message for the values naravard.plausibility flags: what to check, not a verdict."""
+    """One message when several values are flagged by naravard.plausibility (a source's
+    swing, e.g. a new journal system): the nämnd should know that this year's figures are
+    uncertain. A single doubtful value is told in its chapter, not on the first page."""
     flagged = [r for r in rows if _flagged(r) and not _missing(r.get("value"))]
-    if not flagged:
+    if len(flagged) < 2:
         return None
-    names = [catalog.get(str(r["indicator_id"])).short for r in flagged]
     parts = []
     for r in flagged[:4]:
         ind = catalog.get(str(r["indicator_id"]))
@@ -384,29 +398,34 @@ def _caution(rows: Sequence[Mapping[str, Any]], catalog: Catalog, year: int) -> 
             part += f" ({_vs(r, prev)} år {_int(r.get('prev_year'))})"
         parts.append(part)
     more = len(flagged) - len(parts)
-    if len(flagged) == 1:  # "Överbeläggningar: 2,5 … 2024 (0,6 år 2023); värdet avviker …"
-        sentence = parts[0].replace(f"{names[0]} ", f"{upper_first(names[0])}: ", 1) + \
-            f"; värdet {plaus.CAUTION}."
-        headline = f"{upper_first(names[0])}: kontrollera värdet"
-    else:
-        sentence = upper_first(text.join_sv(parts)) + (f" och {more} till" if more else "") + \
-            f": värdena {plaus.CAUTION}."
-        headline = f"{len(flagged)} värden avviker kraftigt från tidigare år"
+    sources = [catalog.get(str(r["indicator_id"])).primary_source for r in flagged]
+    why = next((plaus.caution(s) for s in sources if plaus.caution(s) == plaus.CAUTION),
+               plaus.caution(sources[0]))
+    sentence = upper_first(text.join_sv(parts)) + (f" och {more} till" if more else "") + \
+        f": värdena {why}."
+    headline = f"Osäkra värden: {len(flagged)} avviker kraftigt från tidigare år"
     return Message("kontroll", str(flagged[0]["indicator_id"]), sentence, 100.0,
                    headline=headline)
 
 
-def _together_part(row: Mapping[str, Any], ind: Any, year: int) -> tuple[str, str] | None:
-    """A related indicator in the chapter's own words, when it passes a message's tests:
-    (verb, the rest) so that parts join as one sentence."""
+def _together_part(row: Mapping[str, Any], ind: Any, values: _Values, year: int,
+                   kind: str) -> tuple[str, str] | None:
+    """A related indicator in the chapter's own words, when it passes the same test as the
+    message it joins (`kind`): a weak place or a deterioration beside a weak place, the same
+    direction beside a change; a neutral indicator when its movement counts. Returns (verb,
+    the rest) so that parts join as one sentence."""
     if _missing(row.get("value")) or _flagged(row):
         return None
     change = _stated_change(row, year)
-    if change is not None:
+    if change is not None and _contradicted(row, change):
+        change = None
+    same_way = {"avstand": ("försämring",), "forsamring": ("försämring",),
+                "forbattring": ("förbättring",), "mal": ()}.get(kind, ())
+    if change is not None and change.word in (*same_way, "ökning", "minskning"):
         verb = "ökat" if change.now > change.before else "minskat"
         return "har", (f"{ind.short} {{}} {verb} från {_vs(row, change.before)} år "
                        f"{change.from_year} till {_v(row, change.now)} {year}")
-    if _weak_place(row):
+    if kind == "avstand" and _position(row, ind, values, year) is not None:
         return "var", f"{ind.short} {{}} {numbers(row, year, place_inside=True)}"
     return None
 
@@ -456,7 +475,8 @@ def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
             for p in _partners(m.indicator_id, groups):
                 if p in told or p not in rows or len(parts) == 2:
                     continue
-                part = _together_part(rows[p], catalog.get(p), _shown_year(rows[p], year))
+                part = _together_part(rows[p], catalog.get(p), values,
+                                      _shown_year(rows[p], year), m.kind)
                 if part:
                     parts.append(part)
                     told.add(p)

@@ -24,6 +24,7 @@ TABLE_COLUMNS = [
     "trend_start_year", "trend_start_value", "trend_shift_from", "trend_shift_to",
     "trend_shift_from_value", "trend_shift_to_value", "trend_before", "trend_p",
     "prev_trend", "prev_trend_shape", "prev_trend_from_year", "prev_target_status", "riket", "riket_prev",
+    "versus_riket",
     "rank", "rank_to", "n_tied", "tied_with", "n_ranked", "position", "spread_min", "spread_median",
     "spread_max", "target", "target_text", "target_kind", "meets_target", "target_gap",
     "target_share", "target_status", "target_for", "target_note", "definition",
@@ -179,7 +180,8 @@ def _checks(ind: Indicator, points: dict[int, float], riket: dict[int, float], y
         return False, False, False
     breaks = _break_years(ind)
     return (P.is_jump(points, year, ind.min_change, riket=riket, breaks=breaks),
-            P.at_bound(value, ind.unit, ind.decimals),
+            P.at_bound(value, ind.unit, ind.decimals,
+                       [v for y, v in points.items() if y < year]),
             P.large_change(points, year, ind.min_change, breaks))
 
 
@@ -274,6 +276,8 @@ def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> 
             "riket": lookup.get((ind.id, RIKET_CODE, year), np.nan),
             "riket_prev": lookup.get((ind.id, RIKET_CODE, prev_year), np.nan)
             if prev_year else np.nan,
+            "versus_riket": J.versus_riket(value, lookup.get((ind.id, RIKET_CODE, year)),
+                                           ind.direction, ind.min_change, ind.decimals),
             "rank": place.rank if place else pd.NA,
             "rank_to": place.rank_to if place else pd.NA,
             "n_tied": place.n_tied if place else pd.NA,
@@ -391,6 +395,8 @@ def national_table(obs: Any, catalog: Catalog, year: int) -> pd.DataFrame:
                 "indicator_id": ind.id, "region_code": code, "year": year,
                 "value": value, "riket": riket,
                 "relative": (value - riket) * sign,
+                "versus_riket": J.versus_riket(value, riket, ind.direction, ind.min_change,
+                                               ind.decimals),
                 "rank": place.rank if place else pd.NA,
                 "rank_to": place.rank_to if place else pd.NA,
                 "n_tied": place.n_tied if place else pd.NA, "n_ranked": len(current),

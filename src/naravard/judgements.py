@@ -399,3 +399,25 @@ def break_between(breaks: Sequence[int], earlier: int | None, later: int) -> boo
     if earlier is None:
         return False
     return any(earlier < b <= later for b in breaks)
+
+
+# --- against Riket -------------------------------------------------------------------------------
+
+BETTER_THAN_RIKET, WORSE_THAN_RIKET, NEAR_RIKET = "bättre än riket", "sämre än riket", "nära riket"
+
+
+def versus_riket(value: float | None, riket: float | None, direction: str, min_change: float,
+                 decimals: int) -> str:
+    """"bättre än riket" / "sämre än riket" / "nära riket"; "" when nothing can be judged.
+
+    A distance to Riket smaller than `min_change` (at the published precision) is within what
+    the measurement can tell apart, so it is "nära riket", as a change of that size is
+    "ingen tydlig förändring". Neutral indicators, and a missing value or Riket, get "".
+    """
+    sign = _sign(direction)
+    if sign == 0 or value is None or riket is None or _missing(value) or _missing(riket):
+        return ""
+    gap = published(float(value), decimals) - published(float(riket), decimals)
+    if abs(gap) + 1e-9 < min_change or gap == 0:
+        return NEAR_RIKET
+    return BETTER_THAN_RIKET if gap * sign > 0 else WORSE_THAN_RIKET

@@ -284,11 +284,14 @@ def summary_html(rep: NationalReport) -> str:
     return templating.render("national/summary.html.j2", sentences=summary_sentences(rep))
 
 
-def _heat_rows(rep: NationalReport, inds: list[Indicator]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _heat_rows(rep: NationalReport, inds: list[Indicator]
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Scores (colour strength), printed values and `versus_riket` verdicts per cell."""
     regions = all_regions()
     rel = pd.DataFrame(index=[r.name for r in regions], columns=[i.name for i in inds],
                        dtype=float)
     labels = pd.DataFrame(index=rel.index, columns=rel.columns, dtype=object)
+    verdicts = pd.DataFrame("", index=rel.index, columns=rel.columns, dtype=object)
     for ind in inds:
         sub = rep.table[rep.table["indicator_id"] == ind.id].set_index("region_code")
         riket = sub["riket"].iloc[0] if len(sub) else np.nan
@@ -299,7 +302,9 @@ def _heat_rows(rep: NationalReport, inds: list[Indicator]) -> tuple[pd.DataFrame
             rel.loc[r.name, ind.name] = sub.loc[r.code, "relative"] / scale * 100 \
                 if r.code in sub.index and not pd.isna(scale) and not flagged else np.nan
             labels.loc[r.name, ind.name] = _fmt(value, ind)
-    return rel, labels
+            if r.code in sub.index and not flagged:  # a value to check is not judged
+                verdicts.loc[r.name, ind.name] = sub.loc[r.code, "versus_riket"]
+    return rel, labels, verdicts
 
 
 def heatmap_html(rep: NationalReport) -> str:
@@ -311,14 +316,16 @@ def heatmap_html(rep: NationalReport) -> str:
         inds = _area_inds(rep, area)
         if not inds:
             continue
-        rel, labels = _heat_rows(rep, inds)
+        rel, labels, verdicts = _heat_rows(rep, inds)
         chart = charts.heatmap_chart(rel, labels, title=f"{title}: regionerna jämfört med riket "
-                                     f"{rep.year}", name=f"heatmap-{area}")
+                                     f"{rep.year}", name=f"heatmap-{area}", verdicts=verdicts)
         figs.append(_fig(rep, chart, _sources(rep, inds)))
     return templating.render(
         "national/heatmaps.html.j2", figures=figs,
         intro="Färgen visar om regionen ligger bättre (lila, ▲) eller sämre (orange, ▼) än "
               "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
+              "Bättre eller sämre står bara där skillnaden mot riket är minst den minsta "
+              "förändring som räknas för indikatorn; en mindre skillnad är nära riket (vit, ≈). "
               "Grå utan pil: indikatorn är neutral, riket saknar värde att jämföra med, eller "
               "värdet avviker kraftigt från regionens tidigare år och bör kontrolleras. "
               "Kartorna i nästa kapitel använder samma färger.")
@@ -353,8 +360,9 @@ def maps_html(rep: NationalReport) -> str:
     return templating.render(
         "national/maps.html.j2", figures=figs,
         intro="Varje ruta är en region, placerad ungefär som på kartan; talet är regionens "
-              "värde. Lila betyder bättre än riket och orange sämre, ju starkare färg desto "
-              "större skillnad; en grå, streckad ruta saknar värde.")
+              "värde. Lila och ▲ betyder bättre än riket och orange och ▼ sämre, ju starkare "
+              "färg desto större skillnad; vit och ≈ betyder nära riket, en skillnad mindre än "
+              "den minsta som räknas; en grå, streckad ruta saknar värde.")
 
 
 def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
@@ -652,8 +660,8 @@ def about_html(rep: NationalReport) -> str:
         *data_sentences(rep.obs, available_years(rep.obs)),
         "Kolada återpublicerar indikatorerna från " + "; ".join(primaries) + ". Placeringar, "
         "jämförelser med riket och förändringar är beräknade för den här rapporten. "
-        "Placering 1 är bäst med hänsyn till om högt eller lågt värde är bättre; jämförelsen "
-        "med riket i värmekartorna är regionens avvikelse från riket i procent av rikets värde.",
+        "Placering 1 är bäst med hänsyn till om högt eller lågt värde är bättre; bättre "
+        "eller sämre än riket kräver minst den minsta förändring som räknas, annars nära riket.",
     ]
     return templating.render("national/about.html.j2", paragraphs=paragraphs,
                              rules=[*judgement_rules(rep.catalog), *newer_rules()])
@@ -678,6 +686,7 @@ def export_frame(rep: NationalReport) -> pd.DataFrame:
     return frame.rename(columns={
         "region_code": "Regionkod", "indicator_id": "Indikator-id", "value": "Värde",
         "riket": "Riket", "relative": "Skillnad mot riket (riktningsjusterad)",
+        "versus_riket": "Jämfört med riket",
         "rank": "Placering", "rank_to": "Placering till",
         "n_tied": "Delar placering med antal regioner", "n_ranked": "Antal regioner",
         "change": "Förändring", "change_counts": "Förändringen räknas",

@@ -15,7 +15,8 @@ The rules (docs/metod.md and "Om underlaget" say the same):
   the mean of the region's earlier such one-year changes (at least MIN_HISTORY of them; a
   steady fall of 4–6 points a year is its own history, not a jump), and the change is at
   least twice the indicator's `min_change`. Never across a series break.
-- Bound: a share published as exactly 0 % or 100 %.
+- Bound: a share published as exactly 0 % or 100 %, where the region never published that
+  bound before.
 - Together: at least TOGETHER indicators of one primary source change by more than
   TOGETHER_MIN_CHANGES times their `min_change` in the same year for one region: each of
   them is flagged, even where its own history is too short to judge a jump.
@@ -37,11 +38,16 @@ TOGETHER = 3  # indicators of one source
 TOGETHER_MIN_CHANGES = 5.0  # each moving at least this many min_change
 
 JUMP, BOUND, TOGETHER_FLAG = "hopp", "gränsvärde", "samma källa"
-CAUTION = ("avviker kraftigt från tidigare år; kontrollera mot regionens egen statistik, "
-           "t.ex. byte av vårdinformationssystem")
-BOUND_CAUTION = ("är ett gränsvärde som sällan mäts på riktigt; kontrollera mot regionens "
-                 "egen statistik, t.ex. byte av vårdinformationssystem")
-JUDGEMENT = "avviker kraftigt, kontrollera"  # the change judgement a flagged change gets
+# What a reader is told of a flagged value: why it may not be a change in care, and that it is
+# therefore not judged (the analyst checks it before signing; the reader needs no to-do).
+CAUTION = ("avviker kraftigt från tidigare år, vilket kan bero på ändrad registrering, t.ex. "
+           "byte av vårdinformationssystem; förändringen bedöms därför inte")
+SURVEY_CAUTION = ("avviker kraftigt från tidigare år, vilket kan bero på urvalet eller "
+                  "svarsfrekvensen; förändringen bedöms därför inte")
+BOUND_CAUTION = "är ett gränsvärde som sällan mäts exakt; placeringen bedöms därför inte"
+# sources that are samples of people, where no journal system moves a value
+SURVEY_SOURCES = ("Hälso- och sjukvårdsbarometern", "Nationell patientenkät")
+JUDGEMENT = "avviker kraftigt, bedöms inte"  # the change judgement a flagged change gets
 
 
 def _missing(x: object) -> bool:
@@ -85,12 +91,22 @@ def is_jump(points: Mapping[int, float], year: int, min_change: float, *,
     return abs(now - float(np.mean(history))) > JUMP_SD * sd + 1e-9
 
 
-def at_bound(value: float | None, unit: str, decimals: int) -> bool:
-    """A share published as 0 % or 100 %."""
+def at_bound(value: float | None, unit: str, decimals: int,
+             earlier: Iterable[float] = ()) -> bool:
+    """A share published as 0 % or 100 % that the region had not published before: a small
+    region always near 100 % (Gotland's BUP, 100 % in 2021 too) is at its usual level."""
     if unit != "procent" or _missing(value):
         return False
     shown = round(float(value), int(decimals))  # type: ignore[arg-type]
-    return shown in (0.0, 100.0)
+    if shown not in (0.0, 100.0):
+        return False
+    return not any(round(float(v), int(decimals)) == shown for v in earlier if not _missing(v))
+
+
+def caution(source: str) -> str:
+    """The caution for a jump, naming a cause the source can have."""
+    survey = source_key(source).startswith(SURVEY_SOURCES)
+    return SURVEY_CAUTION if survey else CAUTION
 
 
 def large_change(points: Mapping[int, float], year: int, min_change: float,
@@ -127,26 +143,27 @@ def verdict(jump: bool, bound: bool, with_source: bool, value_text: str, year: i
             source: str = "") -> Verdict:
     """The flag and the caution sentence for one value; the source swing names its source."""
     if with_source:
-        return Verdict(TOGETHER_FLAG, f"Värdet {year} ({value_text}) {CAUTION}. Flera "
+        return Verdict(TOGETHER_FLAG, f"Värdet {year} ({value_text}) {caution(source)}. Flera "
                                       f"indikatorer från samma källa ({source_key(source)}) "
                                       "ändrades "
                                       "kraftigt samma år.")
     if jump:
-        return Verdict(JUMP, f"Värdet {year} ({value_text}) {CAUTION}.")
+        return Verdict(JUMP, f"Värdet {year} ({value_text}) {caution(source)}.")
     if bound:
         return Verdict(BOUND, f"Värdet {year} ({value_text}) {BOUND_CAUTION}.")
     return Verdict("", "")
 
 
 RULES_TEXT = (
-    "Ett värde redovisas som något att kontrollera, inte som förbättring eller försämring "
+    "Ett värde redovisas som osäkert, inte som förbättring eller försämring "
     "och inte som bäst, när förändringen sedan föregående år (jämfört med rikets förändring "
     f"samma år) ligger mer än {JUMP_SD:.0f} standardavvikelser från medelvärdet av regionens "
     "tidigare ettårsförändringar och är minst dubbelt så stor som den minsta förändring som räknas, "
-    "när en andel är exakt 0 eller 100 %, eller när minst "
+    "när en andel är exakt 0 eller 100 % utan att regionen haft det värdet tidigare, eller när minst "
     f"{TOGETHER} indikatorer från samma källa ändras kraftigt samma år (minst "
     f"{TOGETHER_MIN_CHANGES:.0f} gånger den minsta förändring som räknas). Sådant kan bero på "
-    "ändrad registrering, till exempel byte av vårdinformationssystem."
+    "ändrad registrering, till exempel byte av vårdinformationssystem, eller i en enkät på "
+    "urvalet. Analytikern kontrollerar sådana värden mot regionens egen statistik."
 )
 PUBLICATION_RULE = (
     "När ingen region har ett värde för uppföljningsåret har källan ännu inte publicerat "

@@ -17,6 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from naravard import commentary, heap, highlights, templating, text
+from naravard import plausibility as P
 from naravard.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.errors import NaravardError
 from naravard.export_safety import finish_xlsx, neutralise_frame
@@ -25,6 +26,7 @@ from naravard.judgements import SHAPE_LABELS, published
 from naravard.paths import scratch_dir
 from naravard.regions import RIKET_CODE, Region, all_regions, get_region
 from naravard.shortcuts import in_report_kernel
+from naravard.sources import COPIED_LABEL
 
 if TYPE_CHECKING:  # drawing loads matplotlib: only where a chart is made
     from naravard import charts
@@ -220,7 +222,7 @@ def _change_cell(row: pd.Series) -> dict[str, str]:
     elif judgement == "ingen tydlig förändring":
         out["change_word"] = judgement
     elif row.get("plausibility"):
-        out["change_word"] = "avviker kraftigt, kontrollera"
+        out["change_word"] = P.JUDGEMENT
     # the column is "sedan föregående år": a change from an earlier year names that year
     prev_year, year = row.get("prev_year"), row.get("year")
     if not pd.isna(prev_year) and not pd.isna(year) and int(prev_year) != int(year) - 1:
@@ -241,9 +243,15 @@ def retrieved_date(obs: object) -> str | None:
     """The day the Kolada values were fetched, when the data says so; a file date is not one."""
     retrieved = getattr(obs, "retrieved", None)
     label = getattr(obs, "origin_label", "") or ""
-    if not retrieved or "fildatum" in label:
+    if not retrieved or "fildatum" in label or COPIED_LABEL in label:
         return None
     return retrieved
+
+
+def copied_date(obs: object) -> str | None:
+    """The day a copy of a Kolada export entered the project, when that is all that is known."""
+    label = getattr(obs, "origin_label", "") or ""
+    return getattr(obs, "retrieved", None) if COPIED_LABEL in label else None
 
 
 def source_line(ind: Indicator, obs: object) -> str:
@@ -269,6 +277,10 @@ def data_sentences(obs: object, years: list[int]) -> list[str]:
     retrieved = retrieved_date(obs)
     if retrieved:
         out.append(f"Uppgifterna hämtades från Kolada den {text.fmt_date(retrieved)}.")
+    elif copied_date(obs):
+        out.append(f"Uppgifterna är en sparad kopia av Kolada, inlagd i rapportverktyget den "
+                   f"{text.fmt_date(copied_date(obs))}; när kopian hämtades från Kolada framgår "
+                   "inte av underlaget.")
     elif getattr(obs, "origin", "") == "snapshot":
         out.append("Uppgifterna kommer från en sparad kopia av Kolada; när den hämtades "
                    "framgår inte av underlaget.")
@@ -395,7 +407,7 @@ def _overview_row(row: pd.Series, year: int) -> dict:
             "riket": _value(row, "riket"), "rank": rank, "rank_shared": shared,
             "position": position, "position_symbol": POSITION_SYMBOLS.get(position, ""),
             # a value to check gets no coloured place (plausibility)
-            "position_label": POSITION_LABELS.get(position, "kontrollera värdet"
+            "position_label": POSITION_LABELS.get(position, "osäkert värde"
                                                   if row.get("plausibility") else "")
             } | _change_cell(row)
 

@@ -26,6 +26,7 @@ from naravard.catalog import Catalog, load_catalog
 from naravard.errors import NaravardError, excerpt
 from naravard.observation_key import KEY_ENV, observations_key, signature
 from naravard.regions import region_codes
+from naravard.sources import COPIED_LABEL
 
 COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", "source",
            "retrieved"]
@@ -307,7 +308,9 @@ def _outside_years(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[
 def _kolada_observations(directory: Path, catalog: Catalog, origin: str) -> Observations:
     frame, data = _kolada_frame(directory, catalog)
     frame, notes = _outside_years(frame, _short(directory))
-    if data.retrieved:
+    if data.retrieved and data.copied:
+        date, how = data.retrieved[:10], COPIED_LABEL
+    elif data.retrieved:
         date, how = data.retrieved[:10], "hämtad"
     else:
         date, how = _file_date(data.files), "fildatum"

@@ -1,1 +1,5 @@
 """Where observations come from: Kolada (snapshot, cache, live API), regional files, example data."""
+
+# How a snapshot's date is labelled when its retrieved.json says `"copied": true`: the files are
+# a copy of an export that entered the project that day, not an answer Kolada gave that day.
+COPIED_LABEL = "inlagd som kopia"

@@ -62,6 +62,9 @@ class KoladaData:
     files: list[Path]  # every file read, for manifests and up-to-date checks
     missing_kpis: list[str]  # requested KPI ids with no data/<KPI>.json
     kpi_meta: dict[str, dict] = field(default_factory=dict)  # kpi.json by id (title, description, …)
+    # retrieved.json's "copied": the date is when a copy of an export entered the project, not
+    # when Kolada answered (the shipped snapshot until the first `make data`)
+    copied: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,6 +206,7 @@ def read_kolada_dir(directory: Path | str, kpi_ids: Iterable[str] | None = None)
     is_cache = retrieved_path.is_file() or _same_path(directory, paths.snapshot_dir())
     files: list[Path] = []
     retrieved: str | None = None
+    copied = False
     if retrieved_path.is_file():
         info = _load_json(retrieved_path, True)
         stamp = info.get("retrieved") if isinstance(info, dict) else None
@@ -210,6 +214,7 @@ def read_kolada_dir(directory: Path | str, kpi_ids: Iterable[str] | None = None)
             raise NaravardError(f"{retrieved_path}: fältet retrieved saknas eller är tomt; "
                                 "hämta cachen igen med make data")
         retrieved = stamp
+        copied = info.get("copied") is True
         files.append(retrieved_path)
 
     if kpi_ids is None:
@@ -246,7 +251,7 @@ def read_kolada_dir(directory: Path | str, kpi_ids: Iterable[str] | None = None)
         files.append(municipality_path)
 
     return KoladaData(frame=_frame_from_rows(rows), directory=directory, retrieved=retrieved,
-                      files=files, missing_kpis=missing, kpi_meta=kpi_meta)
+                      files=files, missing_kpis=missing, kpi_meta=kpi_meta, copied=copied)
 
 
 def _same_path(a: Path, b: Path) -> bool:
