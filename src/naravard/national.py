@@ -286,7 +286,10 @@ def summary_html(rep: NationalReport) -> str:
 
 def _heat_rows(rep: NationalReport, inds: list[Indicator]
                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Scores (colour strength), printed values and `versus_riket` verdicts per cell."""
+    """Scores (colour strength), printed values and `versus_riket` verdicts per cell; a value
+    to check (plausibility) gets `charts.TO_CHECK` and is not judged."""
+    from naravard.charts import TO_CHECK
+
     regions = all_regions()
     rel = pd.DataFrame(index=[r.name for r in regions], columns=[i.name for i in inds],
                        dtype=float)
@@ -302,8 +305,9 @@ def _heat_rows(rep: NationalReport, inds: list[Indicator]
             rel.loc[r.name, ind.name] = sub.loc[r.code, "relative"] / scale * 100 \
                 if r.code in sub.index and not pd.isna(scale) and not flagged else np.nan
             labels.loc[r.name, ind.name] = _fmt(value, ind)
-            if r.code in sub.index and not flagged:  # a value to check is not judged
-                verdicts.loc[r.name, ind.name] = sub.loc[r.code, "versus_riket"]
+            if r.code in sub.index:  # a value to check is not judged
+                verdicts.loc[r.name, ind.name] = TO_CHECK if flagged \
+                    else sub.loc[r.code, "versus_riket"]
     return rel, labels, verdicts
 
 
@@ -326,8 +330,9 @@ def heatmap_html(rep: NationalReport) -> str:
               "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
               "Bättre eller sämre står bara där skillnaden mot riket är minst den minsta "
               "förändring som räknas för indikatorn; en mindre skillnad är nära riket (vit, ≈). "
-              "Grå utan pil: indikatorn är neutral, riket saknar värde att jämföra med, eller "
-              "värdet avviker kraftigt från regionens tidigare år och bör kontrolleras. "
+              "Grå utan pil: indikatorn är neutral eller riket saknar värde att jämföra med. "
+              "Grå, prickig ruta med ? före talet: värdet avviker kraftigt från regionens "
+              "tidigare år och bör kontrolleras; det bedöms inte. "
               "Kartorna i nästa kapitel använder samma färger.")
 
 
@@ -353,8 +358,9 @@ def maps_html(rep: NationalReport) -> str:
         if not values:
             continue
         riket = sub["riket"].iloc[0]
+        to_check = sub.loc[sub["plausibility"].fillna("") != "", "region_code"]
         chart = charts.tile_map_chart(values, ind, regions, year=shown_year(rep, ind),
-                                      size=MAP_SIZE,
+                                      size=MAP_SIZE, to_check=to_check,
                                       riket=None if pd.isna(riket) else float(riket))
         figs.append(_fig(rep, chart, source_line(ind, rep.obs)))
     return templating.render(
@@ -362,7 +368,8 @@ def maps_html(rep: NationalReport) -> str:
         intro="Varje ruta är en region, placerad ungefär som på kartan; talet är regionens "
               "värde. Lila och ▲ betyder bättre än riket och orange och ▼ sämre, ju starkare "
               "färg desto större skillnad; vit och ≈ betyder nära riket, en skillnad mindre än "
-              "den minsta som räknas; en grå, streckad ruta saknar värde.")
+              "den minsta som räknas; en grå, streckad ruta saknar värde; en grå, prickig ruta "
+              "med ? före talet har ett värde att kontrollera, som inte bedöms.")
 
 
 def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:

@@ -1,0 +1,100 @@
+"""The analyst's review of the rendered 2024 reports (issue 18): what a statistician would
+not sign — values to check drawn as "nära riket", a one-sided national summary, working
+notes in the text, a target split over two lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+
+from naravard import charts
+from naravard.regions import all_regions
+
+
+@dataclass
+class Ind:
+    id: str = "aterinskrivning_30d"
+    name: str = "Oplanerad återinskrivning inom 30 dagar"
+    unit: str = "procent"
+    direction: str = "lower"
+    decimals: int = 0
+    primary_source: str = "Patientregistret"
+    target: float | None = None
+    target_text: str | None = None
+    min_change: float = 2.0
+
+
+@pytest.fixture(scope="module")
+def nat(snapshot_dir: Path):
+    from naravard import national
+
+    return national.prepare(2024, snapshot_dir, figures=None)
+
+
+# --- 1. values to check have their own look ---------------------------------------------------
+
+def test_heat_map_cell_to_check_is_grey_dotted_and_marked_not_near_riket():
+    """N p.5: Östergötland's 14,2 % (a value to check) was as white as "nära riket"."""
+    scores = pd.DataFrame({"A": [np.nan, 3.0, -40.0]}, index=["Öster", "Y", "Halland"])
+    labels = pd.DataFrame({"A": ["14,2", "5,0", "7,4"]}, index=scores.index)
+    verdicts = pd.DataFrame({"A": [charts.TO_CHECK, "nära riket", "sämre än riket"]},
+                            index=scores.index)
+    chart = charts.heatmap_chart(scores, labels, title="T", verdicts=verdicts)
+    ax = chart.fig.axes[0]
+    cells = [p for p in ax.patches if p.get_width() == 1]
+    assert [t.get_text() for t in ax.texts] == ["? 14,2", "≈ 5,0", "▼ 7,4"]
+    assert np.allclose(cells[0].get_facecolor(), to_rgba(charts.CHECK_FACE))
+    assert cells[0].get_hatch() and not cells[1].get_hatch()
+    assert not np.allclose(cells[0].get_facecolor(), to_rgba(charts.NEAR_FACE))
+    assert "? värde att kontrollera" in chart.fig.get_supxlabel()
+    assert "värde att kontrollera" in chart.caption and "att kontrollera" in chart.alt
+
+
+def test_tile_map_value_to_check_is_grey_dotted_and_marked():
+    """N p.6: Gotland 77 % and Gävleborg 70 % (values to check) looked like any other tile."""
+    regions = all_regions()
+    values = {r.code: 17.0 for r in regions}
+    values["0009"] = 25.0
+    chart = charts.tile_map_chart(values, Ind(), regions, year=2024, riket=17.0,
+                                  size=(8.5, 11.0), to_check=["0009"])
+    order = [r.code for r in regions if r.tile[0] >= 0]
+    tiles = [p for p in chart.fig.axes[0].patches if p.get_fill()]
+    gotland = tiles[order.index("0009")]
+    assert np.allclose(gotland.get_facecolor(), to_rgba(charts.CHECK_FACE))
+    assert gotland.get_hatch()
+    assert "?\u202f25\u00a0%" in {t.get_text() for t in chart.fig.axes[0].texts}
+    assert "värde att kontrollera" in chart.caption
+    assert "att kontrollera" in chart.alt and "Gotland" in chart.alt
+    assert "0 bättre, 20 nära riket, 0 sämre" in chart.alt  # Gotland not judged
+
+
+def test_tile_map_colour_bar_shows_each_tiles_colour():
+    """N p.10: six tiles at 15 % were lila ▲ against Riket's 17 % (min_change 2, whole
+    percent), while the colour bar showed 15–19 all white."""
+    regions = all_regions()
+    values = {r.code: [15.0, 17.0, 19.0, 16.0, 18.0, 21.0][i % 6] for i, r in enumerate(regions)}
+    chart = charts.tile_map_chart(values, Ind(), regions, year=2024, riket=17.0,
+                                  size=(8.5, 11.0))
+    order = [r.code for r in regions if r.tile[0] >= 0]
+    tiles = [p for p in chart.fig.axes[0].patches if p.get_fill()]
+    mesh = chart.fig.axes[1]._colorbar  # the bar as drawn: its colours and scale
+    lo, hi = chart.fig.axes[1].get_ylim()
+    for code, tile in zip(order, tiles):
+        assert lo <= values[code] <= hi
+        on_bar = mesh.cmap(mesh.norm(values[code]))
+        assert np.allclose(tile.get_facecolor(), on_bar, atol=0.02), (code, values[code])
+
+
+def test_national_heat_rows_and_maps_mark_values_to_check(nat):
+    from naravard import national
+
+    ind = nat.catalog.get("vardplatser_utskrivningsklara")
+    _rel, labels, verdicts = national._heat_rows(nat, [ind])
+    assert verdicts.loc["Östergötland", ind.name] == charts.TO_CHECK
+    assert labels.loc["Östergötland", ind.name].startswith("14,2")
+    assert verdicts.loc["Halland", ind.name] != charts.TO_CHECK
