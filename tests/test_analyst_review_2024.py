@@ -98,3 +98,41 @@ def test_national_heat_rows_and_maps_mark_values_to_check(nat):
     assert verdicts.loc["Östergötland", ind.name] == charts.TO_CHECK
     assert labels.loc["Östergötland", ind.name].startswith("14,2")
     assert verdicts.loc["Halland", ind.name] != charts.TO_CHECK
+
+
+# --- 2. the national summary counts both ways, by one rule -------------------------------------
+
+def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_rule(nat):
+    """N p.2 listed five improvements for Riket, no deterioration, and not how they were
+    chosen. Every judged indicator is counted by `riket_change` (change_judgement with
+    min_change), both ways, and the rule is said."""
+    from naravard import national
+    from naravard.judgements import change_judgement
+
+    sentences = national.riket_change_sentences(nat)
+    said = " ".join(sentences)
+    better, worse, unclear = [], [], 0
+    for ind in nat.catalog.kolada():
+        rc = national.riket_change(nat, ind)
+        if ind.direction == "neutral" or rc is None or rc.before is None or rc.broken:
+            continue
+        threshold = ind.min_change if ind.min_change_riket is None else ind.min_change_riket
+        word, counts = change_judgement(rc.now - rc.before, ind.direction, threshold,
+                                        ind.decimals)
+        if counts:
+            (better if word == "förbättring" else worse).append(ind.short)
+        else:
+            unclear += 1
+    assert worse, "the 2024 data has deteriorations in Riket; the summary must show them"
+    assert sentences[0] == (
+        f"I riket förbättrades {len(better)} och försämrades {len(worse)} av "
+        f"{len(better) + len(worse) + unclear} indikatorer mellan 2023 och 2024, räknat där "
+        "förändringen är minst den minsta som räknas för indikatorn i riket; "
+        f"för {unclear} syns ingen tydlig förändring.")
+    assert all(f"{name} (" in said for name in better + worse)
+    improved = next(s for s in sentences if s.startswith("Förbättring i riket"))
+    worsened = next(s for s in sentences if s.startswith("Försämring i riket"))
+    assert "positiva till digital vård (−1,5\u00a0p.e.)" in worsened
+    assert "positiva till digital vård" not in improved
+    summary = national.summary_sentences(nat)
+    assert sentences[0] in summary and worsened in summary

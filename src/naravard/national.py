@@ -252,28 +252,37 @@ def riket_change(rep: NationalReport, ind: Indicator) -> RiketChange | None:
 
 
 def riket_change_sentences(rep: NationalReport) -> list[str]:
-    """Riket's change since the year before for the main indicators, by judgement."""
-    clear, unclear, broken = [], [], []
+    """Riket's counted improvements and deteriorations since the year before, over every
+    judged indicator by one rule (`riket_change`), so the summary picks no side."""
+    counted: dict[str, list[str]] = {"förbättring": [], "försämring": []}
+    unclear, broken = 0, []
     for ind in rep.catalog.kolada():
-        if not ind.main or shown_year(rep, ind) != rep.year:  # not yet published: said apart
-            continue
+        if ind.direction == "neutral" or shown_year(rep, ind) != rep.year:
+            continue  # neutral: no better or worse; not yet published: said apart
         rc = riket_change(rep, ind)
         if rc is None or rc.before is None:
             continue
-        now = _fmt(rc.now, ind, False)
         if rc.broken:
-            broken.append(f"{ind.name.lower()} ({now})")
-            continue
-        if not rc.counts:
-            unclear.append(f"{ind.name.lower()} ({now})")
-            continue
-        size = text.fmt_change(rc.now - rc.before, ind.unit, ind.decimals)
-        clear.append(f"{ind.name}: {now} i riket {rep.year}, {size} sedan {rep.year - 1} "
-                     f"({rc.judged}).")
-    out = list(clear)
-    if unclear:
-        out.append(f"Ingen tydlig förändring i riket sedan {rep.year - 1} för "
-                   + text.join_sv(unclear) + ".")
+            broken.append(f"{ind.short} ({_fmt(rc.now, ind, False)})")
+        elif rc.counts and rc.judged in counted:
+            size = text.fmt_change(rc.now - rc.before, ind.unit, ind.decimals,
+                                   short=ind.unit == "procent")
+            counted[rc.judged].append(f"{ind.short} ({size})")
+        else:
+            unclear += 1
+    better, worse = counted["förbättring"], counted["försämring"]
+    judged = len(better) + len(worse) + unclear
+    prev = rep.year - 1
+    out = []
+    if judged:
+        out.append(f"I riket förbättrades {len(better)} och försämrades {len(worse)} av "
+                   f"{judged} indikatorer mellan {prev} och {rep.year}, räknat där "
+                   "förändringen är minst den minsta som räknas för indikatorn i riket; "
+                   f"för {unclear} syns ingen tydlig förändring.")
+    if better:
+        out.append(f"Förbättring i riket sedan {prev}: " + text.join_sv(better) + ".")
+    if worse:
+        out.append(f"Försämring i riket sedan {prev}: " + text.join_sv(worse) + ".")
     if broken:
         out.append(f"Tidsseriebrott {rep.year}, så förändringen i riket bedöms inte, för "
                    + text.join_sv(broken) + ".")
