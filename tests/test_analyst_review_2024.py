@@ -4,6 +4,7 @@ notes in the text, a target split over two lines."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,3 +137,45 @@ def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_ru
     assert "positiva till digital vård" not in improved
     summary = national.summary_sentences(nat)
     assert sentences[0] in summary and worsened in summary
+
+
+# --- 3. no working-note words a reader must not see ---------------------------------------------
+
+WORKING_NOTES = ("regionernas egna filer", "katalogens definition", "där en svarsfil finns",
+                 "har lämnat in sina svar", "Excelfilerna", "verksamhetsberättelse",
+                 "Region Västerbotten 2024", "Kommentar till fråga 18")
+
+
+@pytest.fixture(scope="module")
+def vb(snapshot_dir: Path):
+    from naravard import report
+
+    return report.prepare("Västerbotten", 2024, snapshot_dir, figures=None, previous=None)
+
+
+def test_no_working_note_words_in_the_national_or_region_text(nat, vb):
+    from naravard import blocks, national
+
+    pages = {"targets": national.targets_html(nat), "profiles": national.profiles_html(nat),
+             "questionnaire": national.questionnaire_html(nat), "about": national.about_html(nat),
+             "region about": str(blocks.about(vb)), "regional": str(blocks.regional(vb)),
+             "region questionnaire": str(blocks.questionnaire(vb))}
+    for where, html in pages.items():
+        for words in WORKING_NOTES:
+            assert words not in html, (where, words)
+    assert "Rapporten innehåller enkätsvaren från" in pages["questionnaire"]
+    assert "samma som regionerna använder för sina målvärden" in pages["about"]
+    assert "tabellerna i Excel" in pages["about"]
+
+
+def test_questionnaire_says_a_comment_heading_once_and_leaves_out_unanswered_free_text():
+    """R p.28: "Fråga 18, kommentar. Kommentar till fråga 18" and "Fråga 22, övriga insatser
+    … Obesvarad"."""
+    from naravard.questionnaire import answers_html, load_answers, load_structure
+
+    html = answers_html(load_structure(2024), load_answers("vasterbotten", 2024))
+    assert "Fråga 18, kommentar.</h" in html or "Fråga 18, kommentar.</span></th>" in html
+    assert "Kommentar till fråga" not in html
+    assert "Fråga 35, kommentar. Jämförbarhet med föregående år och mätsätt" in html
+    assert 'id="fraga-22-ovriga"' not in html
+    assert not re.search(r'class="q-unanswered">Obesvarad', html)

@@ -550,13 +550,13 @@ def targets_html(rep: NationalReport) -> str:
         items.append(f"{ind.name}: av {text.plural(have, 'region', 'regioner')} med värde "
                      f"uppfylls målet av {c['uppfylls']}, delvis av {c['uppfylls delvis']} och "
                      f"inte av {c['uppfylls inte']}. {notes.get(ind.id, '')}")
-    footnote = ("* Mätt på annat sätt än katalogens definition, så värdet kan inte ställas "
+    footnote = ("* Mätt på annat sätt än indikatorn avser, så värdet kan inte ställas "
                 "bredvid de andra som likvärdigt: " + "; ".join(marked) + ".") if marked else ""
     return templating.render(
         "national/targets.html.j2", counts=items, rows=rows, footnote=footnote,
         columns=[(i.name, i.target_text or "") for i in inds],
         intro="Mål anges bara där en offentlig källa anger ett. Uppgifterna om fast "
-              "läkarkontakt kommer från regionernas egna filer; – betyder att uppgift saknas. "
+              "läkarkontakt har regionerna själva lämnat; – betyder att uppgift saknas. "
               "Regeln för uppfylls delvis står i Om underlaget.")
 
 
@@ -633,7 +633,8 @@ def profiles_html(rep: NationalReport) -> str:
         intro="För varje region: de indikatorer där regionen har sin bästa och sämsta "
               "placering (plats 1 = bäst), de tydligaste förändringarna enligt samma regler "
               "som regionrapporternas \"Det viktigaste\" (med de år de gäller), "
-              "måluppfyllelsen och regionens enkätsvar där en svarsfil finns.")
+              "måluppfyllelsen och, för de regioner vars svar rapporten innehåller, regionens "
+              "svar på Socialstyrelsens enkät.")
 
 
 def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> str:
@@ -653,9 +654,9 @@ def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> st
     labels = overview.attrs.get("labels", {})
     filed = [r for r in overview.index if (overview.loc[r] != "–").any()]
     missing = [r for r in overview.index if r not in filed]
-    intro = (f"{len(filed)} av {len(overview.index)} regioner har lämnat in sina svar till "
-             f"den här rapporten" + (f"; svar saknas för {text.join_sv(missing)}"
-                                     if missing and len(missing) <= 5 else "")
+    intro = (f"Rapporten innehåller enkätsvaren från {len(filed)} av {len(overview.index)} "
+             "regioner" + (f"; svaren från {text.join_sv(missing)} ingår inte"
+                           if missing and len(missing) <= 5 else "")
              + ". Tabellen visar svaren på enkätens flervalsfrågor; fritextsvaren finns i "
              "respektive regions rapport.")
     tables = []
@@ -666,7 +667,7 @@ def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> st
                 for col in overview.columns]
         tables.append({"regions": chunk, "rows": rows})
     return templating.render("national/questionnaire.html.j2", note="" if filed else
-                             "Ingen region har lämnat in enkätsvar till den här rapporten.",
+                             "Rapporten innehåller inga regioners enkätsvar.",
                              intro=intro if filed else "", tables=tables)
 
 

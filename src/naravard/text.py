@@ -664,11 +664,11 @@ def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
          "sägs det inom parentes (i förra årets uppföljning: …)."),
         ("Mål", "Mål anges bara där en offentlig källa med datum anger ett, med vem som satt "
          "målet och för vilket år det gäller; ett mål för ett tidigare år sägs vara det. "
-         "Bedömningen följer regionernas egna verksamhetsberättelser (Region Västerbotten "
-         "2024): målet uppfylls vid minst 100 procent av målvärdet, uppfylls delvis vid 80–99 "
-         "procent och uppfylls inte under 80 procent. För ett tak (högst X) räknas samma "
-         "andelar som X delat med värdet, så att värden upp till 1,25 gånger taket uppfyller "
-         "målet delvis. Bedömningen beror bara på värdet och målet, samma för alla regioner "
-         "i regionrapporten, riksrapporten och Excelfilerna. Saknas värde kan måluppfyllelsen "
-         "inte bedömas."),
+         "Bedömningen är samma som regionerna använder för sina målvärden: målet uppfylls "
+         "vid minst 100 procent av målvärdet, uppfylls delvis vid 80–99 procent och uppfylls "
+         "inte under 80 procent. För ett tak (högst X) räknas samma andelar som X delat med "
+         "värdet, så att värden upp till 1,25 gånger taket uppfyller målet delvis. "
+         "Bedömningen beror bara på värdet och målet, samma för alla regioner i "
+         "regionrapporten, riksrapporten och tabellerna i Excel. Saknas värde kan "
+         "måluppfyllelsen inte bedömas."),
     ]
