@@ -179,3 +179,15 @@ def test_questionnaire_says_a_comment_heading_once_and_leaves_out_unanswered_fre
     assert "Fråga 35, kommentar. Jämförbarhet med föregående år och mätsätt" in html
     assert 'id="fraga-22-ovriga"' not in html
     assert not re.search(r'class="q-unanswered">Obesvarad', html)
+
+
+# --- 4. a target's number keeps its unit -------------------------------------------------------
+
+def test_target_keeps_its_percent_sign_on_the_numbers_line(nat, vb):
+    """R p.23, O p.23: the region's own figures table wrapped "minst 55 / %"."""
+    from naravard import blocks, national
+
+    regional = str(blocks.regional(vb))
+    assert "minst 55\u00a0%" in regional and "minst 55 %" not in regional
+    targets = national.targets_html(nat)
+    assert "minst 55\u00a0%" in targets and "minst 55 %" not in targets

@@ -554,7 +554,7 @@ def targets_html(rep: NationalReport) -> str:
                 "bredvid de andra som likvärdigt: " + "; ".join(marked) + ".") if marked else ""
     return templating.render(
         "national/targets.html.j2", counts=items, rows=rows, footnote=footnote,
-        columns=[(i.name, i.target_text or "") for i in inds],
+        columns=[(i.name, text.unit_with_number(i.target_text or "")) for i in inds],
         intro="Mål anges bara där en offentlig källa anger ett. Uppgifterna om fast "
               "läkarkontakt har regionerna själva lämnat; – betyder att uppgift saknas. "
               "Regeln för uppfylls delvis står i Om underlaget.")
