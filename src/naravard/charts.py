@@ -956,7 +956,8 @@ def heatmap_chart(matrix: pd.DataFrame, value_labels: pd.DataFrame | None = None
     `heatmap_scores`); value_labels: the text printed in each cell (same shape; formatted
     values). verdicts: `judgements.versus_riket` per cell (same shape): a cell "nära riket"
     is left uncoloured and marked ≈, so the colours say what the text says; without them
-    the sign of the score decides. Cells get ▲ (better) / ▼ (worse) so the colour is never
+    the sign of the score decides. A cell whose verdict is `TO_CHECK` (a value
+    `naravard.plausibility` flags) is grey, dotted and marked ?: it is not judged. Cells get ▲ (better) / ▼ (worse) so the colour is never
     the only cue; neutral columns are coloured grey-free (no judgement), without arrows.
     """
     with matplotlib.rc_context(_RC):
@@ -967,6 +968,20 @@ def heatmap_chart(matrix: pd.DataFrame, value_labels: pd.DataFrame | None = None
 NEAR_FACE = "#F7F7F7"  # PuOr's own centre: "nära riket" in heat and tile maps
 NEAR_MARK = "≈"
 VERDICT_MARKS = {J.BETTER_THAN_RIKET: "▲", J.WORSE_THAN_RIKET: "▼", J.NEAR_RIKET: NEAR_MARK}
+# A value to check (naravard.plausibility): not judged, and it must not look like "nära riket"
+TO_CHECK = "att kontrollera"
+CHECK_FACE, CHECK_HATCH, CHECK_MARK = "#C8C8C8", "...", "?"
+CHECK_KEY = f"{CHECK_MARK} värde att kontrollera (grå, prickig)"
+CHECK_CAPTION = (f" Grå, prickig och {CHECK_MARK}: värde att kontrollera, det avviker kraftigt "
+                 "från regionens tidigare år och bedöms inte.")
+
+
+def _checked_alt(n: int) -> str:
+    """The alt text's count of values to check ("" when there are none)."""
+    if not n:
+        return ""
+    return (f" {n} {'värde' if n == 1 else 'värden'} att kontrollera ({CHECK_MARK}) "
+            "bedöms inte.")
 
 
 def _verdict(score: float, verdicts: pd.DataFrame | None, i: int, j: int) -> str:
@@ -1014,7 +1029,7 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     ax.set_ylim(n_rows - 0.5, -0.5)
     better = {r: 0 for r in rows}
     counted = {r: 0 for r in rows}
-    near_cells = 0
+    near_cells = check_cells = 0
     for i, row in enumerate(rows):
         for j, col in enumerate(cols):
             score = scores.iat[i, j]
@@ -1022,7 +1037,10 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
             label = DASH if label is None or (not isinstance(label, str) and is_missing(label)) \
                 else str(label)
             has_value = value_labels is not None and label not in ("", DASH)
-            if is_missing(score) and not has_value:
+            if has_value and verdicts is not None and verdicts.iat[i, j] == TO_CHECK:
+                face, hatch, prefix = CHECK_FACE, CHECK_HATCH, CHECK_MARK + separator
+                check_cells += 1
+            elif is_missing(score) and not has_value:
                 face, hatch, prefix, label = MISSING_GREY, "///", "", DASH
             elif col in neutral or is_missing(score):  # a value but nothing to judge it by
                 face, hatch, prefix = "#F4F4F4", "", ""
@@ -1064,12 +1082,14 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     fig.suptitle(title, x=0.01, ha="left", fontsize=matplotlib.rcParams["axes.titlesize"],
                  fontweight="bold")
     near_key = f"    {NEAR_MARK} nära riket (vit)" if verdicts is not None else ""
+    check_key = f"\n{CHECK_KEY}" if check_cells else ""
     fig.supxlabel(f"▲ bättre än riket (lila)    ▼ sämre än riket (orange){near_key}    "
-                  "– värde saknas (grå, randig)", fontsize=7.5, color="#444444")
+                  f"– värde saknas (grå, randig){check_key}", fontsize=7.5, color="#444444")
 
     near_alt = f", {NEAR_MARK} nära riket" if verdicts is not None else ""
+    check_alt = f", {CHECK_MARK} värde att kontrollera" if check_cells else ""
     alt = (f"Värmekarta: {n_rows} regioner och {n_cols} indikatorer; färg och tecken visar "
-           f"läget jämfört med riket (▲ bättre, ▼ sämre{near_alt}).")
+           f"läget jämfört med riket (▲ bättre, ▼ sämre{near_alt}{check_alt}).")
     with_counts = [r for r in rows if counted[r]]
     if with_counts:
         top = max(with_counts, key=lambda r: (better[r] / counted[r], better[r]))
@@ -1080,11 +1100,13 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
             alt += f" {highlight}: {better[highlight]} av {counted[highlight]} bättre än riket."
     if near_cells:
         alt += f" {near_cells} {'ruta' if near_cells == 1 else 'rutor'} ligger nära riket."
+    alt += _checked_alt(check_cells)
     caption = caption or ("Regionerna jämfört med riket per indikator. Lila och ▲ betyder "
                           "bättre än riket, orange och ▼ sämre, med hänsyn till om höga eller "
                           "låga värden är bäst." + (
                               f" Vit och {NEAR_MARK}: nära riket, en skillnad mindre än den "
-                              "minsta som räknas." if verdicts is not None else ""))
+                              "minsta som räknas." if verdicts is not None else "")
+                          + (CHECK_CAPTION if check_cells else ""))
     return Chart(fig=_finish(fig), alt=alt, name=slugify(name) or "heatmap", caption=caption)
 
 
@@ -1126,24 +1148,27 @@ def tile_map_chart(values: Mapping[str, float], indicator: IndicatorLike,
                    region_info: Sequence[Any], *, year: int | None = None,
                    highlight: str | None = None, name: str | None = None,
                    riket: float | None = None,
-                   size: tuple[float, float] | None = None) -> Chart:
+                   size: tuple[float, float] | None = None,
+                   to_check: Iterable[str] = ()) -> Chart:
     """Sweden's 21 regions as equal squares at their tile positions, coloured by value.
 
     With Riket's value and a direction, the colours and marks are the heat map's: purple and
     ▲ better than Riket, orange and ▼ worse, stronger the further away, white and ≈ "nära
     riket" (`judgements.versus_riket` with the indicator's `min_change`). Neutral indicators
-    are shades of grey. The colour bar spans the values drawn, never past them.
+    are shades of grey. The colour bar spans the values drawn (to half a published unit), and
+    its colours are the tiles' at the published precision. `to_check`: region codes whose
+    value `naravard.plausibility` flags: grey, dotted, marked ?, not judged.
     """
     with matplotlib.rc_context(_RC):
         return _tile_map_chart(values, indicator, region_info, year, highlight, name, riket,
-                               size)
+                               size, set(to_check))
 
 
 HEAT_CMAP = "PuOr"  # orange = worse, purple = better; colour-blind safe; heat map and maps
 
 
 def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket=None,
-                    size=None):
+                    size=None, to_check=frozenset()):
     ind_name = str(_attr(indicator, "name", ""))
     direction = str(_attr(indicator, "direction", "neutral"))
     regions = [r for r in region_info if tuple(getattr(r, "tile", (-1, -1)))[0] >= 0]
@@ -1161,6 +1186,10 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     hi = max(present.values()) if present else 1.0
     if hi == lo:
         lo, hi = lo - 1, hi + 1
+    # a value is shown rounded: the bar reaches half a published unit past the extremes, so
+    # a tile at the extreme finds its colour on the bar
+    half = 0.5 * 10 ** -_ind_decimals(indicator)
+    lo, hi = lo - half, hi + half
     judged = direction in ("higher", "lower") and riket is not None and not is_missing(riket)
     verdicts: dict[str, str] = {}
     if judged:
@@ -1171,7 +1200,7 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
         min_change = float(_attr(indicator, "min_change", 0.0))
         verdicts = {code: J.versus_riket(value, riket, direction, min_change,
                                          _ind_decimals(indicator))
-                    for code, value in present.items()}
+                    for code, value in present.items() if code not in to_check}
         reach = max(abs(hi - riket), abs(lo - riket), 1e-9)
         norm = TwoSlopeNorm(vcenter=riket, vmin=riket - reach, vmax=riket + reach)
         lo, hi = min(lo, riket), max(hi, riket)
@@ -1183,13 +1212,15 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
         col, row = r.tile
         value = present.get(r.code)
         verdict = verdicts.get(r.code, "")
-        face = MISSING_GREY if value is None else NEAR_FACE if verdict == J.NEAR_RIKET \
+        check = value is not None and r.code in to_check
+        face = MISSING_GREY if value is None else CHECK_FACE if check \
+            else NEAR_FACE if verdict == J.NEAR_RIKET \
             else _judged_colour(cmap, norm(value)) if judged else cmap(norm(value))
         ax.add_patch(matplotlib.patches.Rectangle(
             (col + 0.04, row + 0.04), 0.92, 0.92, facecolor=face,
-            edgecolor="#888888" if value is None else "#B0B0B0" if face == NEAR_FACE
+            edgecolor="#888888" if value is None or check else "#B0B0B0" if face == NEAR_FACE
             else "white",
-            hatch="///" if value is None else "", linewidth=0.8))
+            hatch="///" if value is None else CHECK_HATCH if check else "", linewidth=0.8))
         if r.code == highlight:
             ax.add_patch(matplotlib.patches.Rectangle(
                 (col + 0.04, row + 0.04), 0.92, 0.92, fill=False, edgecolor="black",
@@ -1200,7 +1231,7 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
                 fontsize=6.8 if width_cm > 10 else 5.4,
                 color=colour, fontweight="bold" if r.code == highlight else "normal",
                 linespacing=1.05)
-        mark = VERDICT_MARKS.get(verdict, "")
+        mark = CHECK_MARK if check else VERDICT_MARKS.get(verdict, "")
         ax.text(col + 0.5, row + 0.74,
                 DASH if value is None else f"{mark}\u202f{_fmt_short(indicator, value)}".strip(),
                 ha="center", va="center", fontsize=8 if width_cm > 10 else 6.3,
@@ -1214,7 +1245,7 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
                  x=0.02, ha="left", fontsize=9.5 if width_cm > 10 else 8, fontweight="bold")
 
     if judged:  # the bar shows the band of "nära riket" in its colour
-        cmap = _with_near_band(cmap, norm, riket, float(_attr(indicator, "min_change", 0.0)))
+        cmap = _with_near_band(cmap, norm, riket, indicator)
     scalar = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(scalar, cax=cax)
     # only the values drawn: a symmetric scale around Riket reached "105 Procent"
@@ -1237,16 +1268,21 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     missing = [r.name for r in regions if r.code not in present]
     if missing:
         alt += " Värde saknas för " + ", ".join(missing) + "."
+    checked = sorted(r.name for r in regions if r.code in to_check and r.code in present)
     if judged:
         counts = {v: sum(1 for x in verdicts.values() if x == v) for v in VERDICT_MARKS}
         alt += (f" Jämfört med riket ({_fmt(indicator, riket)}): {counts[J.BETTER_THAN_RIKET]}"
                 f" bättre, {counts[J.NEAR_RIKET]} nära riket, {counts[J.WORSE_THAN_RIKET]}"
                 " sämre.")
+    if checked:
+        alt += _checked_alt(len(checked)).rstrip(".") + ": " + ", ".join(checked) + "."
     caption = (f"{ind_name}{suffix}. Lila ▲ bättre än riket ({_fmt_short(indicator, riket)}), "
                f"orange ▼ sämre, vit {NEAR_MARK} nära riket." if judged
                else f"{ind_name}{suffix} per region; mörkare ruta: högre värde.")
     if missing:
         caption += " Grå randig ruta: värde saknas."
+    if checked:
+        caption += CHECK_CAPTION
     stem = name or f"karta-{_ind_id(indicator)}" + (f"-{year}" if year is not None else "")
     return Chart(fig=_finish(fig), alt=alt, name=stem, caption=caption)
 
@@ -1261,13 +1297,16 @@ def _judged_colour(cmap: Any, x: float) -> Any:
     return cmap(0.5 + math.copysign(_FAINTEST + (1 - 2 * _FAINTEST) * abs(d), d))
 
 
-def _with_near_band(cmap: Any, norm: Any, riket: float, min_change: float) -> Any:
-    """The tiles' colours as a colour bar: values within `min_change` of Riket in the
-    "nära riket" colour, the others as `_judged_colour` draws them."""
-    samples = np.linspace(0, 1, 512)
+def _with_near_band(cmap: Any, norm: Any, riket: float, indicator: Any) -> Any:
+    """The tiles' colours as a colour bar: each value judged as a tile of that value is
+    (`judgements.versus_riket` at the published precision), "nära riket" in its colour."""
+    samples = np.linspace(0, 1, 1024)
     values = np.atleast_1d(norm.inverse(samples))
-    colours = [NEAR_FACE if abs(v - riket) + 1e-9 < min_change else _judged_colour(cmap, x)
-               for x, v in zip(samples, values)]
+    direction = str(_attr(indicator, "direction", "neutral"))
+    min_change = float(_attr(indicator, "min_change", 0.0))
+    decimals = _ind_decimals(indicator)
+    colours = [NEAR_FACE if J.versus_riket(float(v), riket, direction, min_change, decimals)
+               == J.NEAR_RIKET else _judged_colour(cmap, x) for x, v in zip(samples, values)]
     return matplotlib.colors.ListedColormap(colours)
 
 

@@ -146,7 +146,7 @@ def _comparability(ind: Indicator, catalog: Catalog, lookup: dict, definitions: 
         notes.append(f"Värdet {year} avser {definition}.")
     same = J.same_definition(definition, prev_def)
     if prev_year and not same:
-        notes.append(f"Värdet {prev_year} avser {prev_def or 'katalogens definition'}, "
+        notes.append(f"Värdet {prev_year} avser {prev_def or 'indikatorns vanliga definition'}, "
                      f"så {prev_year} och {year} jämförs inte.")
     if broken:
         first = max(b for b in _break_years(ind) if prev_year < b <= year)  # type: ignore[operator]

@@ -252,28 +252,37 @@ def riket_change(rep: NationalReport, ind: Indicator) -> RiketChange | None:
 
 
 def riket_change_sentences(rep: NationalReport) -> list[str]:
-    """Riket's change since the year before for the main indicators, by judgement."""
-    clear, unclear, broken = [], [], []
+    """Riket's counted improvements and deteriorations since the year before, over every
+    judged indicator by one rule (`riket_change`), so the summary picks no side."""
+    counted: dict[str, list[str]] = {"förbättring": [], "försämring": []}
+    unclear, broken = 0, []
     for ind in rep.catalog.kolada():
-        if not ind.main or shown_year(rep, ind) != rep.year:  # not yet published: said apart
-            continue
+        if ind.direction == "neutral" or shown_year(rep, ind) != rep.year:
+            continue  # neutral: no better or worse; not yet published: said apart
         rc = riket_change(rep, ind)
         if rc is None or rc.before is None:
             continue
-        now = _fmt(rc.now, ind, False)
         if rc.broken:
-            broken.append(f"{ind.name.lower()} ({now})")
-            continue
-        if not rc.counts:
-            unclear.append(f"{ind.name.lower()} ({now})")
-            continue
-        size = text.fmt_change(rc.now - rc.before, ind.unit, ind.decimals)
-        clear.append(f"{ind.name}: {now} i riket {rep.year}, {size} sedan {rep.year - 1} "
-                     f"({rc.judged}).")
-    out = list(clear)
-    if unclear:
-        out.append(f"Ingen tydlig förändring i riket sedan {rep.year - 1} för "
-                   + text.join_sv(unclear) + ".")
+            broken.append(f"{ind.short} ({_fmt(rc.now, ind, False)})")
+        elif rc.counts and rc.judged in counted:
+            size = text.fmt_change(rc.now - rc.before, ind.unit, ind.decimals,
+                                   short=ind.unit == "procent")
+            counted[rc.judged].append(f"{ind.short} ({size})")
+        else:
+            unclear += 1
+    better, worse = counted["förbättring"], counted["försämring"]
+    judged = len(better) + len(worse) + unclear
+    prev = rep.year - 1
+    out = []
+    if judged:
+        out.append(f"I riket förbättrades {len(better)} och försämrades {len(worse)} av "
+                   f"{judged} indikatorer mellan {prev} och {rep.year}, räknat där "
+                   "förändringen är minst den minsta som räknas för indikatorn i riket; "
+                   f"för {unclear} syns ingen tydlig förändring.")
+    if better:
+        out.append(f"Förbättring i riket sedan {prev}: " + text.join_sv(better) + ".")
+    if worse:
+        out.append(f"Försämring i riket sedan {prev}: " + text.join_sv(worse) + ".")
     if broken:
         out.append(f"Tidsseriebrott {rep.year}, så förändringen i riket bedöms inte, för "
                    + text.join_sv(broken) + ".")
@@ -286,7 +295,10 @@ def summary_html(rep: NationalReport) -> str:
 
 def _heat_rows(rep: NationalReport, inds: list[Indicator]
                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Scores (colour strength), printed values and `versus_riket` verdicts per cell."""
+    """Scores (colour strength), printed values and `versus_riket` verdicts per cell; a value
+    to check (plausibility) gets `charts.TO_CHECK` and is not judged."""
+    from naravard.charts import TO_CHECK
+
     regions = all_regions()
     rel = pd.DataFrame(index=[r.name for r in regions], columns=[i.name for i in inds],
                        dtype=float)
@@ -302,8 +314,9 @@ def _heat_rows(rep: NationalReport, inds: list[Indicator]
             rel.loc[r.name, ind.name] = sub.loc[r.code, "relative"] / scale * 100 \
                 if r.code in sub.index and not pd.isna(scale) and not flagged else np.nan
             labels.loc[r.name, ind.name] = _fmt(value, ind)
-            if r.code in sub.index and not flagged:  # a value to check is not judged
-                verdicts.loc[r.name, ind.name] = sub.loc[r.code, "versus_riket"]
+            if r.code in sub.index:  # a value to check is not judged
+                verdicts.loc[r.name, ind.name] = TO_CHECK if flagged \
+                    else sub.loc[r.code, "versus_riket"]
     return rel, labels, verdicts
 
 
@@ -326,8 +339,9 @@ def heatmap_html(rep: NationalReport) -> str:
               "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
               "Bättre eller sämre står bara där skillnaden mot riket är minst den minsta "
               "förändring som räknas för indikatorn; en mindre skillnad är nära riket (vit, ≈). "
-              "Grå utan pil: indikatorn är neutral, riket saknar värde att jämföra med, eller "
-              "värdet avviker kraftigt från regionens tidigare år och bör kontrolleras. "
+              "Grå utan pil: indikatorn är neutral eller riket saknar värde att jämföra med. "
+              "Grå, prickig ruta med ? före talet: värdet avviker kraftigt från regionens "
+              "tidigare år och bör kontrolleras; det bedöms inte. "
               "Kartorna i nästa kapitel använder samma färger.")
 
 
@@ -353,8 +367,9 @@ def maps_html(rep: NationalReport) -> str:
         if not values:
             continue
         riket = sub["riket"].iloc[0]
+        to_check = sub.loc[sub["plausibility"].fillna("") != "", "region_code"]
         chart = charts.tile_map_chart(values, ind, regions, year=shown_year(rep, ind),
-                                      size=MAP_SIZE,
+                                      size=MAP_SIZE, to_check=to_check,
                                       riket=None if pd.isna(riket) else float(riket))
         figs.append(_fig(rep, chart, source_line(ind, rep.obs)))
     return templating.render(
@@ -362,7 +377,8 @@ def maps_html(rep: NationalReport) -> str:
         intro="Varje ruta är en region, placerad ungefär som på kartan; talet är regionens "
               "värde. Lila och ▲ betyder bättre än riket och orange och ▼ sämre, ju starkare "
               "färg desto större skillnad; vit och ≈ betyder nära riket, en skillnad mindre än "
-              "den minsta som räknas; en grå, streckad ruta saknar värde.")
+              "den minsta som räknas; en grå, streckad ruta saknar värde; en grå, prickig ruta "
+              "med ? före talet har ett värde att kontrollera, som inte bedöms.")
 
 
 def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
@@ -534,13 +550,13 @@ def targets_html(rep: NationalReport) -> str:
         items.append(f"{ind.name}: av {text.plural(have, 'region', 'regioner')} med värde "
                      f"uppfylls målet av {c['uppfylls']}, delvis av {c['uppfylls delvis']} och "
                      f"inte av {c['uppfylls inte']}. {notes.get(ind.id, '')}")
-    footnote = ("* Mätt på annat sätt än katalogens definition, så värdet kan inte ställas "
+    footnote = ("* Mätt på annat sätt än indikatorn avser, så värdet kan inte ställas "
                 "bredvid de andra som likvärdigt: " + "; ".join(marked) + ".") if marked else ""
     return templating.render(
         "national/targets.html.j2", counts=items, rows=rows, footnote=footnote,
-        columns=[(i.name, i.target_text or "") for i in inds],
+        columns=[(i.name, text.unit_with_number(i.target_text or "")) for i in inds],
         intro="Mål anges bara där en offentlig källa anger ett. Uppgifterna om fast "
-              "läkarkontakt kommer från regionernas egna filer; – betyder att uppgift saknas. "
+              "läkarkontakt har regionerna själva lämnat; – betyder att uppgift saknas. "
               "Regeln för uppfylls delvis står i Om underlaget.")
 
 
@@ -617,7 +633,8 @@ def profiles_html(rep: NationalReport) -> str:
         intro="För varje region: de indikatorer där regionen har sin bästa och sämsta "
               "placering (plats 1 = bäst), de tydligaste förändringarna enligt samma regler "
               "som regionrapporternas \"Det viktigaste\" (med de år de gäller), "
-              "måluppfyllelsen och regionens enkätsvar där en svarsfil finns.")
+              "måluppfyllelsen och, för de regioner vars svar rapporten innehåller, regionens "
+              "svar på Socialstyrelsens enkät.")
 
 
 def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> str:
@@ -637,9 +654,9 @@ def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> st
     labels = overview.attrs.get("labels", {})
     filed = [r for r in overview.index if (overview.loc[r] != "–").any()]
     missing = [r for r in overview.index if r not in filed]
-    intro = (f"{len(filed)} av {len(overview.index)} regioner har lämnat in sina svar till "
-             f"den här rapporten" + (f"; svar saknas för {text.join_sv(missing)}"
-                                     if missing and len(missing) <= 5 else "")
+    intro = (f"Rapporten innehåller enkätsvaren från {len(filed)} av {len(overview.index)} "
+             "regioner" + (f"; svaren från {text.join_sv(missing)} ingår inte"
+                           if missing and len(missing) <= 5 else "")
              + ". Tabellen visar svaren på enkätens flervalsfrågor; fritextsvaren finns i "
              "respektive regions rapport.")
     tables = []
@@ -650,7 +667,7 @@ def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> st
                 for col in overview.columns]
         tables.append({"regions": chunk, "rows": rows})
     return templating.render("national/questionnaire.html.j2", note="" if filed else
-                             "Ingen region har lämnat in enkätsvar till den här rapporten.",
+                             "Rapporten innehåller inga regioners enkätsvar.",
                              intro=intro if filed else "", tables=tables)
 
 

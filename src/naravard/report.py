@@ -462,7 +462,7 @@ def _facts(ind: Indicator, row: pd.Series) -> list[tuple[str, str]]:
     facts = [("Definition", ind.definition),
              ("Riktning", f"{text.direction_label(ind.direction)}: {ind.direction_reason}")]
     if ind.target_text:
-        facts.append(("Mål", f"{ind.target_text}. {row['target_note']}"))
+        facts.append(("Mål", f"{text.unit_with_number(ind.target_text)}. {row['target_note']}"))
     if ind.min_change:
         facts.append(("Minsta tydliga förändring",
                       f"{text.threshold_text(row)}: {ind.min_change_reason or ''}"))
@@ -547,7 +547,7 @@ def regional_html(rep: RegionReport, *, comment: str = "") -> str:
         sentences = [] if pd.isna(row["value"]) else text.indicator_sentences(
             row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
         rows.append({"id": ind.id, "name": ind.name, "value": _value(row), "prev": prev,
-                     "target": ind.target_text or "–",
+                     "target": text.unit_with_number(ind.target_text or "–"),
                      "met": row["target_status"] or "–",
                      "notes": [n for n in (
                          note(_regional_source(rep, ind.id, rep.year)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -194,6 +195,12 @@ def fmt_date(iso: Any) -> str:
 def plural(n: int, singular: str, plural_form: str) -> str:
     """`1 indikator`, `3 indikatorer` (the count formatted the Swedish way)."""
     return f"{fmt_number(n, 0)} {singular if int(n) == 1 else plural_form}"
+
+
+def unit_with_number(words: str) -> str:
+    """"minst 55 %" with a no-break space before "%" and "kr", so a narrow table cell never
+    ends a line with the number and starts the next with its unit."""
+    return re.sub(r"(?<=\d) (?=%|kr\b)", NBSP, words)
 
 
 def join_sv(items: Iterable[str]) -> str:
@@ -409,7 +416,7 @@ def target_sentence(row: Mapping[str, Any], v: Any) -> str:
     of = "" if share is None or status == "uppfylls" else (
         f" ({fmt_number(min(float(share), 999), 0)} % av målvärdet)")
     last = _last_year(row, "prev_target_status", status)
-    return f"Målet ({target_text}) {status}{of}{last}. {note}".strip()
+    return f"Målet ({unit_with_number(target_text)}) {status}{of}{last}. {note}".strip()
 
 
 def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
@@ -664,11 +671,11 @@ def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
          "sägs det inom parentes (i förra årets uppföljning: …)."),
         ("Mål", "Mål anges bara där en offentlig källa med datum anger ett, med vem som satt "
          "målet och för vilket år det gäller; ett mål för ett tidigare år sägs vara det. "
-         "Bedömningen följer regionernas egna verksamhetsberättelser (Region Västerbotten "
-         "2024): målet uppfylls vid minst 100 procent av målvärdet, uppfylls delvis vid 80–99 "
-         "procent och uppfylls inte under 80 procent. För ett tak (högst X) räknas samma "
-         "andelar som X delat med värdet, så att värden upp till 1,25 gånger taket uppfyller "
-         "målet delvis. Bedömningen beror bara på värdet och målet, samma för alla regioner "
-         "i regionrapporten, riksrapporten och Excelfilerna. Saknas värde kan måluppfyllelsen "
-         "inte bedömas."),
+         "Bedömningen är samma som regionerna använder för sina målvärden: målet uppfylls "
+         "vid minst 100 procent av målvärdet, uppfylls delvis vid 80–99 procent och uppfylls "
+         "inte under 80 procent. För ett tak (högst X) räknas samma andelar som X delat med "
+         "värdet, så att värden upp till 1,25 gånger taket uppfyller målet delvis. "
+         "Bedömningen beror bara på värdet och målet, samma för alla regioner i "
+         "regionrapporten, riksrapporten och tabellerna i Excel. Saknas värde kan "
+         "måluppfyllelsen inte bedömas."),
     ]

@@ -97,7 +97,8 @@ def _checkbox_lines(q: Question, a: Answer) -> tuple[str, list[str]]:
 
 def _closed_item(q: Question, a: Answer | None, answers: Answers,
                  indicator_table: pd.DataFrame | None) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": q.id, "label": q.label, "title": q.title, "sub": bool(q.parent),
+    item: dict[str, Any] = {"id": q.id, "label": q.label, "title": q.shown_title,
+                            "sub": bool(q.parent),
                             "grid": None, "strong": False, "lines": [],
                             "details": _paragraphs(a.details) if a else [],
                             "related": _related_values(q, indicator_table)}
@@ -120,7 +121,7 @@ def _closed_item(q: Question, a: Answer | None, answers: Answers,
 def _text_item(q: Question, a: Answer | None, answers: Answers,
                indicator_table: pd.DataFrame | None) -> dict[str, Any]:
     answered = a is not None and is_answered(q, a)
-    return {"id": q.id, "label": q.label, "title": q.title, "sub": bool(q.parent),
+    return {"id": q.id, "label": q.label, "title": q.shown_title, "sub": bool(q.parent),
             "paragraphs": _paragraphs(a.value) if answered else [],
             "unanswered": "" if answered else _unanswered_text(q, answers),
             "details": _paragraphs(a.details) if a else [],
@@ -222,6 +223,8 @@ def answers_html(structure: Questionnaire, answers: Answers, *, area: str | None
                   for q in qs if q.type != "text"]
         texts = [_text_item(q, answers.get(q.id), answers, indicator_table)
                  for q in qs if q.type == "text"]
+        # an unanswered free-text field says nothing: it is left out, not printed "Obesvarad"
+        texts = [t for t in texts if t["paragraphs"] or t["details"]]
         parts.append({"title": part.title, "closed": closed, "texts": texts})
     return templating.render(
         "questionnaire/answers.html.j2", source=answers.source or "", parts=parts,

@@ -7,6 +7,7 @@ in a YAML file per year instead of in code; answers are then checked against tha
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,9 +81,19 @@ class Question:
                 return it
         return None
 
+    @property
+    def shown_title(self) -> str:
+        """The title as a reader sees it beside the number: "" where it only repeats the
+        number ("Kommentar till fråga 18" under "18, kommentar"), so no heading says it twice."""
+        if not self.label.endswith(", kommentar"):
+            return self.title
+        rest = re.sub(r"^kommentar till fråga \S+\s*", "", self.title, flags=re.I)
+        rest = rest.strip().removeprefix("(").removesuffix(")").strip()
+        return rest[:1].upper() + rest[1:]
+
     def heading(self) -> str:
-        """`Fråga 18, kommentar: Kommentar till fråga 18` style line for tables and lists."""
-        return f"{self.label}. {self.title}"
+        """`18, kommentar` or `18. Läkare` style line for tables and lists."""
+        return f"{self.label}. {self.shown_title}" if self.shown_title else self.label
 
 
 @dataclass(frozen=True)
