@@ -190,9 +190,10 @@ def summary_sentences(rep: NationalReport) -> list[str]:
         inds = {i.id: i for i in rep.catalog.kolada()}
         parts = [f"{rep.names[code]} ({text.join_sv(inds[i].short for i in sub['indicator_id'])})"
                  for code, sub in flagged.groupby("region_code", sort=True)]
-        out.append("Värden som avviker kraftigt från regionens tidigare år och bör kontrolleras "
-                   "mot regionens egen statistik (t.ex. byte av vårdinformationssystem) har "
-                   + text.join_sv(parts) + "; de räknas inte som bäst eller sämst.")
+        out.append("Värden som avviker kraftigt från regionens tidigare år, vilket kan bero på "
+                   "ändrad registrering eller i en enkät på urvalet, har "
+                   + text.join_sv(parts) + "; de bedöms inte och räknas inte som bäst eller "
+                   "sämst.")
     lag = unpublished_sentence(rep)
     return out + ([lag] if lag else [])
 
@@ -341,7 +342,7 @@ def heatmap_html(rep: NationalReport) -> str:
               "förändring som räknas för indikatorn; en mindre skillnad är nära riket (vit, ≈). "
               "Grå utan pil: indikatorn är neutral eller riket saknar värde att jämföra med. "
               "Grå, prickig ruta med ? före talet: värdet avviker kraftigt från regionens "
-              "tidigare år och bör kontrolleras; det bedöms inte. "
+              "tidigare år och bedöms inte. "
               "Kartorna i nästa kapitel använder samma färger.")
 
 

@@ -543,8 +543,8 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
     if to_check:
         sentences.append(
             f"Förändringen för {join_sv(n[:1].lower() + n[1:] for n in to_check)} avviker "
-            "kraftigt från tidigare år och bedöms inte; kontrollera mot regionens egen "
-            "statistik, t.ex. byte av vårdinformationssystem.")
+            "kraftigt från tidigare år, vilket kan bero på ändrad registrering eller i en "
+            "enkät på urvalet, och bedöms inte.")
 
     ranked = [r for r in with_value  # a value to check is never a strongest or weakest place
               if str(_get(r, "direction") or "") in ("higher", "lower")
