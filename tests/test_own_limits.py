@@ -240,3 +240,13 @@ def test_printing_to_stderr_counts_too(tmp_path):
     result = _run_own(tmp_path, "import sys\nfor i in range(200_000):\n"
                                 "    print('rad', i, file=sys.stderr)")
     assert "cell 2: notebooken skriver ut mer än" in result["message"], result
+
+
+def test_a_subprocess_printing_counts_too(tmp_path, monkeypatch):
+    """Output written to the kernel's file descriptors (a subprocess, C code) reaches the
+    report through ipykernel's pipe-watching thread, not through sys.stdout's write: in
+    December 2026 `os.system('seq 1 30000')` published a 548-page report. (ipykernel does
+    not watch the descriptors when it sees PYTEST_CURRENT_TEST, so the kernel must not.)"""
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    result = _run_own(tmp_path, "import os\nos.system('seq 1 300000')\nprint('efter')")
+    assert "cell 2: notebooken skriver ut mer än" in result["message"], result

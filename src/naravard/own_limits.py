@@ -15,6 +15,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -100,31 +101,42 @@ class OutputBudget:
     @contextlib.contextmanager
     def counting(self, shell: Any) -> Iterator[None]:
         """While a published cell runs: what it prints (stderr too: the report drops it, but
-        every line still travels to naravard) and its display() calls are counted."""
+        every line still travels to naravard) and its display() calls are counted.
+
+        The kernel's stream objects themselves are counted, not a wrapper in sys.stdout: a
+        subprocess's or C code's output reaches them from ipykernel's pipe-watching thread.
+        That thread cannot stop the cell; past the bound it drops the output, and the cell
+        fails when it ends."""
         budget = self
-        stdout, stderr, pub = sys.stdout, sys.stderr, shell.display_pub
+        streams, pub = (sys.stdout, sys.stderr), shell.display_pub
         publish = pub.publish
+        cell_thread = threading.get_ident()
 
-        class Counted:
-            def __init__(self, stream: Any) -> None:
-                self._stream = stream
-
-            def write(self, text: str) -> int:
-                budget.spend_text(len(text))
-                return self._stream.write(text)
-
-            def __getattr__(self, name: str) -> Any:
-                return getattr(self._stream, name)
+        def counted(write: Any) -> Any:
+            def counted_write(text: str) -> int:
+                if threading.get_ident() == cell_thread:
+                    budget.spend_text(len(text))
+                else:
+                    budget.text_left -= len(text)
+                    if budget.text_left < 0:
+                        return len(text)
+                return write(text)
+            return counted_write
 
         def counted_publish(data: Any = None, *args: Any, **kwargs: Any) -> Any:
             budget.spend_display(data)
             return publish(data, *args, **kwargs)
 
-        sys.stdout, sys.stderr, pub.publish = Counted(stdout), Counted(stderr), counted_publish
+        for stream in streams:
+            stream.write = counted(stream.write)
+        pub.publish = counted_publish
         try:
             yield
         finally:
-            sys.stdout, sys.stderr, pub.publish = stdout, stderr, publish
+            for stream in streams:
+                del stream.write
+            pub.publish = publish
+        budget.spend_text(0)  # output dropped in the watching thread fails the cell here
 
 
 def check_settings() -> None:
