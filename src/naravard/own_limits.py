@@ -133,10 +133,44 @@ class OutputBudget:
         try:
             yield
         finally:
+            drain(streams)
             for stream in streams:
                 del stream.write
             pub.publish = publish
         budget.spend_text(0)  # output dropped in the watching thread fails the cell here
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """While an unpublished cell runs, its output goes nowhere, a subprocess's too."""
+    streams = (sys.stdout, sys.stderr)
+    for stream in streams:
+        stream.write = len
+    try:
+        yield
+    finally:
+        drain(streams)
+        for stream in streams:
+            del stream.write
+
+
+def drain(streams: tuple[Any, ...], seconds: float = 2.0) -> None:
+    """Wait (at most `seconds`) until ipykernel's pipe-watching thread has taken what the
+    cell's subprocesses wrote, so that none of it is published after the cell's bounds end."""
+    import fcntl
+    import struct
+    import termios
+    import time
+
+    pipes = [fid for fid in (getattr(s, "_fid", None) for s in streams) if fid is not None]
+    deadline, quiet = time.monotonic() + seconds, 0
+    while pipes and quiet < 3 and time.monotonic() < deadline:
+        pending = 0
+        for fid in pipes:
+            with contextlib.suppress(OSError):
+                pending += struct.unpack("i", fcntl.ioctl(fid, termios.FIONREAD, b"\0" * 4))[0]
+        quiet = quiet + 1 if pending == 0 else 0
+        time.sleep(0.02)
 
 
 def check_settings() -> None:
