@@ -107,8 +107,7 @@ class OutputBudget:
         subprocess's or C code's output reaches them from ipykernel's pipe-watching thread.
         That thread cannot stop the cell; past the bound it drops the output, and the cell
         fails when it ends."""
-        budget = self
-        streams, pub = (sys.stdout, sys.stderr), shell.display_pub
+        budget, pub = self, shell.display_pub
         publish = pub.publish
         cell_thread = threading.get_ident()
 
@@ -127,25 +126,27 @@ class OutputBudget:
             budget.spend_display(data)
             return publish(data, *args, **kwargs)
 
-        for stream in streams:
-            stream.write = counted(stream.write)
         pub.publish = counted_publish
         try:
-            yield
+            with _streams_written(counted):
+                yield
         finally:
-            drain(streams)
-            for stream in streams:
-                del stream.write
             pub.publish = publish
         budget.spend_text(0)  # output dropped in the watching thread fails the cell here
 
 
-@contextlib.contextmanager
-def muted() -> Iterator[None]:
+def muted() -> contextlib.AbstractContextManager[None]:
     """While an unpublished cell runs, its output goes nowhere, a subprocess's too."""
+    return _streams_written(lambda write: len)
+
+
+@contextlib.contextmanager
+def _streams_written(writer: Any) -> Iterator[None]:
+    """The kernel's stdout and stderr objects write through `writer(their write)` while
+    inside; the pipe-watching thread's backlog is taken before they are restored."""
     streams = (sys.stdout, sys.stderr)
     for stream in streams:
-        stream.write = len
+        stream.write = writer(stream.write)
     try:
         yield
     finally:
