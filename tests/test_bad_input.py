@@ -548,6 +548,24 @@ def test_5_a_folder_where_a_report_file_goes_is_refused_before_any_work(project_
     assert not [p for p in job.out_dir.parent.iterdir() if p.name.startswith(".")]
 
 
+def test_5_a_full_disk_while_rendering_names_the_report_folder(project_tmp, evil_rep,
+                                                               monkeypatch):
+    """papermill writes the notebook with a bare `open`: ENOSPC came without a path, and the
+    line read "fel: No space left on device; …" (issue 19, weak points)."""
+    import errno
+
+    from naravard import pipeline
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("naravard.render.execute_notebook", full)
+    job = pipeline.region_job(evil_rep, "snapshot")
+    with pytest.raises(OSError) as info:
+        pipeline.run_job(job, Path("unused.pkl"))
+    assert info.value.filename and str(info.value.filename).endswith("vasterbotten/2024")
+    assert not job.out_dir.exists()
+
 def test_5_figures_being_a_file_is_one_line(project_tmp, evil_rep, monkeypatch):
     from naravard import pipeline
 

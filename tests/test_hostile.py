@@ -146,6 +146,20 @@ def test_a_fel_line_carries_no_escape_sequences(capsys, monkeypatch):
     assert "\x1b" not in capsys.readouterr().err
 
 
+
+def test_a_reader_that_stops_reading_is_not_told_as_a_disk_problem(tmp_path):
+    """`make diff … | head -3`: the closed pipe said "fel: Broken pipe; kontrollera
+    rättigheter och ledigt utrymme". A reader that has what it wants is no error to report."""
+    import subprocess
+    import sys
+
+    a = report_folder(tmp_path, "a", ROW, *(f"A;Namn {i};id_{i};2024;1;1;x" for i in range(3000)))
+    b = report_folder(tmp_path, "b", ROW)
+    proc = subprocess.run(f'"{sys.executable}" -m naravard.cli diff "{a}" "{b}" | head -2',
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert len(proc.stdout.splitlines()) == 2
+    assert "rättigheter" not in proc.stderr and "fel:" not in proc.stderr, proc.stderr
+
 # --- WeasyPrint reads no file outside the report and nothing from the network ------------------
 
 def _png(path: Path) -> Path:

@@ -240,3 +240,28 @@ def test_printing_to_stderr_counts_too(tmp_path):
     result = _run_own(tmp_path, "import sys\nfor i in range(200_000):\n"
                                 "    print('rad', i, file=sys.stderr)")
     assert "cell 2: notebooken skriver ut mer än" in result["message"], result
+
+
+def test_a_subprocess_printing_counts_too(tmp_path, monkeypatch):
+    """Output written to the kernel's file descriptors (a subprocess, C code) reaches the
+    report through ipykernel's pipe-watching thread, not through sys.stdout's write: in
+    December 2026 `os.system('seq 1 30000')` published a 548-page report. (ipykernel does
+    not watch the descriptors when it sees PYTEST_CURRENT_TEST, so the kernel must not.)"""
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    result = _run_own(tmp_path, "import os\nos.system('seq 1 300000')\nprint('efter')")
+    assert "cell 2: notebooken skriver ut mer än" in result["message"], result
+
+
+def test_an_unpublished_cell_publishes_no_subprocess_output(tmp_path, monkeypatch):
+    """A cell tagged `utelämna` runs but is not in the report; what a subprocess in it
+    printed reached the report through ipykernel's pipe-watching thread (548 pages)."""
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)  # see the test above
+    own = _own(tmp_path, "import os\nos.system('seq 1 30000')", "print('synlig')")
+    nb = nbformat.read(own, as_version=4)
+    nb.cells[1].metadata["tags"] = ["utelämna"]
+    nbformat.write(nb, own)
+    proc = subprocess.run([sys.executable, "-c", RUN, str(tmp_path), str(own)],
+                          capture_output=True, text=True, timeout=BOUND, env=os.environ)
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"ok": True}, proc.stderr[-3000:]
+    published = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+    assert "synlig" in published and "29999" not in published

@@ -291,6 +291,18 @@ def _stopped() -> int:
     return 143 if _Interrupted.signum == signal.SIGTERM else 130
 
 
+def _reader_gone() -> bool:
+    """Whether our stdout is a pipe whose reader has closed it (poll says POLLERR)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), 0)
+        return any(event & select.POLLERR for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no real stdout: a test's capture
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from naravard.heap import collect_less_often
 
@@ -310,6 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("fel: indata är för djupt nästlade för att läsas; kontrollera filerna", file=sys.stderr)
         return 2
     except OSError as exc:  # the disk, not the data: name the file and the reason
+        if isinstance(exc, BrokenPipeError) and _reader_gone():
+            return 141  # `naravard diff … | head`: the reader has what it wanted; as SIGPIPE
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"fel: {where}{exc.strerror or exc}; kontrollera rättigheter och ledigt "
               "utrymme", file=sys.stderr)

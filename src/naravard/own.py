@@ -97,7 +97,7 @@ def run_notebook(path: Path) -> None:
                         with budget.counting(shell):
                             result = shell.run_cell(source, store_history=False)
                     else:
-                        with contextlib.redirect_stdout(io.StringIO()), \
+                        with own_limits.muted(), contextlib.redirect_stdout(io.StringIO()), \
                                 _silenced(shell.display_pub, "publish"):
                             result = shell.run_cell(source, store_history=False, silent=True)
                 error = result.error_before_exec or result.error_in_exec

@@ -15,6 +15,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -100,31 +101,77 @@ class OutputBudget:
     @contextlib.contextmanager
     def counting(self, shell: Any) -> Iterator[None]:
         """While a published cell runs: what it prints (stderr too: the report drops it, but
-        every line still travels to naravard) and its display() calls are counted."""
-        budget = self
-        stdout, stderr, pub = sys.stdout, sys.stderr, shell.display_pub
+        every line still travels to naravard) and its display() calls are counted.
+
+        The kernel's stream objects themselves are counted, not a wrapper in sys.stdout: a
+        subprocess's or C code's output reaches them from ipykernel's pipe-watching thread.
+        That thread cannot stop the cell; past the bound it drops the output, and the cell
+        fails when it ends."""
+        budget, pub = self, shell.display_pub
         publish = pub.publish
+        cell_thread = threading.get_ident()
 
-        class Counted:
-            def __init__(self, stream: Any) -> None:
-                self._stream = stream
-
-            def write(self, text: str) -> int:
-                budget.spend_text(len(text))
-                return self._stream.write(text)
-
-            def __getattr__(self, name: str) -> Any:
-                return getattr(self._stream, name)
+        def counted(write: Any) -> Any:
+            def counted_write(text: str) -> int:
+                if threading.get_ident() == cell_thread:
+                    budget.spend_text(len(text))
+                else:
+                    budget.text_left -= len(text)
+                    if budget.text_left < 0:
+                        return len(text)
+                return write(text)
+            return counted_write
 
         def counted_publish(data: Any = None, *args: Any, **kwargs: Any) -> Any:
             budget.spend_display(data)
             return publish(data, *args, **kwargs)
 
-        sys.stdout, sys.stderr, pub.publish = Counted(stdout), Counted(stderr), counted_publish
+        pub.publish = counted_publish
         try:
-            yield
+            with _streams_written(counted):
+                yield
         finally:
-            sys.stdout, sys.stderr, pub.publish = stdout, stderr, publish
+            pub.publish = publish
+        budget.spend_text(0)  # output dropped in the watching thread fails the cell here
+
+
+def muted() -> contextlib.AbstractContextManager[None]:
+    """While an unpublished cell runs, its output goes nowhere, a subprocess's too."""
+    return _streams_written(lambda write: len)
+
+
+@contextlib.contextmanager
+def _streams_written(writer: Any) -> Iterator[None]:
+    """The kernel's stdout and stderr objects write through `writer(their write)` while
+    inside; the pipe-watching thread's backlog is taken before they are restored."""
+    streams = (sys.stdout, sys.stderr)
+    for stream in streams:
+        stream.write = writer(stream.write)
+    try:
+        yield
+    finally:
+        drain(streams)
+        for stream in streams:
+            del stream.write
+
+
+def drain(streams: tuple[Any, ...], seconds: float = 2.0) -> None:
+    """Wait (at most `seconds`) until ipykernel's pipe-watching thread has taken what the
+    cell's subprocesses wrote, so that none of it is published after the cell's bounds end."""
+    import fcntl
+    import struct
+    import termios
+    import time
+
+    pipes = [fid for fid in (getattr(s, "_fid", None) for s in streams) if fid is not None]
+    deadline, quiet = time.monotonic() + seconds, 0
+    while pipes and quiet < 3 and time.monotonic() < deadline:
+        pending = 0
+        for fid in pipes:
+            with contextlib.suppress(OSError):
+                pending += struct.unpack("i", fcntl.ioctl(fid, termios.FIONREAD, b"\0" * 4))[0]
+        quiet = quiet + 1 if pending == 0 else 0
+        time.sleep(0.02)
 
 
 def check_settings() -> None:

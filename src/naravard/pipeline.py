@@ -205,6 +205,10 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
         result = render_notebook_report(job.notebook, params, job.out_dir, stem=job.stem,
                                         title=job.title, extra_files=job.extra_files, km=km,
                                         finish=finish)
+    except OSError as exc:
+        if exc.filename is None:  # papermill, WeasyPrint: a full disk said without a path
+            exc.filename = display_path(job.out_dir)
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if job.stem == "rapport" and "andringar.csv" not in job.extra_files:
