@@ -112,15 +112,17 @@ lab: $(LAB_STAMP) ## JupyterLab (own environment .venv-lab) on notebooks/regionr
 		notebooks/regionrapport.ipynb
 
 egen: $(STAMP) ## copy the own-analysis template notebooks/egna/mall.ipynb for a region: REGION=…
-	@$(PY) -m naravard.own_template "$$REGION"
+	@$(PY) -m naravard.report.own_template "$$REGION"
 
 test: $(TEST_STAMP) lint ## lint, then the tests (unit, golden values on ../shared, end to end)
 	@# pytest splits PYTEST_ADDOPTS itself (quotes work), so the shell never parses PYTEST_ARGS
 	@PYTEST_ADDOPTS="$${PYTEST_ADDOPTS:+$$PYTEST_ADDOPTS }$$PYTEST_ARGS" $(PY) -m pytest
 
-lint: $(TEST_STAMP) ## ruff (rules in pyproject.toml) and deptry (imports vs declared dependencies)
+lint: $(TEST_STAMP) ## ruff, deptry (imports vs declared dependencies) and the layers (.importlinter)
 	@$(VENV)/bin/ruff check --quiet src tests bench
 	@$(VENV)/bin/deptry src notebooks
+	@# quiet when every contract is kept; the whole report when one is broken
+	@out=$$($(VENV)/bin/lint-imports --no-cache --no-logo .importlinter 2>&1) || { echo "$$out"; exit 1; }
 
 bench: $(STAMP) ## time naive papermill→nbconvert→weasyprint against `make reports` [ALL=1]
 	@case "$$ALL" in 1) all=--all;; *) all=;; esac; $(PY) bench/bench.py $$all $(DATA_ARG)

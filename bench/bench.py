@@ -118,7 +118,7 @@ def main() -> int:
     args = parser.parse_args()
 
     sys.path.insert(0, str(REPO / "src"))
-    from naravard.regions import all_regions
+    from naravard.config.regions import all_regions
 
     data = (args.data or Path(os.environ.get("NARAVARD_DATA", DEFAULT_DATA))).resolve()
     if not (data / "data").is_dir():

@@ -33,7 +33,7 @@ ONLY_MISSING = "forsta_kontakt_90d"
 
 def build(src: Path, dst: Path) -> Path:
     """The snapshot in `src` plus YEAR as described above, written to `dst`."""
-    from naravard.catalog import load_catalog
+    from naravard.config.catalog import load_catalog
 
     catalog = load_catalog()
     shutil.copytree(src, dst)

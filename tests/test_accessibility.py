@@ -22,8 +22,8 @@ import pikepdf
 import pytest
 from conftest import REQUIRE_BROWSER, skip_or_fail
 
-from naravard.national import NATIONAL_TITLE
-from naravard.report import TITLE
+from naravard.report.national import NATIONAL_TITLE
+from naravard.report.region import TITLE
 
 pytestmark = pytest.mark.e2e
 

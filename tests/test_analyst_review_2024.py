@@ -14,7 +14,7 @@ import pytest
 from matplotlib.colors import to_rgba
 
 from naravard import charts
-from naravard.regions import all_regions
+from naravard.config.regions import all_regions
 
 
 @dataclass
@@ -32,7 +32,7 @@ class Ind:
 
 @pytest.fixture(scope="module")
 def nat(snapshot_dir: Path):
-    from naravard import national
+    from naravard.report import national
 
     return national.prepare(2024, snapshot_dir, figures=None)
 
@@ -92,7 +92,7 @@ def test_tile_map_colour_bar_shows_each_tiles_colour():
 
 
 def test_national_heat_rows_and_maps_mark_values_to_check(nat):
-    from naravard import national
+    from naravard.report import national
 
     ind = nat.catalog.get("vardplatser_utskrivningsklara")
     _rel, labels, verdicts = national._heat_rows(nat, [ind])
@@ -107,8 +107,8 @@ def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_ru
     """N p.2 listed five improvements for Riket, no deterioration, and not how they were
     chosen. Every judged indicator is counted by `riket_change` (change_judgement with
     min_change), both ways, and the rule is said."""
-    from naravard import national
-    from naravard.judgements import change_judgement
+    from naravard.report import national
+    from naravard.analysis.judgements import change_judgement
 
     sentences = national.riket_change_sentences(nat)
     said = " ".join(sentences)
@@ -148,13 +148,13 @@ WORKING_NOTES = ("regionernas egna filer", "katalogens definition", "där en sva
 
 @pytest.fixture(scope="module")
 def vb(snapshot_dir: Path):
-    from naravard import report
+    from naravard.report import region as report
 
     return report.prepare("Västerbotten", 2024, snapshot_dir, figures=None, previous=None)
 
 
 def test_no_working_note_words_in_the_national_or_region_text(nat, vb):
-    from naravard import blocks, national
+    from naravard.report import blocks, national
 
     pages = {"targets": national.targets_html(nat), "profiles": national.profiles_html(nat),
              "questionnaire": national.questionnaire_html(nat), "about": national.about_html(nat),
@@ -171,7 +171,7 @@ def test_no_working_note_words_in_the_national_or_region_text(nat, vb):
 def test_questionnaire_says_a_comment_heading_once_and_leaves_out_unanswered_free_text():
     """R p.28: "Fråga 18, kommentar. Kommentar till fråga 18" and "Fråga 22, övriga insatser
     … Obesvarad"."""
-    from naravard.questionnaire import answers_html, load_answers, load_structure
+    from naravard.report.questionnaire import answers_html, load_answers, load_structure
 
     html = answers_html(load_structure(2024), load_answers("vasterbotten", 2024))
     assert "Fråga 18, kommentar.</h" in html or "Fråga 18, kommentar.</span></th>" in html
@@ -185,7 +185,7 @@ def test_questionnaire_says_a_comment_heading_once_and_leaves_out_unanswered_fre
 
 def test_target_keeps_its_percent_sign_on_the_numbers_line(nat, vb):
     """R p.23, O p.23: the region's own figures table wrapped "minst 55 / %"."""
-    from naravard import blocks, national
+    from naravard.report import blocks, national
 
     regional = str(blocks.regional(vb))
     assert "minst 55\u00a0%" in regional and "minst 55 %" not in regional

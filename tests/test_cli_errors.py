@@ -56,7 +56,7 @@ def project(project_tmp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def data_years(data: Path, region: str = "gotland") -> tuple[int, int]:
     """First and last year with any value in what a report for `region` reads (Kolada and
     that region's own figures), straight from the observations table."""
-    from naravard.table import load_observations
+    from naravard.sources.table import load_observations
 
     frame = load_observations(data, regions=[region]).frame
     years = frame.loc[frame["value"].notna(), "year"]
@@ -231,7 +231,7 @@ def test_makefile_requires_region_and_year(project, missing):
 
 def test_reports_with_a_missing_data_dir_fail_before_any_worker_starts(project, tmp_path, capsys,
                                                                        monkeypatch):
-    from naravard import batch
+    from naravard.build import batch
 
     monkeypatch.setattr(batch, "_start_pool", lambda n: pytest.fail("workers were started"))
     missing = tmp_path / "finns-inte"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from naravard import commentary
-from naravard.catalog import load_catalog
-from naravard.errors import NaravardError
+from naravard.report import commentary
+from naravard.config.catalog import load_catalog
+from naravard.core.errors import NaravardError
 
 GOOD = """---
 författare: Analysenheten, Region Västerbotten

@@ -21,7 +21,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from naravard.paths import repo_root
+from naravard.core.paths import repo_root
 from renders import EPOCH, Render, norm, start_cli
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +60,7 @@ def _notebooks(tmp: Path) -> Path:
         new_code_cell('region = "Västerbotten"\nyear = 2024\ndata = None',
                       metadata={"tags": ["parameters"]}),
         new_markdown_cell(f"### Egen uppföljning\n\n{OWN_TEXT}"),
-        new_code_cell("import matplotlib.pyplot as plt\nfrom naravard import own\n"
+        new_code_cell("import matplotlib.pyplot as plt\nfrom naravard.report import own\n"
                       "fig, ax = plt.subplots()\nax.bar(['v1', 'v2'], [3, 5])\n"
                       f"own.figure(fig, caption={OWN_CAPTION!r}, source='Regionens bokning',"
                       f" alt={OWN_ALT!r})"),

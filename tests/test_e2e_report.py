@@ -23,8 +23,9 @@ from pdf_layout import a4_numbered_pages
 from renders import EPOCH, Render, norm
 from pypdf import PdfReader
 
-from naravard import report, text
-from naravard.catalog import AREAS, load_catalog
+from naravard.report import region as report
+from naravard.wording import text
+from naravard.config.catalog import AREAS, load_catalog
 
 BANNER = "EXEMPELDATA – inte verkliga värden"
 OUTPUT_FILES = ("rapport.pdf", "rapport.html", "rapport.ipynb", "indikatorer.csv",
@@ -55,13 +56,13 @@ def orebro_pages(orebro) -> list[str]:
 
 @pytest.fixture(scope="module")
 def snapshot_obs(snapshot_dir):
-    from naravard.table import load_observations
+    from naravard.sources.table import load_observations
 
     return load_observations(snapshot_dir)
 
 
 def expected(obs, indicator_id: str, code: str, year: int = 2024) -> dict:
-    """Value, Riket and rank computed here from the tidy table, not by naravard.indicators."""
+    """Value, Riket and rank computed here from the tidy table, not by naravard.analysis.indicators."""
     cat = load_catalog()
     ind = cat.get(indicator_id)
     f = obs.frame
@@ -79,7 +80,7 @@ def expected(obs, indicator_id: str, code: str, year: int = 2024) -> dict:
 # --- a failing notebook -------------------------------------------------------------------
 
 def _broken_notebooks(tmp: Path) -> Path:
-    from naravard.paths import notebooks_dir
+    from naravard.core.paths import notebooks_dir
 
     nb = nbformat.read(notebooks_dir() / "regionrapport.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code" and "blocks.summary(rep)" in c.source)
@@ -95,7 +96,7 @@ def test_failing_cell_is_one_line_keeps_partial_notebook_and_old_report(
         renders, project_tmp, snapshot_dir, tmp_path, monkeypatch, capsys):
     # Requesting `renders` starts the module's two renders in the background now, so that
     # they run while this test and the fast ones below do their own work.
-    from naravard import pipeline
+    from naravard.build import pipeline
     from naravard.cli import main
 
     broken = _broken_notebooks(tmp_path)
@@ -156,7 +157,7 @@ def test_questionnaire_html_has_question_numbers_and_answers(orebro_rep):
 
 
 def test_region_without_answer_file_gets_a_note(snapshot_dir):
-    from naravard import questionnaire as q
+    from naravard.report import questionnaire as q
 
     assert not q.answers_path("gotland", 2024).exists()
     rep = report.prepare("Gotland", 2024, snapshot_dir, figures=None)
@@ -169,8 +170,8 @@ def test_region_without_answer_file_gets_a_note(snapshot_dir):
 
 
 def test_free_text_answers_are_escaped(orebro_rep, tmp_path):
-    from naravard import questionnaire as q
-    from naravard.paths import questionnaire_dir
+    from naravard.report import questionnaire as q
+    from naravard.core.paths import questionnaire_dir
 
     evil = '<script>alert("x")</script> & <b>fet</b>'
     raw = yaml.safe_load((questionnaire_dir() / "answers" / "orebro-lan" / "2024.yaml")
@@ -196,7 +197,7 @@ def test_example_data_banner_block_only_for_example_data(orebro_rep):
 
 
 def test_csv_export_is_deterministic_and_rounded(snapshot_dir, monkeypatch):
-    from naravard.table import clear_memo, load_observations
+    from naravard.sources.table import clear_memo, load_observations
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     first = report.export_csv_bytes(report.prepare("Västerbotten", 2024, snapshot_dir,
@@ -410,8 +411,8 @@ def test_same_inputs_same_outputs(vb, snapshot_dir, monkeypatch):
     and the CSV here and compares them with the executed notebook's outputs and the
     published CSV byte for byte.
     """
-    from naravard.cells import is_published
-    from naravard.table import clear_memo, load_observations
+    from naravard.report.cells import is_published
+    from naravard.sources.table import clear_memo, load_observations
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     clear_memo()
@@ -473,8 +474,8 @@ def test_questionnaire_chapter_shows_orebros_answers(orebro_pages):
 @pytest.mark.e2e
 def test_pdf_text_is_reproducible_from_the_html(vb, vb_pages, tmp_path):
     """Printing the published HTML again gives the published PDF's text, page for page."""
-    from naravard.paths import notebooks_dir
-    from naravard.render import html_to_pdf
+    from naravard.core.paths import notebooks_dir
+    from naravard.build.render import html_to_pdf
 
     html = (vb.out / "rapport.html").read_text(encoding="utf-8")
     again = tmp_path / "again.pdf"

@@ -8,10 +8,10 @@ import sys
 import pandas as pd
 import pytest
 
-from naravard.catalog import load_catalog
-from naravard.regions import region_codes
+from naravard.config.catalog import load_catalog
+from naravard.config.regions import region_codes
 from naravard.sources.example import EXAMPLE_SOURCE, generate_example
-from naravard.table import COLUMNS, validate
+from naravard.sources.table import COLUMNS, validate
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_every_row_says_exempeldata_and_passes_validation(catalog, example):
 
 def test_deterministic_within_and_across_processes(catalog, example):
     pd.testing.assert_frame_equal(example, generate_example(catalog))
-    code = ("from naravard.catalog import load_catalog;"
+    code = ("from naravard.config.catalog import load_catalog;"
             "from naravard.sources.example import generate_example;"
             "f = generate_example(load_catalog());"
             "print(repr(round(float(f['value'].sum()), 6)))")

@@ -21,7 +21,7 @@ import re
 import pytest
 from conftest import REPO
 
-from naravard import report
+from naravard.report import region as report
 
 GOLDEN = REPO / "tests" / "golden" / "vasterbotten-2024-indikatorer.csv"
 RETRIEVED = "2025-05-01"
@@ -30,7 +30,7 @@ EPOCH = "1735689600"
 
 
 def _csv(snapshot_dir) -> bytes:
-    from naravard.table import load_observations
+    from naravard.sources.table import load_observations
 
     obs = load_observations(snapshot_dir)
     # as if fetched live on RETRIEVED (the shipped copy's own date says only when it was copied)

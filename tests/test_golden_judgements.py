@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from naravard import report, text
+from naravard.report import region as report
+from naravard.wording import text
 
 GOLDEN = Path(__file__).parent / "golden" / "judgements-2024.csv"
 

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from naravard import highlights
-from naravard.catalog import load_catalog
-from naravard.errors import NaravardError
-from naravard.indicators import indicator_table
-from naravard.regions import RIKET_CODE, region_codes
+from naravard.wording import highlights
+from naravard.config.catalog import load_catalog
+from naravard.core.errors import NaravardError
+from naravard.analysis.indicators import indicator_table
+from naravard.config.regions import RIKET_CODE, region_codes
 
 YEAR = 2024
 
@@ -193,7 +193,7 @@ def test_a_value_to_check_is_a_caution_not_an_improvement(catalog):
 
 
 def _snapshot_messages(catalog, snapshot_dir, code, name):
-    from naravard.table import load_observations
+    from naravard.sources.table import load_observations
 
     obs = load_observations(snapshot_dir)
     table = indicator_table(obs, catalog, code, YEAR)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from naravard.errors import NaravardError
+from naravard.core.errors import NaravardError
 
 
 def one_line_error(call, *args, **kwargs) -> str:
@@ -28,7 +28,7 @@ def one_line_error(call, *args, **kwargs) -> str:
 @pytest.mark.parametrize("value, problem", [("2025-13-45", "month must be in 1..12"),
                                             ("2024-02-30", "day is out of range")])
 def test_f1_an_impossible_date_in_answers_is_one_line_with_the_line(tmp_path, value, problem):
-    from naravard.questionnaire import check_file
+    from naravard.report.questionnaire import check_file
 
     folder = tmp_path / "vasterbotten"
     folder.mkdir()
@@ -40,7 +40,7 @@ def test_f1_an_impossible_date_in_answers_is_one_line_with_the_line(tmp_path, va
 
 
 def test_f1_an_impossible_date_in_the_catalogue_reader_is_one_line(tmp_path):
-    from naravard import safe_yaml
+    from naravard.core import safe_yaml
 
     path = tmp_path / "x.yaml"
     path.write_text("a: 1\nb:\n  - 2024-02-30\n", encoding="utf-8")
@@ -51,7 +51,7 @@ def test_f1_an_impossible_date_in_the_catalogue_reader_is_one_line(tmp_path):
 def test_f1_real_dates_still_read_as_dates():
     import datetime as dt
 
-    from naravard import safe_yaml
+    from naravard.core import safe_yaml
 
     assert safe_yaml.load_text("d: 2024-02-29", "x") == {"d": dt.date(2024, 2, 29)}
 
@@ -116,7 +116,7 @@ def test_f8_diff_prints_no_escape_sequences_from_the_tables(tmp_path, capsys):
 
 
 def test_f8_printable_removes_controls_and_bidi_but_keeps_text():
-    from naravard.limits import printable
+    from naravard.core.limits import printable
 
     assert printable(f"a{HOSTILE} b\u202ec\x00d\ttab") == "aRÖD TEXT bcd\ttab"
     assert printable("Åäö – 79,5 %") == "Åäö – 79,5 %"
@@ -179,7 +179,7 @@ def _images_in(pdf: Path) -> int:
                                  "http://127.0.0.1:9/x.png", "https://example.org/x.png",
                                  "file:///STAGING/../outside.png"])
 def test_the_pdf_fetcher_refuses_everything_outside_the_staging_folder(tmp_path, url):
-    from naravard.render import _url_fetcher
+    from naravard.build.render import _url_fetcher
 
     staging = tmp_path / "staging"
     staging.mkdir()
@@ -189,7 +189,7 @@ def test_the_pdf_fetcher_refuses_everything_outside_the_staging_folder(tmp_path,
 
 
 def test_a_local_file_in_raw_html_is_not_embedded_in_the_pdf(tmp_path):
-    from naravard.render import html_to_pdf
+    from naravard.build.render import html_to_pdf
 
     staging = tmp_path / "staging"
     staging.mkdir()
@@ -213,7 +213,8 @@ def test_warm_up_folders_carry_the_pid_and_a_killed_runs_are_removed(tmp_path, m
     import tempfile
     import time
 
-    from naravard import publish, render
+    from naravard.core import publish
+    from naravard.build import render
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     seen = []
@@ -234,7 +235,7 @@ def test_warm_up_folders_carry_the_pid_and_a_killed_runs_are_removed(tmp_path, m
 def test_one_changed_value_is_told_in_the_singular(capsys):
     from types import SimpleNamespace
 
-    from naravard.pipeline import warn_analyst
+    from naravard.build.pipeline import warn_analyst
 
     job = SimpleNamespace(revised=["x"], out_dir=Path("output/a/2024"))
     warn_analyst(SimpleNamespace(comments=None, year=2024), job)
@@ -247,7 +248,8 @@ def test_one_changed_value_is_told_in_the_singular(capsys):
 def test_a_full_disk_while_publishing_names_the_file(tmp_path, monkeypatch, capsys):
     import os
 
-    from naravard import cli, render
+    from naravard import cli
+    from naravard.build import render
 
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -305,7 +307,7 @@ def test_a_run_that_does_not_unwind_after_sigterm_ends_within_the_grace(tmp_path
 
 def test_an_early_pool_may_grow_to_jobs(monkeypatch):
     """JOBS=2 with one report due at first: the pool starts one worker and may grow to two."""
-    from naravard import batch
+    from naravard.build import batch
 
     made = {}
 
@@ -324,7 +326,7 @@ def test_an_early_pool_may_grow_to_jobs(monkeypatch):
 def test_f7_a_folder_without_hard_links_still_gets_the_comment_file(tmp_path, monkeypatch):
     import os
 
-    from naravard import commentary
+    from naravard.report import commentary
 
     def no_links(src, dst):
         raise OSError(errno.EPERM, os.strerror(errno.EPERM))
@@ -339,7 +341,7 @@ def test_f7_a_folder_without_hard_links_still_gets_the_comment_file(tmp_path, mo
 def test_f8_a_questionnaire_title_with_escape_sequences_is_printed_clean(capsys, monkeypatch):
     from types import SimpleNamespace
 
-    from naravard.questionnaire import answers
+    from naravard.report.questionnaire import answers
 
     question = SimpleNamespace(label="5", title=f"Fråga {HOSTILE}")
     monkeypatch.setattr(answers, "read_answers", lambda path: SimpleNamespace(

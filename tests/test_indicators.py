@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from naravard.catalog import Catalog, Indicator, SeriesBreak
-from naravard.indicators import (
+from naravard.config.catalog import Catalog, Indicator, SeriesBreak
+from naravard.analysis.indicators import (
     indicator_table, judge_change, national_table, position_of, rank_values,
 )
-from naravard.regions import region_codes
+from naravard.config.regions import region_codes
 
 
 def _ind(id_, direction="higher", unit="procent", source="kolada", **kw) -> Indicator:

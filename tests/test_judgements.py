@@ -1,4 +1,4 @@
-"""Each rule of naravard.judgements on hand-made numbers, and the rules as indicator_table
+"""Each rule of naravard.analysis.judgements on hand-made numbers, and the rules as indicator_table
 applies them (series break in the trend window, two definitions of one regional figure)."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import math
 import pandas as pd
 import pytest
 
-from naravard import judgements as J
-from naravard.catalog import Catalog, Indicator, SeriesBreak
-from naravard.indicators import indicator_table, national_table
-from naravard.regions import region_codes
+from naravard.analysis import judgements as J
+from naravard.config.catalog import Catalog, Indicator, SeriesBreak
+from naravard.analysis.indicators import indicator_table, national_table
+from naravard.config.regions import region_codes
 
 # --- ties ----------------------------------------------------------------------------------
 

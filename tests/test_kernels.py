@@ -1,4 +1,4 @@
-"""naravard.kernels: report kernels and the work they do in the background; signal handlers
+"""naravard.build.kernels: report kernels and the work they do in the background; signal handlers
 around a notebook run."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from naravard import kernels, render
-from naravard.errors import NaravardError
+from naravard.build import kernels, render
+from naravard.core.errors import NaravardError
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_background_work_in_a_kernel_finishes_or_names_its_error(km):
 def test_a_report_kernel_leaves_svgs_for_after_the_notebook(tmp_path, km):
     """In a report kernel the report's charts' SVGs are written by AFTER_NOTEBOOK, not by
     the cell that draws them."""
-    code = ("from naravard import charts, shortcuts\n"
+    code = ("from naravard import charts\nfrom naravard.speed import shortcuts\n"
             "import pandas as pd\n"
             "from types import SimpleNamespace\n"
             "frame = pd.DataFrame({'region_code': ['0001', '0001', '0000', '0000'],\n"

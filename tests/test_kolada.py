@@ -14,7 +14,7 @@ import pytest
 import requests
 import responses
 
-from naravard.errors import NaravardError
+from naravard.core.errors import NaravardError
 from naravard.sources import kolada
 from naravard.sources.kolada import (
     KOLADA_BASE_URL,

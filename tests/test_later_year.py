@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from later_year import ONLY_MISSING, SWING, SWING_VALUES, UNPUBLISHED, YEAR, build
-from naravard import highlights, plausibility, text
-from naravard.catalog import load_catalog
-from naravard.indicators import indicator_table, national_table
+from naravard.wording import highlights, text
+from naravard.analysis import plausibility
+from naravard.config.catalog import load_catalog
+from naravard.analysis.indicators import indicator_table, national_table
 from renders import EPOCH, norm
 
 CAUTION = plausibility.CAUTION
@@ -33,7 +34,7 @@ def catalog():
 
 @pytest.fixture(scope="module")
 def obs(later, catalog):
-    from naravard.table import load_observations
+    from naravard.sources.table import load_observations
 
     return load_observations(later, catalog=catalog)
 
@@ -95,7 +96,7 @@ def test_det_viktigaste_tells_the_swing_as_one_caution(table, obs, catalog):
 
 
 def test_national_table_and_sentences(obs, catalog):
-    from naravard import national
+    from naravard.report import national
 
     frame = national_table(obs, catalog, YEAR)
     mine = frame[(frame["region_code"] == SWING)].set_index("indicator_id")
@@ -195,7 +196,7 @@ def test_national_report_on_a_later_year(rendered):
 
 
 def test_national_change_table_marks_a_value_to_check(obs, catalog):
-    from naravard import national
+    from naravard.report import national
 
     rep = national.prepare(YEAR, obs=obs, catalog=catalog, figures=None)
     table = national._change_table(rep, [catalog.get("bup_30d")])

@@ -52,7 +52,7 @@ def test_no_page_with_only_a_caption_or_source_line(layout):
 def test_no_page_ends_with_the_name_of_a_regional_figure(renders, snapshot_dir):
     """Under the region's own figures, each figure's name (bold) is followed by its
     sentences; a name was seen as the last line of a page, its sentences on the next."""
-    from naravard.catalog import load_catalog
+    from naravard.config.catalog import load_catalog
 
     names = {ind.name for ind in load_catalog().regional()}
     lay = read_layout(renders.region().pdf)
@@ -82,8 +82,8 @@ def test_national_targets_table_and_its_note_fit_one_page(renders, snapshot_dir)
 
 @pytest.mark.e2e
 def test_national_report_has_21_profiles_and_a_sentence_per_indicator(renders, snapshot_dir):
-    from naravard.catalog import load_catalog
-    from naravard.regions import all_regions
+    from naravard.config.catalog import load_catalog
+    from naravard.config.regions import all_regions
 
     render = renders.national()
     lay = read_layout(render.pdf)

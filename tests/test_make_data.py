@@ -171,10 +171,11 @@ def test_recorded_answers_in_process(dest, capsys):
 def test_a_report_without_its_kolada_values_does_not_replace_the_published_one(project_tmp):
     import dataclasses
 
-    from naravard import pipeline, report
-    from naravard.errors import NaravardError
-    from naravard.paths import output_dir
-    from naravard.table import load_observations
+    from naravard.build import pipeline
+    from naravard.report import region as report
+    from naravard.core.errors import NaravardError
+    from naravard.core.paths import output_dir
+    from naravard.sources.table import load_observations
 
     obs = load_observations()
     good = report.prepare("Västerbotten", 2024, obs=obs, figures=None, previous=None)

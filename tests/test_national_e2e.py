@@ -3,7 +3,7 @@
 The PDF's text (pages, chapters, every indicator), the charts' alt text in the PDF's
 structure tree (each ranked chart's best and worst region with their values, and Riket) and
 the xlsx (every region's value, Riket and rank) are checked against numbers computed here
-from the snapshot's tidy table, not by naravard.indicators.
+from the snapshot's tidy table, not by naravard.analysis.indicators.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import nbformat
 import pikepdf
 import pytest
 
-from naravard import national, text
-from naravard.catalog import AREAS, load_catalog
-from naravard.regions import RIKET_CODE, all_regions
+from naravard.report import national
+from naravard.wording import text
+from naravard.config.catalog import AREAS, load_catalog
+from naravard.config.regions import RIKET_CODE, all_regions
 from pdf_layout import a4_numbered_pages
 from renders import norm
 
@@ -38,7 +39,7 @@ def pages(nat) -> list[str]:
 @pytest.fixture(scope="module")
 def values(snapshot_dir) -> dict[str, dict[str, float]]:
     """indicator id -> region code -> 2024 value (totals), from the snapshot."""
-    from naravard.table import load_observations
+    from naravard.sources.table import load_observations
 
     f = load_observations(snapshot_dir).frame
     f = f[(f["year"] == YEAR) & (f["gender"] == "T") & f["value"].notna()]

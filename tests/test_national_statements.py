@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from naravard import national
+from naravard.report import national
 
 
 @pytest.fixture(scope="module")

@@ -50,7 +50,7 @@ def test_papermill_with_default_parameters_leaves_the_published_report(renders, 
 
 
 def test_make_egen_copies_the_template_once(tmp_path, monkeypatch, capsys):
-    from naravard import own_template
+    from naravard.report import own_template
 
     notebooks = tmp_path / "notebooks"
     shutil.copytree(REPO / "notebooks" / "egna", notebooks / "egna")
@@ -87,9 +87,9 @@ def test_every_example_chart_carries_the_mark_in_png_and_svg(tmp_path):
     import numpy as np
     from PIL import Image
 
-    from naravard import national, report
-    from naravard.example_mark import MARK
-    from naravard.table import load_observations
+    from naravard.report import national, region as report
+    from naravard.report.example_mark import MARK
+    from naravard.sources.table import load_observations
 
     example = report.prepare("Västerbotten", 2024, "exempel", figures=tmp_path / "ex",
                              previous=None)
@@ -117,8 +117,8 @@ def test_every_example_chart_carries_the_mark_in_png_and_svg(tmp_path):
 
 
 def test_an_own_chart_on_example_data_carries_the_mark(tmp_path):
-    from naravard import own, report
-    from naravard.example_mark import MARK
+    from naravard.report import own, region as report
+    from naravard.report.example_mark import MARK
 
     rep = report.prepare("Västerbotten", 2024, "exempel", figures=tmp_path, previous=None)
     fig = own.new_figure(height_cm=5)

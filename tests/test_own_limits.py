@@ -21,7 +21,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from naravard.paths import repo_root
+from naravard.core.paths import repo_root
 
 BOUND = 150  # seconds a case may take before it counts as hung
 
@@ -31,11 +31,11 @@ RUN = textwrap.dedent("""
     from pathlib import Path
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
-    from naravard import kernels, render
+    from naravard.build import kernels, render
     folder, own = Path(sys.argv[1]), sys.argv[2]
     nb = folder / "report.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell(
-        f"from pathlib import Path\\nfrom naravard import own\\nown.run_notebook(Path({own!r}))")],
+        f"from pathlib import Path\\nfrom naravard.report import own\\nown.run_notebook(Path({own!r}))")],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}}), nb)
     km = kernels.start_report_kernel(folder)
@@ -97,7 +97,7 @@ def test_f4_endless_printing_is_stopped_at_the_output_bound(tmp_path):
 
 
 def test_f4_an_oversized_figure_meets_the_memory_bound(tmp_path):
-    figure = ("import matplotlib.pyplot as plt\nfrom naravard import own\n"
+    figure = ("import matplotlib.pyplot as plt\nfrom naravard.report import own\n"
               "fig, ax = plt.subplots()\nfig.set_size_inches(300, 300)\nax.plot([1, 2])\n"
               "own.figure(fig, caption='a', source='b', alt='c')")
     result = _run_own(tmp_path, figure, NARAVARD_OWN_MEMORY_MB="400")
@@ -129,7 +129,7 @@ def test_f4_the_limits_end_with_the_notebook(tmp_path):
      ["cell 1: cellens källtext är inte text"]),
 ])
 def test_a_malformed_own_notebook_is_one_line(tmp_path, content, words):
-    from naravard import own
+    from naravard.report import own
 
     path = tmp_path / "x.ipynb"
     path.write_text(json.dumps(content), encoding="utf-8")
@@ -203,7 +203,7 @@ def test_f3_f4_a_dead_kernel_and_sigterm_in_a_loop_leave_the_report_whole(tmp_pa
 def test_the_cell_time_limit_stops_and_leaves_no_timer_behind():
     code = textwrap.dedent("""
         import signal
-        from naravard.own_limits import OwnLimit, cell_time_limit
+        from naravard.report.own_limits import OwnLimit, cell_time_limit
         for _ in range(3):
             try:
                 with cell_time_limit(1):
@@ -226,8 +226,8 @@ def test_the_cell_time_limit_stops_and_leaves_no_timer_behind():
     ("NARAVARD_OWN_MEMORY_MB", "0", ["NARAVARD_OWN_MEMORY_MB=0", "för litet"]),
 ])
 def test_a_bad_limit_setting_is_one_line_before_the_run(monkeypatch, name, value, words):
-    from naravard.errors import NaravardError
-    from naravard.own_limits import check_settings
+    from naravard.core.errors import NaravardError
+    from naravard.report.own_limits import check_settings
 
     monkeypatch.setenv(name, value)
     with pytest.raises(NaravardError) as err:

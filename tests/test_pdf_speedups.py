@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from naravard.pdf_speedups import png_idat, without_layout_tables
-from naravard.render import html_to_pdf
+from naravard.speed.pdf_speedups import png_idat, without_layout_tables
+from naravard.build.render import html_to_pdf
 
 
 def _png(mode: str, **save: object) -> bytes:
@@ -90,8 +90,8 @@ def test_font_that_is_not_a_font_is_left_alone() -> None:
 
 def test_pdf_text_reads_back_with_the_font_shortcut(tmp_path: Path, monkeypatch) -> None:
     """The fontTools path, forced even where WeasyPrint would use HarfBuzz-Subset."""
-    from naravard import pdf_speedups
-    from naravard.render import _weasyprint
+    from naravard.speed import pdf_speedups
+    from naravard.build.render import _weasyprint
 
     fonts = _weasyprint().pdf.fonts
     monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # Font.subset takes fontTools
@@ -111,8 +111,8 @@ def test_pdf_text_reads_back_with_the_font_shortcut(tmp_path: Path, monkeypatch)
 def test_shortcuts_check_weasyprints_internals_before_patching() -> None:
     import types
 
-    from naravard import pdf_speedups
-    from naravard.render import _weasyprint
+    from naravard.speed import pdf_speedups
+    from naravard.build.render import _weasyprint
 
     weasyprint = _weasyprint()
     assert pdf_speedups.png_internals_ok(weasyprint.images)
@@ -139,8 +139,8 @@ def test_font_shortcut_leaves_the_pages_as_they_were(tmp_path: Path, monkeypatch
     import numpy as np
     import pypdfium2 as pdfium
 
-    from naravard import pdf_speedups
-    from naravard.render import _weasyprint
+    from naravard.speed import pdf_speedups
+    from naravard.build.render import _weasyprint
 
     fonts = _weasyprint().pdf.fonts
     monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # Font.subset takes fontTools

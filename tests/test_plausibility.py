@@ -1,8 +1,8 @@
-"""naravard.plausibility: which values a reader is told to check, on hand-made series."""
+"""naravard.analysis.plausibility: which values a reader is told to check, on hand-made series."""
 
 from __future__ import annotations
 
-from naravard import plausibility as P
+from naravard.analysis import plausibility as P
 
 STEADY = {2016: 70.0, 2017: 71.0, 2018: 70.5, 2019: 71.5, 2020: 71.0, 2021: 72.0, 2022: 71.5,
           2023: 72.0}

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from naravard import paths
+from naravard.core import paths
 from naravard.cli import main
-from naravard.errors import NaravardError
-from naravard.questionnaire import (
+from naravard.core.errors import NaravardError
+from naravard.report.questionnaire import (
     AREA_KEYS, answers_html, answers_table, check_file, load_answers, load_structure,
     national_counts, national_overview, read_answers, unanswered, validate_answers,
     write_template,
@@ -79,7 +79,7 @@ def test_structure_has_every_numbered_and_lettered_question(structure):
 
 
 def test_structure_related_indicators_exist_in_catalogue(structure):
-    from naravard.catalog import load_catalog
+    from naravard.config.catalog import load_catalog
 
     known = {i.id for i in load_catalog()}
     for q in structure:

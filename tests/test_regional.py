@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from naravard import paths
-from naravard.catalog import load_catalog
-from naravard.errors import NaravardError
+from naravard.core import paths
+from naravard.config.catalog import load_catalog
+from naravard.core.errors import NaravardError
 from naravard.sources.regional import read_regional_dir, read_regional_file
-from naravard.table import COLUMNS
+from naravard.sources.table import COLUMNS
 
 HEADER = "indicator_id;year;gender;value;source;note"
 SRC = "Region Västerbottens redovisning till Socialstyrelsen 2024, fråga 35"

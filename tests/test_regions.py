@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from naravard.errors import NaravardError
-from naravard.regions import (RIKET, RIKET_CODE, all_regions, by_code, by_slug, get_region,
+from naravard.core.errors import NaravardError
+from naravard.config.regions import (RIKET, RIKET_CODE, all_regions, by_code, by_slug, get_region,
                               region_codes, slugify)
 
 

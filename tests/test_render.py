@@ -14,9 +14,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pdf_layout import A4
 from pypdf import PdfReader
 
-from naravard import kernels, render
-from naravard import manifest as mf
-from naravard.errors import NaravardError
+from naravard.build import kernels, render
+from naravard.build import manifest as mf
+from naravard.core.errors import NaravardError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 TITLE = "Testrapport – Region Örebro län 2024"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from naravard import revisions
-from naravard.errors import NaravardError
-from naravard.paths import repo_root
+from naravard.analysis import revisions
+from naravard.core.errors import NaravardError
+from naravard.core.paths import repo_root
 
 HEAD = "Område;Indikator;Indikator-id;År;Värde;Placering;Källa"
 
@@ -109,10 +109,10 @@ def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
         project_tmp, snapshot_dir, monkeypatch):
     """`make reports` skips a report only while its comment file and own notebook are unchanged,
     and lists the values revised since the report already in output/."""
-    from naravard import report
-    from naravard.batch import up_to_date
-    from naravard.manifest import write_manifest
-    from naravard.pipeline import job_manifest, output_hashes, region_job
+    from naravard.report import region as report
+    from naravard.build.batch import up_to_date
+    from naravard.build.manifest import write_manifest
+    from naravard.build.pipeline import job_manifest, output_hashes, region_job
 
     comments = project_tmp / "kommentarer" / "vasterbotten"
     comments.mkdir(parents=True)
@@ -181,7 +181,7 @@ def test_make_diff_compares_two_folders_and_asks_for_both(tmp_path):
 def test_a_run_without_changes_leaves_no_earlier_list_of_changes(project_tmp, monkeypatch):
     """andringar.csv lists the changes of the latest run only: a run that changed nothing
     removes the list an earlier run left."""
-    from naravard import pipeline, render
+    from naravard.build import pipeline, render
 
     out = project_tmp / "output" / "gotland" / "2024"
     out.mkdir(parents=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from naravard import shortcuts
+from naravard.speed import shortcuts
 
 
 @pytest.fixture()
@@ -33,8 +33,9 @@ def test_version_in_range(version, expected):
 
 def test_every_shortcut_is_on_with_the_locked_environment(fresh_status):
     """Fails after `make lock` moves a library out of a tested range: re-test, then widen."""
-    from naravard import charts, pdf_speedups
-    from naravard.render import _weasyprint
+    from naravard import charts
+    from naravard.speed import pdf_speedups
+    from naravard.build.render import _weasyprint
 
     weasyprint = _weasyprint()
     assert shortcuts.allowed("pdf-png", lambda: pdf_speedups.png_internals_ok(weasyprint.images))
@@ -57,7 +58,7 @@ def test_untested_version_stays_off_and_says_so_once(fresh_status, monkeypatch, 
 def test_the_kernels_svg_shortcut_is_announced_where_the_user_sees_it(fresh_status, monkeypatch,
                                                                      capsys):
     """The kernel's own notice goes unseen: `make report`/`make reports` tell it themselves."""
-    from naravard import pipeline
+    from naravard.build import pipeline
 
     monkeypatch.setitem(shortcuts.TESTED, "svg-layers", ("matplotlib", "1.0", "2"))
     pipeline.announce_shortcuts()
@@ -99,14 +100,14 @@ IRI_CHECK = ("import sys, nbformat; nbformat.validate(nbformat.v4.new_notebook()
 def test_rendering_never_compiles_the_iri_grammar():
     """The report environment has no JupyterLab, so nbformat's jsonschema finds no
     rfc3987_syntax and no render process pays its 2–3 s grammar (once a shortcut's job)."""
-    rendering = _python("import naravard.render, naravard.report; " + IRI_CHECK)
+    rendering = _python("import naravard.build.render, naravard.report.region; " + IRI_CHECK)
     assert rendering.stdout.split() == ["'absent'", "False"], rendering.stderr
 
 
 def test_heap_is_frozen_only_in_report_kernels():
     """A report kernel freezes what it loaded and collects less often; an analyst's kernel
     keeps Python's defaults (a young collection every 700 allocations)."""
-    code = ("import gc; from naravard.report import settle_heap; obs = object(); "
+    code = ("import gc; from naravard.report.region import settle_heap; obs = object(); "
             "print(settle_heap(obs), gc.get_freeze_count() > 0, gc.get_threshold()[0])")
     assert _python(code).stdout.split() == ["False", "False", "700"]  # an analyst's kernel
     assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "True", "20000"]
@@ -115,7 +116,8 @@ def test_heap_is_frozen_only_in_report_kernels():
 
 
 def test_the_naravard_command_collects_less_often_and_importing_naravard_does_not():
-    imported = _python("import gc; from naravard import cli, heap, report, render, batch; "
+    imported = _python("import gc; from naravard import cli; from naravard.speed import heap; "
+                       "from naravard.report import region; from naravard.build import render, batch; "
                        "print(gc.get_threshold()[0], gc.get_freeze_count())")
     assert imported.stdout.split() == ["700", "0"]  # imports change nothing
     command = ("import gc; from naravard import cli; code = cli.main(['data', 'status']); "
@@ -128,7 +130,7 @@ def test_the_naravard_command_collects_less_often_and_importing_naravard_does_no
 def test_heap_is_frozen_once_per_observations():
     """A batch kernel's later reports share the observations: no collection per report, and
     nothing a report leaves behind is frozen for good."""
-    code = ("import gc; from naravard.report import settle_heap; obs = object(); "
+    code = ("import gc; from naravard.report.region import settle_heap; obs = object(); "
             "first = settle_heap(obs); frozen = gc.get_freeze_count(); leftovers = [[] for _ in range(1000)]; "
             "print(first, settle_heap(obs), gc.get_freeze_count() == frozen, settle_heap(object()))")
     assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "False", "True",
@@ -138,7 +140,7 @@ def test_heap_is_frozen_once_per_observations():
 def test_report_kernels_are_started_with_the_report_flag(monkeypatch, tmp_path):
     from jupyter_client.manager import KernelManager
 
-    from naravard import kernels
+    from naravard.build import kernels
 
     seen = {}
 
@@ -156,7 +158,7 @@ def test_report_kernels_use_the_one_socket_config(monkeypatch, tmp_path):
     import zmq
     from jupyter_client.manager import KernelManager
 
-    from naravard import kernels
+    from naravard.build import kernels
 
     monkeypatch.setattr(KernelManager, "start_kernel", lambda self, **kwargs: None)
     kernels.kernel_config.cache_clear()
@@ -199,7 +201,7 @@ def test_report_pages_are_the_same_without_the_shortcuts(renders):
 @pytest.mark.e2e
 def test_chart_svgs_look_the_same_without_the_layering(renders, tmp_path):
     """The layered SVGs differ in grouping, not in what they draw: printed, they are equal."""
-    from naravard.render import html_to_pdf
+    from naravard.build.render import html_to_pdf
 
     ours, plain = renders.region().figures, renders.region_plain().figures
     names = sorted(p.name for p in ours.glob("*.svg"))

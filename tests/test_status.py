@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from naravard import cli
-from naravard.catalog import load_catalog
-from naravard.errors import NaravardError
+from naravard.config.catalog import load_catalog
+from naravard.core.errors import NaravardError
 from naravard.sources import kolada
-from naravard.status import print_status
+from naravard.sources.status import print_status
 
 
 @pytest.fixture(autouse=True)

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from naravard import table
-from naravard.catalog import load_catalog
-from naravard.errors import NaravardError
+from naravard.sources import table
+from naravard.config.catalog import load_catalog
+from naravard.core.errors import NaravardError
 from naravard.sources import kolada
-from naravard.table import (COLUMNS, Observations, load_observations, save_observations,
+from naravard.sources.table import (COLUMNS, Observations, load_observations, save_observations,
                             validate)
 
 SRC = "Region Västerbottens redovisning till Socialstyrelsen 2024, fråga 35"
@@ -258,7 +258,7 @@ def test_count_above_100_is_fine(catalog):
 def test_a_copied_snapshot_claims_no_retrieval_date(tmp_path, snapshot_dir, catalog):
     """retrieved.json with "copied": the cover says when the copy came in, and no source line
     says "hämtad", since nobody knows when the export was fetched from Kolada."""
-    from naravard import report
+    from naravard.report import region as report
     from naravard.sources.kolada import RETRIEVED_FILE
 
     dest = tmp_path / "kopia"

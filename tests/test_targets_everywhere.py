@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from naravard import national, report, text
-from naravard.regions import all_regions
+from naravard.report import national, region as report
+from naravard.wording import text
+from naravard.config.regions import all_regions
 
 ORDER = {"uppfylls inte": 0, "uppfylls delvis": 1, "uppfylls": 2}
 
@@ -84,9 +85,9 @@ def test_spread_values_give_monotone_identical_status_in_both_tables():
     regions nearly all meet them, so this is where a non-monotone rule shows)."""
     import pandas as pd
 
-    from naravard.catalog import load_catalog
-    from naravard.indicators import indicator_table, national_table
-    from naravard.regions import region_codes
+    from naravard.config.catalog import load_catalog
+    from naravard.analysis.indicators import indicator_table, national_table
+    from naravard.config.regions import region_codes
 
     class Obs:
         def __init__(self, frame: pd.DataFrame) -> None:

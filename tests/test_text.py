@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from naravard.errors import NaravardError
-from naravard.text import (fmt_change, fmt_date, fmt_number, fmt_percent, fmt_rank, fmt_value,
+from naravard.core.errors import NaravardError
+from naravard.wording.text import (fmt_change, fmt_date, fmt_number, fmt_percent, fmt_rank, fmt_value,
                            indicator_sentences, join_sv, plural, summary_sentences)
 
 NB = "\u00a0"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from naravard import judgements as J
-from naravard import report, text
+from naravard.analysis import judgements as J
+from naravard.report import region as report
+from naravard.wording import text
 
 
 def _series(start: int, values: list[float]) -> dict[int, float]:

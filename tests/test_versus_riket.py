@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from naravard import judgements as J
+from naravard.analysis import judgements as J
 
 
 @pytest.mark.parametrize("value, riket, direction, expected", [
@@ -43,7 +43,7 @@ def test_national_heat_map_maps_and_export_say_the_same(snapshot_dir):
     """Dalarna's 87,2 % answered calls against Riket's 87,0 % (min_change 1 p.e.) was marked
     better than Riket in the heat map; the export, the heat map's cells and the tile map now
     all say "nära riket", from one judgement."""
-    from naravard import national
+    from naravard.report import national
 
     rep = national.prepare(2024, snapshot_dir, figures=None)
     frame = national.export_frame(rep)

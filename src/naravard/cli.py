@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from naravard.errors import NaravardError, quiet_unwinding
+from naravard.core.errors import NaravardError, quiet_unwinding
 
 
 def _cmd_data_status(args: argparse.Namespace) -> int:
-    from naravard.status import print_status
+    from naravard.sources.status import print_status
 
     return print_status(args.data)
 
@@ -28,21 +28,21 @@ def _cmd_data_download(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from naravard.pipeline import build_region_report
+    from naravard.build.pipeline import build_region_report
 
     build_region_report(args.region, args.year, data=args.data, force=args.force)
     return 0
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    from naravard.batch import run_batch
+    from naravard.build.batch import run_batch
 
     return run_batch(args.year, data=args.data, jobs=args.jobs, force=args.force,
                      regions=args.regions, national_report=not args.no_national)
 
 
 def _cmd_q_template(args: argparse.Namespace) -> int:
-    from naravard.questionnaire import write_template
+    from naravard.report.questionnaire import write_template
 
     path = write_template(args.region, args.year, out=args.out, force=args.force)
     print(path)
@@ -50,16 +50,18 @@ def _cmd_q_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_q_check(args: argparse.Namespace) -> int:
-    from naravard.questionnaire import check_file
+    from naravard.report.questionnaire import check_file
 
     return check_file(args.file)
 
 
 def _cmd_comment(args: argparse.Namespace) -> int:
-    from naravard.commentary import write_template
-    from naravard.paths import display_path
+    from naravard.core.paths import display_path
+    from naravard.report import commentary, region
 
-    path = write_template(args.region, args.year, data=args.data)
+    rep = region.prepare(args.region, args.year, args.data, figures=None, comments=False,
+                         previous=None)
+    path = commentary.write_template(rep, region.report_date())
     print(f"Skrev {display_path(path)}: skriv kommentarerna under rubrikerna och kör rapporten.")
     return 0
 
@@ -67,7 +69,7 @@ def _cmd_comment(args: argparse.Namespace) -> int:
 def _cmd_diff(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from naravard.revisions import compare_folders, print_changes
+    from naravard.analysis.revisions import compare_folders, print_changes
 
     print_changes(compare_folders(Path(args.dir_a), Path(args.dir_b)), Path(args.dir_b))
     return 0
@@ -252,10 +254,10 @@ class _Interrupted:
     @classmethod
     def hard_stop(cls) -> None:
         """End now: kill this run's kernels and workers; staging folders left behind carry
-        this process's id and the next run removes them (naravard.publish.remove_stale)."""
+        this process's id and the next run removes them (naravard.core.publish.remove_stale)."""
         import signal
 
-        kernels = sys.modules.get("naravard.kernels")
+        kernels = sys.modules.get("naravard.build.kernels")
         if kernels is not None:
             kernels.kill_all()
         mp = sys.modules.get("multiprocessing")
@@ -304,7 +306,7 @@ def _reader_gone() -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from naravard.heap import collect_less_often
+    from naravard.speed.heap import collect_less_often
 
     _Interrupted.install()  # first: Ctrl-C during the slow imports below is one line too
     try:
@@ -312,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except NaravardError as exc:
-        from naravard.limits import printable
+        from naravard.core.limits import printable
 
         print(f"fel: {printable(exc)}", file=sys.stderr)  # its values may come from data files
         return 2

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from naravard.catalog import Catalog, Indicator
-from naravard.regions import RIKET_CODE, all_regions
+from naravard.config.catalog import Catalog, Indicator
+from naravard.config.regions import RIKET_CODE, all_regions
 
 EXAMPLE_SOURCE = "exempeldata"
 DEFAULT_YEARS = range(2016, 2025)

@@ -28,10 +28,10 @@ import pandas as pd
 import requests
 from tqdm import tqdm
 
-from naravard import paths
-from naravard.errors import NaravardError
-from naravard.regions import region_codes
-from naravard.errors import excerpt
+from naravard.core import paths
+from naravard.core.errors import NaravardError
+from naravard.config.regions import region_codes
+from naravard.core.errors import excerpt
 
 KOLADA_BASE_URL = "https://api.kolada.se/v3"
 KOLADA_COLUMNS = ["kpi", "region_code", "year", "gender", "value", "status"]
@@ -692,7 +692,7 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
     old snapshot (its README, the kommun part) carried over unchanged.
     """
     if catalog is None:
-        from naravard.catalog import load_catalog
+        from naravard.config.catalog import load_catalog
 
         catalog = load_catalog()
     kpis = _unique(ind.kolada_id for ind in catalog.kolada() if getattr(ind, "kolada_id", None))
@@ -711,7 +711,7 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
     try:
-        from naravard.publish import make_readable
+        from naravard.core.publish import make_readable
 
         make_readable(tmp)  # mkdtemp makes it 0700; the snapshot is shared like the reports
         (tmp / "data").mkdir()

@@ -1,7 +1,7 @@
 """`make data`: refresh the committed snapshot from live Kolada, or leave it exactly as it was.
 
 A new answer replaces the snapshot only when the reports can use it: it passes the report's
-own validation (naravard.table), and every catalogue KPI still has values for the latest year
+own validation (naravard.sources.table), and every catalogue KPI still has values for the latest year
 it had before. Then the snapshot is swapped in whole and the change is printed, so the analyst
 can see (and commit) what Kolada revised.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from naravard import paths
-from naravard.catalog import Catalog, load_catalog
-from naravard.errors import NaravardError, excerpt
+from naravard.core import paths
+from naravard.config.catalog import Catalog, load_catalog
+from naravard.core.errors import NaravardError, excerpt
 from naravard.sources.kolada import KoladaClient, download_catalog, read_kolada_dir
 
 KEEP = ("README.md", "kommun")  # our own files in the snapshot, carried over unchanged
@@ -143,7 +143,7 @@ def _refuse_vanished(vanished: list[str], what: str) -> None:
 
 def check_usable(new_dir: Path, old_dir: Path | None, catalog: Catalog) -> None:
     """Refuse (NaravardError) an answer the reports cannot use, naming what is wrong."""
-    from naravard.table import _kolada_observations, _origin, validate
+    from naravard.sources.table import _kolada_observations, _origin, validate
 
     obs = _kolada_observations(new_dir, catalog, "snapshot")
     try:

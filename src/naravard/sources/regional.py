@@ -17,18 +17,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from naravard import paths
-from naravard.catalog import Catalog
-from naravard.errors import NaravardError
-from naravard.limits import check_length, range_problem, span_text
-from naravard.regions import Region, all_regions, get_region
+from naravard.core import paths
+from naravard.config.catalog import Catalog
+from naravard.core.errors import NaravardError
+from naravard.core.limits import check_length, range_problem, span_text
+from naravard.config.regions import Region, all_regions, get_region
 
 REQUIRED_COLUMNS = ["indicator_id", "year", "gender", "value", "source"]
 HEADER = ["indicator_id", "year", "gender", "value", "source", "note", "definition"]
 GENDERS = ("T", "K", "M")
 YEAR_RANGE = (2000, 2100)
 
-# The tidy columns (naravard.table.COLUMNS); spelled out here because sources sit below table.
+# The tidy columns (naravard.sources.table.COLUMNS); spelled out here because table imports
+# this module.
 _COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", "source",
             "retrieved"]
 

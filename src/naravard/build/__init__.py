@@ -1,0 +1,1 @@
+"""naravard.build: making a report: kernels, papermill, nbconvert, WeasyPrint, publishing, batches."""

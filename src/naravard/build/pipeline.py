@@ -1,0 +1,305 @@
+"""`make report`: validate parameters, load data once, run the notebook, publish atomically.
+
+Parameters are checked against the data before a kernel starts, so bad input costs a second
+and writes nothing; the notebook gets the already-validated table as a pickle.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from naravard.report.cells import REGION_NOTEBOOK
+from naravard.core.errors import NaravardError
+from naravard.core.paths import (
+    catalog_path, display_path, notebooks_dir, questionnaire_dir, report_roots,
+)
+
+if TYPE_CHECKING:  # imported where used: a batch worker runs jobs without them
+    from naravard.report import national, region as report
+
+NATIONAL_NOTEBOOK = "riksrapport.ipynb"
+
+
+@dataclass
+class ReportOutcome:
+    """What one report run wrote, for the console summary and the batch table."""
+
+    label: str
+    out_dir: Path
+    paths: list[Path] = field(default_factory=list)
+    pages: int = 0
+    seconds: float = 0.0
+    skipped: bool = False
+
+
+@dataclass
+class Job:
+    """One report to render: which notebook, with which parameters, into which folders."""
+
+    label: str
+    notebook: Path
+    stem: str
+    title: str
+    out_dir: Path
+    figures: Path
+    parameters: dict[str, Any]  # notebook parameters, without data and figures_dir
+    manifest_parameters: dict[str, Any]
+    inputs: list[Path]
+    data_origin: str  # the observations' origin_label and retrieved date, for the manifest
+    retrieved: str | None
+    extra_files: dict[str, bytes] = field(default_factory=dict)
+    revised: list[str] = field(default_factory=list)  # changed since the previous version
+
+
+def _existing(paths: list[Path]) -> list[Path]:
+    unique: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_file() and p not in unique:
+            unique.append(p)
+    return unique
+
+
+def _kolada_files(obs: Any) -> list[Path]:
+    from naravard.core.paths import regional_dir
+
+    regional = regional_dir().resolve()
+    return [Path(p) for p in getattr(obs, "input_files", [])
+            if Path(p).resolve().parent != regional]
+
+
+def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
+    """The files one region's report depends on: a change elsewhere does not re-render it."""
+    from naravard.report.commentary import comment_path
+    from naravard.core.paths import own_notebooks_dir, regional_dir
+
+    qdir = questionnaire_dir()
+    return _existing([notebooks_dir() / REGION_NOTEBOOK, catalog_path(), *_kolada_files(obs),
+                      regional_dir() / f"{slug}.csv", qdir / f"{year}.yaml",
+                      qdir / "answers" / slug / f"{year}.yaml", comment_path(slug, year),
+                      own_notebooks_dir() / f"{slug}.ipynb"])
+
+
+def national_inputs(obs: Any, year: int) -> list[Path]:
+    qdir = questionnaire_dir()
+    return _existing([notebooks_dir() / NATIONAL_NOTEBOOK, catalog_path(),
+                      *getattr(obs, "input_files", []), qdir / f"{year}.yaml",
+                      *sorted(qdir.glob(f"answers/*/{year}.yaml"))])
+
+
+def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -> Job:
+    """The region's render job; refused when it would replace a published report that has
+    Kolada values by one with none (an empty or broken download), unless `force`."""
+    from naravard.report import region as report
+    from naravard.analysis import revisions
+
+    slug, year = rep.region.slug, rep.year
+    if rep.own_notebook is not None:
+        from naravard.report.own_limits import check_settings
+
+        check_settings()  # a bad NARAVARD_OWN_TIMEOUT is one line now, not in the kernel
+    out_root, fig_root = report_roots(rep.obs)
+    out_dir = out_root / slug / str(year)
+    csv = report.export_csv_bytes(rep)
+    gone = 0 if force else revisions.vanished_kolada_values(out_dir, csv)
+    if gone:
+        raise NaravardError(
+            f"{display_path(out_dir)}: den publicerade rapporten har {gone} värden från Kolada, "
+            f"den nya skulle inte ha något ({rep.obs.origin_label}); kontrollera underlaget "
+            "(make data) eller publicera ändå med FORCE=1")
+    extra = {"indikatorer.csv": csv, "indikatorer.xlsx": report.export_xlsx_bytes(rep)}
+    # read from the published folder before the new report replaces it
+    changes = revisions.changes_since(out_dir, csv)
+    if changes is not None and not changes.empty:
+        extra[revisions.CHANGES_NAME] = revisions.csv_bytes(changes)
+    return Job(
+        label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
+        title=f"{report.TITLE} – {rep.region.full_name} {year}",
+        out_dir=out_dir, figures=fig_root / slug / str(year),
+        parameters={"region": rep.region.name, "year": year, "previous_dir": str(out_dir)},
+        manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
+                             "data": str(data) if data else None},
+        inputs=region_inputs(rep.obs, slug, year), data_origin=rep.obs.origin_label,
+        retrieved=rep.obs.retrieved, extra_files=extra,
+        revised=[] if changes is None else list(changes.frame["Indikator"]))
+
+
+def national_job(rep: national.NationalReport, data: object) -> Job:
+    from naravard.report import national
+
+    year = rep.year
+    out_root, fig_root = report_roots(rep.obs)
+    return Job(
+        label="Riket (jämförelse)", notebook=notebooks_dir() / NATIONAL_NOTEBOOK,
+        stem="riksrapport", title=f"{national.NATIONAL_TITLE} {year}",
+        out_dir=out_root / "riket" / str(year), figures=fig_root / "riket" / str(year),
+        parameters={"year": year},
+        manifest_parameters={"kind": "national", "year": year,
+                             "data": str(data) if data else None},
+        inputs=national_inputs(rep.obs, year), data_origin=rep.obs.origin_label,
+        retrieved=rep.obs.retrieved,
+        extra_files={"riksrapport.xlsx": national.export_xlsx_bytes(rep)})
+
+
+def job_manifest(job: Job, timings: dict[str, float],
+                 outputs: dict[str, str] | None = None) -> dict:
+    from naravard.build.manifest import build_manifest
+
+    return build_manifest(parameters=job.manifest_parameters, data_origin=job.data_origin,
+                          retrieved=job.retrieved, input_files=job.inputs, timings=timings,
+                          extra={}, outputs=outputs)
+
+
+def output_hashes(out_dir: Path, figures: Path) -> dict[str, str]:
+    """sha256 of every file a report consists of: its folder's files and `figures/…`."""
+    from naravard.build.manifest import sha256_file
+
+    hashes = {p.name: sha256_file(p) for p in sorted(out_dir.iterdir())
+              if p.is_file() and p.name != "manifest.json"}
+    for p in sorted(figures.rglob("*")):
+        if p.is_file():
+            hashes[f"figures/{p.relative_to(figures).as_posix()}"] = sha256_file(p)
+    return hashes
+
+
+def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
+    """Render one job; its folder, manifest and figures appear all at once or not at all.
+
+    Only the kernel reads the observations (`obs_file`): a batch worker that runs this needs
+    neither pandas nor matplotlib.
+    """
+    from naravard.core import publish
+    from naravard.build.manifest import write_manifest
+    from naravard.build.render import render_notebook_report
+
+    started = time.perf_counter()
+    for parent in (job.out_dir.parent, job.figures.parent):
+        publish.remove_stale(parent)
+    publish.check_destination(job.out_dir, ["manifest.json"])  # the rest: render checks
+    publish.check_destination(job.figures, [])
+    staging = publish.staging_dir(job.figures)
+
+    def finish(out_staging: Path, timings: dict[str, float]) -> list[tuple[Path, Path, None]]:
+        seconds = round(time.perf_counter() - started, 3)
+        manifest = job_manifest(job, dict(timings) | {"total": seconds},
+                                outputs=output_hashes(out_staging, staging))
+        write_manifest(out_staging / "manifest.json", manifest)
+        return [(staging, job.figures, None)]
+
+    try:
+        params = job.parameters | {"data": str(obs_file), "figures_dir": str(staging)}
+        result = render_notebook_report(job.notebook, params, job.out_dir, stem=job.stem,
+                                        title=job.title, extra_files=job.extra_files, km=km,
+                                        finish=finish)
+    except OSError as exc:
+        if exc.filename is None:  # papermill, WeasyPrint: a full disk said without a path
+            exc.filename = display_path(job.out_dir)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if job.stem == "rapport" and "andringar.csv" not in job.extra_files:
+        # nothing changed this time: an earlier run's list must not stay beside the new report
+        (job.out_dir / "andringar.csv").unlink(missing_ok=True)
+    seconds = time.perf_counter() - started
+    paths = [*result.paths, job.out_dir / "manifest.json", job.figures]
+    return ReportOutcome(job.label, job.out_dir, paths, result.pages, seconds)
+
+
+def _print_outcome(outcome: ReportOutcome) -> None:
+    print(f"Klart på {outcome.seconds:.1f} s, {outcome.pages} sidor. Skrev:", flush=True)
+    for p in outcome.paths:
+        print(f"  {p}", flush=True)
+
+
+def build_region_report(region: str, year: object, data: str | Path | None = None, *,
+                        quiet: bool = False, force: bool = False) -> ReportOutcome:
+    """Everything `make report` writes for one region and year, or nothing at all.
+
+    The kernel starts first and warms up while this process loads the data, and WeasyPrint
+    warms up here while the notebook runs: on two cores most of the start-up is hidden.
+    """
+    from naravard.build.kernels import start_report_kernel, stop_kernel
+    from naravard.sources.observation_key import observations_key
+
+    observations_key()  # the kernel inherits it: it verifies the observation file with it
+    km = start_report_kernel(notebooks_dir())
+    try:
+        return _build_region_report(region, year, data, quiet=quiet, km=km, force=force)
+    finally:
+        stop_kernel(km)
+
+
+def _build_region_report(region: str, year: object, data: str | Path | None, *, quiet: bool,
+                         km: Any, force: bool = False) -> ReportOutcome:
+    import threading
+
+    from naravard.core import publish
+    from naravard.build import render
+    from naravard.report import region as report
+    from naravard.config.catalog import load_catalog
+    from naravard.config.regions import get_region
+    from naravard.sources.table import load_observations, save_observations
+
+    catalog = load_catalog()
+    slug = get_region(region).slug
+    obs = load_observations(data, catalog=catalog, regions=[slug])
+    # the comparison with the earlier version is region_job's (and the notebook's), once
+    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None)
+    job = region_job(rep, data, force=force)
+    warn_analyst(rep, job)
+    announce_shortcuts()
+    if not quiet:
+        print(f"Rapport för {rep.region.full_name} {rep.year}; underlag: {obs.origin_label}",
+              flush=True)
+        print("  kör notebooken och skapar HTML, PDF och tabeller …", flush=True)
+    publish.remove_stale(Path(tempfile.gettempdir()))
+    threading.Thread(target=render.warm_up, name="naravard-warm-up", daemon=True).start()
+    with tempfile.TemporaryDirectory(prefix=f"naravard-report-{os.getpid()}-") as tmp:
+        obs_file = Path(tmp) / "observations.pkl"
+        save_observations(obs, obs_file)
+        outcome = run_job(job, obs_file, km=km)
+    if not quiet:
+        if obs.is_example:
+            print("Underlaget är exempeldata (DATA=exempel): rapporten skrevs under "
+                  "output/exempeldata/ och ersätter ingen rapport med verkliga värden. Utan DATA "
+                  "används projektets Kolada-ögonblicksbild data/kolada.", flush=True)
+        _print_outcome(outcome)
+    return outcome
+
+
+def announce_shortcuts() -> None:
+    """Say here, on the user's terminal, when the kernels will draw SVGs without the layered
+    shortcut (naravard.charts): a kernel's own notice goes unseen."""
+    from naravard import charts
+
+    charts.svg_layers_allowed()
+
+
+def warn_analyst(rep: report.RegionReport, job: Job, prefix: str = "") -> None:
+    """On stderr: comments written for other values, and values changed since last time."""
+    import sys
+
+    from naravard.report.commentary import stale_warnings
+
+    from naravard.core.limits import printable
+
+    for line in stale_warnings(rep.comments, rep.year):
+        print(printable(prefix + line), file=sys.stderr, flush=True)
+    if job.revised:
+        n = len(job.revised)
+        what = "värde eller placering har" if n == 1 else "värden eller placeringar har"
+        print(f"{prefix}{n} {what} ändrats sedan förra versionen; se "
+              f"{job.out_dir / 'andringar.csv'}", file=sys.stderr, flush=True)
+
+
+def ensure_notebook(name: str) -> Path:
+    path = notebooks_dir() / name
+    if not path.is_file():
+        raise NaravardError(f"notebooken {path} saknas; återställ den från git")
+    return path

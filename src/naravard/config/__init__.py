@@ -1,0 +1,1 @@
+"""naravard.config: the regions and the indicator catalogue."""

@@ -1,0 +1,1 @@
+"""naravard.wording: every Swedish sentence: number formatting, generated sentences, Jinja, Det viktigaste."""

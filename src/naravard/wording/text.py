@@ -1,0 +1,681 @@
+"""Swedish number formatting and the report's generated sentences.
+
+The machine has no sv_SE system locale, so everything goes through Babel. Numbers use a
+no-break space as thousands separator (a number never wraps across lines), a decimal comma
+and a real minus sign (U+2212); a missing value is always an en dash, never "nan" or "0".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import pandas as pd
+from babel.dates import format_date as _babel_format_date
+from babel.numbers import format_decimal as _babel_format_decimal
+
+from naravard.config.catalog import UNITS
+from naravard.core.errors import NaravardError
+
+LOCALE = "sv_SE"
+NBSP = "\u00a0"
+MINUS = "\u2212"
+DASH = "\u2013"  # en dash: the one sign for "no value"
+
+# Suffixes after a value, by catalogue unit key. A leading NBSP keeps short units on the
+# same line as their number.
+def _suffix(label: str) -> str:
+    """" per 1 000 invånare" with a no-break space inside the number, "%"/"kr" glued by NBSP."""
+    label = label.replace("1 000", "1" + NBSP + "000").replace("100 000", "100" + NBSP + "000")
+    if not label:
+        return ""
+    return (NBSP if label in ("%", "kr") else " ") + label
+
+
+# The catalogue owns the unit keys; the suffixes follow from its display strings.
+_SUFFIX: dict[str, str] = {key: _suffix(label) for key, label in UNITS.items()}
+# Units whose suffix is short enough to stay in a table cell.
+_SHORT_KEEPS = {"procent", "kronor"}
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def is_missing(x: Any) -> bool:
+    """True for None, NaN, pd.NA/NaT and anything that is not a number."""
+    if x is None or x is pd.NA or x is pd.NaT:
+        return True
+    if isinstance(x, bool):
+        return False
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+def _rounded(x: Any, decimals: int) -> Decimal:
+    """Round half up (as Swedish statistics do), not Babel's banker's rounding."""
+    quantum = Decimal(1).scaleb(-decimals)
+    value = Decimal(repr(float(x))).quantize(quantum, rounding=ROUND_HALF_UP)
+    return value if value != 0 else abs(value)  # never "−0,0"
+
+
+def _decimals(decimals: Any, default: int = 1) -> int:
+    if is_missing(decimals):
+        return default
+    return max(0, int(decimals))
+
+
+def fmt_number(x: Any, decimals: int = 1) -> str:
+    """`1 234,5` (no-break space, decimal comma, U+2212 minus); missing → `–`."""
+    if is_missing(x):
+        return DASH
+    decimals = _decimals(decimals)
+    value = _rounded(x, decimals)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = _babel_format_decimal(value, format=pattern, locale=LOCALE,
+                                 decimal_quantization=True)
+    return text.replace("-", MINUS).replace("\u202f", NBSP).replace(" ", NBSP)
+
+
+def fmt_percent(x: Any, decimals: int = 1) -> str:
+    """`79,5 %` for x = 79.5 (x is already in percent)."""
+    if is_missing(x):
+        return DASH
+    return fmt_number(x, decimals) + NBSP + "%"
+
+
+def fmt_value(x: Any, unit: str, decimals: int = 1, *, short: bool = False) -> str:
+    """A value with its unit: `12,3 per 1 000 invånare`; `short` drops long suffixes for tables."""
+    if is_missing(x):
+        return DASH
+    suffix = _SUFFIX.get(unit, "")
+    if short and unit not in _SHORT_KEEPS:
+        suffix = ""
+    return fmt_number(x, _decimals(decimals)) + suffix
+
+
+# Units as a table cell writes them: short, but never left out ("498 per 100 000 inv.").
+_CELL_UNITS = {"per_1000": "per 1 000 inv.", "per_100000": "per 100 000 inv.",
+               "per_1000_65": "per 1 000 inv. 65+", "per_1000_80": "per 1 000 inv. 80+",
+               "per_100000_65": "per 100 000 inv. 65+", "per_100_vardplatser": "per 100 vårdpl.",
+               "invanare_per_lakare": "inv. per läkare"}
+
+
+def cell_parts(x: Any, unit: str, decimals: int = 1) -> tuple[str, str]:
+    """A table cell's value and its short rate unit, apart so a narrow cell can break between
+    them: ("498,0", "per 100 000 inv."); "%" and "kr" stay with the number: ("15 %", "")."""
+    if is_missing(x):
+        return DASH, ""
+    if unit in _CELL_UNITS:
+        return fmt_number(x, _decimals(decimals)), _suffix(_CELL_UNITS[unit]).strip()
+    return fmt_value(x, unit, decimals), ""
+
+
+def fmt_cell(x: Any, unit: str, decimals: int = 1) -> str:
+    """A value for a table cell: the unit shortened, never dropped; missing → `–`."""
+    number, label = cell_parts(x, unit, decimals)
+    return f"{number} {label}" if label else number
+
+
+def unit_label(unit: str) -> str:
+    """The unit as an axis or column label: `Procent`, `Per 1 000 invånare`."""
+    special = {"procent": "Procent", "kronor": "Kronor", "antal": "Antal", "index": "Index"}
+    if unit in special:
+        return special[unit]
+    label = _SUFFIX.get(unit, "").strip()
+    return label[:1].upper() + label[1:]
+
+
+DIRECTION_LABELS = {"higher": "Högre värde är bättre", "lower": "Lägre värde är bättre",
+                    "neutral": "Varken högre eller lägre värde är i sig bättre"}
+
+
+def direction_label(direction: str) -> str:
+    return DIRECTION_LABELS.get(direction, "")
+
+
+def _signed(delta: Any, decimals: int) -> tuple[str, bool]:
+    """`+1,2` / `−1,2` / `±0,0`, and whether the rounded change is zero."""
+    value = _rounded(delta, decimals)
+    body = fmt_number(abs(value), decimals)
+    if value == 0:
+        return "±" + body, True
+    return ("+" if value > 0 else MINUS) + body, False
+
+
+def fmt_change(delta: Any, unit: str, decimals: int = 1, *, short: bool = False) -> str:
+    """A change with its sign always shown: `+1,2 procentenheter`, `−3 kr`, `±0,0`."""
+    if is_missing(delta):
+        return DASH
+    decimals = _decimals(decimals)
+    text, zero = _signed(delta, decimals)
+    if unit == "procent":
+        suffix = NBSP + "p.e." if short else " procentenheter"
+    elif short and unit not in _SHORT_KEEPS:
+        suffix = ""
+    else:
+        suffix = _SUFFIX.get(unit, "")
+    if zero and unit != "procent" and suffix.strip() == "":
+        return text
+    return text + suffix
+
+
+def fmt_rank(rank: Any, n: Any) -> str:
+    """`5 av 21`; `–` when either part is missing."""
+    if is_missing(rank) or is_missing(n):
+        return DASH
+    return f"{int(rank)} av {int(n)}"
+
+
+def fmt_date(iso: Any) -> str:
+    """`1 maj 2025` from an ISO date or timestamp (or a date object); missing → `–`."""
+    if iso is None or (isinstance(iso, str) and not iso.strip()) or (
+            not isinstance(iso, (str, _dt.date)) and is_missing(iso)):
+        return DASH
+    if isinstance(iso, _dt.datetime):
+        day = iso.date()
+    elif isinstance(iso, _dt.date):
+        day = iso
+    else:
+        text = str(iso).strip()
+        try:
+            day = _dt.date.fromisoformat(text[:10])
+        except ValueError:
+            raise NaravardError(
+                f"datumet {text!r} går inte att läsa; skriv det som ÅÅÅÅ-MM-DD, t.ex. 2025-05-01"
+            ) from None
+    return _babel_format_date(day, format="d MMMM y", locale=LOCALE)
+
+
+def plural(n: int, singular: str, plural_form: str) -> str:
+    """`1 indikator`, `3 indikatorer` (the count formatted the Swedish way)."""
+    return f"{fmt_number(n, 0)} {singular if int(n) == 1 else plural_form}"
+
+
+def unit_with_number(words: str) -> str:
+    """"minst 55 %" with a no-break space before "%" and "kr", so a narrow table cell never
+    ends a line with the number and starts the next with its unit."""
+    return re.sub(r"(?<=\d) (?=%|kr\b)", NBSP, words)
+
+
+def join_sv(items: Iterable[str]) -> str:
+    """`A, B och C`."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def _get(row: Mapping[str, Any], key: str) -> Any:
+    value = row.get(key) if hasattr(row, "get") else None
+    return None if is_missing_value(value) else value
+
+
+def is_missing_value(value: Any) -> bool:
+    """Missing for any cell type: None/NaN/NA, and empty strings."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    if isinstance(value, (bool, int, float)):
+        return isinstance(value, float) and math.isnan(value)
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _subject(unit: str) -> tuple[str, bool]:
+    """The sentence subject and whether it is neuter (for `oförändrad`/`oförändrat`)."""
+    if unit == "procent":
+        return "Andelen", False
+    if unit == "antal":
+        return "Antalet", True
+    return "Värdet", True
+
+
+def _int(x: Any) -> int | None:
+    return None if is_missing(x) else int(x)
+
+
+def count_word(n: int) -> str:
+    """Small counts in words, as Swedish prose writes them ("fem andra regioner")."""
+    words = ["ingen", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+             "elva", "tolv"]
+    return words[n] if 0 <= n < len(words) else fmt_number(n, 0)
+
+
+def place_text(row: Mapping[str, Any]) -> str:
+    """"plats 14 av 21", "delad plats 1–6 av 19" (the rank a tie shares is always said)."""
+    rank, n = _int(_get(row, "rank")), _int(_get(row, "n_ranked"))
+    if rank is None or not n:
+        return ""
+    rank_to = _int(_get(row, "rank_to")) or rank
+    if rank_to > rank:
+        return f"delad plats {rank}{DASH}{rank_to} av {n}"
+    return f"plats {rank} av {n}"
+
+
+def rank_sentence(row: Mapping[str, Any], riket: str = "") -> str:
+    """Where the region lies among the regions, ties named; "" when it is not ranked."""
+    place = place_text(row)
+    if not place:
+        return ""
+    tied = _int(_get(row, "n_tied")) or 0
+    tail = f"; riket låg på {riket}." if riket else "."
+    if not tied:
+        return f"Regionen ligger på {place}{tail}"
+    names = str(_get(row, "tied_with") or "")
+    others = plural(tied, "annan region", "andra regioner") if tied > 9 else \
+        f"{count_word(tied)} {'annan region' if tied == 1 else 'andra regioner'}"
+    who = f" ({names})" if names and tied <= 3 else ""
+    return f"Regionen har {place}, lika med {others}{who}{tail}"
+
+
+def change_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
+    """The change since the previous year as its judgement says, never across a break."""
+    year, prev_year = _int(_get(row, "year")), _int(_get(row, "prev_year"))
+    value, prev_value = _get(row, "value"), _get(row, "prev_value")
+    judged = str(_get(row, "change_judgement") or "")
+    change = _get(row, "change")
+    if change is None or not judged:
+        # not comparable (series break or another definition): both values, no comparison
+        return f"{subject} var {v(value)} {year} och {v(prev_value)} {prev_year}."
+    shown = _rounded(change, _decimals(_get(row, "decimals")))
+    if judged == "ingen tydlig förändring":
+        if shown == 0:
+            return (f"{subject} var {v(value)} både {prev_year} och {year}, ingen tydlig "
+                    "förändring.")
+        verb = "ökade" if shown > 0 else "minskade"
+        return (f"{subject} {verb} från {v(prev_value)} ({prev_year}) till {v(value)} ({year}), "
+                f"mindre än {threshold_text(row)} och därför ingen tydlig förändring.")
+    verb = "ökade" if shown > 0 else "minskade"
+    tail = f", en {judged}" if judged in ("förbättring", "försämring") else ""
+    return f"{subject} {verb} från {v(prev_value)} ({prev_year}) till {v(value)} ({year}){tail}."
+
+
+def threshold_text(row: Mapping[str, Any]) -> str:
+    """The indicator's min_change as a reader reads it: "3 procentenheter", "0,5 per 100 …"."""
+    size = float(_get(row, "min_change") or 0)
+    decimals = next(d for d in range(4) if abs(size * 10**d - round(size * 10**d)) < 1e-9)
+    unit = str(_get(row, "unit") or "")
+    if unit == "procent":
+        return f"{fmt_number(size, decimals)} procentenhet{'' if size == 1 else 'er'}"
+    return fmt_value(size, unit, decimals)
+
+
+def _short(row: Mapping[str, Any]) -> Any:
+    """A value without a long unit, for the first numbers of a sentence that ends with it."""
+    unit, decimals = str(_get(row, "unit") or ""), _decimals(_get(row, "decimals"))
+    return lambda x: fmt_value(x, unit, decimals, short=True)
+
+
+def _moved(later: Any, earlier: Any) -> str:
+    return "ökade" if float(later) > float(earlier) else "minskade"
+
+
+def _last_year(row: Mapping[str, Any], key: str, now: str,
+               words: Any = str) -> str:
+    """" (i förra årets uppföljning: …)" when the same rules said otherwise a year earlier."""
+    before = str(_get(row, key) or "")
+    if not before or not now or before == now:
+        return ""
+    return f" (i förra årets uppföljning: {words(before)})"
+
+
+def _trend_words(word: str, since: int | None = None) -> str:
+    """"en förbättring över tid", "en försämring sedan 2020" (a turn), "ingen tydlig trend"."""
+    if word == "ingen tydlig trend":
+        return word
+    return f"en {word} " + (f"sedan {since}" if since else "över tid")
+
+
+def _last_trend(row: Mapping[str, Any]) -> str:
+    """Last year's trend verdict as a clause when the same rules said another thing then."""
+    since = _int(_get(row, "prev_trend_from_year")) \
+        if _get(row, "prev_trend_shape") == "turn" else None
+    return _last_year(row, "prev_trend", str(_get(row, "trend") or ""),
+                      lambda word: _trend_words(word, since))
+
+
+def trend_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
+    """What the chart of five or more comparable years shows; "" when there are fewer.
+
+    The shape (indicators.trend_columns) decides the wording: a turn names the turn year
+    and both arms, a level shift the two years it lies between, a steady movement its first
+    year, otherwise "ingen tydlig trend". Says so when last year's verdict was another.
+    """
+    trend = str(_get(row, "trend") or "")
+    start = _int(_get(row, "trend_start_year")) or _int(_get(row, "trend_from_year"))
+    if not trend or start is None:
+        return ""
+    shape = str(_get(row, "trend_shape") or "")
+    value = _get(row, "value")
+    judged = trend in ("förbättring", "försämring")
+    tail = f", {_trend_words(trend)}" if judged else ""
+    last = _last_trend(row)
+    short = _short(row)
+    if trend == "ingen tydlig trend":
+        return f"Sedan {start} finns ingen tydlig trend{last}."
+    if shape == "turn":
+        turn, at = _int(_get(row, "trend_from_year")), _get(row, "trend_from_value")
+        first = _get(row, "trend_start_value")
+        tail = f", {_trend_words(trend, turn)}" if judged else ""
+        return (f"{subject} {_moved(at, first)} från {short(first)} ({start}) till {short(at)} "
+                f"({turn}) och har sedan {'ökat' if float(value) > float(at) else 'minskat'} till "
+                f"{v(value)}{tail}{last}.")
+    if shape == "shift":
+        a, b = _int(_get(row, "trend_shift_from")), _int(_get(row, "trend_shift_to"))
+        va, vb = _get(row, "trend_shift_from_value"), _get(row, "trend_shift_to_value")
+        verb = "steg" if float(vb) > float(va) else "sjönk"
+        tail = f", en {trend}" if judged else ""
+        return (f"{subject} {verb} från {short(va)} ({a}) till {v(vb)} ({b}) och har sedan "
+                f"legat kvar på den nivån{tail}{last}.")
+    first = _get(row, "trend_from_value")
+    verb = "ökat" if float(value) > float(first) else "minskat"
+    return f"Sedan {start} har {subject.lower()} {verb} från {v(first)}{tail}{last}."
+
+
+def spread_sentence(row: Mapping[str, Any], v: Any) -> str:
+    """A neutral indicator: against Riket and the regions' spread, no rank, no better/worse."""
+    low, high = _get(row, "spread_min"), _get(row, "spread_max")
+    if low is None or high is None:
+        return ""
+    text = (f"Indikatorn har ingen bättre riktning och rangordnas inte; regionerna låg mellan "
+            f"{v(low)} och {v(high)} (median {v(_get(row, 'spread_median'))})")
+    riket, value = _get(row, "riket"), _get(row, "value")
+    decimals = _decimals(_get(row, "decimals"))
+    if riket is not None and value is not None:
+        diff = _rounded(value, decimals) - _rounded(riket, decimals)
+        where = "samma som" if diff == 0 else ("över" if diff > 0 else "under")
+        text += f", och regionen ligger {where} riket ({v(riket)})"
+    return text + "."
+
+
+def target_sentence(row: Mapping[str, Any], v: Any) -> str:
+    """Status on three levels (share of the målvärde), the target's origin and year, and
+    last year's status when it was another."""
+    target = _get(row, "target")
+    if target is None:
+        return ""
+    kind = str(_get(row, "target_kind") or "min")
+    target_text = _get(row, "target_text") or (("minst " if kind == "min" else "högst ") + v(target))
+    status = str(_get(row, "target_status") or "")
+    note = str(_get(row, "target_note") or "")
+    if not status or status == "kan inte bedömas":
+        return f"Om målet ({target_text}) uppfylls kan inte bedömas utan värde. {note}".strip()
+    share = _get(row, "target_share")
+    of = "" if share is None or status == "uppfylls" else (
+        f" ({fmt_number(min(float(share), 999), 0)} % av målvärdet)")
+    last = _last_year(row, "prev_target_status", status)
+    return f"Målet ({unit_with_number(target_text)}) {status}{of}{last}. {note}".strip()
+
+
+def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
+    """Short factual sentences about one indicator for one region, each from a judgement.
+
+    The change, trend, place, target and comparability columns of indicators.indicator_table
+    decide what is said (see naravard.analysis.judgements); this function only words them.
+    """
+    unit = str(_get(row, "unit") or "")
+    decimals = _decimals(_get(row, "decimals"))
+    direction = str(_get(row, "direction") or "neutral")
+    year = _int(_get(row, "year"))
+    prev_year = _int(_get(row, "prev_year"))
+    value = _get(row, "value")
+    prev_value = _get(row, "prev_value")
+    subject, _ = _subject(unit)
+
+    def v(x: Any) -> str:
+        return fmt_value(x, unit, decimals)
+
+    sentences: list[str] = [str(_get(row, "published_note") or "")]
+    if value is None:
+        sentences.append(f"Inget värde finns för {region_name} {year}." if year is not None
+                         else f"Inget värde finns för {region_name}.")
+        if prev_value is not None:
+            when = f" ({prev_year})" if prev_year is not None else ""
+            sentences.append(f"Senaste värdet är {v(prev_value)}{when}.")
+    elif prev_value is None:
+        sentences.append(f"{subject} {year} var {v(value)}.")
+        missing_year = prev_year if prev_year is not None else (year - 1 if year else None)
+        if missing_year is not None:
+            sentences.append(f"Inget värde finns för {missing_year}.")
+    else:
+        sentences.append(change_sentence(row, v, subject))
+    sentences.append(str(_get(row, "plausibility_note") or ""))
+    if value is not None:
+        sentences.append(trend_sentence(row, v, subject))
+
+    riket = _get(row, "riket")
+    if value is not None and direction in ("higher", "lower") and _int(_get(row, "rank")):
+        sentences.append(rank_sentence(row, v(riket) if riket is not None else ""))
+    elif value is not None and direction == "neutral" and _get(row, "spread_min") is not None:
+        sentences.append(spread_sentence(row, v))
+    elif riket is not None:
+        sentences.append(f"Riket låg på {v(riket)}" + (f" {year}." if year else "."))
+
+    sentences.append(target_sentence(row, v))
+    sentences.append(str(_get(row, "comparability_note") or ""))
+
+    women, men = _get(row, "kvinnor"), _get(row, "man")
+    if women is not None and men is not None:
+        gap = abs(_rounded(women, decimals) - _rounded(men, decimals))
+        if gap == 0:
+            gap_text = "ingen skillnad"
+        elif unit == "procent":
+            gap_text = f"skillnaden är {fmt_number(gap, decimals)} procentenheter"
+        else:
+            gap_text = f"skillnaden är {v(gap)}"
+        sentences.append(f"Kvinnor {v(women)}, män {v(men)}: {gap_text}.")
+    return [s for s in sentences if s]
+
+
+def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [dict(r) for r in table.to_dict(orient="records")]
+
+
+def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[str]:
+    """The report's Sammanfattning: changes, strongest and weakest positions, targets.
+
+    Counts use the judgements: a change smaller than the indicator's min_change is "ingen
+    tydlig förändring"; series breaks and changed definitions are not judged and not counted;
+    neutral indicators are left out of every count that implies better or worse. A shared
+    place is always said to be shared.
+    """
+    rows = _rows(table) if table is not None and len(table) else []
+    with_value = [r for r in rows if _get(r, "value") is not None]
+    sentences: list[str] = []
+    if not with_value:
+        return [f"Det finns inga värden för {region_name} {year}."]
+    lagged = [r for r in with_value if _get(r, "published_note")]
+    sentences.append(
+        f"För {region_name} finns värden för {fmt_number(len(with_value) - len(lagged), 0)} av "
+        f"{plural(len(rows), 'indikator', 'indikatorer')} {year}.")
+    if lagged:
+        latest = sorted({str(_int(_get(r, "year"))) for r in lagged})
+        sentences.append(
+            f"{plural(len(lagged), 'indikator', 'indikatorer')} är ännu inte "
+            f"{'publicerad' if len(lagged) == 1 else 'publicerade'} för {year}; där visas "
+            f"senaste år ({join_sv(latest)}) och de räknas inte nedan.")
+        with_value = [r for r in with_value if not _get(r, "published_note")]
+
+    directional = [r for r in with_value if str(_get(r, "direction") or "") in ("higher", "lower")
+                   and _get(r, "prev_value") is not None]
+    counts = {"förbättring": 0, "försämring": 0, "ingen tydlig förändring": 0}
+    not_judged, to_check = [], []
+    for r in directional:
+        judged = str(_get(r, "change_judgement") or "")
+        if judged in counts:
+            counts[judged] += 1
+        elif _get(r, "plausibility"):
+            to_check.append(str(r.get("name", "")))
+        else:
+            not_judged.append(str(r.get("name", "")))
+    compared = sum(counts.values())
+    if compared:
+        text = (f"Jämfört med föregående år har {counts['förbättring']} av "
+                f"{plural(compared, 'jämförbar indikator', 'jämförbara indikatorer')} "
+                f"förbättrats tydligt, {counts['försämring']} försämrats tydligt och "
+                f"{counts['ingen tydlig förändring']} har ingen tydlig förändring (mindre än "
+                "vad mätningen kan skilja ut)")
+        if not_judged:
+            text += (f"; {plural(len(not_judged), 'indikator', 'indikatorer')} med "
+                     "tidsseriebrott eller ändrad definition bedöms inte")
+        gaps = [f"{str(r.get('name', ''))[:1].lower()}{str(r.get('name', ''))[1:]} "
+                f"saknar värde {year - 1} och jämförs med {_int(_get(r, 'prev_year'))}"
+                for r in directional
+                if str(_get(r, "change_judgement") or "") in counts
+                and _int(_get(r, "prev_year")) not in (None, year - 1)]
+        if gaps:
+            text += "; " + "; ".join(gaps)
+        sentences.append(text + ". Indikatorer utan given riktning är inte medräknade.")
+    elif not to_check:
+        sentences.append("Inga indikatorer med given riktning kan jämföras med föregående år.")
+    if to_check:
+        sentences.append(
+            f"Förändringen för {join_sv(n[:1].lower() + n[1:] for n in to_check)} avviker "
+            "kraftigt från tidigare år, vilket kan bero på ändrad registrering eller i en "
+            "enkät på urvalet, och bedöms inte.")
+
+    ranked = [r for r in with_value  # a value to check is never a strongest or weakest place
+              if str(_get(r, "direction") or "") in ("higher", "lower")
+              and _int(_get(r, "rank")) is not None and _int(_get(r, "n_ranked"))
+              and not _get(r, "plausibility")]
+
+    def relative(r: Mapping[str, Any], worst: bool = False) -> tuple[float, int, str]:
+        n = int(r["n_ranked"])
+        place = int(r["rank_to"]) if worst and _int(_get(r, "rank_to")) else int(r["rank"])
+        rel = (place - 1) / (n - 1) if n > 1 else 0.0
+        return (-rel if worst else rel, _int(_get(r, "n_tied")) or 0, str(r.get("name", "")))
+
+    def described(rs: Sequence[Mapping[str, Any]]) -> str:
+        return join_sv(f"{r.get('name', '')} ({place_text(r)})" for r in rs)
+
+    if ranked:
+        # strongest from the better half of places, weakest from the worse half
+        best = [r for r in sorted(ranked, key=relative) if relative(r)[0] <= 0.5][:3]
+        worst = [r for r in sorted(ranked, key=lambda r: relative(r, True))
+                 if -relative(r, True)[0] > 0.5 and r not in best][:3]
+        if best:
+            sentences.append(f"Starkast placering bland regionerna: {described(best)}.")
+        if worst:
+            sentences.append(f"Svagast placering bland regionerna: {described(worst)}.")
+
+    targeted = [r for r in rows if _get(r, "target") is not None]
+    if targeted:
+        groups: dict[str, list[str]] = {"uppfylls": [], "uppfylls delvis": [],
+                                        "uppfylls inte": []}
+        unknown = []
+        for r in targeted:
+            status = str(_get(r, "target_status") or "")
+            shown = _int(_get(r, "year"))  # not yet published: the year judged is named
+            name = str(r.get("name", "")) + (f" ({shown})" if shown and shown != year else "")
+            (groups[status] if status in groups else unknown).append(name)
+        parts = [f"{status} för {join_sv(names)}" for status, names in groups.items() if names]
+        text = (f"Av {plural(len(targeted), 'indikator', 'indikatorer')} med ett officiellt mål: "
+                + ("målet " + join_sv(parts) if parts else "inget kan bedömas"))
+        sentences.append(text + ".")
+        late = [r for r in targeted if _int(_get(r, "target_for")) is not None
+                and _int(_get(r, "target_for")) < year and _get(r, "value") is not None
+                and not _get(r, "published_note")]
+        if late:
+            which = join_sv(str(r.get("name", "")).lower() for r in late)
+            sentences.append(
+                f"{'Målet' if len(late) == 1 else 'Målen'} för {which} gällde "
+                f"{join_sv(sorted({str(_int(r['target_for'])) for r in late}))} och jämförs med "
+                f"{year} års värden eftersom inget senare mål finns.")
+        if unknown:
+            sentences.append("Måluppfyllelsen kan inte bedömas för "
+                             f"{join_sv(n[:1].lower() + n[1:] for n in unknown)} eftersom "
+                             "värde saknas.")
+    return sentences
+
+
+def target_status_words(table: pd.DataFrame) -> str:
+    """The targets of one region in one line, by the same status as its own report:
+    "Målet uppfylls för a; uppfylls delvis för b; uppfylls inte för c." ("" without a target
+    with a value; targets without a value are left out, as a profile has no room for them)."""
+    rows = _rows(table) if table is not None and len(table) else []
+    groups: dict[str, list[str]] = {"uppfylls": [], "uppfylls delvis": [], "uppfylls inte": []}
+    for r in rows:
+        status = str(_get(r, "target_status") or "")
+        if status in groups and _get(r, "target") is not None:
+            name = str(r.get("name", ""))
+            groups[status].append(name[:1].lower() + name[1:])
+    parts = [f"{'målet ' if not i else ''}{status} för {join_sv(names)}"
+             for i, (status, names) in enumerate((s, n) for s, n in groups.items() if n)]
+    return ("; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".") if parts else ""
+
+
+def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
+    """The judgement rules in plain Swedish for "Om underlaget" (title, explanation).
+
+    `directions` maps "higher"/"lower"/"neutral" to indicator names from the catalogue, so
+    what the report says about directions is never written by hand.
+    """
+    from naravard.analysis.judgements import TREND_MIN_YEARS
+
+    def names(key: str) -> str:
+        return "; ".join(n[:1].lower() + n[1:] for n in directions.get(key, [])) or "inga"
+
+    return [
+        ("Riktning", f"Högre värde är bättre för: {names('higher')}. Lägre värde är bättre för: "
+         f"{names('lower')}. Ingen riktning är i sig bättre för: {names('neutral')}. Sådana "
+         "indikatorer rangordnas inte, färgas inte som bra eller dåliga och beskrivs mot riket och "
+         "spridningen mellan regionerna (lägsta, median och högsta värde)."),
+        ("Precision", "Värdena visas med den precision som källan publicerar (en källa som "
+         "publicerar hela procent ger 15 %, inte 15,0 %). Placeringar och lika värden avgörs "
+         "med samma precision."),
+        ("Placering", "Plats bland de regioner som har ett värde samma år; plats 1 är bäst. "
+         "Regioner med samma värde delar plats, och det skrivs ut (till exempel delad plats "
+         "1–6 av 19). En delad placering beskrivs aldrig som regionens egen starkaste eller "
+         "svagaste utan att det sägs att den är delad. Läge är övre, mellersta eller nedre "
+         "tredjedelen av placeringarna, räknat från den bästa delade platsen."),
+        ("Förändring", "Värdet för uppföljningsåret minus värdet för det senaste tidigare året "
+         "med värde; saknas föregående år sägs vilket år som jämförs (till exempel sedan "
+         "2022). Varje indikator har en minsta förändring som räknas, och skälet står vid "
+         "indikatorn. För enkäter är det felmarginalen för en skillnad mellan två år, omkring "
+         "√2 gånger felmarginalen för ett år: 4 procentenheter för Hälso- och "
+         "sjukvårdsbarometern med några tusen svar per region, 3 för Nationell patientenkät; "
+         "2 procentenheter där källan publicerar hela procent. En mindre förändring kallas "
+         "ingen tydlig förändring och räknas inte som förbättring eller försämring. För "
+         "rikets värde gäller en mindre gräns där underlaget är mycket större (enkäter med "
+         "omkring 50 000 svar i hela landet)."),
+        ("Tidsseriebrott och definitioner", "Ligger ett tidsseriebrott mellan åren, eller är "
+         "värdena mätta på olika sätt (regionens egna uppgifter anger sin definition), bedöms "
+         "förändringen inte och räknas inte i sammanfattningen; den kallas aldrig oförändrad. "
+         "Glidande medelvärden (till exempel treårsmedelvärden) anges vid indikatorn."),
+        ("Trend", f"Finns minst {TREND_MIN_YEARS} jämförbara år (efter det senaste "
+         "tidsseriebrottet) beskrivs vad diagrammet visar, med värdena avrundade som de "
+         "publiceras och indikatorns minsta förändring som den minsta rörelse som räknas. "
+         "Först prövas en vändning: värdet steg till sitt högsta år (eller sjönk till sitt "
+         "lägsta) och har sedan gått åt andra hållet, med minst två år på var sida, minst "
+         "den minsta förändringen åt vardera hållet och minst fyra av fem par av år inom "
+         "varje del åt delens håll; ett enstaka avvikande år räknas inte som vändning. "
+         "Bedömningen gäller då tiden sedan vändningen. Sedan ett nivåskifte: värdet flyttade "
+         "sig mellan två år och har legat kvar, med minst två år på var sida, alla år efter "
+         "skiftet på andra sidan om alla år före, och skiftet minst dubbelt så stort som "
+         "variationen inom vardera nivån. Sedan en jämn ökning eller minskning: Mann–Kendalls "
+         "test över alla åren på tioprocentsnivån, och både skillnaden mellan sista och "
+         "första året och Theil–Sens lutning över perioden minst den minsta förändringen. "
+         "Annars står det ingen tydlig trend. Ger samma regler förra året en annan bedömning "
+         "sägs det inom parentes (i förra årets uppföljning: …)."),
+        ("Mål", "Mål anges bara där en offentlig källa med datum anger ett, med vem som satt "
+         "målet och för vilket år det gäller; ett mål för ett tidigare år sägs vara det. "
+         "Bedömningen är samma som regionerna använder för sina målvärden: målet uppfylls "
+         "vid minst 100 procent av målvärdet, uppfylls delvis vid 80–99 procent och uppfylls "
+         "inte under 80 procent. För ett tak (högst X) räknas samma andelar som X delat med "
+         "värdet, så att värden upp till 1,25 gånger taket uppfyller målet delvis. "
+         "Bedömningen beror bara på värdet och målet, samma för alla regioner i "
+         "regionrapporten, riksrapporten och tabellerna i Excel. Saknas värde kan "
+         "måluppfyllelsen inte bedömas."),
+    ]
