@@ -38,7 +38,9 @@ from naravard.analysis import plausibility as plaus
 from naravard.wording import text
 from naravard.config.catalog import Catalog
 from naravard.core.errors import NaravardError
-from naravard.analysis.judgements import published
+from naravard.analysis.judgements import (
+    BETTER_THAN_RIKET, WORSE_THAN_RIKET, versus_riket,
+)
 from naravard.config.regions import region_codes
 
 MAX_MESSAGES = 5
@@ -180,25 +182,19 @@ def _flagged(row: Mapping[str, Any]) -> bool:
     return not _missing(row.get("plausibility"))
 
 
+def _versus_riket(row: Mapping[str, Any]) -> str:
+    """The table's own rule (judgements.versus_riket): beyond min_change, at the published
+    precision, or "nära riket"."""
+    return versus_riket(row.get("value"), row.get("riket"), str(row.get("direction", "")),
+                        float(row.get("min_change") or 0), int(row.get("decimals", 1)))
+
+
 def _worse_than_riket(row: Mapping[str, Any]) -> bool:
-    """The value is worse than Riket's by at least min_change (at the published precision)."""
-    sign = _sign(str(row.get("direction", "")))
-    value, riket = row.get("value"), row.get("riket")
-    if sign is None or _missing(value) or _missing(riket):
-        return False
-    d = int(row.get("decimals", 1))
-    gap = sign * (published(float(value), d) - published(float(riket), d))
-    return gap < 0 and -gap + 1e-9 >= float(row.get("min_change") or 0)
+    return _versus_riket(row) == WORSE_THAN_RIKET
 
 
 def _better_than_riket(row: Mapping[str, Any]) -> bool:
-    sign = _sign(str(row.get("direction", "")))
-    value, riket = row.get("value"), row.get("riket")
-    if sign is None or _missing(value) or _missing(riket):
-        return False
-    d = int(row.get("decimals", 1))
-    gap = sign * (published(float(value), d) - published(float(riket), d))
-    return gap > 0 and gap + 1e-9 >= float(row.get("min_change") or 0)
+    return _versus_riket(row) == BETTER_THAN_RIKET
 
 
 def _relative_place(row: Mapping[str, Any]) -> float | None:
