@@ -200,11 +200,15 @@ def _flag_rows(rows: list[dict], checks: dict[str, tuple[bool, bool, bool]], cat
     for row in rows:
         jump, bound, _ = checks.get(row["indicator_id"], (False, False, False))
         ind = catalog.get(row["indicator_id"])
-        found = P.verdict(jump, bound, row["indicator_id"] in swing, _shown(row["value"], ind),
-                          year, ind.primary_source)
-        row["plausibility"], row["plausibility_note"] = found.flag, found.note
-        if found.flag and row["change_judgement"]:
-            row["change_judgement"], row["change_counts"] = P.JUDGEMENT, False
+        _mark(row, P.verdict(jump, bound, row["indicator_id"] in swing,
+                             _shown(row["value"], ind), year, ind.primary_source))
+
+
+def _mark(row: dict, found: P.Verdict) -> None:
+    """A row's plausibility columns; a flagged change is not judged plainly (both tables)."""
+    row["plausibility"], row["plausibility_note"] = found.flag, found.note
+    if found.flag and row["change_judgement"]:
+        row["change_judgement"], row["change_counts"] = P.JUDGEMENT, False
 
 
 def indicator_table(obs: Any, catalog: Catalog, region_code: str, year: int) -> pd.DataFrame:
@@ -387,10 +391,6 @@ def national_table(obs: Any, catalog: Catalog, year: int) -> pd.DataFrame:
             points = by_series.get((ind.id, code), {})
             trend = J.trend(points, year, ind.direction, ind.min_change, ind.decimals,
                             _break_years(ind))
-            found = P.verdict(checks[code][0], checks[code][1], False,
-                              _shown(value, ind), year, ind.primary_source)
-            if found.flag and judgement:
-                judgement, counts = P.JUDGEMENT, False
             rows.append({
                 "indicator_id": ind.id, "region_code": code, "year": year,
                 "value": value, "riket": riket,
@@ -412,18 +412,17 @@ def national_table(obs: Any, catalog: Catalog, year: int) -> pd.DataFrame:
                                              not pd.isna(value))
                 if ind.target is not None else "",
                 "comparability_note": note,
-                "plausibility": found.flag, "plausibility_note": found.note,
+                "plausibility": "", "plausibility_note": "",  # set by _mark below
                 "published_note": published_note(report_year, year) if year != report_year
                 else "",
             })
+            _mark(rows[-1], P.verdict(checks[code][0], checks[code][1], False,
+                                      _shown(value, ind), year, ind.primary_source))
     for row in rows:  # a source swinging as a whole, as in indicator_table
         if row["indicator_id"] in P.together(large.get(row["region_code"], [])):
             ind = catalog.get(row["indicator_id"])
-            found = P.verdict(False, False, True, _shown(row["value"], ind), row["year"],
-                              ind.primary_source)
-            row["plausibility"], row["plausibility_note"] = found.flag, found.note
-            if row["change_judgement"]:
-                row["change_judgement"], row["change_counts"] = P.JUDGEMENT, False
+            _mark(row, P.verdict(False, False, True, _shown(row["value"], ind), row["year"],
+                                 ind.primary_source))
     frame = pd.DataFrame(rows)
     for col in ("rank", "rank_to", "n_tied"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")

@@ -124,6 +124,12 @@ def spread(values: Sequence[float]) -> Spread | None:
 # --- change ------------------------------------------------------------------------------------
 
 
+def _counts(delta: float, min_change: float) -> bool:
+    """A difference that counts: at least `min_change` and not zero (the one test behind a
+    change, a trend's movement and a distance to Riket)."""
+    return abs(delta) + 1e-9 >= min_change and delta != 0
+
+
 def change_judgement(change: float | None, direction: str, min_change: float, decimals: int,
                      *, comparable: bool = True) -> tuple[str, bool]:
     """(judgement, counts) for a change between two years.
@@ -134,7 +140,7 @@ def change_judgement(change: float | None, direction: str, min_change: float, de
     if not comparable or change is None or _missing(change):
         return "", False
     shown = published(float(change), decimals)
-    if abs(shown) + 1e-9 < min_change or shown == 0:
+    if not _counts(shown, min_change):
         return UNCLEAR_CHANGE, False
     return direction_word(shown, direction), True
 
@@ -209,10 +215,6 @@ def theil_sen(years: Sequence[int], values: Sequence[float]) -> float:
     slopes = [(values[j] - values[i]) / (years[j] - years[i])
               for i in range(len(years)) for j in range(i + 1, len(years))]
     return float(np.median(slopes)) if slopes else 0.0
-
-
-def _counts(delta: float, min_change: float) -> bool:
-    return abs(delta) + 1e-9 >= min_change and delta != 0
 
 
 def _spike(vals: Sequence[float], i: int, min_change: float) -> bool:
@@ -418,6 +420,6 @@ def versus_riket(value: float | None, riket: float | None, direction: str, min_c
     if sign == 0 or value is None or riket is None or _missing(value) or _missing(riket):
         return ""
     gap = published(float(value), decimals) - published(float(riket), decimals)
-    if abs(gap) + 1e-9 < min_change or gap == 0:
+    if not _counts(gap, min_change):
         return NEAR_RIKET
     return BETTER_THAN_RIKET if gap * sign > 0 else WORSE_THAN_RIKET
