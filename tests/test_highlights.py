@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from naravard.wording import highlights
+from naravard.wording import highlights, text
 from naravard.config.catalog import load_catalog
 from naravard.core.errors import NaravardError
 from naravard.analysis.indicators import indicator_table
@@ -275,8 +275,8 @@ def test_ties_are_told_as_shared_places():
     assert highlights.rank_words({"rank": 1, "rank_to": 6, "n_ranked": 19}) == \
         "delad plats 1–6 av 19"
     assert highlights.rank_words({"rank": 3, "rank_to": 3, "n_ranked": 21}) == "plats 3 av 21"
-    assert highlights.lower_first("BUP-besök") == "BUP-besök"
-    assert highlights.lower_first("Överbeläggningar") == "överbeläggningar"
+    assert text.lower_first("BUP-besök") == "BUP-besök"
+    assert text.lower_first("Överbeläggningar") == "överbeläggningar"
 
 
 def test_the_page_prints_the_numbers_without_repeating_the_name():

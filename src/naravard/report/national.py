@@ -212,13 +212,7 @@ def unpublished_sentence(rep: NationalReport) -> str:
         return ""
     years = text.join_sv(sorted({str(shown_year(rep, i)) for i in lagged}))
     return (f"Ännu inte publicerat för {rep.year}; senaste år {years} visas för "
-            + text.join_sv(highlights_lower(i.name) for i in lagged) + ".")
-
-
-def highlights_lower(name: str) -> str:
-    from naravard.wording.highlights import lower_first
-
-    return lower_first(name)
+            + text.join_sv(text.lower_first(i.name) for i in lagged) + ".")
 
 
 @dataclass(frozen=True)
@@ -571,7 +565,7 @@ def region_profile(rep: NationalReport, code: str) -> dict:
     best, worst = highlights.profile_positions(table)
 
     def pos(rows: list) -> str:
-        return text.join_sv(f"{highlights.lower_first(r['name'])} ({highlights.rank_words(r)})"
+        return text.join_sv(f"{text.lower_first(r['name'])} ({highlights.rank_words(r)})"
                             for r in rows)
 
     lines = []

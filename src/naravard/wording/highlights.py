@@ -36,6 +36,7 @@ import pandas as pd
 
 from naravard.analysis import plausibility as plaus
 from naravard.wording import text
+from naravard.wording.text import upper_first
 from naravard.config.catalog import Catalog
 from naravard.core.errors import NaravardError
 from naravard.analysis.judgements import (
@@ -147,17 +148,6 @@ def _missing(x: Any) -> bool:
 
 def _sign(direction: str) -> float | None:
     return {"higher": 1.0, "lower": -1.0}.get(direction)
-
-
-def lower_first(name: str) -> str:
-    """"Telefonsamtal …" → "telefonsamtal …", but "BUP …" and "HbA1c …" stay as they are."""
-    if len(name) > 1 and name[0].isupper() and name[1].islower():
-        return name[0].lower() + name[1:]
-    return name
-
-
-def upper_first(name: str) -> str:
-    return name[:1].upper() + name[1:]
 
 
 def _v(row: Mapping[str, Any], x: Any) -> str:

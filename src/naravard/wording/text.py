@@ -203,6 +203,17 @@ def unit_with_number(words: str) -> str:
     return re.sub(r"(?<=\d) (?=%|kr\b)", NBSP, words)
 
 
+def lower_first(name: str) -> str:
+    """"Telefonsamtal …" → "telefonsamtal …", but "BUP …" and "HbA1c …" stay as they are."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def upper_first(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
 def join_sv(items: Iterable[str]) -> str:
     """`A, B och C`."""
     items = [str(i) for i in items]
@@ -530,7 +541,7 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
         if not_judged:
             text += (f"; {plural(len(not_judged), 'indikator', 'indikatorer')} med "
                      "tidsseriebrott eller ändrad definition bedöms inte")
-        gaps = [f"{str(r.get('name', ''))[:1].lower()}{str(r.get('name', ''))[1:]} "
+        gaps = [f"{lower_first(str(r.get('name', '')))} "
                 f"saknar värde {year - 1} och jämförs med {_int(_get(r, 'prev_year'))}"
                 for r in directional
                 if str(_get(r, "change_judgement") or "") in counts
@@ -542,7 +553,7 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
         sentences.append("Inga indikatorer med given riktning kan jämföras med föregående år.")
     if to_check:
         sentences.append(
-            f"Förändringen för {join_sv(n[:1].lower() + n[1:] for n in to_check)} avviker "
+            f"Förändringen för {join_sv(lower_first(n) for n in to_check)} avviker "
             "kraftigt från tidigare år, vilket kan bero på ändrad registrering eller i en "
             "enkät på urvalet, och bedöms inte.")
 
@@ -595,7 +606,7 @@ def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[
                 f"{year} års värden eftersom inget senare mål finns.")
         if unknown:
             sentences.append("Måluppfyllelsen kan inte bedömas för "
-                             f"{join_sv(n[:1].lower() + n[1:] for n in unknown)} eftersom "
+                             f"{join_sv(lower_first(n) for n in unknown)} eftersom "
                              "värde saknas.")
     return sentences
 
@@ -610,7 +621,7 @@ def target_status_words(table: pd.DataFrame) -> str:
         status = str(_get(r, "target_status") or "")
         if status in groups and _get(r, "target") is not None:
             name = str(r.get("name", ""))
-            groups[status].append(name[:1].lower() + name[1:])
+            groups[status].append(lower_first(name))
     parts = [f"{'målet ' if not i else ''}{status} för {join_sv(names)}"
              for i, (status, names) in enumerate((s, n) for s, n in groups.items() if n)]
     return ("; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".") if parts else ""
@@ -625,7 +636,7 @@ def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
     from naravard.analysis.judgements import TREND_MIN_YEARS
 
     def names(key: str) -> str:
-        return "; ".join(n[:1].lower() + n[1:] for n in directions.get(key, [])) or "inga"
+        return "; ".join(lower_first(n) for n in directions.get(key, [])) or "inga"
 
     return [
         ("Riktning", f"Högre värde är bättre för: {names('higher')}. Lägre värde är bättre för: "
