@@ -611,16 +611,18 @@ def _sort_best_first(values: pd.Series, direction: str) -> pd.Series:
 
 def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str, year: int,
                  region_names: Mapping[str, str], *, riket_code: str = RIKET_CODE,
-                 size: tuple[float, float] | None = None, shared: bool = False) -> Chart:
+                 size: tuple[float, float] | None = None, shared: bool = False,
+                 peers: Sequence[str] = (), peer_label: str = "") -> Chart:
     """All regions in one year, best first, with the focus region and Riket marked: bars
     from zero, or dots where the values lie close together (`ranked_dots`).
 
     `size` is (width, height) in cm; the default is the full text width and a height that
-    grows with the number of regions. `shared`: as for `trend_chart`.
+    grows with the number of regions. `shared`: as for `trend_chart`. `peers` (region codes)
+    are marked without colour and named `peer_label` in the caption (charts.peer_marks).
     """
     with matplotlib.rc_context(_RC):
         return _ranked_chart(frame, indicator, region_code, int(year), region_names, riket_code,
-                             size, shared)
+                             size, shared, tuple(peers), peer_label)
 
 
 # A ranked chart shows dots instead of bars when its values lie closer together than this
@@ -660,7 +662,7 @@ def axis_start(values: Sequence[float]) -> float:
 
 
 def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code, size=None,
-                  shared=False):
+                  shared=False, peers=(), peer_label=""):
     name = str(_attr(indicator, "name", ""))
     direction = str(_attr(indicator, "direction", "neutral"))
     data = _clean(frame)
@@ -728,6 +730,12 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         for artist, twin in zip(foreground, twins):  # its place in the layered SVG
             artist.set_gid(twin.get_gid())
 
+    if peers:
+        from naravard.charts import peer_marks
+
+        more, covered = peer_marks.mark_peers(ax, plain, codes, peers, region_code, dots)
+        foreground += more
+        twins += covered
     order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
     kind = "Punktdiagram" if dots else "Stapeldiagram"
     alt = f"{kind}: {name} {year} för {n} regioner, sorterade {order}"
@@ -757,6 +765,8 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
     absent = [str(nm) for c, nm in region_names.items() if c != riket_code and c not in codes]
     if absent and n:
         alt += " Värde saknas för " + ", ".join(absent) + "."
+    if peers:
+        alt += peer_marks.peer_alt(peers, codes, dict(region_names), places, peer_label)
     if target is not None:
         alt += f" Målet är {_attr(indicator, 'target_text') or _fmt(indicator, target)}."
     caption = f"{name} {year}, alla regioner sorterade {order}"
@@ -765,6 +775,8 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
                     else f". {focus_name} är markerad med blå, randig stapel")
     # the line is named only where it is drawn: Riket may lack a value for the year
     caption += "." if math.isnan(riket_value) else "; riket med streckad linje."
+    if peers:
+        caption += peer_marks.peer_caption(peers, codes, peer_label)
     if dots:
         caption += " Punkter i stället för staplar, eftersom värdena ligger nära varandra."
     stem = f"rank-{_ind_id(indicator)}-{region_code}-{year}"

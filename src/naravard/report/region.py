@@ -17,7 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from naravard.analysis import plausibility as P
-from naravard.report import commentary
+from naravard.report import commentary, peers
 from naravard.speed import heap
 from naravard.wording import highlights, templating, text
 from naravard.config.catalog import AREAS, Catalog, Indicator, load_catalog
@@ -100,6 +100,7 @@ class RegionReport:
     changes: object = None  # naravard.analysis.revisions.Changes since the previous version, if any
     own_notebook: Path | None = None  # notebooks/egna/<slug>.ipynb, when the region has one
     own_analysis: bool = False  # the report has a chapter "Egen analys"
+    peers: object = None  # naravard.config.peer_groups.PeerGroup: whom the region is placed among
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -111,7 +112,7 @@ class RegionReport:
 
 def prepare(region: str, year: object, data: object = None, *, figures: Path | None | str = "auto",
             obs: object = None, catalog: Catalog | None = None, comments: bool = True,
-            previous: Path | str | None = "auto") -> RegionReport:
+            previous: Path | str | None = "auto", jamfor: str | None = None) -> RegionReport:
     """Validate the parameters against the data and compute the indicator table.
 
     Raises NaravardError for an unknown region, a year the data lacks, a year in which the
@@ -119,7 +120,8 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     `figures` "auto" is the scratch folder (scratch/figures/<slug>/<year>/): only make report's
     staged publish writes into figures/. `previous` is the folder of the report's earlier
     version ("auto": output/<slug>/<year>/, or under output/exempeldata/ for example data),
-    whose values the chapter Om underlaget compares with.
+    whose values the chapter Om underlaget compares with. `jamfor`: the analyst's comparison
+    group (naravard.config.peer_groups); None: data/jamforelsegrupper.yaml or the sjukvårdsregion.
     """
     from naravard.sources.table import load_observations
 
@@ -140,6 +142,7 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     structure, answers = _questionnaire(reg, year_int)
     rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
                        structure, answers)
+    peers.attach(rep, jamfor)
     _analyst_parts(rep, comments, previous)
     return rep
 
@@ -361,6 +364,7 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
     It carries every judgement a sentence is made from, so a reader can check each one.
     """
     rows = []
+    peer_export = peers.export_columns(rep)
     for _, row in rep.table.iterrows():
         rows.append({
             "Område": AREAS[row["area"]],
@@ -388,6 +392,7 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
             "Delar placering med": row["tied_with"],
             "Antal regioner": row["n_ranked"] or pd.NA,
             "Läge bland regionerna": POSITION_LABELS.get(row["position"], ""),
+            **{k: v[len(rows)] for k, v in peer_export.items()},
             "Mål": row["target_text"] or "",
             "Andel av målvärdet (%)": row["target_share"],
             "Måluppfyllelse": row["target_status"],
@@ -414,7 +419,7 @@ def _overview_row(row: pd.Series, year: int) -> dict:
             # a value to check gets no coloured place (plausibility)
             "position_label": POSITION_LABELS.get(position, "osäkert värde"
                                                   if row.get("plausibility") else "")
-            } | _change_cell(row)
+            } | _change_cell(row) | peers.cell(row)
 
 
 def _regional_shown(row: pd.Series) -> bool:
@@ -440,7 +445,8 @@ def overview_html(rep: RegionReport) -> str:
               "föregående år (↑ upp, ↓ ned); ordet säger om det är en förbättring, en "
               "försämring eller ingen tydlig förändring. – = värde saknas.")
     return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
-                             legend=legend, sentences=text.summary_sentences(
+                             legend=legend, peer_header=peers.header(rep),
+                             peer_legend=peers.legend(rep), sentences=text.summary_sentences(
                                  rep.table, rep.region.name, rep.year))
 
 
@@ -483,6 +489,7 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
     row = rep.row(ind.id)
     comment = comment or _comment(rep, ind.id)
     sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
+    sentences += [s for s in [peers.sentence(rep, row)] if s]
     data = series(rep.obs, ind.id)
     src = source_line(ind, rep.obs)
     breaks = [(b.year, b.reason) for b in ind.series_breaks]
@@ -498,7 +505,8 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
         if wide:
             shown = int(row["year"])  # an earlier year when the source has not published yet
             chart = charts.ranked_chart(data[data["year"] == shown], ind, rep.region.code,
-                                        shown, rep.region_names, size=PAIR, shared=True)
+                                        shown, rep.region_names, size=PAIR, shared=True,
+                                        **peers.chart_marks(rep))
             ranked = _fig(rep, chart, f"{ind.id}-regioner", src)
     else:
         missing = f"{rep.region.name} saknar värden för denna indikator i underlaget."
