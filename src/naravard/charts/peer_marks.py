@@ -41,7 +41,7 @@ def mark_peers(ax: Any, plain: Any, codes: Sequence[str], peers: Sequence[str],
                          transform=artist.get_transform(), va=artist.get_va(),
                          ha=artist.get_ha(), fontsize=artist.get_fontsize(), color=TEXT,
                          fontweight="bold", zorder=6,
-                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.1})
                  for artist in (name, value)]
         for artist, twin in zip((drawn, *texts), (bar, name, value)):
             artist.set_gid(twin.get_gid())

@@ -51,17 +51,16 @@ def peer_sentence(row: Mapping[str, Any], region_name: str, group_name: str,
     if not contrast or not place:
         return ""
     national = str(row.get("position") or "")
+    cell, shared = place_cell(row)
     if contrast in THIRD_WORDS:
         return (f"{_group_count(n_members)} regionerna i {group_name} ligger i "
-                f"{THIRD_WORDS[contrast]} tredjedelen bland landets regioner; {region_name} har "
-                f"{place}.")
+                f"{THIRD_WORDS[contrast]} tredjedelen bland landets regioner; bland dem har "
+                f"{region_name} {'delad plats' if shared else 'plats'} {cell}.")
     where = f"{national} tredjedelen bland alla regioner" if national else "bland alla regioner"
-    if contrast == "best":
-        return (f"Bland regionerna i {group_name} har {region_name} det bästa värdet "
-                f"({place}), trots att regionen ligger i {where}.")
-    if contrast == "worst":
-        return (f"Bland regionerna i {group_name} har {region_name} det sämsta värdet "
-                f"({place}), trots att regionen ligger i {where}.")
+    if contrast in ("best", "worst"):
+        word = "bästa" if contrast == "best" else "sämsta"
+        return (f"{region_name} har det {word} värdet bland regionerna i {group_name} "
+                f"(plats {cell}), trots att regionen ligger i {where}.")
     return ""
 
 
