@@ -375,3 +375,21 @@ def test_the_notebook_has_the_jamfor_parameter():
     params = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
     assert "jamfor = None" in "".join(params["source"])
     assert by_code("0024").name == "Västerbotten"
+
+
+def test_det_viktigaste_adds_the_peer_sentence_to_a_message_where_it_has_one(reports):
+    from naravard.report import peers
+    from naravard.wording.highlights import Message
+
+    rep = reports["Västerbotten"]
+    # första kontakt inom 90 dagar: 76,9 % is Norra's best (Norrbotten has no value) while
+    # Västerbotten lies in the bottom third nationally (plats 13 av 19)
+    messages = [Message("avstand", "forsta_kontakt_90d", "x", 1.0, headline="h"),
+                Message("avstand", "overbelaggningar", "y", 1.0, headline="h")]
+    first, second = peers.annotate(rep, messages)
+    assert first.together == ("Västerbotten har det bästa värdet bland regionerna i Norra "
+                              "sjukvårdsregionen (plats 1 av 3), trots att regionen ligger i "
+                              "nedre tredjedelen bland alla regioner.",)
+    assert second.together == ()
+    rules = dict(peers.rules(rep))
+    assert "delar plats" in rules["Placering i sjukvårdsregionen"]

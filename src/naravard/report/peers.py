@@ -94,3 +94,30 @@ def export_columns(rep: RegionReport) -> dict[str, list[Any]]:
 def manifest(rep: RegionReport) -> dict[str, Any]:
     peers = group(rep)
     return {"jamforelse": peers.manifest()} if peers else {}
+
+
+def annotate(rep: RegionReport, messages: list) -> list:
+    """Det viktigaste's messages, each with the peer sentence where its indicator has one:
+    that all the group lies low, or that the region is its group's best or worst, is often
+    what makes the national place clear to a nämnd (naravard.analysis.peers)."""
+    from dataclasses import replace
+
+    if group(rep) is None:
+        return messages
+    rows = rep.table.set_index("indicator_id")
+    out = []
+    for m in messages:
+        line = sentence(rep, rows.loc[m.indicator_id]) if m.indicator_id in rows.index and \
+            m.kind != "kontroll" else ""
+        out.append(replace(m, together=(*m.together, line)) if line else m)
+    return out
+
+
+def rules(rep: RegionReport) -> list[tuple[str, str]]:
+    """The rule for the place among the peers, for Om underlaget (docs/metod.md says the same)."""
+    peers = group(rep)
+    if peers is None:
+        return []
+    title = "Placering i jämförelsegruppen" if peers.is_chosen else "Placering i sjukvårdsregionen"
+    return [(title, f"{words.group_line(peers.kind, peers.name, peers.member_names, peers.is_chosen, peers.note)} "
+             + words.RULE_TEXT)]

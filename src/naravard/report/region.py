@@ -341,8 +341,8 @@ def toc_html(rep: RegionReport) -> str:
 
 def summary_messages(rep: RegionReport) -> list[highlights.Message]:
     """The messages of "Det viktigaste" (naravard.wording.highlights has the rules)."""
-    return highlights.select(rep.table, rep.obs, rep.catalog, rep.region.code,
-                             rep.region.name, rep.year)
+    return peers.annotate(rep, highlights.select(rep.table, rep.obs, rep.catalog,
+                                                 rep.region.code, rep.region.name, rep.year))
 
 
 def summary_html(rep: RegionReport, *, comment: str = "") -> str:
@@ -629,7 +629,7 @@ def about_html(rep: RegionReport) -> str:
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
                           "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
     rules = [*judgement_rules(rep.catalog), *newer_rules(),
-             ("Det viktigaste", highlights.RULES_TEXT)]
+             ("Det viktigaste", highlights.RULES_TEXT), *peers.rules(rep)]
     return templating.render("region/about.html.j2", paragraphs=paragraphs, rules=rules,
                              changes=templating.safe(changes_html(rep)))
 

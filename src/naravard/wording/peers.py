@@ -70,3 +70,15 @@ def group_line(kind: str, name: str, members: Sequence[str], chosen: bool, note:
         return (f"Jämförelsegrupp (vald av analytikern i stället för sjukvårdsregionen): "
                 f"{join_sv(members)}." + (f" {note}" if note else ""))
     return f"{name}: {join_sv(members)}." + (f" {note}" if note else "")
+
+
+RULE_TEXT = (
+    "Regionens placering bland regionerna i gruppen räknas som placeringen bland alla "
+    "regioner: plats 1 = bäst, på det publicerade värdet, och regioner med samma värde delar "
+    "plats; bara regioner med värde räknas. Gruppen nämns i en indikators text bara när den "
+    "säger något som placeringen bland alla regioner inte säger: när alla regionerna i gruppen "
+    "(minst tre, alla med värde) ligger i samma yttersta tredjedel bland landets regioner, "
+    "eller när regionen ensam har gruppens bästa värde utan att ligga i den övre tredjedelen "
+    "bland alla regioner (eller gruppens sämsta utan att ligga i den nedre). Samma mening "
+    "kan stå vid ett budskap i Det viktigaste. Ett värde att kontrollera får ingen placering."
+)
