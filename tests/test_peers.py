@@ -198,10 +198,11 @@ def test_the_peer_contrast_is_said_only_where_it_adds_to_the_national_place(norr
     sentence = W.peer_sentence(row, "Västerbotten", "Norra sjukvårdsregionen", 4)
     assert bool(sentence) == bool(contrast)
     if contrast == "all_low":
-        assert sentence.startswith("Alla fyra regionerna i Norra sjukvårdsregionen ligger i "
-                                   "nedre tredjedelen")
+        assert sentence == ("Alla fyra regionerna i Norra sjukvårdsregionen ligger i landets "
+                            "nedre tredjedel, Västerbotten på plats 2 av 4.")
     if contrast == "best":
-        assert "det bästa värdet" in sentence and "(plats 1 av 4)" in sentence
+        assert sentence == ("Västerbotten har det bästa värdet i Norra sjukvårdsregionen "
+                            "(plats 1 av 4) men ligger i landets mellersta tredjedel.")
 
 
 def test_lower_is_better_and_a_value_to_check_gets_no_place():
@@ -387,9 +388,8 @@ def test_det_viktigaste_adds_the_peer_sentence_to_a_message_where_it_has_one(rep
     messages = [Message("avstand", "forsta_kontakt_90d", "x", 1.0, headline="h"),
                 Message("avstand", "overbelaggningar", "y", 1.0, headline="h")]
     first, second = peers.annotate(rep, messages)
-    assert first.together == ("Västerbotten har det bästa värdet bland regionerna i Norra "
-                              "sjukvårdsregionen (plats 1 av 3), trots att regionen ligger i "
-                              "nedre tredjedelen bland alla regioner.",)
+    assert first.together == ("Västerbotten har det bästa värdet i Norra sjukvårdsregionen "
+                              "(plats 1 av 3) men ligger i landets nedre tredjedel.",)
     assert second.together == ()
     rules = dict(peers.rules(rep))
     assert "delar plats" in rules["Placering i sjukvårdsregionen"]

@@ -65,6 +65,21 @@ def sentence(rep: RegionReport, row: pd.Series) -> str:
     return words.peer_sentence(row, rep.region.name, peers.name, len(peers.members))
 
 
+def with_sentence(rep: RegionReport, row: pd.Series, sentences: list[str]) -> list[str]:
+    """The chapter's sentences with the peer sentence joined to the one giving the national
+    place (it qualifies that place, and a paragraph fewer keeps the page budget)."""
+    from naravard.wording.text import place_text
+
+    extra = sentence(rep, row)
+    if not extra:
+        return sentences
+    place = place_text(row)
+    at = next((i for i, s in enumerate(sentences) if place and place in s), None)
+    if at is None:
+        return [*sentences, extra]
+    return [*sentences[:at], f"{sentences[at]} {extra}", *sentences[at + 1:]]
+
+
 def chart_marks(rep: RegionReport) -> dict[str, Any]:
     """ranked_chart's arguments for marking the peers."""
     peers = group(rep)

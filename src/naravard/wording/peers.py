@@ -53,14 +53,13 @@ def peer_sentence(row: Mapping[str, Any], region_name: str, group_name: str,
     national = str(row.get("position") or "")
     cell, shared = place_cell(row)
     if contrast in THIRD_WORDS:
-        return (f"{_group_count(n_members)} regionerna i {group_name} ligger i "
-                f"{THIRD_WORDS[contrast]} tredjedelen bland landets regioner; bland dem har "
-                f"{region_name} {'delad plats' if shared else 'plats'} {cell}.")
-    where = f"{national} tredjedelen bland alla regioner" if national else "bland alla regioner"
-    if contrast in ("best", "worst"):
+        return (f"{_group_count(n_members)} regionerna i {group_name} ligger i landets "
+                f"{THIRD_WORDS[contrast]} tredjedel, {region_name} på "
+                f"{'delad plats' if shared else 'plats'} {cell}.")
+    if contrast in ("best", "worst") and national:
         word = "bästa" if contrast == "best" else "sämsta"
-        return (f"{region_name} har det {word} värdet bland regionerna i {group_name} "
-                f"(plats {cell}), trots att regionen ligger i {where}.")
+        return (f"{region_name} har det {word} värdet i {group_name} (plats {cell}) men "
+                f"ligger i landets {national} tredjedel.")
     return ""
 
 
