@@ -113,6 +113,7 @@ Exempel:
   naravard report --region Västerbotten --year 2024
   naravard report --region 0024 --year 2024 --data ../shared/data/kolada
   naravard report --region "Örebro län" --year 2023 --data exempel
+  naravard report --region Västerbotten --year 2024 --jamfor "Norrbotten, Gotland"
 
 Rapporten hamnar i output/<region>/<år>/ (make report REGION=… YEAR=…).""",
     "reports": """\
