@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from naravard.analysis.peers import group_thirds, peer_columns
+from naravard.analysis.peers import group_bests, group_thirds, peer_columns
 from naravard.cli import main
 from naravard.config import peer_groups as G
 from naravard.config import sjukvardsregioner as S
@@ -215,6 +215,17 @@ def test_lower_is_better_and_a_value_to_check_gets_no_place():
     assert pd.isna(row["peer_rank"]) and W.place_cell(row) == ("", False)
 
 
+def test_group_bests_counts_a_shared_best_for_each():
+    national = pd.DataFrame([
+        {"indicator_id": i, "region_code": c, "rank": r, "n_ranked": 21, "plausibility": p}
+        for i, c, r, p in (("x", "0022", 3, ""), ("x", "0023", 3, ""), ("x", "0024", 9, ""),
+                           ("y", "0024", 2, ""), ("y", "0025", 5, ""),
+                           ("z", "0025", 1, "hopp"), ("z", "0024", 4, ""))])
+    bests, n = group_bests(national, NORRA)
+    assert n == 2  # z: one member left once the value to check is set aside
+    assert bests == {"0022": 1, "0023": 1, "0024": 1, "0025": 0}
+
+
 def test_group_thirds_counts_the_members_in_each_third():
     national = pd.DataFrame([
         {"indicator_id": "x", "region_code": c, "rank": r, "n_ranked": 21, "plausibility": ""}
@@ -320,6 +331,8 @@ def test_the_national_report_summarises_each_sjukvardsregion(snapshot_dir):
     assert len(found) == 6
     south = next(s for s in found if s["name"] == "Södra sjukvårdsregionen")
     assert "Halland (södra delen)" in south["regions"]
+    north = found[0]["lines"][-1]
+    assert north.startswith("Det bästa värdet i sjukvårdsregionen har oftast ")
     html = national.profiles_html(rep)
     assert "Sjukvårdsregionerna" in html and "Uppsala–Örebro sjukvårdsregion" in html
 
