@@ -14,6 +14,7 @@ import pytest
 from matplotlib.colors import to_rgba
 
 from naravard import charts
+from naravard.charts import style
 from naravard.config.regions import all_regions
 
 
@@ -49,9 +50,9 @@ def test_heat_map_cell_to_check_is_grey_dotted_and_marked_not_near_riket():
     ax = chart.fig.axes[0]
     cells = [p for p in ax.patches if p.get_width() == 1]
     assert [t.get_text() for t in ax.texts] == ["? 14,2", "≈ 5,0", "▼ 7,4"]
-    assert np.allclose(cells[0].get_facecolor(), to_rgba(charts.CHECK_FACE))
+    assert np.allclose(cells[0].get_facecolor(), to_rgba(style.CHECK_FACE))
     assert cells[0].get_hatch() and not cells[1].get_hatch()
-    assert not np.allclose(cells[0].get_facecolor(), to_rgba(charts.NEAR_FACE))
+    assert not np.allclose(cells[0].get_facecolor(), to_rgba(style.NEAR_FACE))
     assert "? värde att kontrollera" in chart.fig.get_supxlabel()
     assert "värde att kontrollera" in chart.caption and "att kontrollera" in chart.alt
 
@@ -66,7 +67,7 @@ def test_tile_map_value_to_check_is_grey_dotted_and_marked():
     order = [r.code for r in regions if r.tile[0] >= 0]
     tiles = [p for p in chart.fig.axes[0].patches if p.get_fill()]
     gotland = tiles[order.index("0009")]
-    assert np.allclose(gotland.get_facecolor(), to_rgba(charts.CHECK_FACE))
+    assert np.allclose(gotland.get_facecolor(), to_rgba(style.CHECK_FACE))
     assert gotland.get_hatch()
     assert "?\u202f25\u00a0%" in {t.get_text() for t in chart.fig.axes[0].texts}
     assert "värde att kontrollera" in chart.caption
