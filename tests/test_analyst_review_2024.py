@@ -16,6 +16,7 @@ from matplotlib.colors import to_rgba
 from naravard import charts
 from naravard.charts import style
 from naravard.config.regions import all_regions
+from naravard.report import national_facts
 
 
 @dataclass
@@ -108,14 +109,13 @@ def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_ru
     """N p.2 listed five improvements for Riket, no deterioration, and not how they were
     chosen. Every judged indicator is counted by `riket_change` (change_judgement with
     min_change), both ways, and the rule is said."""
-    from naravard.report import national
     from naravard.analysis.judgements import change_judgement
 
-    sentences = national.riket_change_sentences(nat)
+    sentences = national_facts.riket_change_sentences(nat)
     said = " ".join(sentences)
     better, worse, unclear = [], [], 0
     for ind in nat.catalog.kolada():
-        rc = national.riket_change(nat, ind)
+        rc = national_facts.riket_change(nat, ind)
         if ind.direction == "neutral" or rc is None or rc.before is None or rc.broken:
             continue
         threshold = ind.min_change if ind.min_change_riket is None else ind.min_change_riket
@@ -136,7 +136,7 @@ def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_ru
     worsened = next(s for s in sentences if s.startswith("Försämring i riket"))
     assert "positiva till digital vård (−1,5\u00a0p.e.)" in worsened
     assert "positiva till digital vård" not in improved
-    summary = national.summary_sentences(nat)
+    summary = national_facts.summary_sentences(nat)
     assert sentences[0] in summary and worsened in summary
 
 

@@ -30,26 +30,38 @@ def chart_svg(chart: Chart) -> bytes:
 
 
 def save_chart(chart: Chart, directory: Path | str, dpi: int = DPI, *,
-               svg_later: bool = False) -> tuple[Path, Path]:
+               svg_later: bool | None = None) -> tuple[Path, Path]:
     """Write `<name>.png` and `<name>.svg`; the same chart gives byte-identical files.
 
-    `svg_later`: write the SVG only when `write_deferred_svgs` runs. A report kernel does
-    that after its notebook, while the process that started it prints the PDF (only the
-    PNG goes into the report), so the SVGs cost no time on the way to the PDF.
+    `svg_later`: write the SVG only when `write_deferred_svgs` runs (None: as `defer_svgs`
+    set it for this process). A report kernel does that after its notebook, while the
+    process that started it prints the PDF (only the PNG goes into the report), so the SVGs
+    cost no time on the way to the PDF.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     png = directory / f"{chart.name}.png"
     svg = directory / f"{chart.name}.svg"
     png.write_bytes(chart_png(chart, dpi))
-    if svg_later:
+    if _deferring if svg_later is None else svg_later:
         _DEFERRED_SVGS.append((chart, svg))
     else:
         svg.write_bytes(chart_svg(chart))
     return png, svg
 
 
-# The SVGs save_chart(svg_later=True) left for write_deferred_svgs, in the order they came.
+# Whether save_chart leaves SVGs for later by default in this process (`defer_svgs`).
+_deferring = False
+
+
+def defer_svgs(on: bool = True) -> None:
+    """Let `save_chart` leave every SVG for `write_deferred_svgs` from now on (a report kernel:
+    naravard.build.in_kernel), or write them at once again."""
+    global _deferring
+    _deferring = on
+
+
+# The SVGs save_chart left for write_deferred_svgs, in the order they came.
 _DEFERRED_SVGS: list[tuple[Chart, Path]] = []
 
 
