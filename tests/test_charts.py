@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from naravard import charts
 from naravard.charts import cache, fit, inputs, layers, style
 from naravard.charts.ranked import axis_start, ranked_dots
+from naravard.wording.chart_text import ZERO_NOTE
 from naravard.wording.text import fmt_number
 from naravard.config.regions import all_regions
 
@@ -649,7 +650,7 @@ def test_a_narrow_spread_is_drawn_as_dots_on_a_cut_axis_and_says_so():
                 and p is not ax.patch]  # no bar on a cut axis
     dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
     assert len(dots) == 21 and ranked.foreground[0].get_marker() == "D"
-    assert style.ZERO_NOTE in _texts(ranked) and "inte vid noll" in ranked.alt
+    assert ZERO_NOTE in _texts(ranked) and "inte vid noll" in ranked.alt
     assert ranked.alt.startswith("Punktdiagram:") and "blå romb" in ranked.caption
     assert "Punkter i stället för staplar" in ranked.caption
 
@@ -662,7 +663,7 @@ def test_ranked_bars_start_at_zero_so_lengths_compare_as_values():
                       enumerate(frame["region_code"])]
     chart = charts.ranked_chart(frame, Ind(unit="procent", decimals=0), "0024", 2024, NAMES)
     ax = chart.fig.axes[0]
-    assert ax.get_xlim()[0] == 0 and style.ZERO_NOTE not in _texts(chart)
+    assert ax.get_xlim()[0] == 0 and ZERO_NOTE not in _texts(chart)
     bars = [b for b in chart.twins if isinstance(b, matplotlib.patches.Rectangle)]
     rows = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
     assert bars and all(p.get_x() == 0 for p in rows)

@@ -14,11 +14,12 @@ from matplotlib.colors import TwoSlopeNorm
 from naravard.analysis import judgements as J
 from naravard.charts.chart import Chart
 from naravard.charts.fit import finish
-from naravard.charts.style import (CHECK_CAPTION, CHECK_FACE, CHECK_HATCH, CHECK_KEY,
-                                   CHECK_MARK, MISSING_GREY, NEAR_FACE, NEAR_MARK, RC,
-                                   TO_CHECK, VERDICT_MARKS, checked_alt, judged_colour,
-                                   new_figure, text_colour)
+from naravard.charts.style import (CHECK_FACE, CHECK_HATCH, MISSING_GREY, NEAR_FACE, RC,
+                                   TO_CHECK, VERDICT_MARKS, judged_colour, new_figure,
+                                   text_colour)
 from naravard.config.regions import slugify
+from naravard.wording import chart_text
+from naravard.wording.chart_text import CHECK_MARK
 from naravard.wording.text import DASH, is_missing
 
 
@@ -157,32 +158,21 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     # (an axes title at the fixed rc position would overlap the top tick labels)
     fig.suptitle(title, x=0.01, ha="left", fontsize=matplotlib.rcParams["axes.titlesize"],
                  fontweight="bold")
-    near_key = f"    {NEAR_MARK} nära riket (vit)" if verdicts is not None else ""
-    check_key = f"\n{CHECK_KEY}" if check_cells else ""
-    fig.supxlabel(f"▲ bättre än riket (lila)    ▼ sämre än riket (orange){near_key}    "
-                  f"– värde saknas (grå, randig){check_key}", fontsize=7.5, color="#444444")
+    fig.supxlabel(chart_text.heatmap_key(verdicts is not None, bool(check_cells)), fontsize=7.5,
+                  color="#444444")
 
-    near_alt = f", {NEAR_MARK} nära riket" if verdicts is not None else ""
-    check_alt = f", {CHECK_MARK} värde att kontrollera" if check_cells else ""
-    alt = (f"Värmekarta: {n_rows} regioner och {n_cols} indikatorer; färg och tecken visar "
-           f"läget jämfört med riket (▲ bättre, ▼ sämre{near_alt}{check_alt}).")
     with_counts = [r for r in rows if counted[r]]
+    most = fewest = said = None
     if with_counts:
         top = max(with_counts, key=lambda r: (better[r] / counted[r], better[r]))
         low = min(with_counts, key=lambda r: (better[r] / counted[r], better[r]))
-        alt += (f" Flest bättre än riket: {top} ({better[top]} av {counted[top]});"
-                f" färst: {low} ({better[low]} av {counted[low]}).")
+        most, fewest = (top, better[top], counted[top]), (low, better[low], counted[low])
         if highlight in with_counts and highlight not in (top, low):
-            alt += f" {highlight}: {better[highlight]} av {counted[highlight]} bättre än riket."
-    if near_cells:
-        alt += f" {near_cells} {'ruta' if near_cells == 1 else 'rutor'} ligger nära riket."
-    alt += checked_alt(check_cells)
-    caption = caption or ("Regionerna jämfört med riket per indikator. Lila och ▲ betyder "
-                          "bättre än riket, orange och ▼ sämre, med hänsyn till om höga eller "
-                          "låga värden är bäst." + (
-                              f" Vit och {NEAR_MARK}: nära riket, en skillnad mindre än den "
-                              "minsta som räknas." if verdicts is not None else "")
-                          + (CHECK_CAPTION if check_cells else ""))
+            said = (highlight, better[highlight], counted[highlight])
+    alt, default_caption = chart_text.heatmap_texts(
+        n_rows=n_rows, n_cols=n_cols, near=verdicts is not None, checked=check_cells,
+        near_cells=near_cells, most=most, fewest=fewest, highlight=said)
+    caption = caption or default_caption
     return Chart(fig=finish(fig), alt=alt, name=slugify(name) or "heatmap", caption=caption)
 
 

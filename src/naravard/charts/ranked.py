@@ -21,6 +21,7 @@ from naravard.charts.inputs import IndicatorLike, attr, clean, fmt, fmt_short, i
 from naravard.charts.style import (BAR_GREY, BLUE, CM, GREEN, NARROW, RC, RIKET_CODE, TEXT,
                                    VERMILLION, WIDTH, SwedishFormatter, decimals_for,
                                    new_figure, row_labels, title, zero_note)
+from naravard.wording import chart_text
 from naravard.wording.text import fmt_number, fmt_value, is_missing, unit_label
 
 
@@ -153,48 +154,29 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         for artist, twin in zip(foreground, twins):  # its place in the layered SVG
             artist.set_gid(twin.get_gid())
 
-    order = "från bäst till sämst" if direction in ("higher", "lower") else "från högst till lägst"
-    kind = "Punktdiagram" if dots else "Stapeldiagram"
-    alt = f"{kind}: {name} {year} för {n} regioner, sorterade {order}"
-    if region_code in codes:
-        focus_value = fmt(indicator, values[region_code])
-        if places:
-            mine = places[region_code]
-            shared_place = (f" (delad med {mine.n_tied} {'annan' if mine.n_tied == 1 else 'andra'})"
-                            if mine.shared else "")
-            alt += (f". {focus_name} ligger på plats {_place(mine)} av {mine.n_ranked}"
-                    f"{shared_place} med {focus_value}")
-        else:
-            alt += f". {focus_name} har {focus_value}"
-    elif region_code is not None:  # None: the national report, no region in focus
-        alt += f". {focus_name} saknar värde {year}"
-        foreground.append(ax.text(0.99, 0.02, f"{focus_name}: värde saknas {year}",
+    if region_code is not None and region_code not in codes:  # None: the national report
+        foreground.append(ax.text(0.99, 0.02, chart_text.value_missing_label(focus_name, year),
                                   transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
                                   fontweight="bold", color=BLUE, zorder=7))
     if shared:  # they join the shared background only while this chart is drawn
         for artist in foreground:
             artist.remove()
-    alt += f"; riket {fmt(indicator, riket_value)}." if not math.isnan(riket_value) else "."
-    if n:
-        first, last = codes[0], codes[-1]
-        alt += (f" Överst {region_names.get(first, first)} {fmt(indicator, values[first])},"
-                f" nederst {region_names.get(last, last)} {fmt(indicator, values[last])}.")
-    absent = [str(nm) for c, nm in region_names.items() if c != riket_code and c not in codes]
-    if absent and n:
-        alt += " Värde saknas för " + ", ".join(absent) + "."
-    if target is not None:
-        alt += f" Målet är {attr(indicator, 'target_text') or fmt(indicator, target)}."
-    caption = f"{name} {year}, alla regioner sorterade {order}"
-    if region_code is not None:
-        caption += (f". {focus_name} är markerad med blå romb" if dots
-                    else f". {focus_name} är markerad med blå, randig stapel")
-    # the line is named only where it is drawn: Riket may lack a value for the year
-    caption += "." if math.isnan(riket_value) else "; riket med streckad linje."
-    if dots:
-        caption += " Punkter i stället för staplar, eftersom värdena ligger nära varandra."
+    mine = places.get(region_code) if places else None
+    alt, caption = chart_text.ranked_texts(
+        name=name, year=year, n=n, judged=direction in ("higher", "lower"), dots=dots,
+        focus=None if region_code is None else focus_name,
+        focus_value=fmt(indicator, values[region_code]) if region_code in codes else None,
+        place=None if mine is None else (_place(mine), mine.n_ranked,
+                                         mine.n_tied if mine.shared else 0),
+        riket=None if math.isnan(riket_value) else fmt(indicator, riket_value),
+        top=(region_names.get(codes[0], codes[0]), fmt(indicator, values[codes[0]])) if n
+        else None,
+        bottom=(region_names.get(codes[-1], codes[-1]), fmt(indicator, values[codes[-1]])) if n
+        else None,
+        absent=[str(nm) for c, nm in region_names.items() if c != riket_code and c not in codes],
+        target=None if target is None else attr(indicator, "target_text") or fmt(indicator, target),
+        axis_start=None if plain.zero_note is None else fmt_number(vmin, decimals_for([vmin])))
     stem = f"rank-{ind_id(indicator)}-{region_code}-{year}"
-    if plain.zero_note is not None:
-        alt += f" Axeln börjar vid {fmt_number(vmin, decimals_for([vmin]))}, inte vid noll."
     return Chart(fig=fig, alt=alt, name=stem, caption=caption, foreground=foreground,
                  twins=twins, background_key=background, layered_svg=True, shared=shared)
 

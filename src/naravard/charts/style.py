@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
 
 from naravard.analysis import judgements as J
+from naravard.wording.chart_text import BETTER_MARK, NEAR_MARK, WORSE_MARK, ZERO_NOTE
 from naravard.wording.text import fmt_number, is_missing
 
 RIKET_CODE = "0000"
@@ -157,7 +158,6 @@ def title(ax: Any, text: str, width: int = 62, size: float | None = None) -> Non
 
 
 NARROW = 10.0  # cm: charts narrower than this get smaller text and tighter margins
-ZERO_NOTE = "Axeln börjar inte vid noll."
 
 
 def zero_note(fig: Figure, ax: Any, low: float) -> Any | None:
@@ -170,22 +170,11 @@ def zero_note(fig: Figure, ax: Any, low: float) -> Any | None:
 
 
 NEAR_FACE = "#F7F7F7"  # PuOr's own centre: "nära riket" in heat and tile maps
-NEAR_MARK = "≈"
-VERDICT_MARKS = {J.BETTER_THAN_RIKET: "▲", J.WORSE_THAN_RIKET: "▼", J.NEAR_RIKET: NEAR_MARK}
+VERDICT_MARKS = {J.BETTER_THAN_RIKET: BETTER_MARK, J.WORSE_THAN_RIKET: WORSE_MARK,
+                 J.NEAR_RIKET: NEAR_MARK}
 # A value to check (naravard.analysis.plausibility): not judged, and it must not look like "nära riket"
 TO_CHECK = "att kontrollera"
-CHECK_FACE, CHECK_HATCH, CHECK_MARK = "#C8C8C8", "...", "?"
-CHECK_KEY = f"{CHECK_MARK} värde att kontrollera (grå, prickig)"
-CHECK_CAPTION = (f" Grå, prickig och {CHECK_MARK}: värde att kontrollera, det avviker kraftigt "
-                 "från regionens tidigare år och bedöms inte.")
-
-
-def checked_alt(n: int) -> str:
-    """The alt text's count of values to check ("" when there are none)."""
-    if not n:
-        return ""
-    return (f" {n} {'värde' if n == 1 else 'värden'} att kontrollera ({CHECK_MARK}) "
-            "bedöms inte.")
+CHECK_FACE, CHECK_HATCH = "#C8C8C8", "..."
 
 
 def text_colour(face: Any) -> str:

@@ -16,23 +16,12 @@ from naravard.analysis import judgements as J
 from naravard.charts.chart import Chart
 from naravard.charts.fit import finish
 from naravard.charts.inputs import IndicatorLike, attr, fmt, fmt_short, ind_decimals, ind_id
-from naravard.charts.style import (CHECK_CAPTION, CHECK_FACE, CHECK_HATCH, CHECK_MARK,
-                                   HEAT_CMAP, MISSING_GREY, NEAR_FACE, NEAR_MARK, RC,
-                                   SwedishFormatter, VERDICT_MARKS, checked_alt, judged_colour,
+from naravard.charts.style import (CHECK_FACE, CHECK_HATCH, HEAT_CMAP, MISSING_GREY, NEAR_FACE,
+                                   RC, VERDICT_MARKS, SwedishFormatter, judged_colour,
                                    new_figure, text_colour)
+from naravard.wording import chart_text
+from naravard.wording.chart_text import CHECK_MARK
 from naravard.wording.text import DASH, is_missing, unit_label
-
-
-_TILE_LABELS = {
-    "Jämtland Härjedalen": "Jämtland\nHärjedalen",
-    "Västra Götaland": "Västra\nGötaland",
-    "Västernorrland": "Väster-\nnorrland",
-    "Västerbotten": "Väster-\nbotten",
-    "Östergötland": "Öster-\ngötland",
-    "Jönköpings län": "Jönköping",
-    "Örebro län": "Örebro",
-    "Västmanland": "Väst-\nmanland",
-}
 
 
 def tile_map_chart(values: Mapping[str, float], indicator: IndicatorLike,
@@ -114,7 +103,7 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
                 (col + 0.04, row + 0.04), 0.92, 0.92, fill=False, edgecolor="black",
                 linewidth=2.6, zorder=5))
         colour = text_colour(face)
-        label = _TILE_LABELS.get(r.name, r.name)
+        label = chart_text.TILE_LABELS.get(r.name, r.name)
         ax.text(col + 0.5, row + 0.36, label, ha="center", va="center",
                 fontsize=6.8 if width_cm > 10 else 5.4,
                 color=colour, fontweight="bold" if r.code == highlight else "normal",
@@ -144,33 +133,20 @@ def _tile_map_chart(values, indicator, region_info, year, highlight, name, riket
     bar.outline.set_linewidth(0.5)
     cax.set_box_aspect(12)
 
-    alt = f"Karta med rutor: {ind_name}{suffix} i {len(present)} av {len(regions)} regioner."
-    if present:
-        ordered = sorted(present.items(), key=lambda kv: kv[1])
-        by_code = {r.code: r.name for r in regions}
-        (lo_code, lo_val), (hi_code, hi_val) = ordered[0], ordered[-1]
-        alt += (f" Högst {by_code[hi_code]} {fmt(indicator, hi_val)},"
-                f" lägst {by_code[lo_code]} {fmt(indicator, lo_val)}.")
-        if highlight in present:
-            alt += f" {by_code[highlight]} {fmt(indicator, present[highlight])}."
-    missing = [r.name for r in regions if r.code not in present]
-    if missing:
-        alt += " Värde saknas för " + ", ".join(missing) + "."
-    checked = sorted(r.name for r in regions if r.code in to_check and r.code in present)
-    if judged:
-        counts = {v: sum(1 for x in verdicts.values() if x == v) for v in VERDICT_MARKS}
-        alt += (f" Jämfört med riket ({fmt(indicator, riket)}): {counts[J.BETTER_THAN_RIKET]}"
-                f" bättre, {counts[J.NEAR_RIKET]} nära riket, {counts[J.WORSE_THAN_RIKET]}"
-                " sämre.")
-    if checked:
-        alt += checked_alt(len(checked)).rstrip(".") + ": " + ", ".join(checked) + "."
-    caption = (f"{ind_name}{suffix}. Lila ▲ bättre än riket ({fmt_short(indicator, riket)}), "
-               f"orange ▼ sämre, vit {NEAR_MARK} nära riket." if judged
-               else f"{ind_name}{suffix} per region; mörkare ruta: högre värde.")
-    if missing:
-        caption += " Grå randig ruta: värde saknas."
-    if checked:
-        caption += CHECK_CAPTION
+    by_code = {r.code: r.name for r in regions}
+    ordered = sorted(present.items(), key=lambda kv: kv[1])
+    counts = {v: sum(1 for x in verdicts.values() if x == v) for v in VERDICT_MARKS}
+    alt, caption = chart_text.tile_map_texts(
+        title=f"{ind_name}{suffix}", n_present=len(present), n_regions=len(regions),
+        highest=(by_code[ordered[-1][0]], fmt(indicator, ordered[-1][1])) if present else None,
+        lowest=(by_code[ordered[0][0]], fmt(indicator, ordered[0][1])) if present else None,
+        highlight=(by_code[highlight], fmt(indicator, present[highlight]))
+        if highlight in present else None,
+        missing=[r.name for r in regions if r.code not in present],
+        versus_riket=(fmt(indicator, riket), fmt_short(indicator, riket),
+                      counts[J.BETTER_THAN_RIKET], counts[J.NEAR_RIKET],
+                      counts[J.WORSE_THAN_RIKET]) if judged else None,
+        checked=sorted(r.name for r in regions if r.code in to_check and r.code in present))
     stem = name or f"karta-{ind_id(indicator)}" + (f"-{year}" if year is not None else "")
     return Chart(fig=finish(fig), alt=alt, name=stem, caption=caption)
 

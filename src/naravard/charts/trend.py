@@ -19,6 +19,7 @@ from naravard.charts.inputs import (IndicatorLike, attr, clean, fmt, fmt_short, 
 from naravard.charts.style import (BLUE, CM, CONTEXT_GREY, GREEN, NARROW, RC, RIKET_CODE,
                                    VERMILLION, WIDTH, SwedishFormatter, new_figure,
                                    no_axis_label, title, year_axis, zero_note)
+from naravard.wording import chart_text
 from naravard.wording.text import fmt_value, is_missing, unit_label
 
 
@@ -113,38 +114,16 @@ def _trend_chart(frame, indicator, region_code, region_name, riket_code, years, 
         for artist in foreground:
             artist.remove()
 
-    # Alt text and caption.
-    period = f"{all_years[0]}–{all_years[-1]}" if len(all_years) > 1 else (
-        str(all_years[0]) if all_years else "")
-    parts = [f"Linjediagram: {name} i {region_name} {period}".rstrip()]
-    if len(region) >= 2:
-        first, last = region.iloc[0], region.iloc[-1]
-        parts[0] += (f", från {fmt(indicator, first['value'])} ({int(first['year'])}) "
-                     f"till {fmt(indicator, last['value'])} ({int(last['year'])})")
-    elif len(region) == 1:
-        last = region.iloc[-1]
-        parts[0] += f", {fmt(indicator, last['value'])}"
-        if len(all_years) > 1:
-            parts[0] += f" ({int(last['year'])})"
-    else:
-        parts[0] += f"; {region_name} saknar värden"
-    if len(riket):
-        last = riket.iloc[-1]
-        parts.append(f"riket {fmt(indicator, last['value'])} {int(last['year'])}")
-    alt = "; ".join(parts) + "."
-    n_context = others["region_code"].nunique()
-    if n_context:
-        alt += f" Övriga {n_context} regioner visas som tunna grå linjer."
-    if found_breaks:
-        alt += " Tidsseriebrott " + ", ".join(
-            f"{y}" + (f" ({r})" if r else "") for y, r in found_breaks) + "."
-    caption = f"{name}: {region_name} (blå, heldragen) och riket (streckad) {period}".rstrip()
-    caption += ", övriga regioner i grått." if n_context else "."
+    ends = [region.iloc[0], region.iloc[-1]] if len(region) >= 2 else [region.iloc[-1]] \
+        if len(region) else []
+    alt, caption = chart_text.trend_texts(
+        name, region_name, all_years,
+        [(int(row["year"]), fmt(indicator, row["value"])) for row in ends],
+        (int(riket.iloc[-1]["year"]), fmt(indicator, riket.iloc[-1]["value"])) if len(riket)
+        else None,
+        others["region_code"].nunique(), found_breaks,
+        None if target is None else attr(indicator, "target_text") or fmt(indicator, target))
     stem = f"trend-{ind_id(indicator)}-{region_code}"
-    if target is not None:
-        alt += f" Målet, {attr(indicator, 'target_text') or fmt(indicator, target)}, " \
-               "visas som en grön prickad linje."
-        caption += " Grön prickad linje: målet."
     return Chart(fig=fig, alt=alt, name=stem, caption=caption, foreground=foreground,
                  background_key=background, layered_svg=True, shared=shared)
 
