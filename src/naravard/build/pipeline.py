@@ -96,6 +96,7 @@ def national_inputs(obs: Any, year: int) -> list[Path]:
 def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -> Job:
     """The region's render job; refused when it would replace a published report that has
     Kolada values by one with none (an empty or broken download), unless `force`."""
+    from naravard.report import peers
     from naravard.analysis import revisions
     from naravard.report import common, exports
 
@@ -122,9 +123,11 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
         label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
         title=f"{common.TITLE} – {rep.region.full_name} {year}",
         out_dir=out_dir, figures=fig_root / slug / str(year),
-        parameters={"region": rep.region.name, "year": year, "previous_dir": str(out_dir)},
+        parameters={"region": rep.region.name, "year": year, "previous_dir": str(out_dir),
+                    "jamfor": rep.peers.jamfor},
+        # the group decides the report's places: a new group re-renders it (make reports)
         manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
-                             "data": str(data) if data else None},
+                             "data": str(data) if data else None, **peers.manifest(rep)},
         inputs=region_inputs(rep.obs, slug, year), data_origin=rep.obs.origin_label,
         retrieved=rep.obs.retrieved, extra_files=extra,
         revised=[] if changes is None else list(changes.frame["Indikator"]))
@@ -218,25 +221,31 @@ def _print_outcome(outcome: ReportOutcome) -> None:
 
 
 def build_region_report(region: str, year: object, data: str | Path | None = None, *,
-                        quiet: bool = False, force: bool = False) -> ReportOutcome:
+                        quiet: bool = False, force: bool = False,
+                        jamfor: str | None = None) -> ReportOutcome:
     """Everything `make report` writes for one region and year, or nothing at all.
 
     The kernel starts first and warms up while this process loads the data, and WeasyPrint
     warms up here while the notebook runs: on two cores most of the start-up is hidden.
+    `jamfor`: the comparison group (naravard.config.peer_groups), checked before anything starts.
     """
     from naravard.build.kernels import start_report_kernel, stop_kernel
+    from naravard.config.peer_groups import resolve
+    from naravard.config.regions import get_region
     from naravard.sources.observation_key import observations_key
 
+    resolve(get_region(region), jamfor)  # a bad group is one line, before any kernel starts
     observations_key()  # the kernel inherits it: it verifies the observation file with it
     km = start_report_kernel(notebooks_dir())
     try:
-        return _build_region_report(region, year, data, quiet=quiet, km=km, force=force)
+        return _build_region_report(region, year, data, quiet=quiet, km=km, force=force,
+                                    jamfor=jamfor)
     finally:
         stop_kernel(km)
 
 
 def _build_region_report(region: str, year: object, data: str | Path | None, *, quiet: bool,
-                         km: Any, force: bool = False) -> ReportOutcome:
+                         km: Any, force: bool = False, jamfor: str | None = None) -> ReportOutcome:
     import threading
 
     from naravard.core import publish
@@ -250,7 +259,8 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
     slug = get_region(region).slug
     obs = load_observations(data, catalog=catalog, regions=[slug])
     # the comparison with the earlier version is region_job's (and the notebook's), once
-    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None)
+    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None,
+                         jamfor=jamfor)
     job = region_job(rep, data, force=force)
     warn_analyst(rep, job)
     announce_shortcuts()

@@ -15,6 +15,7 @@ from naravard.analysis.indicators import POSITION_LABELS, rounded
 from naravard.analysis.judgements import SHAPE_LABELS
 from naravard.config.catalog import AREAS
 from naravard.core.export_safety import finish_xlsx, neutralise_frame
+from naravard.report import peers
 from naravard.report.common import source_line
 from naravard.wording import text
 
@@ -34,6 +35,7 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
     It carries every judgement a sentence is made from, so a reader can check each one.
     """
     rows = []
+    peer_export = peers.export_columns(rep)
     for _, row in rep.table.iterrows():
         rows.append({
             "Område": AREAS[row["area"]],
@@ -61,6 +63,7 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
             "Delar placering med": row["tied_with"],
             "Antal regioner": row["n_ranked"] or pd.NA,
             "Läge bland regionerna": POSITION_LABELS.get(row["position"], ""),
+            **{k: v[len(rows)] for k, v in peer_export.items()},
             "Mål": row["target_text"] or "",
             "Andel av målvärdet (%)": row["target_share"],
             "Måluppfyllelse": row["target_status"],

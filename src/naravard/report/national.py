@@ -365,10 +365,14 @@ def _filed_answers(rep: NationalReport) -> dict[str, str]:
 
 
 def profiles_html(rep: NationalReport) -> str:
-    """A short profile of each of the 21 regions (Socialstyrelsen's overview is the model)."""
+    """A short profile of each of the 21 regions (Socialstyrelsen's overview is the model),
+    after a paragraph per sjukvårdsregion (naravard.report.national_peers)."""
+    from naravard.report import national_peers
+
     return templating.render(
         "national/profiles.html.j2",
         profiles=[region_profile(rep, r.code) for r in all_regions()],
+        sjukvardsregioner=national_peers.summaries(rep),
         intro="För varje region: de indikatorer där regionen har sin bästa och sämsta "
               "placering (plats 1 = bäst), de tydligaste förändringarna enligt samma regler "
               "som regionrapporternas \"Det viktigaste\" (med de år de gäller), "

@@ -21,7 +21,7 @@ from naravard.config.regions import RIKET_CODE, Region, all_regions, get_region
 from naravard.core import clock
 from naravard.core.errors import NaravardError
 from naravard.core.paths import report_roots, scratch_dir
-from naravard.report import cells, commentary
+from naravard.report import cells, commentary, peers
 from naravard.report import questionnaire as q
 from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figure, is_example,
                                     judgement_rules, newer_rules, observations_loaded,
@@ -51,6 +51,7 @@ class RegionReport:
     changes: object = None  # naravard.analysis.revisions.Changes since the previous version, if any
     own_notebook: Path | None = None  # notebooks/egna/<slug>.ipynb, when the region has one
     own_analysis: bool = False  # the report has a chapter "Egen analys"
+    peers: object = None  # naravard.config.peer_groups.PeerGroup: whom the region is placed among
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -62,7 +63,7 @@ class RegionReport:
 
 def prepare(region: str, year: object, data: object = None, *, figures: Path | None | str = "auto",
             obs: object = None, catalog: Catalog | None = None, comments: bool = True,
-            previous: Path | str | None = "auto") -> RegionReport:
+            previous: Path | str | None = "auto", jamfor: str | None = None) -> RegionReport:
     """Validate the parameters against the data and compute the indicator table.
 
     Raises NaravardError for an unknown region, a year the data lacks, a year in which the
@@ -70,7 +71,8 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     `figures` "auto" is the scratch folder (scratch/figures/<slug>/<year>/): only make report's
     staged publish writes into figures/. `previous` is the folder of the report's earlier
     version ("auto": output/<slug>/<year>/, or under output/exempeldata/ for example data),
-    whose values the chapter Om underlaget compares with.
+    whose values the chapter Om underlaget compares with. `jamfor`: the analyst's comparison
+    group (naravard.config.peer_groups); None: data/jamforelsegrupper.yaml or the sjukvårdsregion.
     """
     reg = get_region(region)
     catalog = catalog or load_catalog()
@@ -89,6 +91,7 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     structure, answers = _questionnaire(reg, year_int)
     rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
                        structure, answers)
+    peers.attach(rep, jamfor)
     _analyst_parts(rep, comments, previous)
     return rep
 
@@ -222,8 +225,8 @@ def toc_html(rep: RegionReport) -> str:
 
 def summary_messages(rep: RegionReport) -> list[highlights.Message]:
     """The messages of "Det viktigaste" (naravard.wording.highlights has the rules)."""
-    return highlights.select(rep.table, rep.obs, rep.catalog, rep.region.code,
-                             rep.region.name, rep.year)
+    return peers.annotate(rep, highlights.select(rep.table, rep.obs, rep.catalog,
+                                                 rep.region.code, rep.region.name, rep.year))
 
 
 def summary_html(rep: RegionReport, *, comment: str = "") -> str:
@@ -251,7 +254,7 @@ def _overview_row(row: pd.Series, year: int) -> dict:
             # a value to check gets no coloured place (plausibility)
             "position_label": POSITION_LABELS.get(position, "osäkert värde"
                                                   if row.get("plausibility") else "")
-            } | _change_cell(row)
+            } | _change_cell(row) | peers.cell(row)
 
 
 def _regional_shown(row: pd.Series) -> bool:
@@ -277,7 +280,8 @@ def overview_html(rep: RegionReport) -> str:
               "föregående år (↑ upp, ↓ ned); ordet säger om det är en förbättring, en "
               "försämring eller ingen tydlig förändring. – = värde saknas.")
     return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
-                             legend=legend, sentences=text.summary_sentences(
+                             legend=legend, peer_header=peers.header(rep),
+                             peer_legend=peers.legend(rep), sentences=text.summary_sentences(
                                  rep.table, rep.region.name, rep.year))
 
 
@@ -307,6 +311,7 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
     row = rep.row(ind.id)
     comment = comment or _comment(rep, ind.id)
     sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
+    sentences = peers.with_sentence(rep, row, sentences)
     data = series(rep.obs, ind.id)
     src = source_line(ind, rep.obs)
     breaks = [(b.year, b.reason) for b in ind.series_breaks]
@@ -322,7 +327,8 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
         if wide:
             shown = int(row["year"])  # an earlier year when the source has not published yet
             chart = charts.ranked_chart(data[data["year"] == shown], ind, rep.region.code,
-                                        shown, rep.region_names, size=PAIR, shared=True)
+                                        shown, rep.region_names, size=PAIR, shared=True,
+                                        **peers.chart_marks(rep))
             ranked = figure(rep, chart, src, f"{ind.id}-regioner")
     else:
         missing = f"{rep.region.name} saknar värden för denna indikator i underlaget."
@@ -427,7 +433,7 @@ def about_html(rep: RegionReport) -> str:
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
                           "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
     rules = [*judgement_rules(rep.catalog), *newer_rules(),
-             ("Det viktigaste", highlights.RULES_TEXT)]
+             ("Det viktigaste", highlights.RULES_TEXT), *peers.rules(rep)]
     return templating.render("region/about.html.j2", paragraphs=paragraphs, rules=rules,
                              changes=templating.safe(changes_html(rep)))
 
