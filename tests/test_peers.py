@@ -265,13 +265,13 @@ def test_orebro_lan_is_placed_among_the_seven_of_uppsala_orebro(reports):
 
 def test_the_overview_export_and_manifest_carry_the_group(reports):
     from naravard.build.pipeline import region_job
-    from naravard.report import region
+    from naravard.report import exports, region
 
     rep = reports["Västerbotten"]
     html = region.overview_html(rep)
     assert "I sjukvårds\u00adregionen" in html and "4 av 4" in html
     assert "Norra sjukvårdsregionen: Västernorrland, Jämtland Härjedalen" in html
-    frame = region.export_frame(rep)
+    frame = exports.region_frame(rep)
     row = frame.set_index("Indikator-id").loc["overbelaggningar"]
     assert row["Placering i gruppen"] == 4 and row["Antal i gruppen med värde"] == 4
     assert row["Jämförs med"].startswith("Norra sjukvårdsregionen (")

@@ -58,12 +58,13 @@ def _cmd_q_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_comment(args: argparse.Namespace) -> int:
+    from naravard.core import clock
     from naravard.core.paths import display_path
     from naravard.report import commentary, region
 
     rep = region.prepare(args.region, args.year, args.data, figures=None, comments=False,
                          previous=None)
-    path = commentary.write_template(rep, region.report_date())
+    path = commentary.write_template(rep, clock.today())
     print(f"Skrev {display_path(path)}: skriv kommentarerna under rubrikerna och kör rapporten.")
     return 0
 

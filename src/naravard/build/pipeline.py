@@ -97,8 +97,8 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
     """The region's render job; refused when it would replace a published report that has
     Kolada values by one with none (an empty or broken download), unless `force`."""
     from naravard.report import peers
-    from naravard.report import region as report
     from naravard.analysis import revisions
+    from naravard.report import common, exports
 
     slug, year = rep.region.slug, rep.year
     if rep.own_notebook is not None:
@@ -107,21 +107,21 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
         check_settings()  # a bad NARAVARD_OWN_TIMEOUT is one line now, not in the kernel
     out_root, fig_root = report_roots(rep.obs)
     out_dir = out_root / slug / str(year)
-    csv = report.export_csv_bytes(rep)
+    csv = exports.region_csv_bytes(rep)
     gone = 0 if force else revisions.vanished_kolada_values(out_dir, csv)
     if gone:
         raise NaravardError(
             f"{display_path(out_dir)}: den publicerade rapporten har {gone} värden från Kolada, "
             f"den nya skulle inte ha något ({rep.obs.origin_label}); kontrollera underlaget "
             "(make data) eller publicera ändå med FORCE=1")
-    extra = {"indikatorer.csv": csv, "indikatorer.xlsx": report.export_xlsx_bytes(rep)}
+    extra = {"indikatorer.csv": csv, "indikatorer.xlsx": exports.region_xlsx_bytes(rep)}
     # read from the published folder before the new report replaces it
     changes = revisions.changes_since(out_dir, csv)
     if changes is not None and not changes.empty:
         extra[revisions.CHANGES_NAME] = revisions.csv_bytes(changes)
     return Job(
         label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
-        title=f"{report.TITLE} – {rep.region.full_name} {year}",
+        title=f"{common.TITLE} – {rep.region.full_name} {year}",
         out_dir=out_dir, figures=fig_root / slug / str(year),
         parameters={"region": rep.region.name, "year": year, "previous_dir": str(out_dir),
                     "jamfor": rep.peers.jamfor},
@@ -134,7 +134,7 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
 
 
 def national_job(rep: national.NationalReport, data: object) -> Job:
-    from naravard.report import national
+    from naravard.report import exports, national
 
     year = rep.year
     out_root, fig_root = report_roots(rep.obs)
@@ -147,7 +147,7 @@ def national_job(rep: national.NationalReport, data: object) -> Job:
                              "data": str(data) if data else None},
         inputs=national_inputs(rep.obs, year), data_origin=rep.obs.origin_label,
         retrieved=rep.obs.retrieved,
-        extra_files={"riksrapport.xlsx": national.export_xlsx_bytes(rep)})
+        extra_files={"riksrapport.xlsx": exports.national_xlsx_bytes(rep)})
 
 
 def job_manifest(job: Job, timings: dict[str, float],

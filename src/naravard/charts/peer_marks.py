@@ -12,14 +12,14 @@ from typing import Any
 
 import matplotlib.patches
 
+from naravard.charts.style import TEXT
+
 OUTLINE = "#1A1A1A"  # near black: an outline reads in grey print where a hue would not
 
 
 def mark_peers(ax: Any, plain: Any, codes: Sequence[str], peers: Sequence[str],
                focus: str | None, dots: bool) -> tuple[list[Any], list[Any]]:
     """(foreground artists, the plain artists they cover) for every peer with a value."""
-    from naravard.charts import TEXT
-
     foreground: list[Any] = []
     twins: list[Any] = []
     for code in peers:
