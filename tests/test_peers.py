@@ -406,3 +406,30 @@ def test_det_viktigaste_adds_the_peer_sentence_to_a_message_where_it_has_one(rep
     assert second.together == ()
     rules = dict(peers.rules(rep))
     assert "delar plats" in rules["Placering i sjukvårdsregionen"]
+
+
+def test_make_reports_gives_every_region_the_jamfor_group(project_tmp, snapshot_dir,
+                                                          monkeypatch, capsys):
+    """`make reports JAMFOR=…`: each region's job carries the group with the region added
+    (the jobs are only planned here: up_to_date says every report is current)."""
+    from naravard.build import batch
+
+    seen = {}
+
+    def current(job):
+        seen[job.label] = (job.parameters.get("jamfor"),
+                           job.manifest_parameters["jamforelse"]["regioner"])
+        return True
+
+    monkeypatch.setattr(batch, "up_to_date", current)
+    monkeypatch.setattr(batch, "_expected_jobs", lambda *a: 0)
+    monkeypatch.setattr(batch, "_start_pool", lambda *a: pytest.fail("workers were started"))
+    code = batch.run_batch(2024, snapshot_dir, regions=["Västerbotten", "Gotland"],
+                           national_report=False, jamfor="Norrbotten, Gotland", progress=False)
+    capsys.readouterr()
+    assert code == 0
+    assert seen == {
+        "Västerbotten": ("Gotland, Norrbotten", list(codes("Västerbotten", "Norrbotten",
+                                                           "Gotland"))),
+        "Gotland": ("Norrbotten", list(codes("Gotland", "Norrbotten"))),
+    }
