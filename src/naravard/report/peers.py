@@ -133,6 +133,6 @@ def rules(rep: RegionReport) -> list[tuple[str, str]]:
     peers = group(rep)
     if peers is None:
         return []
-    title = "Placering " + header(rep).replace("\u00ad", "").removeprefix("I ")
+    title = "Placering i " + header(rep).replace("\u00ad", "").removeprefix("I ")
     return [(title, f"{words.group_line(peers.kind, peers.name, peers.member_names, peers.is_chosen, peers.note)} "
              + words.RULE_TEXT)]
