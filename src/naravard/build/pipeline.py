@@ -114,6 +114,11 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
             f"den nya skulle inte ha något ({rep.obs.origin_label}); kontrollera underlaget "
             "(make data) eller publicera ändå med FORCE=1")
     extra = {"indikatorer.csv": csv, "indikatorer.xlsx": report.export_xlsx_bytes(rep)}
+    from naravard.report import kommun
+
+    kommun_csv = kommun.export_csv_bytes(rep)
+    if kommun_csv is not None:
+        extra[kommun.CSV_NAME] = kommun_csv
     # read from the published folder before the new report replaces it
     changes = revisions.changes_since(out_dir, csv)
     if changes is not None and not changes.empty:

@@ -324,9 +324,15 @@ def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
     items += [("egna-uppgifter", "Regionens egna uppgifter")]
+    from naravard.report import kommun  # Kommunerna i länet, when the data has them
+
+    if kommun.has_chapter(rep):
+        items.append(kommun.CHAPTER)
     if rep.own_analysis:
         items.append(("egen-analys", "Egen analys"))
     items.append(("om-underlaget", "Om underlaget"))
+    if kommun.has_chapter(rep):
+        items.append(kommun.APPENDIX)
     if rep.structure is not None:  # no questionnaire for the year yet: no appendix
         items.append(("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen"))  # last
     return items
@@ -617,6 +623,9 @@ def about_html(rep: RegionReport) -> str:
         (f"Indikatorer utan värde för regionen {rep.year}: " + ", ".join(missing) + ".")
         if missing else f"Alla indikatorer har värden för {rep.year}.",
     ]
+    from naravard.report import kommun
+
+    paragraphs += [line for line in (kommun.about_line(rep),) if line]
     if rep.table[["kvinnor", "man"]].isna().all().all():
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
                           "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
@@ -701,6 +710,9 @@ def export_xlsx_bytes(rep: RegionReport) -> bytes:
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+        from naravard.report import kommun
+
+        kommun.add_sheet(rep, writer)
     return finish_xlsx(buf.getvalue())
 
 
