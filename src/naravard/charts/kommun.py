@@ -102,7 +102,7 @@ def _draw(item: K.KommunIndicator, region_name: str) -> charts.Chart:
                + (" * Kolada saknar värde något av de senaste fem åren." if item.unstable else "")
                + (" – = inget värde det året, med skälet." if item.missing else ""))
     alt = (f"Punktdiagram: {ind.name.lower()} {item.year} i {region_name}s {n} kommuner: "
-           + "; ".join(f"{k.name} {_fmt(item, k.value) if k.value is not None else 'inget värde'}"
+           + "; ".join(f"{k.name} {_fmt(item, k.value) if k.value is not None else 'inget värde, ' + k.reason}"
                        for k in rows)
            + (f". Länet {_fmt(item, item.lan)}" if item.lan is not None else "")
            + (f", riket {_fmt(item, item.riket)}" if item.riket is not None else "") + ".")

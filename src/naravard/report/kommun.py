@@ -76,17 +76,13 @@ def _source(item: K.KommunIndicator) -> str:
 
 
 def _figure(rep: Any, item: K.KommunIndicator) -> dict:
+    """Drawn, saved in figures/ as the region's own charts are (region._save), and shown."""
     from naravard import charts
     from naravard.charts.kommun import kommun_chart
-    from naravard.speed.shortcuts import in_report_kernel
+    from naravard.report import region
 
     chart = kommun_chart(item, rep.region.name)
-    if getattr(rep.obs, "is_example", False):
-        from naravard.report.example_mark import mark_example
-
-        mark_example(chart)
-    if rep.figures is not None:
-        charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
+    region._save(rep, chart, chart.name)
     return charts.figure(chart, _source(item))
 
 

@@ -86,7 +86,16 @@ def caution_sentence(item: K.KommunIndicator) -> str:
             "försiktighet.")
 
 
+def missing_sentence(item: K.KommunIndicator) -> str:
+    """The kommuner without a value in the shown year, each with the reason: never dropped."""
+    if not item.missing:
+        return ""
+    return (f"Inget värde {item.year} för " + text.join_sv(
+        f"{k.name} ({k.reason})" for k in item.missing) + ".")
+
+
 def sentences(item: K.KommunIndicator) -> list[str]:
-    """One to four sentences: spread, who stands out, women and men, caution."""
+    """Spread, who stands out, women and men, who has no value, caution."""
     return [s for s in (spread_sentence(item), standing_out_sentence(item),
-                        gender_sentence(item), caution_sentence(item)) if s]
+                        gender_sentence(item), missing_sentence(item),
+                        caution_sentence(item)) if s]
