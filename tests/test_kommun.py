@@ -182,3 +182,30 @@ def test_a_share_over_100_is_one_line(tmp_path):
     (dest / "data" / "N20897.json").write_text(text, encoding="utf-8")
     with pytest.raises(NaravardError, match="2482 2023.*över 100"):
         read_kommun(dest, load_kommun_catalog())
+
+
+def test_sentences_from_the_judgements(data):
+    from naravard.wording import kommun as W
+
+    item = _item(data, "k_hemsjukvard_65")
+    # Vilhelmina 5.400891 and Dorotea 27.421384 in N20897.json, 2022; Riket 10.112303
+    assert W.spread_sentence(item).replace("\u00a0", " ") == (
+        "2022 låg värdet mellan 5,4 % i Vilhelmina och 27,4 % i Dorotea (ovägt medel för "
+        "länets kommuner 15,2 %, riket 10,1 %).")
+    item = _item(data, "k_personalkontinuitet")
+    assert W.missing_sentence(item) == (
+        "Inget värde 2022 för Dorotea (inget värde i Kolada) och Nordmaling (inget värde i "
+        "Kolada (senast 2016)).")
+
+
+def test_csv_has_the_published_values():
+    from naravard.report import kommun
+
+    rep = _prepare("Västerbotten")
+    rows = [line.split(";") for line in kommun.export_csv_bytes(rep).decode("utf-8-sig").splitlines()]
+    head = rows[0]
+    umea = next(r for r in rows if r[head.index("Kommun")] == "Umeå"
+                and r[head.index("Indikator-id")] == "k_hemsjukvard_65")
+    assert umea[head.index("Värde")] == "8,9"
+    assert umea[head.index("Riket")] == "10,1"
+    assert umea[head.index("År")] == "2022"
