@@ -71,7 +71,7 @@ def test_every_kommun_kept_and_missing_ones_have_a_reason(data):
     assert {k.name for k in item.kommuner} == VASTERBOTTEN
     rows = _by_name(item)
     assert rows["Dorotea"].value is None and rows["Dorotea"].reason == "inget värde i Kolada"
-    assert rows["Nordmaling"].reason == "inget värde i Kolada (senast 2016)"
+    assert rows["Nordmaling"].reason == "inget värde i Kolada, senast 2016"
     assert [k.name for k in item.kommuner[-2:]] == ["Dorotea", "Nordmaling"]  # last, not dropped
 
 
@@ -118,7 +118,7 @@ def test_chapter_in_vasterbotten_states_the_year_and_every_kommun():
     for name in VASTERBOTTEN:
         assert name in appendix
     # Nordmaling has no personalkontinuitet 2022: said in words, not only in the chart
-    assert "Nordmaling (inget värde i Kolada (senast 2016))" in html
+    assert "Nordmaling (inget värde i Kolada, senast 2016)" in html
     assert kommun.about_line(rep) == ""
 
 
@@ -195,7 +195,7 @@ def test_sentences_from_the_judgements(data):
     item = _item(data, "k_personalkontinuitet")
     assert W.missing_sentence(item) == (
         "Inget värde 2022 för Dorotea (inget värde i Kolada) och Nordmaling (inget värde i "
-        "Kolada (senast 2016)).")
+        "Kolada, senast 2016).")
 
 
 def test_csv_has_the_published_values():

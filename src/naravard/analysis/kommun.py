@@ -108,7 +108,7 @@ def _reason(rows: pd.DataFrame, year: int, last_year: int | None) -> tuple[str, 
     else:
         reason = "inget värde i Kolada"
     if last_year is not None:
-        reason += f" (senast {last_year})"
+        reason += f", senast {last_year}"
     return status, reason
 
 

@@ -16,7 +16,7 @@ from naravard import charts
 from naravard.analysis import kommun as K
 from naravard.wording import text
 
-ROW_CM = 0.36
+ROW_CM = 0.32
 WIDTH_CM = 9.3  # beside its text (the region report's SIDE charts)
 INK = "#222222"
 START_GREY = "#767676"  # 4,5:1 on white
@@ -42,7 +42,7 @@ def _draw(item: K.KommunIndicator, region_name: str) -> charts.Chart:
     ind = item.indicator
     rows = item.kommuner
     n = len(rows)
-    fig = Figure(figsize=(WIDTH_CM * charts.CM, (n * ROW_CM + 2.4) * charts.CM),
+    fig = Figure(figsize=(WIDTH_CM * charts.CM, (n * ROW_CM + 2.2) * charts.CM),
                  layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -97,10 +97,11 @@ def _draw(item: K.KommunIndicator, region_name: str) -> charts.Chart:
               frameon=False, fontsize=6.5, handlelength=2.2, borderaxespad=0.2,
               columnspacing=1.0)
     order = "bäst först" if ind.direction != "neutral" else "högst först"
-    caption = (f"{ind.name}, {region_name}s kommuner {item.year} (fylld punkt) och "
-               f"{start_word or 'tidigare år'} (ofylld punkt), {order}."
-               + (" * Kolada saknar värde något av de senaste fem åren." if item.unstable else "")
-               + (" – = inget värde det året, med skälet." if item.missing else ""))
+    # the section's heading names the indicator: the caption says only how to read the chart
+    caption = (f"{region_name}s kommuner: fylld punkt {item.year}, ofylld "
+               f"{start_word or 'tidigare år'}; {order}."
+               + (" * = värde saknas något av de senaste fem åren." if item.unstable else "")
+               + (" – = inget värde det året." if item.missing else ""))
     alt = (f"Punktdiagram: {ind.name.lower()} {item.year} i {region_name}s {n} kommuner: "
            + "; ".join(f"{k.name} {_fmt(item, k.value) if k.value is not None else 'inget värde, ' + k.reason}"
                        for k in rows)

@@ -144,7 +144,9 @@ def chapter_html(rep: Any) -> str:
               "En kommun räknas som högre eller lägre (bättre eller sämre) än länet först när "
               "skillnaden är minst lika stor som nyckeltalets minsta tydliga skillnad, som är "
               "större än för regionerna: i små kommuner bygger värdena på få personer, och ett "
-              "par personer fler eller färre kan flytta ett värde mer än så."],
+              "par personer fler eller färre kan flytta ett värde mer än så. Kolada redovisar "
+              "inte värden som bygger på för få personer eller som inte har rapporterats in; "
+              "en kommun som saknar värde något av de senaste fem åren är märkt med *."],
         links=links, mentions=mentions, appendix=APPENDIX[0])
 
 

@@ -81,9 +81,7 @@ def caution_sentence(item: K.KommunIndicator) -> str:
     if not names:
         return ""
     return (f"Kolada saknar värde för {text.join_sv(names)} något av åren "
-            f"{item.year - K.WINDOW + 1}–{item.year} (värden som bygger på för få personer "
-            "eller inte har rapporterats in redovisas inte); jämför deras enskilda år med "
-            "försiktighet.")
+            f"{item.year - K.WINDOW + 1}–{item.year}; jämför deras enskilda år med försiktighet.")
 
 
 def missing_sentence(item: K.KommunIndicator) -> str:
