@@ -209,3 +209,20 @@ def test_csv_has_the_published_values():
     assert umea[head.index("Värde")] == "8,9"
     assert umea[head.index("Riket")] == "10,1"
     assert umea[head.index("År")] == "2022"
+
+
+def test_population_is_said_beside_the_caution(tmp_path):
+    """With Kolada's N01951 in the kommun part (make data fetches it), a kommun marked for
+    caution gets its size; the value below is made up for the test."""
+    from naravard.wording import kommun as W
+
+    dest = tmp_path / "kolada"
+    shutil.copytree(SNAPSHOT, dest)
+    (dest / "kommun" / "data" / "N01951.json").write_text(
+        '{"values": [{"kpi": "N01951", "municipality": "2422", "period": 2022, "values": '
+        '[{"gender": "T", "count": 1, "status": "", "value": 2412}]}], "count": 1, '
+        '"next_url": null}', encoding="utf-8")
+    data = read_kommun(dest, load_kommun_catalog())
+    assert data.population == {"2422": (2022, 2412)}
+    item = K.lan_indicators(data, load_kommun_catalog(), "0024", "Region Västerbotten")[0]
+    assert "Sorsele (2\u00a0412 invånare 2022)" in W.caution_sentence(item)

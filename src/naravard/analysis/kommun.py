@@ -50,6 +50,7 @@ class KommunValue:
     man: float | None
     unstable: bool
     group: str = ""
+    population: tuple[int, int] | None = None  # (year, inhabitants), when the data has it
 
 
 @dataclass
@@ -120,7 +121,9 @@ def _sort_key(ind: Indicator, k: KommunValue) -> tuple:
 
 
 def kommun_indicator(frame: pd.DataFrame, ind: Indicator, region_code: str, kommuner: dict[str, str],
-                     region_name: str, groups: dict[str, str] | None = None) -> KommunIndicator | None:
+                     region_name: str, groups: dict[str, str] | None = None,
+                     population: dict[str, tuple[int, int]] | None = None
+                     ) -> KommunIndicator | None:
     """The indicator for the län's kommuner (`kommuner`: id → name); None without any value."""
     data = frame[frame["indicator_id"] == ind.id]
     local = data[data["code"].isin(kommuner)]
@@ -170,7 +173,7 @@ def kommun_indicator(frame: pd.DataFrame, ind: Indicator, region_code: str, komm
             versus_lan=_versus(value, lan, ind),
             kvinnor=at(code, "K"), man=at(code, "M"),
             unstable=any(y not in mine.index for y in full_years),
-            group=(groups or {}).get(code, "")))
+            group=(groups or {}).get(code, ""), population=(population or {}).get(code)))
     out.sort(key=lambda k: _sort_key(ind, k))
     result = KommunIndicator(ind, year, out, lan, lan_label, at(RIKET_CODE))
     _gender(result)
@@ -200,7 +203,7 @@ def lan_indicators(kommun_data: object, catalog: Catalog, region_code: str,
     out = []
     for ind in catalog:
         item = kommun_indicator(kommun_data.frame, ind, region_code, names, region_name,
-                                kommun_data.groups)
+                                kommun_data.groups, kommun_data.population)
         if item is not None:
             out.append(item)
     return out

@@ -28,6 +28,9 @@ LAN_FILE = "kommun_lan.csv"
 GROUPS_FILE = "municipality_groups.json"
 SKR_KIND = "skr-kommungrupp"
 COLUMNS = ["indicator_id", "code", "year", "gender", "value", "status"]
+# Kolada's "Invånare totalt, antal": when the kommun part has it (make data fetches it), the
+# report gives a small kommun's size beside the caution about its values
+POPULATION_KPI = "N01951"
 
 
 @dataclass
@@ -41,6 +44,7 @@ class KommunData:
     directory: Path
     retrieved: str | None
     files: list[Path] = field(default_factory=list)
+    population: dict[str, tuple[int, int]] = field(default_factory=dict)  # id → (year, inv.)
 
     def kommuner(self, region_code: str) -> list[str]:
         """The län's kommuner that the data has values for, in id order."""
@@ -161,5 +165,18 @@ def read_kommun(snapshot: Path | str, catalog: Catalog) -> KommunData | None:
     _check_ranges(frame, catalog, directory)
     files = list(data.files) + [p for p in (directory / LAN_FILE, directory / GROUPS_FILE)
                                 if p.is_file()]
+    population, population_files = _population(directory)
     return KommunData(frame=frame, names=names, lan=lan, groups=_skr_groups(directory),
-                      directory=directory, retrieved=data.retrieved, files=files)
+                      directory=directory, retrieved=data.retrieved,
+                      files=files + population_files, population=population)
+
+
+def _population(directory: Path) -> tuple[dict[str, tuple[int, int]], list[Path]]:
+    """Each kommun's latest population (Kolada N01951), when the kommun part has it."""
+    if not (directory / "data" / f"{POPULATION_KPI}.json").is_file():
+        return {}, []
+    data = read_kolada_dir(directory, [POPULATION_KPI])
+    rows = data.frame[(data.frame["gender"] == "T") & data.frame["value"].notna()]
+    latest = rows.sort_values("year").groupby("region_code").tail(1)
+    return ({str(r.region_code): (int(r.year), int(round(r.value))) for r in latest.itertuples()},
+            [p for p in data.files if p.parent.name == "data"])

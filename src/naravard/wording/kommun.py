@@ -40,6 +40,11 @@ def spread_sentence(item: K.KommunIndicator) -> str:
             f"{_v(item, high.value)} i {high.name} ({lan_words(item)}{riket}).")
 
 
+def _sides(sides: list[tuple[list[str], str]], sep: str, tail: str) -> str:
+    """The words of each side that has names, joined, as one sentence."""
+    return text.upper_first(sep.join(words for names, words in sides if names) + tail)
+
+
 def standing_out_sentence(item: K.KommunIndicator) -> str:
     """Who differs from the län by at least the indicator's smallest clear difference."""
     neutral = item.indicator.direction == "neutral"
@@ -50,12 +55,9 @@ def standing_out_sentence(item: K.KommunIndicator) -> str:
     if not up and not down:
         return (f"Ingen kommun skiljer sig från länet med {limit} eller mer, den minsta "
                 "skillnad som räknas.")
-    parts = []
-    if up:
-        parts.append(f"{first} är {text.join_sv(up)}")
-    if down:
-        parts.append(f"{second} är {text.join_sv(down)}")
-    return text.upper_first(f"{'; '.join(parts)} (skillnad minst {limit}).")
+    return _sides([(up, f"{first} är {text.join_sv(up)}"),
+                   (down, f"{second} är {text.join_sv(down)}")], "; ",
+                  f" (skillnad minst {limit}).")
 
 
 def gender_sentence(item: K.KommunIndicator) -> str:
@@ -67,21 +69,25 @@ def gender_sentence(item: K.KommunIndicator) -> str:
     if not women and not men:
         return (f"Kvinnor och män skiljer sig mindre än {limit} i alla {n} kommuner där Kolada "
                 "redovisar båda.")
-    parts = []
-    if women:
-        parts.append(f"kvinnor har högre värde än män i {len(women)}")
-    if men:
-        parts.append(f"män har högre värde än kvinnor i {len(men)}")
-    return text.upper_first(f"{' och '.join(parts)} av de {n} kommuner där Kolada redovisar "
-                            f"båda (skillnad minst {limit}).")
+    return _sides([(women, f"kvinnor har högre värde än män i {len(women)}"),
+                   (men, f"män har högre värde än kvinnor i {len(men)}")], " och ",
+                  f" av de {n} kommuner där Kolada redovisar båda (skillnad minst {limit}).")
+
+
+def _with_size(k: K.KommunValue) -> str:
+    """"Sorsele (2 412 invånare 2023)" when the data has the population, else the name."""
+    if k.population is None:
+        return k.name
+    year, people = k.population
+    return f"{k.name} ({text.fmt_number(people, 0)} invånare {year})"
 
 
 def caution_sentence(item: K.KommunIndicator) -> str:
-    names = [k.name for k in item.unstable]
+    names = [_with_size(k) for k in item.unstable]
     if not names:
         return ""
     return (f"Kolada saknar värde för {text.join_sv(names)} något av åren "
-            f"{item.year - K.WINDOW + 1}–{item.year}; jämför deras enskilda år med försiktighet.")
+            f"{item.year - K.WINDOW + 1}–{item.year}; jämför de enskilda åren med försiktighet.")
 
 
 def missing_sentence(item: K.KommunIndicator) -> str:
