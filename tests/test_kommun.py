@@ -149,7 +149,8 @@ def test_data_without_kommuner_renders_without_chapter(tmp_path):
     rep = _prepare("Västerbotten", _snapshot_without_kommun(tmp_path))
     assert kommun.export_csv_bytes(rep) is None
     assert kommun.CHAPTER not in region.chapters(rep)
-    assert "kapitlet Kommunerna i länet saknas" in region.about_html(rep)
+    assert "inga sådana värden för Västerbottens kommuner, så kapitlet saknas" in \
+        region.about_html(rep)
 
 
 def test_live_shaped_kommun_snapshot_renders(tmp_path):

@@ -23,8 +23,6 @@ from naravard.wording import templating, text
 CHAPTER = ("kommuner", "Kommunerna i länet")
 APPENDIX = ("bilaga-kommuner", "Bilaga: Kommunerna i länet, tabell")
 ONE_KOMMUN = {"0009": "Gotland"}  # a region that is a single kommun has no kommuner to set beside it
-HOW_TO = ("kommunvärdena läggs i ögonblicksbildens mapp kommun/ (projektets data/kolada/kommun/ "
-          "har dem för Västerbottens och Örebro läns kommuner; make data hämtar dem från Kolada)")
 MARKS = {K.BETTER: "▲", K.WORSE: "▼", K.NEAR: "≈", K.ABOVE: "↑", K.BELOW: "↓"}
 SHEET = "Kommuner"
 CSV_NAME = "kommuner.csv"
@@ -61,8 +59,10 @@ def about_line(rep: Any) -> str:
                 "kommunerna i länet.")
     if has_chapter(rep):
         return ""
-    return (f"Underlaget har inga kommunvärden för {rep.region.name}s kommuner, så kapitlet "
-            f"Kommunerna i länet saknas; {HOW_TO}.")
+    # how to add them is the analyst's business (README, Kommunerna i länet), not the reader's
+    return (f"Kapitlet Kommunerna i länet bygger på Koladas värden för länets kommuner; "
+            f"underlaget till den här rapporten har inga sådana värden för {rep.region.name}s "
+            "kommuner, så kapitlet saknas.")
 
 
 def latest_year(found: list[K.KommunIndicator]) -> int:
