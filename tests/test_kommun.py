@@ -227,3 +227,17 @@ def test_population_is_said_beside_the_caution(tmp_path):
     assert data.population == {"2422": (2022, 2412)}
     item = K.lan_indicators(data, load_kommun_catalog(), "0024", "Region Västerbotten")[0]
     assert "Sorsele (2\u00a0412 invånare 2022)" in W.caution_sentence(item)
+
+
+def test_questionnaire_answers_naming_kommuner_are_linked():
+    from naravard.report import kommun
+
+    rep = _prepare("Västerbotten")
+    links, mentions = kommun.questionnaire_links(rep)
+    named = {link["name"]: [q["id"] for q in link["questions"]] for link in links}
+    # data/questionnaire/answers/vasterbotten/2024.yaml: "Dorotea kommun", "Umeå kommun"
+    assert "Dorotea" in named and "Umeå" in named
+    assert mentions >= len(links)
+    assert kommun._named("Region Örebro län och Örebro kommun", ["Örebro"]) == ["Örebro"]
+    assert kommun._named("Region Örebro län", ["Örebro"]) == []
+    assert kommun._named("Umeås hemsjukvård", ["Umeå"]) == ["Umeå"]

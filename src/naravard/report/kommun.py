@@ -86,9 +86,10 @@ def _figure(rep: Any, item: K.KommunIndicator) -> dict:
     return charts.figure(chart, _source(item))
 
 
-# Words that name a kommun in a free-text answer ("Umeå kommun", "Dorotea"): whole words only.
 def _named(answer_text: str, names: list[str]) -> list[str]:
-    return [n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", answer_text)]
+    # "Umeå", "Umeås", "Umeå kommun"; not "Örebro län", which is the region
+    return [n for n in names
+            if re.search(rf"(?<!\w){re.escape(n)}s?(?!\w)(?! län)", answer_text)]
 
 
 def questionnaire_links(rep: Any) -> tuple[list[dict[str, Any]], int]:
