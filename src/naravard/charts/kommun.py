@@ -16,7 +16,7 @@ from naravard import charts
 from naravard.analysis import kommun as K
 from naravard.wording import text
 
-ROW_CM = 0.32
+ROW_CM = 0.28
 WIDTH_CM = 9.3  # beside its text (the region report's SIDE charts)
 INK = "#222222"
 START_GREY = "#767676"  # 4,5:1 on white
@@ -42,7 +42,7 @@ def _draw(item: K.KommunIndicator, region_name: str) -> charts.Chart:
     ind = item.indicator
     rows = item.kommuner
     n = len(rows)
-    fig = Figure(figsize=(WIDTH_CM * charts.CM, (n * ROW_CM + 2.2) * charts.CM),
+    fig = Figure(figsize=(WIDTH_CM * charts.CM, (n * ROW_CM + 2.0) * charts.CM),
                  layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
