@@ -119,7 +119,9 @@ def test_chapter_in_vasterbotten_states_the_year_and_every_kommun():
         assert name in appendix
     # Nordmaling has no personalkontinuitet 2022: said in words, not only in the chart
     assert "Nordmaling (inget värde i Kolada, senast 2016)" in html
-    assert kommun.about_line(rep) == ""
+    # data/kolada/kommun/retrieved.json: "retrieved": "2024-08-31"; values 2007–2022
+    assert "(åren 2007–2022); underlaget anger 31 augusti 2024 som hämtningsdag" in \
+        kommun.about_line(rep)
 
 
 def test_exports_hold_the_kommun_table():

@@ -50,7 +50,7 @@ def has_chapter(rep: Any) -> bool:
 
 
 def about_line(rep: Any) -> str:
-    """Om underlaget's one line when the report has no kommun chapter, else ""."""
+    """Om underlaget's line on the kommun data: where it comes from, or why there is no chapter."""
     if getattr(rep.obs, "is_example", False):
         return ""
     if rep.region.code in ONE_KOMMUN:
@@ -58,7 +58,13 @@ def about_line(rep: Any) -> str:
                 "för hälso- och sjukvård och omsorg; därför har rapporten inget kapitel om "
                 "kommunerna i länet.")
     if has_chapter(rep):
-        return ""
+        data = rep.obs.kommun
+        years = data.frame["year"]
+        when = (f"; underlaget anger {text.fmt_date(data.retrieved[:10])} som hämtningsdag"
+                if data.retrieved else "")
+        return (f"Kommunernas värden i kapitlet Kommunerna i länet kommer också från Kolada "
+                f"(åren {int(years.min())}–{int(years.max())}){when}. Länets medelvärden och "
+                "kommunernas förändringar är beräknade för den här rapporten.")
     # how to add them is the analyst's business (README, Kommunerna i länet), not the reader's
     return (f"Kapitlet Kommunerna i länet bygger på Koladas värden för länets kommuner; "
             f"underlaget till den här rapporten har inga sådana värden för {rep.region.name}s "
@@ -140,8 +146,8 @@ def chapter_html(rep: Any) -> str:
               f"kommunernas värden för {len(found)} nyckeltal om kommunernas hälso- och "
               "sjukvård och omsorg om äldre, bredvid länets och rikets.",
               f"Senaste år med uppgifter för kommunerna: {year}."
-              + (f" Det är äldre än rapportåret {rep.year}: Kolada hade inte publicerat "
-                 "senare kommunvärden när underlaget hämtades." if older else ""),
+              + (f" Det är äldre än rapportåret {rep.year}: underlaget till rapporten har "
+                 "inga senare kommunvärden." if older else ""),
               "En kommun räknas som högre eller lägre (bättre eller sämre) än länet först när "
               "skillnaden är minst lika stor som nyckeltalets minsta tydliga skillnad, som är "
               "större än för regionerna: i små kommuner bygger värdena på få personer, och ett "
