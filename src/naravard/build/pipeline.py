@@ -98,7 +98,7 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
     Kolada values by one with none (an empty or broken download), unless `force`."""
     from naravard.report import peers
     from naravard.analysis import revisions
-    from naravard.report import common, exports
+    from naravard.report import common, exports, kommun
 
     slug, year = rep.region.slug, rep.year
     if rep.own_notebook is not None:
@@ -115,6 +115,9 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
             f"den nya skulle inte ha något ({rep.obs.origin_label}); kontrollera underlaget "
             "(make data) eller publicera ändå med FORCE=1")
     extra = {"indikatorer.csv": csv, "indikatorer.xlsx": exports.region_xlsx_bytes(rep)}
+    kommun_csv = kommun.export_csv_bytes(rep)
+    if kommun_csv is not None:
+        extra[kommun.CSV_NAME] = kommun_csv
     # read from the published folder before the new report replaces it
     changes = revisions.changes_since(out_dir, csv)
     if changes is not None and not changes.empty:

@@ -111,6 +111,21 @@ def regional(rep: report.RegionReport) -> Block:
                  table=_rows(rep, [i.id for i in rep.catalog.regional()]))
 
 
+def kommuner(rep: report.RegionReport) -> Block:
+    """Kommunerna i länet (empty without kommun data); `.table` is the kommun table."""
+    from naravard.report import kommun
+
+    return Block(kommun.chapter_html(rep), title="Kommunerna i länet",
+                 table=lambda: kommun.rounded_frame(rep))
+
+
+def kommun_appendix(rep: report.RegionReport) -> Block:
+    from naravard.report import kommun
+
+    return Block(kommun.appendix_html(rep), title="Bilaga: Kommunerna i länet",
+                 table=lambda: kommun.rounded_frame(rep))
+
+
 def questionnaire(rep: report.RegionReport) -> Block:
     return Block(report.questionnaire_html(rep), title="Redovisning till Socialstyrelsen",
                  table=lambda: _answers(rep))

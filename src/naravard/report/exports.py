@@ -15,7 +15,7 @@ from naravard.analysis.indicators import POSITION_LABELS, rounded
 from naravard.analysis.judgements import SHAPE_LABELS
 from naravard.config.catalog import AREAS
 from naravard.core.export_safety import finish_xlsx, neutralise_frame
-from naravard.report import peers
+from naravard.report import kommun, peers
 from naravard.report.common import source_line
 from naravard.wording import text
 
@@ -118,6 +118,7 @@ def region_xlsx_bytes(rep: RegionReport) -> bytes:
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+        kommun.add_sheet(rep, writer)
     return finish_xlsx(buf.getvalue())
 
 

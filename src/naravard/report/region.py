@@ -21,7 +21,7 @@ from naravard.config.regions import RIKET_CODE, Region, all_regions, get_region
 from naravard.core import clock
 from naravard.core.errors import NaravardError
 from naravard.core.paths import report_roots, scratch_dir
-from naravard.report import cells, commentary, peers
+from naravard.report import cells, commentary, kommun, peers
 from naravard.report import questionnaire as q
 from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figure, is_example,
                                     judgement_rules, newer_rules, observations_loaded,
@@ -211,9 +211,13 @@ def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
     items += [("egna-uppgifter", "Regionens egna uppgifter")]
+    if kommun.has_chapter(rep):  # Kommunerna i länet, when the data has them
+        items.append(kommun.CHAPTER)
     if rep.own_analysis:
         items.append(("egen-analys", "Egen analys"))
     items.append(("om-underlaget", "Om underlaget"))
+    if kommun.has_chapter(rep):
+        items.append(kommun.APPENDIX)
     if rep.structure is not None:  # no questionnaire for the year yet: no appendix
         items.append(("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen"))  # last
     return items
@@ -429,6 +433,7 @@ def about_html(rep: RegionReport) -> str:
         (f"Indikatorer utan värde för regionen {rep.year}: " + ", ".join(missing) + ".")
         if missing else f"Alla indikatorer har värden för {rep.year}.",
     ]
+    paragraphs += [line for line in (kommun.about_line(rep),) if line]
     if rep.table[["kvinnor", "man"]].isna().all().all():
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
                           "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
