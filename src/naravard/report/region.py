@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from naravard.analysis import plausibility as P
 from naravard.report import commentary
+from naravard.report import goals as own_goals
 from naravard.speed import heap
 from naravard.wording import highlights, templating, text
 from naravard.config.catalog import AREAS, Catalog, Indicator, load_catalog
@@ -100,6 +101,7 @@ class RegionReport:
     changes: object = None  # naravard.analysis.revisions.Changes since the previous version, if any
     own_notebook: Path | None = None  # notebooks/egna/<slug>.ipynb, when the region has one
     own_analysis: bool = False  # the report has a chapter "Egen analys"
+    goals: object = None  # naravard.config.goals.Goals: the region's own goals, if it has a file
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -140,6 +142,7 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     structure, answers = _questionnaire(reg, year_int)
     rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
                        structure, answers)
+    rep.goals = own_goals.load(reg.slug, catalog)  # data/mal/<slug>.yaml, validated now
     _analyst_parts(rep, comments, previous)
     return rep
 
@@ -321,6 +324,8 @@ def title_html(rep: RegionReport) -> str:
 def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     """(anchor id, heading) for the table of contents, in report order."""
     items = [("viktigaste", "Det viktigaste"), ("oversikt", "Översikt")]
+    if own_goals.has_chapter(rep):
+        items.append((own_goals.ANCHOR, own_goals.TITLE))
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
     items += [("egna-uppgifter", "Regionens egna uppgifter")]
@@ -505,7 +510,7 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
     return templating.render(
         "region/indicator.html.j2", id=ind.id, name=ind.name, sentences=sentences, trend=trend,
         ranked=ranked, missing=missing, facts=_facts(ind, row), comment=templating.safe(comment),
-        related=related_questions(rep, [ind.id]))
+        related=related_questions(rep, [ind.id]), goal=own_goals.indicator_line(rep, ind.id))
 
 
 def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
@@ -617,6 +622,8 @@ def about_html(rep: RegionReport) -> str:
         (f"Indikatorer utan värde för regionen {rep.year}: " + ", ".join(missing) + ".")
         if missing else f"Alla indikatorer har värden för {rep.year}.",
     ]
+    if own_goals.about_line(rep):
+        paragraphs.append(own_goals.about_line(rep))
     if rep.table[["kvinnor", "man"]].isna().all().all():
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
                           "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
@@ -671,7 +678,7 @@ def export_frame(rep: RegionReport) -> pd.DataFrame:
         frame[col] = rounded(frame[col], rep.table["decimals"])
     frame["Källa"] = [source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
                       for i in frame["Indikator-id"]]
-    return frame
+    return pd.concat([frame, own_goals.export_columns(rep, list(frame["Indikator-id"]))], axis=1)
 
 
 def _csv_number(x: object, decimals: int) -> str:
@@ -697,10 +704,13 @@ def export_xlsx_bytes(rep: RegionReport) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         neutralise_frame(export_frame(rep)).to_excel(writer, index=False, sheet_name="Indikatorer")
-        sheet = writer.sheets["Indikatorer"]
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+        goals = own_goals.goals_frame(rep)
+        if not goals.empty:
+            neutralise_frame(goals).to_excel(writer, index=False, sheet_name="Regionens mål")
+        for sheet in writer.sheets.values():
+            for column in sheet.columns:
+                width = max(len(str(c.value or "")) for c in column)
+                sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
     return finish_xlsx(buf.getvalue())
 
 

@@ -1,0 +1,116 @@
+"""The region's own goals in words: table cells, the differ statement and an indicator's line.
+
+Made from `analysis.goal_status.GoalStatus` only; the templates (region/goals.html.j2) lay
+them out. The computed status uses the words of the region's own rule ("Målvärdet uppfylls
+helt / delvis / inte"), so the nämnd reads one language in both documents.
+"""
+
+from __future__ import annotations
+
+import math
+
+from naravard.analysis import judgements as J
+from naravard.analysis.goal_status import GoalStatus
+from naravard.wording import text
+
+STATUS_WORDS = {J.MET: "uppfylls helt", J.PARTLY: "uppfylls delvis", J.NOT_MET: "uppfylls inte",
+                J.NOT_ASSESSED: "kan inte bedömas"}
+REGION_WORDS = {"helt": "uppfylls helt", "delvis": "uppfylls delvis", "inte": "uppfylls inte"}
+LEVEL_GROUPS = {"regionmål": "Regionmål", "nämndmål": "Nämndmål", "delmål": "Delmål",
+                "uppdrag": "Uppdrag"}
+
+RULE = ("Där ett mål har en indikator med målvärde och utfall beräknar rapporten "
+        "måluppfyllelsen med regionens egen regel: målvärdet uppfylls helt vid minst 100 procent "
+        "av målvärdet, delvis vid 80–99 procent och inte under 80 procent. För ett tak (högst "
+        "ett värde) räknas målvärdet delat med utfallet.")
+WHOLE = ("Regionen bedömer varje mål som helhet, med flera indikatorer och verksamheternas "
+         "aktiviteter; rapporten beräknar bara den indikator som har ett målvärde i underlaget.")
+
+
+def share_percent(share: float | None) -> float | None:
+    """The share of the målvärde in percent, cut (not rounded) to one decimal, so a share
+    shown as 100,0 % is always met and 80,0 % always at least partly met; at most 999,9."""
+    if share is None:
+        return None
+    return min(999.9, math.floor(share * 1000 + 1e-6) / 10)
+
+
+def _value(st: GoalStatus, x: float | None) -> str:
+    return text.fmt_cell(x, st.unit or "antal", st.decimals)
+
+
+def target_words(st: GoalStatus) -> str:
+    """"minst 80 %" / "högst 4 %"."""
+    if st.target is None:
+        return ""
+    word = "högst" if st.target_kind == "max" else "minst"
+    decimals = 0 if float(st.target).is_integer() else st.decimals
+    return f"{word} {text.fmt_cell(st.target, st.unit or 'antal', decimals)}"
+
+
+def computed_lines(st: GoalStatus, year: int) -> list[str]:
+    """The computed status as one or two short lines for a table cell; [] when nothing is
+    computed (no indicator with a målvärde)."""
+    if st.goal.indicator is None:
+        return []
+    if st.target is None:  # a measure without målvärde: its value, judged by nobody
+        return [_value(st, st.value)] if st.value is not None else []
+    if st.value is None:
+        missing = ("utfallet anges inte" if st.goal.indicator.id is None
+                   else f"inget värde för {st.goal.year or year}")
+        return [f"mål {target_words(st)}; {missing}", STATUS_WORDS[J.NOT_ASSESSED]]
+    share = text.fmt_percent(share_percent(st.share), 1)
+    return [f"{_value(st, st.value)} (mål {target_words(st)})",
+            f"{share} av målvärdet: {STATUS_WORDS[st.status]}"]
+
+
+def region_words(st: GoalStatus) -> str:
+    """The region's own judgement in its own words, or its status word; "–" when none."""
+    goal = st.goal
+    return goal.region_wording or REGION_WORDS.get(goal.region_status or "", "–")
+
+
+def group_title(st: GoalStatus) -> str:
+    """The heading a goal stands under: its regionmål, or its level."""
+    if st.goal.part_of:
+        return f"Regionmål: {st.goal.part_of}"
+    return LEVEL_GROUPS[st.goal.level]
+
+
+def differ_sentence(st: GoalStatus) -> str:
+    """One sentence naming the goal, the region's judgement and the computed one."""
+    goal = st.goal
+    name = text.lower_first(st.name or "")
+    share = text.fmt_percent(share_percent(st.share), 1)
+    return (f"”{goal.text.rstrip('.')}”: regionen bedömer att målet "
+            f"{REGION_WORDS[goal.region_status or '']}, men {name} når {share} av målvärdet "
+            f"({STATUS_WORDS[st.status]}).")
+
+
+def differ_paragraph(statuses: list[GoalStatus]) -> str:
+    """Where the computed status differs from the region's, said once; "" when none does."""
+    differing = [st for st in statuses if st.differs]
+    if not differing:
+        return ""
+    count = text.plural(len(differing), "mål", "mål")
+    return (f"För {count} skiljer sig rapportens beräkning från regionens bedömning. "
+            + " ".join(differ_sentence(st) for st in differing) + " " + WHOLE)
+
+
+def indicator_line(statuses: list[GoalStatus]) -> str:
+    """One short line under an indicator: the region's own goal(s) about the same thing."""
+    if not statuses:
+        return ""
+    parts = []
+    for st in statuses:
+        judged = region_words(st)
+        level = st.goal.level
+        parts.append(f"{level} ”{st.goal.text.rstrip('.')}”"
+                     + (f" ({text.lower_first(judged)})" if judged != "–" else ""))
+    label = "Regionens eget mål" if len(parts) == 1 else "Regionens egna mål"
+    return f"{label} om samma sak: " + "; ".join(parts) + "."
+
+
+def intro(source: str | None, region_name: str, year: int) -> str:
+    where = f" Källa: {source}." if source else ""
+    return f"{region_name}s egna mål för {year} och regionens egen bedömning av dem.{where} " + RULE
