@@ -52,11 +52,8 @@ def _decision_text(decision: config.Decision) -> str:
     return decision.document + when
 
 
-def chapter_html(rep: Any) -> str:
-    """The chapter, or "" when the region has no goals for the year."""
-    found = statuses(rep)
-    if not found:
-        return ""
+def _groups(found: list[GoalStatus], year: int) -> tuple[list[dict], list[str]]:
+    """The goals grouped under their regionmål or level, and the decisions they cite."""
     decisions: list[str] = []
     groups: list[dict] = []
     for st in found:
@@ -68,17 +65,37 @@ def chapter_html(rep: Any) -> str:
             groups.append({"title": title, "rows": []})
         groups[-1]["rows"].append({
             "text": st.goal.text, "level": st.goal.level,
-            "decision": decisions.index(decision) + 1, "region": words.region_words(st),
-            "computed": words.computed_lines(st, rep.year), "differs": st.differs})
+            "decision": f"beslut [{decisions.index(decision) + 1}]",
+            "region": words.region_cell(st), "note": words.region_note(st),
+            "measure": words.measure_line(st, year),
+            "computed": words.computed_cell(st), "differs": st.differs})
+    for group in groups:  # level and decision once per group when the group shares them
+        rows = group["rows"]
+        shared = [key for key in ("level", "decision") if len({r[key] for r in rows}) == 1]
+        group["shared"] = ", ".join(rows[0][key] for key in shared)
+        for row in rows:
+            row["meta"] = ", ".join([row[key] for key in ("level", "decision") if key not in shared]
+                                    + ([row["note"]] if row["note"] else []))
+    return groups, decisions
+
+
+def chapter_html(rep: Any) -> str:
+    """The chapter, or "" when the region has no goals for the year."""
+    found = statuses(rep)
+    if not found:
+        return ""
+    groups, decisions = _groups(found, rep.year)
     source = getattr(rep.goals, "source", None)
     return templating.render(
         "region/goals.html.j2", intro=words.intro(source, rep.region.name, rep.year),
         groups=groups, decisions=decisions, differ=words.differ_paragraph(found))
 
 
-def indicator_line(rep: Any, indicator_id: str) -> str:
-    """The one line an indicator's section gets about the region's goals on the same thing."""
-    return words.indicator_line(by_indicator(statuses(rep)).get(indicator_id, []))
+def indicator_facts(rep: Any, indicator_id: str) -> list[tuple[str, str]]:
+    """The one fact line an indicator's section gets about the region's goals on the same
+    thing (among its facts, so that beside a chart it takes no extra height); [] when none."""
+    line = words.indicator_line(by_indicator(statuses(rep)).get(indicator_id, []))
+    return [line] if line else []
 
 
 def _differs_cell(st: GoalStatus | None) -> str:
@@ -132,5 +149,5 @@ def about_line(rep: Any) -> str:
     return "" if has_chapter(rep) else NO_GOALS
 
 
-__all__ = ["ANCHOR", "TITLE", "chapter_html", "indicator_line", "export_columns", "goals_frame",
+__all__ = ["ANCHOR", "TITLE", "chapter_html", "indicator_facts", "export_columns", "goals_frame",
            "about_line", "load", "statuses"]

@@ -16,13 +16,14 @@ from naravard.wording import text
 STATUS_WORDS = {J.MET: "uppfylls helt", J.PARTLY: "uppfylls delvis", J.NOT_MET: "uppfylls inte",
                 J.NOT_ASSESSED: "kan inte bedömas"}
 REGION_WORDS = {"helt": "uppfylls helt", "delvis": "uppfylls delvis", "inte": "uppfylls inte"}
+SHORT = {J.MET: "helt", J.PARTLY: "delvis", J.NOT_MET: "inte"}
 LEVEL_GROUPS = {"regionmål": "Regionmål", "nämndmål": "Nämndmål", "delmål": "Delmål",
                 "uppdrag": "Uppdrag"}
 
-RULE = ("Där ett mål har en indikator med målvärde och utfall beräknar rapporten "
-        "måluppfyllelsen med regionens egen regel: målvärdet uppfylls helt vid minst 100 procent "
-        "av målvärdet, delvis vid 80–99 procent och inte under 80 procent. För ett tak (högst "
-        "ett värde) räknas målvärdet delat med utfallet.")
+RULE = ("Först står regionens egen bedömning (helt, delvis eller inte uppfyllt). Där ett mål "
+        "har en indikator med målvärde och utfall beräknar rapporten måluppfyllelsen med "
+        "regionens egen regel: helt vid minst 100 procent av målvärdet, delvis vid 80–99 procent, "
+        "inte under 80 procent; för ett tak räknas målvärdet delat med utfallet.")
 WHOLE = ("Regionen bedömer varje mål som helhet, med flera indikatorer och verksamheternas "
          "aktiviteter; rapporten beräknar bara den indikator som har ett målvärde i underlaget.")
 
@@ -48,26 +49,46 @@ def target_words(st: GoalStatus) -> str:
     return f"{word} {text.fmt_cell(st.target, st.unit or 'antal', decimals)}"
 
 
-def computed_lines(st: GoalStatus, year: int) -> list[str]:
-    """The computed status as one or two short lines for a table cell; [] when nothing is
-    computed (no indicator with a målvärde)."""
-    if st.goal.indicator is None:
-        return []
-    if st.target is None:  # a measure without målvärde: its value, judged by nobody
-        return [_value(st, st.value)] if st.value is not None else []
+def measure_line(st: GoalStatus, year: int) -> str:
+    """The measure, its value and its målvärde in one short line ("" without a measure)."""
+    if st.goal.indicator is None or st.name is None:
+        return ""
     if st.value is None:
-        missing = ("utfallet anges inte" if st.goal.indicator.id is None
-                   else f"inget värde för {st.goal.year or year}")
-        return [f"mål {target_words(st)}; {missing}", STATUS_WORDS[J.NOT_ASSESSED]]
+        value = ("utfallet anges inte" if st.goal.indicator.id is None
+                 else f"inget värde för {st.goal.year or year}")
+    else:
+        value = _value(st, st.value)
+    target = f", målvärde {target_words(st)}" if st.target is not None else ""
+    return f"{st.name}: {value}{target}"
+
+
+
+def computed_cell(st: GoalStatus) -> str:
+    """The computed status in a few words ("40,6 %: inte"); "–" when nothing is computed."""
+    if not st.status:
+        return "–"
+    if st.status == J.NOT_ASSESSED:
+        return "kan inte bedömas"
     share = text.fmt_percent(share_percent(st.share), 1)
-    return [f"{_value(st, st.value)} (mål {target_words(st)})",
-            f"{share} av målvärdet: {STATUS_WORDS[st.status]}"]
+    return f"{share}: {SHORT[st.status]}"
 
 
 def region_words(st: GoalStatus) -> str:
     """The region's own judgement in its own words, or its status word; "–" when none."""
     goal = st.goal
     return goal.region_wording or REGION_WORDS.get(goal.region_status or "", "–")
+
+
+def region_cell(st: GoalStatus) -> str:
+    """The region's judgement as one word (helt / delvis / inte); "–" when it gave none."""
+    return st.goal.region_status or "–"
+
+
+def region_note(st: GoalStatus) -> str:
+    """The region's own words when it judged without a status word ("Pågående"), else ""."""
+    if st.goal.region_status or not st.goal.region_wording:
+        return ""
+    return f"regionen: {text.lower_first(st.goal.region_wording)}"
 
 
 def group_title(st: GoalStatus) -> str:
@@ -97,20 +118,18 @@ def differ_paragraph(statuses: list[GoalStatus]) -> str:
             + " ".join(differ_sentence(st) for st in differing) + " " + WHOLE)
 
 
-def indicator_line(statuses: list[GoalStatus]) -> str:
-    """One short line under an indicator: the region's own goal(s) about the same thing."""
+def indicator_line(statuses: list[GoalStatus]) -> tuple[str, str] | None:
+    """(label, text) for an indicator's facts: the region's own goal(s) on the same thing."""
     if not statuses:
-        return ""
+        return None
     parts = []
     for st in statuses:
-        judged = region_words(st)
-        level = st.goal.level
-        parts.append(f"{level} ”{st.goal.text.rstrip('.')}”"
-                     + (f" ({text.lower_first(judged)})" if judged != "–" else ""))
-    label = "Regionens eget mål" if len(parts) == 1 else "Regionens egna mål"
-    return f"{label} om samma sak: " + "; ".join(parts) + "."
+        judged = st.goal.region_status or st.goal.region_wording
+        parts.append(f"{st.goal.level} ”{st.goal.text.rstrip('.')}”"
+                     + (f" (regionen: {text.lower_first(judged)})" if judged else ""))
+    return "Regionens mål", text.upper_first("; ".join(parts)) + "."
 
 
 def intro(source: str | None, region_name: str, year: int) -> str:
-    where = f" Källa: {source}." if source else ""
-    return f"{region_name}s egna mål för {year} och regionens egen bedömning av dem.{where} " + RULE
+    where = f" ({source})" if source else ""
+    return f"{region_name}s egna mål för {year} och regionens bedömning av dem{where}. " + RULE
