@@ -33,7 +33,7 @@ def share_percent(share: float | None) -> float | None:
     shown as 100,0 % is always met and 80,0 % always at least partly met; at most 999,9."""
     if share is None:
         return None
-    return min(999.9, math.floor(share * 1000 + 1e-6) / 10)
+    return min(999.9, math.floor(min(share, 10.0) * 1000 + 1e-6) / 10)
 
 
 def _value(st: GoalStatus, x: float | None) -> str:
