@@ -122,10 +122,11 @@ def test_the_chapter_is_in_the_contents_after_the_overview(vb):
 
 
 def test_an_indicator_names_the_goal_it_serves(vb):
-    facts = own_goals.indicator_facts(vb, "fallskador_65")
-    assert facts == [("Regionens mål", "Delmål ”Hälsofrämjande insatser är tydligt prioriterade "
-                      "i primärvård och allmäntandvård” (regionen: delvis).")]
-    assert own_goals.indicator_facts(vb, "bup_30d") == []
+    line = own_goals.indicator_line(vb, "fallskador_65")
+    assert line == ("Regionens mål: delmål ”Hälsofrämjande insatser är tydligt prioriterade i "
+                    "primärvård och allmäntandvård” (delvis).")
+    assert own_goals.indicator_line(vb, "bup_30d") == ""
+    assert line in region.indicator_html(vb, vb.catalog.get("fallskador_65"))
 
 
 def test_the_export_carries_the_goal_columns(vb):

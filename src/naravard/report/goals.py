@@ -91,11 +91,10 @@ def chapter_html(rep: Any) -> str:
         groups=groups, decisions=decisions, differ=words.differ_paragraph(found))
 
 
-def indicator_facts(rep: Any, indicator_id: str) -> list[tuple[str, str]]:
-    """The one fact line an indicator's section gets about the region's goals on the same
-    thing (among its facts, so that beside a chart it takes no extra height); [] when none."""
-    line = words.indicator_line(by_indicator(statuses(rep)).get(indicator_id, []))
-    return [line] if line else []
+def indicator_line(rep: Any, indicator_id: str) -> str:
+    """The one short line an indicator's section gets about the region's goals on the same
+    thing (full width under the section, like its related questions); "" when none."""
+    return words.indicator_line(by_indicator(statuses(rep)).get(indicator_id, []))
 
 
 def _differs_cell(st: GoalStatus | None) -> str:
@@ -149,5 +148,5 @@ def about_line(rep: Any) -> str:
     return "" if has_chapter(rep) else NO_GOALS
 
 
-__all__ = ["ANCHOR", "TITLE", "chapter_html", "indicator_facts", "export_columns", "goals_frame",
+__all__ = ["ANCHOR", "TITLE", "chapter_html", "indicator_line", "export_columns", "goals_frame",
            "about_line", "load", "statuses"]

@@ -510,8 +510,8 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
     return templating.render(
         "region/indicator.html.j2", id=ind.id, name=ind.name, sentences=sentences, trend=trend,
         ranked=ranked, missing=missing, comment=templating.safe(comment),
-        facts=_facts(ind, row) + own_goals.indicator_facts(rep, ind.id),
-        related=related_questions(rep, [ind.id]))
+        facts=_facts(ind, row), related=related_questions(rep, [ind.id]),
+        goal=own_goals.indicator_line(rep, ind.id))
 
 
 def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:

@@ -118,16 +118,14 @@ def differ_paragraph(statuses: list[GoalStatus]) -> str:
             + " ".join(differ_sentence(st) for st in differing) + " " + WHOLE)
 
 
-def indicator_line(statuses: list[GoalStatus]) -> tuple[str, str] | None:
-    """(label, text) for an indicator's facts: the region's own goal(s) on the same thing."""
-    if not statuses:
-        return None
+def indicator_line(statuses: list[GoalStatus]) -> str:
+    """One short line under an indicator: the region's own goal(s) on the same thing."""
     parts = []
     for st in statuses:
         judged = st.goal.region_status or st.goal.region_wording
         parts.append(f"{st.goal.level} ”{st.goal.text.rstrip('.')}”"
-                     + (f" (regionen: {text.lower_first(judged)})" if judged else ""))
-    return "Regionens mål", text.upper_first("; ".join(parts)) + "."
+                     + (f" ({text.lower_first(judged)})" if judged else ""))
+    return ("Regionens mål: " + "; ".join(parts) + ".") if parts else ""
 
 
 def intro(source: str | None, region_name: str, year: int) -> str:
