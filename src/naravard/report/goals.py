@@ -72,7 +72,10 @@ def _groups(found: list[GoalStatus], year: int) -> tuple[list[dict], list[str]]:
     for group in groups:  # level and decision once per group when the group shares them
         rows = group["rows"]
         shared = [key for key in ("level", "decision") if len({r[key] for r in rows}) == 1]
-        group["shared"] = ", ".join(rows[0][key] for key in shared)
+        # a group named after its level ("Uppdrag") need not say the level again
+        said = [key for key in shared
+                if not (key == "level" and group["title"] == words.LEVEL_GROUPS[rows[0][key]])]
+        group["shared"] = ", ".join(rows[0][key] for key in said)
         for row in rows:
             row["meta"] = ", ".join([row[key] for key in ("level", "decision") if key not in shared]
                                     + ([row["note"]] if row["note"] else []))
