@@ -13,7 +13,7 @@ import pandas as pd
 
 from naravard.analysis.goal_status import JUDGED, GoalStatus, assess, by_indicator
 from naravard.config import goals as config
-from naravard.config.catalog import Catalog
+from naravard.config.catalog import AREAS, Catalog
 from naravard.wording import goals as words
 from naravard.wording import templating
 
@@ -47,8 +47,18 @@ def has_chapter(rep: Any) -> bool:
     return bool(statuses(rep))
 
 
+def first_after(rep: Any, area: str) -> bool:
+    """Whether `area` is the first area chapter and follows the goals chapter: it may then
+    start on the goals' last page (the chapter is about two thirds of a page)."""
+    if not has_chapter(rep):
+        return False
+    first = next((key for key in AREAS if any(i.source == "kolada"
+                                              for i in rep.catalog.in_area(key))), None)
+    return area == first
+
+
 def _decision_text(decision: config.Decision) -> str:
-    when = f" ({decision.date})" if decision.date else " (datum anges inte i underlaget)"
+    when = f" ({decision.date})" if decision.date else " (datum anges inte)"
     return decision.document + when
 
 
@@ -65,7 +75,7 @@ def _groups(found: list[GoalStatus], year: int) -> tuple[list[dict], list[str]]:
             groups.append({"title": title, "rows": []})
         groups[-1]["rows"].append({
             "text": st.goal.text, "level": st.goal.level,
-            "decision": f"beslut [{decisions.index(decision) + 1}]",
+            "decision": f"[{decisions.index(decision) + 1}]",
             "region": words.region_cell(st), "note": words.region_note(st),
             "measure": words.measure_line(st, year),
             "computed": words.computed_cell(st), "differs": st.differs})
@@ -75,10 +85,10 @@ def _groups(found: list[GoalStatus], year: int) -> tuple[list[dict], list[str]]:
         # a group named after its level ("Uppdrag") need not say the level again
         said = [key for key in shared
                 if not (key == "level" and group["title"] == words.LEVEL_GROUPS[rows[0][key]])]
-        group["shared"] = ", ".join(rows[0][key] for key in said)
+        group["shared"] = " ".join(rows[0][key] for key in said)
         for row in rows:
-            row["meta"] = ", ".join([row[key] for key in ("level", "decision") if key not in shared]
-                                    + ([row["note"]] if row["note"] else []))
+            row["meta"] = ", ".join(filter(None, [" ".join(row[key] for key in ("level", "decision")
+                                                           if key not in shared), row["note"]]))
     return groups, decisions
 
 

@@ -522,7 +522,8 @@ def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
     comment = comment or _comment(rep, area)
     blocks = [templating.safe(indicator_html(rep, ind)) for ind in inds]
     return templating.render("region/area.html.j2", area=area, title=AREAS[area],
-                             indicators=blocks, comment=templating.safe(comment))
+                             indicators=blocks, comment=templating.safe(comment),
+                             after_goals=own_goals.first_after(rep, area))
 
 
 def _regional_source(rep: RegionReport, indicator_id: str, year: object) -> str:

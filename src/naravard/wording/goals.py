@@ -20,12 +20,13 @@ SHORT = {J.MET: "helt", J.PARTLY: "delvis", J.NOT_MET: "inte"}
 LEVEL_GROUPS = {"regionmål": "Regionmål", "nämndmål": "Nämndmål", "delmål": "Delmål",
                 "uppdrag": "Uppdrag"}
 
-RULE = ("Först står regionens egen bedömning (helt, delvis eller inte uppfyllt). Där ett mål "
-        "har en indikator med målvärde och utfall beräknar rapporten måluppfyllelsen med "
-        "regionens egen regel: helt vid minst 100 procent av målvärdet, delvis vid 80–99 procent, "
-        "inte under 80 procent; för ett tak räknas målvärdet delat med utfallet.")
+RULE = ("Delmålen står under det regionmål de hör till. Först står regionens bedömning (helt, "
+        "delvis eller inte uppfyllt). Under ett mål med "
+        "målvärde och utfall står rapportens beräkning med regionens regel: helt vid minst 100 "
+        "procent av målvärdet, delvis vid 80–99, inte under 80 (ett tak: målvärdet delat med "
+        "utfallet).")
 WHOLE = ("Regionen bedömer varje mål som helhet, med flera indikatorer och verksamheternas "
-         "aktiviteter; rapporten beräknar bara den indikator som har ett målvärde i underlaget.")
+         "aktiviteter; rapporten bara den indikator som har ett målvärde.")
 
 
 def share_percent(share: float | None) -> float | None:
@@ -94,18 +95,15 @@ def region_note(st: GoalStatus) -> str:
 def group_title(st: GoalStatus) -> str:
     """The heading a goal stands under: its regionmål, or its level."""
     if st.goal.part_of:
-        return f"Regionmål: {st.goal.part_of}"
+        return st.goal.part_of
     return LEVEL_GROUPS[st.goal.level]
 
 
 def differ_sentence(st: GoalStatus) -> str:
-    """One sentence naming the goal, the region's judgement and the computed one."""
-    goal = st.goal
-    name = text.lower_first(st.name or "")
+    """The goal, the region's judgement and the computed one, in a few words."""
     share = text.fmt_percent(share_percent(st.share), 1)
-    return (f"”{goal.text.rstrip('.')}”: regionen bedömer att målet "
-            f"{REGION_WORDS[goal.region_status or '']}, men {name} når {share} av målvärdet "
-            f"({STATUS_WORDS[st.status]}).")
+    return (f"”{st.goal.text.rstrip('.')}” (regionen: {REGION_WORDS[st.goal.region_status or '']}; "
+            f"{text.lower_first(st.name or '')}: {share} av målvärdet, {STATUS_WORDS[st.status]})")
 
 
 def differ_paragraph(statuses: list[GoalStatus]) -> str:
@@ -114,8 +112,8 @@ def differ_paragraph(statuses: list[GoalStatus]) -> str:
     if not differing:
         return ""
     count = text.plural(len(differing), "mål", "mål")
-    return (f"För {count} skiljer sig rapportens beräkning från regionens bedömning. "
-            + " ".join(differ_sentence(st) for st in differing) + " " + WHOLE)
+    return (f"För {count} skiljer sig rapportens beräkning från regionens bedömning: "
+            + text.join_sv(differ_sentence(st) for st in differing) + ". " + WHOLE)
 
 
 def indicator_line(statuses: list[GoalStatus]) -> str:
