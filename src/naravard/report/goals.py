@@ -85,7 +85,8 @@ def _groups(found: list[GoalStatus], year: int) -> tuple[list[dict], list[str]]:
         # a group named after its level ("Uppdrag") need not say the level again
         said = [key for key in shared
                 if not (key == "level" and group["title"] == words.LEVEL_GROUPS[rows[0][key]])]
-        group["shared"] = " ".join(rows[0][key] for key in said)
+        group["shared"] = (f"beslut {rows[0]['decision']}" if said == ["decision"]
+                           else " ".join(rows[0][key] for key in said))
         for row in rows:
             row["meta"] = ", ".join(filter(None, [" ".join(row[key] for key in ("level", "decision")
                                                            if key not in shared), row["note"]]))
