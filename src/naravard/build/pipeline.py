@@ -77,11 +77,12 @@ def _kolada_files(obs: Any) -> list[Path]:
 def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
     """The files one region's report depends on: a change elsewhere does not re-render it."""
     from naravard.report.commentary import comment_path
-    from naravard.core.paths import own_notebooks_dir, regional_dir
+    from naravard.core.paths import goals_dir, own_notebooks_dir, regional_dir
 
     qdir = questionnaire_dir()
     return _existing([notebooks_dir() / REGION_NOTEBOOK, catalog_path(), *_kolada_files(obs),
-                      regional_dir() / f"{slug}.csv", qdir / f"{year}.yaml",
+                      regional_dir() / f"{slug}.csv", goals_dir() / f"{slug}.yaml",
+                      qdir / f"{year}.yaml",
                       qdir / "answers" / slug / f"{year}.yaml", comment_path(slug, year),
                       own_notebooks_dir() / f"{slug}.ipynb"])
 

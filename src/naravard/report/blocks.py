@@ -82,6 +82,14 @@ def overview(rep: report.RegionReport) -> Block:
                  table=lambda: exports.overview_frame(rep))
 
 
+def goals(rep: report.RegionReport) -> Block:
+    """Regionens egna mål; `.table` holds every goal with its computed status."""
+    from naravard.report import goals as own_goals
+
+    return Block(own_goals.chapter_html(rep), title=own_goals.TITLE,
+                 table=lambda: own_goals.goals_frame(rep))
+
+
 def area(rep: report.RegionReport, key: str) -> Block:
     ids = [i.id for i in rep.catalog.in_area(key) if i.source == "kolada"]
     return Block(report.area_html(rep, key), title=AREAS[key], table=_rows(rep, ids))

@@ -15,6 +15,7 @@ from naravard.analysis.indicators import POSITION_LABELS, rounded
 from naravard.analysis.judgements import SHAPE_LABELS
 from naravard.config.catalog import AREAS
 from naravard.core.export_safety import finish_xlsx, neutralise_frame
+from naravard.report import goals as own_goals
 from naravard.report import kommun, peers
 from naravard.report.common import source_line
 from naravard.wording import text
@@ -89,7 +90,7 @@ def region_frame(rep: RegionReport) -> pd.DataFrame:
         frame[col] = rounded(frame[col], rep.table["decimals"])
     frame["Källa"] = [source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
                       for i in frame["Indikator-id"]]
-    return frame
+    return pd.concat([frame, own_goals.export_columns(rep, list(frame["Indikator-id"]))], axis=1)
 
 
 def _csv_number(x: object, decimals: int) -> str:
@@ -114,10 +115,13 @@ def region_xlsx_bytes(rep: RegionReport) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         neutralise_frame(region_frame(rep)).to_excel(writer, index=False, sheet_name="Indikatorer")
-        sheet = writer.sheets["Indikatorer"]
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+        goals = own_goals.goals_frame(rep)
+        if not goals.empty:
+            neutralise_frame(goals).to_excel(writer, index=False, sheet_name="Regionens mål")
+        for sheet in writer.sheets.values():
+            for column in sheet.columns:
+                width = max(len(str(c.value or "")) for c in column)
+                sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
         kommun.add_sheet(rep, writer)
     return finish_xlsx(buf.getvalue())
 

@@ -22,6 +22,7 @@ from naravard.core import clock
 from naravard.core.errors import NaravardError
 from naravard.core.paths import report_roots, scratch_dir
 from naravard.report import cells, commentary, kommun, peers
+from naravard.report import goals as own_goals
 from naravard.report import questionnaire as q
 from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figure, is_example,
                                     judgement_rules, newer_rules, observations_loaded,
@@ -52,6 +53,7 @@ class RegionReport:
     own_notebook: Path | None = None  # notebooks/egna/<slug>.ipynb, when the region has one
     own_analysis: bool = False  # the report has a chapter "Egen analys"
     peers: object = None  # naravard.config.peer_groups.PeerGroup: whom the region is placed among
+    goals: object = None  # naravard.config.goals.Goals: the region's own goals, if it has a file
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -92,6 +94,7 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
                        structure, answers)
     peers.attach(rep, jamfor)
+    rep.goals = own_goals.load(reg.slug, catalog)  # data/mal/<slug>.yaml, validated now
     _analyst_parts(rep, comments, previous)
     return rep
 
@@ -208,6 +211,8 @@ def title_html(rep: RegionReport) -> str:
 def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     """(anchor id, heading) for the table of contents, in report order."""
     items = [("viktigaste", "Det viktigaste"), ("oversikt", "Översikt")]
+    if own_goals.has_chapter(rep):
+        items.append((own_goals.ANCHOR, own_goals.TITLE))
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
     items += [("egna-uppgifter", "Regionens egna uppgifter")]
@@ -338,8 +343,9 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
         missing = f"{rep.region.name} saknar värden för denna indikator i underlaget."
     return templating.render(
         "region/indicator.html.j2", id=ind.id, name=ind.name, sentences=sentences, trend=trend,
-        ranked=ranked, missing=missing, facts=_facts(ind, row), comment=templating.safe(comment),
-        related=related_questions(rep, [ind.id]))
+        ranked=ranked, missing=missing, comment=templating.safe(comment),
+        facts=_facts(ind, row), related=related_questions(rep, [ind.id]),
+        goal=own_goals.indicator_line(rep, ind.id))
 
 
 def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
@@ -350,7 +356,8 @@ def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
     comment = comment or _comment(rep, area)
     blocks = [templating.safe(indicator_html(rep, ind)) for ind in inds]
     return templating.render("region/area.html.j2", area=area, title=AREAS[area],
-                             indicators=blocks, comment=templating.safe(comment))
+                             indicators=blocks, comment=templating.safe(comment),
+                             after_goals=own_goals.first_after(rep, area))
 
 
 def _regional_source(rep: RegionReport, indicator_id: str, year: object) -> str:
@@ -433,6 +440,8 @@ def about_html(rep: RegionReport) -> str:
         (f"Indikatorer utan värde för regionen {rep.year}: " + ", ".join(missing) + ".")
         if missing else f"Alla indikatorer har värden för {rep.year}.",
     ]
+    if own_goals.about_line(rep):
+        paragraphs.append(own_goals.about_line(rep))
     paragraphs += [line for line in (kommun.about_line(rep),) if line]
     if rep.table[["kvinnor", "man"]].isna().all().all():
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
