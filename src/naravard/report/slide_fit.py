@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Advance widths in thousandths of an em (Arial/Helvetica regular).
 _WIDTHS: dict[str, int] = {
@@ -34,29 +35,36 @@ LINE = 1.2  # line height as a multiple of the font size
 PT_PER_INCH = 72
 
 
+@lru_cache(maxsize=4096)
+def _units(word: str) -> int:
+    return sum(_DIGIT if c.isdigit() else _WIDTHS.get(c, _OTHER) for c in word)
+
+
 def width_pt(text: str, size: float, bold: bool = False) -> float:
     """The width of `text` in points at font `size`."""
-    units = sum(_DIGIT if c.isdigit() else _WIDTHS.get(c, _OTHER) for c in text)
-    return units * size / 1000 * (BOLD if bold else 1.0) * MARGIN
+    return _units(text) * size / 1000 * (BOLD if bold else 1.0) * MARGIN
 
 
 def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
     """`text` broken into lines no wider than `width` points, by words (a word longer than
     a line stands alone on its line, as the programs break it by character)."""
+    scale = size / 1000 * (BOLD if bold else 1.0) * MARGIN
+    limit = width / scale  # in font units
+    space = _WIDTHS[" "]
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        words: list[str] = []
+        used = 0
         for word in paragraph.split(" "):
-            trial = f"{line} {word}" if line else word
-            if line and width_pt(trial, size, bold) > width:
-                lines.append(line)
-                # a word wider than the line takes as many lines as it fills
-                extra = int(width_pt(word, size, bold) // max(width, 1))
-                lines += [word] * extra
-                line = word
+            units = _units(word)
+            if words and used + space + units > limit:
+                lines.append(" ".join(words))
+                lines += [word] * int(units // max(limit, 1))  # a word wider than the line
+                words, used = [word], units
             else:
-                line = trial
-        lines.append(line)
+                used += (space if words else 0) + units
+                words.append(word)
+        lines.append(" ".join(words))
     return lines
 
 
