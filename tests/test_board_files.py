@@ -228,7 +228,7 @@ def test_nothing_overflows_even_with_long_texts(pack):
 def test_slide_fit_wraps_by_words():
     assert slide_fit.wrap("ett två tre", 18, 10_000) == ["ett två tre"]
     lines = slide_fit.wrap("ord " * 40, 18, 200)
-    assert len(lines) > 3 and all(slide_fit.width_pt(l, 18) <= 200 for l in lines)
+    assert len(lines) > 3 and all(slide_fit.width_pt(line, 18) <= 200 for line in lines)
     assert slide_fit.fit_scale([slide_fit.Block("x " * 500, 18)], 300, 50) is None
 
 

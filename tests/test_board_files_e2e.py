@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from docx import Document
@@ -119,7 +118,7 @@ def test_libreoffice_draws_every_slide_inside_the_page(vb, deck, tmp_path):
 
         def visit(text, cm, tm, font, size, low=low):
             if text.strip():
-                low.append((tm[5] * cm[3] + cm[5]))  # the baseline's height on the page
+                low.append(tm[5] * cm[3] + cm[5])  # the baseline's height on the page
 
         text = norm(page.extract_text(visitor_text=visit))
         assert norm(_title(slide))[:30] in text
