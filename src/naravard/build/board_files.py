@@ -1,7 +1,7 @@
 """bildspel.pptx and rapport.docx inside the report's staged publish.
 
-The Word file needs only the report's text and is made with the other tables before the
-notebook runs. The slides also need the charts: they are taken from the report's own HTML in
+The Word file needs only the report's text: it is made in a thread while the kernel runs the
+notebook, when the process that started it only waits. The slides also need the charts: they are taken from the report's own HTML in
 the staging folder (each indicator's `<section id="ind-…">`), so every picture, alt text,
 caption and source line on a slide is the one the PDF prints, from the same run. Both files
 are then in the staging folder when the manifest hashes it: they appear with the report or
@@ -54,6 +54,34 @@ def board_document(pack: Any) -> bytes:
     from naravard.report import word_document
 
     return word_document.build(pack)
+
+
+class Background:
+    """rapport.docx made in a thread of its own while the notebook runs in its kernel."""
+
+    def __init__(self, pack: Any) -> None:
+        import threading
+
+        self._data: bytes | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(pack,), daemon=True,
+                                        name="naravard-docx")
+        self._thread.start()
+
+    def _run(self, pack: Any) -> None:
+        try:
+            self._data = board_document(pack)
+        except BaseException as exc:  # noqa: BLE001 - raised again in write, in the caller
+            self._error = exc
+
+    def write(self, out_staging: Path) -> Path:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        target = out_staging / DOCUMENT_NAME
+        with naming(target):
+            target.write_bytes(self._data or b"")
+        return target
 
 
 def check_template(template: Path) -> None:

@@ -119,7 +119,6 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
             "(make data) eller publicera ändå med FORCE=1")
     extra = {"indikatorer.csv": csv, "indikatorer.xlsx": report.export_xlsx_bytes(rep)}
     pack, template = board_pack(rep)
-    extra[board_files.DOCUMENT_NAME] = board_files.board_document(pack)
     # read from the published folder before the new report replaces it
     changes = revisions.changes_since(out_dir, csv)
     if changes is not None and not changes.empty:
@@ -199,13 +198,17 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
     started = time.perf_counter()
     for parent in (job.out_dir.parent, job.figures.parent):
         publish.remove_stale(parent)
-    publish.check_destination(job.out_dir, ["manifest.json"])  # the rest: render checks
+    board = [board_files.DECK_NAME, board_files.DOCUMENT_NAME] if job.pack is not None else []
+    publish.check_destination(job.out_dir, ["manifest.json", *board])  # the rest: render's
     publish.check_destination(job.figures, [])
     staging = publish.staging_dir(job.figures)
+    # the Word file is made while the kernel runs the notebook, when this process only waits
+    document = board_files.Background(job.pack) if job.pack is not None else None
 
     def finish(out_staging: Path, timings: dict[str, float]) -> list[tuple[Path, Path, None]]:
-        if job.pack is not None and job.template is not None:
+        if document is not None and job.template is not None:
             begun = time.perf_counter()
+            document.write(out_staging)
             board_files.write_deck(job.pack, job.template, out_staging, job.stem)
             timings["slides"] = round(time.perf_counter() - begun, 3)
         seconds = round(time.perf_counter() - started, 3)
@@ -229,8 +232,8 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
         # nothing changed this time: an earlier run's list must not stay beside the new report
         (job.out_dir / "andringar.csv").unlink(missing_ok=True)
     seconds = time.perf_counter() - started
-    deck = [job.out_dir / board_files.DECK_NAME] if job.pack is not None else []
-    paths = [*result.paths, *deck, job.out_dir / "manifest.json", job.figures]
+    paths = [*result.paths, *(job.out_dir / name for name in board), job.out_dir / "manifest.json",
+             job.figures]
     return ReportOutcome(job.label, job.out_dir, paths, result.pages, seconds)
 
 

@@ -213,8 +213,9 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def _fitted(lines: Sequence[Line], width: float, height: float) -> list[Line] | None:
-    factor = fit.fit_scale([ln.block for ln in lines], width, height)
+def _fitted(lines: Sequence[Line], width: float, height: float,
+            smallest: float = 0.75) -> list[Line] | None:
+    factor = fit.fit_scale([ln.block for ln in lines], width, height, smallest)
     return None if factor is None else _scaled(lines, factor)
 
 
@@ -304,7 +305,8 @@ def _indicator_slide(deck: Deck, part: IndicatorPart, figures: Sequence[Figure])
 
     comment = _comment_lines(part.comment, 14) if part.comment else []
     comment_room = 2.6 * 14 * fit.LINE + 16
-    on_slide = _fitted(comment, width, comment_room) if comment else None
+    # beside the charts only at nearly full size: a smaller comment goes to the notes
+    on_slide = _fitted(comment, width, comment_room, smallest=0.9) if comment else None
     if on_slide:
         height = fit.height_pt([ln.block for ln in on_slide], width)
         deck.text(slide, on_slide, MARGIN, foot - height, width, height + 2)
