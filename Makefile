@@ -24,7 +24,7 @@ DATA_ARG = $${DATA:+--data "$$DATA"}
 JAMFOR_ARG = $(if $(JAMFOR_GIVEN),--jamfor "$$JAMFOR")
 
 .DEFAULT_GOAL := help
-.PHONY: help env lock browser report reports kommentar diff data lab egen test lint bench clean
+.PHONY: help env lock browser office report reports kommentar diff data lab egen test lint bench clean
 
 help: ## list the targets
 	@echo "naravard: uppföljning av omställningen till en god och nära vård"
@@ -79,6 +79,14 @@ browser: ## install Debian's chromium + chromedriver for the accessibility test 
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			chromium chromium-driver >/dev/null; \
 	else echo "kör som root: apt-get install chromium chromium-driver" >&2; exit 1; fi
+
+office: ## install Debian's LibreOffice Impress, which the slides' rendering test draws with (as root)
+	@if command -v soffice >/dev/null; then \
+		echo "LibreOffice (soffice) finns"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libreoffice-impress >/dev/null; \
+	else echo "kör som root: apt-get install libreoffice-impress" >&2; exit 1; fi
 
 report: $(STAMP) ## one region's report: REGION=<namn|kod> YEAR=<år> [DATA=<katalog>|exempel] [JAMFOR="A, B"] [FORCE=1]
 	@test -n "$$REGION" || { echo "fel: ange REGION, t.ex. make report REGION=Västerbotten YEAR=2024" >&2; exit 2; }

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from naravard.build import board_files
 from naravard.report.cells import REGION_NOTEBOOK
 from naravard.core.errors import NaravardError
 from naravard.core.paths import (
@@ -55,6 +56,9 @@ class Job:
     retrieved: str | None
     extra_files: dict[str, bytes] = field(default_factory=dict)
     revised: list[str] = field(default_factory=list)  # changed since the previous version
+    # bildspel.pptx: the report's content (naravard.report.board_pack) and the slide template
+    pack: Any = None
+    template: Path | None = None
 
 
 def _existing(paths: list[Path]) -> list[Path]:
@@ -119,6 +123,7 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
     kommun_csv = kommun.export_csv_bytes(rep)
     if kommun_csv is not None:
         extra[kommun.CSV_NAME] = kommun_csv
+    pack, template = board_pack(rep)
     # read from the published folder before the new report replaces it
     changes = revisions.changes_since(out_dir, csv)
     if changes is not None and not changes.empty:
@@ -132,9 +137,21 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
         # the group decides the report's places: a new group re-renders it (make reports)
         manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
                              "data": str(data) if data else None, **peers.manifest(rep)},
-        inputs=region_inputs(rep.obs, slug, year), data_origin=rep.obs.origin_label,
-        retrieved=rep.obs.retrieved, extra_files=extra,
-        revised=[] if changes is None else list(changes.frame["Indikator"]))
+        inputs=region_inputs(rep.obs, slug, year) + _existing([template]),
+        data_origin=rep.obs.origin_label, retrieved=rep.obs.retrieved, extra_files=extra,
+        revised=[] if changes is None else list(changes.frame["Indikator"]),
+        pack=pack, template=template)
+
+
+def board_pack(rep: report.RegionReport) -> tuple[Any, Path]:
+    """The content of bildspel.pptx and rapport.docx, and the slide template (checked now:
+    a broken template is one line before the notebook runs)."""
+    from naravard.report.board_pack import region_pack
+    from naravard.report.slide_template import template_path
+
+    template = template_path(rep.region.slug)
+    board_files.check_template(template)
+    return region_pack(rep), template
 
 
 def national_job(rep: national.NationalReport, data: object) -> Job:
@@ -188,11 +205,19 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
     started = time.perf_counter()
     for parent in (job.out_dir.parent, job.figures.parent):
         publish.remove_stale(parent)
-    publish.check_destination(job.out_dir, ["manifest.json"])  # the rest: render checks
+    board = [board_files.DECK_NAME, board_files.DOCUMENT_NAME] if job.pack is not None else []
+    publish.check_destination(job.out_dir, ["manifest.json", *board])  # the rest: render's
     publish.check_destination(job.figures, [])
     staging = publish.staging_dir(job.figures)
+    # the Word file is made while the kernel runs the notebook, when this process only waits
+    document = board_files.Background(job.pack) if job.pack is not None else None
 
     def finish(out_staging: Path, timings: dict[str, float]) -> list[tuple[Path, Path, None]]:
+        if document is not None and job.template is not None:
+            begun = time.perf_counter()
+            document.write(out_staging)
+            board_files.write_deck(job.pack, job.template, out_staging, job.stem)
+            timings["slides"] = round(time.perf_counter() - begun, 3)
         seconds = round(time.perf_counter() - started, 3)
         manifest = job_manifest(job, dict(timings) | {"total": seconds},
                                 outputs=output_hashes(out_staging, staging))
@@ -214,7 +239,8 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
         # nothing changed this time: an earlier run's list must not stay beside the new report
         (job.out_dir / "andringar.csv").unlink(missing_ok=True)
     seconds = time.perf_counter() - started
-    paths = [*result.paths, job.out_dir / "manifest.json", job.figures]
+    paths = [*result.paths, *(job.out_dir / name for name in board), job.out_dir / "manifest.json",
+             job.figures]
     return ReportOutcome(job.label, job.out_dir, paths, result.pages, seconds)
 
 

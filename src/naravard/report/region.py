@@ -271,6 +271,14 @@ def _regional_shown(row: pd.Series) -> bool:
     return not (pd.isna(row["value"]) and pd.isna(row["prev_value"]))
 
 
+OVERVIEW_LEGEND = (
+    "Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med värde (plats 1 = "
+    "bäst, med hänsyn till om högt eller lågt värde är bättre; regioner med samma publicerade "
+    "värde delar plats, t.ex. 1–6). Indikatorer utan bättre riktning rangordnas inte. Pilen "
+    "visar åt vilket håll värdet har gått sedan föregående år (↑ upp, ↓ ned); ordet säger om "
+    "det är en förbättring, en försämring eller ingen tydlig förändring. – = värde saknas.")
+
+
 def overview_html(rep: RegionReport) -> str:
     regional = {i.id for i in rep.catalog.regional()}
     groups = []
@@ -282,14 +290,8 @@ def overview_html(rep: RegionReport) -> str:
                 _overview_row(r, rep.year) | {"link": r["indicator_id"] not in regional
                                               or _regional_shown(r)}
                 for _, r in rows.iterrows()]})
-    legend = ("Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med "
-              "värde (plats 1 = bäst, med hänsyn till om högt eller lågt värde är bättre; "
-              "regioner med samma publicerade värde delar plats, t.ex. 1–6). Indikatorer utan "
-              "bättre riktning rangordnas inte. Pilen visar åt vilket håll värdet har gått sedan "
-              "föregående år (↑ upp, ↓ ned); ordet säger om det är en förbättring, en "
-              "försämring eller ingen tydlig förändring. – = värde saknas.")
     return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
-                             legend=legend, peer_header=peers.header(rep),
+                             legend=OVERVIEW_LEGEND, peer_header=peers.header(rep),
                              peer_legend=peers.legend(rep), sentences=text.summary_sentences(
                                  rep.table, rep.region.name, rep.year))
 
