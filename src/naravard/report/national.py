@@ -68,21 +68,21 @@ def prepare(year: object, data: object = None, *, figures: Path | None | str = "
                           Path(figures) if figures else None)
 
 
-def _save(rep: NationalReport, chart: charts.Chart) -> None:
-    from naravard import charts
-
+def _save(rep: NationalReport, chart: charts.Chart, source: str) -> None:
     if getattr(rep.obs, "is_example", False):
         from naravard.report.example_mark import mark_example
 
         mark_example(chart)
     if rep.figures is not None:
-        charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
+        from naravard.report import figure_files
+
+        figure_files.save(chart, rep.figures, source=source, later=in_report_kernel())
 
 
 def _fig(rep: NationalReport, chart: charts.Chart, source: str) -> dict:
     from naravard import charts
 
-    _save(rep, chart)
+    _save(rep, chart, source)
     return charts.figure(chart, source)
 
 
@@ -326,7 +326,7 @@ def heatmap_html(rep: NationalReport) -> str:
             continue
         rel, labels, verdicts = _heat_rows(rep, inds)
         chart = charts.heatmap_chart(rel, labels, title=f"{title}: regionerna jämfört med riket "
-                                     f"{rep.year}", name=f"heatmap-{area}", verdicts=verdicts)
+                                     f"{rep.year}", name=f"varmekarta-{area}", verdicts=verdicts)
         figs.append(_fig(rep, chart, _sources(rep, inds)))
     return templating.render(
         "national/heatmaps.html.j2", figures=figs,
@@ -365,7 +365,8 @@ def maps_html(rep: NationalReport) -> str:
         to_check = sub.loc[sub["plausibility"].fillna("") != "", "region_code"]
         chart = charts.tile_map_chart(values, ind, regions, year=shown_year(rep, ind),
                                       size=MAP_SIZE, to_check=to_check,
-                                      riket=None if pd.isna(riket) else float(riket))
+                                      riket=None if pd.isna(riket) else float(riket),
+                                      name=f"{ind.id}-karta")
         figs.append(_fig(rep, chart, source_line(ind, rep.obs)))
     return templating.render(
         "national/maps.html.j2", figures=figs,
@@ -496,6 +497,7 @@ def area_html(rep: NationalReport, area: str) -> str:
         if not year_data.empty:
             chart = charts.ranked_chart(year_data, ind, None, year, rep.names,
                                         size=RANKED_SIZE)
+            chart.name = f"{ind.id}-regioner"  # as in the region reports; never "None"
             fig = _fig(rep, chart, source_line(ind, rep.obs))
         sections.append({"id": ind.id, "name": ind.name, "figure": fig,
                          "sentences": indicator_sentences(rep, ind),

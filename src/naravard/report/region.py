@@ -295,7 +295,7 @@ def data_sentences(obs: object, years: list[int]) -> list[str]:
 def _fig(rep: RegionReport, chart: charts.Chart, name: str, source: str) -> dict:
     from naravard import charts
 
-    _save(rep, chart, name)
+    _save(rep, chart, name, source)
     return charts.figure(chart, source)
 
 
@@ -444,17 +444,18 @@ def overview_html(rep: RegionReport) -> str:
                                  rep.table, rep.region.name, rep.year))
 
 
-def _save(rep: RegionReport, chart: charts.Chart, name: str) -> None:
-    """Write the chart as figures/<slug>/<year>/<name>.png and .svg (the folder is the region-year)."""
-    from naravard import charts
-
+def _save(rep: RegionReport, chart: charts.Chart, name: str, source: str) -> None:
+    """Write the chart as figures/<slug>/<year>/<name>.png and .svg (the folder is the
+    region-year), with its large PNG and its row in figurer.csv (report.figure_files)."""
     chart.name = name
     if getattr(rep.obs, "is_example", False):
         from naravard.report.example_mark import mark_example
 
         mark_example(chart)
     if rep.figures is not None:
-        charts.save_chart(chart, rep.figures, svg_later=in_report_kernel())
+        from naravard.report import figure_files
+
+        figure_files.save(chart, rep.figures, source=source, later=in_report_kernel())
 
 
 # Chart sizes in cm: two charts side by side across the 17,4 cm text width, or a chart
