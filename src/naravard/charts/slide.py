@@ -13,7 +13,7 @@ import re
 import struct
 import textwrap
 import zlib
-from collections import OrderedDict
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -44,50 +44,38 @@ def _font(px: int) -> Any:
     return ImageFont.truetype(path, px)
 
 
-def source_lines(source: str, width_pt: float) -> list[str]:
+@lru_cache(maxsize=256)  # a report's charts share a few sources and widths
+def source_lines(source: str, width_pt: float) -> tuple[str, ...]:
     """The source line wrapped to the chart's width (measured with the chart's font)."""
     font = _font(100)  # measured at 100 px: the width in points is then text length × size/100
     usable = max(width_pt - 2 * MARGIN_PT, 20.0)
-    words = " ".join(source.split())
-    if not words:
-        return []
+    words = re.sub(r"[ \t\r\n]+", " ", source).strip()  # no-break spaces stay
     lines: list[str] = []
-    for chars in range(len(words), 10, -1):  # the longest wrap whose lines all fit
-        lines = textwrap.wrap(words, chars)
+    # the longest wrap whose lines all fit, from at most what fits of the narrowest letters
+    widest = min(len(words), int(usable / (SOURCE_PT * 0.25)) + 1)
+    for chars in range(widest, 0, -1):
+        lines = textwrap.wrap(words, chars, break_long_words=False)
         if all(font.getlength(line) * SOURCE_PT / 100 <= usable for line in lines):
-            return lines
-    return lines
+            break
+    return tuple(lines)
 
 
-def _strip_pt(lines: list[str]) -> float:
+def _strip_pt(lines: Sequence[str]) -> float:
     return 2 * MARGIN_PT + len(lines) * SOURCE_PT * LINE_GAP if lines else 0.0
 
 
-# The large drawings' backgrounds in a report kernel, apart from the report-size ones in
-# charts._BACKGROUNDS so that neither size pushes the other out: a batch kernel draws each
-# indicator's background once at this size too, and each region only its own artists.
-# About 9 MB a layer at 1 600 px; one report's charts fit.
-_LARGE_BACKGROUNDS: OrderedDict = OrderedDict()
-
-
 def _rgba(chart: charts.Chart, dpi: int) -> np.ndarray:
-    """The chart's pixels at `dpi` (height × width × RGBA): layered in a report kernel,
-    whole elsewhere (an analyst's kernel keeps no large backgrounds)."""
-    from naravard.speed.shortcuts import in_report_kernel
+    """The chart's pixels at `dpi` (height × width × RGBA), drawn whole.
 
-    with matplotlib.rc_context(charts._RC), charts._attached(chart):
-        if chart.background_key is not None and in_report_kernel():
-            report_size, charts._BACKGROUNDS = charts._BACKGROUNDS, _LARGE_BACKGROUNDS
-            try:
-                renderer = charts._render_layered(chart, dpi)
-            finally:
-                charts._BACKGROUNDS = report_size
-            return np.asarray(renderer.buffer_rgba())
-        buffer = io.BytesIO()
-        with charts._whole(chart):
-            chart.fig.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
-            width, height = chart.fig.canvas.renderer.width, chart.fig.canvas.renderer.height
-        return np.frombuffer(buffer.getbuffer(), np.uint8).reshape(int(height), int(width), 4)
+    Not through the layered backgrounds (charts._render_layered): at this size a layer takes
+    9 MB, and building the layers costs more than drawing the chart whole, which only a
+    kernel running many regions would win back (measured in docs/speed.md).
+    """
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(charts._RC), charts._attached(chart), charts._whole(chart):
+        chart.fig.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
+        width, height = chart.fig.canvas.renderer.width, chart.fig.canvas.renderer.height
+    return np.frombuffer(buffer.getbuffer(), np.uint8).reshape(int(height), int(width), 4)
 
 
 def slide_png(chart: charts.Chart, source: str) -> bytes:

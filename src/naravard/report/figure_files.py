@@ -38,9 +38,14 @@ _PENDING: list[_Entry] = []
 _ROWS: dict[Path, dict[str, dict[str, str]]] = {}
 
 
+def one_line(text: str) -> str:
+    """Line breaks and runs of spaces as one space; no-break spaces ("79,5 %") stay."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
 def source_text(source: str) -> str:
     """"Källa: …", as under the chart in the report."""
-    source = " ".join(str(source or "").split())
+    source = one_line(str(source or ""))
     if source and not source.lower().startswith("källa"):
         source = f"Källa: {source}"
     return source
@@ -54,14 +59,14 @@ _LEAD = re.compile(r":\s|\.\s|;\s|,\s(?=alla regioner)")
 def title(chart: charts.Chart) -> str:
     """A short Swedish title: the chart's drawn title, else its caption's first phrase
     ("Telefonsamtal … samma dag" of "Telefonsamtal … samma dag: Västerbotten (blå) …")."""
-    drawn = [" ".join(ax.get_title().split()) for ax in chart.fig.axes]
+    drawn = [one_line(ax.get_title()) for ax in chart.fig.axes]
     suptitle = getattr(chart.fig, "_suptitle", None)
     if suptitle is not None and suptitle.get_text().strip():
-        drawn.insert(0, " ".join(suptitle.get_text().split()))
+        drawn.insert(0, one_line(suptitle.get_text()))
     for text in drawn:
         if text:
             return text
-    caption = " ".join(chart.caption.split())
+    caption = one_line(chart.caption)
     return _LEAD.split(caption, maxsplit=1)[0].rstrip(".") or chart.name
 
 
@@ -80,7 +85,7 @@ def save(chart: charts.Chart, folder: Path | str, *, source: str, later: bool = 
     charts.save_chart(chart, folder, svg_later=later)
     _ROWS.setdefault(folder, {})[chart.name] = {
         "Fil": large_name(chart), "SVG": f"{chart.name}.svg", "Titel": title(chart),
-        "Bildtext": " ".join(chart.caption.split()), "Alternativtext": " ".join(chart.alt.split()),
+        "Bildtext": one_line(chart.caption), "Alternativtext": one_line(chart.alt),
         "Källa": source}
     entry = _Entry(chart, folder, source)
     if later:

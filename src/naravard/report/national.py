@@ -15,15 +15,14 @@ import pandas as pd
 
 from naravard.wording import templating, text
 from naravard.config.catalog import AREAS, Catalog, Indicator, load_catalog
-from naravard.core.export_safety import finish_xlsx, neutralise_frame
 from naravard.analysis.indicators import (available_years, indicator_table, national_table, rounded,
                                   series)
 from naravard.analysis.judgements import SHAPE_LABELS, change_judgement, published
 from naravard.core.paths import scratch_dir
 from naravard.config.regions import RIKET_CODE, all_regions
 from naravard.report.region import (
-    EXAMPLE_BANNER, TITLE, data_sentences, judgement_rules, newer_rules, parse_year, report_date,
-    settle_heap, source_line,
+    EXAMPLE_BANNER, TITLE, copied_date, data_sentences, judgement_rules, newer_rules, parse_year,
+    report_date, retrieved_date, settle_heap, source_line, table_sources,
 )
 from naravard.speed.shortcuts import in_report_kernel
 
@@ -713,9 +712,15 @@ def export_frame(rep: NationalReport) -> pd.DataFrame:
 
 
 def export_xlsx_bytes(rep: NationalReport) -> bytes:
-    import io
+    """riksrapport.xlsx, formatted as the regions' indikatorer.xlsx (naravard.report.excel)."""
+    from naravard.report import excel
 
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        neutralise_frame(export_frame(rep)).to_excel(writer, index=False, sheet_name="Regioner")
-    return finish_xlsx(buf.getvalue())
+    frame = export_frame(rep)
+    inds = [rep.catalog.get(i) for i in frame["Indikator-id"]]
+    frame["Enhet"] = [text.unit_label(i.unit) for i in inds]
+    frame["Källa"] = [source_line(i, rep.obs).removeprefix("Källa: ") for i in inds]
+    about = excel.about_rows(f"Alla regioners värden {rep.year}",
+                             table_sources(rep.catalog, rep.obs, own=False), rep.obs.origin_label,
+                             retrieved_date(rep.obs) or copied_date(rep.obs))
+    return excel.workbook_bytes(frame, sheet="Regioner", about=about,
+                                decimals=[i.decimals for i in inds])

@@ -22,7 +22,7 @@ from naravard.speed import heap
 from naravard.wording import highlights, templating, text
 from naravard.config.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.core.errors import NaravardError
-from naravard.core.export_safety import finish_xlsx, neutralise_frame
+from naravard.core.export_safety import neutralise_frame
 from naravard.analysis.indicators import (
     POSITION_LABELS, available_years, indicator_table, rounded, series,
 )
@@ -636,16 +636,20 @@ def changes_html(rep: RegionReport) -> str:
     changes = rep.changes
     if changes is None or changes.empty:
         return ""
-    when = f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else ""
+    archived = revisions.archived_on(changes.previous_dir)  # the version that was sent
+    when = (f" (arkiverad {text.fmt_date(archived)})" if archived else
+            f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else "")
+    lead = ("Jämfört med den arkiverade versionen av rapporten, den som skickades," if archived
+            else "Jämfört med den förra versionen av rapporten för samma år")
     shown = changes.frame.head(12)
     items = Markup("").join(Markup("<li>{}</li>").format(revisions.describe(row))
                             for _, row in shown.iterrows())
     more = len(changes.frame) - len(shown)
     tail = (f"… och {more} till; alla ändringar står i andringar.csv." if more else
             "Ändringarna står också i andringar.csv bredvid rapporten.")
-    return Markup("<h2 id='andrat'>Ändrat sedan förra versionen{}</h2><p>Jämfört med den "
-                  "förra versionen av rapporten för samma år har dessa värden eller placeringar "
-                  "ändrats:</p><ul class='changes'>{}</ul><p>{}</p>").format(when, items, tail)
+    return Markup("<h2 id='andrat'>Ändrat sedan förra versionen{}</h2><p>{} har dessa värden "
+                  "eller placeringar ändrats:</p><ul class='changes'>{}</ul><p>{}</p>").format(
+                      when, lead, items, tail)
 
 
 def _comment(rep: RegionReport, key: str, about: str = "") -> str:
@@ -693,16 +697,26 @@ def export_csv_bytes(rep: RegionReport) -> bytes:
 
 
 def export_xlsx_bytes(rep: RegionReport) -> bytes:
-    import io
+    """indikatorer.xlsx, formatted to forward as it is (naravard.report.excel)."""
+    from naravard.report import excel
 
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        neutralise_frame(export_frame(rep)).to_excel(writer, index=False, sheet_name="Indikatorer")
-        sheet = writer.sheets["Indikatorer"]
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-    return finish_xlsx(buf.getvalue())
+    frame = export_frame(rep)
+    about = excel.about_rows(f"Indikatorer för {rep.region.full_name} {rep.year}",
+                             table_sources(rep.catalog, rep.obs), rep.obs.origin_label,
+                             retrieved_date(rep.obs) or copied_date(rep.obs))
+    return excel.workbook_bytes(frame, sheet="Indikatorer", about=about,
+                                decimals=[rep.catalog.get(i).decimals
+                                          for i in frame["Indikator-id"]])
+
+
+def table_sources(catalog: Catalog, obs: object, *, own: bool = True) -> str:
+    """The tables' sources in one line: Kolada and the primary sources it republishes."""
+    if getattr(obs, "is_example", False):
+        return "Exempeldata, inte verkliga värden"
+    primaries = sorted({i.primary_source for i in catalog if i.source == "kolada"})
+    return ("Kolada (Rådet för främjande av kommunala analyser), som återpublicerar "
+            + "; ".join(primaries) + "." + (" Regionens egna uppgifter har sin källa i "
+                                            "kolumnen Källa." if own else ""))
 
 
 __all__ = [
