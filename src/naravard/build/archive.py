@@ -106,5 +106,6 @@ def baseline(slug: str, year: int, out_dir: Path, since: str | Path | None = Non
 def print_archived(target: Path, slug: str, year: str) -> None:
     files = sum(1 for p in target.rglob("*") if p.is_file())
     print(f"Arkiverade rapporten i {display_path(target)} ({files} filer).")
-    print(f"Vad som ändrats sedan dess: make diff A={display_path(target)} "
-          f"B={display_path(output_dir() / slug / year)}")
+    if (target / "indikatorer.csv").is_file():  # a region's report: naravard diff reads it
+        print(f"Vad som ändrats sedan dess: make diff A={display_path(target)} "
+              f"B={display_path(output_dir() / slug / year)}")
