@@ -136,8 +136,9 @@ def test_own_figure_is_placed_like_the_report_charts_and_saved(tmp_path):
     assert block.figure is fig
     assert '<figure class="chart"><img alt="Linje &lt;3&gt;"' in block
     assert "Väntan i norr" in block and "Källa: Egen mätning" in block
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["egen-vantan-i-norr.png",
-                                                         "egen-vantan-i-norr.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "egen-vantan-i-norr-stor.png", "egen-vantan-i-norr.png", "egen-vantan-i-norr.svg",
+        "figurer.csv"]
 
 
 # --- the notebook itself ----------------------------------------------------------------------

@@ -98,9 +98,16 @@ def national_inputs(obs: Any, year: int) -> list[Path]:
                       *sorted(qdir.glob(f"answers/*/{year}.yaml"))])
 
 
-def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -> Job:
+def region_job(rep: report.RegionReport, data: object, *, force: bool = False,
+               since: str | Path | None = None) -> Job:
     """The region's render job; refused when it would replace a published report that has
-    Kolada values by one with none (an empty or broken download), unless `force`."""
+    Kolada values by one with none (an empty or broken download), unless `force`.
+
+    Its "Ändrat sedan …" compares with `since` (SEDAN=), else the latest archived version,
+    else the published one (naravard.build.archive.baseline); an archived table it compares
+    with is one of its inputs, so a new archive makes the report render again.
+    """
+    from naravard.build import archive
     from naravard.report import peers
     from naravard.analysis import revisions
     from naravard.report import common, exports, kommun
@@ -125,19 +132,21 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
         extra[kommun.CSV_NAME] = kommun_csv
     pack, template = board_pack(rep)
     # read from the published folder before the new report replaces it
-    changes = revisions.changes_since(out_dir, csv)
+    previous = archive.baseline(slug, year, out_dir, since)
+    changes = revisions.changes_since(previous, csv)
     if changes is not None and not changes.empty:
         extra[revisions.CHANGES_NAME] = revisions.csv_bytes(changes)
     return Job(
         label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
         title=f"{common.TITLE} – {rep.region.full_name} {year}",
         out_dir=out_dir, figures=fig_root / slug / str(year),
-        parameters={"region": rep.region.name, "year": year, "previous_dir": str(out_dir),
+        parameters={"region": rep.region.name, "year": year, "previous_dir": str(previous),
                     "jamfor": rep.peers.jamfor},
         # the group decides the report's places: a new group re-renders it (make reports)
         manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
                              "data": str(data) if data else None, **peers.manifest(rep)},
-        inputs=region_inputs(rep.obs, slug, year) + _existing([template]),
+        inputs=region_inputs(rep.obs, slug, year) + _existing([template]) + (
+            [] if previous == out_dir else _existing([previous / revisions.CSV_NAME])),
         data_origin=rep.obs.origin_label, retrieved=rep.obs.retrieved, extra_files=extra,
         revised=[] if changes is None else list(changes.frame["Indikator"]),
         pack=pack, template=template)
@@ -252,7 +261,8 @@ def _print_outcome(outcome: ReportOutcome) -> None:
 
 def build_region_report(region: str, year: object, data: str | Path | None = None, *,
                         quiet: bool = False, force: bool = False,
-                        jamfor: str | None = None) -> ReportOutcome:
+                        jamfor: str | None = None,
+                        since: str | Path | None = None) -> ReportOutcome:
     """Everything `make report` writes for one region and year, or nothing at all.
 
     The kernel starts first and warms up while this process loads the data, and WeasyPrint
@@ -269,13 +279,14 @@ def build_region_report(region: str, year: object, data: str | Path | None = Non
     km = start_report_kernel(notebooks_dir())
     try:
         return _build_region_report(region, year, data, quiet=quiet, km=km, force=force,
-                                    jamfor=jamfor)
+                                    jamfor=jamfor, since=since)
     finally:
         stop_kernel(km)
 
 
 def _build_region_report(region: str, year: object, data: str | Path | None, *, quiet: bool,
-                         km: Any, force: bool = False, jamfor: str | None = None) -> ReportOutcome:
+                         km: Any, force: bool = False, jamfor: str | None = None,
+                         since: str | Path | None = None) -> ReportOutcome:
     import threading
 
     from naravard.core import publish
@@ -291,7 +302,7 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
     # the comparison with the earlier version is region_job's (and the notebook's), once
     rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None,
                          jamfor=jamfor)
-    job = region_job(rep, data, force=force)
+    job = region_job(rep, data, force=force, since=since)
     warn_analyst(rep, job)
     announce_shortcuts()
     if not quiet:

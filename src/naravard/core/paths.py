@@ -96,6 +96,11 @@ def report_roots(obs: Any) -> tuple[Path, Path]:
     return output_dir(), figures_dir()
 
 
+def archive_dir() -> Path:
+    """Where `make arkivera` keeps the versions that were sent: arkiv/<region>/<år>/<datum>/."""
+    return project_root() / "arkiv"
+
+
 def scratch_dir() -> Path:
     """Where a notebook run outside `make report` (JupyterLab, papermill) saves its charts.
 

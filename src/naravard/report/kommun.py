@@ -17,6 +17,8 @@ from markupsafe import Markup
 from naravard.analysis import kommun as K
 from naravard.config.catalog import Catalog
 from naravard.config.kommun_catalog import load_kommun_catalog
+from naravard.core.export_safety import neutralise_frame
+from naravard.report import excel
 from naravard.report.common import figure
 from naravard.wording import kommun as W
 from naravard.wording import templating, text
@@ -263,17 +265,9 @@ def export_csv_bytes(rep: Any) -> bytes | None:
 
 def add_sheet(rep: Any, writer: pd.ExcelWriter) -> None:
     """The kommun table as its own sheet of indikatorer.xlsx, when the report has the chapter."""
-    from naravard.core.export_safety import neutralise_frame
-
     frame = rounded_frame(rep)
-    if frame is None:
-        return
-    neutralise_frame(frame.drop(columns="_decimals")).to_excel(writer, index=False,
-                                                               sheet_name=SHEET)
-    sheet = writer.sheets[SHEET]
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(50, max(8, width + 2))
+    if frame is not None:
+        excel.plain_sheet(writer, neutralise_frame(frame.drop(columns="_decimals")), SHEET)
 
 
 __all__ = ["has_chapter", "chapter_html", "appendix_html", "about_line", "export_csv_bytes",

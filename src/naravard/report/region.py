@@ -460,16 +460,20 @@ def changes_html(rep: RegionReport) -> str:
     changes = rep.changes
     if changes is None or changes.empty:
         return ""
-    when = f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else ""
+    archived = revisions.archived_on(changes.previous_dir)  # the version that was sent
+    when = (f" (arkiverad {text.fmt_date(archived)})" if archived else
+            f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else "")
+    lead = ("Jämfört med den arkiverade versionen av rapporten, den som skickades," if archived
+            else "Jämfört med den förra versionen av rapporten för samma år")
     shown = changes.frame.head(12)
     items = Markup("").join(Markup("<li>{}</li>").format(revisions.describe(row))
                             for _, row in shown.iterrows())
     more = len(changes.frame) - len(shown)
     tail = (f"… och {more} till; alla ändringar står i andringar.csv." if more else
             "Ändringarna står också i andringar.csv bredvid rapporten.")
-    return Markup("<h2 id='andrat'>Ändrat sedan förra versionen{}</h2><p>Jämfört med den "
-                  "förra versionen av rapporten för samma år har dessa värden eller placeringar "
-                  "ändrats:</p><ul class='changes'>{}</ul><p>{}</p>").format(when, items, tail)
+    return Markup("<h2 id='andrat'>Ändrat sedan förra versionen{}</h2><p>{} har dessa värden "
+                  "eller placeringar ändrats:</p><ul class='changes'>{}</ul><p>{}</p>").format(
+                      when, lead, items, tail)
 
 
 def _comment(rep: RegionReport, key: str, about: str = "") -> str:
