@@ -613,6 +613,7 @@ def test_5_files_the_user_put_in_the_report_folder_stay(project_tmp, evil_rep):
 # --- 12. skipping trusts the outputs' hashes ------------------------------------------------------
 
 @pytest.mark.parametrize("damage", ["indikatorer.csv", "indikatorer.xlsx", "rapport.ipynb",
+                                    "bildspel.pptx", "rapport.docx",
                                     "figures/diagram.svg", "edit:rapport.pdf", "edit:figures"])
 def test_12_a_missing_or_changed_output_is_rendered_again(project_tmp, evil_rep, damage):
     from naravard.build import batch, pipeline
@@ -637,7 +638,8 @@ def test_12_the_manifest_lists_every_output_with_its_hash(project_tmp, evil_rep)
     job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     outputs = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     assert set(outputs) == {"indikatorer.csv", "indikatorer.xlsx", "rapport.html",
-                            "rapport.ipynb", "rapport.pdf", "figures/diagram.svg"}
+                            "rapport.ipynb", "rapport.pdf", "figures/diagram.svg",
+                            "bildspel.pptx", "rapport.docx"}
     assert outputs["rapport.pdf"] == sha256_file(job.out_dir / "rapport.pdf")
 
 

@@ -31,7 +31,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from naravard.build.pipeline import build_region_report
 
     build_region_report(args.region, args.year, data=args.data, force=args.force,
-                        jamfor=args.jamfor)
+                        jamfor=args.jamfor, since=args.sedan)
     return 0
 
 
@@ -78,6 +78,14 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_archive(args: argparse.Namespace) -> int:
+    from naravard.build.archive import archive, print_archived
+
+    target = archive(args.region, args.year)
+    print_archived(target, target.parent.parent.name, target.parent.name)
+    return 0
+
+
 def _region_year_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", required=True, help="name, code or slug, e.g. Västerbotten")
     parser.add_argument("--year", required=True, help="report year, e.g. 2024")
@@ -92,7 +100,8 @@ Exempel:
   naravard report --region Västerbotten --year 2024
   naravard reports --year 2024 --jobs 2
   naravard kommentar --region Västerbotten --year 2024
-  naravard diff arkiv/vasterbotten-2024-03 output/vasterbotten/2024
+  naravard arkivera --region Västerbotten --year 2024
+  naravard diff arkiv/vasterbotten/2024/2025-03-14 output/vasterbotten/2024
   naravard data status
   naravard <kommando> --help      mer om ett kommando
 
@@ -127,9 +136,16 @@ Exempel:
   naravard kommentar --region Västerbotten --year 2024
 
 Skriver data/kommentarer/<region>/<år>.md med en rubrik per indikator (make kommentar).""",
+    "arkivera": """\
+Exempel:
+  naravard arkivera --region Västerbotten --year 2024
+  naravard arkivera --region Riket --year 2024
+
+Kopierar den publicerade rapporten med manifest och figurer till
+arkiv/<region>/<år>/<datum>/ (make arkivera REGION=… YEAR=…); ett arkiv skrivs aldrig över.""",
     "diff": """\
 Exempel:
-  naravard diff arkiv/vasterbotten-2024-03 output/vasterbotten/2024
+  naravard diff arkiv/vasterbotten/2024/2025-03-14 output/vasterbotten/2024
 
 Jämför den skickade versionen (en kopia av mappen) med den nya (make diff A=… B=…).""",
     "questionnaire": """\
@@ -186,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     _jamfor(report)
     report.add_argument("--force", action="store_true",
                         help="publish even when every Kolada value of the published report is gone")
+    report.add_argument("--sedan", help="the earlier version to list changes since, e.g. "
+                        "arkiv/vasterbotten/2024/2025-03-14 (default: the latest archived "
+                        "version, else the published report)")
     report.set_defaults(func=_cmd_report)
 
     reports = _add(sub, "reports", "every region's report and the national report")
@@ -204,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     comment = _add(sub, "kommentar", "write a comment file template for the analyst")
     _region_year_data(comment)
     comment.set_defaults(func=_cmd_comment)
+
+    archived = _add(sub, "arkivera", "keep the published report as sent, in arkiv/")
+    archived.add_argument("--region", required=True, help="name, code or slug, or Riket")
+    archived.add_argument("--year", required=True, help="report year, e.g. 2024")
+    archived.set_defaults(func=_cmd_archive)
 
     diff = _add(sub, "diff", "values and ranks that differ between two report folders")
     diff.add_argument("dir_a", help="the earlier report folder, e.g. a copy of the one sent in March")

@@ -21,7 +21,8 @@ from naravard.config.regions import RIKET_CODE, Region, all_regions, get_region
 from naravard.core import clock
 from naravard.core.errors import NaravardError
 from naravard.core.paths import report_roots, scratch_dir
-from naravard.report import cells, commentary, peers
+from naravard.report import cells, commentary, kommun, peers
+from naravard.report import goals as own_goals
 from naravard.report import questionnaire as q
 from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figure, is_example,
                                     judgement_rules, newer_rules, observations_loaded,
@@ -52,6 +53,7 @@ class RegionReport:
     own_notebook: Path | None = None  # notebooks/egna/<slug>.ipynb, when the region has one
     own_analysis: bool = False  # the report has a chapter "Egen analys"
     peers: object = None  # naravard.config.peer_groups.PeerGroup: whom the region is placed among
+    goals: object = None  # naravard.config.goals.Goals: the region's own goals, if it has a file
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -92,6 +94,7 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
                        structure, answers)
     peers.attach(rep, jamfor)
+    rep.goals = own_goals.load(reg.slug, catalog)  # data/mal/<slug>.yaml, validated now
     _analyst_parts(rep, comments, previous)
     return rep
 
@@ -208,12 +211,18 @@ def title_html(rep: RegionReport) -> str:
 def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     """(anchor id, heading) for the table of contents, in report order."""
     items = [("viktigaste", "Det viktigaste"), ("oversikt", "Översikt")]
+    if own_goals.has_chapter(rep):
+        items.append((own_goals.ANCHOR, own_goals.TITLE))
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
     items += [("egna-uppgifter", "Regionens egna uppgifter")]
+    if kommun.has_chapter(rep):  # Kommunerna i länet, when the data has them
+        items.append(kommun.CHAPTER)
     if rep.own_analysis:
         items.append(("egen-analys", "Egen analys"))
     items.append(("om-underlaget", "Om underlaget"))
+    if kommun.has_chapter(rep):
+        items.append(kommun.APPENDIX)
     if rep.structure is not None:  # no questionnaire for the year yet: no appendix
         items.append(("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen"))  # last
     return items
@@ -262,6 +271,14 @@ def _regional_shown(row: pd.Series) -> bool:
     return not (pd.isna(row["value"]) and pd.isna(row["prev_value"]))
 
 
+OVERVIEW_LEGEND = (
+    "Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med värde (plats 1 = "
+    "bäst, med hänsyn till om högt eller lågt värde är bättre; regioner med samma publicerade "
+    "värde delar plats, t.ex. 1–6). Indikatorer utan bättre riktning rangordnas inte. Pilen "
+    "visar åt vilket håll värdet har gått sedan föregående år (↑ upp, ↓ ned); ordet säger om "
+    "det är en förbättring, en försämring eller ingen tydlig förändring. – = värde saknas.")
+
+
 def overview_html(rep: RegionReport) -> str:
     regional = {i.id for i in rep.catalog.regional()}
     groups = []
@@ -273,14 +290,8 @@ def overview_html(rep: RegionReport) -> str:
                 _overview_row(r, rep.year) | {"link": r["indicator_id"] not in regional
                                               or _regional_shown(r)}
                 for _, r in rows.iterrows()]})
-    legend = ("Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med "
-              "värde (plats 1 = bäst, med hänsyn till om högt eller lågt värde är bättre; "
-              "regioner med samma publicerade värde delar plats, t.ex. 1–6). Indikatorer utan "
-              "bättre riktning rangordnas inte. Pilen visar åt vilket håll värdet har gått sedan "
-              "föregående år (↑ upp, ↓ ned); ordet säger om det är en förbättring, en "
-              "försämring eller ingen tydlig förändring. – = värde saknas.")
     return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
-                             legend=legend, peer_header=peers.header(rep),
+                             legend=OVERVIEW_LEGEND, peer_header=peers.header(rep),
                              peer_legend=peers.legend(rep), sentences=text.summary_sentences(
                                  rep.table, rep.region.name, rep.year))
 
@@ -334,8 +345,9 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
         missing = f"{rep.region.name} saknar värden för denna indikator i underlaget."
     return templating.render(
         "region/indicator.html.j2", id=ind.id, name=ind.name, sentences=sentences, trend=trend,
-        ranked=ranked, missing=missing, facts=_facts(ind, row), comment=templating.safe(comment),
-        related=related_questions(rep, [ind.id]))
+        ranked=ranked, missing=missing, comment=templating.safe(comment),
+        facts=_facts(ind, row), related=related_questions(rep, [ind.id]),
+        goal=own_goals.indicator_line(rep, ind.id))
 
 
 def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
@@ -346,7 +358,8 @@ def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
     comment = comment or _comment(rep, area)
     blocks = [templating.safe(indicator_html(rep, ind)) for ind in inds]
     return templating.render("region/area.html.j2", area=area, title=AREAS[area],
-                             indicators=blocks, comment=templating.safe(comment))
+                             indicators=blocks, comment=templating.safe(comment),
+                             after_goals=own_goals.first_after(rep, area))
 
 
 def _regional_source(rep: RegionReport, indicator_id: str, year: object) -> str:
@@ -429,6 +442,9 @@ def about_html(rep: RegionReport) -> str:
         (f"Indikatorer utan värde för regionen {rep.year}: " + ", ".join(missing) + ".")
         if missing else f"Alla indikatorer har värden för {rep.year}.",
     ]
+    if own_goals.about_line(rep):
+        paragraphs.append(own_goals.about_line(rep))
+    paragraphs += [line for line in (kommun.about_line(rep),) if line]
     if rep.table[["kvinnor", "man"]].isna().all().all():
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
                           "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
@@ -444,16 +460,20 @@ def changes_html(rep: RegionReport) -> str:
     changes = rep.changes
     if changes is None or changes.empty:
         return ""
-    when = f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else ""
+    archived = revisions.archived_on(changes.previous_dir)  # the version that was sent
+    when = (f" (arkiverad {text.fmt_date(archived)})" if archived else
+            f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else "")
+    lead = ("Jämfört med den arkiverade versionen av rapporten, den som skickades," if archived
+            else "Jämfört med den förra versionen av rapporten för samma år")
     shown = changes.frame.head(12)
     items = Markup("").join(Markup("<li>{}</li>").format(revisions.describe(row))
                             for _, row in shown.iterrows())
     more = len(changes.frame) - len(shown)
     tail = (f"… och {more} till; alla ändringar står i andringar.csv." if more else
             "Ändringarna står också i andringar.csv bredvid rapporten.")
-    return Markup("<h2 id='andrat'>Ändrat sedan förra versionen{}</h2><p>Jämfört med den "
-                  "förra versionen av rapporten för samma år har dessa värden eller placeringar "
-                  "ändrats:</p><ul class='changes'>{}</ul><p>{}</p>").format(when, items, tail)
+    return Markup("<h2 id='andrat'>Ändrat sedan förra versionen{}</h2><p>{} har dessa värden "
+                  "eller placeringar ändrats:</p><ul class='changes'>{}</ul><p>{}</p>").format(
+                      when, lead, items, tail)
 
 
 def _comment(rep: RegionReport, key: str, about: str = "") -> str:
