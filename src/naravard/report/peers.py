@@ -31,31 +31,24 @@ def group(rep: RegionReport) -> PeerGroup | None:
 
 
 def header(rep: RegionReport) -> str:
-    """The overview column's short heading (a soft hyphen lets it break in a narrow column);
-    the legend names the group."""
+    """The overview's bracketed place under the national one, headed by the group's short
+    name: "i Norra", "i jämförelsegruppen". The group and its regions are named in the chart
+    captions, the indicator sentences and Om underlaget; a legend line under the overview
+    would cost the report a page of its budget."""
     peers = group(rep)
     if peers is None:
         return ""
     if peers.is_chosen:
-        return "I jämförelse\u00adgruppen"
-    return "I sjukvårds\u00adregio\u00adnerna" if peers.note else "I sjukvårds\u00adregionen"
-
-
-def legend(rep: RegionReport) -> str:
-    """Who the peers are, said once under the overview."""
-    peers = group(rep)
-    if peers is None:
-        return ""
-    line = words.group_line(peers.kind, peers.name, peers.member_names, peers.is_chosen,
-                            peers.note)
-    column = header(rep).replace("\u00ad", "")
-    return (f"{line} {column}: regionens placering bland dessa regioner, räknad som "
-            "placeringen bland alla regioner men bara bland dem med värde (delad plats som ovan).")
+        return "i jämförelse\u00adgruppen"
+    if peers.note:  # Halland: two sjukvårdsregioner
+        return "i sjukvårds\u00adregio\u00adnerna"
+    short = peers.name.removesuffix(" sjukvårdsregionen").removesuffix(" sjukvårdsregion")
+    return f"i {short}"
 
 
 def cell(row: pd.Series) -> dict[str, Any]:
-    place, shared = words.place_cell(row)
-    return {"peer": place or "–", "peer_shared": shared}
+    place, _ = words.place_cell(row)  # a shared place reads as its range, "1–2 av 4"
+    return {"peer": place}
 
 
 def sentence(rep: RegionReport, row: pd.Series) -> str:
@@ -133,6 +126,6 @@ def rules(rep: RegionReport) -> list[tuple[str, str]]:
     peers = group(rep)
     if peers is None:
         return []
-    title = "Placering i " + header(rep).replace("\u00ad", "").removeprefix("I ")
+    title = "Placering i " + ("jämförelsegruppen" if peers.is_chosen else "sjukvårdsregionen")
     return [(title, f"{words.group_line(peers.kind, peers.name, peers.member_names, peers.is_chosen, peers.note)} "
              + words.RULE_TEXT)]

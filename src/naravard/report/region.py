@@ -292,7 +292,7 @@ def overview_html(rep: RegionReport) -> str:
                 for _, r in rows.iterrows()]})
     return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
                              legend=OVERVIEW_LEGEND, peer_header=peers.header(rep),
-                             peer_legend=peers.legend(rep), sentences=text.summary_sentences(
+                             sentences=text.summary_sentences(
                                  rep.table, rep.region.name, rep.year))
 
 

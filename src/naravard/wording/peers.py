@@ -74,7 +74,9 @@ def group_line(kind: str, name: str, members: Sequence[str], chosen: bool, note:
 RULE_TEXT = (
     "Regionens placering bland regionerna i gruppen räknas som placeringen bland alla "
     "regioner: plats 1 = bäst, på det publicerade värdet, och regioner med samma värde delar "
-    "plats; bara regioner med värde räknas. Gruppen nämns i en indikators text bara när den "
+    "plats; bara regioner med värde räknas. I översikten står den inom parentes under "
+    "placeringen bland alla regioner, i diagrammen har gruppens regioner fet stil och svart "
+    "kant. Gruppen nämns i en indikators text bara när den "
     "säger något som placeringen bland alla regioner inte säger: när alla regionerna i gruppen "
     "(minst tre, alla med värde) ligger i samma yttersta tredjedel bland landets regioner, "
     "eller när regionen ensam har gruppens bästa värde utan att ligga i den övre tredjedelen "
