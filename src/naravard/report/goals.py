@@ -101,7 +101,8 @@ def chapter_html(rep: Any) -> str:
     groups, decisions = _groups(found, rep.year)
     source = getattr(rep.goals, "source", None)
     return templating.render(
-        "region/goals.html.j2", intro=words.intro(source, rep.region.name, rep.year),
+        "region/goals.html.j2", intro=words.intro(source, rep.region.name, rep.year,
+                                                   any(st.goal.part_of for st in found)),
         groups=groups, decisions=decisions, differ=words.differ_paragraph(found))
 
 
