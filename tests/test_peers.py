@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from naravard.analysis.peers import group_thirds, peer_columns
+from naravard.analysis.peers import group_bests, group_thirds, peer_columns
 from naravard.cli import main
 from naravard.config import peer_groups as G
 from naravard.config import sjukvardsregioner as S
@@ -215,6 +215,17 @@ def test_lower_is_better_and_a_value_to_check_gets_no_place():
     assert pd.isna(row["peer_rank"]) and W.place_cell(row) == ("", False)
 
 
+def test_group_bests_counts_a_shared_best_for_each():
+    national = pd.DataFrame([
+        {"indicator_id": i, "region_code": c, "rank": r, "n_ranked": 21, "plausibility": p}
+        for i, c, r, p in (("x", "0022", 3, ""), ("x", "0023", 3, ""), ("x", "0024", 9, ""),
+                           ("y", "0024", 2, ""), ("y", "0025", 5, ""),
+                           ("z", "0025", 1, "hopp"), ("z", "0024", 4, ""))])
+    bests, n = group_bests(national, NORRA)
+    assert n == 2  # z: one member left once the value to check is set aside
+    assert bests == {"0022": 1, "0023": 1, "0024": 1, "0025": 0}
+
+
 def test_group_thirds_counts_the_members_in_each_third():
     national = pd.DataFrame([
         {"indicator_id": "x", "region_code": c, "rank": r, "n_ranked": 21, "plausibility": ""}
@@ -320,6 +331,8 @@ def test_the_national_report_summarises_each_sjukvardsregion(snapshot_dir):
     assert len(found) == 6
     south = next(s for s in found if s["name"] == "Södra sjukvårdsregionen")
     assert "Halland (södra delen)" in south["regions"]
+    north = found[0]["lines"][-1]
+    assert north.startswith("Det bästa värdet i sjukvårdsregionen har oftast ")
     html = national.profiles_html(rep)
     assert "Sjukvårdsregionerna" in html and "Uppsala–Örebro sjukvårdsregion" in html
 
@@ -363,7 +376,7 @@ def test_make_passes_jamfor_through_the_environment_only():
         proc = subprocess.run(["make", "-n", "--no-print-directory", "report", "REGION=x",
                                "YEAR=1", *args], cwd=REPO, env=env, capture_output=True,
                               text=True, timeout=60)
-        return proc.stdout.strip().splitlines()[-1]
+        return proc.stdout  # the naravard command, however many lines the recipe takes
 
     assert "--jamfor" not in recipe()
     assert '--jamfor "$JAMFOR"' in recipe("JAMFOR=")
@@ -393,3 +406,30 @@ def test_det_viktigaste_adds_the_peer_sentence_to_a_message_where_it_has_one(rep
     assert second.together == ()
     rules = dict(peers.rules(rep))
     assert "delar plats" in rules["Placering i sjukvårdsregionen"]
+
+
+def test_make_reports_gives_every_region_the_jamfor_group(project_tmp, snapshot_dir,
+                                                          monkeypatch, capsys):
+    """`make reports JAMFOR=…`: each region's job carries the group with the region added
+    (the jobs are only planned here: up_to_date says every report is current)."""
+    from naravard.build import batch
+
+    seen = {}
+
+    def current(job):
+        seen[job.label] = (job.parameters.get("jamfor"),
+                           job.manifest_parameters["jamforelse"]["regioner"])
+        return True
+
+    monkeypatch.setattr(batch, "up_to_date", current)
+    monkeypatch.setattr(batch, "_expected_jobs", lambda *a: 0)
+    monkeypatch.setattr(batch, "_start_pool", lambda *a: pytest.fail("workers were started"))
+    code = batch.run_batch(2024, snapshot_dir, regions=["Västerbotten", "Gotland"],
+                           national_report=False, jamfor="Norrbotten, Gotland", progress=False)
+    capsys.readouterr()
+    assert code == 0
+    assert seen == {
+        "Västerbotten": ("Gotland, Norrbotten", list(codes("Västerbotten", "Norrbotten",
+                                                           "Gotland"))),
+        "Gotland": ("Norrbotten", list(codes("Gotland", "Norrbotten"))),
+    }

@@ -98,3 +98,21 @@ def group_thirds(national: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame
         rows.append({"indicator_id": ind, "n": len(thirds), "ovre": thirds.count("övre"),
                      "nedre": thirds.count("nedre")})
     return pd.DataFrame(rows, columns=["indicator_id", "n", "ovre", "nedre"])
+
+
+def group_bests(national: pd.DataFrame, members: Sequence[str]) -> tuple[dict[str, int], int]:
+    """How often each member has the group's best value (a shared best counts for each), and
+    over how many ranked indicators. The national places already follow the rank rule, and
+    the best in a group is the member with the best national place."""
+    sel = national[national["region_code"].isin(set(members)) & national["rank"].notna()
+                   & (national["plausibility"] == "")]
+    counts = {c: 0 for c in members}
+    n = 0
+    for _, part in sel.groupby("indicator_id", sort=False):
+        if len(part) < 2:
+            continue
+        n += 1
+        best = int(part["rank"].min())
+        for code in part.loc[part["rank"] == best, "region_code"]:
+            counts[code] += 1
+    return counts, n

@@ -48,27 +48,3 @@ def mark_peers(ax: Any, plain: Any, codes: Sequence[str], peers: Sequence[str],
             foreground.append(artist)
             twins.append(twin)
     return foreground, twins
-
-
-def peer_caption(peers: Sequence[str], codes: Sequence[str], label: str) -> str:
-    """The caption's sentence about the marks; "" when no peer has a value."""
-    if not any(c in codes for c in peers):
-        return ""
-    return f" Övriga regioner i {label} har fet stil och svart kant."
-
-
-def peer_alt(peers: Sequence[str], codes: Sequence[str], names: dict[str, str],
-             places: dict[str, Any], label: str) -> str:
-    """The alt text's sentence listing the peers with their places."""
-    shown = [c for c in codes if c in peers]
-    if not shown:
-        return ""
-
-    def where(code: str) -> str:
-        place = places.get(code)
-        if place is None:
-            return names.get(code, code)
-        span = f"{place.rank}\u2013{place.rank_to}" if place.shared else str(place.rank)
-        return f"{names.get(code, code)} plats {span}"
-
-    return f" Övriga i {label}: " + ", ".join(where(c) for c in shown) + "."

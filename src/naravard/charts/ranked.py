@@ -22,6 +22,7 @@ from naravard.charts.style import (BAR_GREY, BLUE, CM, GREEN, NARROW, RC, RIKET_
                                    VERMILLION, WIDTH, SwedishFormatter, decimals_for,
                                    new_figure, row_labels, title, zero_note)
 from naravard.wording import chart_text
+from naravard.wording import peers as peer_words
 from naravard.wording.text import fmt_number, fmt_value, is_missing, unit_label
 
 
@@ -183,8 +184,8 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         target=None if target is None else attr(indicator, "target_text") or fmt(indicator, target),
         axis_start=None if plain.zero_note is None else fmt_number(vmin, decimals_for([vmin])))
     if peers:
-        alt += peer_marks.peer_alt(peers, codes, dict(region_names), places, peer_label)
-        caption += peer_marks.peer_caption(peers, codes, peer_label)
+        alt += peer_words.peer_alt(peers, codes, dict(region_names), places, peer_label)
+        caption += peer_words.peer_caption(peers, codes, peer_label)
     stem = f"rank-{ind_id(indicator)}-{region_code}-{year}"
     return Chart(fig=fig, alt=alt, name=stem, caption=caption, foreground=foreground,
                  twins=twins, background_key=background, layered_svg=True, shared=shared)

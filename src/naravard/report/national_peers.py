@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from naravard.analysis.peers import group_thirds
+from naravard.analysis.peers import group_bests, group_thirds
 from naravard.config import sjukvardsregioner
 from naravard.config.regions import by_code
 from naravard.wording import text
@@ -46,6 +46,13 @@ def summaries(rep: NationalReport) -> list[dict[str, Any]]:
         if not lines:
             lines.append(f"Det finns ingen indikator där {every} ligger i samma yttersta "
                          "tredjedel.")
+        bests, n_ranked = group_bests(rep.table, members)
+        most = max(bests.values(), default=0)
+        if n_ranked and most:
+            leaders = [by_code(c).name for c in members if bests[c] == most]
+            lines.append(f"Det bästa värdet i sjukvårdsregionen har oftast "
+                         f"{text.join_sv(leaders)} ({'vardera ' if len(leaders) > 1 else ''}"
+                         f"{most} av {n_ranked} indikatorer).")
         regions = [by_code(c).name + (f" ({dict(entry.partly)[c]})" if c in dict(entry.partly)
                                       else "") for c in members]
         out.append({"name": entry.name, "regions": text.join_sv(regions),

@@ -38,7 +38,7 @@ def header(rep: RegionReport) -> str:
         return ""
     if peers.is_chosen:
         return "I jämförelse\u00adgruppen"
-    return "I sjukvårds\u00adregionerna" if peers.note else "I sjukvårds\u00adregionen"
+    return "I sjukvårds\u00adregio\u00adnerna" if peers.note else "I sjukvårds\u00adregionen"
 
 
 def legend(rep: RegionReport) -> str:
@@ -133,6 +133,6 @@ def rules(rep: RegionReport) -> list[tuple[str, str]]:
     peers = group(rep)
     if peers is None:
         return []
-    title = "Placering i jämförelsegruppen" if peers.is_chosen else "Placering i sjukvårdsregionen"
+    title = "Placering i " + header(rep).replace("\u00ad", "").removeprefix("I ")
     return [(title, f"{words.group_line(peers.kind, peers.name, peers.member_names, peers.is_chosen, peers.note)} "
              + words.RULE_TEXT)]
