@@ -249,6 +249,12 @@ def rounded_frame(rep: Any) -> pd.DataFrame | None:
     return frame
 
 
+def table(rep: Any) -> pd.DataFrame | None:
+    """The kommun table as the exports have it (a block's `.table` in the notebook)."""
+    frame = rounded_frame(rep)
+    return None if frame is None else frame.drop(columns="_decimals")
+
+
 def export_csv_bytes(rep: Any) -> bytes | None:
     """kommuner.csv: `;`, decimal comma, UTF-8 with BOM, like indikatorer.csv."""
     from naravard.core.export_safety import neutralise_frame
@@ -267,11 +273,10 @@ def add_sheet(rep: Any, writer: pd.ExcelWriter) -> None:
     """The kommun table as its own sheet of indikatorer.xlsx, when the report has the chapter."""
     from naravard.core.export_safety import neutralise_frame
 
-    frame = rounded_frame(rep)
+    frame = table(rep)
     if frame is None:
         return
-    neutralise_frame(frame.drop(columns="_decimals")).to_excel(writer, index=False,
-                                                               sheet_name=SHEET)
+    neutralise_frame(frame).to_excel(writer, index=False, sheet_name=SHEET)
     sheet = writer.sheets[SHEET]
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
