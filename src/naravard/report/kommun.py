@@ -180,15 +180,14 @@ def appendix_html(rep: Any) -> str:
     rows = []
     for code in codes:
         cells = [_cell(i, next((k for k in i.kommuner if k.code == code), None)) for i in found]
-        rows.append({"name": data.names.get(code, code), "group": data.groups.get(code, ""),
-                     "cells": cells})
+        rows.append({"name": data.names.get(code, code), "cells": cells})
 
     def fmt(i: K.KommunIndicator, x: float | None) -> dict[str, str]:
         return {"value": text.fmt_value(x, i.indicator.unit, i.indicator.decimals, short=True),
                 "mark": "", "note": ""}
 
-    lan = {"name": "Länet", "group": "Kolada eller ovägt medel", "cells": [fmt(i, i.lan) for i in found]}
-    riket = {"name": "Riket", "group": "", "cells": [fmt(i, i.riket) for i in found]}
+    lan = {"name": "Länet", "cells": [fmt(i, i.lan) for i in found]}
+    riket = {"name": "Riket", "cells": [fmt(i, i.riket) for i in found]}
     legend = ("▲ bättre, ▼ sämre, ≈ nära länet; ↑ högre, ↓ lägre än länet för nyckeltal utan "
               "bättre riktning (skillnad minst nyckeltalets minsta tydliga skillnad, se "
               "kapitlet). – = inget värde det året. * = Kolada saknar värde något av de senaste "
