@@ -125,10 +125,10 @@ def test_chapter_in_vasterbotten_states_the_year_and_every_kommun():
 
 
 def test_exports_hold_the_kommun_table():
-    from naravard.report import kommun, region
+    from naravard.report import exports, kommun
 
     rep = _prepare("Örebro län")
-    sheets = pd.read_excel(io.BytesIO(region.export_xlsx_bytes(rep)), sheet_name=None)
+    sheets = pd.read_excel(io.BytesIO(exports.region_xlsx_bytes(rep)), sheet_name=None)
     assert kommun.SHEET in sheets
     table = sheets[kommun.SHEET]
     assert set(table["Kommun"]) == OREBRO

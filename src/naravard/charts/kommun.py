@@ -12,13 +12,14 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from naravard import charts
+from naravard.charts.chart import Chart
+from naravard.charts.style import CM, TEXT, SwedishFormatter
 from naravard.analysis import kommun as K
 from naravard.wording import text
 
 ROW_CM = 0.28
 WIDTH_CM = 9.3  # beside its text (the region report's SIDE charts)
-INK = "#222222"
+INK = TEXT
 START_GREY = "#767676"  # 4,5:1 on white
 _RC = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "font.size": 7,
        "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "#555555",
@@ -32,17 +33,17 @@ def _fmt(item: K.KommunIndicator, x: float | None) -> str:
     return text.fmt_value(x, ind.unit, ind.decimals, short=True)
 
 
-def kommun_chart(item: K.KommunIndicator, region_name: str) -> charts.Chart:
+def kommun_chart(item: K.KommunIndicator, region_name: str) -> Chart:
     """The dot plot of one indicator across the län's kommuner (see module docstring)."""
     with matplotlib.rc_context(_RC):
         return _draw(item, region_name)
 
 
-def _draw(item: K.KommunIndicator, region_name: str) -> charts.Chart:
+def _draw(item: K.KommunIndicator, region_name: str) -> Chart:
     ind = item.indicator
     rows = item.kommuner
     n = len(rows)
-    fig = Figure(figsize=(WIDTH_CM * charts.CM, (n * ROW_CM + 2.0) * charts.CM),
+    fig = Figure(figsize=(WIDTH_CM * CM, (n * ROW_CM + 2.0) * CM),
                  layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -74,7 +75,7 @@ def _draw(item: K.KommunIndicator, region_name: str) -> charts.Chart:
         if value is None:
             continue
         ax.axvline(value, color="#444444", linestyle=style, linewidth=1.0, zorder=1)
-    ax.xaxis.set_major_formatter(charts.SwedishFormatter())
+    ax.xaxis.set_major_formatter(SwedishFormatter())
     ax.set_xlabel(text.unit_label(ind.unit), fontsize=6.5)
     ax.spines["left"].set_visible(False)
     ax.grid(axis="x", color="#E6E6E6", linewidth=0.6, zorder=0)
@@ -107,4 +108,4 @@ def _draw(item: K.KommunIndicator, region_name: str) -> charts.Chart:
                        for k in rows)
            + (f". Länet {_fmt(item, item.lan)}" if item.lan is not None else "")
            + (f", riket {_fmt(item, item.riket)}" if item.riket is not None else "") + ".")
-    return charts.Chart(fig=fig, alt=alt, name=f"kommuner-{ind.id}", caption=caption)
+    return Chart(fig=fig, alt=alt, name=f"kommuner-{ind.id}", caption=caption)

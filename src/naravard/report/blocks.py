@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from naravard.report import exports
 from naravard.report import region as report
 from naravard.config.catalog import AREAS
 from naravard.core.paths import TEMPLATES_DIR
@@ -59,7 +60,7 @@ class Block(str):
 
 def _rows(rep: report.RegionReport, ids: list[str]) -> Callable[[], pd.DataFrame]:
     def table() -> pd.DataFrame:
-        frame = report.overview_frame(rep)
+        frame = exports.overview_frame(rep)
         return frame[frame["Indikator-id"].isin(ids)].reset_index(drop=True)
     return table
 
@@ -73,12 +74,20 @@ def title(rep: report.RegionReport) -> Block:
 
 def summary(rep: report.RegionReport) -> Block:
     return Block(report.summary_html(rep), title="Det viktigaste",
-                 table=lambda: report.overview_frame(rep))
+                 table=lambda: exports.overview_frame(rep))
 
 
 def overview(rep: report.RegionReport) -> Block:
     return Block(report.overview_html(rep), title="Översikt",
-                 table=lambda: report.overview_frame(rep))
+                 table=lambda: exports.overview_frame(rep))
+
+
+def goals(rep: report.RegionReport) -> Block:
+    """Regionens egna mål; `.table` holds every goal with its computed status."""
+    from naravard.report import goals as own_goals
+
+    return Block(own_goals.chapter_html(rep), title=own_goals.TITLE,
+                 table=lambda: own_goals.goals_frame(rep))
 
 
 def area(rep: report.RegionReport, key: str) -> Block:

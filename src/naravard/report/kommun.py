@@ -17,6 +17,9 @@ from markupsafe import Markup
 from naravard.analysis import kommun as K
 from naravard.config.catalog import Catalog
 from naravard.config.kommun_catalog import load_kommun_catalog
+from naravard.core.export_safety import neutralise_frame
+from naravard.report import excel
+from naravard.report.common import figure
 from naravard.wording import kommun as W
 from naravard.wording import templating, text
 
@@ -82,14 +85,11 @@ def _source(item: K.KommunIndicator) -> str:
 
 
 def _figure(rep: Any, item: K.KommunIndicator) -> dict:
-    """Drawn, saved in figures/ as the region's own charts are (region._save), and shown."""
-    from naravard import charts
-    from naravard.charts.kommun import kommun_chart
-    from naravard.report import region
+    """Drawn, saved in figures/ as the region's own charts are, and shown."""
+    from naravard.charts.kommun import kommun_chart  # matplotlib: only where a chart is made
 
     chart = kommun_chart(item, rep.region.name)
-    region._save(rep, chart, chart.name)
-    return charts.figure(chart, _source(item))
+    return figure(rep, chart, _source(item), chart.name)
 
 
 def _named(answer_text: str, names: list[str]) -> list[str]:
@@ -256,8 +256,6 @@ def table(rep: Any) -> pd.DataFrame | None:
 
 def export_csv_bytes(rep: Any) -> bytes | None:
     """kommuner.csv: `;`, decimal comma, UTF-8 with BOM, like indikatorer.csv."""
-    from naravard.core.export_safety import neutralise_frame
-
     frame = rounded_frame(rep)
     if frame is None:
         return None
@@ -270,16 +268,9 @@ def export_csv_bytes(rep: Any) -> bytes | None:
 
 def add_sheet(rep: Any, writer: pd.ExcelWriter) -> None:
     """The kommun table as its own sheet of indikatorer.xlsx, when the report has the chapter."""
-    from naravard.core.export_safety import neutralise_frame
-
     frame = table(rep)
-    if frame is None:
-        return
-    neutralise_frame(frame).to_excel(writer, index=False, sheet_name=SHEET)
-    sheet = writer.sheets[SHEET]
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(50, max(8, width + 2))
+    if frame is not None:
+        excel.plain_sheet(writer, neutralise_frame(frame), SHEET)
 
 
 __all__ = ["has_chapter", "chapter_html", "appendix_html", "about_line", "export_csv_bytes",
