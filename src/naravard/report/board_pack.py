@@ -21,6 +21,7 @@ from naravard.report.plain_text import Para, html_text, markdown_paras
 from naravard.wording import text
 
 if TYPE_CHECKING:
+    from naravard.report.national import NationalReport
     from naravard.report.region import RegionReport
 
 
@@ -112,6 +113,8 @@ class BoardPack:
     comments: list[Comment]  # every comment but Det viktigaste's, in report order
     about: list[str]
     figures: dict[str, list[Figure]] = field(default_factory=dict)  # filled at publish time
+    summary_title: str = "Det viktigaste"
+    document: bool = True  # also rapport.docx (the national report has slides only)
 
 
 @dataclass(frozen=True)
@@ -273,3 +276,33 @@ def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> B
         comments=_comments(rep),
         about=about,
     )
+
+
+def national_pack(rep: NationalReport) -> BoardPack:
+    """The national comparison's slides: its summary, one slide per main indicator with the
+    ranked chart, where the numbers come from. No Word file: it has no comments or targets
+    of its own."""
+    from naravard.analysis.indicators import available_years
+    from naravard.report import national
+    from naravard.report.region import data_sentences, report_date, source_line
+
+    sentences = data_sentences(rep.obs, available_years(rep.obs))
+    parts = []
+    for ind in rep.catalog.kolada():
+        if ind.main:
+            said = national.indicator_sentences(rep, ind)
+            parts.append(IndicatorPart(ind.id, ind.name, AREAS[ind.area], tuple(said),
+                                       tuple(range(len(said))), "", source_line(ind, rep.obs)))
+    return BoardPack(
+        title=national.NATIONAL_TITLE, subject=f"Alla regioner {rep.year}",
+        made=f"Rapporten är framtagen {text.fmt_date(report_date().isoformat())}.",
+        data_sentences=sentences,
+        banner="", lead=f"Sammanfattningen av regionernas värden {rep.year}, som i "
+                        "riksrapport.pdf.",
+        messages=[Message("", "", s) for s in national.summary_sentences(rep)],
+        empty="", summary_comment=None, messages_source=" ".join(sentences[:1]),
+        overview_title="", overview_sentences=[], overview=[], legend="",
+        indicators=parts, goals=[], goals_source="", comments=[],
+        about=[*sentences, "Siffrorna, diagrammen och texten är desamma som i riksrapport.pdf, "
+               "som också redovisar alla indikatorer, värmekartan och regionprofilerna."],
+        summary_title="Sammanfattning", document=False)

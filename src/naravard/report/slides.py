@@ -225,9 +225,11 @@ def _message_lines(pack: BoardPack) -> list[list[Line]]:
     """Each message as the lines it takes: headline, numbers, "Samtidigt …"."""
     out = []
     for n, m in enumerate(pack.messages, start=1):
-        lines = [Line(plain(f"{n}. {m.headline or m.figures}"), 20, True, 10)]
-        if m.headline:
-            lines.append(Line(plain(m.figures), 17, space_before=2))
+        if not m.headline:  # a sentence of the national summary
+            out.append([Line(Para((Run(m.figures),), bullet=True), 18, space_before=10)])
+            continue
+        lines = [Line(plain(f"{n}. {m.headline}"), 20, True, 10),
+                 Line(plain(m.figures), 17, space_before=2)]
         lines += [Line(plain(s), 15, space_before=2) for s in m.together]
         out.append(lines)
     return out
@@ -242,7 +244,7 @@ def _summary_slides(deck: Deck, pack: BoardPack) -> None:
     lead = [Line(plain(pack.lead), 16)]
     comment = _comment_lines(pack.summary_comment) if pack.summary_comment else []
 
-    slide, top = deck.content("Det viktigaste")
+    slide, top = deck.content(pack.summary_title)
     room = foot - top
     everything = [*lead, *[ln for m in messages for ln in m]]
     pages: list[list[Line]] = []
@@ -261,7 +263,7 @@ def _summary_slides(deck: Deck, pack: BoardPack) -> None:
     notes = [comment_note(pack.summary_comment)] if comment and not with_comment else []
     for n, lines in enumerate(pages):
         if n:
-            slide, top = deck.content(f"Det viktigaste ({n + 1} av {len(pages)})")
+            slide, top = deck.content(f"{pack.summary_title} ({n + 1} av {len(pages)})")
         last = n == len(pages) - 1
         shown = with_comment if last and with_comment else _fitted(lines, width, room) or lines
         deck.text(slide, shown, MARGIN, top, width, room)
@@ -270,7 +272,7 @@ def _summary_slides(deck: Deck, pack: BoardPack) -> None:
     if comment and not with_comment:
         own = _fitted(comment, width, room)
         if own:  # a slide of its own; the notes keep it too
-            slide, top = deck.content("Det viktigaste – analytikerns kommentar")
+            slide, top = deck.content(f"{pack.summary_title} – analytikerns kommentar")
             deck.text(slide, own, MARGIN, top, width, room)
             deck.source(slide, pack.summary_comment.label)
 
