@@ -112,6 +112,8 @@ def test_goals_have_the_pdf_statuses_and_own_goals_hook(rep):
     assert statuses["Högt blodsocker (HbA1c över 70) vid diabetes i primärvården"] == "uppfylls"
     assert statuses["Invånare med fast läkarkontakt i primärvården"] == "uppfylls inte"
     assert pack.goals[-1].name == "Egen mottagning"
+    assert "Regionens verksamhetsplan" in pack.goals_source
+    assert "Nationella diabetesregistret, via Kolada" in pack.goals_source
 
 
 def test_comments_keep_their_words_author_and_order(pack):
@@ -223,6 +225,18 @@ def test_nothing_overflows_even_with_long_texts(pack):
     _assert_nothing_overflows(prs)
     titles = [s.shapes.title.text for s in prs.slides]
     assert "Det viktigaste (2 av 2)" in titles or "Det viktigaste (2 av 3)" in titles
+
+
+def test_many_goals_continue_on_the_next_slide(pack):
+    many = [Goal(f"Mål nummer {n} med ett ganska långt namn på indikatorn", "minst 80 %",
+                 "81 %", "uppfylls", "Regionens plan") for n in range(14)]
+    prs = _deck(dataclasses.replace(pack, goals=many))
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert "Mål" in titles and "Mål (forts.)" in titles
+    rows = sum(len(s.shapes[-1].table.rows) - 1 for s in prs.slides
+               if s.shapes.title.text.startswith("Mål") and s.shapes[-1].has_table)
+    assert rows == 14
+    _assert_nothing_overflows(prs)
 
 
 def test_slide_fit_wraps_by_words():

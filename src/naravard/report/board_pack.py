@@ -145,8 +145,12 @@ def _sources(rep: RegionReport, ids: Sequence[str]) -> str:
     """One "Källa:"/"Källor:" line for several indicators, each source once."""
     from naravard.report.region import source_line
 
-    parts = list(dict.fromkeys(source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
-                               for i in ids))
+    return _source_words([source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
+                          for i in ids])
+
+
+def _source_words(sources: Sequence[str]) -> str:
+    parts = list(dict.fromkeys(s for s in sources if s))
     if not parts:
         return ""
     return ("Källa: " if len(parts) == 1 else "Källor: ") + "; ".join(parts)
@@ -271,8 +275,7 @@ def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> B
         legend=report.OVERVIEW_LEGEND,
         indicators=[_indicator(rep, i) for i in main],
         goals=goals,
-        goals_source=_sources(rep, [r["indicator_id"] for _, r in rep.table.iterrows()
-                                    if _has(r["target_text"])]),
+        goals_source=_source_words([g.source for g in goals]),
         comments=_comments(rep),
         about=about,
     )
