@@ -84,11 +84,19 @@ class Background:
         return target
 
 
+_CHECKED: set[tuple[str, int, int]] = set()
+
+
 def check_template(template: Path) -> None:
-    """Open the slide template now, so that a broken one fails before the notebook runs."""
+    """Open the slide template now, so that a broken one fails before the notebook runs
+    (once per file version: `make reports` checks the same template for every region)."""
     from naravard.report.slide_template import open_template
 
-    open_template(template)
+    stat = template.stat()
+    key = (str(template), stat.st_mtime_ns, stat.st_size)
+    if key not in _CHECKED:
+        open_template(template)
+        _CHECKED.add(key)
 
 
 def write_deck(pack: Any, template: Path, out_staging: Path, stem: str) -> Path:
