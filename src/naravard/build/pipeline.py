@@ -81,11 +81,12 @@ def _kolada_files(obs: Any) -> list[Path]:
 def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
     """The files one region's report depends on: a change elsewhere does not re-render it."""
     from naravard.report.commentary import comment_path
-    from naravard.core.paths import own_notebooks_dir, regional_dir
+    from naravard.core.paths import goals_dir, own_notebooks_dir, regional_dir
 
     qdir = questionnaire_dir()
     return _existing([notebooks_dir() / REGION_NOTEBOOK, catalog_path(), *_kolada_files(obs),
-                      regional_dir() / f"{slug}.csv", qdir / f"{year}.yaml",
+                      regional_dir() / f"{slug}.csv", goals_dir() / f"{slug}.yaml",
+                      qdir / f"{year}.yaml",
                       qdir / "answers" / slug / f"{year}.yaml", comment_path(slug, year),
                       own_notebooks_dir() / f"{slug}.ipynb"])
 
@@ -97,11 +98,19 @@ def national_inputs(obs: Any, year: int) -> list[Path]:
                       *sorted(qdir.glob(f"answers/*/{year}.yaml"))])
 
 
-def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -> Job:
+def region_job(rep: report.RegionReport, data: object, *, force: bool = False,
+               since: str | Path | None = None) -> Job:
     """The region's render job; refused when it would replace a published report that has
-    Kolada values by one with none (an empty or broken download), unless `force`."""
-    from naravard.report import region as report
+    Kolada values by one with none (an empty or broken download), unless `force`.
+
+    Its "Ändrat sedan …" compares with `since` (SEDAN=), else the latest archived version,
+    else the published one (naravard.build.archive.baseline); an archived table it compares
+    with is one of its inputs, so a new archive makes the report render again.
+    """
+    from naravard.build import archive
+    from naravard.report import peers
     from naravard.analysis import revisions
+    from naravard.report import common, exports, kommun
 
     slug, year = rep.region.slug, rep.year
     if rep.own_notebook is not None:
@@ -110,27 +119,34 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
         check_settings()  # a bad NARAVARD_OWN_TIMEOUT is one line now, not in the kernel
     out_root, fig_root = report_roots(rep.obs)
     out_dir = out_root / slug / str(year)
-    csv = report.export_csv_bytes(rep)
+    csv = exports.region_csv_bytes(rep)
     gone = 0 if force else revisions.vanished_kolada_values(out_dir, csv)
     if gone:
         raise NaravardError(
             f"{display_path(out_dir)}: den publicerade rapporten har {gone} värden från Kolada, "
             f"den nya skulle inte ha något ({rep.obs.origin_label}); kontrollera underlaget "
             "(make data) eller publicera ändå med FORCE=1")
-    extra = {"indikatorer.csv": csv, "indikatorer.xlsx": report.export_xlsx_bytes(rep)}
+    extra = {"indikatorer.csv": csv, "indikatorer.xlsx": exports.region_xlsx_bytes(rep)}
+    kommun_csv = kommun.export_csv_bytes(rep)
+    if kommun_csv is not None:
+        extra[kommun.CSV_NAME] = kommun_csv
     pack, template = board_pack(rep)
     # read from the published folder before the new report replaces it
-    changes = revisions.changes_since(out_dir, csv)
+    previous = archive.baseline(slug, year, out_dir, since)
+    changes = revisions.changes_since(previous, csv)
     if changes is not None and not changes.empty:
         extra[revisions.CHANGES_NAME] = revisions.csv_bytes(changes)
     return Job(
         label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
-        title=f"{report.TITLE} – {rep.region.full_name} {year}",
+        title=f"{common.TITLE} – {rep.region.full_name} {year}",
         out_dir=out_dir, figures=fig_root / slug / str(year),
-        parameters={"region": rep.region.name, "year": year, "previous_dir": str(out_dir)},
+        parameters={"region": rep.region.name, "year": year, "previous_dir": str(previous),
+                    "jamfor": rep.peers.jamfor},
+        # the group decides the report's places: a new group re-renders it (make reports)
         manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
-                             "data": str(data) if data else None},
-        inputs=region_inputs(rep.obs, slug, year) + _existing([template]),
+                             "data": str(data) if data else None, **peers.manifest(rep)},
+        inputs=region_inputs(rep.obs, slug, year) + _existing([template]) + (
+            [] if previous == out_dir else _existing([previous / revisions.CSV_NAME])),
         data_origin=rep.obs.origin_label, retrieved=rep.obs.retrieved, extra_files=extra,
         revised=[] if changes is None else list(changes.frame["Indikator"]),
         pack=pack, template=template)
@@ -148,8 +164,7 @@ def board_pack(rep: report.RegionReport) -> tuple[Any, Path]:
 
 
 def national_job(rep: national.NationalReport, data: object) -> Job:
-    from naravard.report import national
-
+    from naravard.report import exports, national
     from naravard.report.slide_template import template_path
 
     year = rep.year
@@ -166,7 +181,7 @@ def national_job(rep: national.NationalReport, data: object) -> Job:
         inputs=national_inputs(rep.obs, year) + _existing([template]),
         data_origin=rep.obs.origin_label,
         retrieved=rep.obs.retrieved,
-        extra_files={"riksrapport.xlsx": national.export_xlsx_bytes(rep)},
+        extra_files={"riksrapport.xlsx": exports.national_xlsx_bytes(rep)},
         pack=national_board_pack(rep), template=template)
 
 
@@ -258,25 +273,33 @@ def _print_outcome(outcome: ReportOutcome) -> None:
 
 
 def build_region_report(region: str, year: object, data: str | Path | None = None, *,
-                        quiet: bool = False, force: bool = False) -> ReportOutcome:
+                        quiet: bool = False, force: bool = False,
+                        jamfor: str | None = None,
+                        since: str | Path | None = None) -> ReportOutcome:
     """Everything `make report` writes for one region and year, or nothing at all.
 
     The kernel starts first and warms up while this process loads the data, and WeasyPrint
     warms up here while the notebook runs: on two cores most of the start-up is hidden.
+    `jamfor`: the comparison group (naravard.config.peer_groups), checked before anything starts.
     """
     from naravard.build.kernels import start_report_kernel, stop_kernel
+    from naravard.config.peer_groups import resolve
+    from naravard.config.regions import get_region
     from naravard.sources.observation_key import observations_key
 
+    resolve(get_region(region), jamfor)  # a bad group is one line, before any kernel starts
     observations_key()  # the kernel inherits it: it verifies the observation file with it
     km = start_report_kernel(notebooks_dir())
     try:
-        return _build_region_report(region, year, data, quiet=quiet, km=km, force=force)
+        return _build_region_report(region, year, data, quiet=quiet, km=km, force=force,
+                                    jamfor=jamfor, since=since)
     finally:
         stop_kernel(km)
 
 
 def _build_region_report(region: str, year: object, data: str | Path | None, *, quiet: bool,
-                         km: Any, force: bool = False) -> ReportOutcome:
+                         km: Any, force: bool = False, jamfor: str | None = None,
+                         since: str | Path | None = None) -> ReportOutcome:
     import threading
 
     from naravard.core import publish
@@ -290,8 +313,9 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
     slug = get_region(region).slug
     obs = load_observations(data, catalog=catalog, regions=[slug])
     # the comparison with the earlier version is region_job's (and the notebook's), once
-    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None)
-    job = region_job(rep, data, force=force)
+    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None,
+                         jamfor=jamfor)
+    job = region_job(rep, data, force=force, since=since)
     warn_analyst(rep, job)
     announce_shortcuts()
     if not quiet:

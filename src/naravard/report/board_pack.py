@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from naravard.config.catalog import AREAS
-from naravard.report import commentary
+from naravard.core import clock
+from naravard.report import commentary, common
 from naravard.report.plain_text import Para, html_text, markdown_paras
 from naravard.wording import text
 
@@ -251,17 +252,17 @@ def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> B
             and i.id in set(rep.table["indicator_id"])]
     goals = [*region_goals(rep), *(own_goals or ())]
     year, name = rep.year, rep.region.name
-    about = [*report.data_sentences(rep.obs, available_years(rep.obs)),
+    about = [*common.data_sentences(rep.obs, available_years(rep.obs)),
              "Kolada återpublicerar indikatorerna från primärkällorna. Förändringar, "
              "placeringar, lägen och måluppfyllelse är beräknade för den här rapporten och ska "
              "inte tillskrivas Kolada.",
              "Siffrorna, diagrammen och texten är desamma som i rapport.pdf, som också "
              "redovisar alla indikatorer, definitionerna och reglerna för bedömningarna."]
     return BoardPack(
-        title=report.TITLE, subject=f"{rep.region.full_name} {year}",
-        made=f"Rapporten är framtagen {text.fmt_date(report.report_date().isoformat())}.",
-        data_sentences=report.data_sentences(rep.obs, available_years(rep.obs)),
-        banner=report.EXAMPLE_BANNER if getattr(rep.obs, "is_example", False) else "",
+        title=common.TITLE, subject=f"{rep.region.full_name} {year}",
+        made=f"Rapporten är framtagen {text.fmt_date(clock.today().isoformat())}.",
+        data_sentences=common.data_sentences(rep.obs, available_years(rep.obs)),
+        banner=common.EXAMPLE_BANNER if getattr(rep.obs, "is_example", False) else "",
         lead=f"Det här är de tydligaste resultaten för {name} {year} bland rapportens "
              "nationella indikatorer.",
         messages=[Message(m.indicator_id, m.headline, m.figures, tuple(m.together))
@@ -287,18 +288,18 @@ def national_pack(rep: NationalReport) -> BoardPack:
     of its own."""
     from naravard.analysis.indicators import available_years
     from naravard.report import national
-    from naravard.report.region import data_sentences, report_date, source_line
 
-    sentences = data_sentences(rep.obs, available_years(rep.obs))
+    sentences = common.data_sentences(rep.obs, available_years(rep.obs))
     parts = []
     for ind in rep.catalog.kolada():
         if ind.main:
             said = national.indicator_sentences(rep, ind)
             parts.append(IndicatorPart(ind.id, ind.name, AREAS[ind.area], tuple(said),
-                                       tuple(range(len(said))), "", source_line(ind, rep.obs)))
+                                       tuple(range(len(said))), "",
+                                       common.source_line(ind, rep.obs)))
     return BoardPack(
         title=national.NATIONAL_TITLE, subject=f"Alla regioner {rep.year}",
-        made=f"Rapporten är framtagen {text.fmt_date(report_date().isoformat())}.",
+        made=f"Rapporten är framtagen {text.fmt_date(clock.today().isoformat())}.",
         data_sentences=sentences,
         banner="", lead=f"Sammanfattningen av regionernas värden {rep.year}, som i "
                         "riksrapport.pdf.",

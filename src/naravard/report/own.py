@@ -154,7 +154,7 @@ def style() -> contextlib.AbstractContextManager:
 
     from naravard import charts
 
-    return matplotlib.rc_context(charts._RC)
+    return matplotlib.rc_context(charts.RC)
 
 
 def new_figure(height_cm: float = 7.0) -> Any:
@@ -162,7 +162,7 @@ def new_figure(height_cm: float = 7.0) -> Any:
     from naravard import charts
 
     with style():
-        return charts._figure(height_cm)
+        return charts.new_figure(height_cm)
 
 
 def _name(caption: str) -> str:
@@ -202,7 +202,9 @@ def figure(fig: Any, *, caption: str, source: str, alt: str, name: str | None = 
     with style():
         html = charts.chart_html(chart, source)
         if rep is not None and getattr(rep, "figures", None) is not None:
-            charts.save_chart(chart, rep.figures)
+            from naravard.report import figure_files
+
+            figure_files.save(chart, rep.figures, source=source)
     _forget(fig)
     return Block(html, figure=fig)
 
