@@ -116,6 +116,16 @@ def test_goals_have_the_pdf_statuses_and_own_goals_hook(rep):
     assert "Nationella diabetesregistret, via Kolada" in pack.goals_source
 
 
+def test_the_regions_own_goals_follow_the_official_targets(rep, pack):
+    from naravard.report import goals as chapter
+
+    own = chapter.statuses(rep)
+    assert own, "Västerbotten has a goals file (data/mal/vasterbotten.yaml)"
+    assert [g.name for g in pack.goals[-len(own):]] == [st.goal.text for st in own]
+    assert any(g.status.startswith("regionen: ") and "beräknat: " in g.status
+               for g in pack.goals)
+
+
 def test_comments_keep_their_words_author_and_order(pack):
     assert pack.summary_comment is not None
     assert pack.summary_comment.label == "Analytikerns kommentar · Anna Analytiker, 10 januari 2025"

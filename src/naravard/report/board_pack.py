@@ -223,6 +223,23 @@ def region_goals(rep: RegionReport) -> list[Goal]:
     return goals
 
 
+def region_own_goals(rep: RegionReport) -> list[Goal]:
+    """The region's own goals (data/mal/<region>.yaml) with the statuses its chapter
+    "Regionens egna mål" gives: the region's own judgement and the computed one."""
+    from naravard.report import goals as chapter
+    from naravard.wording import goals as words
+
+    source = getattr(getattr(rep, "goals", None), "source", None) or "Regionens egna mål"
+    out = []
+    for st in chapter.statuses(rep):
+        value = "–" if st.value is None else text.fmt_cell(st.value, st.unit or "antal",
+                                                           st.decimals)
+        out.append(Goal(st.goal.text, words.target_words(st) or "–", value,
+                        f"regionen: {words.region_words(st)}; beräknat: "
+                        f"{words.computed_cell(st)}", source))
+    return out
+
+
 def _comments(rep: RegionReport) -> list[Comment]:
     """Every comment but Det viktigaste's, in report order: areas, their indicators, the
     region's own figures."""
@@ -241,8 +258,9 @@ def _comments(rep: RegionReport) -> list[Comment]:
 def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> BoardPack:
     """The region report's content for bildspel.pptx and rapport.docx.
 
-    `own_goals`: the region's own goals with their status, when the project has them; they
-    follow the catalogue's official targets on the goal slide and in the Word file.
+    `own_goals`: the region's own goals with their status (default: those of its goals
+    file, `region_own_goals(rep)`); they follow the catalogue's official targets on the goal slide
+    and in the Word file.
     """
     from naravard.report import region as report
     from naravard.analysis.indicators import available_years
@@ -250,7 +268,8 @@ def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> B
     messages = report.summary_messages(rep)
     main = [i for i in rep.catalog if i.main and i.source == "kolada"
             and i.id in set(rep.table["indicator_id"])]
-    goals = [*region_goals(rep), *(own_goals or ())]
+    own = region_own_goals(rep) if own_goals is None else own_goals
+    goals = [*region_goals(rep), *own]
     year, name = rep.year, rep.region.name
     about = [*common.data_sentences(rep.obs, available_years(rep.obs)),
              "Kolada återpublicerar indikatorerna från primärkällorna. Förändringar, "

@@ -325,7 +325,7 @@ def _indicator_slide(deck: Deck, part: IndicatorPart, figures: Sequence[Figure])
     deck.notes(slide, notes)
 
 
-GOAL_HEADER = ("Indikator", "Mål", "Värde", "Måluppfyllelse")
+GOAL_HEADER = ("Indikator eller mål", "Målvärde", "Värde", "Måluppfyllelse")
 GOAL_WIDTHS = (0.40, 0.25, 0.15, 0.20)
 GOAL_SIZE = 13.0
 
