@@ -314,3 +314,17 @@ def test_figures_are_read_from_the_report_html():
     (fig,) = figures["a"]
     assert (fig.png, fig.alt, fig.caption, fig.source) == (PNG, "Alt & text", "Bild A.",
                                                           "Källa: X, via Kolada")
+
+
+def test_slides_take_the_large_pngs_of_the_figures_folder(tmp_path):
+    big = PNG + b"stor"  # the same header, other bytes
+    (tmp_path / "a-stor.png").write_bytes(big)
+    (tmp_path / "figurer.csv").write_text(
+        "\ufeffFil;SVG;Titel;Bildtext;Alternativtext;Källa\n"
+        "a-stor.png;a.svg;A;Bild A.;Alt  text a;Källa: X\n", encoding="utf-8")
+    one = Figure(PNG, "Alt text a", "Bild A.", "Källa: X")
+    other = Figure(PNG, "Annan bild", "Bild B.", "Källa: X")
+    found = board_files.large_pictures({"a": [one, other]}, tmp_path)
+    assert [f.png for f in found["a"]] == [big, PNG]  # a chart without a large PNG keeps its own
+    assert found["a"][0].alt == "Alt text a"
+    assert board_files.large_pictures({"a": [one]}, None) == {"a": [one]}

@@ -238,7 +238,8 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
             begun = time.perf_counter()
             if document is not None:
                 document.write(out_staging)
-            board_files.write_deck(job.pack, job.template, out_staging, job.stem)
+            board_files.write_deck(job.pack, job.template, out_staging, job.stem,
+                                   figures=staging)
             timings["slides"] = round(time.perf_counter() - begun, 3)
         seconds = round(time.perf_counter() - started, 3)
         manifest = job_manifest(job, dict(timings) | {"total": seconds},
