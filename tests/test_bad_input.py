@@ -640,7 +640,7 @@ def test_12_the_manifest_lists_every_output_with_its_hash(project_tmp, evil_rep)
     outputs = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     assert set(outputs) == {"indikatorer.csv", "indikatorer.xlsx", "rapport.html",
                             "rapport.ipynb", "rapport.pdf", "figures/diagram.svg",
-                            "bildspel.pptx", "rapport.docx"}
+                            "bildspel.pptx", "rapport.docx", "kommuner.csv"}
     assert outputs["rapport.pdf"] == sha256_file(job.out_dir / "rapport.pdf")
 
 
