@@ -529,7 +529,8 @@ def _fake_report(job):
 
 # --- 5. a report is published as one unit -------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["rapport.pdf", "manifest.json", "indikatorer.csv"])
+@pytest.mark.parametrize("name", ["rapport.pdf", "manifest.json", "indikatorer.csv",
+                                  "bildspel.pptx", "rapport.docx"])
 def test_5_a_folder_where_a_report_file_goes_is_refused_before_any_work(project_tmp, evil_rep,
                                                                         monkeypatch, name):
     from naravard.build import pipeline
