@@ -13,7 +13,8 @@ import re
 import struct
 import textwrap
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -141,3 +142,15 @@ def svg_with_source(svg: bytes, source: str) -> bytes:
     end = markup.rstrip().rfind("</svg>")
     return (markup[:tag.start()] + new_tag + markup[tag.end():end] + strip
             + markup[end:]).encode("utf-8")
+
+
+def write_large(jobs: Sequence[tuple[charts.Chart, Path, str]], *,
+                before: Callable[[], object] | None = None) -> None:
+    """Write each (chart, path, source) as `slide_png`; this process runs `before()` first.
+
+    A forked copy of this process draws every other chart meanwhile where cores allow
+    (naravard.speed.forked): the large drawings are the slowest files of a report.
+    """
+    from naravard.speed import forked
+
+    forked.each(jobs, lambda job: job[1].write_bytes(slide_png(job[0], job[2])), before=before)
