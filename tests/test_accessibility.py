@@ -23,7 +23,7 @@ import pytest
 from conftest import REQUIRE_BROWSER, skip_or_fail
 
 from naravard.report.national import NATIONAL_TITLE
-from naravard.report.region import TITLE
+from naravard.report.common import TITLE
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,9 @@ import pytest
 from matplotlib.colors import to_rgba
 
 from naravard import charts
+from naravard.charts import style
 from naravard.config.regions import all_regions
+from naravard.report import national_facts
 
 
 @dataclass
@@ -49,9 +51,9 @@ def test_heat_map_cell_to_check_is_grey_dotted_and_marked_not_near_riket():
     ax = chart.fig.axes[0]
     cells = [p for p in ax.patches if p.get_width() == 1]
     assert [t.get_text() for t in ax.texts] == ["? 14,2", "≈ 5,0", "▼ 7,4"]
-    assert np.allclose(cells[0].get_facecolor(), to_rgba(charts.CHECK_FACE))
+    assert np.allclose(cells[0].get_facecolor(), to_rgba(style.CHECK_FACE))
     assert cells[0].get_hatch() and not cells[1].get_hatch()
-    assert not np.allclose(cells[0].get_facecolor(), to_rgba(charts.NEAR_FACE))
+    assert not np.allclose(cells[0].get_facecolor(), to_rgba(style.NEAR_FACE))
     assert "? värde att kontrollera" in chart.fig.get_supxlabel()
     assert "värde att kontrollera" in chart.caption and "att kontrollera" in chart.alt
 
@@ -66,7 +68,7 @@ def test_tile_map_value_to_check_is_grey_dotted_and_marked():
     order = [r.code for r in regions if r.tile[0] >= 0]
     tiles = [p for p in chart.fig.axes[0].patches if p.get_fill()]
     gotland = tiles[order.index("0009")]
-    assert np.allclose(gotland.get_facecolor(), to_rgba(charts.CHECK_FACE))
+    assert np.allclose(gotland.get_facecolor(), to_rgba(style.CHECK_FACE))
     assert gotland.get_hatch()
     assert "?\u202f25\u00a0%" in {t.get_text() for t in chart.fig.axes[0].texts}
     assert "värde att kontrollera" in chart.caption
@@ -107,14 +109,13 @@ def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_ru
     """N p.2 listed five improvements for Riket, no deterioration, and not how they were
     chosen. Every judged indicator is counted by `riket_change` (change_judgement with
     min_change), both ways, and the rule is said."""
-    from naravard.report import national
     from naravard.analysis.judgements import change_judgement
 
-    sentences = national.riket_change_sentences(nat)
+    sentences = national_facts.riket_change_sentences(nat)
     said = " ".join(sentences)
     better, worse, unclear = [], [], 0
     for ind in nat.catalog.kolada():
-        rc = national.riket_change(nat, ind)
+        rc = national_facts.riket_change(nat, ind)
         if ind.direction == "neutral" or rc is None or rc.before is None or rc.broken:
             continue
         threshold = ind.min_change if ind.min_change_riket is None else ind.min_change_riket
@@ -135,7 +136,7 @@ def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_ru
     worsened = next(s for s in sentences if s.startswith("Försämring i riket"))
     assert "positiva till digital vård (−1,5\u00a0p.e.)" in worsened
     assert "positiva till digital vård" not in improved
-    summary = national.summary_sentences(nat)
+    summary = national_facts.summary_sentences(nat)
     assert sentences[0] in summary and worsened in summary
 
 

@@ -20,6 +20,7 @@ import pytest
 from naravard.config.catalog import load_catalog
 from naravard.core.errors import NaravardError
 from naravard.sources.regional import read_regional_file
+from naravard.report import exports
 
 HEADER = "indicator_id;year;gender;value;source;note"
 SRC = "Region Västerbottens redovisning till Socialstyrelsen 2024, fråga 35"
@@ -317,12 +318,11 @@ def _xlsx_cells(data: bytes) -> list:
 
 
 def test_3_a_catalogue_name_reaches_csv_and_xlsx_as_text(evil_rep):
-    from naravard.report import region as report
 
-    csv_text = report.export_csv_bytes(evil_rep).decode("utf-8-sig")
+    csv_text = exports.region_csv_bytes(evil_rep).decode("utf-8-sig")
     assert f"'{EVIL}" in csv_text.replace('""', '"')
     assert not any(line.split(";")[1].startswith("=") for line in csv_text.splitlines()[1:])
-    cells = _xlsx_cells(report.export_xlsx_bytes(evil_rep))
+    cells = _xlsx_cells(exports.region_xlsx_bytes(evil_rep))
     assert "'" + EVIL in [c.value for c in cells]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
 
@@ -331,16 +331,15 @@ def test_3_the_national_workbook_is_neutralised(evil_rep):
     from naravard.report import national
 
     nat = national.prepare(2024, obs=evil_rep.obs, catalog=evil_rep.catalog, figures=None)
-    cells = _xlsx_cells(national.export_xlsx_bytes(nat))
+    cells = _xlsx_cells(exports.national_xlsx_bytes(nat))
     assert "'" + EVIL in [c.value for c in cells]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
 
 
 def test_3_columns_added_later_are_covered_by_the_writers(evil_rep, monkeypatch):
     """A regional note and a questionnaire answer, in columns the writers do not know."""
-    from naravard.report import region as report
 
-    original = report.export_frame
+    original = exports.region_frame
 
     def with_more(rep):
         frame = original(rep)
@@ -348,17 +347,16 @@ def test_3_columns_added_later_are_covered_by_the_writers(evil_rep, monkeypatch)
         frame["Svar"] = "@SUM(1+1)*cmd|' /C calc'!A0"
         return frame
 
-    monkeypatch.setattr(report, "export_frame", with_more)
-    csv_text = report.export_csv_bytes(evil_rep).decode("utf-8-sig")
+    monkeypatch.setattr(exports, "region_frame", with_more)
+    csv_text = exports.region_csv_bytes(evil_rep).decode("utf-8-sig")
     assert ";'-1+1 @ regionens not;'@SUM" in csv_text
-    values = [c.value for c in _xlsx_cells(report.export_xlsx_bytes(evil_rep))]
+    values = [c.value for c in _xlsx_cells(exports.region_xlsx_bytes(evil_rep))]
     assert "'-1+1 @ regionens not" in values and "-1+1 @ regionens not" not in values
 
 
 def test_3_negative_numbers_stay_numbers_in_the_csv(evil_rep):
-    from naravard.report import region as report
 
-    csv_text = report.export_csv_bytes(evil_rep).decode("utf-8-sig")
+    csv_text = exports.region_csv_bytes(evil_rep).decode("utf-8-sig")
     assert ";'-" not in csv_text  # no number got a quote
     assert re.search(r";-\d", csv_text)
 
@@ -366,12 +364,11 @@ def test_3_negative_numbers_stay_numbers_in_the_csv(evil_rep):
 # --- 14. SOURCE_DATE_EPOCH in the workbooks -----------------------------------------------------
 
 def test_14_xlsx_is_identical_under_source_date_epoch(evil_rep, monkeypatch):
-    from naravard.report import region as report
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
-    first = report.export_xlsx_bytes(evil_rep)
+    first = exports.region_xlsx_bytes(evil_rep)
     time.sleep(2.1)  # the zip format's clock ticks in 2 s steps
-    assert report.export_xlsx_bytes(evil_rep) == first
+    assert exports.region_xlsx_bytes(evil_rep) == first
     import io
     import zipfile
 
@@ -616,6 +613,7 @@ def test_5_files_the_user_put_in_the_report_folder_stay(project_tmp, evil_rep):
 # --- 12. skipping trusts the outputs' hashes ------------------------------------------------------
 
 @pytest.mark.parametrize("damage", ["indikatorer.csv", "indikatorer.xlsx", "rapport.ipynb",
+                                    "bildspel.pptx", "rapport.docx",
                                     "figures/diagram.svg", "edit:rapport.pdf", "edit:figures"])
 def test_12_a_missing_or_changed_output_is_rendered_again(project_tmp, evil_rep, damage):
     from naravard.build import batch, pipeline
@@ -640,7 +638,8 @@ def test_12_the_manifest_lists_every_output_with_its_hash(project_tmp, evil_rep)
     job = _fake_report(pipeline.region_job(evil_rep, "snapshot"))
     outputs = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     assert set(outputs) == {"indikatorer.csv", "indikatorer.xlsx", "rapport.html",
-                            "rapport.ipynb", "rapport.pdf", "figures/diagram.svg"}
+                            "rapport.ipynb", "rapport.pdf", "figures/diagram.svg",
+                            "bildspel.pptx", "rapport.docx"}
     assert outputs["rapport.pdf"] == sha256_file(job.out_dir / "rapport.pdf")
 
 

@@ -16,6 +16,10 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from naravard import charts
+from naravard.charts import cache, fit, inputs, layers, style
+from naravard.charts.ranked import axis_start, ranked_dots
+from naravard.wording.chart_text import ZERO_NOTE
+from naravard.wording.text import fmt_number
 from naravard.config.regions import all_regions
 
 NB = "\u00a0"
@@ -125,11 +129,11 @@ def test_trend_chart_context_lines_are_grey_and_not_in_a_legend():
     assert ax.get_legend() is None
     (context,) = ax.collections
     assert {matplotlib.colors.to_hex(c) for c in context.get_colors()} == {
-        charts.CONTEXT_GREY.lower()}
+        style.CONTEXT_GREY.lower()}
     assert len(context.get_segments()) == 21  # the focus region's lies under its bold line
     assert "Övriga 20 regioner" in chart.alt
-    region = [ln for ln in ax.lines if ln.get_color() == charts.BLUE][0]
-    riket = [ln for ln in ax.lines if ln.get_color() == charts.VERMILLION][0]
+    region = [ln for ln in ax.lines if ln.get_color() == style.BLUE][0]
+    riket = [ln for ln in ax.lines if ln.get_color() == style.VERMILLION][0]
     # Not colour alone: different markers and line styles.
     assert region.get_marker() != riket.get_marker()
     assert region.get_linestyle() != riket.get_linestyle()
@@ -169,7 +173,7 @@ def test_ranked_chart_sorts_best_first_and_highlights_focus():
     assert len(names) == 21
     assert values == sorted(values, reverse=True)
     focus = labels[names.index("Västerbotten")]
-    assert focus.get_fontweight() == "bold" and focus.get_color() == charts.BLUE
+    assert focus.get_fontweight() == "bold" and focus.get_color() == style.BLUE
     assert all(t.get_fontweight() == "normal" for t in labels if t is not focus)
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert len(hatched) == 1
@@ -226,18 +230,7 @@ def test_ranked_chart_focus_missing():
     assert "Värde saknas för Västerbotten." in chart.alt
 
 
-# ------------------------------------------------------------------ gender, heatmap, tiles
-
-
-def test_gender_chart():
-    frame = pd.DataFrame({"region_code": ["0024", "0024", "0000", "0000"],
-                          "year": [2024] * 4, "gender": ["K", "M", "K", "M"],
-                          "value": [81.2, 77.0, 83.1, 80.4]})
-    chart = charts.gender_chart(frame, Ind(), "0024", "Västerbotten", 2024)
-    assert chart is not None
-    assert f"i Västerbotten: kvinnor 81,2{NB}%, män 77,0{NB}%" in chart.alt
-    assert len({p.get_hatch() for p in chart.fig.axes[0].patches}) == 2
-    assert charts.gender_chart(_frame(), Ind(), "0024", "Västerbotten", 2024) is None
+# ------------------------------------------------------------------ heatmap, tiles
 
 
 def _heat():
@@ -245,7 +238,7 @@ def _heat():
                            "N": [5.0, 6.0, 7.0]}, index=["Västerbotten", "Norrbotten", "Gotland"])
     riket = pd.Series({"A": 75.0, "B": 12.0, "N": 6.0})
     scores = charts.heatmap_scores(values, riket, {"A": "higher", "B": "lower", "N": "neutral"})
-    labels = values.map(lambda x: charts.fmt_number(x, 1))
+    labels = values.map(lambda x: fmt_number(x, 1))
     return values, scores, labels
 
 
@@ -280,8 +273,8 @@ def test_heatmap_cells_near_riket_are_white_and_marked_as_such():
     cells = [p for p in ax.patches if p.get_width() == 1]
     texts = [t.get_text() for t in ax.texts]
     assert texts == ["≈ 87,2 %", "▲ 97,5 %", "▼ 79,0 %"]
-    assert np.allclose(cells[0].get_facecolor(), to_rgba(charts.NEAR_FACE))
-    assert not np.allclose(cells[1].get_facecolor(), to_rgba(charts.NEAR_FACE))
+    assert np.allclose(cells[0].get_facecolor(), to_rgba(style.NEAR_FACE))
+    assert not np.allclose(cells[1].get_facecolor(), to_rgba(style.NEAR_FACE))
     assert "≈ nära riket" in chart.alt and "1 ruta ligger nära riket" in chart.alt
     assert "nära riket" in chart.caption
     assert "≈ nära riket" in chart.fig.get_supxlabel()
@@ -303,9 +296,9 @@ def test_tile_map_chart():
 
 
 def test_text_colour_contrasts():
-    assert charts._text_colour("#000000") == "white"
-    assert charts._text_colour("#FFFFFF") == "black"
-    assert charts._text_colour("#FFE945") == "black"
+    assert style.text_colour("#000000") == "white"
+    assert style.text_colour("#FFFFFF") == "black"
+    assert style.text_colour("#FFE945") == "black"
 
 
 # ------------------------------------------------------------------ output
@@ -410,7 +403,7 @@ def _full_rgba(chart: charts.Chart) -> np.ndarray:
     import io
 
     raw = io.BytesIO()
-    with matplotlib.rc_context(charts._RC):
+    with matplotlib.rc_context(charts.RC):
         chart.fig.savefig(raw, format="rgba", dpi=charts.DPI, facecolor="white")
     r = chart.fig.canvas.renderer
     return np.frombuffer(raw.getvalue(), np.uint8).reshape(int(r.height), int(r.width), 4)
@@ -426,13 +419,13 @@ def _png_pixels(data: bytes) -> np.ndarray:
 
 @pytest.mark.parametrize("breaks", [None, [(2021, "ny definition")]])
 def test_layered_png_equals_a_full_draw_for_every_region(breaks):
-    charts._BACKGROUNDS.clear()
+    cache.BACKGROUNDS.clear()
     frame = _frame()
     for code in ["0024", "0001", "0025"]:  # the second and third reuse the background
         chart = charts.trend_chart(frame, Ind(), code, NAMES[code], breaks=breaks)
         twin = charts.trend_chart(frame, Ind(), code, NAMES[code], breaks=breaks)
         assert np.array_equal(_png_pixels(charts.chart_png(chart)), _full_rgba(twin)[..., :3])
-    assert len(charts._BACKGROUNDS) == 1
+    assert len(cache.BACKGROUNDS) == 1
 
 
 @pytest.mark.parametrize("breaks", [None, [(2021, "ny definition")]])
@@ -440,15 +433,15 @@ def test_shared_trend_charts_draw_what_their_own_figures_draw(breaks):
     """Each region's chart adds its artists to one shared figure per indicator; drawn in any
     order, even after later regions' charts were built on it (deferred SVGs), every chart's
     PNG and SVG are those of a chart with a figure of its own."""
-    charts._SKELETONS.clear()
+    cache.SKELETONS.clear()
     frame = _frame()
     codes = ["0024", "0001", "0025"]
     shared = [charts.trend_chart(frame, Ind(target=70.0), c, NAMES[c], breaks=breaks,
                                  shared=True) for c in codes]
-    assert len(charts._SKELETONS) == 1 and len({id(c.fig) for c in shared}) == 1
+    assert len(cache.SKELETONS) == 1 and len({id(c.fig) for c in shared}) == 1
     for chart, code in zip([*shared[::-1], shared[1]], [*codes[::-1], codes[1]]):
         own = charts.trend_chart(frame, Ind(target=70.0), code, NAMES[code], breaks=breaks)
-        assert charts._render_png(chart, charts.DPI) == charts._render_png(own, charts.DPI)
+        assert layers.draw(chart, "png", charts.DPI) == layers.draw(own, "png", charts.DPI)
         assert charts.chart_svg(chart) == charts.chart_svg(own)
         children = chart.fig.axes[0].get_children()
         assert not any(a in children for c in shared for a in c.foreground)  # left again
@@ -458,22 +451,22 @@ def test_shared_trend_charts_draw_what_their_own_figures_draw(breaks):
 @pytest.mark.parametrize("drawn", RANKED_FRAMES)
 def test_shared_ranked_charts_draw_what_their_own_figures_draw(drawn):
     """As for trend charts; the focus region missing (0001) is a note on the same plain rows."""
-    charts._SKELETONS.clear()
+    cache.SKELETONS.clear()
     frame = RANKED_FRAMES[drawn]()
     frame = frame[(frame["year"] == 2024) & (frame["region_code"] != "0001")]
     codes = ["0024", "0025", "0001"]
     shared = [charts.ranked_chart(frame, Ind(target=70.0), c, 2024, NAMES, shared=True)
               for c in codes]
-    assert len(charts._SKELETONS) == 1
+    assert len(cache.SKELETONS) == 1
     for chart, code in zip(shared[::-1], codes[::-1]):
         own = charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
-        assert charts._render_png(chart, charts.DPI) == charts._render_png(own, charts.DPI)
+        assert layers.draw(chart, "png", charts.DPI) == layers.draw(own, "png", charts.DPI)
         assert charts.chart_svg(chart) == charts.chart_svg(own)
         assert (chart.alt, chart.caption) == (own.alt, own.caption)
 
 
 def test_background_is_redrawn_when_any_region_changes():
-    charts._BACKGROUNDS.clear()
+    cache.BACKGROUNDS.clear()
     frame = _frame()
     first = charts.chart_png(charts.trend_chart(frame, Ind(), "0024", "Västerbotten"))
     changed = frame.copy()
@@ -482,14 +475,14 @@ def test_background_is_redrawn_when_any_region_changes():
     assert np.array_equal(_png_pixels(charts.chart_png(second)), _full_rgba(
         charts.trend_chart(changed, Ind(), "0024", "Västerbotten"))[..., :3])
     assert first != charts.chart_png(second)
-    assert len(charts._BACKGROUNDS) == 2
+    assert len(cache.BACKGROUNDS) == 2
 
 
 @pytest.mark.parametrize("kind", ["trend", "ranked"])
 def test_layered_svg_has_the_full_drawings_elements_and_valid_references(kind):
     import xml.etree.ElementTree as ET
 
-    charts._SVG_BACKGROUNDS.clear()
+    cache.SVG_BACKGROUNDS.clear()
     frame = _frame()
     for code in ["0024", "0001"]:
         chart = (charts.trend_chart(frame, Ind(), code, NAMES[code]) if kind == "trend" else
@@ -510,7 +503,7 @@ def test_layered_svg_has_the_full_drawings_elements_and_valid_references(kind):
         refs = set(re.findall(r"url\(#([^)]+)\)", layered)) | set(
             re.findall(r'xlink:href="#([^"]+)"', layered))
         assert refs <= set(ids)
-    assert len(charts._SVG_BACKGROUNDS) == 1
+    assert len(cache.SVG_BACKGROUNDS) == 1
 
 
 @pytest.mark.parametrize("drawn", RANKED_FRAMES)
@@ -540,13 +533,13 @@ def test_layered_ranked_svg_stacks_the_focus_as_the_full_drawing_does(drawn):
 def test_layered_ranked_chart_looks_like_a_full_draw_for_every_focus(drawn):
     """Grey rows shared by all regions, the focus bar, name and value drawn over them; the
     focus-missing note has other layers, so it must not reuse the focus chart's."""
-    charts._BACKGROUNDS.clear()
+    cache.BACKGROUNDS.clear()
     frame = RANKED_FRAMES[drawn]()
     frame = frame[(frame["year"] == 2024) & (frame["region_code"] != "0001")]
     for code in ["0024", "0025", "0001"]:  # 0001 has no value: a note instead of a bar
         chart = charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
         twin = charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
-        with charts._whole(twin):
+        with layers.whole(twin):
             full = _full_rgba(twin)[..., :3].astype(int)
         layered = _png_pixels(charts.chart_png(chart)).astype(int)
         assert np.abs(layered - full).max() <= 3, code  # rounding where layers blend
@@ -646,10 +639,10 @@ def test_riket_label_names_its_year_when_older_than_the_regions_value():
 
 
 def test_a_narrow_spread_is_drawn_as_dots_on_a_cut_axis_and_says_so():
-    assert charts.axis_start([78.5, 83.0, 80.1]) > 70
-    assert charts.axis_start([10.0, 90.0]) == 0.0
-    assert charts.axis_start([-1.0, 5.0]) == 0.0
-    assert charts.ranked_dots([78.5, 83.0, 80.1]) and not charts.ranked_dots([15.0, 21.0])
+    assert axis_start([78.5, 83.0, 80.1]) > 70
+    assert axis_start([10.0, 90.0]) == 0.0
+    assert axis_start([-1.0, 5.0]) == 0.0
+    assert ranked_dots([78.5, 83.0, 80.1]) and not ranked_dots([15.0, 21.0])
     ranked = charts.ranked_chart(_tight_frame(), Ind(), "0024", 2024, NAMES)
     ax = ranked.fig.axes[0]
     assert ax.get_xlim()[0] > 0
@@ -657,7 +650,7 @@ def test_a_narrow_spread_is_drawn_as_dots_on_a_cut_axis_and_says_so():
                 and p is not ax.patch]  # no bar on a cut axis
     dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
     assert len(dots) == 21 and ranked.foreground[0].get_marker() == "D"
-    assert charts.ZERO_NOTE in _texts(ranked) and "inte vid noll" in ranked.alt
+    assert ZERO_NOTE in _texts(ranked) and "inte vid noll" in ranked.alt
     assert ranked.alt.startswith("Punktdiagram:") and "blå romb" in ranked.caption
     assert "Punkter i stället för staplar" in ranked.caption
 
@@ -670,7 +663,7 @@ def test_ranked_bars_start_at_zero_so_lengths_compare_as_values():
                       enumerate(frame["region_code"])]
     chart = charts.ranked_chart(frame, Ind(unit="procent", decimals=0), "0024", 2024, NAMES)
     ax = chart.fig.axes[0]
-    assert ax.get_xlim()[0] == 0 and charts.ZERO_NOTE not in _texts(chart)
+    assert ax.get_xlim()[0] == 0 and ZERO_NOTE not in _texts(chart)
     bars = [b for b in chart.twins if isinstance(b, matplotlib.patches.Rectangle)]
     rows = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
     assert bars and all(p.get_x() == 0 for p in rows)
@@ -691,7 +684,7 @@ def test_riket_and_target_lines_never_run_through_a_value_label(drawn, size):
     ind = Ind(target=76.0, target_text="minst 76 %")
     for code in ("0001", "0024"):
         chart = charts.ranked_chart(frame, ind, code, 2024, NAMES, size=size)
-        with charts._whole(chart), charts._at_dpi(chart.fig, charts.DPI):
+        with layers.whole(chart), fit.at_dpi(chart.fig, charts.DPI):
             chart.fig.canvas.draw()
             renderer = chart.fig.canvas.get_renderer()
             ax = chart.fig.axes[0]
@@ -707,7 +700,7 @@ def test_riket_and_target_lines_never_run_through_a_value_label(drawn, size):
 def test_riket_line_lies_under_opaque_value_labels():
     ranked = charts.ranked_chart(_frame(), Ind(), "0024", 2024, NAMES)
     ax = ranked.fig.axes[0]
-    riket = [ln for ln in ax.lines if ln.get_color() == charts.VERMILLION]
+    riket = [ln for ln in ax.lines if ln.get_color() == style.VERMILLION]
     labels = [t for t in ax.texts if t.get_text().endswith("%") and not t.get_text().startswith(
         ("Riket", "Mål"))]
     assert riket and labels
@@ -721,8 +714,8 @@ def test_tile_map_uses_the_heat_maps_colours_around_riket():
                                   size=(8.5, 11.0))
     assert "Lila ▲ bättre än riket" in chart.caption
     faces = [p.get_facecolor() for p in chart.fig.axes[0].patches]
-    purple = matplotlib.colormaps[charts.HEAT_CMAP](1.0)
-    orange = matplotlib.colormaps[charts.HEAT_CMAP](0.0)
+    purple = matplotlib.colormaps[style.HEAT_CMAP](1.0)
+    orange = matplotlib.colormaps[style.HEAT_CMAP](0.0)
     best, worst = max(values, key=values.get), min(values, key=values.get)
     order = [r.code for r in all_regions() if r.tile[0] >= 0]
     assert np.allclose(faces[order.index(best)], purple, atol=0.02)
@@ -743,8 +736,8 @@ def test_tile_map_says_near_riket_within_min_change_and_keeps_its_bar_inside_the
     texts = {t.get_text() for t in ax.texts}
     for r, tile in zip(order, tiles):
         near = abs(values[r.code] - riket) < 2.0
-        assert np.allclose(tile.get_facecolor(), to_rgba(charts.NEAR_FACE)) == near, r.name
-        value = charts._fmt_short(Ind(), values[r.code])
+        assert np.allclose(tile.get_facecolor(), to_rgba(style.NEAR_FACE)) == near, r.name
+        value = inputs.fmt_short(Ind(), values[r.code])
         mark = "≈" if near else ("▲" if values[r.code] > riket else "▼")
         assert f"{mark}\u202f{value}" in texts, r.name
     lo, hi = cax.get_ylim()
@@ -778,8 +771,8 @@ def test_every_text_ends_inside_the_chart(kind, size, unit):
 
 def _assert_texts_inside(chart: charts.Chart, dpi: int) -> None:
     """Every text inside the chart drawn at `dpi`, and the value axis's numbers apart."""
-    with matplotlib.rc_context(charts._RC), charts._attached(chart), charts._whole(chart), \
-            charts._at_dpi(chart.fig, dpi):
+    with matplotlib.rc_context(charts.RC), layers.attached(chart), layers.whole(chart), \
+            fit.at_dpi(chart.fig, dpi):
         fig = chart.fig
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
@@ -787,7 +780,7 @@ def _assert_texts_inside(chart: charts.Chart, dpi: int) -> None:
                  for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)}
         texts = [t for t in fig.findobj(matplotlib.text.Text)
                  if t.get_text().strip() and t.get_visible() and id(t) not in ticks]
-        assert any(t.get_gid() == charts.TITLE_GID for t in texts)
+        assert any(t.get_gid() == style.TITLE_GID for t in texts)
         # the value axis's numbers ("30 000  32 000 …") keep apart
         for ax in fig.axes:
             boxes = sorted((label.get_window_extent(renderer) for label in ax.get_xticklabels()
@@ -821,7 +814,7 @@ def test_no_title_leaves_a_short_word_alone_on_its_last_line(name):
     frame = _frame()
     for chart in (charts.ranked_chart(frame[frame["year"] == 2024], Ind(name=name), "0024", 2024,
                                       NAMES, size=size) for size in [(8.55, 7.4), (9.3, 6.0), None]):
-        title = [t for t in chart.fig.axes[0].get_children() if t.get_gid() == charts.TITLE_GID][0]
+        title = [t for t in chart.fig.axes[0].get_children() if t.get_gid() == style.TITLE_GID][0]
         lines = title.get_text().split("\n")
         assert len(lines) == 1 or len(lines[-1]) >= 10, lines
 

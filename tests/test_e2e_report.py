@@ -26,6 +26,7 @@ from pypdf import PdfReader
 from naravard.report import region as report
 from naravard.wording import text
 from naravard.config.catalog import AREAS, load_catalog
+from naravard.report import exports
 
 BANNER = "EXEMPELDATA – inte verkliga värden"
 OUTPUT_FILES = ("rapport.pdf", "rapport.html", "rapport.ipynb", "indikatorer.csv",
@@ -200,12 +201,12 @@ def test_csv_export_is_deterministic_and_rounded(snapshot_dir, monkeypatch):
     from naravard.sources.table import clear_memo, load_observations
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    first = report.export_csv_bytes(report.prepare("Västerbotten", 2024, snapshot_dir,
+    first = exports.region_csv_bytes(report.prepare("Västerbotten", 2024, snapshot_dir,
                                                    figures=None))
     clear_memo()
     again = report.prepare("Västerbotten", 2024, obs=load_observations(snapshot_dir),
                            figures=None)
-    assert report.export_csv_bytes(again) == first
+    assert exports.region_csv_bytes(again) == first
     assert b"0000000" not in first and b"9999999" not in first  # no float noise
     assert report.overview_html(again) == report.overview_html(
         report.prepare("Västerbotten", 2024, snapshot_dir, figures=None))
@@ -411,6 +412,7 @@ def test_same_inputs_same_outputs(vb, snapshot_dir, monkeypatch):
     and the CSV here and compares them with the executed notebook's outputs and the
     published CSV byte for byte.
     """
+    from naravard.report import kommun
     from naravard.report.cells import is_published
     from naravard.sources.table import clear_memo, load_observations
 
@@ -418,10 +420,11 @@ def test_same_inputs_same_outputs(vb, snapshot_dir, monkeypatch):
     clear_memo()
     rep = report.prepare("Västerbotten", 2024, obs=load_observations(snapshot_dir),
                          figures=None, previous=None)  # the render had no earlier version
-    assert report.export_csv_bytes(rep) == (vb.out / "indikatorer.csv").read_bytes()
+    assert exports.region_csv_bytes(rep) == (vb.out / "indikatorer.csv").read_bytes()
     blocks = [report.title_html(rep) + report.toc_html(rep), report.summary_html(rep),
               report.overview_html(rep), *(report.area_html(rep, a) for a in AREAS),
-              report.regional_html(rep), report.about_html(rep), report.questionnaire_html(rep)]
+              report.regional_html(rep), kommun.chapter_html(rep), report.about_html(rep),
+              kommun.appendix_html(rep), report.questionnaire_html(rep)]
     nb = nbformat.read(vb.out / "rapport.ipynb", as_version=4)
     shown = ["".join(o["data"]["text/html"]) for c in nb.cells if c.cell_type == "code"
              and is_published(c)

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from naravard.report import excel, national, region as report
+from naravard.report import excel, exports, national, region as report
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +16,8 @@ def books():
     """Both workbooks from the committed snapshot, and the region report behind them."""
     rep = report.prepare("Västerbotten", 2024, figures=None, previous=None)
     nat = national.prepare(2024, obs=rep.obs, catalog=rep.catalog, figures=None)
-    region_book = openpyxl.load_workbook(io.BytesIO(report.export_xlsx_bytes(rep)))
-    national_book = openpyxl.load_workbook(io.BytesIO(national.export_xlsx_bytes(nat)))
+    region_book = openpyxl.load_workbook(io.BytesIO(exports.region_xlsx_bytes(rep)))
+    national_book = openpyxl.load_workbook(io.BytesIO(exports.national_xlsx_bytes(nat)))
     return rep, region_book, national_book
 
 
@@ -32,8 +32,11 @@ def _rows(ws) -> list[dict]:
 
 def test_both_have_a_bold_frozen_filtered_header_and_print_one_column_wide(books):
     _, region_book, national_book = books
-    for book, sheet in ((region_book, "Indikatorer"), (national_book, "Regioner")):
-        assert book.sheetnames == [sheet, "Om tabellen"]
+    # Västerbotten has goals of its own and the län's kommuner: a sheet each, formatted alike
+    assert region_book.sheetnames == ["Indikatorer", "Regionens mål", "Kommuner", "Om tabellen"]
+    assert national_book.sheetnames == ["Regioner", "Om tabellen"]
+    for book, sheet in ((region_book, "Indikatorer"), (national_book, "Regioner"),
+                        (region_book, "Regionens mål"), (region_book, "Kommuner")):
         ws = book[sheet]
         assert ws.freeze_panes == "A2"
         assert all(cell.font.bold for cell in ws[1])

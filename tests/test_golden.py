@@ -22,6 +22,7 @@ import pytest
 from conftest import REPO
 
 from naravard.report import region as report
+from naravard.report import exports
 
 GOLDEN = REPO / "tests" / "golden" / "vasterbotten-2024-indikatorer.csv"
 RETRIEVED = "2025-05-01"
@@ -36,7 +37,7 @@ def _csv(snapshot_dir) -> bytes:
     # as if fetched live on RETRIEVED (the shipped copy's own date says only when it was copied)
     obs = dataclasses.replace(obs, retrieved=RETRIEVED,
                               origin_label=f"Kolada, ögonblicksbild (hämtad {RETRIEVED})")
-    return report.export_csv_bytes(report.prepare("Västerbotten", 2024, obs=obs, figures=None))
+    return exports.region_csv_bytes(report.prepare("Västerbotten", 2024, obs=obs, figures=None))
 
 
 def _compare(made: bytes) -> None:

@@ -4,7 +4,7 @@ tests/golden/judgements-2024.csv was worked out from the snapshot's raw JSON, th
 CSV files and the catalogue's facts (decimals, min_change, series breaks, targets) without
 naravard's code; tests/golden/README.md says how each column was derived and why the
 rows that need judgement are what they are. Here it is compared with what the report exports
-(indikatorer.csv/.xlsx are written from report.export_frame).
+(indikatorer.csv/.xlsx are written from exports.region_frame).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pytest
 
 from naravard.report import region as report
 from naravard.wording import text
+from naravard.report import exports
 
 GOLDEN = Path(__file__).parent / "golden" / "judgements-2024.csv"
 
@@ -40,7 +41,7 @@ def exported(snapshot_dir: Path) -> dict[str, pd.DataFrame]:
     out = {}
     for name in ("Västerbotten", "Örebro län"):
         rep = report.prepare(name, 2024, snapshot_dir, figures=None)
-        out[name] = report.export_frame(rep).set_index("Indikator-id")
+        out[name] = exports.region_frame(rep).set_index("Indikator-id")
     return out
 
 

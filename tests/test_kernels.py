@@ -88,15 +88,14 @@ def test_background_work_in_a_kernel_finishes_or_names_its_error(km):
 def test_a_report_kernel_leaves_svgs_for_after_the_notebook(tmp_path, km):
     """In a report kernel the report's charts' SVGs are written by AFTER_NOTEBOOK, not by
     the cell that draws them."""
-    code = ("from naravard import charts\nfrom naravard.speed import shortcuts\n"
+    code = ("from naravard import charts\n"
             "import pandas as pd\n"
             "from types import SimpleNamespace\n"
             "frame = pd.DataFrame({'region_code': ['0001', '0001', '0000', '0000'],\n"
             "                      'year': [2023, 2024, 2023, 2024], 'value': [1.0, 2.0, 1.5, 1.5]})\n"
             "ind = SimpleNamespace(id='x', name='X', unit='percent', direction='higher',\n"
             "                      decimals=1, primary_source='')\n"
-            f"charts.save_chart(charts.trend_chart(frame, ind, '0001', 'R'), {str(tmp_path)!r},\n"
-            "                  svg_later=shortcuts.in_report_kernel())\n")
+            f"charts.save_chart(charts.trend_chart(frame, ind, '0001', 'R'), {str(tmp_path)!r})\n")
     kernels.Background(km, code).wait()
     assert [p.suffix for p in tmp_path.iterdir()] == [".png"]
     kernels.Background(km, kernels.AFTER_NOTEBOOK).wait()

@@ -17,6 +17,7 @@ from naravard.analysis import plausibility
 from naravard.config.catalog import load_catalog
 from naravard.analysis.indicators import indicator_table, national_table
 from renders import EPOCH, norm
+from naravard.report import national_facts
 
 CAUTION = plausibility.CAUTION
 LAG = "Ännu inte publicerat för 2025; senaste år 2024 visas"
@@ -104,12 +105,12 @@ def test_national_table_and_sentences(obs, catalog):
     lagged = frame[frame["indicator_id"].isin(UNPUBLISHED)]
     assert set(lagged["year"]) == {2024} and set(lagged["published_note"]) == {LAG + "."}
     rep = national.prepare(YEAR, obs=obs, catalog=catalog, figures=None)
-    psyk = " ".join(national.indicator_sentences(rep, catalog.get("psykiatri_forsta_besok_90d")))
+    psyk = " ".join(national_facts.indicator_sentences(rep, catalog.get("psykiatri_forsta_besok_90d")))
     assert not re.search(r"Bäst 2025[^.;]*Västerbotten", psyk)
     assert "Västerbotten: Värdet 2025 (100,0\xa0%)" in psyk and CAUTION in psyk
-    eye = national.indicator_sentences(rep, catalog.get("ogonbotten_diabetes"))
+    eye = national_facts.indicator_sentences(rep, catalog.get("ogonbotten_diabetes"))
     assert eye[0] == LAG + "." and eye[1].startswith("Bäst 2024")
-    assert any(s.startswith(LAG + " för ") for s in national.summary_sentences(rep))
+    assert any(s.startswith(LAG + " för ") for s in national_facts.summary_sentences(rep))
     # the heat map colours no value to check as better or worse than Riket
     ind = catalog.get("psykiatri_forsta_besok_90d")
     rel, labels, verdicts = national._heat_rows(rep, [ind])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from naravard.report import national
+from naravard.report import exports, national_facts
 
 
 @pytest.fixture(scope="module")
@@ -16,14 +17,14 @@ def rep(snapshot_dir: Path) -> national.NationalReport:
 
 
 def test_summary_names_every_region_tied_in_the_bottom_third(rep):
-    text = " ".join(national.summary_sentences(rep))
+    text = " ".join(national_facts.summary_sentences(rep))
     # vårdtillfällen is neutral (not ranked) and a value to check (plausibility) is no place,
     # so Norrbotten has 22 places: 23 indicators less its flagged one
     assert "Norrbotten (14 av 22), Västernorrland (14 av 25) och Värmland (12 av 24)" in text
 
 
 def test_riket_is_never_unchanged_across_a_series_break(rep):
-    text = " ".join(national.riket_change_sentences(rep))
+    text = " ".join(national_facts.riket_change_sentences(rep))
     assert "oförändrad" not in text
     assert ("Tidsseriebrott 2024, så förändringen i riket bedöms inte, för telefonsvar samma "
             "dag (87,0 %), första kontakt inom 90 dagar (84,9 %), operation/åtgärd inom 90 "
@@ -46,7 +47,7 @@ def test_targets_have_no_zero_of_zero_and_mark_other_definitions(rep):
 
 
 def test_export_has_the_judgement_columns(rep):
-    frame = national.export_frame(rep)
+    frame = exports.national_frame(rep)
     for column in ("Placering", "Placering till", "Delar placering med antal regioner",
                    "Förändringen räknas", "Bedömning", "Trend", "Måluppfyllelse", "Om målet",
                    "Jämförbarhet", "Minsta förändring som räknas"):
@@ -60,7 +61,7 @@ def test_export_has_the_judgement_columns(rep):
 
 
 def test_export_numbers_are_at_the_published_precision(rep):
-    frame = national.export_frame(rep)
+    frame = exports.national_frame(rep)
     decimals = {i.id: i.decimals for i in rep.catalog.kolada()}
     for column in ("Värde", "Riket", "Skillnad mot riket (riktningsjusterad)", "Förändring"):
         for value, ind in zip(frame[column], frame["Indikator-id"]):
@@ -70,17 +71,17 @@ def test_export_numbers_are_at_the_published_precision(rep):
 
 def test_riket_in_the_indicator_sentences_follows_the_same_rule_as_the_summary(rep):
     """One rule for Riket's change: min_change_riket where set, series breaks not judged."""
-    trust = " ".join(national.indicator_sentences(rep, rep.catalog.get("fortroende_vc")))
+    trust = " ".join(national_facts.indicator_sentences(rep, rep.catalog.get("fortroende_vc")))
     assert "Riket ökade från 60,6\u00a0% 2023 till 63,0\u00a0% 2024." in trust
-    phone = " ".join(national.indicator_sentences(rep, rep.catalog.get("telefon_samma_dag")))
+    phone = " ".join(national_facts.indicator_sentences(rep, rep.catalog.get("telefon_samma_dag")))
     assert "tidsseriebrott mellan 2023 och 2024 gör att förändringen inte bedöms" in phone
-    ater = " ".join(national.indicator_sentences(rep, rep.catalog.get("aterinskrivning_30d")))
+    ater = " ".join(national_facts.indicator_sentences(rep, rep.catalog.get("aterinskrivning_30d")))
     assert "i stort sett som 2023" in ater
     for ind in rep.catalog.kolada():
-        rc = national.riket_change(rep, ind)
+        rc = national_facts.riket_change(rep, ind)
         if rc is None or rc.before is None or rc.broken:
             continue
-        said = " ".join(national.indicator_sentences(rep, ind))
+        said = " ".join(national_facts.indicator_sentences(rep, ind))
         assert ("i stort sett som" in said) == (not rc.counts), ind.id
 
 

@@ -107,7 +107,7 @@ def test_rendering_never_compiles_the_iri_grammar():
 def test_heap_is_frozen_only_in_report_kernels():
     """A report kernel freezes what it loaded and collects less often; an analyst's kernel
     keeps Python's defaults (a young collection every 700 allocations)."""
-    code = ("import gc; from naravard.report.region import settle_heap; obs = object(); "
+    code = ("import gc; from naravard.build.in_kernel import settle_heap; obs = object(); "
             "print(settle_heap(obs), gc.get_freeze_count() > 0, gc.get_threshold()[0])")
     assert _python(code).stdout.split() == ["False", "False", "700"]  # an analyst's kernel
     assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "True", "20000"]
@@ -130,7 +130,7 @@ def test_the_naravard_command_collects_less_often_and_importing_naravard_does_no
 def test_heap_is_frozen_once_per_observations():
     """A batch kernel's later reports share the observations: no collection per report, and
     nothing a report leaves behind is frozen for good."""
-    code = ("import gc; from naravard.report.region import settle_heap; obs = object(); "
+    code = ("import gc; from naravard.build.in_kernel import settle_heap; obs = object(); "
             "first = settle_heap(obs); frozen = gc.get_freeze_count(); leftovers = [[] for _ in range(1000)]; "
             "print(first, settle_heap(obs), gc.get_freeze_count() == frozen, settle_heap(object()))")
     assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "False", "True",

@@ -17,6 +17,7 @@ from naravard.core.errors import NaravardError
 from naravard.sources import kolada
 from naravard.sources.table import (COLUMNS, Observations, load_observations, save_observations,
                             validate)
+from naravard.report import common
 
 SRC = "Region Västerbottens redovisning till Socialstyrelsen 2024, fråga 35"
 
@@ -258,19 +259,18 @@ def test_count_above_100_is_fine(catalog):
 def test_a_copied_snapshot_claims_no_retrieval_date(tmp_path, snapshot_dir, catalog):
     """retrieved.json with "copied": the cover says when the copy came in, and no source line
     says "hämtad", since nobody knows when the export was fetched from Kolada."""
-    from naravard.report import region as report
     from naravard.sources.kolada import RETRIEVED_FILE
 
     dest = tmp_path / "kopia"
     shutil.copytree(snapshot_dir, dest)
     (dest / RETRIEVED_FILE).write_text(json.dumps({"retrieved": "2026-01-15", "copied": True}))
     obs = load_observations(dest, catalog=catalog)
-    assert report.retrieved_date(obs) is None
-    cover = " ".join(report.data_sentences(obs, [2016, 2024]))
+    assert common.retrieved_date(obs) is None
+    cover = " ".join(common.data_sentences(obs, [2016, 2024]))
     assert "inlagd i rapportverktyget den 15 januari 2026" in cover
     assert "hämtades från Kolada den" not in cover
-    assert "hämtad" not in report.source_line(catalog.get("medicinsk_bedomning_3d"), obs)
+    assert "hämtad" not in common.source_line(catalog.get("medicinsk_bedomning_3d"), obs)
     (dest / RETRIEVED_FILE).write_text(json.dumps({"retrieved": "2026-01-15"}))
     obs = load_observations(dest, catalog=catalog)
     assert "hämtades från Kolada den 15 januari 2026" in " ".join(
-        report.data_sentences(obs, [2016, 2024]))
+        common.data_sentences(obs, [2016, 2024]))

@@ -10,6 +10,7 @@ import pytest
 from naravard.report import national, region as report
 from naravard.wording import text
 from naravard.config.regions import all_regions
+from naravard.report import exports
 
 ORDER = {"uppfylls inte": 0, "uppfylls delvis": 1, "uppfylls": 2}
 
@@ -40,11 +41,11 @@ def test_target_status_is_monotone_in_the_value_across_regions(nat, regions):
 
 
 def test_target_status_is_the_same_in_every_table_and_export(nat, regions):
-    national_export = national.export_frame(nat).set_index(["Regionkod", "Indikator-id"])
+    national_export = exports.national_frame(nat).set_index(["Regionkod", "Indikator-id"])
     targets_page = national.targets_html(nat)
     for code, rep in regions.items():
         table = rep.table.set_index("indicator_id")
-        exported = report.export_frame(rep).set_index("Indikator-id")
+        exported = exports.region_frame(rep).set_index("Indikator-id")
         profile = " ".join(line for _, line in national.region_profile(nat, code)["lines"])
         for ind in (i for i in nat.catalog if i.target is not None):
             status = table.loc[ind.id, "target_status"]

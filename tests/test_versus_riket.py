@@ -7,6 +7,7 @@ import math
 import pytest
 
 from naravard.analysis import judgements as J
+from naravard.report import exports
 
 
 @pytest.mark.parametrize("value, riket, direction, expected", [
@@ -46,7 +47,7 @@ def test_national_heat_map_maps_and_export_say_the_same(snapshot_dir):
     from naravard.report import national
 
     rep = national.prepare(2024, snapshot_dir, figures=None)
-    frame = national.export_frame(rep)
+    frame = exports.national_frame(rep)
     row = frame[(frame["Indikator-id"] == "telefon_samma_dag")
                 & (frame["Region"] == "Dalarna")].iloc[0]
     assert (row["Värde"], row["Riket"], row["Jämfört med riket"]) == (87.2, 87.0, J.NEAR_RIKET)

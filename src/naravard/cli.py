@@ -31,7 +31,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from naravard.build.pipeline import build_region_report
 
     build_region_report(args.region, args.year, data=args.data, force=args.force,
-                        since=args.sedan)
+                        jamfor=args.jamfor, since=args.sedan)
     return 0
 
 
@@ -39,7 +39,8 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     from naravard.build.batch import run_batch
 
     return run_batch(args.year, data=args.data, jobs=args.jobs, force=args.force,
-                     regions=args.regions, national_report=not args.no_national)
+                     regions=args.regions, national_report=not args.no_national,
+                     jamfor=args.jamfor)
 
 
 def _cmd_q_template(args: argparse.Namespace) -> int:
@@ -57,12 +58,13 @@ def _cmd_q_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_comment(args: argparse.Namespace) -> int:
+    from naravard.core import clock
     from naravard.core.paths import display_path
     from naravard.report import commentary, region
 
     rep = region.prepare(args.region, args.year, args.data, figures=None, comments=False,
                          previous=None)
-    path = commentary.write_template(rep, region.report_date())
+    path = commentary.write_template(rep, clock.today())
     print(f"Skrev {display_path(path)}: skriv kommentarerna under rubrikerna och kör rapporten.")
     return 0
 
@@ -121,6 +123,7 @@ Exempel:
   naravard report --region Västerbotten --year 2024
   naravard report --region 0024 --year 2024 --data ../shared/data/kolada
   naravard report --region "Örebro län" --year 2023 --data exempel
+  naravard report --region Västerbotten --year 2024 --jamfor "Norrbotten, Gotland"
 
 Rapporten hamnar i output/<region>/<år>/ (make report REGION=… YEAR=…).""",
     "reports": """\
@@ -196,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = _add(sub, "report", "one region's report for one year")
     _region_year_data(report)
+    _jamfor(report)
     report.add_argument("--force", action="store_true",
                         help="publish even when every Kolada value of the published report is gone")
     report.add_argument("--sedan", help="the earlier version to list changes since, e.g. "
@@ -211,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument("--force", action="store_true", help="render even if up to date")
     reports.add_argument("--regions", nargs="*", default=None,
                          help="only these regions (default: all 21)")
+    _jamfor(reports)
     reports.add_argument("--no-national", action="store_true",
                          help="skip the national comparison report")
     reports.set_defaults(func=_cmd_reports)
@@ -241,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file")
     check.set_defaults(func=_cmd_q_check)
     return parser
+
+
+def _jamfor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jamfor", default=None, metavar="REGIONER",
+                        help="comparison group instead of the sjukvårdsregion, e.g. "
+                             "\"Norrbotten, Gotland\" (default: data/jamforelsegrupper.yaml)")
 
 
 def _positive_int(text: str) -> int:

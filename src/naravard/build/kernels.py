@@ -26,7 +26,9 @@ FALLBACK_KERNEL = "python3"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--InteractiveShell.cache_size=0"]
 
 # Run by the kernel while it starts (IPython's exec_lines), before it answers.
-WARM_UP = ("import naravard.report.region, naravard.report.national; "
+# `in_kernel.install` makes it a report kernel: heap settled after the load, SVGs deferred.
+WARM_UP = ("import naravard.report.region, naravard.report.national, naravard.build.in_kernel; "
+           "naravard.build.in_kernel.install(); "
            "naravard.config.catalog.load_catalog(); "
            "naravard.charts.warm_up()")
 
@@ -69,7 +71,7 @@ def start_report_kernel(cwd: Path, *, kernel_name: str | None = None) -> Any:
 
     The kernel inherits this process's environment as it is now (the observation files'
     key among it) and is marked as a report kernel, which may freeze its heap
-    (naravard.report.region.settle_heap): it runs reports only and ends with them.
+    (naravard.build.in_kernel.settle_heap): it runs reports only and ends with them.
     """
     from jupyter_client.manager import KernelManager
 

@@ -24,7 +24,9 @@ import numpy as np
 from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image, ImageDraw, ImageFont
 
-from naravard import charts
+from naravard.charts import layers
+from naravard.charts.chart import Chart
+from naravard.charts.style import RC
 
 SLIDE_WIDTH_PX = 1600  # sharp on a full-width 16:9 slide and a projector
 SOURCE_PT = 7.5  # the size of the report's chart notes
@@ -33,7 +35,7 @@ MARGIN_PT = 4.0  # left and right of the source line, and above and below it
 LINE_GAP = 1.3  # line height as a multiple of the font size
 
 
-def slide_dpi(chart: charts.Chart) -> int:
+def slide_dpi(chart: Chart) -> int:
     """The dpi at which the chart is at least `SLIDE_WIDTH_PX` wide."""
     width_in = float(chart.fig.get_size_inches()[0])
     return math.ceil(SLIDE_WIDTH_PX / width_in)
@@ -41,7 +43,7 @@ def slide_dpi(chart: charts.Chart) -> int:
 
 @lru_cache(maxsize=8)
 def _font(px: int) -> Any:
-    path = findfont(FontProperties(family=charts._RC["font.sans-serif"]))
+    path = findfont(FontProperties(family=RC["font.sans-serif"]))
     return ImageFont.truetype(path, px)
 
 
@@ -65,21 +67,21 @@ def _strip_pt(lines: Sequence[str]) -> float:
     return 2 * MARGIN_PT + len(lines) * SOURCE_PT * LINE_GAP if lines else 0.0
 
 
-def _rgba(chart: charts.Chart, dpi: int) -> np.ndarray:
+def _rgba(chart: Chart, dpi: int) -> np.ndarray:
     """The chart's pixels at `dpi` (height × width × RGBA), drawn whole.
 
-    Not through the layered backgrounds (charts._render_layered): at this size a layer takes
+    Not through the layered backgrounds (naravard.charts.layers): at this size a layer takes
     9 MB, and building the layers costs more than drawing the chart whole, which only a
     kernel running many regions would win back (measured in docs/speed.md).
     """
     buffer = io.BytesIO()
-    with matplotlib.rc_context(charts._RC), charts._attached(chart), charts._whole(chart):
+    with matplotlib.rc_context(RC), layers.attached(chart), layers.whole(chart):
         chart.fig.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
         width, height = chart.fig.canvas.renderer.width, chart.fig.canvas.renderer.height
     return np.frombuffer(buffer.getbuffer(), np.uint8).reshape(int(height), int(width), 4)
 
 
-def slide_png(chart: charts.Chart, source: str) -> bytes:
+def slide_png(chart: Chart, source: str) -> bytes:
     """The chart at least 1 600 px wide with `source` in a strip below it, as PNG bytes."""
     dpi = slide_dpi(chart)
     drawn = _rgba(chart, dpi)

@@ -123,3 +123,14 @@ def own_notebooks_dir() -> Path:
 def commentary_dir() -> Path:
     """The analysts' comment files; `NARAVARD_COMMENTARY_DIR` points elsewhere (tests)."""
     return _env_dir("NARAVARD_COMMENTARY_DIR", data_dir() / "kommentarer")
+
+
+def goals_dir() -> Path:
+    """The regions' own goals, `<slug>.yaml`; `NARAVARD_GOALS_DIR` points elsewhere (tests)."""
+    return _env_dir("NARAVARD_GOALS_DIR", data_dir() / "mal")
+
+
+def mallar_dir() -> Path:
+    """The analyst's own templates (the region's slide template); `NARAVARD_MALLAR_DIR`
+    points elsewhere (tests)."""
+    return _env_dir("NARAVARD_MALLAR_DIR", data_dir() / "mallar")

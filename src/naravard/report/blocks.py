@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from naravard.report import exports
 from naravard.report import region as report
 from naravard.config.catalog import AREAS
 from naravard.core.paths import TEMPLATES_DIR
@@ -59,7 +60,7 @@ class Block(str):
 
 def _rows(rep: report.RegionReport, ids: list[str]) -> Callable[[], pd.DataFrame]:
     def table() -> pd.DataFrame:
-        frame = report.overview_frame(rep)
+        frame = exports.overview_frame(rep)
         return frame[frame["Indikator-id"].isin(ids)].reset_index(drop=True)
     return table
 
@@ -73,12 +74,20 @@ def title(rep: report.RegionReport) -> Block:
 
 def summary(rep: report.RegionReport) -> Block:
     return Block(report.summary_html(rep), title="Det viktigaste",
-                 table=lambda: report.overview_frame(rep))
+                 table=lambda: exports.overview_frame(rep))
 
 
 def overview(rep: report.RegionReport) -> Block:
     return Block(report.overview_html(rep), title="Översikt",
-                 table=lambda: report.overview_frame(rep))
+                 table=lambda: exports.overview_frame(rep))
+
+
+def goals(rep: report.RegionReport) -> Block:
+    """Regionens egna mål; `.table` holds every goal with its computed status."""
+    from naravard.report import goals as own_goals
+
+    return Block(own_goals.chapter_html(rep), title=own_goals.TITLE,
+                 table=lambda: own_goals.goals_frame(rep))
 
 
 def area(rep: report.RegionReport, key: str) -> Block:
@@ -108,6 +117,21 @@ def indicator(rep: report.RegionReport, indicator_id: str) -> Block:
 def regional(rep: report.RegionReport) -> Block:
     return Block(report.regional_html(rep), title="Regionens egna uppgifter",
                  table=_rows(rep, [i.id for i in rep.catalog.regional()]))
+
+
+def kommuner(rep: report.RegionReport) -> Block:
+    """Kommunerna i länet (empty without kommun data); `.table` is the kommun table."""
+    from naravard.report import kommun
+
+    return Block(kommun.chapter_html(rep), title="Kommunerna i länet",
+                 table=lambda: kommun.rounded_frame(rep))
+
+
+def kommun_appendix(rep: report.RegionReport) -> Block:
+    from naravard.report import kommun
+
+    return Block(kommun.appendix_html(rep), title="Bilaga: Kommunerna i länet",
+                 table=lambda: kommun.rounded_frame(rep))
 
 
 def questionnaire(rep: report.RegionReport) -> Block:

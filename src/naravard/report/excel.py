@@ -10,7 +10,7 @@ when they were fetched, which naravard made the file and when. Text cells are ma
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 
 import pandas as pd
@@ -103,18 +103,32 @@ def about_rows(table: str, sources: str, origin: str, retrieved: str | None) -> 
 
 
 def workbook_bytes(frame: pd.DataFrame, *, sheet: str, decimals: Sequence[int],
-                   about: list[tuple[str, str]]) -> bytes:
-    """The table as an xlsx ready to forward; `decimals` holds each row's indicator decimals."""
+                   about: list[tuple[str, str]],
+                   more: Callable[[pd.ExcelWriter], None] | None = None) -> bytes:
+    """The table as an xlsx ready to forward; `decimals` holds each row's indicator decimals.
+    `more` adds the report's further sheets (the region's goals, the kommuner) before the
+    "Om tabellen" sheet."""
     frame = neutralise_frame(ordered(yes_no(frame.reset_index(drop=True))))
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name=sheet)
         _format_table(writer.sheets[sheet], list(frame.columns), list(decimals))
+        if more is not None:
+            more(writer)
         about_frame = pd.DataFrame([(k, neutralise(v)) for k, v in about],
                                    columns=["Uppgift", "Värde"])
         about_frame.to_excel(writer, index=False, sheet_name=ABOUT_SHEET)
         _format_about(writer.sheets[ABOUT_SHEET])
     return finish_xlsx(buf.getvalue())
+
+
+def plain_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str) -> None:
+    """A further sheet of text and numbers: bold frozen header, filter, readable widths."""
+    frame.to_excel(writer, index=False, sheet_name=name)
+    ws = writer.sheets[name]
+    _header(ws, [min(60, max(10, max(len(str(c.value or "")) for c in col) + 2))
+                 for col in ws.columns])
+    ws.auto_filter.ref = ws.dimensions
 
 
 def _header(ws: object, widths: Sequence[float]) -> None:

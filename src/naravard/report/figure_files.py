@@ -75,12 +75,15 @@ def large_name(chart: charts.Chart) -> str:
     return f"{chart.name}{LARGE_SUFFIX}.png"
 
 
-def save(chart: charts.Chart, folder: Path | str, *, source: str, later: bool = False) -> None:
+def save(chart: charts.Chart, folder: Path | str, *, source: str,
+         later: bool | None = None) -> None:
     """Write the chart's files into `folder` and list it in the folder's figurer.csv.
 
     `later`: leave the SVG, the large PNG and figurer.csv for `write_deferred` (a report
-    kernel). The report-size PNG is written now; its bytes are the report's own.
+    kernel; None: as `charts.defer_svgs` set it for this process). The report-size PNG is
+    written now; its bytes are the report's own.
     """
+    later = charts.deferring() if later is None else later
     folder = Path(folder)
     source = source_text(source)
     charts.save_chart(chart, folder, svg_later=later)

@@ -154,7 +154,7 @@ def style() -> contextlib.AbstractContextManager:
 
     from naravard import charts
 
-    return matplotlib.rc_context(charts._RC)
+    return matplotlib.rc_context(charts.RC)
 
 
 def new_figure(height_cm: float = 7.0) -> Any:
@@ -162,7 +162,7 @@ def new_figure(height_cm: float = 7.0) -> Any:
     from naravard import charts
 
     with style():
-        return charts._figure(height_cm)
+        return charts.new_figure(height_cm)
 
 
 def _name(caption: str) -> str:

@@ -6,82 +6,34 @@ stays thin and the same blocks can be tested without running a kernel.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
-
 from markupsafe import Markup
 
 from naravard.analysis import plausibility as P
-from naravard.report import commentary
-from naravard.speed import heap
-from naravard.wording import highlights, templating, text
+from naravard.analysis import revisions
+from naravard.analysis.indicators import POSITION_LABELS, available_years, indicator_table, series
+from naravard.analysis.judgements import published
 from naravard.config.catalog import AREAS, Catalog, Indicator, load_catalog
-from naravard.core.errors import NaravardError
-from naravard.core.export_safety import neutralise_frame
-from naravard.analysis.indicators import (
-    POSITION_LABELS, available_years, indicator_table, rounded, series,
-)
-from naravard.analysis.judgements import SHAPE_LABELS, published
-from naravard.core.paths import scratch_dir
 from naravard.config.regions import RIKET_CODE, Region, all_regions, get_region
-from naravard.speed.shortcuts import in_report_kernel
-from naravard.sources import COPIED_LABEL
+from naravard.core import clock
+from naravard.core.errors import NaravardError
+from naravard.core.paths import report_roots, scratch_dir
+from naravard.report import cells, commentary, kommun, peers
+from naravard.report import goals as own_goals
+from naravard.report import questionnaire as q
+from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figure, is_example,
+                                    judgement_rules, newer_rules, observations_loaded,
+                                    parse_year, source_line)
+from naravard.report.exports import region_csv_bytes
+from naravard.sources.table import load_observations
+from naravard.wording import highlights, templating, text
 
-if TYPE_CHECKING:  # drawing loads matplotlib: only where a chart is made
-    from naravard import charts
-
-TITLE = "Uppföljning av omställningen till en god och nära vård"
-EXAMPLE_BANNER = "EXEMPELDATA – inte verkliga värden"
 POSITION_SYMBOLS = {"övre": "▲", "mellersta": "●", "nedre": "▼"}
 # The arrow shows which way the value moved; the word says whether that is better or worse.
 VALUE_ARROWS = {1: "↑", -1: "↓", 0: "→"}
-
-
-def report_date() -> dt.date:
-    """Today, or SOURCE_DATE_EPOCH when set, so that two runs can produce identical text."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
-
-
-# ids of the observations settle_heap has frozen (frozen objects are never freed: ids stay theirs)
-_SETTLED: set[int] = set()
-
-
-def settle_heap(obs: object) -> bool:
-    """In a kernel naravard started for reports, move what is loaded so far (the
-    observations `obs`, the catalogue, the imports) out of the collector's sight, once.
-
-    They live as long as that kernel; without this, every full collection while ~40 charts
-    are drawn rescans them (about a second per report). Once per observations: a batch
-    kernel's later reports share them, and a collection per report cost a third of a second
-    and froze the previous report's leftovers for good. Young collections then run less
-    often too (naravard.speed.heap). An analyst's kernel is left alone: frozen objects are never
-    freed there. True when frozen now.
-    """
-    if not in_report_kernel() or id(obs) in _SETTLED:
-        return False
-    heap.settle()
-    _SETTLED.add(id(obs))
-    return True
-
-
-def parse_year(year: object, years: list[int]) -> int:
-    """The report year as int, or an error listing the years the data has."""
-    span = f"{years[0]}–{years[-1]}" if years else "inga"
-    try:
-        value = int(str(year).strip())
-    except ValueError:
-        raise NaravardError(f"YEAR={year!r} är inte ett årtal; tillgängliga år: {span}") from None
-    if value not in years:
-        raise NaravardError(f"YEAR={value} finns inte i underlaget; tillgängliga år: {span}")
-    return value
 
 
 @dataclass
@@ -100,6 +52,8 @@ class RegionReport:
     changes: object = None  # naravard.analysis.revisions.Changes since the previous version, if any
     own_notebook: Path | None = None  # notebooks/egna/<slug>.ipynb, when the region has one
     own_analysis: bool = False  # the report has a chapter "Egen analys"
+    peers: object = None  # naravard.config.peer_groups.PeerGroup: whom the region is placed among
+    goals: object = None  # naravard.config.goals.Goals: the region's own goals, if it has a file
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -111,7 +65,7 @@ class RegionReport:
 
 def prepare(region: str, year: object, data: object = None, *, figures: Path | None | str = "auto",
             obs: object = None, catalog: Catalog | None = None, comments: bool = True,
-            previous: Path | str | None = "auto") -> RegionReport:
+            previous: Path | str | None = "auto", jamfor: str | None = None) -> RegionReport:
     """Validate the parameters against the data and compute the indicator table.
 
     Raises NaravardError for an unknown region, a year the data lacks, a year in which the
@@ -119,15 +73,14 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     `figures` "auto" is the scratch folder (scratch/figures/<slug>/<year>/): only make report's
     staged publish writes into figures/. `previous` is the folder of the report's earlier
     version ("auto": output/<slug>/<year>/, or under output/exempeldata/ for example data),
-    whose values the chapter Om underlaget compares with.
+    whose values the chapter Om underlaget compares with. `jamfor`: the analyst's comparison
+    group (naravard.config.peer_groups); None: data/jamforelsegrupper.yaml or the sjukvårdsregion.
     """
-    from naravard.sources.table import load_observations
-
     reg = get_region(region)
     catalog = catalog or load_catalog()
     if obs is None:
         obs = load_observations(data, catalog=catalog)
-    settle_heap(obs)
+    observations_loaded(obs)
     year_int = parse_year(year, available_years(obs))
     region_years = available_years(obs, reg.code)
     if year_int not in region_years:
@@ -140,30 +93,25 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     structure, answers = _questionnaire(reg, year_int)
     rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
                        structure, answers)
+    peers.attach(rep, jamfor)
+    rep.goals = own_goals.load(reg.slug, catalog)  # data/mal/<slug>.yaml, validated now
     _analyst_parts(rep, comments, previous)
     return rep
 
 
 def _analyst_parts(rep: RegionReport, comments: bool, previous: Path | str | None) -> None:
     """The analyst's comments, the changes since the last version and the own notebook."""
-    from naravard.report import cells
-    from naravard.analysis import revisions
-
-    if comments and not getattr(rep.obs, "is_example", False):  # comments are on real values
+    if comments and not is_example(rep):  # comments are on real values
         rep.comments = commentary.load(rep.region.slug, rep.year, rep.catalog, rep.table)
     if previous == "auto":  # example data is compared only with an example report
-        from naravard.core.paths import report_roots
-
         previous = report_roots(rep.obs)[0] / rep.region.slug / str(rep.year)
     if previous:
-        rep.changes = revisions.changes_since(Path(previous), export_csv_bytes(rep))
+        rep.changes = revisions.changes_since(Path(previous), region_csv_bytes(rep))
     rep.own_notebook, rep.own_analysis = cells.plan(rep.region.slug)
 
 
 def _questionnaire(region: Region, year: int) -> tuple[object, object]:
     """The year's questionnaire and the region's answers; (None, None) when there is no form."""
-    from naravard.report import questionnaire as q
-
     if year not in q.available_years():
         return None, None
     structure = q.load_structure(year)
@@ -175,8 +123,6 @@ def related_questions(rep: RegionReport, indicator_ids: list[str]) -> list[dict[
     closed question, its short answer ("Ja", "46 %"); free text is read in the appendix."""
     if rep.answers is None or rep.structure is None:
         return []
-    from naravard.report import questionnaire as q
-
     wanted = set(indicator_ids)
     out = []
     for qu in rep.structure:
@@ -244,89 +190,39 @@ def _rank_cell(row: pd.Series) -> tuple[str, bool]:
     return place.removeprefix("plats ") or "–", False
 
 
-def retrieved_date(obs: object) -> str | None:
-    """The day the Kolada values were fetched, when the data says so; a file date is not one."""
-    retrieved = getattr(obs, "retrieved", None)
-    label = getattr(obs, "origin_label", "") or ""
-    if not retrieved or "fildatum" in label or COPIED_LABEL in label:
-        return None
-    return retrieved
-
-
-def copied_date(obs: object) -> str | None:
-    """The day a copy of a Kolada export entered the project, when that is all that is known."""
-    label = getattr(obs, "origin_label", "") or ""
-    return getattr(obs, "retrieved", None) if COPIED_LABEL in label else None
-
-
-def source_line(ind: Indicator, obs: object) -> str:
-    """"Källa: <primary source> via Kolada, hämtad …" — processed figures never credit Kolada."""
-    if getattr(obs, "is_example", False):
-        return "Källa: exempeldata, inte verkliga värden"
-    if ind.source == "regional":
-        return f"Källa: {ind.primary_source} (regionens egna uppgifter)"
-    retrieved = retrieved_date(obs)
-    when = f", hämtad {text.fmt_date(retrieved)}" if retrieved else ""
-    return f"Källa: {ind.primary_source}, via Kolada{when}"
-
-
-def data_sentences(obs: object, years: list[int]) -> list[str]:
-    """Where the numbers come from and when they were fetched, in words (cover, Om underlaget)."""
-    if getattr(obs, "is_example", False):
-        return ["Rapporten bygger på påhittade exempeldata, inte på verkliga värden. "
-                "Den visar hur rapporten ser ut när riktiga uppgifter saknas."]
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-    out = [f"Siffrorna kommer från Kolada, Rådet för främjande av kommunala analysers "
-           f"databas, som samlar uppgifter från bland andra SKR, Socialstyrelsen och SCB "
-           f"({span})."]
-    retrieved = retrieved_date(obs)
-    if retrieved:
-        out.append(f"Uppgifterna hämtades från Kolada den {text.fmt_date(retrieved)}.")
-    elif copied_date(obs):
-        out.append(f"Uppgifterna är en sparad kopia av Kolada, inlagd i rapportverktyget den "
-                   f"{text.fmt_date(copied_date(obs))}; när kopian hämtades från Kolada framgår "
-                   "inte av underlaget.")
-    elif getattr(obs, "origin", "") == "snapshot":
-        out.append("Uppgifterna kommer från en sparad kopia av Kolada; när den hämtades "
-                   "framgår inte av underlaget.")
-    return out
-
-
-def _fig(rep: RegionReport, chart: charts.Chart, name: str, source: str) -> dict:
-    from naravard import charts
-
-    _save(rep, chart, name, source)
-    return charts.figure(chart, source)
-
-
 # --- blocks --------------------------------------------------------------------------------
 
 def banner_html(rep: RegionReport) -> str:
     """The example-data banner that the print CSS repeats on every page; empty for real data."""
-    if not getattr(rep.obs, "is_example", False):
+    if not is_example(rep):
         return ""
     return templating.render("_banner.html.j2", text=EXAMPLE_BANNER)
 
 
 def title_html(rep: RegionReport) -> str:
-    about = [f"Rapporten är framtagen {text.fmt_date(report_date().isoformat())}.",
+    about = [f"Rapporten är framtagen {text.fmt_date(clock.today().isoformat())}.",
              *data_sentences(rep.obs, available_years(rep.obs))]
     return templating.render(
-        "region/title.html.j2", banner_text=EXAMPLE_BANNER if getattr(
-            rep.obs, "is_example", False) else "",
+        "region/title.html.j2", banner_text=EXAMPLE_BANNER if is_example(rep) else "",
         region=rep.region.full_name, year=rep.year, title=TITLE, about=about,
-        notes=[n for n in getattr(rep.obs, "notes", []) if getattr(rep.obs, "is_example", False)])
+        notes=[n for n in getattr(rep.obs, "notes", []) if is_example(rep)])
 
 
 def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     """(anchor id, heading) for the table of contents, in report order."""
     items = [("viktigaste", "Det viktigaste"), ("oversikt", "Översikt")]
+    if own_goals.has_chapter(rep):
+        items.append((own_goals.ANCHOR, own_goals.TITLE))
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
     items += [("egna-uppgifter", "Regionens egna uppgifter")]
+    if kommun.has_chapter(rep):  # Kommunerna i länet, when the data has them
+        items.append(kommun.CHAPTER)
     if rep.own_analysis:
         items.append(("egen-analys", "Egen analys"))
     items.append(("om-underlaget", "Om underlaget"))
+    if kommun.has_chapter(rep):
+        items.append(kommun.APPENDIX)
     if rep.structure is not None:  # no questionnaire for the year yet: no appendix
         items.append(("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen"))  # last
     return items
@@ -338,8 +234,8 @@ def toc_html(rep: RegionReport) -> str:
 
 def summary_messages(rep: RegionReport) -> list[highlights.Message]:
     """The messages of "Det viktigaste" (naravard.wording.highlights has the rules)."""
-    return highlights.select(rep.table, rep.obs, rep.catalog, rep.region.code,
-                             rep.region.name, rep.year)
+    return peers.annotate(rep, highlights.select(rep.table, rep.obs, rep.catalog,
+                                                 rep.region.code, rep.region.name, rep.year))
 
 
 def summary_html(rep: RegionReport, *, comment: str = "") -> str:
@@ -355,53 +251,6 @@ def summary_html(rep: RegionReport, *, comment: str = "") -> str:
               "ett budskap.")
 
 
-def overview_frame(rep: RegionReport) -> pd.DataFrame:
-    """The report's table in plain text, one row per indicator (also exported as CSV/XLSX).
-
-    It carries every judgement a sentence is made from, so a reader can check each one.
-    """
-    rows = []
-    for _, row in rep.table.iterrows():
-        rows.append({
-            "Område": AREAS[row["area"]],
-            "Indikator": row["name"],
-            "Indikator-id": row["indicator_id"],
-            "År": int(row["year"]),  # an earlier year for an indicator not yet published
-            "Värde": row["value"],
-            "Enhet": text.unit_label(row["unit"]),
-            "Föregående år": row["prev_year"],
-            "Förändring": row["change"],
-            "Minsta förändring som räknas": row["min_change"],
-            "Förändringen räknas": "Ja" if row["change_counts"] else "Nej",
-            "Bedömning": row["change_judgement"],
-            "Trend": row["trend"],
-            "Trend sedan år": row["trend_from_year"],
-            "Trendens form": SHAPE_LABELS.get(row["trend_shape"], ""),
-            "Trendens första år": row["trend_start_year"],
-            "Nivåskifte från år": row["trend_shift_from"],
-            "Nivåskifte till år": row["trend_shift_to"],
-            "Trend i förra årets uppföljning": row["prev_trend"],
-            "Riket": row["riket"],
-            "Placering": row["rank"],
-            "Placering till": row["rank_to"],
-            "Delar placering med antal regioner": row["n_tied"],
-            "Delar placering med": row["tied_with"],
-            "Antal regioner": row["n_ranked"] or pd.NA,
-            "Läge bland regionerna": POSITION_LABELS.get(row["position"], ""),
-            "Mål": row["target_text"] or "",
-            "Andel av målvärdet (%)": row["target_share"],
-            "Måluppfyllelse": row["target_status"],
-            "Måluppfyllelse i förra årets uppföljning": row["prev_target_status"],
-            "Om målet": row["target_note"],
-            "Jämförbarhet": row["comparability_note"],
-            "Kontrollera": row["plausibility_note"],
-            "Publicering": row["published_note"],
-            "Kvinnor": row["kvinnor"],
-            "Män": row["man"],
-        })
-    return pd.DataFrame(rows)
-
-
 def _overview_row(row: pd.Series, year: int) -> dict:
     rank, shared = _rank_cell(row)
     value = _value(row)
@@ -414,12 +263,20 @@ def _overview_row(row: pd.Series, year: int) -> dict:
             # a value to check gets no coloured place (plausibility)
             "position_label": POSITION_LABELS.get(position, "osäkert värde"
                                                   if row.get("plausibility") else "")
-            } | _change_cell(row)
+            } | _change_cell(row) | peers.cell(row)
 
 
 def _regional_shown(row: pd.Series) -> bool:
     """Whether the region's own figures list this row (and so have its `#ind-` anchor)."""
     return not (pd.isna(row["value"]) and pd.isna(row["prev_value"]))
+
+
+OVERVIEW_LEGEND = (
+    "Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med värde (plats 1 = "
+    "bäst, med hänsyn till om högt eller lågt värde är bättre; regioner med samma publicerade "
+    "värde delar plats, t.ex. 1–6). Indikatorer utan bättre riktning rangordnas inte. Pilen "
+    "visar åt vilket håll värdet har gått sedan föregående år (↑ upp, ↓ ned); ordet säger om "
+    "det är en förbättring, en försämring eller ingen tydlig förändring. – = värde saknas.")
 
 
 def overview_html(rep: RegionReport) -> str:
@@ -433,29 +290,10 @@ def overview_html(rep: RegionReport) -> str:
                 _overview_row(r, rep.year) | {"link": r["indicator_id"] not in regional
                                               or _regional_shown(r)}
                 for _, r in rows.iterrows()]})
-    legend = ("Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med "
-              "värde (plats 1 = bäst, med hänsyn till om högt eller lågt värde är bättre; "
-              "regioner med samma publicerade värde delar plats, t.ex. 1–6). Indikatorer utan "
-              "bättre riktning rangordnas inte. Pilen visar åt vilket håll värdet har gått sedan "
-              "föregående år (↑ upp, ↓ ned); ordet säger om det är en förbättring, en "
-              "försämring eller ingen tydlig förändring. – = värde saknas.")
     return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
-                             legend=legend, sentences=text.summary_sentences(
+                             legend=OVERVIEW_LEGEND, peer_header=peers.header(rep),
+                             peer_legend=peers.legend(rep), sentences=text.summary_sentences(
                                  rep.table, rep.region.name, rep.year))
-
-
-def _save(rep: RegionReport, chart: charts.Chart, name: str, source: str) -> None:
-    """Write the chart as figures/<slug>/<year>/<name>.png and .svg (the folder is the
-    region-year), with its large PNG and its row in figurer.csv (report.figure_files)."""
-    chart.name = name
-    if getattr(rep.obs, "is_example", False):
-        from naravard.report.example_mark import mark_example
-
-        mark_example(chart)
-    if rep.figures is not None:
-        from naravard.report import figure_files
-
-        figure_files.save(chart, rep.figures, source=source, later=in_report_kernel())
 
 
 # Chart sizes in cm: two charts side by side across the 17,4 cm text width, or a chart
@@ -479,11 +317,12 @@ def _facts(ind: Indicator, row: pd.Series) -> list[tuple[str, str]]:
 
 def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> str:
     """One indicator: heading, generated sentences, trend (and ranked) chart, definition, source."""
-    from naravard import charts
+    from naravard import charts  # matplotlib: see report/common.py
 
     row = rep.row(ind.id)
     comment = comment or _comment(rep, ind.id)
     sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
+    sentences = peers.with_sentence(rep, row, sentences)
     data = series(rep.obs, ind.id)
     src = source_line(ind, rep.obs)
     breaks = [(b.year, b.reason) for b in ind.series_breaks]
@@ -495,18 +334,20 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
         # that an earlier region's chart of this indicator built (a batch kernel's reports)
         chart = charts.trend_chart(data, ind, rep.region.code, rep.region.name, breaks=breaks,
                                    size=PAIR if wide else SIDE, shared=True)
-        trend = _fig(rep, chart, ind.id, src)
+        trend = figure(rep, chart, src, ind.id)
         if wide:
             shown = int(row["year"])  # an earlier year when the source has not published yet
             chart = charts.ranked_chart(data[data["year"] == shown], ind, rep.region.code,
-                                        shown, rep.region_names, size=PAIR, shared=True)
-            ranked = _fig(rep, chart, f"{ind.id}-regioner", src)
+                                        shown, rep.region_names, size=PAIR, shared=True,
+                                        **peers.chart_marks(rep))
+            ranked = figure(rep, chart, src, f"{ind.id}-regioner")
     else:
         missing = f"{rep.region.name} saknar värden för denna indikator i underlaget."
     return templating.render(
         "region/indicator.html.j2", id=ind.id, name=ind.name, sentences=sentences, trend=trend,
-        ranked=ranked, missing=missing, facts=_facts(ind, row), comment=templating.safe(comment),
-        related=related_questions(rep, [ind.id]))
+        ranked=ranked, missing=missing, comment=templating.safe(comment),
+        facts=_facts(ind, row), related=related_questions(rep, [ind.id]),
+        goal=own_goals.indicator_line(rep, ind.id))
 
 
 def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
@@ -517,7 +358,8 @@ def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
     comment = comment or _comment(rep, area)
     blocks = [templating.safe(indicator_html(rep, ind)) for ind in inds]
     return templating.render("region/area.html.j2", area=area, title=AREAS[area],
-                             indicators=blocks, comment=templating.safe(comment))
+                             indicators=blocks, comment=templating.safe(comment),
+                             after_goals=own_goals.first_after(rep, area))
 
 
 def _regional_source(rep: RegionReport, indicator_id: str, year: object) -> str:
@@ -572,8 +414,6 @@ def regional_html(rep: RegionReport, *, comment: str = "") -> str:
 
 def questionnaire_html(rep: RegionReport) -> str:
     """The appendix: Socialstyrelsen's questionnaire answers, or a short note when there are none."""
-    from naravard.report import questionnaire as q
-
     note = intro = ""
     answers = ""
     if rep.structure is None:  # Socialstyrelsen has not sent the year's questionnaire yet
@@ -591,22 +431,6 @@ def questionnaire_html(rep: RegionReport) -> str:
                              answers=templating.safe(answers))
 
 
-def judgement_rules(catalog: Catalog) -> list[tuple[str, str]]:
-    """The judgement rules (text.rules) as (title, text); directions come from the catalogue."""
-    directions: dict[str, list[str]] = {}
-    for ind in catalog:
-        directions.setdefault(ind.direction, []).append(ind.name)
-    return text.rules(directions)
-
-
-def newer_rules() -> list[tuple[str, str]]:
-    """Values to check and indicators not yet published, for both reports' Om underlaget."""
-    from naravard.analysis import plausibility
-
-    return [("Värden att kontrollera", plausibility.RULES_TEXT),
-            ("Ännu inte publicerat", plausibility.PUBLICATION_RULE)]
-
-
 def about_html(rep: RegionReport) -> str:
     missing = rep.table[rep.table["value"].isna()]["name"].tolist()
     primaries = sorted({i.primary_source for i in rep.catalog if i.source == "kolada"})
@@ -618,21 +442,21 @@ def about_html(rep: RegionReport) -> str:
         (f"Indikatorer utan värde för regionen {rep.year}: " + ", ".join(missing) + ".")
         if missing else f"Alla indikatorer har värden för {rep.year}.",
     ]
+    if own_goals.about_line(rep):
+        paragraphs.append(own_goals.about_line(rep))
+    paragraphs += [line for line in (kommun.about_line(rep),) if line]
     if rep.table[["kvinnor", "man"]].isna().all().all():
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
                           "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
     rules = [*judgement_rules(rep.catalog), *newer_rules(),
-             ("Det viktigaste", highlights.RULES_TEXT)]
+             ("Det viktigaste", highlights.RULES_TEXT), *peers.rules(rep)]
     return templating.render("region/about.html.j2", paragraphs=paragraphs, rules=rules,
                              changes=templating.safe(changes_html(rep)))
-
 
 
 def changes_html(rep: RegionReport) -> str:
     """"Ändrat sedan förra versionen (datum)": the values that differ from the report already
     published for this region and year; empty when nothing changed or there was none."""
-    from naravard.analysis import revisions
-
     changes = rep.changes
     if changes is None or changes.empty:
         return ""
@@ -660,67 +484,7 @@ def _comment(rep: RegionReport, key: str, about: str = "") -> str:
     return commentary.section_html(rep.comments, key, about)
 
 
-# Columns holding an indicator's own numbers, shown with the indicator's decimals.
-MEASURE_COLUMNS = ("Värde", "Förändring", "Riket", "Kvinnor", "Män",
-                   "Minsta förändring som räknas")
-
-
-def export_frame(rep: RegionReport) -> pd.DataFrame:
-    """The exported indikatorer table: overview rows with a source column.
-
-    Numbers are rounded to each indicator's decimals, so a change of 79,5 − 75,3 reads 4,2
-    and not 4,200000000000003 in Excel.
-    """
-    frame = overview_frame(rep)
-    for col in MEASURE_COLUMNS:
-        frame[col] = rounded(frame[col], rep.table["decimals"])
-    frame["Källa"] = [source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
-                      for i in frame["Indikator-id"]]
-    return frame
-
-
-def _csv_number(x: object, decimals: int) -> str:
-    return "" if pd.isna(x) else f"{float(x):.{decimals}f}".replace(".", ",")
-
-
-def export_csv_bytes(rep: RegionReport) -> bytes:
-    """`;`-separated, decimal comma, UTF-8 with BOM: what Swedish Excel opens correctly.
-
-    Each number is written with its indicator's decimals (`28100`, `79,5`), no thousands
-    separator, so Excel reads it as a number.
-    """
-    frame = export_frame(rep)
-    decimals = [int(d) for d in rep.table["decimals"]]
-    for col in MEASURE_COLUMNS:
-        frame[col] = [_csv_number(x, d) for x, d in zip(frame[col], decimals)]
-    return neutralise_frame(frame).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
-
-
-def export_xlsx_bytes(rep: RegionReport) -> bytes:
-    """indikatorer.xlsx, formatted to forward as it is (naravard.report.excel)."""
-    from naravard.report import excel
-
-    frame = export_frame(rep)
-    about = excel.about_rows(f"Indikatorer för {rep.region.full_name} {rep.year}",
-                             table_sources(rep.catalog, rep.obs), rep.obs.origin_label,
-                             retrieved_date(rep.obs) or copied_date(rep.obs))
-    return excel.workbook_bytes(frame, sheet="Indikatorer", about=about,
-                                decimals=[rep.catalog.get(i).decimals
-                                          for i in frame["Indikator-id"]])
-
-
-def table_sources(catalog: Catalog, obs: object, *, own: bool = True) -> str:
-    """The tables' sources in one line: Kolada and the primary sources it republishes."""
-    if getattr(obs, "is_example", False):
-        return "Exempeldata, inte verkliga värden"
-    primaries = sorted({i.primary_source for i in catalog if i.source == "kolada"})
-    return ("Kolada (Rådet för främjande av kommunala analyser), som återpublicerar "
-            + "; ".join(primaries) + "." + (" Regionens egna uppgifter har sin källa i "
-                                            "kolumnen Källa." if own else ""))
-
-
 __all__ = [
     "RegionReport", "prepare", "title_html", "toc_html", "summary_html", "overview_html",
-    "area_html", "regional_html", "questionnaire_html", "about_html", "export_csv_bytes",
-    "export_xlsx_bytes", "RIKET_CODE", "TITLE",
+    "area_html", "regional_html", "questionnaire_html", "about_html", "RIKET_CODE",
 ]

@@ -646,13 +646,13 @@ class KoladaClient:
 # Download into the cache
 
 
-def _write_json(path: Path, payload: Any) -> None:
+def write_json(path: Path, payload: Any) -> None:
     with path.open("w", encoding="utf-8") as handle:
         json.dump(payload, handle, ensure_ascii=False, indent=1)  # as the committed snapshot
         handle.write("\n")
 
 
-def _page(values: list[dict]) -> dict:
+def as_page(values: list[dict]) -> dict:
     return {"values": values, "count": len(values), "next_url": None, "previous_url": None}
 
 
@@ -716,10 +716,10 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
         make_readable(tmp)  # mkdtemp makes it 0700; the snapshot is shared like the reports
         (tmp / "data").mkdir()
         for kpi in kpis:
-            _write_json(tmp / "data" / f"{kpi}.json", _page(data.get(kpi, [])))
-        _write_json(tmp / "kpi.json", _page(kpi_meta))
-        _write_json(tmp / "municipality.json", _page(municipalities))
-        _write_json(tmp / RETRIEVED_FILE, {"retrieved": retrieved, "base_url": client.base_url})
+            write_json(tmp / "data" / f"{kpi}.json", as_page(data.get(kpi, [])))
+        write_json(tmp / "kpi.json", as_page(kpi_meta))
+        write_json(tmp / "municipality.json", as_page(municipalities))
+        write_json(tmp / RETRIEVED_FILE, {"retrieved": retrieved, "base_url": client.base_url})
         for name in keep:
             old = dest / name
             if old.is_dir():

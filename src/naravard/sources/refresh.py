@@ -143,11 +143,11 @@ def _refuse_vanished(vanished: list[str], what: str) -> None:
 
 def check_usable(new_dir: Path, old_dir: Path | None, catalog: Catalog) -> None:
     """Refuse (NaravardError) an answer the reports cannot use, naming what is wrong."""
-    from naravard.sources.table import _kolada_observations, _origin, validate
+    from naravard.sources.table import kolada_observations, origin_of, validate
 
-    obs = _kolada_observations(new_dir, catalog, "snapshot")
+    obs = kolada_observations(new_dir, catalog, "snapshot")
     try:
-        validate(obs.frame, catalog, _origin(new_dir, paths.regional_dir(), catalog))
+        validate(obs.frame, catalog, origin_of(new_dir, paths.regional_dir(), catalog))
     except NaravardError as exc:
         where = str(exc).replace(paths.display_path(new_dir) + "/", "").replace(str(new_dir) + "/", "")
         raise NaravardError(f"Kolada svarade med värden som rapporterna inte kan använda: "
@@ -170,24 +170,31 @@ def refresh_kommun(new_dir: Path, old_dir: Path, client: KoladaClient) -> Summar
     copied into `new_dir`); its KPI metadata keeps our own fields (unit, group, coverage)
     and takes Kolada's title and description.
     """
-    from naravard.sources.kolada import RETRIEVED_FILE, _page, _write_json
+    from naravard.sources.kolada import RETRIEVED_FILE, as_page, write_json
 
     old, new = old_dir / "kommun", new_dir / "kommun"
     if not (old / "data").is_dir():
         return None
-    kpis = _ids(old / "kpi.json")
+    from naravard.config.kommun_catalog import load_kommun_catalog
+    from naravard.sources.kommun import POPULATION_KPI
+
+    # the part's KPIs, every KPI the kommun catalogue (the report's chapter) needs, and the
+    # kommuner's population (the chapter gives a small kommun's size)
+    kpis = list(dict.fromkeys([*_ids(old / "kpi.json"), *load_kommun_catalog().kolada_ids(),
+                               POPULATION_KPI]))
     data = client.fetch_data(kpis, _ids(old / "municipality.json"))
     live = {str(m["id"]): m for m in client.fetch_kpis(kpis) if isinstance(m, dict) and "id" in m}
     ours = json.loads((old / "kpi.json").read_text(encoding="utf-8"))["values"]
     meta = [dict(m, **{k: live[m["id"]][k] for k in ("title", "description") if k in live[m["id"]]})
             for m in ours if m["id"] in live]
+    meta += [live[k] for k in kpis if k in live and k not in {m["id"] for m in ours}]
     shutil.rmtree(new / "data")
     (new / "data").mkdir()
     for kpi in kpis:
-        _write_json(new / "data" / f"{kpi}.json", _page(data.get(kpi, [])))
-    _write_json(new / "kpi.json", _page(meta))
+        write_json(new / "data" / f"{kpi}.json", as_page(data.get(kpi, [])))
+    write_json(new / "kpi.json", as_page(meta))
     retrieved = json.loads((new_dir / RETRIEVED_FILE).read_text(encoding="utf-8"))
-    _write_json(new / RETRIEVED_FILE, {"retrieved": retrieved["retrieved"],
+    write_json(new / RETRIEVED_FILE, {"retrieved": retrieved["retrieved"],
                                        "base_url": client.base_url})
     try:
         read_kolada_dir(new)

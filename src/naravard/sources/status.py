@@ -37,9 +37,9 @@ def _regions(frame: pd.DataFrame) -> str:
 
 
 def _kolada_summary(label: str, directory: Path, catalog: Catalog) -> list[str]:
-    from naravard.sources.table import _kolada_observations, validate
+    from naravard.sources.table import kolada_observations, validate
 
-    obs = _kolada_observations(directory, catalog, "snapshot")
+    obs = kolada_observations(directory, catalog, "snapshot")
     frame = validate(obs.frame, catalog)
     values = frame.dropna(subset=["value"])
     wanted = catalog.kolada()
@@ -101,7 +101,7 @@ def _example_summary(catalog: Catalog) -> list[str]:
 
 def print_status(data: str | Path | None = None) -> int:
     """Print, in Swedish, what each origin holds; a bad data directory is an error."""
-    from naravard.sources.table import _explicit_dir, _has_kolada_data, is_example_request
+    from naravard.sources.table import explicit_dir, has_kolada_data, is_example_request
 
     catalog = load_catalog()
     blocks: list[list[str]] = []
@@ -114,11 +114,11 @@ def print_status(data: str | Path | None = None) -> int:
         if path.suffix == ".pkl":
             raise NaravardError(f"{path}: data status läser Kolada-kataloger, inte sparade "
                                 "observationer; ange katalogen med Kolada-data")
-        directory = _explicit_dir(path, from_env=not given)
+        directory = explicit_dir(path, from_env=not given)
         blocks.append(_kolada_summary("Angiven ögonblicksbild", directory, catalog))
 
     snapshot = paths.snapshot_dir()
-    if _has_kolada_data(snapshot):
+    if has_kolada_data(snapshot):
         try:
             blocks.append(_kolada_summary("Projektets ögonblicksbild", snapshot, catalog))
         except NaravardError as exc:

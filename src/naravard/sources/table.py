@@ -200,6 +200,7 @@ class Observations:
     is_example: bool
     input_files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kommun: object = None  # naravard.sources.kommun.KommunData, when the snapshot has kommuner
 
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.frame["year"].unique())
@@ -253,7 +254,7 @@ def load_saved_observations(path: Path) -> Observations:
     return obs
 
 
-def _has_kolada_data(directory: Path) -> bool:
+def has_kolada_data(directory: Path) -> bool:
     data = directory / "data"
     return data.is_dir() and any(data.glob("*.json"))
 
@@ -305,7 +306,7 @@ def _outside_years(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[
     return frame.loc[~outside].reset_index(drop=True), [note]
 
 
-def _kolada_observations(directory: Path, catalog: Catalog, origin: str) -> Observations:
+def kolada_observations(directory: Path, catalog: Catalog, origin: str) -> Observations:
     frame, data = _kolada_frame(directory, catalog)
     frame, notes = _outside_years(frame, _short(directory))
     if data.retrieved and data.copied:
@@ -347,7 +348,20 @@ def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path,
     return obs
 
 
-def _origin(kolada_dir: Path, regional: Path, catalog: Catalog) -> Origin:
+def _with_kommun(obs: Observations, directory: Path) -> None:
+    """The snapshot's kommun data (naravard.sources.kommun), when it has any."""
+    from naravard.config.kommun_catalog import kommun_catalog_path, load_kommun_catalog
+    from naravard.sources.kommun import read_kommun
+
+    if not kommun_catalog_path().is_file():
+        return
+    catalog = load_kommun_catalog()
+    obs.kommun = read_kommun(directory, catalog)
+    if obs.kommun is not None:
+        obs.input_files.extend([*obs.kommun.files, catalog.path])
+
+
+def origin_of(kolada_dir: Path, regional: Path, catalog: Catalog) -> Origin:
     """The file a row of the combined table was read from, as the user knows it."""
     from naravard.config.regions import all_regions
 
@@ -407,7 +421,7 @@ def clear_memo() -> None:
 EXAMPLE_WORDS = ("exempel", "exempeldata")  # DATA=exempel: the built-in example data
 
 
-def _explicit_dir(data: Path, from_env: bool) -> Path:
+def explicit_dir(data: Path, from_env: bool) -> Path:
     where = f"NARAVARD_DATA={data}" if from_env else str(data)
     if not data.exists():
         raise NaravardError(
@@ -431,7 +445,7 @@ def is_example_request(data: str | Path | None) -> bool:
 def default_snapshot() -> Path:
     """The committed snapshot; missing only in a broken checkout, which is said in one line."""
     path = paths.snapshot_dir()
-    if not _has_kolada_data(path):
+    if not has_kolada_data(path):
         raise NaravardError(
             f"{paths.display_path(path)}: projektets Kolada-ögonblicksbild saknas; återställ "
             "den med git checkout -- data/kolada, hämta en ny med make data eller ange DATA=<katalog>")
@@ -445,13 +459,13 @@ def _resolve_origin(data: str | Path | None) -> tuple[str, Path | None]:
         path = Path(data).expanduser()
         if path.suffix == ".pkl":
             return "pickle", path
-        return "snapshot", _explicit_dir(path, from_env=False)
+        return "snapshot", explicit_dir(path, from_env=False)
     env = os.environ.get("NARAVARD_DATA", "").strip()
     if env:
         path = Path(env).expanduser()
         if path.suffix == ".pkl":
             return "pickle", path
-        return "snapshot", _explicit_dir(path, from_env=True)
+        return "snapshot", explicit_dir(path, from_env=True)
     return "snapshot", default_snapshot()
 
 
@@ -492,11 +506,13 @@ def load_observations(data: str | Path | None = None, *, catalog: Catalog | None
             _MEMO[key] = obs
         return _copy(_MEMO[key])
 
-    key = (kind, str(path.resolve()), _dir_stamp(path), regional_key, cat_key, wanted)
+    key = (kind, str(path.resolve()), _dir_stamp(path), _dir_stamp(path / "kommun"),
+           regional_key, cat_key, wanted)
     if key not in _MEMO:
-        obs = _kolada_observations(path, catalog, "snapshot" if kind == "snapshot" else kind)
+        obs = kolada_observations(path, catalog, "snapshot" if kind == "snapshot" else kind)
         obs = _with_regional(obs, catalog, regional, wanted)
         obs.input_files.append(catalog.path)
-        obs.frame = validate(obs.frame, catalog, _origin(path, regional, catalog))
+        obs.frame = validate(obs.frame, catalog, origin_of(path, regional, catalog))
+        _with_kommun(obs, path)
         _MEMO[key] = obs
     return _copy(_MEMO[key])

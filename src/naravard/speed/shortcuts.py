@@ -21,7 +21,7 @@ from importlib import metadata
 
 OFF_SWITCH = "NARAVARD_NO_SPEEDUPS"
 # Set by naravard.build.kernels in the environment of the kernels it starts for reports: only there
-# may the kernel freeze its heap (naravard.report.region.settle_heap), never in an analyst's kernel.
+# may the kernel freeze its heap (naravard.build.in_kernel.settle_heap), never in an analyst's kernel.
 REPORT_KERNEL = "NARAVARD_REPORT_KERNEL"
 
 # shortcut name -> (distribution, lowest tested version, first version not tested)

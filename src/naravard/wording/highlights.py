@@ -113,14 +113,14 @@ def _partners(indicator_id: str, groups: Sequence[Sequence[str]]) -> list[str]:
 # --------------------------------------------------------------------------- values
 
 @dataclass
-class _Values:
+class Values:
     """Every region's totals for the Kolada indicators: one lookup per (id, code, year)."""
 
     lookup: dict[tuple[str, str, int], float]
     regions: list[str]
 
     @classmethod
-    def of(cls, obs: Any) -> _Values:
+    def of(cls, obs: Any) -> Values:
         from naravard.analysis.indicators import values_frame
 
         vals = values_frame(obs)
@@ -287,7 +287,7 @@ class Message:
 
 # --------------------------------------------------------------------------- candidates
 
-def _position(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> Message | None:
+def _position(row: Mapping[str, Any], ind: Any, values: Values, year: int) -> Message | None:
     """A weak place: in the worse third, worse than Riket by min_change and at least
     DISTANCE_MIN standard deviations of the regions (or alone in last place). A value to
     check (plausibility) is no place: it goes to the caution message."""
@@ -321,7 +321,7 @@ OPPOSITE = {"förbättring": "försämring", "försämring": "förbättring",
             "ökning": "minskning", "minskning": "ökning"}
 
 
-def _change(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> Message | None:
+def _change(row: Mapping[str, Any], ind: Any, values: Values, year: int) -> Message | None:
     change = _stated_change(row, year)
     if change is None or change.word not in ("förbättring", "försämring") \
             or _contradicted(row, change):
@@ -347,7 +347,7 @@ def _change(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> Mes
     return Message(kind, ind.id, sentence, z, headline=f"{upper_first(ind.short)}: {head}")
 
 
-def _target(row: Mapping[str, Any], ind: Any, values: _Values, year: int) -> Message | None:
+def _target(row: Mapping[str, Any], ind: Any, values: Values, year: int) -> Message | None:
     if row.get("target_status") != "uppfylls inte" or _missing(row.get("value")):
         return None
     target, kind = row.get("target"), row.get("target_kind") or "min"
@@ -394,7 +394,7 @@ def _caution(rows: Sequence[Mapping[str, Any]], catalog: Catalog, year: int) -> 
                    headline=headline)
 
 
-def _together_part(row: Mapping[str, Any], ind: Any, values: _Values, year: int,
+def _together_part(row: Mapping[str, Any], ind: Any, values: Values, year: int,
                    kind: str) -> tuple[str, str] | None:
     """A related indicator in the chapter's own words, when it passes the same test as the
     message it joins (`kind`): a weak place or a deterioration beside a weak place, the same
@@ -434,9 +434,9 @@ MIN_MESSAGES = 3
 def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
            region_name: str, year: int, *, max_messages: int = MAX_MESSAGES,
            groups: Sequence[Sequence[str]] | None = None,
-           values: _Values | None = None) -> list[Message]:
+           values: Values | None = None) -> list[Message]:
     """The messages for one region and year, most important first (see the module doc)."""
-    values = values or _Values.of(obs)
+    values = values or Values.of(obs)
     groups = related_groups() if groups is None else groups
     rows = {str(r["indicator_id"]): r for r in table.to_dict(orient="records")}
     kinds: dict[str, list[Message]] = {k: [] for k, _ in QUOTA}
