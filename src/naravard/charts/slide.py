@@ -14,8 +14,8 @@ import struct
 import textwrap
 import zlib
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -146,13 +146,24 @@ def svg_with_source(svg: bytes, source: str) -> bytes:
             + markup[end:]).encode("utf-8")
 
 
-def write_large(jobs: Sequence[tuple[charts.Chart, Path, str]], *,
-                before: Callable[[], object] | None = None) -> None:
-    """Write each (chart, path, source) as `slide_png`; this process runs `before()` first.
+Each = Callable[..., None]  # (items, work, *, before): how the items are shared out
 
-    A forked copy of this process draws every other chart meanwhile where cores allow
-    (naravard.speed.forked): the large drawings are the slowest files of a report.
+
+def in_turn(items: Sequence[Any], work: Callable[[Any], None], *,
+            before: Callable[[], object] | None = None) -> None:
+    """`before()`, then `work(item)` for each item, here."""
+    if before is not None:
+        before()
+    for item in items:
+        work(item)
+
+
+def write_large(jobs: Sequence[tuple[Chart, Path, str]], *,
+                before: Callable[[], object] | None = None, each: Each = in_turn) -> None:
+    """Write each (chart, path, source) as `slide_png`, after `before()`.
+
+    `each` shares the charts out: a report kernel draws half of them in a forked copy of
+    itself (naravard.speed.forked, set by naravard.build.in_kernel), since the large
+    drawings are the slowest files of a report.
     """
-    from naravard.speed import forked
-
-    forked.each(jobs, lambda job: job[1].write_bytes(slide_png(job[0], job[2])), before=before)
+    each(jobs, lambda job: job[1].write_bytes(slide_png(job[0], job[2])), before=before)

@@ -34,6 +34,10 @@ class _Entry:
     source: str
 
 
+# How write_deferred shares the large PNGs out: here, or half in a forked copy of a report
+# kernel (naravard.build.in_kernel sets naravard.speed.forked.each).
+EACH: slide.Each = slide.in_turn
+
 # What `save` left for `write_deferred`, and every folder's rows (by chart name).
 _PENDING: list[_Entry] = []
 _ROWS: dict[Path, dict[str, dict[str, str]]] = {}
@@ -142,7 +146,7 @@ def write_deferred() -> int:
             _add_source(entry)
 
     slide.write_large([(e.chart, e.folder / large_name(e.chart), e.source) for e in pending],
-                      before=svgs)
+                      before=svgs, each=EACH)
     for folder in folders:
         if folder.is_dir():
             write_csv(folder)

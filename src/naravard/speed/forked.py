@@ -4,7 +4,8 @@ After the notebook the kernel writes the charts' large PNGs while its parent pri
 On a machine with cores to spare a forked copy of the kernel draws half of them: the charts
 are already in memory (copy on write), and nothing is sent between the processes. The child
 writes files only, never touches the kernel's sockets (its output goes to /dev/null) and
-leaves with os._exit. Off with NARAVARD_NO_SPEEDUPS=1, on one core, or where fork is missing.
+leaves with os._exit. naravard.build.in_kernel installs it in report kernels only; off with
+NARAVARD_NO_SPEEDUPS=1, on one core, or where fork is missing.
 """
 
 from __future__ import annotations
