@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 
 import matplotlib
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image, ImageDraw, ImageFont
 
@@ -75,9 +76,16 @@ def _rgba(chart: Chart, dpi: int) -> np.ndarray:
     kernel running many regions would win back (measured in docs/speed.md).
     """
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC), layers.attached(chart), layers.whole(chart):
-        chart.fig.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
-        width, height = chart.fig.canvas.renderer.width, chart.fig.canvas.renderer.height
+    original = chart.fig.canvas
+    # a canvas of its own: its renderer (10–15 MB at this size) goes with it, instead of
+    # staying with the figure, which a report kernel keeps (shared charts' backgrounds)
+    canvas = FigureCanvasAgg(chart.fig)
+    try:
+        with matplotlib.rc_context(RC), layers.attached(chart), layers.whole(chart):
+            chart.fig.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
+            width, height = canvas.renderer.width, canvas.renderer.height
+    finally:
+        chart.fig.set_canvas(original)
     return np.frombuffer(buffer.getbuffer(), np.uint8).reshape(int(height), int(width), 4)
 
 
