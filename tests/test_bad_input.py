@@ -529,7 +529,8 @@ def _fake_report(job):
 
 # --- 5. a report is published as one unit -------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["rapport.pdf", "manifest.json", "indikatorer.csv"])
+@pytest.mark.parametrize("name", ["rapport.pdf", "manifest.json", "indikatorer.csv",
+                                  "bildspel.pptx", "rapport.docx"])
 def test_5_a_folder_where_a_report_file_goes_is_refused_before_any_work(project_tmp, evil_rep,
                                                                         monkeypatch, name):
     from naravard.build import pipeline
@@ -639,7 +640,8 @@ def test_12_the_manifest_lists_every_output_with_its_hash(project_tmp, evil_rep)
     outputs = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     assert set(outputs) == {"indikatorer.csv", "indikatorer.xlsx", "rapport.html",
                             "rapport.ipynb", "rapport.pdf", "figures/diagram.svg",
-                            "bildspel.pptx", "rapport.docx"}
+                            "bildspel.pptx", "rapport.docx",
+                            "kommuner.csv"}  # Västerbotten has Kommunerna i länet
     assert outputs["rapport.pdf"] == sha256_file(job.out_dir / "rapport.pdf")
 
 

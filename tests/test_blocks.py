@@ -154,11 +154,11 @@ def test_regionrapport_has_one_cell_per_chapter_in_order_each_after_a_heading():
                      for c in cells if c["cell_type"] == "code" and
                      ("blocks." in "".join(c["source"]) or "own.chapter" in "".join(c["source"]))
                      and "notebook_style" not in "".join(c["source"])]
-    expected = (["blocks.title(rep)", "blocks.summary(rep)", "blocks.overview(rep)", "blocks.goals(rep)"]
+    expected = (["blocks.title(rep)", "blocks.summary(rep)", "blocks.overview(rep)"]
                 + [f'blocks.area(rep, "{a}")' for a in AREAS]
                 + ["blocks.regional(rep)", "blocks.kommuner(rep)", "own.chapter(rep)",
                    "blocks.about(rep)", "blocks.kommun_appendix(rep)",
-                   "blocks.questionnaire(rep)"])
+                   "blocks.questionnaire(rep)", "blocks.goals(rep)"])
     assert chapter_calls == expected
     for i, cell in enumerate(cells):
         src = "".join(cell["source"])

@@ -112,6 +112,18 @@ def test_goals_have_the_pdf_statuses_and_own_goals_hook(rep):
     assert statuses["Högt blodsocker (HbA1c över 70) vid diabetes i primärvården"] == "uppfylls"
     assert statuses["Invånare med fast läkarkontakt i primärvården"] == "uppfylls inte"
     assert pack.goals[-1].name == "Egen mottagning"
+    assert "Regionens verksamhetsplan" in pack.goals_source
+    assert "Nationella diabetesregistret, via Kolada" in pack.goals_source
+
+
+def test_the_regions_own_goals_follow_the_official_targets(rep, pack):
+    from naravard.report import goals as chapter
+
+    own = chapter.statuses(rep)
+    assert own, "Västerbotten has a goals file (data/mal/vasterbotten.yaml)"
+    assert [g.name for g in pack.goals[-len(own):]] == [st.goal.text for st in own]
+    assert any(g.status.startswith("regionen: ") and "beräknat: " in g.status
+               for g in pack.goals)
 
 
 def test_comments_keep_their_words_author_and_order(pack):
@@ -225,6 +237,18 @@ def test_nothing_overflows_even_with_long_texts(pack):
     assert "Det viktigaste (2 av 2)" in titles or "Det viktigaste (2 av 3)" in titles
 
 
+def test_many_goals_continue_on_the_next_slide(pack):
+    many = [Goal(f"Mål nummer {n} med ett ganska långt namn på indikatorn", "minst 80 %",
+                 "81 %", "uppfylls", "Regionens plan") for n in range(14)]
+    prs = _deck(dataclasses.replace(pack, goals=many))
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert "Mål" in titles and "Mål (forts.)" in titles
+    rows = sum(len(s.shapes[-1].table.rows) - 1 for s in prs.slides
+               if s.shapes.title.text.startswith("Mål") and s.shapes[-1].has_table)
+    assert rows == 14
+    _assert_nothing_overflows(prs)
+
+
 def test_slide_fit_wraps_by_words():
     assert slide_fit.wrap("ett två tre", 18, 10_000) == ["ett två tre"]
     lines = slide_fit.wrap("ord " * 40, 18, 200)
@@ -290,3 +314,17 @@ def test_figures_are_read_from_the_report_html():
     (fig,) = figures["a"]
     assert (fig.png, fig.alt, fig.caption, fig.source) == (PNG, "Alt & text", "Bild A.",
                                                           "Källa: X, via Kolada")
+
+
+def test_slides_take_the_large_pngs_of_the_figures_folder(tmp_path):
+    big = PNG + b"stor"  # the same header, other bytes
+    (tmp_path / "a-stor.png").write_bytes(big)
+    (tmp_path / "figurer.csv").write_text(
+        "\ufeffFil;SVG;Titel;Bildtext;Alternativtext;Källa\n"
+        "a-stor.png;a.svg;A;Bild A.;Alt  text a;Källa: X\n", encoding="utf-8")
+    one = Figure(PNG, "Alt text a", "Bild A.", "Källa: X")
+    other = Figure(PNG, "Annan bild", "Bild B.", "Källa: X")
+    found = board_files.large_pictures({"a": [one, other]}, tmp_path)
+    assert [f.png for f in found["a"]] == [big, PNG]  # a chart without a large PNG keeps its own
+    assert found["a"][0].alt == "Alt text a"
+    assert board_files.large_pictures({"a": [one]}, None) == {"a": [one]}

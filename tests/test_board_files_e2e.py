@@ -99,10 +99,32 @@ def _soffice() -> str:
 
 
 @pytest.mark.e2e
-def test_libreoffice_draws_every_slide_inside_the_page(vb, deck, tmp_path):
+def test_national_slides_have_the_summary_charts_and_sources_and_no_docx(renders):
+    nat = renders.national()
+    deck = Presentation(str(nat.out / "bildspel.pptx"))
+    titles = [_title(s) for s in deck.slides]
+    assert titles[1] == "Sammanfattning" and "Om underlaget" in titles
+    pdf = " ".join(nat.pages())
+    for slide in deck.slides:
+        pics = [s for s in slide.shapes if s.shape_type == PICTURE]
+        for pic in pics:
+            assert (pic._element.nvPicPr.cNvPr.get("descr") or "").startswith(
+                ("Stapeldiagram", "Punktdiagram")), _title(slide)
+        if pics:
+            sources = [t for t in _texts(slide) if t.startswith("Källa: ")]
+            assert sources and sources[0] in pdf, _title(slide)
+    outputs = json.loads((nat.out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    assert "bildspel.pptx" in outputs and not (nat.out / "rapport.docx").exists()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("which", ["region", "national"])
+def test_libreoffice_draws_every_slide_inside_the_page(renders, which, tmp_path):
     import pypdfium2
     from pypdf import PdfReader
 
+    vb = renders.region() if which == "region" else renders.national()
+    deck = Presentation(str(vb.out / "bildspel.pptx"))
     soffice = _soffice()
     profile = tmp_path / "profil"  # its own profile: another soffice may be running
     subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",

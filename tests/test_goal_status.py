@@ -100,5 +100,5 @@ def test_the_differ_statement_names_goal_both_judgements_and_the_share():
     assert text.startswith("För 1 mål skiljer sig rapportens beräkning från regionens bedömning:")
     assert "”Hälsofrämjande insatser är prioriterade” (regionen: uppfylls delvis; andel " \
            "genomförda hälsosamtal: 40,6 % av målvärdet, uppfylls inte)." in text
-    assert "bedömer varje mål som helhet" in text
+    assert "gäller målet som helhet" in text
     assert W.differ_paragraph([judged(goal(70.0, 80))]) == ""

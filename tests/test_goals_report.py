@@ -116,9 +116,12 @@ def test_decisions_and_levels_are_named(chapter):
     assert "HSN 145-2024" in chapter and "Uppdrag (uppdrag" not in chapter
 
 
-def test_the_chapter_is_in_the_contents_after_the_overview(vb):
-    anchors = [a for a, _ in region.chapters(vb)]
-    assert anchors[:3] == ["viktigaste", "oversikt", own_goals.ANCHOR]
+def test_the_chapter_is_the_last_appendix(vb):
+    """Last, after Socialstyrelsen's appendix, whose last page has room for it: in the
+    overview's place it cost Västerbotten a page over the layout test's budget."""
+    chapters = region.chapters(vb)
+    assert chapters[-2][0] == "socialstyrelsen"
+    assert chapters[-1] == (own_goals.ANCHOR, "Bilaga: Regionens egna mål")
 
 
 def test_an_indicator_names_the_goal_it_serves(vb):

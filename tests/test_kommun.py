@@ -243,3 +243,14 @@ def test_questionnaire_answers_naming_kommuner_are_linked():
     assert kommun._named("Region Örebro län och Örebro kommun", ["Örebro"]) == ["Örebro"]
     assert kommun._named("Region Örebro län", ["Örebro"]) == []
     assert kommun._named("Umeås hemsjukvård", ["Umeå"]) == ["Umeå"]
+
+
+def test_notebook_blocks_carry_the_kommun_table():
+    from naravard.report import blocks
+
+    rep = _prepare("Örebro län")
+    block = blocks.kommuner(rep)
+    assert "Kommunerna i länet" in block
+    assert "_decimals" not in block.table.columns
+    assert set(block.table["Kommun"]) == OREBRO
+    assert blocks.kommuner(_prepare("Gotland")) == ""

@@ -1,4 +1,4 @@
-"""A region's own goals judged with the region's own rule, beside the region's own judgement.
+"""A region's own goals judged with the one target rule, beside the region's own judgement.
 
 The rule is `judgements.target_status` (helt at 100 % of the målvärde or more, delvis at
 80–99 %, inte below; a ceiling mirrored as målvärde / value), the same function that judges

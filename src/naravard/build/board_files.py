@@ -84,21 +84,58 @@ class Background:
         return target
 
 
+_CHECKED: set[tuple[str, int, int]] = set()
+
+
 def check_template(template: Path) -> None:
-    """Open the slide template now, so that a broken one fails before the notebook runs."""
+    """Open the slide template now, so that a broken one fails before the notebook runs
+    (once per file version: `make reports` checks the same template for every region)."""
     from naravard.report.slide_template import open_template
 
-    open_template(template)
+    stat = template.stat()
+    key = (str(template), stat.st_mtime_ns, stat.st_size)
+    if key not in _CHECKED:
+        open_template(template)
+        _CHECKED.add(key)
 
 
-def write_deck(pack: Any, template: Path, out_staging: Path, stem: str) -> Path:
-    """Write bildspel.pptx into the staging folder, from the report's HTML beside it."""
+def large_pictures(figures: dict[str, list[Any]], folder: Path | None) -> dict[str, list[Any]]:
+    """The same charts as the large PNGs of the figures folder (at least 1 600 px wide, the
+    source line inside), found by their alt text in its figurer.csv; a chart without one
+    keeps the report's own PNG."""
+    import csv
+    from dataclasses import replace
+
+    from naravard.report.figure_files import CSV_NAME, one_line
+
+    listing = folder / CSV_NAME if folder is not None else None
+    if listing is None or not listing.is_file():
+        return figures
+    with open(listing, encoding="utf-8-sig", newline="") as fh:
+        files = {one_line(row.get("Alternativtext", "")): row.get("Fil", "")
+                 for row in csv.DictReader(fh, delimiter=";")}
+    out = {}
+    for key, found in figures.items():
+        out[key] = []
+        for fig in found:
+            name = files.get(one_line(fig.alt), "")
+            path = folder / name if name and "/" not in name else None
+            out[key].append(replace(fig, png=path.read_bytes()) if path is not None
+                            and path.is_file() else fig)
+    return out
+
+
+def write_deck(pack: Any, template: Path, out_staging: Path, stem: str,
+               figures: Path | None = None) -> Path:
+    """Write bildspel.pptx into the staging folder, from the report's HTML beside it and,
+    where they are, the large PNGs in the figures staging folder `figures`."""
     from dataclasses import replace
 
     from naravard.report import slides
 
     html = (out_staging / f"{stem}.html").read_text(encoding="utf-8")
-    deck = slides.build(replace(pack, figures=figures_by_indicator(html)), template)
+    charts = large_pictures(figures_by_indicator(html), figures)
+    deck = slides.build(replace(pack, figures=charts), template)
     target = out_staging / DECK_NAME
     with naming(target):
         target.write_bytes(deck)

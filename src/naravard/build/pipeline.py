@@ -165,9 +165,12 @@ def board_pack(rep: report.RegionReport) -> tuple[Any, Path]:
 
 def national_job(rep: national.NationalReport, data: object) -> Job:
     from naravard.report import exports, national
+    from naravard.report.slide_template import template_path
 
     year = rep.year
     out_root, fig_root = report_roots(rep.obs)
+    template = template_path("riket")
+    board_files.check_template(template)
     return Job(
         label="Riket (jämförelse)", notebook=notebooks_dir() / NATIONAL_NOTEBOOK,
         stem="riksrapport", title=f"{national.NATIONAL_TITLE} {year}",
@@ -175,9 +178,17 @@ def national_job(rep: national.NationalReport, data: object) -> Job:
         parameters={"year": year},
         manifest_parameters={"kind": "national", "year": year,
                              "data": str(data) if data else None},
-        inputs=national_inputs(rep.obs, year), data_origin=rep.obs.origin_label,
+        inputs=national_inputs(rep.obs, year) + _existing([template]),
+        data_origin=rep.obs.origin_label,
         retrieved=rep.obs.retrieved,
-        extra_files={"riksrapport.xlsx": exports.national_xlsx_bytes(rep)})
+        extra_files={"riksrapport.xlsx": exports.national_xlsx_bytes(rep)},
+        pack=national_board_pack(rep), template=template)
+
+
+def national_board_pack(rep: national.NationalReport) -> Any:
+    from naravard.report.board_pack import national_pack
+
+    return national_pack(rep)
 
 
 def job_manifest(job: Job, timings: dict[str, float],
@@ -214,18 +225,21 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
     started = time.perf_counter()
     for parent in (job.out_dir.parent, job.figures.parent):
         publish.remove_stale(parent)
-    board = [board_files.DECK_NAME, board_files.DOCUMENT_NAME] if job.pack is not None else []
+    board = ([board_files.DECK_NAME, *([board_files.DOCUMENT_NAME] if job.pack.document else [])]
+             if job.pack is not None else [])
     publish.check_destination(job.out_dir, ["manifest.json", *board])  # the rest: render's
     publish.check_destination(job.figures, [])
     staging = publish.staging_dir(job.figures)
     # the Word file is made while the kernel runs the notebook, when this process only waits
-    document = board_files.Background(job.pack) if job.pack is not None else None
+    document = board_files.Background(job.pack) if board_files.DOCUMENT_NAME in board else None
 
     def finish(out_staging: Path, timings: dict[str, float]) -> list[tuple[Path, Path, None]]:
-        if document is not None and job.template is not None:
+        if job.pack is not None and job.template is not None:
             begun = time.perf_counter()
-            document.write(out_staging)
-            board_files.write_deck(job.pack, job.template, out_staging, job.stem)
+            if document is not None:
+                document.write(out_staging)
+            board_files.write_deck(job.pack, job.template, out_staging, job.stem,
+                                   figures=staging)
             timings["slides"] = round(time.perf_counter() - begun, 3)
         seconds = round(time.perf_counter() - started, 3)
         manifest = job_manifest(job, dict(timings) | {"total": seconds},

@@ -13,13 +13,15 @@ import re
 import struct
 import textwrap
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 import matplotlib
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image, ImageDraw, ImageFont
 
@@ -74,9 +76,16 @@ def _rgba(chart: Chart, dpi: int) -> np.ndarray:
     kernel running many regions would win back (measured in docs/speed.md).
     """
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC), layers.attached(chart), layers.whole(chart):
-        chart.fig.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
-        width, height = chart.fig.canvas.renderer.width, chart.fig.canvas.renderer.height
+    original = chart.fig.canvas
+    # a canvas of its own: its renderer (10–15 MB at this size) goes with it, instead of
+    # staying with the figure, which a report kernel keeps (shared charts' backgrounds)
+    canvas = FigureCanvasAgg(chart.fig)
+    try:
+        with matplotlib.rc_context(RC), layers.attached(chart), layers.whole(chart):
+            chart.fig.savefig(buffer, format="rgba", dpi=dpi, facecolor="white")
+            width, height = canvas.renderer.width, canvas.renderer.height
+    finally:
+        chart.fig.set_canvas(original)
     return np.frombuffer(buffer.getbuffer(), np.uint8).reshape(int(height), int(width), 4)
 
 
@@ -143,3 +152,26 @@ def svg_with_source(svg: bytes, source: str) -> bytes:
     end = markup.rstrip().rfind("</svg>")
     return (markup[:tag.start()] + new_tag + markup[tag.end():end] + strip
             + markup[end:]).encode("utf-8")
+
+
+Each = Callable[..., None]  # (items, work, *, before): how the items are shared out
+
+
+def in_turn(items: Sequence[Any], work: Callable[[Any], None], *,
+            before: Callable[[], object] | None = None) -> None:
+    """`before()`, then `work(item)` for each item, here."""
+    if before is not None:
+        before()
+    for item in items:
+        work(item)
+
+
+def write_large(jobs: Sequence[tuple[Chart, Path, str]], *,
+                before: Callable[[], object] | None = None, each: Each = in_turn) -> None:
+    """Write each (chart, path, source) as `slide_png`, after `before()`.
+
+    `each` shares the charts out: a report kernel draws half of them in a forked copy of
+    itself (naravard.speed.forked, set by naravard.build.in_kernel), since the large
+    drawings are the slowest files of a report.
+    """
+    each(jobs, lambda job: job[1].write_bytes(slide_png(job[0], job[2])), before=before)

@@ -124,14 +124,14 @@ def kommuner(rep: report.RegionReport) -> Block:
     from naravard.report import kommun
 
     return Block(kommun.chapter_html(rep), title="Kommunerna i länet",
-                 table=lambda: kommun.rounded_frame(rep))
+                 table=lambda: kommun.table(rep))
 
 
 def kommun_appendix(rep: report.RegionReport) -> Block:
     from naravard.report import kommun
 
     return Block(kommun.appendix_html(rep), title="Bilaga: Kommunerna i länet",
-                 table=lambda: kommun.rounded_frame(rep))
+                 table=lambda: kommun.table(rep))
 
 
 def questionnaire(rep: report.RegionReport) -> Block:

@@ -22,6 +22,7 @@ from naravard.report.plain_text import Para, html_text, markdown_paras
 from naravard.wording import text
 
 if TYPE_CHECKING:
+    from naravard.report.national import NationalReport
     from naravard.report.region import RegionReport
 
 
@@ -113,6 +114,8 @@ class BoardPack:
     comments: list[Comment]  # every comment but Det viktigaste's, in report order
     about: list[str]
     figures: dict[str, list[Figure]] = field(default_factory=dict)  # filled at publish time
+    summary_title: str = "Det viktigaste"
+    document: bool = True  # also rapport.docx (the national report has slides only)
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,12 @@ def _sources(rep: RegionReport, ids: Sequence[str]) -> str:
     """One "Källa:"/"Källor:" line for several indicators, each source once."""
     from naravard.report.region import source_line
 
-    parts = list(dict.fromkeys(source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
-                               for i in ids))
+    return _source_words([source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
+                          for i in ids])
+
+
+def _source_words(sources: Sequence[str]) -> str:
+    parts = list(dict.fromkeys(s for s in sources if s))
     if not parts:
         return ""
     return ("Källa: " if len(parts) == 1 else "Källor: ") + "; ".join(parts)
@@ -216,6 +223,23 @@ def region_goals(rep: RegionReport) -> list[Goal]:
     return goals
 
 
+def region_own_goals(rep: RegionReport) -> list[Goal]:
+    """The region's own goals (data/mal/<region>.yaml) with the statuses its chapter
+    "Regionens egna mål" gives: the region's own judgement and the computed one."""
+    from naravard.report import goals as chapter
+    from naravard.wording import goals as words
+
+    source = getattr(getattr(rep, "goals", None), "source", None) or "Regionens egna mål"
+    out = []
+    for st in chapter.statuses(rep):
+        value = "–" if st.value is None else text.fmt_cell(st.value, st.unit or "antal",
+                                                           st.decimals)
+        out.append(Goal(st.goal.text, words.target_words(st) or "–", value,
+                        f"regionen: {words.region_words(st)}; beräknat: "
+                        f"{words.computed_cell(st)}", source))
+    return out
+
+
 def _comments(rep: RegionReport) -> list[Comment]:
     """Every comment but Det viktigaste's, in report order: areas, their indicators, the
     region's own figures."""
@@ -234,8 +258,9 @@ def _comments(rep: RegionReport) -> list[Comment]:
 def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> BoardPack:
     """The region report's content for bildspel.pptx and rapport.docx.
 
-    `own_goals`: the region's own goals with their status, when the project has them; they
-    follow the catalogue's official targets on the goal slide and in the Word file.
+    `own_goals`: the region's own goals with their status (default: those of its goals
+    file, `region_own_goals(rep)`); they follow the catalogue's official targets on the goal slide
+    and in the Word file.
     """
     from naravard.report import region as report
     from naravard.analysis.indicators import available_years
@@ -243,7 +268,8 @@ def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> B
     messages = report.summary_messages(rep)
     main = [i for i in rep.catalog if i.main and i.source == "kolada"
             and i.id in set(rep.table["indicator_id"])]
-    goals = [*region_goals(rep), *(own_goals or ())]
+    own = region_own_goals(rep) if own_goals is None else own_goals
+    goals = [*region_goals(rep), *own]
     year, name = rep.year, rep.region.name
     about = [*common.data_sentences(rep.obs, available_years(rep.obs)),
              "Kolada återpublicerar indikatorerna från primärkällorna. Förändringar, "
@@ -269,8 +295,37 @@ def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> B
         legend=report.OVERVIEW_LEGEND,
         indicators=[_indicator(rep, i) for i in main],
         goals=goals,
-        goals_source=_sources(rep, [r["indicator_id"] for _, r in rep.table.iterrows()
-                                    if _has(r["target_text"])]),
+        goals_source=_source_words([g.source for g in goals]),
         comments=_comments(rep),
         about=about,
     )
+
+
+def national_pack(rep: NationalReport) -> BoardPack:
+    """The national comparison's slides: its summary, one slide per main indicator with the
+    ranked chart, where the numbers come from. No Word file: it has no comments or targets
+    of its own."""
+    from naravard.analysis.indicators import available_years
+    from naravard.report import national
+
+    sentences = common.data_sentences(rep.obs, available_years(rep.obs))
+    parts = []
+    for ind in rep.catalog.kolada():
+        if ind.main:
+            said = national.indicator_sentences(rep, ind)
+            parts.append(IndicatorPart(ind.id, ind.name, AREAS[ind.area], tuple(said),
+                                       tuple(range(len(said))), "",
+                                       common.source_line(ind, rep.obs)))
+    return BoardPack(
+        title=national.NATIONAL_TITLE, subject=f"Alla regioner {rep.year}",
+        made=f"Rapporten är framtagen {text.fmt_date(clock.today().isoformat())}.",
+        data_sentences=sentences,
+        banner="", lead=f"Sammanfattningen av regionernas värden {rep.year}, som i "
+                        "riksrapport.pdf.",
+        messages=[Message("", "", s) for s in national.summary_sentences(rep)],
+        empty="", summary_comment=None, messages_source=" ".join(sentences[:1]),
+        overview_title="", overview_sentences=[], overview=[], legend="",
+        indicators=parts, goals=[], goals_source="", comments=[],
+        about=[*sentences, "Siffrorna, diagrammen och texten är desamma som i riksrapport.pdf, "
+               "som också redovisar alla indikatorer, värmekartan och regionprofilerna."],
+        summary_title="Sammanfattning", document=False)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from naravard import charts
+from naravard.charts import slide
 from naravard.core.export_safety import neutralise
 
 CSV_NAME = "figurer.csv"
@@ -32,6 +33,10 @@ class _Entry:
     folder: Path
     source: str
 
+
+# How write_deferred shares the large PNGs out: here, or half in a forked copy of a report
+# kernel (naravard.build.in_kernel sets naravard.speed.forked.each).
+EACH: slide.Each = slide.in_turn
 
 # What `save` left for `write_deferred`, and every folder's rows (by chart name).
 _PENDING: list[_Entry] = []
@@ -99,12 +104,13 @@ def save(chart: charts.Chart, folder: Path | str, *, source: str,
 
 
 def _finish(entry: _Entry) -> None:
-    from naravard.charts import slide
+    _add_source(entry)
+    slide.write_large([(entry.chart, entry.folder / large_name(entry.chart), entry.source)])
 
+
+def _add_source(entry: _Entry) -> None:
     svg = entry.folder / f"{entry.chart.name}.svg"
     svg.write_bytes(slide.svg_with_source(svg.read_bytes(), entry.source))
-    (entry.folder / large_name(entry.chart)).write_bytes(slide.slide_png(entry.chart,
-                                                                        entry.source))
 
 
 def csv_bytes(rows: list[dict[str, str]]) -> bytes:
@@ -128,12 +134,19 @@ def write_deferred() -> int:
     A folder that is gone belonged to a report that failed (its staging folder was removed):
     nothing is written into it, and a kernel that runs report after report forgets it.
     """
-    written = charts.write_deferred_svgs()
+    pending = [entry for entry in _PENDING if entry.folder.is_dir()]
     folders = {entry.folder for entry in _PENDING}
-    while _PENDING:
-        entry = _PENDING.pop(0)
-        if entry.folder.is_dir():
-            _finish(entry)
+    _PENDING.clear()
+    written = 0
+
+    def svgs() -> None:  # here, not in the forked copy: the SVG backgrounds' cache stays
+        nonlocal written
+        written = charts.write_deferred_svgs()
+        for entry in pending:
+            _add_source(entry)
+
+    slide.write_large([(e.chart, e.folder / large_name(e.chart), e.source) for e in pending],
+                      before=svgs, each=EACH)
     for folder in folders:
         if folder.is_dir():
             write_csv(folder)

@@ -13,13 +13,13 @@ import pandas as pd
 
 from naravard.analysis.goal_status import JUDGED, GoalStatus, assess, by_indicator
 from naravard.config import goals as config
-from naravard.config.catalog import AREAS, Catalog
+from naravard.config.catalog import Catalog
 from naravard.wording import goals as words
 from naravard.wording import templating
 
-ANCHOR, TITLE = "egna-mal", "Regionens egna mål"
+ANCHOR, TITLE = "egna-mal", "Bilaga: Regionens egna mål"
 NO_GOALS = ("Regionens egna mål ingår inte i underlaget till den här rapporten; förs de in "
-            "redovisas de i ett eget kapitel bredvid de nationella indikatorerna.")
+            "redovisas de med regionens bedömning i en egen bilaga.")
 # The export's goal columns, one row per catalogue indicator (indikatorer.csv / .xlsx).
 COLUMNS = ("Regionens mål", "Regionens bedömning", "Regionens målvärde",
            "Andel av regionens målvärde (%)", "Regionens mål, beräknad måluppfyllelse",
@@ -45,16 +45,6 @@ def statuses(rep: Any) -> list[GoalStatus]:
 
 def has_chapter(rep: Any) -> bool:
     return bool(statuses(rep))
-
-
-def first_after(rep: Any, area: str) -> bool:
-    """Whether `area` is the first area chapter and follows the goals chapter: it may then
-    start on the goals' last page (the chapter is about two thirds of a page)."""
-    if not has_chapter(rep):
-        return False
-    first = next((key for key in AREAS if any(i.source == "kolada"
-                                              for i in rep.catalog.in_area(key))), None)
-    return area == first
 
 
 def _decision_text(decision: config.Decision) -> str:
@@ -101,7 +91,8 @@ def chapter_html(rep: Any) -> str:
     groups, decisions = _groups(found, rep.year)
     source = getattr(rep.goals, "source", None)
     return templating.render(
-        "region/goals.html.j2", intro=words.intro(source, rep.region.name, rep.year),
+        "region/goals.html.j2", title=TITLE, intro=words.intro(source, rep.region.name, rep.year,
+                                                   any(st.goal.part_of for st in found)),
         groups=groups, decisions=decisions, differ=words.differ_paragraph(found))
 
 

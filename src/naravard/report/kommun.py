@@ -180,15 +180,14 @@ def appendix_html(rep: Any) -> str:
     rows = []
     for code in codes:
         cells = [_cell(i, next((k for k in i.kommuner if k.code == code), None)) for i in found]
-        rows.append({"name": data.names.get(code, code), "group": data.groups.get(code, ""),
-                     "cells": cells})
+        rows.append({"name": data.names.get(code, code), "cells": cells})
 
     def fmt(i: K.KommunIndicator, x: float | None) -> dict[str, str]:
         return {"value": text.fmt_value(x, i.indicator.unit, i.indicator.decimals, short=True),
                 "mark": "", "note": ""}
 
-    lan = {"name": "Länet", "group": "Kolada eller ovägt medel", "cells": [fmt(i, i.lan) for i in found]}
-    riket = {"name": "Riket", "group": "", "cells": [fmt(i, i.riket) for i in found]}
+    lan = {"name": "Länet", "cells": [fmt(i, i.lan) for i in found]}
+    riket = {"name": "Riket", "cells": [fmt(i, i.riket) for i in found]}
     legend = ("▲ bättre, ▼ sämre, ≈ nära länet; ↑ högre, ↓ lägre än länet för nyckeltal utan "
               "bättre riktning (skillnad minst nyckeltalets minsta tydliga skillnad, se "
               "kapitlet). – = inget värde det året. * = Kolada saknar värde något av de senaste "
@@ -249,10 +248,14 @@ def rounded_frame(rep: Any) -> pd.DataFrame | None:
     return frame
 
 
+def table(rep: Any) -> pd.DataFrame | None:
+    """The kommun table as the exports have it (a block's `.table` in the notebook)."""
+    frame = rounded_frame(rep)
+    return None if frame is None else frame.drop(columns="_decimals")
+
+
 def export_csv_bytes(rep: Any) -> bytes | None:
     """kommuner.csv: `;`, decimal comma, UTF-8 with BOM, like indikatorer.csv."""
-    from naravard.core.export_safety import neutralise_frame
-
     frame = rounded_frame(rep)
     if frame is None:
         return None
@@ -265,9 +268,9 @@ def export_csv_bytes(rep: Any) -> bytes | None:
 
 def add_sheet(rep: Any, writer: pd.ExcelWriter) -> None:
     """The kommun table as its own sheet of indikatorer.xlsx, when the report has the chapter."""
-    frame = rounded_frame(rep)
+    frame = table(rep)
     if frame is not None:
-        excel.plain_sheet(writer, neutralise_frame(frame.drop(columns="_decimals")), SHEET)
+        excel.plain_sheet(writer, neutralise_frame(frame), SHEET)
 
 
 __all__ = ["has_chapter", "chapter_html", "appendix_html", "about_line", "export_csv_bytes",

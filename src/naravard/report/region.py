@@ -211,8 +211,6 @@ def title_html(rep: RegionReport) -> str:
 def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     """(anchor id, heading) for the table of contents, in report order."""
     items = [("viktigaste", "Det viktigaste"), ("oversikt", "Översikt")]
-    if own_goals.has_chapter(rep):
-        items.append((own_goals.ANCHOR, own_goals.TITLE))
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
     items += [("egna-uppgifter", "Regionens egna uppgifter")]
@@ -224,7 +222,9 @@ def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     if kommun.has_chapter(rep):
         items.append(kommun.APPENDIX)
     if rep.structure is not None:  # no questionnaire for the year yet: no appendix
-        items.append(("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen"))  # last
+        items.append(("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen"))
+    if own_goals.has_chapter(rep):  # last: it follows the appendix on its last page
+        items.append((own_goals.ANCHOR, own_goals.TITLE))
     return items
 
 
@@ -358,8 +358,7 @@ def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
     comment = comment or _comment(rep, area)
     blocks = [templating.safe(indicator_html(rep, ind)) for ind in inds]
     return templating.render("region/area.html.j2", area=area, title=AREAS[area],
-                             indicators=blocks, comment=templating.safe(comment),
-                             after_goals=own_goals.first_after(rep, area))
+                             indicators=blocks, comment=templating.safe(comment))
 
 
 def _regional_source(rep: RegionReport, indicator_id: str, year: object) -> str:

@@ -91,15 +91,7 @@ class Deck:
             top = self.text(slide, [Line(plain(title), TITLE, True)], MARGIN, MARGIN,
                             self.width - 2 * MARGIN, 2 * TITLE * fit.LINE + 8)
         else:
-            width = box.width / EMU_PER_PT - 14.4
-            height = box.height / EMU_PER_PT - 7.2
-            blocks = [fit.Block(title, TITLE, True)]
-            factor = fit.fit_scale(blocks, width, height, smallest=0.7) or 0.7
-            box.text_frame.word_wrap = True
-            box.text_frame.text = title
-            for p in box.text_frame.paragraphs:
-                for r in p.runs:
-                    r.font.size = _pt(TITLE * factor)
+            _fill(box, title, TITLE)
             top = (box.top + box.height) / EMU_PER_PT
         self._banner(slide)
         return slide, top + GAP
@@ -113,14 +105,9 @@ class Deck:
         sub = next((ph for ph in slide.placeholders
                     if ph.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE), None)
         if slide.shapes.title is not None:
-            slide.shapes.title.text_frame.text = title
-            for r in slide.shapes.title.text_frame.paragraphs[0].runs:
-                r.font.size = _pt(36)
+            _fill(slide.shapes.title, title, 36)
         if sub is not None:
-            sub.text_frame.text = subtitle
-            for p in sub.text_frame.paragraphs:
-                for r in p.runs:
-                    r.font.size = _pt(22)
+            _fill(sub, subtitle, 22)
         else:
             self.text(slide, [Line(plain(title), 36, True), Line(plain(subtitle), 22)],
                       MARGIN, self.height / 3, self.width - 2 * MARGIN, self.height / 3)
@@ -202,6 +189,20 @@ class Deck:
         return buf.getvalue()
 
 
+def _fill(box: Any, text: str, size: float) -> None:
+    """A placeholder's text at the largest size down to 70 % that fits its box (a title
+    placeholder is bold in many templates: measured as bold)."""
+    width = box.width / EMU_PER_PT - 14.4  # the box's own inner margins
+    height = box.height / EMU_PER_PT - 7.2
+    blocks = [fit.Block(line, size, True) for line in text.split("\n")]
+    factor = fit.fit_scale(blocks, width, height, smallest=0.7) or 0.7
+    box.text_frame.word_wrap = True
+    box.text_frame.text = text
+    for p in box.text_frame.paragraphs:
+        for r in p.runs:
+            r.font.size = _pt(size * factor)
+
+
 def _pt(points: float) -> int:
     return int(round(points * EMU_PER_PT))
 
@@ -225,9 +226,11 @@ def _message_lines(pack: BoardPack) -> list[list[Line]]:
     """Each message as the lines it takes: headline, numbers, "Samtidigt …"."""
     out = []
     for n, m in enumerate(pack.messages, start=1):
-        lines = [Line(plain(f"{n}. {m.headline or m.figures}"), 20, True, 10)]
-        if m.headline:
-            lines.append(Line(plain(m.figures), 17, space_before=2))
+        if not m.headline:  # a sentence of the national summary
+            out.append([Line(Para((Run(m.figures),), bullet=True), 18, space_before=10)])
+            continue
+        lines = [Line(plain(f"{n}. {m.headline}"), 20, True, 10),
+                 Line(plain(m.figures), 17, space_before=2)]
         lines += [Line(plain(s), 15, space_before=2) for s in m.together]
         out.append(lines)
     return out
@@ -242,7 +245,7 @@ def _summary_slides(deck: Deck, pack: BoardPack) -> None:
     lead = [Line(plain(pack.lead), 16)]
     comment = _comment_lines(pack.summary_comment) if pack.summary_comment else []
 
-    slide, top = deck.content("Det viktigaste")
+    slide, top = deck.content(pack.summary_title)
     room = foot - top
     everything = [*lead, *[ln for m in messages for ln in m]]
     pages: list[list[Line]] = []
@@ -261,7 +264,7 @@ def _summary_slides(deck: Deck, pack: BoardPack) -> None:
     notes = [comment_note(pack.summary_comment)] if comment and not with_comment else []
     for n, lines in enumerate(pages):
         if n:
-            slide, top = deck.content(f"Det viktigaste ({n + 1} av {len(pages)})")
+            slide, top = deck.content(f"{pack.summary_title} ({n + 1} av {len(pages)})")
         last = n == len(pages) - 1
         shown = with_comment if last and with_comment else _fitted(lines, width, room) or lines
         deck.text(slide, shown, MARGIN, top, width, room)
@@ -270,7 +273,7 @@ def _summary_slides(deck: Deck, pack: BoardPack) -> None:
     if comment and not with_comment:
         own = _fitted(comment, width, room)
         if own:  # a slide of its own; the notes keep it too
-            slide, top = deck.content("Det viktigaste – analytikerns kommentar")
+            slide, top = deck.content(f"{pack.summary_title} – analytikerns kommentar")
             deck.text(slide, own, MARGIN, top, width, room)
             deck.source(slide, pack.summary_comment.label)
 
@@ -296,9 +299,8 @@ def _indicator_slide(deck: Deck, part: IndicatorPart, figures: Sequence[Figure])
         return [Line(plain(s), TEXT, space_before=4) for i, s in enumerate(part.sentences)
                 if i in ids]
 
-    for i in range(len(part.sentences)):
-        if i not in chosen and _fitted(lines(chosen | {i}), width, room) and \
-                fit.fit_scale([ln.block for ln in lines(chosen | {i})], width, room) == 1.0:
+    for i in range(len(part.sentences)):  # the others while they fit at full size
+        if i not in chosen and fit.fits([ln.block for ln in lines(chosen | {i})], width, room):
             chosen.add(i)
     shown = _fitted(lines(chosen), width, room) or lines(chosen)
     top = deck.text(slide, shown, MARGIN, top, width, room) + GAP
@@ -323,30 +325,46 @@ def _indicator_slide(deck: Deck, part: IndicatorPart, figures: Sequence[Figure])
     deck.notes(slide, notes)
 
 
+GOAL_HEADER = ("Indikator eller mål", "Målvärde", "Värde", "Måluppfyllelse")
+GOAL_WIDTHS = (0.40, 0.25, 0.15, 0.20)
+GOAL_SIZE = 13.0
+
+
+def _row_height(row: Sequence[str], cols: Sequence[float]) -> float:
+    """A table row's height in points: its tallest cell, with the cell's margins."""
+    lines = max(len(fit.wrap(c, GOAL_SIZE, w - 14.4)) for c, w in zip(row, cols))
+    return lines * GOAL_SIZE * fit.LINE + 7.2 + 4
+
+
+def _goal_pages(goals: Sequence[Goal], cols: Sequence[float], room: float) -> list[list[Goal]]:
+    """The goals in slide-sized groups: as many rows as the room under the title holds."""
+    pages: list[list[Goal]] = [[]]
+    used = _row_height(GOAL_HEADER, cols)
+    for g in goals:
+        h = _row_height((g.name, g.target, g.value, g.status), cols)
+        if pages[-1] and used + h > room:
+            pages.append([])
+            used = _row_height(GOAL_HEADER, cols)
+        pages[-1].append(g)
+        used += h
+    return pages
+
+
 def _goal_slides(deck: Deck, goals: Sequence[Goal], source: str) -> None:
-    """The targets and whether they are met, as a table (more slides when many)."""
-    per_slide = 7
-    for start in range(0, len(goals), per_slide):
-        chunk = goals[start:start + per_slide]
-        title = "Mål" if len(goals) <= per_slide else \
-            f"Mål ({start // per_slide + 1} av {-(-len(goals) // per_slide)})"
-        slide, top = deck.content(title)
-        width = deck.width - 2 * MARGIN
-        foot = deck.source(slide, source) - GAP
-        widths = [0.40, 0.25, 0.15, 0.20]
-        cols = [w * width for w in widths]
-        header = ["Indikator", "Mål", "Värde", "Måluppfyllelse"]
-        rows = [header, *[[g.name, g.target, g.value, g.status] for g in chunk]]
-        size = 14.0
-        while size > 10:
-            heights = [max(len(fit.wrap(c, size, w - 14)) for c, w in zip(r, cols)) * size * 1.25
-                       + 10 for r in rows]
-            if sum(heights) <= foot - top:
-                break
-            size -= 1
-        shape = slide.shapes.add_table(len(rows), 4, _pt(MARGIN), _pt(top), _pt(width),
-                                       _pt(sum(heights)))
-        table = shape.table
+    """The targets and whether they are met, as a table; more slides ("Mål (forts.)") when
+    the rows do not fit under one title."""
+    width = deck.width - 2 * MARGIN
+    cols = [w * width for w in GOAL_WIDTHS]
+    slide, top = deck.content("Mål")
+    pages = _goal_pages(goals, cols, deck.source(slide, source) - GAP - top)
+    for n, chunk in enumerate(pages):
+        if n:
+            slide, top = deck.content("Mål (forts.)")
+            deck.source(slide, source)
+        rows = [GOAL_HEADER, *[(g.name, g.target, g.value, g.status) for g in chunk]]
+        heights = [_row_height(r, cols) for r in rows]
+        table = slide.shapes.add_table(len(rows), 4, _pt(MARGIN), _pt(top), _pt(width),
+                                       _pt(sum(heights))).table
         for j, w in enumerate(cols):
             table.columns[j].width = _pt(w)
         for i, (row, h) in enumerate(zip(rows, heights)):
@@ -354,10 +372,8 @@ def _goal_slides(deck: Deck, goals: Sequence[Goal], source: str) -> None:
             for j, value in enumerate(row):
                 cell = table.cell(i, j)
                 cell.text = value
-                for p in cell.text_frame.paragraphs:
-                    for r in p.runs:
-                        r.font.size = _pt(size)
-                        r.font.bold = True if i == 0 else None
+                for r in cell.text_frame.paragraphs[0].runs:
+                    r.font.size = _pt(GOAL_SIZE)
         deck.notes(slide, [f"{g.name}: mål {g.target}, värde {g.value}, {g.status}. "
                            f"Källa: {g.source}" for g in chunk])
 

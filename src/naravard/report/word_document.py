@@ -16,8 +16,8 @@ from naravard.report.plain_text import Para
 
 OVERVIEW_HEADER = ("Indikator", "Värde", "Förändring sedan föregående år", "Riket",
                    "Placering", "Läge")
-OVERVIEW_WIDTHS = (5.0, 1.9, 2.8, 1.9, 1.9, 2.5)  # cm, 16 cm: A4 less 2,5 cm margins
-GOAL_HEADER = ("Indikator", "Mål", "Värde", "Måluppfyllelse", "Källa")
+OVERVIEW_WIDTHS = (4.8, 2.2, 2.6, 2.2, 2.1, 2.1)  # cm, 16 cm: A4 less 2,5 cm margins
+GOAL_HEADER = ("Indikator eller mål", "Målvärde", "Värde", "Måluppfyllelse", "Källa")
 GOAL_WIDTHS = (4.8, 3.4, 1.8, 2.4, 3.6)
 
 

@@ -1,8 +1,8 @@
 """The region's own goals in words: table cells, the differ statement and an indicator's line.
 
 Made from `analysis.goal_status.GoalStatus` only; the templates (region/goals.html.j2) lay
-them out. The computed status uses the words of the region's own rule ("Målvärdet uppfylls
-helt / delvis / inte"), so the nämnd reads one language in both documents.
+them out. The computed status uses the words regions use for a målvärde ("Målvärdet uppfylls helt /
+delvis / inte", Region Västerbotten's verksamhetsberättelse), so the nämnd reads one language.
 """
 
 from __future__ import annotations
@@ -20,13 +20,12 @@ SHORT = {J.MET: "helt", J.PARTLY: "delvis", J.NOT_MET: "inte"}
 LEVEL_GROUPS = {"regionmål": "Regionmål", "nämndmål": "Nämndmål", "delmål": "Delmål",
                 "uppdrag": "Uppdrag"}
 
-RULE = ("Delmålen står under det regionmål de hör till. Först står regionens bedömning (helt, "
-        "delvis eller inte uppfyllt). Under ett mål med "
-        "målvärde och utfall står rapportens beräkning med regionens regel: helt vid minst 100 "
-        "procent av målvärdet, delvis vid 80–99, inte under 80 (ett tak: målvärdet delat med "
-        "utfallet).")
-WHOLE = ("Regionen bedömer varje mål som helhet, med flera indikatorer och verksamheternas "
-         "aktiviteter; rapporten bara den indikator som har ett målvärde.")
+GROUPED = "Delmålen står under det regionmål de hör till. "
+RULE = ("Först står regionens bedömning (helt, delvis eller inte uppfyllt). Under ett mål med målvärde och utfall står rapportens "
+        "beräkning, med samma regel som för de nationella målen: helt vid minst 100 procent av "
+        "målvärdet, delvis vid 80–99, inte under 80 (ett tak: målvärdet delat med utfallet).")
+WHOLE = ("Regionens bedömning gäller målet som helhet; rapporten beräknar bara den indikator "
+         "som har ett målvärde.")
 
 
 def share_percent(share: float | None) -> float | None:
@@ -126,6 +125,7 @@ def indicator_line(statuses: list[GoalStatus]) -> str:
     return ("Regionens mål: " + "; ".join(parts) + ".") if parts else ""
 
 
-def intro(source: str | None, region_name: str, year: int) -> str:
+def intro(source: str | None, region_name: str, year: int, grouped: bool = False) -> str:
     where = f" ({source})" if source else ""
-    return f"{region_name}s egna mål för {year} och regionens bedömning av dem{where}. " + RULE
+    return (f"{region_name}s egna mål för {year} och regionens bedömning av dem{where}. "
+            + (GROUPED if grouped else "") + RULE)
