@@ -13,12 +13,12 @@ import os
 import platform
 import tempfile
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from naravard.core import clock
 from naravard.core.errors import NaravardError, naming
 from naravard.core.publish import make_readable
 
@@ -140,11 +140,7 @@ def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
 
 def _created() -> str:
     """Now in local time, or SOURCE_DATE_EPOCH (UTC) when set, for reproducible manifests."""
-    from naravard.core.export_safety import source_date
-
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        return source_date().isoformat(timespec="seconds")
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return clock.local_now().isoformat(timespec="seconds")
 
 
 def outputs_intact(manifest: Mapping[str, Any], out_dir: Path, figures: Path) -> bool:

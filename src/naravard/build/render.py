@@ -19,13 +19,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from naravard.core import clock
 from naravard.core.errors import NaravardError, naming
 from naravard.core.paths import TEMPLATES_DIR
 
@@ -221,18 +221,10 @@ def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return clean
 
 
-def _created() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when set, so that identical inputs give identical HTML."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    return datetime.now(timezone.utc)
-
-
 def notebook_to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
     """The executed notebook as one self-contained Swedish HTML page (no code, no CDN)."""
     resources = {"naravard": {"title": title,
-                              "created": _created().isoformat(timespec="seconds")},
+                              "created": clock.now().isoformat(timespec="seconds")},
                  "metadata": {"name": title}}
     clean = report_cells(nb)
     with _EXPORT_LOCK:

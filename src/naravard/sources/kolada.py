@@ -30,6 +30,7 @@ from tqdm import tqdm
 
 from naravard.core import paths
 from naravard.core.errors import NaravardError
+from naravard.core.settings import settings
 from naravard.config.regions import region_codes
 from naravard.core.errors import excerpt
 
@@ -317,11 +318,11 @@ def _cut(response: requests.Response) -> None:
 
 def base_url_from_env() -> str:
     """Kolada's v3 address, or a mirror's (`NARAVARD_KOLADA_URL`, also for tests)."""
-    return (os.environ.get(URL_ENV, "").strip() or KOLADA_BASE_URL).rstrip("/")
+    return (settings().kolada_url or KOLADA_BASE_URL).rstrip("/")
 
 
 def _deadline_from_env() -> float:
-    raw = os.environ.get(DEADLINE_ENV, "").strip()
+    raw = settings().kolada_deadline
     try:
         value = float(raw) if raw else DEADLINE_SECONDS
     except ValueError:

@@ -7,7 +7,6 @@ how fresh the data is, and which catalogue indicators will be empty. It never do
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,7 @@ import pandas as pd
 from naravard.core import paths
 from naravard.config.catalog import Catalog, load_catalog
 from naravard.core.errors import NaravardError
+from naravard.core.settings import settings
 from naravard.config.regions import RIKET_CODE, all_regions, by_code
 
 
@@ -106,7 +106,7 @@ def print_status(data: str | Path | None = None) -> int:
     catalog = load_catalog()
     blocks: list[list[str]] = []
 
-    env = os.environ.get("NARAVARD_DATA", "").strip()
+    env = settings().data
     given = str(data).strip() if data is not None and str(data).strip() else ""
     example = is_example_request(data)
     if (given or env) and not example:

@@ -24,7 +24,8 @@ import pandera.pandas as pa
 from naravard.core import paths
 from naravard.config.catalog import Catalog, load_catalog
 from naravard.core.errors import NaravardError, excerpt
-from naravard.sources.observation_key import KEY_ENV, observations_key, signature
+from naravard.core.settings import settings
+from naravard.sources.observation_key import observations_key, signature
 from naravard.config.regions import region_codes
 from naravard.sources import COPIED_LABEL
 
@@ -235,7 +236,7 @@ def load_saved_observations(path: Path) -> Observations:
         "t.ex. DATA=../shared/data/kolada")
     if not path.is_file():
         raise NaravardError(f"{path}: filen finns inte; ange katalogen med Kolada-data")
-    key = os.environ.get(KEY_ENV)
+    key = settings().observations_key
     with path.open("rb") as handle:
         head = handle.read(len(_MAGIC) + 65)
         payload = handle.read()
@@ -424,7 +425,7 @@ def explicit_dir(data: Path, from_env: bool) -> Path:
 def is_example_request(data: str | Path | None) -> bool:
     """True when the user asked for example data (`DATA=exempel`); never a fallback."""
     given = str(data).strip() if data is not None else ""
-    given = given or os.environ.get("NARAVARD_DATA", "").strip()
+    given = given or settings().data
     return given.lower() in EXAMPLE_WORDS
 
 
@@ -446,7 +447,7 @@ def _resolve_origin(data: str | Path | None) -> tuple[str, Path | None]:
         if path.suffix == ".pkl":
             return "pickle", path
         return "snapshot", explicit_dir(path, from_env=False)
-    env = os.environ.get("NARAVARD_DATA", "").strip()
+    env = settings().data
     if env:
         path = Path(env).expanduser()
         if path.suffix == ".pkl":
