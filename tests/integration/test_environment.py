@@ -6,8 +6,10 @@ adds the test and dev groups, requirements-lab.txt the lab group (docs/environme
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from pathlib import Path
 from importlib import metadata
 
 import pytest
@@ -91,3 +93,18 @@ def test_installed_packages_are_the_locked_versions():
         if installed != version:
             wrong[name] = (version, installed)
     assert not wrong, f"locked vs installed: {wrong}; run make test (or make env)"
+
+
+def test_child_processes_import_the_checkout_under_test():
+    """A test's child process, even with an environment made from scratch, imports naravard
+    from this checkout's src/, not from another checkout an editable install points at."""
+    import subprocess
+    import sys
+
+    from conftest import SRC, child_path
+
+    code = "import naravard; print(naravard.__file__)"
+    for env in (dict(os.environ), {"PATH": ""} | child_path()):
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        assert Path(out).resolve().is_relative_to(SRC), out

@@ -19,7 +19,7 @@ from naravard.report import region as report
 from naravard.wording import text
 from naravard.report import exports
 
-GOLDEN = Path(__file__).parent / "golden" / "judgements-2024.csv"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "judgements-2024.csv"
 
 # golden column → exported column
 COLUMNS = {

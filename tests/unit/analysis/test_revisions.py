@@ -161,9 +161,9 @@ def test_make_diff_compares_two_folders_and_asks_for_both(tmp_path):
     import os
     import subprocess
 
-    from test_cli_errors import _skip_unless_make_is_ready
+    from conftest import skip_unless_make_is_ready
 
-    _skip_unless_make_is_ready()
+    skip_unless_make_is_ready()
     a = folder(tmp_path, "a b", OLD)  # a space in the path: passed through the environment
     b = folder(tmp_path, "c", OLD.replace(b";18,3;20;", b";19,0;18;"))
 

@@ -21,6 +21,7 @@ import pytest
 import yaml
 from pdf_layout import a4_numbered_pages
 from renders import EPOCH, Render, norm
+from svg_text import assert_draws
 from pypdf import PdfReader
 
 from naravard.report import region as report
@@ -231,6 +232,7 @@ def test_figures_as_png_and_svg(vb):
         png, svg = vb.figures / f"{stem}.png", vb.figures / f"{stem}.svg"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert "<svg" in svg.read_text(encoding="utf-8")[:2000]
+        assert_draws(svg.read_bytes(), "Västerbotten", "Riket")
     pngs = {p.stem for p in vb.figures.glob("*.png")}
     svgs = {p.stem for p in vb.figures.glob("*.svg")}
     assert pngs == svgs and len(pngs) > 10

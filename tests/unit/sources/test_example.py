@@ -8,6 +8,8 @@ import sys
 import pandas as pd
 import pytest
 
+from conftest import child_path
+
 from naravard.config.catalog import load_catalog
 from naravard.config.regions import region_codes
 from naravard.sources.example import EXAMPLE_SOURCE, generate_example
@@ -46,7 +48,7 @@ def test_deterministic_within_and_across_processes(catalog, example):
             "f = generate_example(load_catalog());"
             "print(repr(round(float(f['value'].sum()), 6)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONHASHSEED": "123", "PATH": ""})
+                         env={"PYTHONHASHSEED": "123", "PATH": ""} | child_path())
     assert float(out.stdout) == pytest.approx(round(float(example["value"].sum()), 6))
 
 

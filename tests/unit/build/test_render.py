@@ -18,7 +18,7 @@ from naravard.build import kernels, render
 from naravard.build import manifest as mf
 from naravard.core.errors import NaravardError
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "notebooks"
 TITLE = "Testrapport – Region Örebro län 2024"
 BANNER = "EXEMPELDATA – inte verkliga värden"
 
@@ -344,7 +344,7 @@ def test_manifest_hashes_every_input_and_lists_versions(inputs: list[Path]) -> N
 
 
 def test_manifest_records_the_lock_the_environment_was_installed_from(inputs: list[Path]) -> None:
-    lock = Path(__file__).resolve().parents[1] / "requirements.txt"
+    lock = Path(__file__).resolve().parents[3] / "requirements.txt"
     m = _build(inputs)
     assert m["lock_sha256"] == hashlib.sha256(lock.read_bytes()).hexdigest()
     assert "--hash=sha256:" in lock.read_text(encoding="utf-8")  # a lock, not a wish list

@@ -4,7 +4,7 @@ Every number, rank, judgement and source in the region's table is compared with 
 checked in under tests/golden/, so any change in what the report says shows up as a diff to
 review. When a change is intended (a new column, a corrected rule), regenerate and review:
 
-    NARAVARD_REGENERATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+    NARAVARD_REGENERATE_GOLDEN=1 .venv/bin/python -m pytest tests/integration/test_golden.py
     git diff tests/golden/
 
 The "hämtad" date changes with every `make data` (data/kolada/retrieved.json), and a snapshot

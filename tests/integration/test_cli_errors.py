@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import skip_unless_make_is_ready
 from naravard.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 KPI = "N79173"  # medicinsk_bedomning_3d in the catalogue
 
 
@@ -194,18 +195,9 @@ def test_percentage_out_of_range_is_a_user_error(project, tmp_path, capsys):
     assert "250" in assert_user_error(code, err, project)
 
 
-def _skip_unless_make_is_ready() -> None:
-    if shutil.which("make") is None:
-        pytest.skip("make is not installed")
-    stamp = subprocess.run(["make", "-q", ".venv/.naravard-installed"], cwd=REPO,
-                           capture_output=True)
-    if stamp.returncode != 0:
-        pytest.skip(".venv is out of date; `make report` would reinstall it first")
-
-
 def test_makefile_propagates_the_failure(project, tiny):
     """`make report` with an unknown region exits non-zero and shows the one-line error."""
-    _skip_unless_make_is_ready()
+    skip_unless_make_is_ready()
     env = dict(os.environ, NARAVARD_ROOT=str(project))
     proc = subprocess.run(["make", "--no-print-directory", "report", "REGION=Atlantis",
                            "YEAR=2022", f"DATA={tiny}"],
@@ -219,7 +211,7 @@ def test_makefile_propagates_the_failure(project, tiny):
 
 @pytest.mark.parametrize("missing", ["REGION", "YEAR"])
 def test_makefile_requires_region_and_year(project, missing):
-    _skip_unless_make_is_ready()
+    skip_unless_make_is_ready()
     args = {"REGION": "REGION=Gotland", "YEAR": "YEAR=2022"}
     args.pop(missing)
     env = dict(os.environ, NARAVARD_ROOT=str(project))

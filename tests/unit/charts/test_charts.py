@@ -16,6 +16,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from naravard import charts
+from svg_text import assert_draws
 from naravard.charts import cache, fit, inputs, layers, style
 from naravard.charts.ranked import axis_start, ranked_dots
 from naravard.wording.chart_text import ZERO_NOTE
@@ -310,6 +311,8 @@ def test_save_chart_writes_png_and_svg(tmp_path):
     assert png.name == "trend-medicinsk-bedomning-3d-0024.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert_draws(svg.read_bytes(), "Medicinsk bedömning inom tre dagar", "Västerbotten 79,5",
+                 "Riket 82,0", "2019", "2024")
 
 
 def test_png_is_opaque_rgb_at_the_print_resolution():
@@ -336,6 +339,7 @@ def test_svg_is_deterministic(tmp_path):
     assert first[1].read_bytes() == second[1].read_bytes()
     assert first[0].read_bytes() == second[0].read_bytes()
     assert b"<dc:date>" not in first[1].read_bytes()
+    assert_draws(first[1].read_bytes(), "Medicinsk bedömning inom tre dagar", "Västerbotten 79,5")
 
 
 def test_svg_left_for_later_is_written_by_write_deferred_svgs_and_is_the_same(tmp_path):
@@ -347,6 +351,7 @@ def test_svg_left_for_later_is_written_by_write_deferred_svgs_and_is_the_same(tm
     assert png.is_file() and not svg.exists()
     assert charts.write_deferred_svgs() == 1
     assert svg.read_bytes() == now[1].read_bytes()
+    assert_draws(svg.read_bytes(), "Medicinsk bedömning inom tre dagar", "Västerbotten 79,5")
     assert charts.write_deferred_svgs() == 0
 
 
