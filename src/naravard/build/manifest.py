@@ -130,7 +130,8 @@ def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
         "packages": package_versions(),
         "lock_sha256": lock_hash(),
         "code_sha256": code_hash(),
-        "timings": _jsonable(dict(timings or {})),
+        # measured durations differ from run to run: left out under SOURCE_DATE_EPOCH
+        "timings": {} if clock.source_epoch() is not None else _jsonable(dict(timings or {})),
         "extra": _jsonable(dict(extra or {})),
         "outputs": dict(sorted((outputs or {}).items())),
     }

@@ -91,6 +91,35 @@ def _parameter_value(value: Any) -> Any:
     return value
 
 
+# The random parts of a run's temporary paths: the observations file's folder and the
+# staging folders (core.publish), as papermill records them in the parameters
+_RUN_PATH = re.compile(r"(naravard-(?:report|batch)-|\.staging-)\d+-[A-Za-z0-9_]+")
+
+
+def reproducible(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The executed notebook as published under SOURCE_DATE_EPOCH: papermill's and the
+    kernel's timestamps set to the epoch (durations left out), the injected parameters cell's
+    random id fixed and the run's temporary paths without their random parts, so that two
+    runs on the same inputs publish the same file."""
+    when = clock.now().isoformat()
+
+    def settle(meta: Any) -> None:
+        meta.pop("execution", None)
+        run = meta.get("papermill")
+        if isinstance(run, dict):
+            run.pop("duration", None)
+            for key in ("start_time", "end_time"):
+                if run.get(key) is not None:
+                    run[key] = when
+
+    settle(nb.metadata)
+    for cell in nb.cells:
+        settle(cell.metadata)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+    return nbformat.reads(_RUN_PATH.sub(r"\1run", nbformat.writes(nb)), as_version=4)
+
+
 def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
                      kernel_name: str | None = None, cwd: Path | None = None,
                      km: Any = None) -> nbformat.NotebookNode:
@@ -461,6 +490,9 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
                 raise exc.saved_at(failed) from None
             raise exc.saved_at(None) from None
         timings["execute"] = round(time.perf_counter() - started, 3)
+        if clock.source_epoch() is not None:
+            nb = reproducible(nb)
+            nbformat.write(nb, str(executed))
 
         # the kernel writes the charts' SVG files meanwhile (naravard.build.kernels.AFTER_NOTEBOOK)
         after = kernels.Background(km, kernels.AFTER_NOTEBOOK) if km is not None else None

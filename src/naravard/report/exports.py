@@ -7,6 +7,7 @@ Every judgement a sentence is made from is a column, so a reader can check each 
 from __future__ import annotations
 
 import io
+import os
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -21,6 +22,12 @@ from naravard.wording import text
 if TYPE_CHECKING:  # type hints only: the report modules import this one
     from naravard.report.national import NationalReport
     from naravard.report.region import RegionReport
+
+# openpyxl writes its XML through lxml where lxml is installed (the test environment) and
+# through the standard library otherwise (the report environment), and the bytes differ
+# ("<x/>" or "<x />"): the standard library always, so a workbook does not depend on which
+# packages happen to be installed. openpyxl reads this when it is first imported.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 # Columns holding an indicator's own numbers, shown with the indicator's decimals.
 MEASURE_COLUMNS = ("Värde", "Förändring", "Riket", "Kvinnor", "Män",
