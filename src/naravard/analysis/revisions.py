@@ -19,6 +19,7 @@ import pandas as pd
 from naravard.core.errors import NaravardError
 from naravard.core.limits import printable
 from naravard.core.paths import display_path
+from naravard.core.export_safety import neutralise_frame
 
 CSV_NAME = "indikatorer.csv"
 CHANGES_NAME = "andringar.csv"
@@ -197,8 +198,6 @@ def compare_folders(dir_a: Path, dir_b: Path) -> Changes:
 
 def csv_bytes(changes: Changes) -> bytes:
     """andringar.csv: like indikatorer.csv (`;`, decimal comma as published, UTF-8 with BOM)."""
-    from naravard.core.export_safety import neutralise_frame
-
     return neutralise_frame(changes.frame).to_csv(sep=";", index=False).encode("utf-8-sig")
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from naravard.core import clock
 from naravard.core.errors import NaravardError, naming
+from naravard.core.paths import display_path, repo_root
 from naravard.core.publish import make_readable
 
 MANIFEST_VERSION = 1
@@ -41,8 +42,6 @@ def sha256_file(path: Path) -> str:
 
 def _display_path(path: Path) -> str:
     """Relative to the checkout when inside it, so manifests compare across clones."""
-    from naravard.core.paths import display_path
-
     return display_path(path.resolve())
 
 
@@ -69,8 +68,6 @@ def lock_hash() -> str | None:
 
     With `packages` it tells which environment made a report; a new lock re-renders.
     """
-    from naravard.core.paths import repo_root
-
     lock = repo_root() / LOCK_FILE
     return sha256_file(lock) if lock.is_file() else None
 

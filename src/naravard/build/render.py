@@ -25,9 +25,18 @@ from typing import Any
 
 import nbformat
 
-from naravard.core import clock
+from naravard.build import kernels
+from naravard.build.kernels import (KERNEL_ARGUMENTS, default_kernel_name, kernel_config,
+                                    stop_kernel)
+from naravard.build.manifest import read_manifest
+from naravard.core import clock, publish as unit
 from naravard.core.errors import NaravardError, naming
 from naravard.core.paths import TEMPLATES_DIR
+from naravard.report.cells import is_published, runs_in_report
+from naravard.speed import pdf_speedups
+
+# The import marked "slow import: see top" loads pandas with the Kolada tables; the process
+# that prints a PDF does not need it otherwise.
 
 TEMPLATE_NAME = "naravard"
 
@@ -134,10 +143,6 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from naravard.build.kernels import (
-        KERNEL_ARGUMENTS, default_kernel_name, kernel_config, stop_kernel,
-    )
-
     notebook, output_path = Path(notebook), Path(output_path)
     if not notebook.is_file():
         raise NaravardError(f"notebooken {notebook} finns inte; kontrollera sökvägen")
@@ -179,8 +184,6 @@ def _report_run(notebook: Path) -> nbformat.NotebookNode:
     """The notebook as `make report` runs it: without cells tagged `exempel` (examples that
     run only when an analyst runs them in JupyterLab). Handed to papermill in memory, so no
     working copy can end up among the published files."""
-    from naravard.report.cells import runs_in_report
-
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = [c for c in nb.cells if runs_in_report(c)]
     return nb
@@ -219,7 +222,7 @@ def _shown(output: Mapping) -> bool:
 def _markdown_output(cell: Mapping) -> nbformat.NotebookNode:
     """A Markdown cell as the HTML output the report prints: the same Markdown subset as the
     analysts' comments, HTML in the text shown as text."""
-    from naravard.report.commentary import text_cell_html
+    from naravard.report.commentary import text_cell_html  # slow import: see top
 
     html = text_cell_html("".join(cell.get("source", "")))
     return nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
@@ -230,8 +233,6 @@ def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of `nb` holding only what a reader should see: published cells (see
     `naravard.report.cells.is_published`: tags decide), their shown outputs (no stderr, no bare
     reprs), and Markdown cells as text."""
-    from naravard.report.cells import is_published
-
     clean = copy.deepcopy(nb)
     cells = []
     for cell in clean.cells:
@@ -274,7 +275,6 @@ def _weasyprint() -> Any:
         import weasyprint
         import weasyprint.text.fonts  # noqa: F401
         import weasyprint.urls  # noqa: F401
-    from naravard.speed import pdf_speedups
 
     pdf_speedups.install()
     return weasyprint
@@ -416,8 +416,6 @@ def publish(outputs: Mapping[str, bytes | str | Path], destination_dir: Path) ->
     output cannot be written, nothing in `destination_dir` changes. Returns the final paths
     in the order given.
     """
-    from naravard.core import publish as unit
-
     destination_dir = Path(destination_dir)
     for name in outputs:
         _check_name(name)
@@ -445,7 +443,6 @@ def _keep_for(stem: str) -> Callable[[Path], bool]:
     def keep(entry: Path) -> bool:
         if entry.name in (f"{stem}.failed.ipynb", "manifest.json"):
             return False
-        from naravard.build.manifest import read_manifest
 
         old = read_manifest(entry.parent / "manifest.json") or {}
         return entry.name not in set(old.get("outputs") or {})
@@ -466,9 +463,6 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
     partial notebook is kept as `<out_dir>/<stem>.failed.ipynb` and nothing else under
     `out_dir` changes; on success a stale `.failed.ipynb` is removed.
     """
-    from naravard.build import kernels
-    from naravard.core import publish as unit
-
     notebook, out_dir = Path(notebook), Path(out_dir)
     _check_name(f"{stem}.ipynb")
     for name in extra_files or {}:

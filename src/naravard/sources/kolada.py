@@ -28,11 +28,12 @@ import pandas as pd
 import requests
 from tqdm import tqdm
 
-from naravard.core import paths
-from naravard.core.errors import NaravardError
-from naravard.core.settings import settings
+from naravard.config.catalog import load_catalog
 from naravard.config.regions import region_codes
-from naravard.core.errors import excerpt
+from naravard.core import paths
+from naravard.core.errors import NaravardError, excerpt
+from naravard.core.publish import make_readable
+from naravard.core.settings import settings
 
 KOLADA_BASE_URL = "https://api.kolada.se/v3"
 KOLADA_COLUMNS = ["kpi", "region_code", "year", "gender", "value", "status"]
@@ -693,8 +694,6 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
     old snapshot (its README, the kommun part) carried over unchanged.
     """
     if catalog is None:
-        from naravard.config.catalog import load_catalog
-
         catalog = load_catalog()
     kpis = _unique(ind.kolada_id for ind in catalog.kolada() if getattr(ind, "kolada_id", None))
     if not kpis:
@@ -712,8 +711,6 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
     try:
-        from naravard.core.publish import make_readable
-
         make_readable(tmp)  # mkdtemp makes it 0700; the snapshot is shared like the reports
         (tmp / "data").mkdir()
         for kpi in kpis:

@@ -20,6 +20,7 @@ from babel.numbers import format_decimal as _babel_format_decimal
 
 from naravard.config.catalog import UNITS
 from naravard.core.errors import NaravardError
+from naravard.analysis.judgements import TREND_MIN_YEARS
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
@@ -633,8 +634,6 @@ def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
     `directions` maps "higher"/"lower"/"neutral" to indicator names from the catalogue, so
     what the report says about directions is never written by hand.
     """
-    from naravard.analysis.judgements import TREND_MIN_YEARS
-
     def names(key: str) -> str:
         return "; ".join(lower_first(n) for n in directions.get(key, [])) or "inga"
 
