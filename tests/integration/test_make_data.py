@@ -18,7 +18,7 @@ from conftest import SNAPSHOT
 from kolada_server import FAULTS, Answers, KoladaServer
 
 from naravard import cli
-from naravard.sources.kolada import KoladaClient
+from naravard.sources.kolada_client import KoladaClient
 from naravard.sources.refresh import refresh_snapshot
 from naravard.report import exports
 

@@ -19,8 +19,8 @@ import pandas as pd
 from naravard.config.catalog import Catalog, load_catalog
 from naravard.core import paths
 from naravard.core.errors import NaravardError, excerpt
-from naravard.sources.kolada import (KoladaClient, RETRIEVED_FILE, as_page, download_catalog,
-                                     read_kolada_dir, write_json)
+from naravard.sources.kolada import RETRIEVED_FILE, as_page, read_kolada_dir, write_json
+from naravard.sources.kolada_client import KoladaClient, download_catalog
 from naravard.sources.table import kolada_observations, origin_of, validate
 
 KEEP = ("README.md", "kommun")  # our own files in the snapshot, carried over unchanged

@@ -16,15 +16,15 @@ import responses
 
 from naravard.core.errors import NaravardError
 from naravard.sources import kolada
+from naravard.sources import kolada_client
 from naravard.sources.kolada import (
     KOLADA_BASE_URL,
     KOLADA_COLUMNS,
-    KoladaClient,
     KoladaUnavailable,
-    download_catalog,
     parse_data_payload,
     read_kolada_dir,
 )
+from naravard.sources.kolada_client import KoladaClient, download_catalog
 
 BASE = KOLADA_BASE_URL
 DATA_RE = re.compile(re.escape(BASE) + r"/data/kpi/.*")
@@ -538,7 +538,7 @@ def test_retry_after_is_capped_and_said(fake_time: FakeTime) -> None:
     responses.get(url, status=503, headers={"Retry-After": "480"})
     responses.get(url, json=page([row("N79173", "0024", 2024)]))
     client.fetch_data(["N79173"], ["0024"])
-    assert kolada.MAX_WAIT_SECONDS in fake_time.sleeps and 480 not in fake_time.sleeps
+    assert kolada_client.MAX_WAIT_SECONDS in fake_time.sleeps and 480 not in fake_time.sleeps
     assert said == ["Kolada svarade HTTP 503 och bad oss vänta 480 s (Retry-After); väntar 30 s, "
                     "högst 30 s …"]
 

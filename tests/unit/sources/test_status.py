@@ -10,13 +10,13 @@ import pytest
 from naravard import cli
 from naravard.config.catalog import load_catalog
 from naravard.core.errors import NaravardError
-from naravard.sources import kolada
+from naravard.sources import kolada_client
 from naravard.sources.status import print_status
 
 
 @pytest.fixture(autouse=True)
 def no_download(monkeypatch):
-    monkeypatch.setattr(kolada, "download_catalog", lambda *a, **k: pytest.fail("no download"))
+    monkeypatch.setattr(kolada_client, "download_catalog", lambda *a, **k: pytest.fail("no download"))
 
 
 def _has_values(snapshot: Path, kpi: str) -> bool:

@@ -14,7 +14,7 @@ import pytest
 from naravard.sources import table
 from naravard.config.catalog import load_catalog
 from naravard.core.errors import NaravardError
-from naravard.sources import kolada
+from naravard.sources import kolada_client
 from naravard.sources.table import (COLUMNS, Observations, load_observations, save_observations,
                             validate)
 from naravard.report import common
@@ -123,7 +123,7 @@ def test_environment_variable_names_the_snapshot(tmp_path, snapshot_dir, catalog
 def test_the_committed_snapshot_is_the_default(project_tmp, catalog, monkeypatch):
     from conftest import SNAPSHOT
 
-    monkeypatch.setattr(kolada, "download_catalog", lambda *a, **k: pytest.fail("no download"))
+    monkeypatch.setattr(kolada_client, "download_catalog", lambda *a, **k: pytest.fail("no download"))
     obs = load_observations(catalog=catalog, regional_dir=project_tmp / "none")
     assert obs.origin == "snapshot" and not obs.is_example
     assert obs.origin_label == "Kolada, ögonblicksbild i …/data/kolada (inlagd som kopia 2026-12-02)"
@@ -154,7 +154,7 @@ def test_example_data_only_on_request(project_tmp, catalog, monkeypatch, word):
 
 
 def test_missing_explicit_dir_is_an_error_not_a_fallback(tmp_path, catalog, monkeypatch):
-    monkeypatch.setattr(kolada, "download_catalog", lambda *a, **k: pytest.fail("no fallback"))
+    monkeypatch.setattr(kolada_client, "download_catalog", lambda *a, **k: pytest.fail("no fallback"))
     with pytest.raises(NaravardError, match="finns inte"):
         load_observations(tmp_path / "nope", catalog=catalog)
     monkeypatch.setenv("NARAVARD_DATA", str(tmp_path / "nope"))
