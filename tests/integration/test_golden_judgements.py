@@ -17,6 +17,7 @@ import pytest
 
 from naravard.report import region as report
 from naravard.wording import text
+from naravard.wording.summary import summary_sentences
 from naravard.report import exports
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "judgements-2024.csv"
@@ -79,7 +80,7 @@ def test_exported_judgements_equal_the_golden_table(exported, row):
 
 def test_vasterbotten_summary_leaves_out_breaks_and_says_shared_places(snapshot_dir):
     rep = report.prepare("Västerbotten", 2024, snapshot_dir, figures=None)
-    summary = " ".join(text.summary_sentences(rep.table, "Västerbotten", 2024))
+    summary = " ".join(summary_sentences(rep.table, "Västerbotten", 2024))
     # telefon, första kontakt, operation and patientenkäten have a 2024 series break; the
     # regional fast läkarkontakt changed definition: five not judged, none counted
     assert "5 indikatorer med tidsseriebrott eller ändrad definition bedöms inte" in summary

@@ -13,6 +13,7 @@ import pytest
 
 from later_year import ONLY_MISSING, SWING, SWING_VALUES, UNPUBLISHED, YEAR, build
 from naravard.wording import highlights, text
+from naravard.wording.summary import summary_sentences
 from naravard.analysis import plausibility
 from naravard.config.catalog import load_catalog
 from naravard.analysis.indicators import indicator_table, national_table
@@ -76,7 +77,7 @@ def test_sentences_say_what_to_check_and_name_the_year_shown(table):
     assert "förbättring" not in swing
     eye = text.indicator_sentences(table.loc["ogonbotten_diabetes"].to_dict(), "Västerbotten")
     assert eye[0] == LAG + "." and "2025" not in " ".join(eye[1:])
-    summary = " ".join(text.summary_sentences(table.reset_index(), "Västerbotten", YEAR))
+    summary = " ".join(summary_sentences(table.reset_index(), "Västerbotten", YEAR))
     assert "7 indikatorer är ännu inte publicerade för 2025" in summary
     assert "jämförs med 2025 års" not in summary
     assert "Första besök i allmänpsykiatrin" not in summary.split("Starkast placering")[1] \

@@ -9,6 +9,7 @@ import pytest
 
 from naravard.report import national, region as report
 from naravard.wording import text
+from naravard.wording.summary import summary_sentences
 from naravard.config.regions import all_regions
 from naravard.report import exports
 
@@ -67,7 +68,7 @@ def test_no_value_is_not_assessed_and_never_compared(regions):
     assert row["target_status"] == "kan inte bedömas"
     said = " ".join(text.indicator_sentences(row, "Västerbotten"))
     assert "kan inte bedömas" in said and "jämförs" not in said
-    summary = " ".join(text.summary_sentences(vb.table, "Västerbotten", 2024))
+    summary = " ".join(summary_sentences(vb.table, "Västerbotten", 2024))
     assert "boende i särskilt boende" not in summary.split("jämförs med 2024")[0].split(
         "Målen för")[-1]
 
@@ -77,7 +78,7 @@ def test_a_change_over_a_missing_year_names_the_year(regions):
     row = sthlm.table.set_index("indicator_id").loc["vardplatser_utskrivningsklara"]
     assert int(row["prev_year"]) == 2022
     assert report._change_cell(row)["change_word"].startswith("sedan 2022")
-    summary = " ".join(text.summary_sentences(sthlm.table, "Stockholm", 2024))
+    summary = " ".join(summary_sentences(sthlm.table, "Stockholm", 2024))
     assert "saknar värde 2023 och jämförs med 2022" in summary
 
 

@@ -28,7 +28,7 @@ from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figur
                                     parse_year, source_line)
 from naravard.report.exports import region_csv_bytes
 from naravard.sources.table import load_observations
-from naravard.wording import highlights, templating, text
+from naravard.wording import highlights, summary, templating, text
 
 POSITION_SYMBOLS = {"övre": "▲", "mellersta": "●", "nedre": "▼"}
 # The arrow shows which way the value moved; the word says whether that is better or worse.
@@ -277,7 +277,7 @@ def overview_html(rep: RegionReport) -> str:
               "föregående år (↑ upp, ↓ ned); ordet säger om det är en förbättring, en "
               "försämring eller ingen tydlig förändring. – = värde saknas.")
     return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
-                             legend=legend, sentences=text.summary_sentences(
+                             legend=legend, sentences=summary.summary_sentences(
                                  rep.table, rep.region.name, rep.year))
 
 

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from naravard.core.errors import NaravardError
+from naravard.wording.summary import summary_sentences
 from naravard.wording.text import (fmt_change, fmt_date, fmt_number, fmt_percent, fmt_rank, fmt_value,
-                           indicator_sentences, join_sv, plural, summary_sentences)
+                           indicator_sentences, join_sv, plural)
 
 NB = "\u00a0"
 MINUS = "\u2212"
