@@ -15,13 +15,16 @@ LAB_STAMP := $(LAB_VENV)/.naravard-installed
 # The user's variables reach programs only through the environment, quoted in the shell
 # ("$$REGION"), never pasted into recipe text, so quotes, `;`, backticks or $(…) in a value
 # are data, not commands. `override X := $(value X)` keeps make itself from expanding them.
-USER_VARS := REGION YEAR DATA JOBS FORCE ALL PYTEST_ARGS A B
+USER_VARS := REGION YEAR DATA JOBS FORCE ALL PYTEST_ARGS A B JAMFOR SEDAN
+# JAMFOR= (given, empty) is an empty group and refused; export defines it, so ask first
+JAMFOR_GIVEN := $(if $(filter undefined,$(origin JAMFOR)),,1)
 $(foreach v,$(USER_VARS),$(if $(filter undefined,$(origin $(v))),,$(eval override $(v) := $$(value $(v)))))
 export $(USER_VARS)
 DATA_ARG = $${DATA:+--data "$$DATA"}
+JAMFOR_ARG = $(if $(JAMFOR_GIVEN),--jamfor "$$JAMFOR")
 
 .DEFAULT_GOAL := help
-.PHONY: help env lock browser report reports kommentar diff data lab egen test lint bench clean
+.PHONY: help env lock browser office report reports kommentar arkivera diff data lab egen test lint bench clean
 
 help: ## list the targets
 	@echo "naravard: uppföljning av omställningen till en god och nära vård"
@@ -77,24 +80,38 @@ browser: ## install Debian's chromium + chromedriver for the accessibility test 
 			chromium chromium-driver >/dev/null; \
 	else echo "kör som root: apt-get install chromium chromium-driver" >&2; exit 1; fi
 
-report: $(STAMP) ## one region's report: REGION=<namn|kod> YEAR=<år> [DATA=<katalog>|exempel] [FORCE=1]
+office: ## install Debian's LibreOffice Impress, which the slides' rendering test draws with (as root)
+	@if command -v soffice >/dev/null; then \
+		echo "LibreOffice (soffice) finns"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libreoffice-impress >/dev/null; \
+	else echo "kör som root: apt-get install libreoffice-impress" >&2; exit 1; fi
+
+report: $(STAMP) ## one region's report: REGION=<namn|kod> YEAR=<år> [DATA=<katalog>|exempel] [JAMFOR="A, B"] [FORCE=1] [SEDAN=arkiv/…]
 	@test -n "$$REGION" || { echo "fel: ange REGION, t.ex. make report REGION=Västerbotten YEAR=2024" >&2; exit 2; }
 	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make report REGION=$$REGION YEAR=2024" >&2; exit 2; }
 	@case "$$FORCE" in 1|yes|true) force=--force;; *) force=;; esac; \
-	$(VENV)/bin/naravard report --region "$$REGION" --year "$$YEAR" $(DATA_ARG) $$force
+	$(VENV)/bin/naravard report --region "$$REGION" --year "$$YEAR" $(DATA_ARG) $(JAMFOR_ARG) $$force \
+		$${SEDAN:+--sedan "$$SEDAN"}
 
-reports: $(STAMP) ## every region's report and the national report: YEAR=<år> [DATA=…] [JOBS=n] [FORCE=1]
+reports: $(STAMP) ## every region's report and the national report: YEAR=<år> [DATA=…] [JOBS=n] [JAMFOR="A, B"] [FORCE=1]
 	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make reports YEAR=2024" >&2; exit 2; }
 	@case "$$FORCE" in 1|yes|true) force=--force;; *) force=;; esac; \
-	$(VENV)/bin/naravard reports --year "$$YEAR" $(DATA_ARG) $${JOBS:+--jobs "$$JOBS"} $$force
+	$(VENV)/bin/naravard reports --year "$$YEAR" $(DATA_ARG) $${JOBS:+--jobs "$$JOBS"} $(JAMFOR_ARG) $$force
 
 kommentar: $(STAMP) ## write the analyst's comment file template: REGION=… YEAR=… [DATA=…]
 	@test -n "$$REGION" || { echo "fel: ange REGION, t.ex. make kommentar REGION=Västerbotten YEAR=2024" >&2; exit 2; }
 	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make kommentar REGION=Västerbotten YEAR=2024" >&2; exit 2; }
 	@$(VENV)/bin/naravard kommentar --region "$$REGION" --year "$$YEAR" $${DATA:+--data "$$DATA"}
 
+arkivera: $(STAMP) ## keep the published report as sent: REGION=<namn|kod|Riket> YEAR=<år> → arkiv/<region>/<år>/<datum>/
+	@test -n "$$REGION" || { echo "fel: ange REGION, t.ex. make arkivera REGION=Västerbotten YEAR=2024" >&2; exit 2; }
+	@test -n "$$YEAR" || { echo "fel: ange YEAR, t.ex. make arkivera REGION=$$REGION YEAR=2024" >&2; exit 2; }
+	@$(VENV)/bin/naravard arkivera --region "$$REGION" --year "$$YEAR"
+
 diff: $(STAMP) ## what changed between two report folders: A=<mapp> B=<mapp>
-	@test -n "$$A" -a -n "$$B" || { echo "fel: ange A och B, t.ex. make diff A=arkiv/vasterbotten-2024-03 B=output/vasterbotten/2024" >&2; exit 2; }
+	@test -n "$$A" -a -n "$$B" || { echo "fel: ange A och B, t.ex. make diff A=arkiv/vasterbotten/2024/2025-03-14 B=output/vasterbotten/2024" >&2; exit 2; }
 	@$(VENV)/bin/naravard diff "$$A" "$$B"
 
 data: $(STAMP) ## refresh the snapshot data/kolada from live Kolada, or with DATA=<katalog> check one

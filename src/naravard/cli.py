@@ -37,13 +37,15 @@ def _cmd_data_download(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    pipeline.build_region_report(args.region, args.year, data=args.data, force=args.force)
+    pipeline.build_region_report(args.region, args.year, data=args.data, force=args.force,
+                                 jamfor=args.jamfor, since=args.sedan)
     return 0
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
     return batch.run_batch(args.year, data=args.data, jobs=args.jobs, force=args.force,
-                           regions=args.regions, national_report=not args.no_national)
+                           regions=args.regions, national_report=not args.no_national,
+                           jamfor=args.jamfor)
 
 
 def _cmd_q_template(args: argparse.Namespace) -> int:
@@ -79,6 +81,14 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_archive(args: argparse.Namespace) -> int:
+    from naravard.build.archive import archive, print_archived
+
+    target = archive(args.region, args.year)
+    print_archived(target, target.parent.parent.name, target.parent.name)
+    return 0
+
+
 def _region_year_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", required=True, help="name, code or slug, e.g. Västerbotten")
     parser.add_argument("--year", required=True, help="report year, e.g. 2024")
@@ -93,7 +103,8 @@ Exempel:
   naravard report --region Västerbotten --year 2024
   naravard reports --year 2024 --jobs 2
   naravard kommentar --region Västerbotten --year 2024
-  naravard diff arkiv/vasterbotten-2024-03 output/vasterbotten/2024
+  naravard arkivera --region Västerbotten --year 2024
+  naravard diff arkiv/vasterbotten/2024/2025-03-14 output/vasterbotten/2024
   naravard data status
   naravard <kommando> --help      mer om ett kommando
 
@@ -115,6 +126,7 @@ Exempel:
   naravard report --region Västerbotten --year 2024
   naravard report --region 0024 --year 2024 --data ../shared/data/kolada
   naravard report --region "Örebro län" --year 2023 --data exempel
+  naravard report --region Västerbotten --year 2024 --jamfor "Norrbotten, Gotland"
 
 Rapporten hamnar i output/<region>/<år>/ (make report REGION=… YEAR=…).""",
     "reports": """\
@@ -127,9 +139,16 @@ Exempel:
   naravard kommentar --region Västerbotten --year 2024
 
 Skriver data/kommentarer/<region>/<år>.md med en rubrik per indikator (make kommentar).""",
+    "arkivera": """\
+Exempel:
+  naravard arkivera --region Västerbotten --year 2024
+  naravard arkivera --region Riket --year 2024
+
+Kopierar den publicerade rapporten med manifest och figurer till
+arkiv/<region>/<år>/<datum>/ (make arkivera REGION=… YEAR=…); ett arkiv skrivs aldrig över.""",
     "diff": """\
 Exempel:
-  naravard diff arkiv/vasterbotten-2024-03 output/vasterbotten/2024
+  naravard diff arkiv/vasterbotten/2024/2025-03-14 output/vasterbotten/2024
 
 Jämför den skickade versionen (en kopia av mappen) med den nya (make diff A=… B=…).""",
     "questionnaire": """\
@@ -183,8 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = _add(sub, "report", "one region's report for one year")
     _region_year_data(report)
+    _jamfor(report)
     report.add_argument("--force", action="store_true",
                         help="publish even when every Kolada value of the published report is gone")
+    report.add_argument("--sedan", help="the earlier version to list changes since, e.g. "
+                        "arkiv/vasterbotten/2024/2025-03-14 (default: the latest archived "
+                        "version, else the published report)")
     report.set_defaults(func=_cmd_report)
 
     reports = _add(sub, "reports", "every region's report and the national report")
@@ -195,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument("--force", action="store_true", help="render even if up to date")
     reports.add_argument("--regions", nargs="*", default=None,
                          help="only these regions (default: all 21)")
+    _jamfor(reports)
     reports.add_argument("--no-national", action="store_true",
                          help="skip the national comparison report")
     reports.set_defaults(func=_cmd_reports)
@@ -202,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     comment = _add(sub, "kommentar", "write a comment file template for the analyst")
     _region_year_data(comment)
     comment.set_defaults(func=_cmd_comment)
+
+    archived = _add(sub, "arkivera", "keep the published report as sent, in arkiv/")
+    archived.add_argument("--region", required=True, help="name, code or slug, or Riket")
+    archived.add_argument("--year", required=True, help="report year, e.g. 2024")
+    archived.set_defaults(func=_cmd_archive)
 
     diff = _add(sub, "diff", "values and ranks that differ between two report folders")
     diff.add_argument("dir_a", help="the earlier report folder, e.g. a copy of the one sent in March")
@@ -220,6 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file")
     check.set_defaults(func=_cmd_q_check)
     return parser
+
+
+def _jamfor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jamfor", default=None, metavar="REGIONER",
+                        help="comparison group instead of the sjukvårdsregion, e.g. "
+                             "\"Norrbotten, Gotland\" (default: data/jamforelsegrupper.yaml)")
 
 
 def _positive_int(text: str) -> int:

@@ -274,7 +274,7 @@ def test_every_command_help_ends_with_examples_that_parse(capsys):
     from naravard.cli import build_parser
 
     commands = list(_commands(build_parser()))
-    assert len(commands) == 11  # naravard, data (status, download), report, reports, …
+    assert len(commands) == 12  # naravard, data (status, download), report, reports, …
     for path, _ in commands:
         with pytest.raises(SystemExit) as stop:
             main([*path[1:], "--help"])

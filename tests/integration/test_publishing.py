@@ -63,7 +63,8 @@ def test_a_real_report_stays_untouched_and_current(project_tmp, example_rep, evi
 
 # --- a report is published as one unit -------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["rapport.pdf", "manifest.json", "indikatorer.csv"])
+@pytest.mark.parametrize("name", ["rapport.pdf", "manifest.json", "indikatorer.csv",
+                                  "bildspel.pptx", "rapport.docx"])
 def test_a_folder_where_a_report_file_goes_is_refused_before_any_work(project_tmp, evil_rep,
                                                                         monkeypatch, name):
     from naravard.build import pipeline
@@ -147,6 +148,7 @@ def test_files_the_user_put_in_the_report_folder_stay(project_tmp, evil_rep):
 # --- skipping trusts the outputs' hashes ------------------------------------------------------
 
 @pytest.mark.parametrize("damage", ["indikatorer.csv", "indikatorer.xlsx", "rapport.ipynb",
+                                    "bildspel.pptx", "rapport.docx",
                                     "figures/diagram.svg", "edit:rapport.pdf", "edit:figures"])
 def test_a_missing_or_changed_output_is_rendered_again(project_tmp, evil_rep, damage):
     from naravard.build import batch, pipeline
@@ -171,7 +173,9 @@ def test_the_manifest_lists_every_output_with_its_hash(project_tmp, evil_rep):
     job = fake_report(pipeline.region_job(evil_rep, "snapshot"))
     outputs = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     assert set(outputs) == {"indikatorer.csv", "indikatorer.xlsx", "rapport.html",
-                            "rapport.ipynb", "rapport.pdf", "figures/diagram.svg"}
+                            "rapport.ipynb", "rapport.pdf", "figures/diagram.svg",
+                            "bildspel.pptx", "rapport.docx",
+                            "kommuner.csv"}  # Västerbotten has Kommunerna i länet
     assert outputs["rapport.pdf"] == sha256_file(job.out_dir / "rapport.pdf")
 
 

@@ -108,6 +108,24 @@ def compare(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def is_archived(folder: Path) -> bool:
+    """Whether `folder` is a version kept by `make arkivera` (arkiv/<region>/<år>/<datum>/)."""
+    from naravard.core.paths import archive_dir
+
+    try:
+        return Path(folder).resolve().is_relative_to(archive_dir().resolve())
+    except OSError:
+        return False
+
+
+def archived_on(folder: Path) -> dt.date | None:
+    """The day an archived version was kept (its folder's name), None for any other folder."""
+    try:
+        return dt.date.fromisoformat(Path(folder).name[:10]) if is_archived(folder) else None
+    except ValueError:
+        return None
+
+
 def folder_date(folder: Path) -> dt.date | None:
     """When the report in `folder` was made: its manifest's date, else the CSV's file time."""
     try:

@@ -202,19 +202,25 @@ def _summary(results: list[TaskResult]) -> str:
 
 def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force: bool = False,
               regions: list[str] | None = None, national_report: bool = True,
-              progress: bool | None = None) -> int:
-    """Render every region's report and the national report; 0 when all succeeded."""
+              progress: bool | None = None, jamfor: str | None = None) -> int:
+    """Render every region's report and the national report; 0 when all succeeded.
+
+    `jamfor`: one comparison group for every region's report (each region added to it);
+    every report's group is checked first, so a bad one stops the run before anything is written.
+    """
+    from naravard.config.peer_groups import check_all  # slow import: see top
     from naravard.sources.table import check_data_argument  # slow import: see top
 
     started = time.perf_counter()
     check_data_argument(data)  # a bad DATA fails in a moment, not after workers have started
+    check_all([get_region(r) for r in regions] if regions else all_regions(), jamfor)
     remove_stale(Path(tempfile.gettempdir()))
     early = _expected_jobs(year, regions, force, national_report, jobs)
     pool = _start_pool(early, jobs or default_jobs()) if early else None
     try:
         results = _run(year, data, jobs=jobs, force=force, regions=regions,
                        national_report=national_report, progress=progress,
-                       pool=pool, workers=early)
+                       pool=pool, workers=early, jamfor=jamfor)
     except BaseException:
         if pool is not None:
             _stop_pool(pool)
@@ -254,7 +260,8 @@ def _expected_jobs(year: object, regions: list[str] | None, force: bool,
 
 def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: list[str] | None,
          national_report: bool, progress: bool | None,
-         pool: cf.ProcessPoolExecutor | None, workers: int) -> list[TaskResult]:
+         pool: cf.ProcessPoolExecutor | None, workers: int,
+         jamfor: str | None = None) -> list[TaskResult]:
     from tqdm import tqdm
 
     from naravard.report import national, region as report  # slow import: see top
@@ -274,7 +281,8 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
             continue
         try:
             rep = report.prepare(region.code, nat.year, obs=obs, catalog=catalog, figures=None,
-                                 previous=None)  # region_job compares with the earlier version
+                                 previous=None,  # region_job compares with the earlier version
+                                 jamfor=jamfor)
             job = region_job(rep, data, force=force)
         except NaravardError as exc:
             results.append(TaskResult(region.name, "fel", error=str(exc)))

@@ -11,8 +11,8 @@ hooks (naravard.report.common.AFTER_LOAD) and `charts.save_chart` as everywhere 
 from __future__ import annotations
 
 from naravard import charts
-from naravard.report import common
-from naravard.speed import heap, shortcuts
+from naravard.report import common, figure_files
+from naravard.speed import forked, heap, shortcuts
 
 # ids of the observations settle_heap has frozen (frozen objects are never freed: ids stay theirs)
 _SETTLED: set[int] = set()
@@ -37,11 +37,13 @@ def settle_heap(obs: object) -> bool:
 
 
 def install() -> bool:
-    """Settle the heap after each report's load and defer the SVGs, in a report kernel only
-    (NARAVARD_REPORT_KERNEL, and not switched off by NARAVARD_NO_SPEEDUPS). True when done."""
+    """Settle the heap after each report's load, defer the SVGs and share the large PNGs with
+    a forked copy: in a report kernel only (NARAVARD_REPORT_KERNEL, and not switched off by
+    NARAVARD_NO_SPEEDUPS). True when done."""
     if not shortcuts.in_report_kernel():
         return False
     if settle_heap not in common.AFTER_LOAD:
         common.AFTER_LOAD.append(settle_heap)
     charts.defer_svgs()
+    figure_files.EACH = forked.each  # half the large PNGs in a forked copy of the kernel
     return True

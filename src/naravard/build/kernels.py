@@ -127,8 +127,9 @@ def stop_kernel(km: Any) -> None:
 
 
 # What a report kernel does after its notebook, while this process prints the PDF: the
-# charts' SVG files, which only the figures folder needs (naravard.charts.save_chart).
-AFTER_NOTEBOOK = "import naravard.charts; naravard.charts.write_deferred_svgs()"
+# charts' SVG files, large PNGs and figurer.csv, which only the figures folder needs
+# (naravard.report.figure_files).
+AFTER_NOTEBOOK = "import naravard.report.figure_files; naravard.report.figure_files.write_deferred()"
 
 
 class Background:

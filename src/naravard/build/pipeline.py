@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from naravard.build import board_files
 from naravard.build.kernels import start_report_kernel, stop_kernel
 from naravard.build.manifest import build_manifest, sha256_file, write_manifest
 from naravard.config.regions import get_region
 from naravard.core import publish
 from naravard.core.errors import NaravardError
 from naravard.core.limits import printable
-from naravard.core.paths import (catalog_path, display_path, notebooks_dir, own_notebooks_dir,
-                                 questionnaire_dir, regional_dir, report_roots)
+from naravard.core.paths import (catalog_path, display_path, goals_dir, notebooks_dir,
+                                 own_notebooks_dir, questionnaire_dir, regional_dir, report_roots)
 from naravard.report.cells import REGION_NOTEBOOK
 from naravard.report.own_limits import check_settings
 from naravard.sources.observation_key import observations_key
@@ -65,6 +66,9 @@ class Job:
     retrieved: str | None
     extra_files: dict[str, bytes] = field(default_factory=dict)
     revised: list[str] = field(default_factory=list)  # changed since the previous version
+    # bildspel.pptx: the report's content (naravard.report.board_pack) and the slide template
+    pack: Any = None
+    template: Path | None = None
 
 
 def _existing(paths: list[Path]) -> list[Path]:
@@ -88,7 +92,8 @@ def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
 
     qdir = questionnaire_dir()
     return _existing([notebooks_dir() / REGION_NOTEBOOK, catalog_path(), *_kolada_files(obs),
-                      regional_dir() / f"{slug}.csv", qdir / f"{year}.yaml",
+                      regional_dir() / f"{slug}.csv", goals_dir() / f"{slug}.yaml",
+                      qdir / f"{year}.yaml",
                       qdir / "answers" / slug / f"{year}.yaml", comment_path(slug, year),
                       own_notebooks_dir() / f"{slug}.ipynb"])
 
@@ -100,11 +105,18 @@ def national_inputs(obs: Any, year: int) -> list[Path]:
                       *sorted(qdir.glob(f"answers/*/{year}.yaml"))])
 
 
-def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -> Job:
+def region_job(rep: report.RegionReport, data: object, *, force: bool = False,
+               since: str | Path | None = None) -> Job:
     """The region's render job; refused when it would replace a published report that has
-    Kolada values by one with none (an empty or broken download), unless `force`."""
+    Kolada values by one with none (an empty or broken download), unless `force`.
+
+    Its "Ändrat sedan …" compares with `since` (SEDAN=), else the latest archived version,
+    else the published one (naravard.build.archive.baseline); an archived table it compares
+    with is one of its inputs, so a new archive makes the report render again.
+    """
     from naravard.analysis import revisions  # slow import: see top
-    from naravard.report import common, exports  # slow import: see top
+    from naravard.build import archive  # slow import: see top
+    from naravard.report import common, exports, kommun, peers  # slow import: see top
 
     slug, year = rep.region.slug, rep.year
     if rep.own_notebook is not None:
@@ -119,27 +131,50 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False) -
             f"den nya skulle inte ha något ({rep.obs.origin_label}); kontrollera underlaget "
             "(make data) eller publicera ändå med FORCE=1")
     extra = {"indikatorer.csv": csv, "indikatorer.xlsx": exports.region_xlsx_bytes(rep)}
+    kommun_csv = kommun.export_csv_bytes(rep)
+    if kommun_csv is not None:
+        extra[kommun.CSV_NAME] = kommun_csv
+    pack, template = board_pack(rep)
     # read from the published folder before the new report replaces it
-    changes = revisions.changes_since(out_dir, csv)
+    previous = archive.baseline(slug, year, out_dir, since)
+    changes = revisions.changes_since(previous, csv)
     if changes is not None and not changes.empty:
         extra[revisions.CHANGES_NAME] = revisions.csv_bytes(changes)
     return Job(
         label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
         title=f"{common.TITLE} – {rep.region.full_name} {year}",
         out_dir=out_dir, figures=fig_root / slug / str(year),
-        parameters={"region": rep.region.name, "year": year, "previous_dir": str(out_dir)},
+        parameters={"region": rep.region.name, "year": year, "previous_dir": str(previous),
+                    "jamfor": rep.peers.jamfor},
+        # the group decides the report's places: a new group re-renders it (make reports)
         manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
-                             "data": str(data) if data else None},
-        inputs=region_inputs(rep.obs, slug, year), data_origin=rep.obs.origin_label,
-        retrieved=rep.obs.retrieved, extra_files=extra,
-        revised=[] if changes is None else list(changes.frame["Indikator"]))
+                             "data": str(data) if data else None, **peers.manifest(rep)},
+        inputs=region_inputs(rep.obs, slug, year) + _existing([template]) + (
+            [] if previous == out_dir else _existing([previous / revisions.CSV_NAME])),
+        data_origin=rep.obs.origin_label, retrieved=rep.obs.retrieved, extra_files=extra,
+        revised=[] if changes is None else list(changes.frame["Indikator"]),
+        pack=pack, template=template)
+
+
+def board_pack(rep: report.RegionReport) -> tuple[Any, Path]:
+    """The content of bildspel.pptx and rapport.docx, and the slide template (checked now:
+    a broken template is one line before the notebook runs)."""
+    from naravard.report.board_pack import region_pack
+    from naravard.report.slide_template import template_path
+
+    template = template_path(rep.region.slug)
+    board_files.check_template(template)
+    return region_pack(rep), template
 
 
 def national_job(rep: national.NationalReport, data: object) -> Job:
     from naravard.report import exports, national  # slow import: see top
+    from naravard.report.slide_template import template_path  # slow import: see top
 
     year = rep.year
     out_root, fig_root = report_roots(rep.obs)
+    template = template_path("riket")
+    board_files.check_template(template)
     return Job(
         label="Riket (jämförelse)", notebook=notebooks_dir() / NATIONAL_NOTEBOOK,
         stem="riksrapport", title=f"{national.NATIONAL_TITLE} {year}",
@@ -147,9 +182,17 @@ def national_job(rep: national.NationalReport, data: object) -> Job:
         parameters={"year": year},
         manifest_parameters={"kind": "national", "year": year,
                              "data": str(data) if data else None},
-        inputs=national_inputs(rep.obs, year), data_origin=rep.obs.origin_label,
+        inputs=national_inputs(rep.obs, year) + _existing([template]),
+        data_origin=rep.obs.origin_label,
         retrieved=rep.obs.retrieved,
-        extra_files={"riksrapport.xlsx": exports.national_xlsx_bytes(rep)})
+        extra_files={"riksrapport.xlsx": exports.national_xlsx_bytes(rep)},
+        pack=national_board_pack(rep), template=template)
+
+
+def national_board_pack(rep: national.NationalReport) -> Any:
+    from naravard.report.board_pack import national_pack
+
+    return national_pack(rep)
 
 
 def job_manifest(job: Job, timings: dict[str, float],
@@ -180,11 +223,22 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
     started = time.perf_counter()
     for parent in (job.out_dir.parent, job.figures.parent):
         publish.remove_stale(parent)
-    publish.check_destination(job.out_dir, ["manifest.json"])  # the rest: render checks
+    board = ([board_files.DECK_NAME, *([board_files.DOCUMENT_NAME] if job.pack.document else [])]
+             if job.pack is not None else [])
+    publish.check_destination(job.out_dir, ["manifest.json", *board])  # the rest: render's
     publish.check_destination(job.figures, [])
     staging = publish.staging_dir(job.figures)
+    # the Word file is made while the kernel runs the notebook, when this process only waits
+    document = board_files.Background(job.pack) if board_files.DOCUMENT_NAME in board else None
 
     def finish(out_staging: Path, timings: dict[str, float]) -> list[tuple[Path, Path, None]]:
+        if job.pack is not None and job.template is not None:
+            begun = time.perf_counter()
+            if document is not None:
+                document.write(out_staging)
+            board_files.write_deck(job.pack, job.template, out_staging, job.stem,
+                                   figures=staging)
+            timings["slides"] = round(time.perf_counter() - begun, 3)
         seconds = round(time.perf_counter() - started, 3)
         manifest = job_manifest(job, dict(timings) | {"total": seconds},
                                 outputs=output_hashes(out_staging, staging))
@@ -206,7 +260,8 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
         # nothing changed this time: an earlier run's list must not stay beside the new report
         (job.out_dir / "andringar.csv").unlink(missing_ok=True)
     seconds = time.perf_counter() - started
-    paths = [*result.paths, job.out_dir / "manifest.json", job.figures]
+    paths = [*result.paths, *(job.out_dir / name for name in board), job.out_dir / "manifest.json",
+             job.figures]
     return ReportOutcome(job.label, job.out_dir, paths, result.pages, seconds)
 
 
@@ -217,22 +272,30 @@ def _print_outcome(outcome: ReportOutcome) -> None:
 
 
 def build_region_report(region: str, year: object, data: str | Path | None = None, *,
-                        quiet: bool = False, force: bool = False) -> ReportOutcome:
+                        quiet: bool = False, force: bool = False,
+                        jamfor: str | None = None,
+                        since: str | Path | None = None) -> ReportOutcome:
     """Everything `make report` writes for one region and year, or nothing at all.
 
     The kernel starts first and warms up while this process loads the data, and WeasyPrint
     warms up here while the notebook runs: on two cores most of the start-up is hidden.
+    `jamfor`: the comparison group (naravard.config.peer_groups), checked before anything starts.
     """
+    from naravard.config.peer_groups import resolve  # slow import: see top
+
+    resolve(get_region(region), jamfor)  # a bad group is one line, before any kernel starts
     observations_key()  # the kernel inherits it: it verifies the observation file with it
     km = start_report_kernel(notebooks_dir())
     try:
-        return _build_region_report(region, year, data, quiet=quiet, km=km, force=force)
+        return _build_region_report(region, year, data, quiet=quiet, km=km, force=force,
+                                    jamfor=jamfor, since=since)
     finally:
         stop_kernel(km)
 
 
 def _build_region_report(region: str, year: object, data: str | Path | None, *, quiet: bool,
-                         km: Any, force: bool = False) -> ReportOutcome:
+                         km: Any, force: bool = False, jamfor: str | None = None,
+                         since: str | Path | None = None) -> ReportOutcome:
     import threading
 
     from naravard.build import render  # slow import: see top
@@ -244,8 +307,9 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
     slug = get_region(region).slug
     obs = load_observations(data, catalog=catalog, regions=[slug])
     # the comparison with the earlier version is region_job's (and the notebook's), once
-    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None)
-    job = region_job(rep, data, force=force)
+    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None,
+                         jamfor=jamfor)
+    job = region_job(rep, data, force=force, since=since)
     warn_analyst(rep, job)
     announce_shortcuts()
     if not quiet:

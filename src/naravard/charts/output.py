@@ -61,6 +61,11 @@ def defer_svgs(on: bool = True) -> None:
     _deferring = on
 
 
+def deferring() -> bool:
+    """Whether `save_chart` leaves SVGs for later in this process (`defer_svgs`)."""
+    return _deferring
+
+
 # The SVGs save_chart left for write_deferred_svgs, in the order they came.
 _DEFERRED_SVGS: list[tuple[Chart, Path]] = []
 

@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from naravard.analysis import judgements as J
-from naravard.charts import cache
+from naravard.charts import cache, peer_marks
 from naravard.charts.chart import Chart
 from naravard.charts.fit import fixed_margins
 from naravard.charts.inputs import IndicatorLike, attr, clean, fmt, fmt_short, ind_decimals, ind_id
@@ -22,6 +22,7 @@ from naravard.charts.style import (BAR_GREY, BLUE, CM, GREEN, NARROW, RC, RIKET_
                                    VERMILLION, WIDTH, SwedishFormatter, decimals_for,
                                    new_figure, row_labels, title, zero_note)
 from naravard.wording import chart_text
+from naravard.wording import peers as peer_words
 from naravard.wording.text import fmt_number, fmt_value, is_missing, unit_label
 
 
@@ -37,16 +38,18 @@ def _sort_best_first(values: pd.Series, direction: str) -> pd.Series:
 
 def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str, year: int,
                  region_names: Mapping[str, str], *, riket_code: str = RIKET_CODE,
-                 size: tuple[float, float] | None = None, shared: bool = False) -> Chart:
+                 size: tuple[float, float] | None = None, shared: bool = False,
+                 peers: Sequence[str] = (), peer_label: str = "") -> Chart:
     """All regions in one year, best first, with the focus region and Riket marked: bars
     from zero, or dots where the values lie close together (`ranked_dots`).
 
     `size` is (width, height) in cm; the default is the full text width and a height that
-    grows with the number of regions. `shared`: as for `trend_chart`.
+    grows with the number of regions. `shared`: as for `trend_chart`. `peers` (region codes)
+    are marked without colour and named `peer_label` in the caption (charts.peer_marks).
     """
     with matplotlib.rc_context(RC):
         return _ranked_chart(frame, indicator, region_code, int(year), region_names, riket_code,
-                             size, shared)
+                             size, shared, tuple(peers), peer_label)
 
 
 # A ranked chart shows dots instead of bars when its values lie closer together than this
@@ -86,7 +89,7 @@ def axis_start(values: Sequence[float]) -> float:
 
 
 def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code, size=None,
-                  shared=False):
+                  shared=False, peers=(), peer_label=""):
     name = str(attr(indicator, "name", ""))
     direction = str(attr(indicator, "direction", "neutral"))
     data = clean(frame)
@@ -154,6 +157,10 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         for artist, twin in zip(foreground, twins):  # its place in the layered SVG
             artist.set_gid(twin.get_gid())
 
+    if peers:
+        more, covered = peer_marks.mark_peers(ax, plain, codes, peers, region_code, dots)
+        foreground += more
+        twins += covered
     if region_code is not None and region_code not in codes:  # None: the national report
         foreground.append(ax.text(0.99, 0.02, chart_text.value_missing_label(focus_name, year),
                                   transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
@@ -176,6 +183,9 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         absent=[str(nm) for c, nm in region_names.items() if c != riket_code and c not in codes],
         target=None if target is None else attr(indicator, "target_text") or fmt(indicator, target),
         axis_start=None if plain.zero_note is None else fmt_number(vmin, decimals_for([vmin])))
+    if peers:
+        alt += peer_words.peer_alt(peers, codes, dict(region_names), places, peer_label)
+        caption += peer_words.peer_caption(peers, codes, peer_label)
     stem = f"rank-{ind_id(indicator)}-{region_code}-{year}"
     return Chart(fig=fig, alt=alt, name=stem, caption=caption, foreground=foreground,
                  twins=twins, background_key=background, layered_svg=True, shared=shared)

@@ -45,6 +45,9 @@ UNITS: dict[str, str] = {
     "per_1000_80": "per 1 000 invånare 80 år och äldre",
     "per_100000_65": "per 100 000 invånare 65 år och äldre",
     "per_100_vardplatser": "per 100 vårdplatser",
+    # kommun indicators (data/catalog/kommun_indicators.yaml)
+    "per_100000_80": "per 100 000 invånare 80 år och äldre",
+    "dagar": "dagar",
 }
 
 DIRECTIONS = ("higher", "lower", "neutral")

@@ -127,16 +127,26 @@ def get_region(text: str | int, allow_riket: bool = False) -> Region:
         raise NaravardError(
             f"okänd regionkod REGION={raw!r}; giltiga koder: {', '.join(codes)} "
             "(eller länskod, t.ex. 24)")
+    raise NaravardError(f"okänd region REGION={raw!r}; {closest_hint(raw, allow_riket)}")
+
+
+def closest_names(text: str, allow_riket: bool = False, n: int = 3) -> list[str]:
+    """The regions whose names (or other names) lie closest to what was typed (difflib)."""
     candidates = {k: r for k, r in _ALIASES.items() if allow_riket or not r.is_riket}
-    close = difflib.get_close_matches(key, list(candidates), n=8, cutoff=0.5)
+    close = difflib.get_close_matches(_key(text), list(candidates), n=8, cutoff=0.5)
     names: list[str] = []
     for match in close:
         name = candidates[match].name
         if name not in names:
             names.append(name)
-    hint = ("närmast: " + ", ".join(names[:3])) if names else (
+    return names[:n]
+
+
+def closest_hint(text: str, allow_riket: bool = False) -> str:
+    """"närmast: Norrbotten" or, with nothing close, every valid name."""
+    names = closest_names(text, allow_riket)
+    return ("närmast: " + ", ".join(names)) if names else (
         "giltiga: " + ", ".join(r.name for r in _REGIONS))
-    raise NaravardError(f"okänd region REGION={raw!r}; {hint}")
 
 
 def by_code(code: str) -> Region:

@@ -20,7 +20,12 @@ MAX_CHARS = {
     "catalog": 1000,  # data/catalog/indicators.yaml: every text field
     "comment_author": 200,  # data/kommentarer/<slug>/<year>.md, författare:
     "comment_section": 6000,  # one `## ` section of a comment file (two pages of prose)
+    "goal": 400,  # data/mal/<slug>.yaml: a goal's text, decision, wording (the longest is ~200)
 }
+
+# A region's own goals: a nämnd's verksamhetsplan has 15–25; more would not fit the report's
+# compact chapter (about a page), and thousands would only be a mistake.
+MAX_GOALS = 40
 
 # A comment file's structure: Markdown nested thousands of levels deep (`>>>>…`, indented
 # lists) or tens of thousands of lines takes the Markdown parser and WeasyPrint minutes.

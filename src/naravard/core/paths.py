@@ -96,6 +96,11 @@ def report_roots(obs: Any) -> tuple[Path, Path]:
     return output_dir(), figures_dir()
 
 
+def archive_dir() -> Path:
+    """Where `make arkivera` keeps the versions that were sent: arkiv/<region>/<år>/<datum>/."""
+    return project_root() / "arkiv"
+
+
 def scratch_dir() -> Path:
     """Where a notebook run outside `make report` (JupyterLab, papermill) saves its charts.
 
@@ -118,3 +123,14 @@ def own_notebooks_dir() -> Path:
 def commentary_dir() -> Path:
     """The analysts' comment files; `NARAVARD_COMMENTARY_DIR` points elsewhere (tests)."""
     return _env_dir(settings().commentary_dir, data_dir() / "kommentarer")
+
+
+def goals_dir() -> Path:
+    """The regions' own goals, `<slug>.yaml`; `NARAVARD_GOALS_DIR` points elsewhere (tests)."""
+    return _env_dir(settings().goals_dir, data_dir() / "mal")
+
+
+def mallar_dir() -> Path:
+    """The analyst's own templates (the region's slide template); `NARAVARD_MALLAR_DIR`
+    points elsewhere (tests)."""
+    return _env_dir(settings().mallar_dir, data_dir() / "mallar")

@@ -27,6 +27,8 @@ class Settings:
     regional_dir: str = ""  # NARAVARD_REGIONAL_DIR: the regions' own figures
     notebooks_dir: str = ""  # NARAVARD_NOTEBOOKS_DIR: the report notebooks
     commentary_dir: str = ""  # NARAVARD_COMMENTARY_DIR: the analysts' comment files
+    goals_dir: str = ""  # NARAVARD_GOALS_DIR: the regions' own goals
+    mallar_dir: str = ""  # NARAVARD_MALLAR_DIR: the analysts' own templates
     kolada_url: str = ""  # NARAVARD_KOLADA_URL: a Kolada mirror (tests)
     kolada_deadline: str = ""  # NARAVARD_KOLADA_DEADLINE: seconds for a whole download
     own_timeout: str = ""  # NARAVARD_OWN_TIMEOUT: seconds for a region's own notebook cell
@@ -51,7 +53,8 @@ def _read(items: tuple[tuple[str, str], ...]) -> Settings:
     return Settings(
         root=text("ROOT"), data=text("DATA"), snapshot=text("SNAPSHOT"),
         regional_dir=text("REGIONAL_DIR"), notebooks_dir=text("NOTEBOOKS_DIR"),
-        commentary_dir=text("COMMENTARY_DIR"), kolada_url=text("KOLADA_URL"),
+        commentary_dir=text("COMMENTARY_DIR"), goals_dir=text("GOALS_DIR"),
+        mallar_dir=text("MALLAR_DIR"), kolada_url=text("KOLADA_URL"),
         kolada_deadline=text("KOLADA_DEADLINE"), own_timeout=text("OWN_TIMEOUT"),
         own_memory_mb=text("OWN_MEMORY_MB"), observations_key=env.get(PREFIX + "OBSERVATIONS_KEY", ""),
         no_speedups=text("NO_SPEEDUPS").lower() not in OFF_WORDS,

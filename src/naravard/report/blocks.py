@@ -84,6 +84,14 @@ def overview(rep: report.RegionReport) -> Block:
                  table=lambda: exports.overview_frame(rep))
 
 
+def goals(rep: report.RegionReport) -> Block:
+    """Regionens egna mål; `.table` holds every goal with its computed status."""
+    from naravard.report import goals as own_goals
+
+    return Block(own_goals.chapter_html(rep), title=own_goals.TITLE,
+                 table=lambda: own_goals.goals_frame(rep))
+
+
 def area(rep: report.RegionReport, key: str) -> Block:
     ids = [i.id for i in rep.catalog.in_area(key) if i.source == "kolada"]
     return Block(report.area_html(rep, key), title=AREAS[key], table=_rows(rep, ids))
@@ -108,6 +116,21 @@ def indicator(rep: report.RegionReport, indicator_id: str) -> Block:
 def regional(rep: report.RegionReport) -> Block:
     return Block(report.regional_html(rep), title="Regionens egna uppgifter",
                  table=_rows(rep, [i.id for i in rep.catalog.regional()]))
+
+
+def kommuner(rep: report.RegionReport) -> Block:
+    """Kommunerna i länet (empty without kommun data); `.table` is the kommun table."""
+    from naravard.report import kommun
+
+    return Block(kommun.chapter_html(rep), title="Kommunerna i länet",
+                 table=lambda: kommun.table(rep))
+
+
+def kommun_appendix(rep: report.RegionReport) -> Block:
+    from naravard.report import kommun
+
+    return Block(kommun.appendix_html(rep), title="Bilaga: Kommunerna i länet",
+                 table=lambda: kommun.table(rep))
 
 
 def questionnaire(rep: report.RegionReport) -> Block:

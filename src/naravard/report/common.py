@@ -117,22 +117,25 @@ def newer_rules() -> list[tuple[str, str]]:
             ("Ännu inte publicerat", plausibility.PUBLICATION_RULE)]
 
 
-def save_chart(rep: Any, chart: charts.Chart, name: str | None = None) -> None:
-    """Write the chart's PNG and SVG into the report's figures folder (none: not saved),
-    marked as example data where the report is made from it; `name` is the file stem."""
-    from naravard import charts  # matplotlib: see the TYPE_CHECKING import above
-
+def save_chart(rep: Any, chart: charts.Chart, name: str | None = None, *,
+               source: str = "") -> None:
+    """Write the chart's files into the report's figures folder (none: not saved), marked as
+    example data where the report is made from it; `name` is the file stem. The folder also
+    gets the large PNG with `source` inside and the chart's row in figurer.csv
+    (naravard.report.figure_files)."""
     if name is not None:
         chart.name = name
     if is_example(rep):
         mark_example(chart)
     if rep.figures is not None:
-        charts.save_chart(chart, rep.figures)
+        from naravard.report import figure_files  # matplotlib: see the TYPE_CHECKING import above
+
+        figure_files.save(chart, rep.figures, source=source)
 
 
 def figure(rep: Any, chart: charts.Chart, source: str, name: str | None = None) -> dict:
     """The chart saved (`save_chart`) and ready for a report template (`charts.figure`)."""
     from naravard import charts  # matplotlib: see the TYPE_CHECKING import above
 
-    save_chart(rep, chart, name)
+    save_chart(rep, chart, name, source=source)
     return charts.figure(chart, source)

@@ -6,28 +6,23 @@ Every judgement a sentence is made from is a column, so a reader can check each 
 
 from __future__ import annotations
 
-import io
-import os
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from naravard.analysis.indicators import POSITION_LABELS, rounded
 from naravard.analysis.judgements import SHAPE_LABELS
-from naravard.config.catalog import AREAS
-from naravard.core.export_safety import finish_xlsx, neutralise_frame
-from naravard.report.common import source_line
+from naravard.config.catalog import AREAS, Catalog
+from naravard.core.export_safety import neutralise_frame
+from naravard.report import goals as own_goals
+from naravard.report import kommun, peers
+from naravard.report import excel
+from naravard.report.common import copied_date, retrieved_date, source_line
 from naravard.wording import text
 
 if TYPE_CHECKING:  # type hints only: the report modules import this one
     from naravard.report.national import NationalReport
     from naravard.report.region import RegionReport
-
-# openpyxl writes its XML through lxml where lxml is installed (the test environment) and
-# through the standard library otherwise (the report environment), and the bytes differ
-# ("<x/>" or "<x />"): the standard library always, so a workbook does not depend on which
-# packages happen to be installed. openpyxl reads this when it is first imported.
-os.environ.setdefault("OPENPYXL_LXML", "False")
 
 # Columns holding an indicator's own numbers, shown with the indicator's decimals.
 MEASURE_COLUMNS = ("Värde", "Förändring", "Riket", "Kvinnor", "Män",
@@ -41,6 +36,7 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
     It carries every judgement a sentence is made from, so a reader can check each one.
     """
     rows = []
+    peer_export = peers.export_columns(rep)
     for _, row in rep.table.iterrows():
         rows.append({
             "Område": AREAS[row["area"]],
@@ -68,6 +64,7 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
             "Delar placering med": row["tied_with"],
             "Antal regioner": row["n_ranked"] or pd.NA,
             "Läge bland regionerna": POSITION_LABELS.get(row["position"], ""),
+            **{k: v[len(rows)] for k, v in peer_export.items()},
             "Mål": row["target_text"] or "",
             "Andel av målvärdet (%)": row["target_share"],
             "Måluppfyllelse": row["target_status"],
@@ -93,7 +90,7 @@ def region_frame(rep: RegionReport) -> pd.DataFrame:
         frame[col] = rounded(frame[col], rep.table["decimals"])
     frame["Källa"] = [source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
                       for i in frame["Indikator-id"]]
-    return frame
+    return pd.concat([frame, own_goals.export_columns(rep, list(frame["Indikator-id"]))], axis=1)
 
 
 def _csv_number(x: object, decimals: int) -> str:
@@ -114,15 +111,32 @@ def region_csv_bytes(rep: RegionReport) -> bytes:
 
 
 def region_xlsx_bytes(rep: RegionReport) -> bytes:
-    """indikatorer.xlsx: the same table as the CSV, columns wide enough to read."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        neutralise_frame(region_frame(rep)).to_excel(writer, index=False, sheet_name="Indikatorer")
-        sheet = writer.sheets["Indikatorer"]
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-    return finish_xlsx(buf.getvalue())
+    """indikatorer.xlsx, formatted to forward as it is (naravard.report.excel), with the
+    region's own goals and the län's kommuner on sheets of their own when the report has them."""
+    frame = region_frame(rep)
+    about = excel.about_rows(f"Indikatorer för {rep.region.full_name} {rep.year}",
+                             table_sources(rep.catalog, rep.obs), rep.obs.origin_label,
+                             retrieved_date(rep.obs) or copied_date(rep.obs))
+
+    def more_sheets(writer: pd.ExcelWriter) -> None:
+        goals = own_goals.goals_frame(rep)
+        if not goals.empty:
+            excel.plain_sheet(writer, neutralise_frame(goals), "Regionens mål")
+        kommun.add_sheet(rep, writer)
+
+    return excel.workbook_bytes(frame, sheet="Indikatorer", about=about,
+                                decimals=[rep.catalog.get(i).decimals
+                                          for i in frame["Indikator-id"]], more=more_sheets)
+
+
+def table_sources(catalog: Catalog, obs: object, *, own: bool = True) -> str:
+    """The tables' sources in one line: Kolada and the primary sources it republishes."""
+    if getattr(obs, "is_example", False):
+        return "Exempeldata, inte verkliga värden"
+    primaries = sorted({i.primary_source for i in catalog if i.source == "kolada"})
+    return ("Kolada (Rådet för främjande av kommunala analyser), som återpublicerar "
+            + "; ".join(primaries) + "." + (" Regionens egna uppgifter har sin källa i "
+                                            "kolumnen Källa." if own else ""))
 
 
 def national_frame(rep: NationalReport) -> pd.DataFrame:
@@ -157,8 +171,13 @@ def national_frame(rep: NationalReport) -> pd.DataFrame:
 
 
 def national_xlsx_bytes(rep: NationalReport) -> bytes:
-    """riksrapport.xlsx: `national_frame` on one sheet."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        neutralise_frame(national_frame(rep)).to_excel(writer, index=False, sheet_name="Regioner")
-    return finish_xlsx(buf.getvalue())
+    """riksrapport.xlsx, formatted as the regions' indikatorer.xlsx (naravard.report.excel)."""
+    frame = national_frame(rep)
+    inds = [rep.catalog.get(i) for i in frame["Indikator-id"]]
+    frame["Enhet"] = [text.unit_label(i.unit) for i in inds]
+    frame["Källa"] = [source_line(i, rep.obs).removeprefix("Källa: ") for i in inds]
+    about = excel.about_rows(f"Alla regioners värden {rep.year}",
+                             table_sources(rep.catalog, rep.obs, own=False), rep.obs.origin_label,
+                             retrieved_date(rep.obs) or copied_date(rep.obs))
+    return excel.workbook_bytes(frame, sheet="Regioner", about=about,
+                                decimals=[i.decimals for i in inds])

@@ -131,7 +131,7 @@ def heatmap_html(rep: NationalReport) -> str:
             continue
         rel, labels, verdicts = _heat_rows(rep, inds)
         chart = charts.heatmap_chart(rel, labels, title=f"{title}: regionerna jämfört med riket "
-                                     f"{rep.year}", name=f"heatmap-{area}", verdicts=verdicts)
+                                     f"{rep.year}", name=f"varmekarta-{area}", verdicts=verdicts)
         figs.append(figure(rep, chart, _sources(rep, inds)))
     return templating.render(
         "national/heatmaps.html.j2", figures=figs,
@@ -170,7 +170,8 @@ def maps_html(rep: NationalReport) -> str:
         to_check = sub.loc[sub["plausibility"].fillna("") != "", "region_code"]
         chart = charts.tile_map_chart(values, ind, regions, year=shown_year(rep, ind),
                                       size=MAP_SIZE, to_check=to_check,
-                                      riket=None if pd.isna(riket) else float(riket))
+                                      riket=None if pd.isna(riket) else float(riket),
+                                      name=f"{ind.id}-karta")
         figs.append(figure(rep, chart, source_line(ind, rep.obs)))
     return templating.render(
         "national/maps.html.j2", figures=figs,
@@ -247,6 +248,7 @@ def area_html(rep: NationalReport, area: str) -> str:
         if not year_data.empty:
             chart = charts.ranked_chart(year_data, ind, None, year, rep.names,
                                         size=RANKED_SIZE)
+            chart.name = f"{ind.id}-regioner"  # as in the region reports; never "None"
             fig = figure(rep, chart, source_line(ind, rep.obs))
         sections.append({"id": ind.id, "name": ind.name, "figure": fig,
                          "sentences": indicator_sentences(rep, ind),
@@ -365,10 +367,14 @@ def _filed_answers(rep: NationalReport) -> dict[str, str]:
 
 
 def profiles_html(rep: NationalReport) -> str:
-    """A short profile of each of the 21 regions (Socialstyrelsen's overview is the model)."""
+    """A short profile of each of the 21 regions (Socialstyrelsen's overview is the model),
+    after a paragraph per sjukvårdsregion (naravard.report.national_peers)."""
+    from naravard.report import national_peers
+
     return templating.render(
         "national/profiles.html.j2",
         profiles=[region_profile(rep, r.code) for r in all_regions()],
+        sjukvardsregioner=national_peers.summaries(rep),
         intro="För varje region: de indikatorer där regionen har sin bästa och sämsta "
               "placering (plats 1 = bäst), de tydligaste förändringarna enligt samma regler "
               "som regionrapporternas \"Det viktigaste\" (med de år de gäller), "

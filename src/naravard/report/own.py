@@ -194,7 +194,9 @@ def figure(fig: Any, *, caption: str, source: str, alt: str, name: str | None = 
     with style():
         html = charts.chart_html(chart, source)
         if rep is not None and getattr(rep, "figures", None) is not None:
-            charts.save_chart(chart, rep.figures)
+            from naravard.report import figure_files
+
+            figure_files.save(chart, rep.figures, source=source)
     _forget(fig)
     return Block(html, figure=fig)
 

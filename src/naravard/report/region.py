@@ -21,7 +21,8 @@ from naravard.config.regions import RIKET_CODE, Region, all_regions, get_region
 from naravard.core import clock
 from naravard.core.errors import NaravardError
 from naravard.core.paths import report_roots, scratch_dir
-from naravard.report import cells, commentary
+from naravard.report import cells, commentary, kommun, peers
+from naravard.report import goals as own_goals
 from naravard.report import questionnaire as q
 from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figure, is_example,
                                     judgement_rules, newer_rules, observations_loaded,
@@ -51,6 +52,8 @@ class RegionReport:
     changes: object = None  # naravard.analysis.revisions.Changes since the previous version, if any
     own_notebook: Path | None = None  # notebooks/egna/<slug>.ipynb, when the region has one
     own_analysis: bool = False  # the report has a chapter "Egen analys"
+    peers: object = None  # naravard.config.peer_groups.PeerGroup: whom the region is placed among
+    goals: object = None  # naravard.config.goals.Goals: the region's own goals, if it has a file
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -62,7 +65,7 @@ class RegionReport:
 
 def prepare(region: str, year: object, data: object = None, *, figures: Path | None | str = "auto",
             obs: object = None, catalog: Catalog | None = None, comments: bool = True,
-            previous: Path | str | None = "auto") -> RegionReport:
+            previous: Path | str | None = "auto", jamfor: str | None = None) -> RegionReport:
     """Validate the parameters against the data and compute the indicator table.
 
     Raises NaravardError for an unknown region, a year the data lacks, a year in which the
@@ -70,7 +73,8 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     `figures` "auto" is the scratch folder (scratch/figures/<slug>/<year>/): only make report's
     staged publish writes into figures/. `previous` is the folder of the report's earlier
     version ("auto": output/<slug>/<year>/, or under output/exempeldata/ for example data),
-    whose values the chapter Om underlaget compares with.
+    whose values the chapter Om underlaget compares with. `jamfor`: the analyst's comparison
+    group (naravard.config.peer_groups); None: data/jamforelsegrupper.yaml or the sjukvårdsregion.
     """
     reg = get_region(region)
     catalog = catalog or load_catalog()
@@ -89,6 +93,8 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     structure, answers = _questionnaire(reg, year_int)
     rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
                        structure, answers)
+    peers.attach(rep, jamfor)
+    rep.goals = own_goals.load(reg.slug, catalog)  # data/mal/<slug>.yaml, validated now
     _analyst_parts(rep, comments, previous)
     return rep
 
@@ -208,11 +214,17 @@ def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     items += [(f"omrade-{key}", title) for key, title in AREAS.items()
               if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
     items += [("egna-uppgifter", "Regionens egna uppgifter")]
+    if kommun.has_chapter(rep):  # Kommunerna i länet, when the data has them
+        items.append(kommun.CHAPTER)
     if rep.own_analysis:
         items.append(("egen-analys", "Egen analys"))
     items.append(("om-underlaget", "Om underlaget"))
+    if kommun.has_chapter(rep):
+        items.append(kommun.APPENDIX)
     if rep.structure is not None:  # no questionnaire for the year yet: no appendix
-        items.append(("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen"))  # last
+        items.append(("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen"))
+    if own_goals.has_chapter(rep):  # last: it follows the appendix on its last page
+        items.append((own_goals.ANCHOR, own_goals.TITLE))
     return items
 
 
@@ -222,8 +234,8 @@ def toc_html(rep: RegionReport) -> str:
 
 def summary_messages(rep: RegionReport) -> list[highlights.Message]:
     """The messages of "Det viktigaste" (naravard.wording.highlights has the rules)."""
-    return highlights.select(rep.table, rep.obs, rep.catalog, rep.region.code,
-                             rep.region.name, rep.year)
+    return peers.annotate(rep, highlights.select(rep.table, rep.obs, rep.catalog,
+                                                 rep.region.code, rep.region.name, rep.year))
 
 
 def summary_html(rep: RegionReport, *, comment: str = "") -> str:
@@ -239,7 +251,8 @@ def summary_html(rep: RegionReport, *, comment: str = "") -> str:
               "ett budskap.")
 
 
-def _overview_row(row: pd.Series, year: int) -> dict:
+def overview_row(row: pd.Series, year: int) -> dict:
+    """One indicator's row of the overview table (the report and the board pack's slides)."""
     rank, shared = _rank_cell(row)
     value = _value(row)
     if int(row["year"]) != year:  # not yet published: the latest year, marked
@@ -251,12 +264,20 @@ def _overview_row(row: pd.Series, year: int) -> dict:
             # a value to check gets no coloured place (plausibility)
             "position_label": POSITION_LABELS.get(position, "osäkert värde"
                                                   if row.get("plausibility") else "")
-            } | _change_cell(row)
+            } | _change_cell(row) | peers.cell(row)
 
 
 def _regional_shown(row: pd.Series) -> bool:
     """Whether the region's own figures list this row (and so have its `#ind-` anchor)."""
     return not (pd.isna(row["value"]) and pd.isna(row["prev_value"]))
+
+
+OVERVIEW_LEGEND = (
+    "Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med värde (plats 1 = "
+    "bäst, med hänsyn till om högt eller lågt värde är bättre; regioner med samma publicerade "
+    "värde delar plats, t.ex. 1–6). Indikatorer utan bättre riktning rangordnas inte. Pilen "
+    "visar åt vilket håll värdet har gått sedan föregående år (↑ upp, ↓ ned); ordet säger om "
+    "det är en förbättring, en försämring eller ingen tydlig förändring. – = värde saknas.")
 
 
 def overview_html(rep: RegionReport) -> str:
@@ -267,17 +288,12 @@ def overview_html(rep: RegionReport) -> str:
         if not rows.empty:
             # a link only to a place in the report: an own figure without values has none
             groups.append({"title": title, "rows": [
-                _overview_row(r, rep.year) | {"link": r["indicator_id"] not in regional
+                overview_row(r, rep.year) | {"link": r["indicator_id"] not in regional
                                               or _regional_shown(r)}
                 for _, r in rows.iterrows()]})
-    legend = ("Läge: ▲ övre, ● mellersta, ▼ nedre tredjedelen bland regionerna med "
-              "värde (plats 1 = bäst, med hänsyn till om högt eller lågt värde är bättre; "
-              "regioner med samma publicerade värde delar plats, t.ex. 1–6). Indikatorer utan "
-              "bättre riktning rangordnas inte. Pilen visar åt vilket håll värdet har gått sedan "
-              "föregående år (↑ upp, ↓ ned); ordet säger om det är en förbättring, en "
-              "försämring eller ingen tydlig förändring. – = värde saknas.")
     return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
-                             legend=legend, sentences=summary.summary_sentences(
+                             legend=OVERVIEW_LEGEND, peer_header=peers.header(rep),
+                             peer_legend=peers.legend(rep), sentences=summary.summary_sentences(
                                  rep.table, rep.region.name, rep.year))
 
 
@@ -307,6 +323,7 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
     row = rep.row(ind.id)
     comment = comment or _comment(rep, ind.id)
     sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
+    sentences = peers.with_sentence(rep, row, sentences)
     data = series(rep.obs, ind.id)
     src = source_line(ind, rep.obs)
     breaks = [(b.year, b.reason) for b in ind.series_breaks]
@@ -322,14 +339,16 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
         if wide:
             shown = int(row["year"])  # an earlier year when the source has not published yet
             chart = charts.ranked_chart(data[data["year"] == shown], ind, rep.region.code,
-                                        shown, rep.region_names, size=PAIR, shared=True)
+                                        shown, rep.region_names, size=PAIR, shared=True,
+                                        **peers.chart_marks(rep))
             ranked = figure(rep, chart, src, f"{ind.id}-regioner")
     else:
         missing = f"{rep.region.name} saknar värden för denna indikator i underlaget."
     return templating.render(
         "region/indicator.html.j2", id=ind.id, name=ind.name, sentences=sentences, trend=trend,
-        ranked=ranked, missing=missing, facts=_facts(ind, row), comment=templating.safe(comment),
-        related=related_questions(rep, [ind.id]))
+        ranked=ranked, missing=missing, comment=templating.safe(comment),
+        facts=_facts(ind, row), related=related_questions(rep, [ind.id]),
+        goal=own_goals.indicator_line(rep, ind.id))
 
 
 def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
@@ -423,11 +442,14 @@ def about_html(rep: RegionReport) -> str:
         (f"Indikatorer utan värde för regionen {rep.year}: " + ", ".join(missing) + ".")
         if missing else f"Alla indikatorer har värden för {rep.year}.",
     ]
+    if own_goals.about_line(rep):
+        paragraphs.append(own_goals.about_line(rep))
+    paragraphs += [line for line in (kommun.about_line(rep),) if line]
     if rep.table[["kvinnor", "man"]].isna().all().all():
         paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
                           "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
     rules = [*judgement_rules(rep.catalog), *newer_rules(),
-             ("Det viktigaste", highlights.RULES_TEXT)]
+             ("Det viktigaste", highlights.RULES_TEXT), *peers.rules(rep)]
     return templating.render("region/about.html.j2", paragraphs=paragraphs, rules=rules,
                              changes=templating.safe(changes_html(rep)))
 
@@ -438,16 +460,20 @@ def changes_html(rep: RegionReport) -> str:
     changes = rep.changes
     if changes is None or changes.empty:
         return ""
-    when = f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else ""
+    archived = revisions.archived_on(changes.previous_dir)  # the version that was sent
+    when = (f" (arkiverad {text.fmt_date(archived)})" if archived else
+            f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else "")
+    lead = ("Jämfört med den arkiverade versionen av rapporten, den som skickades," if archived
+            else "Jämfört med den förra versionen av rapporten för samma år")
     shown = changes.frame.head(12)
     items = Markup("").join(Markup("<li>{}</li>").format(revisions.describe(row))
                             for _, row in shown.iterrows())
     more = len(changes.frame) - len(shown)
     tail = (f"… och {more} till; alla ändringar står i andringar.csv." if more else
             "Ändringarna står också i andringar.csv bredvid rapporten.")
-    return Markup("<h2 id='andrat'>Ändrat sedan förra versionen{}</h2><p>Jämfört med den "
-                  "förra versionen av rapporten för samma år har dessa värden eller placeringar "
-                  "ändrats:</p><ul class='changes'>{}</ul><p>{}</p>").format(when, items, tail)
+    return Markup("<h2 id='andrat'>Ändrat sedan förra versionen{}</h2><p>{} har dessa värden "
+                  "eller placeringar ändrats:</p><ul class='changes'>{}</ul><p>{}</p>").format(
+                      when, lead, items, tail)
 
 
 def _comment(rep: RegionReport, key: str, about: str = "") -> str:

@@ -173,12 +173,19 @@ def refresh_kommun(new_dir: Path, old_dir: Path, client: KoladaClient) -> Summar
     old, new = old_dir / "kommun", new_dir / "kommun"
     if not (old / "data").is_dir():
         return None
-    kpis = _ids(old / "kpi.json")
+    from naravard.config.kommun_catalog import load_kommun_catalog
+    from naravard.sources.kommun import POPULATION_KPI
+
+    # the part's KPIs, every KPI the kommun catalogue (the report's chapter) needs, and the
+    # kommuner's population (the chapter gives a small kommun's size)
+    kpis = list(dict.fromkeys([*_ids(old / "kpi.json"), *load_kommun_catalog().kolada_ids(),
+                               POPULATION_KPI]))
     data = client.fetch_data(kpis, _ids(old / "municipality.json"))
     live = {str(m["id"]): m for m in client.fetch_kpis(kpis) if isinstance(m, dict) and "id" in m}
     ours = json.loads((old / "kpi.json").read_text(encoding="utf-8"))["values"]
     meta = [dict(m, **{k: live[m["id"]][k] for k in ("title", "description") if k in live[m["id"]]})
             for m in ours if m["id"] in live]
+    meta += [live[k] for k in kpis if k in live and k not in {m["id"] for m in ours}]
     shutil.rmtree(new / "data")
     (new / "data").mkdir()
     for kpi in kpis:

@@ -201,6 +201,7 @@ class Observations:
     is_example: bool
     input_files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kommun: object = None  # naravard.sources.kommun.KommunData, when the snapshot has kommuner
 
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.frame["year"].unique())
@@ -340,6 +341,19 @@ def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path,
         obs.frame = pd.concat([obs.frame, regional[COLUMNS]], ignore_index=True)
     obs.input_files.extend(files)
     return obs
+
+
+def _with_kommun(obs: Observations, directory: Path) -> None:
+    """The snapshot's kommun data (naravard.sources.kommun), when it has any."""
+    from naravard.config.kommun_catalog import kommun_catalog_path, load_kommun_catalog
+    from naravard.sources.kommun import read_kommun
+
+    if not kommun_catalog_path().is_file():
+        return
+    catalog = load_kommun_catalog()
+    obs.kommun = read_kommun(directory, catalog)
+    if obs.kommun is not None:
+        obs.input_files.extend([*obs.kommun.files, catalog.path])
 
 
 def origin_of(kolada_dir: Path, regional: Path, catalog: Catalog) -> Origin:
@@ -485,11 +499,13 @@ def load_observations(data: str | Path | None = None, *, catalog: Catalog | None
             _MEMO[key] = obs
         return _copy(_MEMO[key])
 
-    key = (kind, str(path.resolve()), _dir_stamp(path), regional_key, cat_key, wanted)
+    key = (kind, str(path.resolve()), _dir_stamp(path), _dir_stamp(path / "kommun"),
+           regional_key, cat_key, wanted)
     if key not in _MEMO:
         obs = kolada_observations(path, catalog, "snapshot" if kind == "snapshot" else kind)
         obs = _with_regional(obs, catalog, regional, wanted)
         obs.input_files.append(catalog.path)
         obs.frame = validate(obs.frame, catalog, origin_of(path, regional, catalog))
+        _with_kommun(obs, path)
         _MEMO[key] = obs
     return _copy(_MEMO[key])

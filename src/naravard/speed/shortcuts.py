@@ -7,7 +7,7 @@ version is in the range it was tested with and the internals it touches look as 
 otherwise it stays off and says so in one line on stderr, once per process.
 `NARAVARD_NO_SPEEDUPS=1` turns all of them off.
 
-To widen a tested range after `make lock`: run `make test` (tests/test_shortcuts.py renders
+To widen a tested range after `make lock`: run `make test` (tests/unit/speed/test_shortcuts.py renders
 a report with and without the shortcuts and compares the pages) and change the range here.
 """
 

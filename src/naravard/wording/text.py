@@ -103,7 +103,8 @@ def fmt_value(x: Any, unit: str, decimals: int = 1, *, short: bool = False) -> s
 # Units as a table cell writes them: short, but never left out ("498 per 100 000 inv.").
 _CELL_UNITS = {"per_1000": "per 1 000 inv.", "per_100000": "per 100 000 inv.",
                "per_1000_65": "per 1 000 inv. 65+", "per_1000_80": "per 1 000 inv. 80+",
-               "per_100000_65": "per 100 000 inv. 65+", "per_100_vardplatser": "per 100 vårdpl.",
+               "per_100000_65": "per 100 000 inv. 65+",
+               "per_100000_80": "per 100 000 inv. 80+", "per_100_vardplatser": "per 100 vårdpl.",
                "invanare_per_lakare": "inv. per läkare"}
 
 

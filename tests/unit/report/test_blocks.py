@@ -136,8 +136,9 @@ def test_own_figure_is_placed_like_the_report_charts_and_saved(tmp_path):
     assert block.figure is fig
     assert '<figure class="chart"><img alt="Linje &lt;3&gt;"' in block
     assert "Väntan i norr" in block and "Källa: Egen mätning" in block
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["egen-vantan-i-norr.png",
-                                                         "egen-vantan-i-norr.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "egen-vantan-i-norr-stor.png", "egen-vantan-i-norr.png", "egen-vantan-i-norr.svg",
+        "figurer.csv"]
 
 
 # --- the notebook itself ----------------------------------------------------------------------
@@ -155,8 +156,9 @@ def test_regionrapport_has_one_cell_per_chapter_in_order_each_after_a_heading():
                      and "notebook_style" not in "".join(c["source"])]
     expected = (["blocks.title(rep)", "blocks.summary(rep)", "blocks.overview(rep)"]
                 + [f'blocks.area(rep, "{a}")' for a in AREAS]
-                + ["blocks.regional(rep)", "own.chapter(rep)", "blocks.about(rep)",
-                   "blocks.questionnaire(rep)"])
+                + ["blocks.regional(rep)", "blocks.kommuner(rep)", "own.chapter(rep)",
+                   "blocks.about(rep)", "blocks.kommun_appendix(rep)",
+                   "blocks.questionnaire(rep)", "blocks.goals(rep)"])
     assert chapter_calls == expected
     for i, cell in enumerate(cells):
         src = "".join(cell["source"])
