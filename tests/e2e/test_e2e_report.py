@@ -414,6 +414,7 @@ def test_same_inputs_same_outputs(vb, snapshot_dir, monkeypatch):
     and the CSV here and compares them with the executed notebook's outputs and the
     published CSV byte for byte.
     """
+    from naravard.report import goals as own_goals
     from naravard.report import kommun
     from naravard.report.cells import is_published
     from naravard.sources.table import clear_memo, load_observations
@@ -426,7 +427,8 @@ def test_same_inputs_same_outputs(vb, snapshot_dir, monkeypatch):
     blocks = [report.title_html(rep) + report.toc_html(rep), report.summary_html(rep),
               report.overview_html(rep), *(report.area_html(rep, a) for a in AREAS),
               report.regional_html(rep), kommun.chapter_html(rep), report.about_html(rep),
-              kommun.appendix_html(rep), report.questionnaire_html(rep)]
+              kommun.appendix_html(rep), report.questionnaire_html(rep),
+              own_goals.chapter_html(rep)]
     nb = nbformat.read(vb.out / "rapport.ipynb", as_version=4)
     shown = ["".join(o["data"]["text/html"]) for c in nb.cells if c.cell_type == "code"
              and is_published(c)
