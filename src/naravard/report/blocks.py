@@ -21,6 +21,8 @@ from naravard.analysis.revisions import COLUMNS
 from naravard.config.catalog import AREAS
 from naravard.core.paths import TEMPLATES_DIR
 from naravard.report import exports, questionnaire as q, region as report
+from naravard.report import goals as own_goals
+from naravard.report import kommun
 
 SCOPE = "naravard-block"
 STYLESHEETS = ("naravard.css", "analytiker.css")  # as templates/naravard/index.html.j2 includes them
@@ -86,8 +88,6 @@ def overview(rep: report.RegionReport) -> Block:
 
 def goals(rep: report.RegionReport) -> Block:
     """Regionens egna mål; `.table` holds every goal with its computed status."""
-    from naravard.report import goals as own_goals
-
     return Block(own_goals.chapter_html(rep), title=own_goals.TITLE,
                  table=lambda: own_goals.goals_frame(rep))
 
@@ -120,15 +120,11 @@ def regional(rep: report.RegionReport) -> Block:
 
 def kommuner(rep: report.RegionReport) -> Block:
     """Kommunerna i länet (empty without kommun data); `.table` is the kommun table."""
-    from naravard.report import kommun
-
     return Block(kommun.chapter_html(rep), title="Kommunerna i länet",
                  table=lambda: kommun.table(rep))
 
 
 def kommun_appendix(rep: report.RegionReport) -> Block:
-    from naravard.report import kommun
-
     return Block(kommun.appendix_html(rep), title="Bilaga: Kommunerna i länet",
                  table=lambda: kommun.table(rep))
 

@@ -29,6 +29,7 @@ from naravard.report.blocks import Block
 from naravard.report.cells import is_published, read_notebook, runs_in_report, tags
 from naravard.report.commentary import text_cell_html
 from naravard.report.example_mark import mark_example
+from naravard.report import figure_files
 
 CHAPTER_ID = "egen-analys"
 CHAPTER_TITLE = "Egen analys"
@@ -194,8 +195,6 @@ def figure(fig: Any, *, caption: str, source: str, alt: str, name: str | None = 
     with style():
         html = charts.chart_html(chart, source)
         if rep is not None and getattr(rep, "figures", None) is not None:
-            from naravard.report import figure_files
-
             figure_files.save(chart, rep.figures, source=source)
     _forget(fig)
     return Block(html, figure=fig)

@@ -22,6 +22,8 @@ from naravard.core.errors import NaravardError, excerpt
 from naravard.sources.kolada import RETRIEVED_FILE, as_page, read_kolada_dir, write_json
 from naravard.sources.kolada_client import KoladaClient, download_catalog
 from naravard.sources.table import kolada_observations, origin_of, validate
+from naravard.config.kommun_catalog import load_kommun_catalog
+from naravard.sources.kommun import POPULATION_KPI
 
 KEEP = ("README.md", "kommun")  # our own files in the snapshot, carried over unchanged
 KEY = ["kpi", "region_code", "year", "gender"]
@@ -173,8 +175,6 @@ def refresh_kommun(new_dir: Path, old_dir: Path, client: KoladaClient) -> Summar
     old, new = old_dir / "kommun", new_dir / "kommun"
     if not (old / "data").is_dir():
         return None
-    from naravard.config.kommun_catalog import load_kommun_catalog
-    from naravard.sources.kommun import POPULATION_KPI
 
     # the part's KPIs, every KPI the kommun catalogue (the report's chapter) needs, and the
     # kommuner's population (the chapter gives a small kommun's size)

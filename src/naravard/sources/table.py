@@ -32,6 +32,8 @@ from naravard.sources.example import generate_example
 from naravard.sources.kolada import read_kolada_dir
 from naravard.sources.observation_key import observations_key, signature
 from naravard.sources.regional import read_regional_dir
+from naravard.config.kommun_catalog import kommun_catalog_path, load_kommun_catalog
+from naravard.sources.kommun import read_kommun
 
 COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", "source",
            "retrieved"]
@@ -345,9 +347,6 @@ def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path,
 
 def _with_kommun(obs: Observations, directory: Path) -> None:
     """The snapshot's kommun data (naravard.sources.kommun), when it has any."""
-    from naravard.config.kommun_catalog import kommun_catalog_path, load_kommun_catalog
-    from naravard.sources.kommun import read_kommun
-
     if not kommun_catalog_path().is_file():
         return
     catalog = load_kommun_catalog()
