@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+SRC = REPO / "src"
+
+# Every child process a test starts (naravard, papermill and its kernels, make) imports the
+# checkout under test, whatever an environment's editable install points at: PYTHONPATH leads
+# with this checkout's src/. A test that builds an environment from scratch passes
+# `child_path()` on (tests/integration/test_environment.py checks both).
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(SRC), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                 if p and p != str(SRC))])
+
+
+def child_path() -> dict[str, str]:
+    """PYTHONPATH for an environment made from scratch: this checkout's src/ first."""
+    return {"PYTHONPATH": os.environ["PYTHONPATH"]}
 
 
 # CI (.ci/run) sets these, so that a missing snapshot or browser fails the run instead of
@@ -39,6 +55,16 @@ SNAPSHOT = REPO / "data" / "kolada"
 
 def _snapshot_state() -> dict[str, tuple[int, int]]:
     return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in SNAPSHOT.rglob("*")}
+
+
+def skip_unless_make_is_ready() -> None:
+    """Skip a test that runs `make` where make is missing or would first reinstall .venv."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    stamp = subprocess.run(["make", "-q", ".venv/.naravard-installed"], cwd=REPO,
+                           capture_output=True)
+    if stamp.returncode != 0:
+        pytest.skip(".venv is out of date; `make report` would reinstall it first")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -79,3 +105,19 @@ def renders(tmp_path_factory: pytest.TempPathFactory):
     started = Renders(tmp_path_factory.mktemp("renders"), SNAPSHOT)
     yield started
     started.stop()
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    """The committed indicator catalogue (files may define their own `catalog`)."""
+    from naravard.config.catalog import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def evil_rep(snapshot_dir):
+    """Västerbotten 2024 with a catalogue name that is a formula (tests/bad_input.py)."""
+    from bad_input import evil_report
+
+    return evil_report(snapshot_dir)

@@ -1,15 +1,17 @@
 """Whole reports rendered in subprocesses, each once per test session, for the tests that read
 them (e2e, layout, accessibility, golden, shortcuts).
 
-- `naravard reports --regions Västerbotten` renders Västerbotten and the national report the
-  way `make reports` does (batch workers, warm kernels, every shortcut on);
-- `naravard report --region Västerbotten` with NARAVARD_NO_SPEEDUPS=1 renders the same report
-  with every shortcut off (the way `make report` does, in one process and its kernel);
-- `naravard report --region "Örebro län"` without DATA (the committed snapshot), and with
-  `--data exempel` (example data).
-They start together the first time a test asks for the `renders` fixture. While
-working on these tests, NARAVARD_REUSE_RENDERS=<folder> reads the renders an earlier session
-left in <folder> (e.g. a copy of pytest's basetemp/renders0) instead.
+- `naravard reports --regions Västerbotten "Örebro län"` renders Västerbotten, Örebro län and
+  the national report the way `make reports` does (batch workers, warm kernels, every
+  shortcut on);
+- `naravard report --region "Örebro län"` without DATA (the committed snapshot, as a new
+  user types it) and with NARAVARD_NO_SPEEDUPS=1 (every shortcut off, the way `make report`
+  does it, in one process and its kernel): the shortcut tests compare it with the batch's
+  Örebro län;
+- `naravard report --region "Örebro län" --data exempel` (example data).
+Västerbotten is rendered once. The runs start together the first time a test asks for the
+`renders` fixture. While working on these tests, NARAVARD_REUSE_RENDERS=<folder> reads the
+renders an earlier session left in <folder> (e.g. a copy of pytest's basetemp/renders0).
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def start_cli(args: list[str], *, root: Path, log: Path, env: dict[str, str]) ->
 
 
 class Renders:
-    """The session's runs; `region()`, `region_plain()`, `national()`, `orebro()` and
+    """The session's runs; `region()`, `national()`, `orebro_batch()`, `orebro()` and
     `orebro_example()` wait for theirs."""
 
     def __init__(self, tmp: Path, snapshot: Path | None) -> None:
@@ -92,15 +94,15 @@ class Renders:
         reuse = os.environ.get("NARAVARD_REUSE_RENDERS")
         if reuse:
             self.tmp = Path(reuse)
-            self._procs = dict.fromkeys(("batch", "plain", "orebro", "orebro_example"))
+            self._procs = dict.fromkeys(("batch", "orebro", "orebro_example"))
             return
         if snapshot is not None:
             self._start("batch", ["reports", "--year", "2024", "--data", str(snapshot),
-                                  "--regions", "Västerbotten", "--jobs", "2"])
-            self._start("plain", ["report", "--region", "Västerbotten", "--year", "2024",
-                                  "--data", str(snapshot)], {"NARAVARD_NO_SPEEDUPS": "1"})
-            # as a new user types it: no DATA, the committed snapshot is the default
-            self._start("orebro", ["report", "--region", "Örebro län", "--year", "2024"])
+                                  "--regions", "Västerbotten", "Örebro län", "--jobs", "2"])
+            # as a new user types it: no DATA, the committed snapshot is the default; and
+            # without the shortcuts, to compare with the batch's Örebro län
+            self._start("orebro", ["report", "--region", "Örebro län", "--year", "2024"],
+                        {"NARAVARD_NO_SPEEDUPS": "1"})
         # example data only on request
         self._start("orebro_example", ["report", "--region", "Örebro län", "--year", "2024",
                                        "--data", "exempel"])
@@ -132,13 +134,14 @@ class Renders:
         """The national report 2024 from the same `naravard reports` run."""
         return self._render("batch", "riket", "riksrapport.pdf")
 
-    def region_plain(self) -> Render:
-        """Västerbotten 2024 from `naravard report` with NARAVARD_NO_SPEEDUPS=1."""
-        return self._render("plain", "vasterbotten")
-
     def orebro(self) -> Render:
-        """Örebro län 2024 from `naravard report` without DATA: the committed snapshot."""
+        """Örebro län 2024 from `naravard report` without DATA (the committed snapshot) and
+        with NARAVARD_NO_SPEEDUPS=1."""
         return self._render("orebro", "orebro-lan")
+
+    def orebro_batch(self) -> Render:
+        """Örebro län 2024 from the `naravard reports` run (shortcuts on)."""
+        return self._render("batch", "orebro-lan")
 
     def orebro_example(self) -> Render:
         """Örebro län from `naravard report --data exempel`: example data, which never

@@ -16,6 +16,7 @@ from naravard.analysis import judgements as J
 from naravard.analysis import plausibility as P
 from naravard.config.catalog import Catalog, Indicator
 from naravard.config.regions import RIKET_CODE, region_codes
+from naravard.config.regions import by_code
 
 TABLE_COLUMNS = [
     "indicator_id", "name", "area", "unit", "direction", "decimals", "source", "year", "value",
@@ -166,8 +167,6 @@ def _comparability(ind: Indicator, catalog: Catalog, lookup: dict, definitions: 
 
 def _tied_with(values: dict[str, float], region_code: str, decimals: int) -> str:
     """The other regions with the same published value, by name ("Gävleborg, Kalmar")."""
-    from naravard.config.regions import by_code
-
     mine = J.published(values[region_code], decimals)
     return ", ".join(sorted(by_code(c).name for c, v in values.items()
                             if c != region_code and J.published(v, decimals) == mine))

@@ -19,6 +19,8 @@ import pandas as pd
 from naravard.core.errors import NaravardError
 from naravard.core.limits import printable
 from naravard.core.paths import display_path
+from naravard.core.export_safety import neutralise_frame
+from naravard.core.paths import archive_dir
 
 CSV_NAME = "indikatorer.csv"
 CHANGES_NAME = "andringar.csv"
@@ -109,8 +111,6 @@ def compare(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
 
 def is_archived(folder: Path) -> bool:
     """Whether `folder` is a version kept by `make arkivera` (arkiv/<region>/<år>/<datum>/)."""
-    from naravard.core.paths import archive_dir
-
     try:
         return Path(folder).resolve().is_relative_to(archive_dir().resolve())
     except OSError:
@@ -215,8 +215,6 @@ def compare_folders(dir_a: Path, dir_b: Path) -> Changes:
 
 def csv_bytes(changes: Changes) -> bytes:
     """andringar.csv: like indikatorer.csv (`;`, decimal comma as published, UTF-8 with BOM)."""
-    from naravard.core.export_safety import neutralise_frame
-
     return neutralise_frame(changes.frame).to_csv(sep=";", index=False).encode("utf-8-sig")
 
 

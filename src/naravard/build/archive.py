@@ -17,6 +17,7 @@ from pathlib import Path
 from naravard.build.manifest import outputs_intact, read_manifest
 from naravard.core import publish
 from naravard.core.errors import NaravardError
+from naravard.core import clock
 from naravard.core.paths import archive_dir, display_path, figures_dir, output_dir
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -24,11 +25,7 @@ DATE_FORMAT = "%Y-%m-%d"
 
 def today() -> dt.date:
     """The archive's date: today here, or SOURCE_DATE_EPOCH's day when it is set."""
-    from naravard.core.export_safety import source_date
-
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        return source_date().date()
-    return dt.date.today()
+    return clock.today()
 
 
 def _report_folders(region: str, year: object) -> tuple[str, str, Path, Path]:

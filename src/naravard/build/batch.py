@@ -21,7 +21,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from naravard.build.kernels import start_report_kernel, stop_kernel, wait_until_ready
+from naravard.build.manifest import outputs_intact, same_inputs
+from naravard.build.pipeline import (announce_shortcuts, job_manifest, national_job, region_job,
+                                     run_job, warn_analyst)
+from naravard.config.regions import all_regions, get_region
 from naravard.core.errors import NaravardError, quiet_unwinding
+from naravard.core.limits import printable
+from naravard.core.paths import notebooks_dir, output_dir, regional_dir
+from naravard.core.publish import remove_stale
+from naravard.sources.observation_key import observations_key, use_observations_key
+from naravard.speed import heap
+
+# Imports marked "slow import: see top" load pandas, the report modules or nbformat (0,5–1,7 s
+# each, measured December 2026): the batch's parent and its workers run jobs without them
+# (their kernels load them), so they are imported where a job needs them.
 
 _WORKER: dict[str, Any] = {}
 
@@ -43,9 +57,6 @@ def default_jobs() -> int:
 # --- the worker side ------------------------------------------------------------------------
 
 def _start_kernel() -> Any:
-    from naravard.build.kernels import start_report_kernel, stop_kernel
-    from naravard.core.paths import notebooks_dir
-
     km = start_report_kernel(notebooks_dir())
     # pool workers leave through os._exit, which skips atexit; Finalize runs before it
     mp_util.Finalize(km, stop_kernel, args=(km,), exitpriority=10)
@@ -60,10 +71,6 @@ def _worker_init(key: str) -> None:
     """
     import signal
 
-    from naravard.speed import heap
-    from naravard.build.kernels import wait_until_ready
-    from naravard.sources.observation_key import use_observations_key
-
     # Ctrl-C reaches the whole process group: the parent stops the workers itself (SIGTERM),
     # which exits through SystemExit so the kernel's finaliser and every `finally` run.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -71,7 +78,7 @@ def _worker_init(key: str) -> None:
     use_observations_key(key)
     _WORKER["km"] = None
     try:
-        from naravard.build import render
+        from naravard.build import render  # slow import: see top
 
         km = _kernel()
         render.warm_up()
@@ -79,8 +86,6 @@ def _worker_init(key: str) -> None:
         heap.settle()  # what is loaded now lives as long as the worker
     except SystemExit:  # stopped while warming: leave quietly, without the pool's traceback
         if _WORKER.get("km") is not None:
-            from naravard.build.kernels import stop_kernel
-
             stop_kernel(_WORKER["km"])
         os._exit(0)
     except Exception:  # noqa: BLE001 - warming is an optimisation; a real run reports errors
@@ -121,8 +126,6 @@ def _kernel() -> Any:
 
 
 def _run_one(job: Any, obs_file: str) -> TaskResult:
-    from naravard.build.pipeline import run_job
-
     started = time.perf_counter()
     try:
         outcome = run_job(job, Path(obs_file), km=_kernel())
@@ -140,7 +143,6 @@ def _start_pool(n_jobs: int, max_jobs: int | None = None) -> cf.ProcessPoolExecu
     """A pool that starts `n_jobs` workers now and may grow to `max_jobs` when more reports
     turn out to be due (a pool not forking its workers starts them as tasks wait)."""
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    from naravard.sources.observation_key import observations_key
 
     pool = cf.ProcessPoolExecutor(max_workers=max(n_jobs, max_jobs or 0), mp_context=ctx,
                                   initializer=_worker_init, initargs=(observations_key(),))
@@ -155,9 +157,6 @@ def up_to_date(job: Any) -> bool:
     """True when the manifest beside the outputs was made from exactly these inputs, no input
     file has been touched since, and every output it lists is there with its hash."""
     import json
-
-    from naravard.build.manifest import outputs_intact, same_inputs
-    from naravard.build.pipeline import job_manifest
 
     manifest_path = job.out_dir / "manifest.json"
     if not manifest_path.is_file():
@@ -177,9 +176,8 @@ def _load_tolerant(data: Any, catalog: Any) -> tuple[Any, dict[str, str]]:
     A broken file belongs to one region: that region fails with the file's error, the others
     are rendered from the rest.
     """
-    from naravard.core.paths import regional_dir
-    from naravard.sources.regional import read_regional_file, regional_files
-    from naravard.sources.table import load_observations
+    from naravard.sources.regional import read_regional_file, regional_files  # slow import: see top
+    from naravard.sources.table import load_observations  # slow import: see top
 
     bad: dict[str, str] = {}
     files = regional_files(regional_dir())
@@ -210,11 +208,8 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
     `jamfor`: one comparison group for every region's report (each region added to it);
     every report's group is checked first, so a bad one stops the run before anything is written.
     """
-    from naravard.config.peer_groups import check_all
-    from naravard.config.regions import all_regions, get_region
-    from naravard.sources.table import check_data_argument
-
-    from naravard.core.publish import remove_stale
+    from naravard.config.peer_groups import check_all  # slow import: see top
+    from naravard.sources.table import check_data_argument  # slow import: see top
 
     started = time.perf_counter()
     check_data_argument(data)  # a bad DATA fails in a moment, not after workers have started
@@ -233,7 +228,6 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    from naravard.core.limits import printable
 
     failures = [r for r in results if r.status == "fel"]
     total = time.perf_counter() - started
@@ -252,9 +246,6 @@ def _expected_jobs(year: object, regions: list[str] | None, force: bool,
     A report with no manifest yet (or FORCE) will be rendered, so its workers and kernels
     can start while the parent loads and validates the data.
     """
-    from naravard.core.paths import output_dir
-    from naravard.config.regions import all_regions, get_region
-
     try:
         year_dir = str(int(str(year)))
         wanted = [get_region(r) for r in regions] if regions else all_regions()
@@ -273,11 +264,9 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
          jamfor: str | None = None) -> list[TaskResult]:
     from tqdm import tqdm
 
-    from naravard.report import national, region as report
-    from naravard.config.catalog import load_catalog
-    from naravard.build.pipeline import announce_shortcuts, national_job, region_job, warn_analyst
-    from naravard.config.regions import all_regions, get_region
-    from naravard.sources.table import save_observations
+    from naravard.report import national, region as report  # slow import: see top
+    from naravard.config.catalog import load_catalog  # slow import: see top
+    from naravard.sources.table import save_observations  # slow import: see top
 
     catalog = load_catalog()
     obs, bad_files = _load_tolerant(data, catalog)

@@ -14,6 +14,8 @@ import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from naravard.core.errors import NaravardError
+from naravard.speed.shortcuts import REPORT_KERNEL
 
 PREFERRED_KERNEL = "naravard"
 FALLBACK_KERNEL = "python3"
@@ -74,8 +76,6 @@ def start_report_kernel(cwd: Path, *, kernel_name: str | None = None) -> Any:
     (naravard.build.in_kernel.settle_heap): it runs reports only and ends with them.
     """
     from jupyter_client.manager import KernelManager
-
-    from naravard.speed.shortcuts import REPORT_KERNEL
 
     km = KernelManager(kernel_name=kernel_name or default_kernel_name(), config=kernel_config(),
                        client_class=ASYNC_CLIENT)
@@ -149,8 +149,6 @@ class Background:
 
     def wait(self) -> None:
         import queue
-
-        from naravard.core.errors import NaravardError
 
         try:
             while True:

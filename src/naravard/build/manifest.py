@@ -13,13 +13,14 @@ import os
 import platform
 import tempfile
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from naravard.core import clock
 from naravard.core.errors import NaravardError, naming
+from naravard.core.paths import display_path, repo_root
 from naravard.core.publish import make_readable
 
 MANIFEST_VERSION = 1
@@ -41,8 +42,6 @@ def sha256_file(path: Path) -> str:
 
 def _display_path(path: Path) -> str:
     """Relative to the checkout when inside it, so manifests compare across clones."""
-    from naravard.core.paths import display_path
-
     return display_path(path.resolve())
 
 
@@ -69,8 +68,6 @@ def lock_hash() -> str | None:
 
     With `packages` it tells which environment made a report; a new lock re-renders.
     """
-    from naravard.core.paths import repo_root
-
     lock = repo_root() / LOCK_FILE
     return sha256_file(lock) if lock.is_file() else None
 
@@ -130,7 +127,8 @@ def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
         "packages": package_versions(),
         "lock_sha256": lock_hash(),
         "code_sha256": code_hash(),
-        "timings": _jsonable(dict(timings or {})),
+        # measured durations differ from run to run: left out under SOURCE_DATE_EPOCH
+        "timings": {} if clock.source_epoch() is not None else _jsonable(dict(timings or {})),
         "extra": _jsonable(dict(extra or {})),
         "outputs": dict(sorted((outputs or {}).items())),
     }
@@ -140,11 +138,7 @@ def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
 
 def _created() -> str:
     """Now in local time, or SOURCE_DATE_EPOCH (UTC) when set, for reproducible manifests."""
-    from naravard.core.export_safety import source_date
-
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        return source_date().isoformat(timespec="seconds")
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return clock.local_now().isoformat(timespec="seconds")
 
 
 def outputs_intact(manifest: Mapping[str, Any], out_dir: Path, figures: Path) -> bool:

@@ -15,11 +15,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naravard.build import board_files
-from naravard.report.cells import REGION_NOTEBOOK
+from naravard.build.kernels import start_report_kernel, stop_kernel
+from naravard.build.manifest import build_manifest, sha256_file, write_manifest
+from naravard.config.regions import get_region
+from naravard.core import publish
 from naravard.core.errors import NaravardError
-from naravard.core.paths import (
-    catalog_path, display_path, notebooks_dir, questionnaire_dir, report_roots,
-)
+from naravard.core.limits import printable
+from naravard.core.paths import (catalog_path, display_path, goals_dir, notebooks_dir,
+                                 own_notebooks_dir, questionnaire_dir, regional_dir, report_roots)
+from naravard.report.cells import REGION_NOTEBOOK
+from naravard.report.own_limits import check_settings
+from naravard.sources.observation_key import observations_key
+
+# Imports marked "slow import: see top" load pandas, the report modules or nbformat (0,5–1,7 s
+# each, measured December 2026): a batch worker runs jobs without them (its kernel loads
+# them), so they are imported where a job needs them.
 
 if TYPE_CHECKING:  # imported where used: a batch worker runs jobs without them
     from naravard.report import national, region as report
@@ -71,8 +81,6 @@ def _existing(paths: list[Path]) -> list[Path]:
 
 
 def _kolada_files(obs: Any) -> list[Path]:
-    from naravard.core.paths import regional_dir
-
     regional = regional_dir().resolve()
     return [Path(p) for p in getattr(obs, "input_files", [])
             if Path(p).resolve().parent != regional]
@@ -80,8 +88,7 @@ def _kolada_files(obs: Any) -> list[Path]:
 
 def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
     """The files one region's report depends on: a change elsewhere does not re-render it."""
-    from naravard.report.commentary import comment_path
-    from naravard.core.paths import goals_dir, own_notebooks_dir, regional_dir
+    from naravard.report.commentary import comment_path  # slow import: see top
 
     qdir = questionnaire_dir()
     return _existing([notebooks_dir() / REGION_NOTEBOOK, catalog_path(), *_kolada_files(obs),
@@ -107,15 +114,12 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False,
     else the published one (naravard.build.archive.baseline); an archived table it compares
     with is one of its inputs, so a new archive makes the report render again.
     """
-    from naravard.build import archive
-    from naravard.report import peers
-    from naravard.analysis import revisions
-    from naravard.report import common, exports, kommun
+    from naravard.analysis import revisions  # slow import: see top
+    from naravard.build import archive  # slow import: see top
+    from naravard.report import common, exports, kommun, peers  # slow import: see top
 
     slug, year = rep.region.slug, rep.year
     if rep.own_notebook is not None:
-        from naravard.report.own_limits import check_settings
-
         check_settings()  # a bad NARAVARD_OWN_TIMEOUT is one line now, not in the kernel
     out_root, fig_root = report_roots(rep.obs)
     out_dir = out_root / slug / str(year)
@@ -164,8 +168,8 @@ def board_pack(rep: report.RegionReport) -> tuple[Any, Path]:
 
 
 def national_job(rep: national.NationalReport, data: object) -> Job:
-    from naravard.report import exports, national
-    from naravard.report.slide_template import template_path
+    from naravard.report import exports, national  # slow import: see top
+    from naravard.report.slide_template import template_path  # slow import: see top
 
     year = rep.year
     out_root, fig_root = report_roots(rep.obs)
@@ -193,8 +197,6 @@ def national_board_pack(rep: national.NationalReport) -> Any:
 
 def job_manifest(job: Job, timings: dict[str, float],
                  outputs: dict[str, str] | None = None) -> dict:
-    from naravard.build.manifest import build_manifest
-
     return build_manifest(parameters=job.manifest_parameters, data_origin=job.data_origin,
                           retrieved=job.retrieved, input_files=job.inputs, timings=timings,
                           extra={}, outputs=outputs)
@@ -202,8 +204,6 @@ def job_manifest(job: Job, timings: dict[str, float],
 
 def output_hashes(out_dir: Path, figures: Path) -> dict[str, str]:
     """sha256 of every file a report consists of: its folder's files and `figures/…`."""
-    from naravard.build.manifest import sha256_file
-
     hashes = {p.name: sha256_file(p) for p in sorted(out_dir.iterdir())
               if p.is_file() and p.name != "manifest.json"}
     for p in sorted(figures.rglob("*")):
@@ -218,9 +218,7 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
     Only the kernel reads the observations (`obs_file`): a batch worker that runs this needs
     neither pandas nor matplotlib.
     """
-    from naravard.core import publish
-    from naravard.build.manifest import write_manifest
-    from naravard.build.render import render_notebook_report
+    from naravard.build.render import render_notebook_report  # slow import: see top
 
     started = time.perf_counter()
     for parent in (job.out_dir.parent, job.figures.parent):
@@ -283,10 +281,7 @@ def build_region_report(region: str, year: object, data: str | Path | None = Non
     warms up here while the notebook runs: on two cores most of the start-up is hidden.
     `jamfor`: the comparison group (naravard.config.peer_groups), checked before anything starts.
     """
-    from naravard.build.kernels import start_report_kernel, stop_kernel
-    from naravard.config.peer_groups import resolve
-    from naravard.config.regions import get_region
-    from naravard.sources.observation_key import observations_key
+    from naravard.config.peer_groups import resolve  # slow import: see top
 
     resolve(get_region(region), jamfor)  # a bad group is one line, before any kernel starts
     observations_key()  # the kernel inherits it: it verifies the observation file with it
@@ -303,12 +298,10 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
                          since: str | Path | None = None) -> ReportOutcome:
     import threading
 
-    from naravard.core import publish
-    from naravard.build import render
-    from naravard.report import region as report
-    from naravard.config.catalog import load_catalog
-    from naravard.config.regions import get_region
-    from naravard.sources.table import load_observations, save_observations
+    from naravard.build import render  # slow import: see top
+    from naravard.report import region as report  # slow import: see top
+    from naravard.config.catalog import load_catalog  # slow import: see top
+    from naravard.sources.table import load_observations, save_observations  # slow import: see top
 
     catalog = load_catalog()
     slug = get_region(region).slug
@@ -341,7 +334,7 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
 def announce_shortcuts() -> None:
     """Say here, on the user's terminal, when the kernels will draw SVGs without the layered
     shortcut (naravard.charts): a kernel's own notice goes unseen."""
-    from naravard import charts
+    from naravard import charts  # slow import: see top
 
     charts.svg_layers_allowed()
 
@@ -350,9 +343,7 @@ def warn_analyst(rep: report.RegionReport, job: Job, prefix: str = "") -> None:
     """On stderr: comments written for other values, and values changed since last time."""
     import sys
 
-    from naravard.report.commentary import stale_warnings
-
-    from naravard.core.limits import printable
+    from naravard.report.commentary import stale_warnings  # slow import: see top
 
     for line in stale_warnings(rep.comments, rep.year):
         print(printable(prefix + line), file=sys.stderr, flush=True)

@@ -19,15 +19,24 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from naravard.build import kernels
+from naravard.build.kernels import (KERNEL_ARGUMENTS, default_kernel_name, kernel_config,
+                                    stop_kernel)
+from naravard.build.manifest import read_manifest
+from naravard.core import clock, publish as unit
 from naravard.core.errors import NaravardError, naming
 from naravard.core.paths import TEMPLATES_DIR
+from naravard.report.cells import is_published, runs_in_report
+from naravard.speed import pdf_speedups
+
+# The import marked "slow import: see top" loads pandas with the Kolada tables; the process
+# that prints a PDF does not need it otherwise.
 
 TEMPLATE_NAME = "naravard"
 
@@ -91,6 +100,35 @@ def _parameter_value(value: Any) -> Any:
     return value
 
 
+# The random parts of a run's temporary paths: the observations file's folder and the
+# staging folders (core.publish), as papermill records them in the parameters
+_RUN_PATH = re.compile(r"(naravard-(?:report|batch)-|\.staging-)\d+-[A-Za-z0-9_]+")
+
+
+def reproducible(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The executed notebook as published under SOURCE_DATE_EPOCH: papermill's and the
+    kernel's timestamps set to the epoch (durations left out), the injected parameters cell's
+    random id fixed and the run's temporary paths without their random parts, so that two
+    runs on the same inputs publish the same file."""
+    when = clock.now().isoformat()
+
+    def settle(meta: Any) -> None:
+        meta.pop("execution", None)
+        run = meta.get("papermill")
+        if isinstance(run, dict):
+            run.pop("duration", None)
+            for key in ("start_time", "end_time"):
+                if run.get(key) is not None:
+                    run[key] = when
+
+    settle(nb.metadata)
+    for cell in nb.cells:
+        settle(cell.metadata)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+    return nbformat.reads(_RUN_PATH.sub(r"\1run", nbformat.writes(nb)), as_version=4)
+
+
 def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
                      kernel_name: str | None = None, cwd: Path | None = None,
                      km: Any = None) -> nbformat.NotebookNode:
@@ -104,10 +142,6 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
     from jupyter_client.kernelspec import NoSuchKernel
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
-
-    from naravard.build.kernels import (
-        KERNEL_ARGUMENTS, default_kernel_name, kernel_config, stop_kernel,
-    )
 
     notebook, output_path = Path(notebook), Path(output_path)
     if not notebook.is_file():
@@ -150,8 +184,6 @@ def _report_run(notebook: Path) -> nbformat.NotebookNode:
     """The notebook as `make report` runs it: without cells tagged `exempel` (examples that
     run only when an analyst runs them in JupyterLab). Handed to papermill in memory, so no
     working copy can end up among the published files."""
-    from naravard.report.cells import runs_in_report
-
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = [c for c in nb.cells if runs_in_report(c)]
     return nb
@@ -190,7 +222,7 @@ def _shown(output: Mapping) -> bool:
 def _markdown_output(cell: Mapping) -> nbformat.NotebookNode:
     """A Markdown cell as the HTML output the report prints: the same Markdown subset as the
     analysts' comments, HTML in the text shown as text."""
-    from naravard.report.commentary import text_cell_html
+    from naravard.report.commentary import text_cell_html  # slow import: see top
 
     html = text_cell_html("".join(cell.get("source", "")))
     return nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
@@ -201,8 +233,6 @@ def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of `nb` holding only what a reader should see: published cells (see
     `naravard.report.cells.is_published`: tags decide), their shown outputs (no stderr, no bare
     reprs), and Markdown cells as text."""
-    from naravard.report.cells import is_published
-
     clean = copy.deepcopy(nb)
     cells = []
     for cell in clean.cells:
@@ -221,18 +251,10 @@ def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return clean
 
 
-def _created() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when set, so that identical inputs give identical HTML."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    return datetime.now(timezone.utc)
-
-
 def notebook_to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
     """The executed notebook as one self-contained Swedish HTML page (no code, no CDN)."""
     resources = {"naravard": {"title": title,
-                              "created": _created().isoformat(timespec="seconds")},
+                              "created": clock.now().isoformat(timespec="seconds")},
                  "metadata": {"name": title}}
     clean = report_cells(nb)
     with _EXPORT_LOCK:
@@ -253,7 +275,6 @@ def _weasyprint() -> Any:
         import weasyprint
         import weasyprint.text.fonts  # noqa: F401
         import weasyprint.urls  # noqa: F401
-    from naravard.speed import pdf_speedups
 
     pdf_speedups.install()
     return weasyprint
@@ -395,8 +416,6 @@ def publish(outputs: Mapping[str, bytes | str | Path], destination_dir: Path) ->
     output cannot be written, nothing in `destination_dir` changes. Returns the final paths
     in the order given.
     """
-    from naravard.core import publish as unit
-
     destination_dir = Path(destination_dir)
     for name in outputs:
         _check_name(name)
@@ -424,7 +443,6 @@ def _keep_for(stem: str) -> Callable[[Path], bool]:
     def keep(entry: Path) -> bool:
         if entry.name in (f"{stem}.failed.ipynb", "manifest.json"):
             return False
-        from naravard.build.manifest import read_manifest
 
         old = read_manifest(entry.parent / "manifest.json") or {}
         return entry.name not in set(old.get("outputs") or {})
@@ -445,9 +463,6 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
     partial notebook is kept as `<out_dir>/<stem>.failed.ipynb` and nothing else under
     `out_dir` changes; on success a stale `.failed.ipynb` is removed.
     """
-    from naravard.build import kernels
-    from naravard.core import publish as unit
-
     notebook, out_dir = Path(notebook), Path(out_dir)
     _check_name(f"{stem}.ipynb")
     for name in extra_files or {}:
@@ -469,6 +484,9 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
                 raise exc.saved_at(failed) from None
             raise exc.saved_at(None) from None
         timings["execute"] = round(time.perf_counter() - started, 3)
+        if clock.source_epoch() is not None:
+            nb = reproducible(nb)
+            nbformat.write(nb, str(executed))
 
         # the kernel writes the charts' SVG files meanwhile (naravard.build.kernels.AFTER_NOTEBOOK)
         after = kernels.Background(km, kernels.AFTER_NOTEBOOK) if km is not None else None

@@ -21,6 +21,7 @@ from naravard.core import paths
 from naravard.core.errors import NaravardError
 from naravard.core.limits import check_length
 from naravard.core.errors import excerpt
+from naravard.core import safe_yaml
 
 AREAS: dict[str, str] = {
     "tillganglighet": "Tillgänglighet",
@@ -170,8 +171,6 @@ def _one_line(text: str) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
-    from naravard.core import safe_yaml
-
     where = paths.display_path(path)
     if not Path(path).exists():
         raise NaravardError(

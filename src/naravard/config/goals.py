@@ -19,6 +19,7 @@ from naravard.config.catalog import UNITS, Catalog
 from naravard.core import paths
 from naravard.core.errors import NaravardError, excerpt
 from naravard.core.limits import MAX_GOALS, check_length, control_problem, range_problem
+from naravard.core import safe_yaml
 
 LEVELS = ("regionmål", "nämndmål", "delmål", "uppdrag")
 REGION_STATUSES = ("helt", "delvis", "inte")
@@ -286,8 +287,6 @@ def _goal(goal: _Goal, number: int, catalog: Catalog) -> Goal:
 
 def parse(path: Path, catalog: Catalog) -> Goals:
     """The validated goals file at `path` (its name is the region's slug)."""
-    from naravard.core import safe_yaml
-
     path = Path(path)
     where = paths.display_path(path)
     data = safe_yaml.load_file(path, where)

@@ -19,6 +19,8 @@ from naravard.config import sjukvardsregioner
 from naravard.config.regions import Region, by_code, closest_hint, get_region
 from naravard.core import safe_yaml
 from naravard.core.errors import NaravardError, excerpt
+from naravard.core.paths import data_dir
+from naravard.core.paths import display_path
 
 SJUKVARDSREGION = "sjukvårdsregion"
 JAMFORELSEGRUPP = "jämförelsegrupp"
@@ -98,15 +100,11 @@ def from_names(region: Region, names: str | Iterable[str], where: str) -> PeerGr
 
 
 def defaults_path() -> Path:
-    from naravard.core.paths import data_dir
-
     return data_dir() / "jamforelsegrupper.yaml"
 
 
 def load_defaults(path: Path | None = None) -> dict[str, tuple[str, str | list[str]]]:
     """data/jamforelsegrupper.yaml: region code → (where, the group as written); {} without file."""
-    from naravard.core.paths import display_path
-
     path = Path(path or defaults_path())
     if not path.exists():
         return {}

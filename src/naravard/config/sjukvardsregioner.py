@@ -14,6 +14,8 @@ from typing import Any
 from naravard.config.regions import all_regions, get_region
 from naravard.core import safe_yaml
 from naravard.core.errors import NaravardError, excerpt
+from naravard.core.paths import catalog_path
+from naravard.core.paths import display_path
 
 MAX_ENTRIES = 20  # six exist; a longer file is a mistake, not a bigger country
 
@@ -26,8 +28,6 @@ class Sjukvardsregion:
 
 
 def default_path() -> Path:
-    from naravard.core.paths import catalog_path
-
     return catalog_path().with_name("sjukvardsregioner.yaml")
 
 
@@ -89,8 +89,6 @@ def parse(data: Any, where: str) -> tuple[Sjukvardsregion, ...]:
 
 @functools.lru_cache(maxsize=4)
 def _load(path: Path, mtime: int) -> tuple[Sjukvardsregion, ...]:
-    from naravard.core.paths import display_path
-
     where = display_path(path)
     return parse(safe_yaml.load_file(path, where), where)
 

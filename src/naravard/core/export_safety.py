@@ -11,11 +11,14 @@ finished frame, so columns added later are covered without anyone remembering to
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 import re
+import zipfile
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the manifest reads source_date in processes that never load pandas
+from naravard.core import clock
+
+if TYPE_CHECKING:  # type hints only: the writers pass pandas frames
     import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -44,26 +47,15 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def source_date() -> dt.datetime:
-    """Now (UTC), or SOURCE_DATE_EPOCH when set, so identical inputs give identical files."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def finish_xlsx(data: bytes) -> bytes:
     """The xlsx bytes, with every date in them set to SOURCE_DATE_EPOCH when it is set.
 
     openpyxl stamps the workbook's created/modified properties and each zip member with the
     time of saving; with SOURCE_DATE_EPOCH two runs on the same inputs give identical files.
     """
-    import io
-    import zipfile
-
-    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+    if clock.source_epoch() is None:
         return data
-    when = source_date()
+    when = clock.now()
     iso = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
     out = io.BytesIO()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
+
+from naravard.core.settings import settings
 
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -17,7 +18,7 @@ def project_root() -> Path:
     Tests point `NARAVARD_ROOT` at a temporary copy so that nothing under the real
     `output/` or `data/cache/` is touched.
     """
-    env = os.environ.get("NARAVARD_ROOT")
+    env = settings().root
     if env:
         return Path(env).resolve()
     here = Path(__file__).resolve()
@@ -52,15 +53,14 @@ def catalog_path() -> Path:
     return data_dir() / "catalog" / "indicators.yaml"
 
 
-def _env_dir(variable: str, default: Path) -> Path:
-    """`default`, unless the environment variable points elsewhere (tests, other teams)."""
-    env = os.environ.get(variable)
-    return Path(env).resolve() if env else default
+def _env_dir(value: str, default: Path) -> Path:
+    """`default`, unless its NARAVARD_* variable (`value`) points elsewhere (tests, other teams)."""
+    return Path(value).resolve() if value else default
 
 
 def regional_dir() -> Path:
     """The region's own figures; `NARAVARD_REGIONAL_DIR` points elsewhere (tests, other teams)."""
-    return _env_dir("NARAVARD_REGIONAL_DIR", data_dir() / "regional")
+    return _env_dir(settings().regional_dir, data_dir() / "regional")
 
 
 def questionnaire_dir() -> Path:
@@ -74,7 +74,7 @@ def snapshot_dir() -> Path:
     network makes the real report; `make data` refreshes it. `NARAVARD_SNAPSHOT` points
     elsewhere (tests that must not touch the committed files).
     """
-    return _env_dir("NARAVARD_SNAPSHOT", data_dir() / "kolada")
+    return _env_dir(settings().snapshot, data_dir() / "kolada")
 
 
 def output_dir() -> Path:
@@ -112,7 +112,7 @@ def scratch_dir() -> Path:
 
 def notebooks_dir() -> Path:
     """The report notebooks; `NARAVARD_NOTEBOOKS_DIR` points elsewhere (tests)."""
-    return _env_dir("NARAVARD_NOTEBOOKS_DIR", repo_root() / "notebooks")
+    return _env_dir(settings().notebooks_dir, repo_root() / "notebooks")
 
 
 def own_notebooks_dir() -> Path:
@@ -122,15 +122,15 @@ def own_notebooks_dir() -> Path:
 
 def commentary_dir() -> Path:
     """The analysts' comment files; `NARAVARD_COMMENTARY_DIR` points elsewhere (tests)."""
-    return _env_dir("NARAVARD_COMMENTARY_DIR", data_dir() / "kommentarer")
+    return _env_dir(settings().commentary_dir, data_dir() / "kommentarer")
 
 
 def goals_dir() -> Path:
     """The regions' own goals, `<slug>.yaml`; `NARAVARD_GOALS_DIR` points elsewhere (tests)."""
-    return _env_dir("NARAVARD_GOALS_DIR", data_dir() / "mal")
+    return _env_dir(settings().goals_dir, data_dir() / "mal")
 
 
 def mallar_dir() -> Path:
     """The analyst's own templates (the region's slide template); `NARAVARD_MALLAR_DIR`
     points elsewhere (tests)."""
-    return _env_dir("NARAVARD_MALLAR_DIR", data_dir() / "mallar")
+    return _env_dir(settings().mallar_dir, data_dir() / "mallar")

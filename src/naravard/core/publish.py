@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from naravard.core.errors import NaravardError
+from naravard.core.paths import display_path
 
 STALE = re.compile(r"^(?:\..+\.(?:staging|trash)|naravard-[a-z]+)-(?P<pid>\d+)-")
 # Staging folders of naravard versions before the process id was in the name:
@@ -58,8 +59,6 @@ def make_readable(path: Path) -> None:
 
 
 def _shown(path: Path) -> str:
-    from naravard.core.paths import display_path
-
     return display_path(path)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from naravard.core.errors import EXCERPT_CHARS, NaravardError, excerpt
+from naravard.core.paths import display_path
 
 # libyaml's safe loader when PyYAML was built with it: several times faster
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -115,7 +116,5 @@ def read_text(path: Path, where: str) -> str:
 
 def load_file(path: Path, where: str | None = None) -> Any:
     """Read and parse one YAML file with the checks above."""
-    from naravard.core.paths import display_path
-
     where = where or display_path(Path(path))
     return load_text(read_text(path, where), where)

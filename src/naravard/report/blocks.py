@@ -15,10 +15,14 @@ from typing import Any
 
 import pandas as pd
 
-from naravard.report import exports
-from naravard.report import region as report
+from naravard import charts
+from naravard.analysis.indicators import series
+from naravard.analysis.revisions import COLUMNS
 from naravard.config.catalog import AREAS
 from naravard.core.paths import TEMPLATES_DIR
+from naravard.report import exports, questionnaire as q, region as report
+from naravard.report import goals as own_goals
+from naravard.report import kommun
 
 SCOPE = "naravard-block"
 STYLESHEETS = ("naravard.css", "analytiker.css")  # as templates/naravard/index.html.j2 includes them
@@ -84,8 +88,6 @@ def overview(rep: report.RegionReport) -> Block:
 
 def goals(rep: report.RegionReport) -> Block:
     """Regionens egna mål; `.table` holds every goal with its computed status."""
-    from naravard.report import goals as own_goals
-
     return Block(own_goals.chapter_html(rep), title=own_goals.TITLE,
                  table=lambda: own_goals.goals_frame(rep))
 
@@ -97,9 +99,6 @@ def area(rep: report.RegionReport, key: str) -> Block:
 
 def indicator(rep: report.RegionReport, indicator_id: str) -> Block:
     """One indicator's section; `.table` is its series (years × regions), `.figure` its chart."""
-    from naravard import charts
-    from naravard.analysis.indicators import series
-
     ind = rep.catalog.get(indicator_id)
 
     def table() -> pd.DataFrame:
@@ -121,15 +120,11 @@ def regional(rep: report.RegionReport) -> Block:
 
 def kommuner(rep: report.RegionReport) -> Block:
     """Kommunerna i länet (empty without kommun data); `.table` is the kommun table."""
-    from naravard.report import kommun
-
     return Block(kommun.chapter_html(rep), title="Kommunerna i länet",
                  table=lambda: kommun.table(rep))
 
 
 def kommun_appendix(rep: report.RegionReport) -> Block:
-    from naravard.report import kommun
-
     return Block(kommun.appendix_html(rep), title="Bilaga: Kommunerna i länet",
                  table=lambda: kommun.table(rep))
 
@@ -140,8 +135,6 @@ def questionnaire(rep: report.RegionReport) -> Block:
 
 
 def _answers(rep: report.RegionReport) -> pd.DataFrame:
-    from naravard.report import questionnaire as q
-
     if rep.structure is None or rep.answers is None:
         return pd.DataFrame(columns=["Fråga", "Rubrik", "Svar"])
     return pd.DataFrame([{"Fråga": qu.label, "Rubrik": qu.title,
@@ -152,8 +145,6 @@ def _answers(rep: report.RegionReport) -> pd.DataFrame:
 
 def about(rep: report.RegionReport) -> Block:
     """Om underlaget; `.table` holds the changes since the previous version (may be empty)."""
-    from naravard.analysis.revisions import COLUMNS
-
     changes = rep.changes.frame if rep.changes is not None else pd.DataFrame(columns=COLUMNS)
     return Block(report.about_html(rep), title="Om underlaget", table=changes)
 

@@ -19,7 +19,14 @@ from naravard.config.catalog import AREAS
 from naravard.core import clock
 from naravard.report import commentary, common
 from naravard.report.plain_text import Para, html_text, markdown_paras
-from naravard.wording import text
+from naravard.wording import summary, text
+from naravard.report.region import source_line
+from naravard.report.region import overview_row
+from naravard.report import goals as chapter
+from naravard.wording import goals as words
+from naravard.report import region as report
+from naravard.analysis.indicators import available_years
+from naravard.report import national, national_facts
 
 if TYPE_CHECKING:
     from naravard.report.national import NationalReport
@@ -144,8 +151,6 @@ def _comment(rep: RegionReport, key: str, about: str) -> Comment | None:
 
 def _sources(rep: RegionReport, ids: Sequence[str]) -> str:
     """One "Källa:"/"Källor:" line for several indicators, each source once."""
-    from naravard.report.region import source_line
-
     return _source_words([source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
                           for i in ids])
 
@@ -158,8 +163,6 @@ def _source_words(sources: Sequence[str]) -> str:
 
 
 def _indicator(rep: RegionReport, ind: object) -> IndicatorPart:
-    from naravard.report.region import source_line
-
     row = rep.row(ind.id)
     sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id},
                                          rep.region.name)
@@ -179,8 +182,6 @@ def _indicator(rep: RegionReport, ind: object) -> IndicatorPart:
 
 
 def _overview(rep: RegionReport) -> list[tuple[str, list[OverviewRow]]]:
-    from naravard.report.region import _overview_row
-
     groups = []
     for area, title in AREAS.items():
         rows = rep.table[rep.table["area"] == area]
@@ -188,7 +189,7 @@ def _overview(rep: RegionReport) -> list[tuple[str, list[OverviewRow]]]:
             continue
         out = []
         for _, r in rows.iterrows():
-            cell = _overview_row(r, rep.year)
+            cell = overview_row(r, rep.year)
             change = " ".join(p for p in (cell["symbol"], cell["change"]) if p)
             position = (f"{cell['position_symbol']} {cell['position_label']}"
                         if cell["position"] else cell["position_label"] or "–")
@@ -207,8 +208,6 @@ def _has(x: object) -> bool:
 
 def region_goals(rep: RegionReport) -> list[Goal]:
     """The catalogue's targets for this region-year, with the status the PDF gives."""
-    from naravard.report.region import source_line
-
     goals = []
     for _, row in rep.table.iterrows():
         if not _has(row["target_text"]):
@@ -226,9 +225,6 @@ def region_goals(rep: RegionReport) -> list[Goal]:
 def region_own_goals(rep: RegionReport) -> list[Goal]:
     """The region's own goals (data/mal/<region>.yaml) with the statuses its chapter
     "Regionens egna mål" gives: the region's own judgement and the computed one."""
-    from naravard.report import goals as chapter
-    from naravard.wording import goals as words
-
     source = getattr(getattr(rep, "goals", None), "source", None) or "Regionens egna mål"
     out = []
     for st in chapter.statuses(rep):
@@ -262,9 +258,6 @@ def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> B
     file, `region_own_goals(rep)`); they follow the catalogue's official targets on the goal slide
     and in the Word file.
     """
-    from naravard.report import region as report
-    from naravard.analysis.indicators import available_years
-
     messages = report.summary_messages(rep)
     main = [i for i in rep.catalog if i.main and i.source == "kolada"
             and i.id in set(rep.table["indicator_id"])]
@@ -290,7 +283,7 @@ def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> B
         summary_comment=_comment(rep, commentary.SUMMARY, commentary.SUMMARY),
         messages_source=_sources(rep, [m.indicator_id for m in messages]),
         overview_title=f"Översikt {year}",
-        overview_sentences=text.summary_sentences(rep.table, name, year),
+        overview_sentences=summary.summary_sentences(rep.table, name, year),
         overview=_overview(rep),
         legend=report.OVERVIEW_LEGEND,
         indicators=[_indicator(rep, i) for i in main],
@@ -305,14 +298,11 @@ def national_pack(rep: NationalReport) -> BoardPack:
     """The national comparison's slides: its summary, one slide per main indicator with the
     ranked chart, where the numbers come from. No Word file: it has no comments or targets
     of its own."""
-    from naravard.analysis.indicators import available_years
-    from naravard.report import national
-
     sentences = common.data_sentences(rep.obs, available_years(rep.obs))
     parts = []
     for ind in rep.catalog.kolada():
         if ind.main:
-            said = national.indicator_sentences(rep, ind)
+            said = national_facts.indicator_sentences(rep, ind)
             parts.append(IndicatorPart(ind.id, ind.name, AREAS[ind.area], tuple(said),
                                        tuple(range(len(said))), "",
                                        common.source_line(ind, rep.obs)))
@@ -322,7 +312,7 @@ def national_pack(rep: NationalReport) -> BoardPack:
         data_sentences=sentences,
         banner="", lead=f"Sammanfattningen av regionernas värden {rep.year}, som i "
                         "riksrapport.pdf.",
-        messages=[Message("", "", s) for s in national.summary_sentences(rep)],
+        messages=[Message("", "", s) for s in national_facts.summary_sentences(rep)],
         empty="", summary_comment=None, messages_source=" ".join(sentences[:1]),
         overview_title="", overview_sentences=[], overview=[], legend="",
         indicators=parts, goals=[], goals_source="", comments=[],

@@ -25,11 +25,12 @@ from typing import Any
 
 import pandas as pd
 
-from naravard.core import limits
-from naravard.wording import text
 from naravard.config.catalog import AREAS, Catalog
+from naravard.core import limits, safe_yaml
 from naravard.core.errors import NaravardError
 from naravard.core.paths import commentary_dir, display_path
+from naravard.core.publish import make_readable
+from naravard.wording import text
 
 SUMMARY = "Det viktigaste"
 LABEL = "Analytikerns kommentar"
@@ -102,8 +103,6 @@ def valid_keys(catalog: Catalog) -> dict[str, str]:
 
 def _front_matter(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
     """The `---` block's keys (strings only) and the index of the first body line."""
-    from naravard.core import safe_yaml
-
     if not lines or lines[0].strip() != "---":
         raise _fail(path, 1, "filen ska börja med en rad '---' följd av författare: och datum: "
                              "och en avslutande rad '---' (skapa en mall med `naravard kommentar`)")
@@ -411,8 +410,6 @@ def _write_new(path: Path, body: str) -> None:
     import errno
     import os
     import tempfile
-
-    from naravard.core.publish import make_readable
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -10,13 +10,21 @@ when they were fetched, which naravard made the file and when. Text cells are ma
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Sequence
 from importlib import metadata
 
 import pandas as pd
 
-from naravard.core.export_safety import finish_xlsx, neutralise, neutralise_frame, source_date
+from naravard.core import clock
+from naravard.core.export_safety import finish_xlsx, neutralise, neutralise_frame
 from naravard.wording import text
+
+# openpyxl writes its XML through lxml where lxml is installed (the test environment) and
+# through the standard library otherwise (the report environment), and the bytes differ
+# ("<x/>" or "<x />"): the standard library always, so a workbook does not depend on which
+# packages happen to be installed. openpyxl reads this when it is first imported.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 ABOUT_SHEET = "Om tabellen"
 YES, NO = "Ja", "Nej"
@@ -93,7 +101,7 @@ def about_rows(table: str, sources: str, origin: str, retrieved: str | None) -> 
         ("Underlag", origin),
         ("Uppgifterna hämtade", text.fmt_date(retrieved) if retrieved else
          "framgår inte av underlaget"),
-        ("Rapportens datum", text.fmt_date(source_date().date().isoformat())),
+        ("Rapportens datum", text.fmt_date(clock.now().date().isoformat())),
         ("Gjord med", f"naravard {version}"),
         ("Decimaler", "Varje värde visas med så många decimaler som källan publicerar för "
                       "indikatorn; bakom visningen står samma avrundade tal."),

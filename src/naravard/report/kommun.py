@@ -22,6 +22,8 @@ from naravard.report import excel
 from naravard.report.common import figure
 from naravard.wording import kommun as W
 from naravard.wording import templating, text
+from naravard.report import questionnaire as q
+from naravard.analysis.indicators import rounded
 
 CHAPTER = ("kommuner", "Kommunerna i länet")
 APPENDIX = ("bilaga-kommuner", "Bilaga: Kommunerna i länet, tabell")
@@ -103,7 +105,6 @@ def questionnaire_links(rep: Any) -> tuple[list[dict[str, Any]], int]:
     it, and how many answers mention kommuner at all."""
     if rep.answers is None or rep.structure is None:
         return [], 0
-    from naravard.report import questionnaire as q
 
     data = rep.obs.kommun
     names = [data.names.get(c, c) for c in data.all_in_lan(rep.region.code)]
@@ -238,8 +239,6 @@ NUMBER_COLUMNS = ("Värde", "Länet", "Riket", "Värde då", "Förändring", "Kv
 
 def rounded_frame(rep: Any) -> pd.DataFrame | None:
     """The export with each number at its indicator's published decimals (as in the report)."""
-    from naravard.analysis.indicators import rounded
-
     frame = export_frame(rep)
     if frame is None:
         return None

@@ -26,7 +26,7 @@ from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figur
 from naravard.report.national_facts import (area_inds, fmt, indicator_sentences, shown_year,
                                             summary_sentences)
 from naravard.sources.table import load_observations
-from naravard.wording import highlights, templating, text
+from naravard.wording import highlights, summary, templating, text
 
 NATIONAL_TITLE = "Nationell jämförelse av regionernas omställning till en god och nära vård"
 
@@ -329,7 +329,7 @@ def region_profile(rep: NationalReport, code: str) -> dict:
     changes = [m.line for m in messages if m.kind in ("forsamring", "forbattring")]
     if changes:
         lines.append(("Tydligaste förändringar", " ".join(changes)))
-    targets = text.target_status_words(table)
+    targets = summary.target_status_words(table)
     if targets:
         lines.append(("Mål", targets))
     answers = _filed_answers(rep).get(name)

@@ -20,9 +20,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from naravard.report.cells import is_published, read_notebook, runs_in_report, tags
+from naravard import charts
+from naravard.config.regions import slugify
 from naravard.core.errors import NaravardError
 from naravard.core.paths import display_path
+from naravard.report import own_limits
+from naravard.report.blocks import Block
+from naravard.report.cells import is_published, read_notebook, runs_in_report, tags
+from naravard.report.commentary import text_cell_html
+from naravard.report.example_mark import mark_example
+from naravard.report import figure_files
 
 CHAPTER_ID = "egen-analys"
 CHAPTER_TITLE = "Egen analys"
@@ -70,9 +77,6 @@ def run_notebook(path: Path) -> None:
     """
     from IPython import get_ipython
     from IPython.display import HTML, display
-
-    from naravard.report import own_limits
-    from naravard.report.commentary import text_cell_html
 
     shell = get_ipython()
     if shell is None:
@@ -152,22 +156,16 @@ def style() -> contextlib.AbstractContextManager:
     """Matplotlib settings of the report's own charts (font, sizes, colours, no top spine)."""
     import matplotlib
 
-    from naravard import charts
-
     return matplotlib.rc_context(charts.RC)
 
 
 def new_figure(height_cm: float = 7.0) -> Any:
     """An empty figure of the report's chart width, drawn in the report's style."""
-    from naravard import charts
-
     with style():
         return charts.new_figure(height_cm)
 
 
 def _name(caption: str) -> str:
-    from naravard.config.regions import slugify
-
     slug = slugify(caption)[:40].strip("-") or "figur"
     base = slug if slug.startswith("egen-") else f"egen-{slug}"
     name, n = base, 2
@@ -185,9 +183,6 @@ def figure(fig: Any, *, caption: str, source: str, alt: str, name: str | None = 
     and returns a display block (its `.figure` is `fig`). Caption, source and alt text are
     required: a reader of the PDF must know what the chart shows and where it comes from.
     """
-    from naravard import charts
-    from naravard.report.blocks import Block
-
     for label, value in (("caption", caption), ("source", source), ("alt", alt)):
         if not str(value or "").strip():
             raise NaravardError(f"own.figure: ange {label}=… (bildtext, källa och alternativtext "
@@ -196,14 +191,10 @@ def figure(fig: Any, *, caption: str, source: str, alt: str, name: str | None = 
     chart = charts.Chart(fig=fig, alt=alt.strip(), name=re.sub(r"[^a-z0-9_-]", "-", name)
                          if name else _name(caption), caption=caption.strip())
     if getattr(getattr(rep, "obs", None), "is_example", False):
-        from naravard.report.example_mark import mark_example
-
         mark_example(chart)
     with style():
         html = charts.chart_html(chart, source)
         if rep is not None and getattr(rep, "figures", None) is not None:
-            from naravard.report import figure_files
-
             figure_files.save(chart, rep.figures, source=source)
     _forget(fig)
     return Block(html, figure=fig)

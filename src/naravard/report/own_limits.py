@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from naravard.core.errors import NaravardError
+from naravard.core.settings import settings
 
 TIMEOUT_ENV = "NARAVARD_OWN_TIMEOUT"
 MEMORY_ENV = "NARAVARD_OWN_MEMORY_MB"
@@ -39,7 +40,7 @@ class OwnLimit(BaseException):
 
 
 def _setting(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
+    raw = {TIMEOUT_ENV: settings().own_timeout, MEMORY_ENV: settings().own_memory_mb}[name]
     if not raw:
         return default
     try:

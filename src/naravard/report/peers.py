@@ -14,6 +14,7 @@ import pandas as pd
 from naravard.analysis.peers import peer_columns
 from naravard.config.peer_groups import PeerGroup, resolve
 from naravard.wording import peers as words
+from naravard.wording.text import place_text
 
 if TYPE_CHECKING:
     from naravard.report.region import RegionReport
@@ -61,8 +62,6 @@ def sentence(rep: RegionReport, row: pd.Series) -> str:
 def with_sentence(rep: RegionReport, row: pd.Series, sentences: list[str]) -> list[str]:
     """The chapter's sentences with the peer sentence joined to the one giving the national
     place (it qualifies that place, and a paragraph fewer keeps the page budget)."""
-    from naravard.wording.text import place_text
-
     extra = sentence(rep, row)
     if not extra:
         return sentences

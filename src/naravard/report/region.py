@@ -29,7 +29,7 @@ from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figur
                                     parse_year, source_line)
 from naravard.report.exports import region_csv_bytes
 from naravard.sources.table import load_observations
-from naravard.wording import highlights, templating, text
+from naravard.wording import highlights, summary, templating, text
 
 POSITION_SYMBOLS = {"övre": "▲", "mellersta": "●", "nedre": "▼"}
 # The arrow shows which way the value moved; the word says whether that is better or worse.
@@ -251,7 +251,8 @@ def summary_html(rep: RegionReport, *, comment: str = "") -> str:
               "ett budskap.")
 
 
-def _overview_row(row: pd.Series, year: int) -> dict:
+def overview_row(row: pd.Series, year: int) -> dict:
+    """One indicator's row of the overview table (the report and the board pack's slides)."""
     rank, shared = _rank_cell(row)
     value = _value(row)
     if int(row["year"]) != year:  # not yet published: the latest year, marked
@@ -287,12 +288,12 @@ def overview_html(rep: RegionReport) -> str:
         if not rows.empty:
             # a link only to a place in the report: an own figure without values has none
             groups.append({"title": title, "rows": [
-                _overview_row(r, rep.year) | {"link": r["indicator_id"] not in regional
+                overview_row(r, rep.year) | {"link": r["indicator_id"] not in regional
                                               or _regional_shown(r)}
                 for _, r in rows.iterrows()]})
     return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
                              legend=OVERVIEW_LEGEND, peer_header=peers.header(rep),
-                             sentences=text.summary_sentences(
+                             sentences=summary.summary_sentences(
                                  rep.table, rep.region.name, rep.year))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from naravard.report import slide_fit as fit
 from naravard.report.board_pack import BoardPack, Comment, Figure, Goal, IndicatorPart
 from naravard.report.plain_text import Para, Run, plain
+from naravard.report.slide_template import content_layout, open_template, title_layout
 
 EMU_PER_PT = 12700
 MARGIN = 36.0  # points at the slide's sides and bottom
@@ -63,8 +64,6 @@ class Deck:
     """A presentation made from a template, with the few shapes the slides are built from."""
 
     def __init__(self, template: Path, banner: str = "") -> None:
-        from naravard.report.slide_template import content_layout, open_template, title_layout
-
         self.prs = open_template(template)
         self.width = self.prs.slide_width / EMU_PER_PT
         self.height = self.prs.slide_height / EMU_PER_PT

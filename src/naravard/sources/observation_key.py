@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 
+from naravard.core.settings import settings
+
 KEY_ENV = "NARAVARD_OBSERVATIONS_KEY"
 
 
@@ -19,7 +21,7 @@ def observations_key() -> str:
     """This run's key for signing observation files; created on first use."""
     import secrets
 
-    key = os.environ.get(KEY_ENV)
+    key = settings().observations_key
     if not key:
         key = os.environ[KEY_ENV] = secrets.token_hex(32)
     return key

@@ -16,10 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from naravard.core import paths
 from naravard.config.catalog import Catalog, load_catalog
+from naravard.core import paths
 from naravard.core.errors import NaravardError, excerpt
-from naravard.sources.kolada import KoladaClient, download_catalog, read_kolada_dir
+from naravard.sources.kolada import RETRIEVED_FILE, as_page, read_kolada_dir, write_json
+from naravard.sources.kolada_client import KoladaClient, download_catalog
+from naravard.sources.table import kolada_observations, origin_of, validate
+from naravard.config.kommun_catalog import load_kommun_catalog
+from naravard.sources.kommun import POPULATION_KPI
 
 KEEP = ("README.md", "kommun")  # our own files in the snapshot, carried over unchanged
 KEY = ["kpi", "region_code", "year", "gender"]
@@ -143,8 +147,6 @@ def _refuse_vanished(vanished: list[str], what: str) -> None:
 
 def check_usable(new_dir: Path, old_dir: Path | None, catalog: Catalog) -> None:
     """Refuse (NaravardError) an answer the reports cannot use, naming what is wrong."""
-    from naravard.sources.table import kolada_observations, origin_of, validate
-
     obs = kolada_observations(new_dir, catalog, "snapshot")
     try:
         validate(obs.frame, catalog, origin_of(new_dir, paths.regional_dir(), catalog))
@@ -170,13 +172,9 @@ def refresh_kommun(new_dir: Path, old_dir: Path, client: KoladaClient) -> Summar
     copied into `new_dir`); its KPI metadata keeps our own fields (unit, group, coverage)
     and takes Kolada's title and description.
     """
-    from naravard.sources.kolada import RETRIEVED_FILE, as_page, write_json
-
     old, new = old_dir / "kommun", new_dir / "kommun"
     if not (old / "data").is_dir():
         return None
-    from naravard.config.kommun_catalog import load_kommun_catalog
-    from naravard.sources.kommun import POPULATION_KPI
 
     # the part's KPIs, every KPI the kommun catalogue (the report's chapter) needs, and the
     # kommuner's population (the chapter gives a small kommun's size)

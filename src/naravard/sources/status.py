@@ -7,15 +7,20 @@ how fresh the data is, and which catalogue indicators will be empty. It never do
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 
-from naravard.core import paths
 from naravard.config.catalog import Catalog, load_catalog
-from naravard.core.errors import NaravardError
 from naravard.config.regions import RIKET_CODE, all_regions, by_code
+from naravard.core import paths
+from naravard.core.errors import NaravardError
+from naravard.core.limits import printable
+from naravard.core.settings import settings
+from naravard.sources.example import DEFAULT_YEARS
+from naravard.sources.regional import read_regional_dir
+from naravard.sources.table import (explicit_dir, has_kolada_data, is_example_request,
+                                    kolada_observations, validate)
 
 
 def _years(frame: pd.DataFrame) -> str:
@@ -37,8 +42,6 @@ def _regions(frame: pd.DataFrame) -> str:
 
 
 def _kolada_summary(label: str, directory: Path, catalog: Catalog) -> list[str]:
-    from naravard.sources.table import kolada_observations, validate
-
     obs = kolada_observations(directory, catalog, "snapshot")
     frame = validate(obs.frame, catalog)
     values = frame.dropna(subset=["value"])
@@ -59,8 +62,6 @@ def _kolada_summary(label: str, directory: Path, catalog: Catalog) -> list[str]:
 
 
 def _regional_summary(directory: Path, catalog: Catalog) -> list[str]:
-    from naravard.sources.regional import read_regional_dir
-
     frame, files = read_regional_dir(directory, catalog)
     lines = [f"Regionens egna uppgifter: {directory}"]
     if not files:
@@ -88,8 +89,6 @@ def _code_of(path: Path) -> str:
 
 
 def _example_summary(catalog: Catalog) -> list[str]:
-    from naravard.sources.example import DEFAULT_YEARS
-
     years = list(DEFAULT_YEARS)
     return [
         "Exempeldata: tillgänglig (inbyggd, inte verkliga värden)",
@@ -101,12 +100,10 @@ def _example_summary(catalog: Catalog) -> list[str]:
 
 def print_status(data: str | Path | None = None) -> int:
     """Print, in Swedish, what each origin holds; a bad data directory is an error."""
-    from naravard.sources.table import explicit_dir, has_kolada_data, is_example_request
-
     catalog = load_catalog()
     blocks: list[list[str]] = []
 
-    env = os.environ.get("NARAVARD_DATA", "").strip()
+    env = settings().data
     given = str(data).strip() if data is not None and str(data).strip() else ""
     example = is_example_request(data)
     if (given or env) and not example:
@@ -137,8 +134,6 @@ def print_status(data: str | Path | None = None) -> int:
     else:
         used = "projektets ögonblicksbild data/kolada"
     blocks.append([f"Rapporterna använder: {used}"])
-
-    from naravard.core.limits import printable
 
     # what the data files say reaches the terminal without control characters
     print("\n\n".join("\n".join(printable(line) for line in block) for block in blocks))

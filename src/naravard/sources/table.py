@@ -21,12 +21,19 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from naravard.core import paths
 from naravard.config.catalog import Catalog, load_catalog
+from naravard.config.regions import all_regions, region_codes
+from naravard.core import paths
 from naravard.core.errors import NaravardError, excerpt
-from naravard.sources.observation_key import KEY_ENV, observations_key, signature
-from naravard.config.regions import region_codes
+from naravard.core.limits import range_problem, span_text, value_range
+from naravard.core.settings import settings
 from naravard.sources import COPIED_LABEL
+from naravard.sources.example import generate_example
+from naravard.sources.kolada import read_kolada_dir
+from naravard.sources.observation_key import observations_key, signature
+from naravard.sources.regional import read_regional_dir
+from naravard.config.kommun_catalog import kommun_catalog_path, load_kommun_catalog
+from naravard.sources.kommun import read_kommun
 
 COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", "source",
            "retrieved"]
@@ -40,8 +47,6 @@ EXAMPLE_NOTE = ("Rapporten gjordes med DATA=exempel: den bygger på påhittade e
 
 def _bounds(df: pd.DataFrame, units: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """Each row's allowed lowest and highest value, from its indicator's unit."""
-    from naravard.core.limits import value_range
-
     ranges = {i: value_range(u) for i, u in units.items()}
     ids = df["indicator_id"]
     low = ids.map(lambda i: ranges.get(i, (-math.inf, math.inf))[0]).astype("float64")
@@ -161,8 +166,6 @@ def validate(frame: pd.DataFrame, catalog: Catalog, origin: Origin | None = None
 
 
 def _range_text(frame: pd.DataFrame, index: object, catalog: Catalog) -> str:
-    from naravard.core.limits import range_problem, span_text
-
     unit = catalog.get(str(frame.loc[index, "indicator_id"])).unit
     number = float(frame.loc[index, "value"])
     return (f"kolumnen value: {_plain(number)} {range_problem(number, unit)} (enhet {unit}, tillåtet "
@@ -236,7 +239,7 @@ def load_saved_observations(path: Path) -> Observations:
         "t.ex. DATA=../shared/data/kolada")
     if not path.is_file():
         raise NaravardError(f"{path}: filen finns inte; ange katalogen med Kolada-data")
-    key = os.environ.get(KEY_ENV)
+    key = settings().observations_key
     with path.open("rb") as handle:
         head = handle.read(len(_MAGIC) + 65)
         payload = handle.read()
@@ -274,8 +277,6 @@ def _file_date(files: list[Path]) -> str | None:
 
 def _kolada_frame(directory: Path, catalog: Catalog):
     """Kolada values under catalogue ids, with the files read and the retrieval date."""
-    from naravard.sources.kolada import read_kolada_dir
-
     data = read_kolada_dir(directory, [i.kolada_id for i in catalog.kolada()])
     mapping = {i.kolada_id: i.id for i in catalog.kolada()}
     raw = data.frame
@@ -330,8 +331,6 @@ def kolada_observations(directory: Path, catalog: Catalog, origin: str) -> Obser
 
 
 def _example_observations(catalog: Catalog) -> Observations:
-    from naravard.sources.example import generate_example
-
     return Observations(frame=generate_example(catalog), origin="example",
                         origin_label=EXAMPLE_LABEL, retrieved=None, is_example=True,
                         input_files=[catalog.path], notes=[EXAMPLE_NOTE])
@@ -339,8 +338,6 @@ def _example_observations(catalog: Catalog) -> Observations:
 
 def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path,
                    regions: tuple[str, ...] | None = None) -> Observations:
-    from naravard.sources.regional import read_regional_dir
-
     regional, files = read_regional_dir(regional_dir, catalog, regions)
     if not regional.empty:
         obs.frame = pd.concat([obs.frame, regional[COLUMNS]], ignore_index=True)
@@ -350,9 +347,6 @@ def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path,
 
 def _with_kommun(obs: Observations, directory: Path) -> None:
     """The snapshot's kommun data (naravard.sources.kommun), when it has any."""
-    from naravard.config.kommun_catalog import kommun_catalog_path, load_kommun_catalog
-    from naravard.sources.kommun import read_kommun
-
     if not kommun_catalog_path().is_file():
         return
     catalog = load_kommun_catalog()
@@ -363,8 +357,6 @@ def _with_kommun(obs: Observations, directory: Path) -> None:
 
 def origin_of(kolada_dir: Path, regional: Path, catalog: Catalog) -> Origin:
     """The file a row of the combined table was read from, as the user knows it."""
-    from naravard.config.regions import all_regions
-
     kpis = {i.id: i.kolada_id for i in catalog.kolada()}
     slugs = {r.code: r.slug for r in all_regions(include_riket=True)}
 
@@ -438,7 +430,7 @@ def explicit_dir(data: Path, from_env: bool) -> Path:
 def is_example_request(data: str | Path | None) -> bool:
     """True when the user asked for example data (`DATA=exempel`); never a fallback."""
     given = str(data).strip() if data is not None else ""
-    given = given or os.environ.get("NARAVARD_DATA", "").strip()
+    given = given or settings().data
     return given.lower() in EXAMPLE_WORDS
 
 
@@ -460,7 +452,7 @@ def _resolve_origin(data: str | Path | None) -> tuple[str, Path | None]:
         if path.suffix == ".pkl":
             return "pickle", path
         return "snapshot", explicit_dir(path, from_env=False)
-    env = os.environ.get("NARAVARD_DATA", "").strip()
+    env = settings().data
     if env:
         path = Path(env).expanduser()
         if path.suffix == ".pkl":

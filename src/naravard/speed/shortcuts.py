@@ -7,17 +7,18 @@ version is in the range it was tested with and the internals it touches look as 
 otherwise it stays off and says so in one line on stderr, once per process.
 `NARAVARD_NO_SPEEDUPS=1` turns all of them off.
 
-To widen a tested range after `make lock`: run `make test` (tests/test_shortcuts.py renders
+To widen a tested range after `make lock`: run `make test` (tests/unit/speed/test_shortcuts.py renders
 a report with and without the shortcuts and compares the pages) and change the range here.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable
 from importlib import metadata
+
+from naravard.core.settings import settings
 
 OFF_SWITCH = "NARAVARD_NO_SPEEDUPS"
 # Set by naravard.build.kernels in the environment of the kernels it starts for reports: only there
@@ -37,7 +38,7 @@ STATUS: dict[str, str] = {}
 
 def switched_off() -> bool:
     """True when the user asked for no shortcuts at all (NARAVARD_NO_SPEEDUPS=1)."""
-    return os.environ.get(OFF_SWITCH, "").strip().lower() not in ("", "0", "no", "false")
+    return settings().no_speedups
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
@@ -86,4 +87,4 @@ def _off(name: str, reason: str) -> bool:
 
 def in_report_kernel() -> bool:
     """True inside a kernel that naravard started to run reports (see REPORT_KERNEL)."""
-    return os.environ.get(REPORT_KERNEL) == "1" and not switched_off()
+    return settings().report_kernel and not switched_off()

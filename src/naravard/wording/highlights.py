@@ -35,14 +35,15 @@ from typing import Any
 import pandas as pd
 
 from naravard.analysis import plausibility as plaus
+from naravard.analysis.indicators import values_frame
+from naravard.analysis.judgements import BETTER_THAN_RIKET, WORSE_THAN_RIKET, versus_riket
+from naravard.config.catalog import Catalog, load_catalog
+from naravard.config.regions import region_codes
+from naravard.core import safe_yaml
+from naravard.core.errors import NaravardError
+from naravard.core.paths import catalog_path, display_path
 from naravard.wording import text
 from naravard.wording.text import upper_first
-from naravard.config.catalog import Catalog
-from naravard.core.errors import NaravardError
-from naravard.analysis.judgements import (
-    BETTER_THAN_RIKET, WORSE_THAN_RIKET, versus_riket,
-)
-from naravard.config.regions import region_codes
 
 MAX_MESSAGES = 5
 DISTANCE_MIN = 1.0  # standard deviations of the regions' values worse than Riket
@@ -66,8 +67,6 @@ RULES_TEXT = (
 # --------------------------------------------------------------------------- related groups
 
 def related_path() -> Path:
-    from naravard.core.paths import catalog_path
-
     return catalog_path().with_name("related.yaml")
 
 
@@ -76,10 +75,6 @@ def related_groups(path: Path | None = None, catalog: Catalog | None = None
                    ) -> tuple[tuple[str, ...], ...]:
     """The groups of indicator ids that are told together; ids are checked against the
     catalogue so a typo fails with the file and the id named."""
-    from naravard.core import safe_yaml
-    from naravard.config.catalog import load_catalog
-    from naravard.core.paths import display_path
-
     path = Path(path) if path is not None else related_path()
     if not path.exists():
         return ()
@@ -121,8 +116,6 @@ class Values:
 
     @classmethod
     def of(cls, obs: Any) -> Values:
-        from naravard.analysis.indicators import values_frame
-
         vals = values_frame(obs)
         return cls(dict(zip(zip(vals["indicator_id"], vals["region_code"],
                                 vals["year"].astype(int)), vals["value"].astype(float))),

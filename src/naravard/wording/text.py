@@ -20,6 +20,7 @@ from babel.numbers import format_decimal as _babel_format_decimal
 
 from naravard.config.catalog import UNITS
 from naravard.core.errors import NaravardError
+from naravard.analysis.judgements import TREND_MIN_YEARS
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
@@ -226,7 +227,8 @@ def join_sv(items: Iterable[str]) -> str:
 # --------------------------------------------------------------------------- sentences
 
 
-def _get(row: Mapping[str, Any], key: str) -> Any:
+def cell_value(row: Mapping[str, Any], key: str) -> Any:
+    """`row[key]`, or None where it is missing in any way (`is_missing_value`)."""
     value = row.get(key) if hasattr(row, "get") else None
     return None if is_missing_value(value) else value
 
@@ -254,7 +256,8 @@ def _subject(unit: str) -> tuple[str, bool]:
     return "Värdet", True
 
 
-def _int(x: Any) -> int | None:
+def as_int(x: Any) -> int | None:
+    """A whole number, or None where the value is missing."""
     return None if is_missing(x) else int(x)
 
 
@@ -267,10 +270,10 @@ def count_word(n: int) -> str:
 
 def place_text(row: Mapping[str, Any]) -> str:
     """"plats 14 av 21", "delad plats 1–6 av 19" (the rank a tie shares is always said)."""
-    rank, n = _int(_get(row, "rank")), _int(_get(row, "n_ranked"))
+    rank, n = as_int(cell_value(row, "rank")), as_int(cell_value(row, "n_ranked"))
     if rank is None or not n:
         return ""
-    rank_to = _int(_get(row, "rank_to")) or rank
+    rank_to = as_int(cell_value(row, "rank_to")) or rank
     if rank_to > rank:
         return f"delad plats {rank}{DASH}{rank_to} av {n}"
     return f"plats {rank} av {n}"
@@ -281,11 +284,11 @@ def rank_sentence(row: Mapping[str, Any], riket: str = "") -> str:
     place = place_text(row)
     if not place:
         return ""
-    tied = _int(_get(row, "n_tied")) or 0
+    tied = as_int(cell_value(row, "n_tied")) or 0
     tail = f"; riket låg på {riket}." if riket else "."
     if not tied:
         return f"Regionen ligger på {place}{tail}"
-    names = str(_get(row, "tied_with") or "")
+    names = str(cell_value(row, "tied_with") or "")
     others = plural(tied, "annan region", "andra regioner") if tied > 9 else \
         f"{count_word(tied)} {'annan region' if tied == 1 else 'andra regioner'}"
     who = f" ({names})" if names and tied <= 3 else ""
@@ -294,14 +297,14 @@ def rank_sentence(row: Mapping[str, Any], riket: str = "") -> str:
 
 def change_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
     """The change since the previous year as its judgement says, never across a break."""
-    year, prev_year = _int(_get(row, "year")), _int(_get(row, "prev_year"))
-    value, prev_value = _get(row, "value"), _get(row, "prev_value")
-    judged = str(_get(row, "change_judgement") or "")
-    change = _get(row, "change")
+    year, prev_year = as_int(cell_value(row, "year")), as_int(cell_value(row, "prev_year"))
+    value, prev_value = cell_value(row, "value"), cell_value(row, "prev_value")
+    judged = str(cell_value(row, "change_judgement") or "")
+    change = cell_value(row, "change")
     if change is None or not judged:
         # not comparable (series break or another definition): both values, no comparison
         return f"{subject} var {v(value)} {year} och {v(prev_value)} {prev_year}."
-    shown = _rounded(change, _decimals(_get(row, "decimals")))
+    shown = _rounded(change, _decimals(cell_value(row, "decimals")))
     if judged == "ingen tydlig förändring":
         if shown == 0:
             return (f"{subject} var {v(value)} både {prev_year} och {year}, ingen tydlig "
@@ -316,9 +319,9 @@ def change_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
 
 def threshold_text(row: Mapping[str, Any]) -> str:
     """The indicator's min_change as a reader reads it: "3 procentenheter", "0,5 per 100 …"."""
-    size = float(_get(row, "min_change") or 0)
+    size = float(cell_value(row, "min_change") or 0)
     decimals = next(d for d in range(4) if abs(size * 10**d - round(size * 10**d)) < 1e-9)
-    unit = str(_get(row, "unit") or "")
+    unit = str(cell_value(row, "unit") or "")
     if unit == "procent":
         return f"{fmt_number(size, decimals)} procentenhet{'' if size == 1 else 'er'}"
     return fmt_value(size, unit, decimals)
@@ -326,7 +329,7 @@ def threshold_text(row: Mapping[str, Any]) -> str:
 
 def _short(row: Mapping[str, Any]) -> Any:
     """A value without a long unit, for the first numbers of a sentence that ends with it."""
-    unit, decimals = str(_get(row, "unit") or ""), _decimals(_get(row, "decimals"))
+    unit, decimals = str(cell_value(row, "unit") or ""), _decimals(cell_value(row, "decimals"))
     return lambda x: fmt_value(x, unit, decimals, short=True)
 
 
@@ -337,7 +340,7 @@ def _moved(later: Any, earlier: Any) -> str:
 def _last_year(row: Mapping[str, Any], key: str, now: str,
                words: Any = str) -> str:
     """" (i förra årets uppföljning: …)" when the same rules said otherwise a year earlier."""
-    before = str(_get(row, key) or "")
+    before = str(cell_value(row, key) or "")
     if not before or not now or before == now:
         return ""
     return f" (i förra årets uppföljning: {words(before)})"
@@ -352,9 +355,9 @@ def _trend_words(word: str, since: int | None = None) -> str:
 
 def _last_trend(row: Mapping[str, Any]) -> str:
     """Last year's trend verdict as a clause when the same rules said another thing then."""
-    since = _int(_get(row, "prev_trend_from_year")) \
-        if _get(row, "prev_trend_shape") == "turn" else None
-    return _last_year(row, "prev_trend", str(_get(row, "trend") or ""),
+    since = as_int(cell_value(row, "prev_trend_from_year")) \
+        if cell_value(row, "prev_trend_shape") == "turn" else None
+    return _last_year(row, "prev_trend", str(cell_value(row, "trend") or ""),
                       lambda word: _trend_words(word, since))
 
 
@@ -365,12 +368,12 @@ def trend_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
     and both arms, a level shift the two years it lies between, a steady movement its first
     year, otherwise "ingen tydlig trend". Says so when last year's verdict was another.
     """
-    trend = str(_get(row, "trend") or "")
-    start = _int(_get(row, "trend_start_year")) or _int(_get(row, "trend_from_year"))
+    trend = str(cell_value(row, "trend") or "")
+    start = as_int(cell_value(row, "trend_start_year")) or as_int(cell_value(row, "trend_from_year"))
     if not trend or start is None:
         return ""
-    shape = str(_get(row, "trend_shape") or "")
-    value = _get(row, "value")
+    shape = str(cell_value(row, "trend_shape") or "")
+    value = cell_value(row, "value")
     judged = trend in ("förbättring", "försämring")
     tail = f", {_trend_words(trend)}" if judged else ""
     last = _last_trend(row)
@@ -378,33 +381,33 @@ def trend_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
     if trend == "ingen tydlig trend":
         return f"Sedan {start} finns ingen tydlig trend{last}."
     if shape == "turn":
-        turn, at = _int(_get(row, "trend_from_year")), _get(row, "trend_from_value")
-        first = _get(row, "trend_start_value")
+        turn, at = as_int(cell_value(row, "trend_from_year")), cell_value(row, "trend_from_value")
+        first = cell_value(row, "trend_start_value")
         tail = f", {_trend_words(trend, turn)}" if judged else ""
         return (f"{subject} {_moved(at, first)} från {short(first)} ({start}) till {short(at)} "
                 f"({turn}) och har sedan {'ökat' if float(value) > float(at) else 'minskat'} till "
                 f"{v(value)}{tail}{last}.")
     if shape == "shift":
-        a, b = _int(_get(row, "trend_shift_from")), _int(_get(row, "trend_shift_to"))
-        va, vb = _get(row, "trend_shift_from_value"), _get(row, "trend_shift_to_value")
+        a, b = as_int(cell_value(row, "trend_shift_from")), as_int(cell_value(row, "trend_shift_to"))
+        va, vb = cell_value(row, "trend_shift_from_value"), cell_value(row, "trend_shift_to_value")
         verb = "steg" if float(vb) > float(va) else "sjönk"
         tail = f", en {trend}" if judged else ""
         return (f"{subject} {verb} från {short(va)} ({a}) till {v(vb)} ({b}) och har sedan "
                 f"legat kvar på den nivån{tail}{last}.")
-    first = _get(row, "trend_from_value")
+    first = cell_value(row, "trend_from_value")
     verb = "ökat" if float(value) > float(first) else "minskat"
     return f"Sedan {start} har {subject.lower()} {verb} från {v(first)}{tail}{last}."
 
 
 def spread_sentence(row: Mapping[str, Any], v: Any) -> str:
     """A neutral indicator: against Riket and the regions' spread, no rank, no better/worse."""
-    low, high = _get(row, "spread_min"), _get(row, "spread_max")
+    low, high = cell_value(row, "spread_min"), cell_value(row, "spread_max")
     if low is None or high is None:
         return ""
     text = (f"Indikatorn har ingen bättre riktning och rangordnas inte; regionerna låg mellan "
-            f"{v(low)} och {v(high)} (median {v(_get(row, 'spread_median'))})")
-    riket, value = _get(row, "riket"), _get(row, "value")
-    decimals = _decimals(_get(row, "decimals"))
+            f"{v(low)} och {v(high)} (median {v(cell_value(row, 'spread_median'))})")
+    riket, value = cell_value(row, "riket"), cell_value(row, "value")
+    decimals = _decimals(cell_value(row, "decimals"))
     if riket is not None and value is not None:
         diff = _rounded(value, decimals) - _rounded(riket, decimals)
         where = "samma som" if diff == 0 else ("över" if diff > 0 else "under")
@@ -415,16 +418,16 @@ def spread_sentence(row: Mapping[str, Any], v: Any) -> str:
 def target_sentence(row: Mapping[str, Any], v: Any) -> str:
     """Status on three levels (share of the målvärde), the target's origin and year, and
     last year's status when it was another."""
-    target = _get(row, "target")
+    target = cell_value(row, "target")
     if target is None:
         return ""
-    kind = str(_get(row, "target_kind") or "min")
-    target_text = _get(row, "target_text") or (("minst " if kind == "min" else "högst ") + v(target))
-    status = str(_get(row, "target_status") or "")
-    note = str(_get(row, "target_note") or "")
+    kind = str(cell_value(row, "target_kind") or "min")
+    target_text = cell_value(row, "target_text") or (("minst " if kind == "min" else "högst ") + v(target))
+    status = str(cell_value(row, "target_status") or "")
+    note = str(cell_value(row, "target_note") or "")
     if not status or status == "kan inte bedömas":
         return f"Om målet ({target_text}) uppfylls kan inte bedömas utan värde. {note}".strip()
-    share = _get(row, "target_share")
+    share = cell_value(row, "target_share")
     of = "" if share is None or status == "uppfylls" else (
         f" ({fmt_number(min(float(share), 999), 0)} % av målvärdet)")
     last = _last_year(row, "prev_target_status", status)
@@ -437,19 +440,19 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
     The change, trend, place, target and comparability columns of indicators.indicator_table
     decide what is said (see naravard.analysis.judgements); this function only words them.
     """
-    unit = str(_get(row, "unit") or "")
-    decimals = _decimals(_get(row, "decimals"))
-    direction = str(_get(row, "direction") or "neutral")
-    year = _int(_get(row, "year"))
-    prev_year = _int(_get(row, "prev_year"))
-    value = _get(row, "value")
-    prev_value = _get(row, "prev_value")
+    unit = str(cell_value(row, "unit") or "")
+    decimals = _decimals(cell_value(row, "decimals"))
+    direction = str(cell_value(row, "direction") or "neutral")
+    year = as_int(cell_value(row, "year"))
+    prev_year = as_int(cell_value(row, "prev_year"))
+    value = cell_value(row, "value")
+    prev_value = cell_value(row, "prev_value")
     subject, _ = _subject(unit)
 
     def v(x: Any) -> str:
         return fmt_value(x, unit, decimals)
 
-    sentences: list[str] = [str(_get(row, "published_note") or "")]
+    sentences: list[str] = [str(cell_value(row, "published_note") or "")]
     if value is None:
         sentences.append(f"Inget värde finns för {region_name} {year}." if year is not None
                          else f"Inget värde finns för {region_name}.")
@@ -463,22 +466,22 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
             sentences.append(f"Inget värde finns för {missing_year}.")
     else:
         sentences.append(change_sentence(row, v, subject))
-    sentences.append(str(_get(row, "plausibility_note") or ""))
+    sentences.append(str(cell_value(row, "plausibility_note") or ""))
     if value is not None:
         sentences.append(trend_sentence(row, v, subject))
 
-    riket = _get(row, "riket")
-    if value is not None and direction in ("higher", "lower") and _int(_get(row, "rank")):
+    riket = cell_value(row, "riket")
+    if value is not None and direction in ("higher", "lower") and as_int(cell_value(row, "rank")):
         sentences.append(rank_sentence(row, v(riket) if riket is not None else ""))
-    elif value is not None and direction == "neutral" and _get(row, "spread_min") is not None:
+    elif value is not None and direction == "neutral" and cell_value(row, "spread_min") is not None:
         sentences.append(spread_sentence(row, v))
     elif riket is not None:
         sentences.append(f"Riket låg på {v(riket)}" + (f" {year}." if year else "."))
 
     sentences.append(target_sentence(row, v))
-    sentences.append(str(_get(row, "comparability_note") or ""))
+    sentences.append(str(cell_value(row, "comparability_note") or ""))
 
-    women, men = _get(row, "kvinnor"), _get(row, "man")
+    women, men = cell_value(row, "kvinnor"), cell_value(row, "man")
     if women is not None and men is not None:
         gap = abs(_rounded(women, decimals) - _rounded(men, decimals))
         if gap == 0:
@@ -491,151 +494,12 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
     return [s for s in sentences if s]
 
 
-def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
-    return [dict(r) for r in table.to_dict(orient="records")]
-
-
-def summary_sentences(table: pd.DataFrame, region_name: str, year: int) -> list[str]:
-    """The report's Sammanfattning: changes, strongest and weakest positions, targets.
-
-    Counts use the judgements: a change smaller than the indicator's min_change is "ingen
-    tydlig förändring"; series breaks and changed definitions are not judged and not counted;
-    neutral indicators are left out of every count that implies better or worse. A shared
-    place is always said to be shared.
-    """
-    rows = _rows(table) if table is not None and len(table) else []
-    with_value = [r for r in rows if _get(r, "value") is not None]
-    sentences: list[str] = []
-    if not with_value:
-        return [f"Det finns inga värden för {region_name} {year}."]
-    lagged = [r for r in with_value if _get(r, "published_note")]
-    sentences.append(
-        f"För {region_name} finns värden för {fmt_number(len(with_value) - len(lagged), 0)} av "
-        f"{plural(len(rows), 'indikator', 'indikatorer')} {year}.")
-    if lagged:
-        latest = sorted({str(_int(_get(r, "year"))) for r in lagged})
-        sentences.append(
-            f"{plural(len(lagged), 'indikator', 'indikatorer')} är ännu inte "
-            f"{'publicerad' if len(lagged) == 1 else 'publicerade'} för {year}; där visas "
-            f"senaste år ({join_sv(latest)}) och de räknas inte nedan.")
-        with_value = [r for r in with_value if not _get(r, "published_note")]
-
-    directional = [r for r in with_value if str(_get(r, "direction") or "") in ("higher", "lower")
-                   and _get(r, "prev_value") is not None]
-    counts = {"förbättring": 0, "försämring": 0, "ingen tydlig förändring": 0}
-    not_judged, to_check = [], []
-    for r in directional:
-        judged = str(_get(r, "change_judgement") or "")
-        if judged in counts:
-            counts[judged] += 1
-        elif _get(r, "plausibility"):
-            to_check.append(str(r.get("name", "")))
-        else:
-            not_judged.append(str(r.get("name", "")))
-    compared = sum(counts.values())
-    if compared:
-        text = (f"Jämfört med föregående år har {counts['förbättring']} av "
-                f"{plural(compared, 'jämförbar indikator', 'jämförbara indikatorer')} "
-                f"förbättrats tydligt, {counts['försämring']} försämrats tydligt och "
-                f"{counts['ingen tydlig förändring']} har ingen tydlig förändring (mindre än "
-                "vad mätningen kan skilja ut)")
-        if not_judged:
-            text += (f"; {plural(len(not_judged), 'indikator', 'indikatorer')} med "
-                     "tidsseriebrott eller ändrad definition bedöms inte")
-        gaps = [f"{lower_first(str(r.get('name', '')))} "
-                f"saknar värde {year - 1} och jämförs med {_int(_get(r, 'prev_year'))}"
-                for r in directional
-                if str(_get(r, "change_judgement") or "") in counts
-                and _int(_get(r, "prev_year")) not in (None, year - 1)]
-        if gaps:
-            text += "; " + "; ".join(gaps)
-        sentences.append(text + ". Indikatorer utan given riktning är inte medräknade.")
-    elif not to_check:
-        sentences.append("Inga indikatorer med given riktning kan jämföras med föregående år.")
-    if to_check:
-        sentences.append(
-            f"Förändringen för {join_sv(lower_first(n) for n in to_check)} avviker "
-            "kraftigt från tidigare år, vilket kan bero på ändrad registrering eller i en "
-            "enkät på urvalet, och bedöms inte.")
-
-    ranked = [r for r in with_value  # a value to check is never a strongest or weakest place
-              if str(_get(r, "direction") or "") in ("higher", "lower")
-              and _int(_get(r, "rank")) is not None and _int(_get(r, "n_ranked"))
-              and not _get(r, "plausibility")]
-
-    def relative(r: Mapping[str, Any], worst: bool = False) -> tuple[float, int, str]:
-        n = int(r["n_ranked"])
-        place = int(r["rank_to"]) if worst and _int(_get(r, "rank_to")) else int(r["rank"])
-        rel = (place - 1) / (n - 1) if n > 1 else 0.0
-        return (-rel if worst else rel, _int(_get(r, "n_tied")) or 0, str(r.get("name", "")))
-
-    def described(rs: Sequence[Mapping[str, Any]]) -> str:
-        return join_sv(f"{r.get('name', '')} ({place_text(r)})" for r in rs)
-
-    if ranked:
-        # strongest from the better half of places, weakest from the worse half
-        best = [r for r in sorted(ranked, key=relative) if relative(r)[0] <= 0.5][:3]
-        worst = [r for r in sorted(ranked, key=lambda r: relative(r, True))
-                 if -relative(r, True)[0] > 0.5 and r not in best][:3]
-        if best:
-            sentences.append(f"Starkast placering bland regionerna: {described(best)}.")
-        if worst:
-            sentences.append(f"Svagast placering bland regionerna: {described(worst)}.")
-
-    targeted = [r for r in rows if _get(r, "target") is not None]
-    if targeted:
-        groups: dict[str, list[str]] = {"uppfylls": [], "uppfylls delvis": [],
-                                        "uppfylls inte": []}
-        unknown = []
-        for r in targeted:
-            status = str(_get(r, "target_status") or "")
-            shown = _int(_get(r, "year"))  # not yet published: the year judged is named
-            name = str(r.get("name", "")) + (f" ({shown})" if shown and shown != year else "")
-            (groups[status] if status in groups else unknown).append(name)
-        parts = [f"{status} för {join_sv(names)}" for status, names in groups.items() if names]
-        text = (f"Av {plural(len(targeted), 'indikator', 'indikatorer')} med ett officiellt mål: "
-                + ("målet " + join_sv(parts) if parts else "inget kan bedömas"))
-        sentences.append(text + ".")
-        late = [r for r in targeted if _int(_get(r, "target_for")) is not None
-                and _int(_get(r, "target_for")) < year and _get(r, "value") is not None
-                and not _get(r, "published_note")]
-        if late:
-            which = join_sv(str(r.get("name", "")).lower() for r in late)
-            sentences.append(
-                f"{'Målet' if len(late) == 1 else 'Målen'} för {which} gällde "
-                f"{join_sv(sorted({str(_int(r['target_for'])) for r in late}))} och jämförs med "
-                f"{year} års värden eftersom inget senare mål finns.")
-        if unknown:
-            sentences.append("Måluppfyllelsen kan inte bedömas för "
-                             f"{join_sv(lower_first(n) for n in unknown)} eftersom "
-                             "värde saknas.")
-    return sentences
-
-
-def target_status_words(table: pd.DataFrame) -> str:
-    """The targets of one region in one line, by the same status as its own report:
-    "Målet uppfylls för a; uppfylls delvis för b; uppfylls inte för c." ("" without a target
-    with a value; targets without a value are left out, as a profile has no room for them)."""
-    rows = _rows(table) if table is not None and len(table) else []
-    groups: dict[str, list[str]] = {"uppfylls": [], "uppfylls delvis": [], "uppfylls inte": []}
-    for r in rows:
-        status = str(_get(r, "target_status") or "")
-        if status in groups and _get(r, "target") is not None:
-            name = str(r.get("name", ""))
-            groups[status].append(lower_first(name))
-    parts = [f"{'målet ' if not i else ''}{status} för {join_sv(names)}"
-             for i, (status, names) in enumerate((s, n) for s, n in groups.items() if n)]
-    return ("; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".") if parts else ""
-
-
 def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
     """The judgement rules in plain Swedish for "Om underlaget" (title, explanation).
 
     `directions` maps "higher"/"lower"/"neutral" to indicator names from the catalogue, so
     what the report says about directions is never written by hand.
     """
-    from naravard.analysis.judgements import TREND_MIN_YEARS
-
     def names(key: str) -> str:
         return "; ".join(lower_first(n) for n in directions.get(key, [])) or "inga"
 

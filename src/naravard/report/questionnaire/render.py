@@ -13,6 +13,8 @@ import pandas as pd
 
 from naravard.report.questionnaire.answers import Answer, Answers, is_answered, is_expected
 from naravard.report.questionnaire.structure import SINGLE_CHOICE, Question, Questionnaire
+from naravard.wording.text import fmt_value
+from naravard.wording import templating
 
 UNANSWERED = "Obesvarad"
 NOT_EXPECTED = "Besvaras inte (villkoret för följdfrågan är inte uppfyllt)"
@@ -188,8 +190,6 @@ def _related_values(q: Question, indicator_table: pd.DataFrame | None) -> list[s
 def _indicator_value(row: Any) -> str:
     value = row.get("value")
     try:
-        from naravard.wording.text import fmt_value
-
         text = fmt_value(value, str(row.get("unit", "")), int(row.get("decimals", 1)))
     except Exception:  # formatting is a nicety; never lose the answer section over it
         text = f"{value}"
@@ -207,8 +207,6 @@ def answers_html(structure: Questionnaire, answers: Answers, *, area: str | None
     `area` or `questions` select a subset; `indicator_table` (indicators.indicator_table)
     adds the related indicators' values in one line under a question.
     """
-    from naravard.wording import templating
-
     chosen = _select(structure, area, questions)
     if not chosen:
         return ""

@@ -17,6 +17,7 @@ from typing import Any
 from naravard.core import paths
 from naravard.config.catalog import AREAS
 from naravard.core.errors import NaravardError
+from naravard.core import safe_yaml
 
 TYPES = ("heading", "yes_no", "yes_no_partly", "grid", "checkboxes", "number", "text")
 SINGLE_CHOICE = ("yes_no", "yes_no_partly")
@@ -155,8 +156,6 @@ def available_years() -> list[int]:
 
 def read_yaml(path: Path) -> Any:
     """YAML with one-line Swedish errors that point at the line (naravard.core.safe_yaml)."""
-    from naravard.core import safe_yaml
-
     return safe_yaml.load_file(path)
 
 
