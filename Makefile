@@ -135,8 +135,9 @@ test: $(TEST_STAMP) lint ## lint, then the tests (unit, golden values on ../shar
 	@# pytest splits PYTEST_ADDOPTS itself (quotes work), so the shell never parses PYTEST_ARGS
 	@PYTEST_ADDOPTS="$${PYTEST_ADDOPTS:+$$PYTEST_ADDOPTS }$$PYTEST_ARGS" $(PY) -m pytest
 
-lint: $(TEST_STAMP) ## ruff, deptry (imports vs declared dependencies) and the layers (.importlinter)
+lint: $(TEST_STAMP) ## ruff (check and format), deptry (imports vs declared dependencies) and the layers (.importlinter)
 	@$(VENV)/bin/ruff check --quiet src tests bench
+	@$(VENV)/bin/ruff format --check --quiet src tests bench
 	@$(VENV)/bin/deptry src notebooks
 	@# quiet when every contract is kept; the whole report when one is broken
 	@out=$$($(VENV)/bin/lint-imports --no-cache --no-logo .importlinter 2>&1) || { echo "$$out"; exit 1; }

@@ -67,15 +67,18 @@ class PeakMemory:
 
 
 def run(cmd: list[str], mem: PeakMemory, env: dict[str, str]) -> None:
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     mem.watch(psutil.Process(proc.pid))
     _, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"fel: {' '.join(cmd[:3])} … misslyckades:\n{err[-2000:]}")
 
 
-def naive(regions: list[str], year: int, data: Path, work: Path, env: dict[str, str]) -> tuple[float, int]:
+def naive(
+    regions: list[str], year: int, data: Path, work: Path, env: dict[str, str]
+) -> tuple[float, int]:
     notebook = REPO / "notebooks" / "regionrapport.ipynb"
     with PeakMemory() as mem:
         start = time.perf_counter()
@@ -83,22 +86,68 @@ def naive(regions: list[str], year: int, data: Path, work: Path, env: dict[str, 
             out = work / region
             out.mkdir(parents=True)
             executed = out / "rapport.ipynb"
-            run([str(VENV_BIN / "papermill"), str(notebook), str(executed), "-k", "naravard",
-                 "-p", "region", region, "-p", "year", str(year), "-p", "data", str(data),
-                 "-p", "figures_dir", str(out / "figures"), "--no-progress-bar",
-                 "--cwd", str(REPO / "notebooks")], mem, env)
-            run([str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                 str(executed)], mem, env)
-            run([str(VENV_BIN / "weasyprint"), str(out / "rapport.html"), str(out / "rapport.pdf")],
-                mem, env)
+            run(
+                [
+                    str(VENV_BIN / "papermill"),
+                    str(notebook),
+                    str(executed),
+                    "-k",
+                    "naravard",
+                    "-p",
+                    "region",
+                    region,
+                    "-p",
+                    "year",
+                    str(year),
+                    "-p",
+                    "data",
+                    str(data),
+                    "-p",
+                    "figures_dir",
+                    str(out / "figures"),
+                    "--no-progress-bar",
+                    "--cwd",
+                    str(REPO / "notebooks"),
+                ],
+                mem,
+                env,
+            )
+            run(
+                [
+                    str(VENV_BIN / "jupyter"),
+                    "nbconvert",
+                    "--to",
+                    "html",
+                    "--no-input",
+                    str(executed),
+                ],
+                mem,
+                env,
+            )
+            run(
+                [str(VENV_BIN / "weasyprint"), str(out / "rapport.html"), str(out / "rapport.pdf")],
+                mem,
+                env,
+            )
         seconds = time.perf_counter() - start
     return seconds, mem.peak
 
 
-def naravard(regions: list[str], year: int, data: Path, env: dict[str, str],
-             jobs: int | None) -> tuple[float, int]:
-    cmd = [str(VENV_BIN / "naravard"), "reports", "--year", str(year), "--data", str(data),
-           "--no-national", "--force", "--regions", *regions]
+def naravard(
+    regions: list[str], year: int, data: Path, env: dict[str, str], jobs: int | None
+) -> tuple[float, int]:
+    cmd = [
+        str(VENV_BIN / "naravard"),
+        "reports",
+        "--year",
+        str(year),
+        "--data",
+        str(data),
+        "--no-national",
+        "--force",
+        "--regions",
+        *regions,
+    ]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     with PeakMemory() as mem:
@@ -133,7 +182,9 @@ def main() -> int:
         env = os.environ | {"NARAVARD_ROOT": str(tmp_path / "root"), "PYTHONHASHSEED": "0"}
         (tmp_path / "root" / "output").mkdir(parents=True)
         (tmp_path / "root" / "figures").mkdir(parents=True)
-        print(f"Bänk: {len(regions)} regionrapporter {args.year}, {os.cpu_count()} kärnor", flush=True)
+        print(
+            f"Bänk: {len(regions)} regionrapporter {args.year}, {os.cpu_count()} kärnor", flush=True
+        )
         print("  (a) naiv kedja papermill → nbconvert → weasyprint …", flush=True)
         naive_s, naive_mem = naive(regions, args.year, data, tmp_path / "naive", env)
         print(f"      {naive_s:.1f} s", flush=True)
@@ -144,22 +195,35 @@ def main() -> int:
 
     n = len(regions)
     result = {
-        "reports": n, "year": args.year, "cores": os.cpu_count(),
-        "machine": platform.machine(), "python": platform.python_version(),
-        "naive": {"seconds": round(naive_s, 2), "seconds_per_report": round(naive_s / n, 2),
-                  "peak_memory_mb": round(naive_mem / 2**20, 1)},
-        "naravard": {"seconds": round(ours_s, 2), "seconds_per_report": round(ours_s / n, 2),
-                     "peak_memory_mb": round(ours_mem / 2**20, 1)},
+        "reports": n,
+        "year": args.year,
+        "cores": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "naive": {
+            "seconds": round(naive_s, 2),
+            "seconds_per_report": round(naive_s / n, 2),
+            "peak_memory_mb": round(naive_mem / 2**20, 1),
+        },
+        "naravard": {
+            "seconds": round(ours_s, 2),
+            "seconds_per_report": round(ours_s / n, 2),
+            "peak_memory_mb": round(ours_mem / 2**20, 1),
+        },
         "speedup": round(naive_s / ours_s, 2),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     (out_dir / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"peak memory: naive {result['naive']['peak_memory_mb']} MB, "
-          f"naravard {result['naravard']['peak_memory_mb']} MB; "
-          f"per report: naive {result['naive']['seconds_per_report']} s, "
-          f"naravard {result['naravard']['seconds_per_report']} s")
-    print(f"speedup: {result['speedup']:.2f} (naive {naive_s:.1f} s, naravard {ours_s:.1f} s, "
-          f"{n} reports)")
+    print(
+        f"peak memory: naive {result['naive']['peak_memory_mb']} MB, "
+        f"naravard {result['naravard']['peak_memory_mb']} MB; "
+        f"per report: naive {result['naive']['seconds_per_report']} s, "
+        f"naravard {result['naravard']['seconds_per_report']} s"
+    )
+    print(
+        f"speedup: {result['speedup']:.2f} (naive {naive_s:.1f} s, naravard {ours_s:.1f} s, "
+        f"{n} reports)"
+    )
     return 0
 
 

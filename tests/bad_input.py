@@ -46,8 +46,9 @@ def evil_report(snapshot_dir: Path):
 
     base = load_catalog()
     first = base.indicators[0]
-    catalog = dataclasses.replace(base, indicators=(dataclasses.replace(first, name=EVIL),
-                                                    *base.indicators[1:]))
+    catalog = dataclasses.replace(
+        base, indicators=(dataclasses.replace(first, name=EVIL), *base.indicators[1:])
+    )
     obs = load_observations(snapshot_dir, catalog=catalog)
     return report.prepare("Västerbotten", 2024, obs=obs, catalog=catalog, figures=None)
 
@@ -58,14 +59,22 @@ def xlsx_cells(data: bytes) -> list:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def fake_execute(notebook, parameters, output_path, **_):
     """A stand-in for papermill: a notebook with one HTML output and one chart file."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
-        nbformat.v4.new_output("display_data", {"text/html": "<p>Rapport</p>"})])])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p>Rapport</p>"})]
+            )
+        ]
+    )
     Path(output_path).parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(output_path))
     figures = Path(parameters["figures_dir"])
@@ -84,8 +93,10 @@ def fake_report(job):
 
 
 def kolada_page(value: str) -> str:
-    return ('{"values": [{"kpi": "N79173", "municipality": "0001", "period": 2023, '
-            '"values": [{"gender": "T", "status": "", "value": ' + value + '}]}]}')
+    return (
+        '{"values": [{"kpi": "N79173", "municipality": "0001", "period": 2023, '
+        '"values": [{"gender": "T", "status": "", "value": ' + value + "}]}]}"
+    )
 
 
 def tiny_snapshot(directory: Path, rows: list[tuple[str, str, int, float]]) -> Path:
@@ -93,11 +104,17 @@ def tiny_snapshot(directory: Path, rows: list[tuple[str, str, int, float]]) -> P
     by_kpi: dict[str, list] = {}
     for kpi, code, year, value in rows:
         by_kpi.setdefault(kpi, []).append(
-            {"kpi": kpi, "municipality": code, "period": year,
-             "values": [{"gender": "T", "status": "", "value": value}]})
+            {
+                "kpi": kpi,
+                "municipality": code,
+                "period": year,
+                "values": [{"gender": "T", "status": "", "value": value}],
+            }
+        )
     for kpi, values in by_kpi.items():
-        (directory / "data" / f"{kpi}.json").write_text(json.dumps({"values": values}),
-                                                      encoding="utf-8")
+        (directory / "data" / f"{kpi}.json").write_text(
+            json.dumps({"values": values}), encoding="utf-8"
+        )
     return directory
 
 

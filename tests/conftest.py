@@ -17,8 +17,11 @@ SRC = REPO / "src"
 # with this checkout's src/. A test that builds an environment from scratch passes
 # `child_path()` on (tests/integration/test_environment.py checks both).
 os.environ["PYTHONPATH"] = os.pathsep.join(
-    [str(SRC), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
-                 if p and p != str(SRC))])
+    [
+        str(SRC),
+        *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(SRC)),
+    ]
+)
 
 
 def child_path() -> dict[str, str]:
@@ -61,8 +64,9 @@ def skip_unless_make_is_ready() -> None:
     """Skip a test that runs `make` where make is missing or would first reinstall .venv."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    stamp = subprocess.run(["make", "-q", ".venv/.naravard-installed"], cwd=REPO,
-                           capture_output=True)
+    stamp = subprocess.run(
+        ["make", "-q", ".venv/.naravard-installed"], cwd=REPO, capture_output=True
+    )
     if stamp.returncode != 0:
         pytest.skip(".venv is out of date; `make report` would reinstall it first")
 

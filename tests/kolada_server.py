@@ -16,18 +16,18 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 FAULTS = (
-    "http_500",             # every data request fails
-    "truncated_json",       # the body stops halfway
-    "html",                 # a maintenance page instead of JSON
-    "next_other_host",      # next_url to 127.0.0.2
+    "http_500",  # every data request fails
+    "truncated_json",  # the body stops halfway
+    "html",  # a maintenance page instead of JSON
+    "next_other_host",  # next_url to 127.0.0.2
     "redirect_other_host",  # 302 to 127.0.0.2
-    "next_increment",       # an endless next_url ?page=n+1
-    "next_bad_url",         # next_url "http://[::1"
-    "retry_after_long",     # 503 with Retry-After: 480
-    "huge",                 # a 60 MB answer without Content-Length
-    "slow_drip",            # a byte a second
-    "poison_range",         # every value -5
-    "empty_all",            # values: []
+    "next_increment",  # an endless next_url ?page=n+1
+    "next_bad_url",  # next_url "http://[::1"
+    "retry_after_long",  # 503 with Retry-After: 480
+    "huge",  # a 60 MB answer without Content-Length
+    "slow_drip",  # a byte a second
+    "poison_range",  # every value -5
+    "empty_all",  # values: []
 )
 
 
@@ -37,8 +37,9 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:  # quiet
         pass
 
-    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
-              length: bool = True) -> None:
+    def _send(
+        self, status: int, body: bytes, headers: dict[str, str] | None = None, length: bool = True
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         for k, v in (headers or {}).items():
@@ -122,21 +123,32 @@ class _Handler(BaseHTTPRequestHandler):
 class Answers:
     """Kolada's answers, recorded from a snapshot, optionally with some values revised."""
 
-    def __init__(self, snapshot: Path, revise: dict[tuple[str, str, int], float] | None = None,
-                 drop_years: tuple[int, ...] = ()) -> None:
+    def __init__(
+        self,
+        snapshot: Path,
+        revise: dict[tuple[str, str, int], float] | None = None,
+        drop_years: tuple[int, ...] = (),
+    ) -> None:
         self.revise = revise or {}
         self.drop_years = drop_years
+
         def read(folder: Path) -> dict[str, list]:
-            return {p.stem: json.loads(p.read_text(encoding="utf-8"))["values"]
-                    for p in (folder / "data").glob("*.json")}
+            return {
+                p.stem: json.loads(p.read_text(encoding="utf-8"))["values"]
+                for p in (folder / "data").glob("*.json")
+            }
 
         # a kommun query (it names kommuner) is answered from the kommun part, as live
         # Kolada answers each query for the municipalities it names
         self._regions, self._kommun = read(snapshot), read(snapshot / "kommun")
-        kpis = [*json.loads((snapshot / "kpi.json").read_text(encoding="utf-8"))["values"],
-                *json.loads((snapshot / "kommun" / "kpi.json").read_text(encoding="utf-8"))["values"]]
+        kpis = [
+            *json.loads((snapshot / "kpi.json").read_text(encoding="utf-8"))["values"],
+            *json.loads((snapshot / "kommun" / "kpi.json").read_text(encoding="utf-8"))["values"],
+        ]
         self._kpis = list({k["id"]: k for k in reversed(kpis)}.values())  # one per id: regions
-        self._munis = json.loads((snapshot / "municipality.json").read_text(encoding="utf-8"))["values"]
+        self._munis = json.loads((snapshot / "municipality.json").read_text(encoding="utf-8"))[
+            "values"
+        ]
 
     def __call__(self, path: str) -> dict:
         parts = path.split("/")

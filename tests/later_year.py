@@ -25,9 +25,15 @@ SWING_VALUES = {  # indicator id → the 2025 value (2024 in the comment)
     "psykiatri_forsta_besok_90d": 100.0,  # 79,4: a share at its bound and a jump
     "operation_90d": 82.0,  # 62,6
 }
-UNPUBLISHED = ("hba1c_over_70", "blodtryck_diabetes", "fotundersokning_diabetes",
-               "ogonbotten_diabetes", "fallskador_65", "hsv_kostnad_strukturjusterad",
-               "akutbesok_80")
+UNPUBLISHED = (
+    "hba1c_over_70",
+    "blodtryck_diabetes",
+    "fotundersokning_diabetes",
+    "ogonbotten_diabetes",
+    "fallskador_65",
+    "hsv_kostnad_strukturjusterad",
+    "akutbesok_80",
+)
 ONLY_MISSING = "forsta_kontakt_90d"
 
 
@@ -54,9 +60,14 @@ def build(src: Path, dst: Path) -> Path:
             if ind.unit == "procent":
                 new = min(100.0, max(0.0, new))
             value = round(new, ind.decimals)
-            doc["values"].append({"kpi": entry["kpi"], "municipality": code, "period": YEAR,
-                                  "values": [{"gender": "T", "count": 1, "status": "",
-                                              "value": value}]})
+            doc["values"].append(
+                {
+                    "kpi": entry["kpi"],
+                    "municipality": code,
+                    "period": YEAR,
+                    "values": [{"gender": "T", "count": 1, "status": "", "value": value}],
+                }
+            )
         doc["count"] = len(doc["values"])
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return dst

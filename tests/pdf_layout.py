@@ -95,15 +95,21 @@ def read_layout(pdf: Path | str) -> Layout:
             if isinstance(item, list):
                 walk(item, level + 1)
             else:
-                headings.append(Heading(level, str(item.title),
-                                        reader.get_destination_page_number(item) + 1,
-                                        float(item.get("/Top") or CONTENT_TOP)))
+                headings.append(
+                    Heading(
+                        level,
+                        str(item.title),
+                        reader.get_destination_page_number(item) + 1,
+                        float(item.get("/Top") or CONTENT_TOP),
+                    )
+                )
 
     walk(reader.outline, 1)
     return Layout(pages, headings)
 
 
 # --- the checks: each returns the problems found, as readable lines ----------------------
+
 
 def stranded_headings(layout: Layout) -> list[str]:
     """Section headings (below chapter level) with no picture under them on their page:
@@ -124,8 +130,11 @@ def stranded_headings(layout: Layout) -> list[str]:
 
 def half_empty_pages(layout: Layout, minimum: float = 0.5) -> list[str]:
     """Pages filled less than `minimum` that do not end a chapter (or the report)."""
-    return [f"p. {p.number}: {p.fill:.0%} full mid-chapter" for p in layout.pages
-            if p.fill < minimum and not layout.chapter_end(p.number)]
+    return [
+        f"p. {p.number}: {p.fill:.0%} full mid-chapter"
+        for p in layout.pages
+        if p.fill < minimum and not layout.chapter_end(p.number)
+    ]
 
 
 def caption_only_pages(layout: Layout) -> list[str]:

@@ -79,9 +79,12 @@ def start_cli(args: list[str], *, root: Path, log: Path, env: dict[str, str]) ->
     for sub in ("output", "figures"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as fh:
-        return subprocess.Popen([sys.executable, "-m", "naravard.cli", *args],
-                                env=env | {"NARAVARD_ROOT": str(root), "PYTHONUNBUFFERED": "1"},
-                                stdout=fh, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "naravard.cli", *args],
+            env=env | {"NARAVARD_ROOT": str(root), "PYTHONUNBUFFERED": "1"},
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
 
 
 class Renders:
@@ -97,24 +100,46 @@ class Renders:
             self._procs = dict.fromkeys(("batch", "orebro", "orebro_example"))
             return
         if snapshot is not None:
-            self._start("batch", ["reports", "--year", "2024", "--data", str(snapshot),
-                                  "--regions", "Västerbotten", "Örebro län", "--jobs", "2"])
+            self._start(
+                "batch",
+                [
+                    "reports",
+                    "--year",
+                    "2024",
+                    "--data",
+                    str(snapshot),
+                    "--regions",
+                    "Västerbotten",
+                    "Örebro län",
+                    "--jobs",
+                    "2",
+                ],
+            )
             # as a new user types it: no DATA, the committed snapshot is the default; and
             # without the shortcuts, to compare with the batch's Örebro län
-            self._start("orebro", ["report", "--region", "Örebro län", "--year", "2024"],
-                        {"NARAVARD_NO_SPEEDUPS": "1"})
+            self._start(
+                "orebro",
+                ["report", "--region", "Örebro län", "--year", "2024"],
+                {"NARAVARD_NO_SPEEDUPS": "1"},
+            )
         # example data only on request
-        self._start("orebro_example", ["report", "--region", "Örebro län", "--year", "2024",
-                                       "--data", "exempel"])
+        self._start(
+            "orebro_example",
+            ["report", "--region", "Örebro län", "--year", "2024", "--data", "exempel"],
+        )
 
     def _start(self, name: str, args: list[str], extra_env: dict[str, str] | None = None) -> None:
         cache = self.tmp / f"{name}-cache"
         cache.mkdir()
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("NARAVARD_DATA", "NARAVARD_NO_SPEEDUPS", "NO_PROXY", "no_proxy")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("NARAVARD_DATA", "NARAVARD_NO_SPEEDUPS", "NO_PROXY", "no_proxy")
+        }
         env |= {"NARAVARD_CACHE": str(cache), "SOURCE_DATE_EPOCH": EPOCH} | (extra_env or {})
-        self._procs[name] = start_cli(args, root=self.tmp / name, log=self.tmp / f"{name}.log",
-                                      env=env)
+        self._procs[name] = start_cli(
+            args, root=self.tmp / name, log=self.tmp / f"{name}.log", env=env
+        )
 
     def _render(self, name: str, slug: str, pdf_name: str = "rapport.pdf") -> Render:
         if name not in self._procs:
@@ -122,9 +147,16 @@ class Renders:
 
             skip_or_fail(f"{name}: needs the Kolada snapshot in ../shared", REQUIRE_SHARED)
         root = self.tmp / name
-        return Render(name, root, root / "output" / slug / "2024", root / "figures" / slug / "2024",
-                      self._procs[name], self.tmp / f"{name}.log", self.tmp / f"{name}-cache",
-                      pdf_name).wait()
+        return Render(
+            name,
+            root,
+            root / "output" / slug / "2024",
+            root / "figures" / slug / "2024",
+            self._procs[name],
+            self.tmp / f"{name}.log",
+            self.tmp / f"{name}-cache",
+            pdf_name,
+        ).wait()
 
     def region(self) -> Render:
         """Västerbotten 2024 from `naravard reports` (shortcuts on)."""

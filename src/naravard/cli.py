@@ -37,15 +37,27 @@ def _cmd_data_download(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    pipeline.build_region_report(args.region, args.year, data=args.data, force=args.force,
-                                 jamfor=args.jamfor, since=args.sedan)
+    pipeline.build_region_report(
+        args.region,
+        args.year,
+        data=args.data,
+        force=args.force,
+        jamfor=args.jamfor,
+        since=args.sedan,
+    )
     return 0
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    return batch.run_batch(args.year, data=args.data, jobs=args.jobs, force=args.force,
-                           regions=args.regions, national_report=not args.no_national,
-                           jamfor=args.jamfor)
+    return batch.run_batch(
+        args.year,
+        data=args.data,
+        jobs=args.jobs,
+        force=args.force,
+        regions=args.regions,
+        national_report=not args.no_national,
+        jamfor=args.jamfor,
+    )
 
 
 def _cmd_q_template(args: argparse.Namespace) -> int:
@@ -65,8 +77,9 @@ def _cmd_q_check(args: argparse.Namespace) -> int:
 def _cmd_comment(args: argparse.Namespace) -> int:
     from naravard.report import commentary, region  # slow import: see top
 
-    rep = region.prepare(args.region, args.year, args.data, figures=None, comments=False,
-                         previous=None)
+    rep = region.prepare(
+        args.region, args.year, args.data, figures=None, comments=False, previous=None
+    )
     path = commentary.write_template(rep, clock.today())
     print(f"Skrev {display_path(path)}: skriv kommentarerna under rubrikerna och kör rapporten.")
     return 0
@@ -92,8 +105,11 @@ def _cmd_archive(args: argparse.Namespace) -> int:
 def _region_year_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", required=True, help="name, code or slug, e.g. Västerbotten")
     parser.add_argument("--year", required=True, help="report year, e.g. 2024")
-    parser.add_argument("--data", help="a Kolada snapshot directory, or exempel (else "
-                        "NARAVARD_DATA, else the project's snapshot data/kolada)")
+    parser.add_argument(
+        "--data",
+        help="a Kolada snapshot directory, or exempel (else "
+        "NARAVARD_DATA, else the project's snapshot data/kolada)",
+    )
 
 
 # `--help` ends with examples; the analysts usually type the make targets beside them
@@ -177,8 +193,13 @@ def _version() -> str:
 
 def _add(sub: argparse._SubParsersAction, name: str, help: str) -> argparse.ArgumentParser:
     """A subcommand whose --help ends with its examples, laid out as written."""
-    return sub.add_parser(name, help=help, description=help, epilog=EXAMPLES[name],
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    return sub.add_parser(
+        name,
+        help=help,
+        description=help,
+        epilog=EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,24 +224,33 @@ def build_parser() -> argparse.ArgumentParser:
     report = _add(sub, "report", "one region's report for one year")
     _region_year_data(report)
     _jamfor(report)
-    report.add_argument("--force", action="store_true",
-                        help="publish even when every Kolada value of the published report is gone")
-    report.add_argument("--sedan", help="the earlier version to list changes since, e.g. "
-                        "arkiv/vasterbotten/2024/2025-03-14 (default: the latest archived "
-                        "version, else the published report)")
+    report.add_argument(
+        "--force",
+        action="store_true",
+        help="publish even when every Kolada value of the published report is gone",
+    )
+    report.add_argument(
+        "--sedan",
+        help="the earlier version to list changes since, e.g. "
+        "arkiv/vasterbotten/2024/2025-03-14 (default: the latest archived "
+        "version, else the published report)",
+    )
     report.set_defaults(func=_cmd_report)
 
     reports = _add(sub, "reports", "every region's report and the national report")
     reports.add_argument("--year", required=True)
     reports.add_argument("--data")
-    reports.add_argument("--jobs", type=_positive_int, default=None,
-                         help="parallel workers (default: cores)")
+    reports.add_argument(
+        "--jobs", type=_positive_int, default=None, help="parallel workers (default: cores)"
+    )
     reports.add_argument("--force", action="store_true", help="render even if up to date")
-    reports.add_argument("--regions", nargs="*", default=None,
-                         help="only these regions (default: all 21)")
+    reports.add_argument(
+        "--regions", nargs="*", default=None, help="only these regions (default: all 21)"
+    )
     _jamfor(reports)
-    reports.add_argument("--no-national", action="store_true",
-                         help="skip the national comparison report")
+    reports.add_argument(
+        "--no-national", action="store_true", help="skip the national comparison report"
+    )
     reports.set_defaults(func=_cmd_reports)
 
     comment = _add(sub, "kommentar", "write a comment file template for the analyst")
@@ -233,7 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     archived.set_defaults(func=_cmd_archive)
 
     diff = _add(sub, "diff", "values and ranks that differ between two report folders")
-    diff.add_argument("dir_a", help="the earlier report folder, e.g. a copy of the one sent in March")
+    diff.add_argument(
+        "dir_a", help="the earlier report folder, e.g. a copy of the one sent in March"
+    )
     diff.add_argument("dir_b", help="the later report folder, e.g. output/vasterbotten/2024")
     diff.set_defaults(func=_cmd_diff)
 
@@ -252,9 +284,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _jamfor(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--jamfor", default=None, metavar="REGIONER",
-                        help="comparison group instead of the sjukvårdsregion, e.g. "
-                             "\"Norrbotten, Gotland\" (default: data/jamforelsegrupper.yaml)")
+    parser.add_argument(
+        "--jamfor",
+        default=None,
+        metavar="REGIONER",
+        help="comparison group instead of the sjukvårdsregion, e.g. "
+        '"Norrbotten, Gotland" (default: data/jamforelsegrupper.yaml)',
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -356,14 +392,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _stopped()
     except RecursionError:
-        print("fel: indata är för djupt nästlade för att läsas; kontrollera filerna", file=sys.stderr)
+        print(
+            "fel: indata är för djupt nästlade för att läsas; kontrollera filerna", file=sys.stderr
+        )
         return 2
     except OSError as exc:  # the disk, not the data: name the file and the reason
         if isinstance(exc, BrokenPipeError) and _reader_gone():
             return 141  # `naravard diff … | head`: the reader has what it wanted; as SIGPIPE
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"fel: {where}{exc.strerror or exc}; kontrollera rättigheter och ledigt "
-              "utrymme", file=sys.stderr)
+        print(
+            f"fel: {where}{exc.strerror or exc}; kontrollera rättigheter och ledigt utrymme",
+            file=sys.stderr,
+        )
         return 2
     except Exception:
         if _Interrupted.signum is not None:  # a library's own error from the interruption

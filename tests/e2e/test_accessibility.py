@@ -47,6 +47,7 @@ def rendered(request, renders):
 
 # --- the PDF ------------------------------------------------------------------------------
 
+
 class _Tags(HTMLParser):
     """Headings, tables and images of the published HTML, to compare the PDF's tags with."""
 
@@ -150,23 +151,27 @@ def test_pdf_links_and_fonts_meet_pdf_ua(rendered):
                     links += 1
                     assert "/StructParent" in annot and str(annot.get("/Contents", "")).strip()
             for name, font in (page.obj.Resources.get("/Font") or {}).items():
-                descriptor = (font.get("/FontDescriptor")
-                              or font.DescendantFonts[0].FontDescriptor)
+                descriptor = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
                 assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
-                    f"{kind} page {number}: font {font.get('/BaseFont')} not embedded")
+                    f"{kind} page {number}: font {font.get('/BaseFont')} not embedded"
+                )
     assert links >= 5  # the table of contents links to every chapter
 
 
 # --- the HTML in a real browser -------------------------------------------------------------
 
+
 def _browser_paths() -> tuple[str, str]:
     browser = os.environ.get("NARAVARD_CHROMIUM") or next(
-        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
-        None)
+        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
+    )
     driver = os.environ.get("NARAVARD_CHROMEDRIVER") or shutil.which("chromedriver")
     if not browser or not driver:
-        skip_or_fail("headless Chromium is not installed (Debian: `make browser` as root, or "
-                     "apt-get install chromium chromium-driver)", REQUIRE_BROWSER)
+        skip_or_fail(
+            "headless Chromium is not installed (Debian: `make browser` as root, or "
+            "apt-get install chromium chromium-driver)",
+            REQUIRE_BROWSER,
+        )
     return browser, driver
 
 
@@ -178,10 +183,19 @@ def browser(tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = browser_path
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.set_script_timeout(300)
@@ -208,8 +222,9 @@ def test_html_has_no_wcag_21_aa_violations_in_chromium(rendered, browser):
     assert "error" not in result, result
     assert result["version"] == AXE_VERSION
     assert result["passes"] >= 10  # axe really ran its rules on the page
-    assert result["violations"] == [], json.dumps(result["violations"], ensure_ascii=False,
-                                                  indent=1)
+    assert result["violations"] == [], json.dumps(
+        result["violations"], ensure_ascii=False, indent=1
+    )
 
 
 def test_first_screen_is_not_blank(rendered, browser, tmp_path):

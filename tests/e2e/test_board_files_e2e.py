@@ -93,8 +93,11 @@ def test_docx_det_viktigaste_is_the_pdfs_and_the_overview_has_79_5(vb):
 def _soffice() -> str:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found is None:
-        skip_or_fail("LibreOffice saknas (soffice): `make office` installerar Debians "
-                     "libreoffice-impress; bildspelet ritas då inte upp i testet", REQUIRE_OFFICE)
+        skip_or_fail(
+            "LibreOffice saknas (soffice): `make office` installerar Debians "
+            "libreoffice-impress; bildspelet ritas då inte upp i testet",
+            REQUIRE_OFFICE,
+        )
     return found
 
 
@@ -109,7 +112,8 @@ def test_national_slides_have_the_summary_charts_and_sources_and_no_docx(renders
         pics = [s for s in slide.shapes if s.shape_type == PICTURE]
         for pic in pics:
             assert (pic._element.nvPicPr.cNvPr.get("descr") or "").startswith(
-                ("Stapeldiagram", "Punktdiagram")), _title(slide)
+                ("Stapeldiagram", "Punktdiagram")
+            ), _title(slide)
         if pics:
             sources = [t for t in _texts(slide) if t.startswith("Källa: ")]
             assert sources and sources[0] in pdf, _title(slide)
@@ -127,11 +131,22 @@ def test_libreoffice_draws_every_slide_inside_the_page(renders, which, tmp_path)
     deck = Presentation(str(vb.out / "bildspel.pptx"))
     soffice = _soffice()
     profile = tmp_path / "profil"  # its own profile: another soffice may be running
-    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    str(vb.out / "bildspel.pptx")],
-                   check=True, capture_output=True, timeout=240,
-                   env=os.environ | {"HOME": str(tmp_path)})
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(vb.out / "bildspel.pptx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+        env=os.environ | {"HOME": str(tmp_path)},
+    )
     pdf = tmp_path / "bildspel.pdf"
     reader = PdfReader(pdf)
     assert len(reader.pages) == len(deck.slides)

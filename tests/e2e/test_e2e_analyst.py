@@ -53,20 +53,27 @@ def _notebooks(tmp: Path) -> Path:
     nb = nbformat.read(repo_root() / "notebooks" / "regionrapport.ipynb", as_version=4)
     example = next(i for i, c in enumerate(nb.cells) if "exempel" in c.metadata.get("tags", []))
     nb.cells[example].metadata["tags"] = ["egen-analys"]
-    nb.cells.insert(example, new_markdown_cell(SHARED_TEXT + " <i>html</i>",
-                                               metadata={"tags": ["egen-analys"]}))
+    nb.cells.insert(
+        example, new_markdown_cell(SHARED_TEXT + " <i>html</i>", metadata={"tags": ["egen-analys"]})
+    )
     nbformat.write(nb, folder / "regionrapport.ipynb")
-    own = new_notebook(cells=[
-        new_code_cell('region = "Västerbotten"\nyear = 2024\ndata = None',
-                      metadata={"tags": ["parameters"]}),
-        new_markdown_cell(f"### Egen uppföljning\n\n{OWN_TEXT}"),
-        new_code_cell("import matplotlib.pyplot as plt\nfrom naravard.report import own\n"
-                      "fig, ax = plt.subplots()\nax.bar(['v1', 'v2'], [3, 5])\n"
-                      f"own.figure(fig, caption={OWN_CAPTION!r}, source='Regionens bokning',"
-                      f" alt={OWN_ALT!r})"),
-        new_code_cell('print("DOLDCELL")', metadata={"tags": ["utelämna"]}),
-        new_markdown_cell("DOLDTEXT", metadata={"tags": ["utelämna"]}),
-    ])
+    own = new_notebook(
+        cells=[
+            new_code_cell(
+                'region = "Västerbotten"\nyear = 2024\ndata = None',
+                metadata={"tags": ["parameters"]},
+            ),
+            new_markdown_cell(f"### Egen uppföljning\n\n{OWN_TEXT}"),
+            new_code_cell(
+                "import matplotlib.pyplot as plt\nfrom naravard.report import own\n"
+                "fig, ax = plt.subplots()\nax.bar(['v1', 'v2'], [3, 5])\n"
+                f"own.figure(fig, caption={OWN_CAPTION!r}, source='Regionens bokning',"
+                f" alt={OWN_ALT!r})"
+            ),
+            new_code_cell('print("DOLDCELL")', metadata={"tags": ["utelämna"]}),
+            new_markdown_cell("DOLDTEXT", metadata={"tags": ["utelämna"]}),
+        ]
+    )
     nbformat.write(own, folder / "egna" / "vasterbotten.ipynb")
     return folder
 
@@ -84,10 +91,21 @@ def _revised_snapshot(snapshot: Path, tmp: Path) -> Path:
 
 
 def _start(root: Path, region: str, slug: str, data: Path, env: dict, log: Path) -> Render:
-    proc = start_cli(["report", "--region", region, "--year", "2024", "--data", str(data)],
-                     root=root, log=log, env=env)
-    return Render(slug, root, root / "output" / slug / "2024", root / "figures" / slug / "2024",
-                  proc, log, Path(env["NARAVARD_CACHE"]))
+    proc = start_cli(
+        ["report", "--region", region, "--year", "2024", "--data", str(data)],
+        root=root,
+        log=log,
+        env=env,
+    )
+    return Render(
+        slug,
+        root,
+        root / "output" / slug / "2024",
+        root / "figures" / slug / "2024",
+        proc,
+        log,
+        Path(env["NARAVARD_CACHE"]),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -97,9 +115,13 @@ def runs(tmp_path_factory, snapshot_dir):
     comments.mkdir(parents=True)
     (comments / "2024.md").write_text(COMMENT, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "NARAVARD_DATA"}
-    env |= {"NARAVARD_NOTEBOOKS_DIR": str(_notebooks(tmp)), "SOURCE_DATE_EPOCH": EPOCH,
-            "NARAVARD_COMMENTARY_DIR": str(tmp / "kommentarer"), "PYTHONUNBUFFERED": "1",
-            "NARAVARD_CACHE": str(tmp / "cache")}
+    env |= {
+        "NARAVARD_NOTEBOOKS_DIR": str(_notebooks(tmp)),
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "NARAVARD_COMMENTARY_DIR": str(tmp / "kommentarer"),
+        "PYTHONUNBUFFERED": "1",
+        "NARAVARD_CACHE": str(tmp / "cache"),
+    }
     first = _start(tmp / "vb", "Västerbotten", "vasterbotten", snapshot_dir, env, tmp / "vb1.log")
     other = _start(tmp / "or", "Örebro län", "orebro-lan", snapshot_dir, env, tmp / "or.log")
     started = [first, other]
@@ -110,8 +132,14 @@ def runs(tmp_path_factory, snapshot_dir):
         shutil.copytree(first.out, sent)
         shutil.copytree(first.figures, tmp / "figurer-mars")
         first.out, first.figures = sent, tmp / "figurer-mars"
-        second = _start(tmp / "vb", "Västerbotten", "vasterbotten",
-                        _revised_snapshot(snapshot_dir, tmp), env, tmp / "vb2.log")
+        second = _start(
+            tmp / "vb",
+            "Västerbotten",
+            "vasterbotten",
+            _revised_snapshot(snapshot_dir, tmp),
+            env,
+            tmp / "vb2.log",
+        )
         started.append(second)
         yield {"first": first, "other": other.wait(), "second": second.wait(), "sent": sent}
     finally:
@@ -143,8 +171,9 @@ def test_comments_appear_beside_their_part_in_pdf_and_html(runs):
     indicator = soup.find(id="ind-medicinsk_bedomning_3d")
     aside = indicator.find("aside", class_="analyst-comment")
     assert "KOMIND" in aside.get_text()
-    assert "Analytikerns kommentar · Analysenheten, Region Västerbotten, 1 mars 2025" in \
-        norm(aside.get_text())
+    assert "Analytikerns kommentar · Analysenheten, Region Västerbotten, 1 mars 2025" in norm(
+        aside.get_text()
+    )
     assert "Skriven när" not in first.html()
     assert "varning" not in first.text
 
@@ -161,19 +190,29 @@ def test_own_chart_and_markdown_reach_the_pdf_in_the_chapter_egen_analys(runs):
     pages = first.pages()
     full = " ".join(pages)
     toc = pages[0]
-    assert toc.index("Egen analys") < toc.index("Om underlaget") < \
-        toc.index("Redovisning till Socialstyrelsen")
+    assert (
+        toc.index("Egen analys")
+        < toc.index("Om underlaget")
+        < toc.index("Redovisning till Socialstyrelsen")
+    )
     start = _page_with(pages[1:], "Egen analys") + 1
     assert pages[start].startswith("Egen analys")
     # Om underlaget may follow on the same page as the end of the chapter before it
     about = next(i for i, p in enumerate(pages) if i >= start and "Om underlaget" in p)
-    appendix = next(i for i, p in enumerate(pages)
-                    if p.startswith("Bilaga: Redovisning till Socialstyrelsen"))
+    appendix = next(
+        i for i, p in enumerate(pages) if p.startswith("Bilaga: Redovisning till Socialstyrelsen")
+    )
     assert start <= about < appendix
-    chapter = " ".join(pages[start:about + 1])
-    for needle in (OWN_TEXT, OWN_CAPTION, "Källa: Regionens bokning", SHARED_TEXT,
-                   "<i>html</i>", "Medicinsk bedömning i primärvården inom tre dagar, "
-                   "Västerbotten och riket", "egen bearbetning"):
+    chapter = " ".join(pages[start : about + 1])
+    for needle in (
+        OWN_TEXT,
+        OWN_CAPTION,
+        "Källa: Regionens bokning",
+        SHARED_TEXT,
+        "<i>html</i>",
+        "Medicinsk bedömning i primärvården inom tre dagar, Västerbotten och riket",
+        "egen bearbetning",
+    ):
         assert needle in chapter, needle
     assert "DOLDCELL" not in full and "DOLDTEXT" not in full
     assert "Ändra parametrarna" not in full  # the notebook's own notes stay in the notebook
@@ -204,26 +243,35 @@ def test_a_revised_value_is_listed_warned_about_and_marked(runs):
     second = runs["second"]
     assert not (runs["sent"] / "andringar.csv").exists()  # the first run had no earlier version
     rows = (second.out / "andringar.csv").read_bytes().decode("utf-8-sig").splitlines()
-    assert rows == ["Indikator;Indikator-id;År;Tidigare värde;Nytt värde;Tidigare placering;"
-                    "Ny placering;Orsak",
-                    "Medicinsk bedömning i primärvården inom tre dagar;medicinsk_bedomning_3d;"
-                    "2024;79,5;80,1;14;14;reviderat av källan"]
+    assert rows == [
+        "Indikator;Indikator-id;År;Tidigare värde;Nytt värde;Tidigare placering;Ny placering;Orsak",
+        "Medicinsk bedömning i primärvården inom tre dagar;medicinsk_bedomning_3d;"
+        "2024;79,5;80,1;14;14;reviderat av källan",
+    ]
     log = second.text
-    assert ("rad 11: kommentaren till medicinsk_bedomning_3d skrevs när värdet var 79,5 % (2024);"
-            " nu är det 80,1 % (2024)") in log
+    assert (
+        "rad 11: kommentaren till medicinsk_bedomning_3d skrevs när värdet var 79,5 % (2024);"
+        " nu är det 80,1 % (2024)"
+    ) in log
     pages = second.pages()
     about = next(p for p in pages if "Ändrat sedan förra versionen" in p)
-    assert ("Medicinsk bedömning i primärvården inom tre dagar 2024: 79,5 → 80,1 "
-            "(reviderat av källan)") in about
+    assert (
+        "Medicinsk bedömning i primärvården inom tre dagar 2024: 79,5 → 80,1 (reviderat av källan)"
+    ) in about
     marked = pages[_page_with(pages, "KOMIND")]
     assert "Skriven när värdet var 79,5 % (2024); värdet är nu 80,1 %." in marked
     assert "Ändrat sedan förra versionen" not in " ".join(runs["first"].pages())
 
 
 def test_diff_lists_the_revision_between_the_two_folders(runs):
-    proc = subprocess.run([sys.executable, "-m", "naravard.cli", "diff", str(runs["sent"]),
-                           str(runs["second"].out)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "naravard.cli", "diff", str(runs["sent"]), str(runs["second"].out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "1 ändring från" in proc.stdout
-    assert ("Medicinsk bedömning i primärvården inom tre dagar 2024: 79,5 → 80,1 "
-            "(reviderat av källan)") in proc.stdout
+    assert (
+        "Medicinsk bedömning i primärvården inom tre dagar 2024: 79,5 → 80,1 (reviderat av källan)"
+    ) in proc.stdout

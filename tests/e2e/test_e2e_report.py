@@ -27,14 +27,21 @@ from pypdf import PdfReader
 from naravard.report import region as report
 from naravard.wording import text
 from naravard.config.catalog import AREAS, load_catalog
-from naravard.report import exports
+from naravard.report import exports, related
 
 BANNER = "EXEMPELDATA – inte verkliga värden"
-OUTPUT_FILES = ("rapport.pdf", "rapport.html", "rapport.ipynb", "indikatorer.csv",
-                "indikatorer.xlsx", "manifest.json")
+OUTPUT_FILES = (
+    "rapport.pdf",
+    "rapport.html",
+    "rapport.ipynb",
+    "indikatorer.csv",
+    "indikatorer.xlsx",
+    "manifest.json",
+)
 
 
 # --- the renders (started once per session by conftest.renders) --------------------------
+
 
 @pytest.fixture(scope="module")
 def vb(renders, snapshot_dir) -> Render:
@@ -68,18 +75,26 @@ def expected(obs, indicator_id: str, code: str, year: int = 2024) -> dict:
     cat = load_catalog()
     ind = cat.get(indicator_id)
     f = obs.frame
-    f = f[(f["indicator_id"] == indicator_id) & (f["year"] == year) & (f["gender"] == "T")
-          & f["value"].notna()]
+    f = f[
+        (f["indicator_id"] == indicator_id)
+        & (f["year"] == year)
+        & (f["gender"] == "T")
+        & f["value"].notna()
+    ]
     regions = f[f["region_code"] != "0000"]
     mine = float(regions.loc[regions["region_code"] == code, "value"].iloc[0])
     better = regions["value"] > mine if ind.direction == "higher" else regions["value"] < mine
     riket = float(f.loc[f["region_code"] == "0000", "value"].iloc[0])
-    return {"value": norm(text.fmt_percent(mine, ind.decimals)),
-            "riket": norm(text.fmt_percent(riket, ind.decimals)),
-            "rank": int(better.sum()) + 1, "n": len(regions)}
+    return {
+        "value": norm(text.fmt_percent(mine, ind.decimals)),
+        "riket": norm(text.fmt_percent(riket, ind.decimals)),
+        "rank": int(better.sum()) + 1,
+        "n": len(regions),
+    }
 
 
 # --- a failing notebook -------------------------------------------------------------------
+
 
 def _broken_notebooks(tmp: Path) -> Path:
     from naravard.core.paths import notebooks_dir
@@ -95,7 +110,8 @@ def _broken_notebooks(tmp: Path) -> Path:
 
 @pytest.mark.e2e
 def test_failing_cell_is_one_line_keeps_partial_notebook_and_old_report(
-        renders, project_tmp, snapshot_dir, tmp_path, monkeypatch, capsys):
+    renders, project_tmp, snapshot_dir, tmp_path, monkeypatch, capsys
+):
     # Requesting `renders` starts the module's two renders in the background now, so that
     # they run while this test and the fast ones below do their own work.
     from naravard.build import pipeline
@@ -107,8 +123,11 @@ def test_failing_cell_is_one_line_keeps_partial_notebook_and_old_report(
     figs = project_tmp / "figures" / "gotland" / "2024"
     out.mkdir(parents=True)
     figs.mkdir(parents=True)
-    old = {"rapport.pdf": b"%PDF-1.7 tidigare godkand rapport\n", "rapport.html": b"<html>gammal",
-           "indikatorer.csv": b"\xef\xbb\xbfgammal;tabell\n"}
+    old = {
+        "rapport.pdf": b"%PDF-1.7 tidigare godkand rapport\n",
+        "rapport.html": b"<html>gammal",
+        "indikatorer.csv": b"\xef\xbb\xbfgammal;tabell\n",
+    }
     for name, content in old.items():
         (out / name).write_bytes(content)
     (figs / "gammal.png").write_bytes(b"\x89PNG old")
@@ -122,22 +141,29 @@ def test_failing_cell_is_one_line_keeps_partial_notebook_and_old_report(
     failed = out / "rapport.failed.ipynb"
     assert failed.is_file()
     nb = nbformat.read(failed, as_version=4)
-    bad = [c for c in nb.cells if c.cell_type == "code"
-           and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    bad = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+    ]
     assert len(bad) == 1 and bad[0].execution_count
-    assert re.match(rf"fel: cell {bad[0].execution_count}: RuntimeError: trasig testcell",
-                    lines[0]), lines[0]
+    assert re.match(
+        rf"fel: cell {bad[0].execution_count}: RuntimeError: trasig testcell", lines[0]
+    ), lines[0]
     assert "rapport.failed.ipynb" in lines[0]
     for name, content in old.items():
         assert (out / name).read_bytes() == content, f"{name} changed"
     assert sorted(p.name for p in out.iterdir()) == sorted([*old, "rapport.failed.ipynb"])
     assert [p.name for p in figs.iterdir()] == ["gammal.png"]
-    leftovers = [p for base in (out.parent, figs.parent) for p in base.iterdir()
-                 if p.name.startswith(".")]
+    leftovers = [
+        p for base in (out.parent, figs.parent) for p in base.iterdir() if p.name.startswith(".")
+    ]
     assert leftovers == []
 
 
 # --- fast: the questionnaire chapter without rendering ------------------------------------
+
 
 @pytest.fixture(scope="module")
 def orebro_rep(snapshot_dir):
@@ -147,7 +173,7 @@ def orebro_rep(snapshot_dir):
 def _item(html: str, qid: str) -> str:
     start = html.index(f'id="fraga-{qid}"')
     end = html.find('class="q-item', start + 10)
-    return html[start:end if end > 0 else None]
+    return html[start : end if end > 0 else None]
 
 
 def test_questionnaire_html_has_question_numbers_and_answers(orebro_rep):
@@ -168,7 +194,7 @@ def test_region_without_answer_file_gets_a_note(snapshot_dir):
     assert "innehåller inte Gotlands svar på Socialstyrelsens enkät" in html
     assert "naravard" not in html.lower()  # reader text: no tool name, no command
     assert "Fråga" not in html
-    assert report.related_answers_html(rep, ["medicinsk_bedomning_3d"]) == ""
+    assert related.related_answers_html(rep, ["medicinsk_bedomning_3d"]) == ""
 
 
 def test_free_text_answers_are_escaped(orebro_rep, tmp_path):
@@ -176,25 +202,27 @@ def test_free_text_answers_are_escaped(orebro_rep, tmp_path):
     from naravard.core.paths import questionnaire_dir
 
     evil = '<script>alert("x")</script> & <b>fet</b>'
-    raw = yaml.safe_load((questionnaire_dir() / "answers" / "orebro-lan" / "2024.yaml")
-                         .read_text(encoding="utf-8"))
+    raw = yaml.safe_load(
+        (questionnaire_dir() / "answers" / "orebro-lan" / "2024.yaml").read_text(encoding="utf-8")
+    )
     raw["answers"]["1a"]["answer"] = evil
     raw["answers"]["34"]["other"] = evil
     path = tmp_path / "answers" / "orebro-lan" / "2024.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    rep = dataclasses.replace(orebro_rep,
-                              answers=q.read_answers(path, structure=orebro_rep.structure))
-    html = report.questionnaire_html(rep) + report.related_answers_html(
-        rep, [i.id for i in rep.catalog])
+    rep = dataclasses.replace(
+        orebro_rep, answers=q.read_answers(path, structure=orebro_rep.structure)
+    )
+    html = report.questionnaire_html(rep) + related.related_answers_html(
+        rep, [i.id for i in rep.catalog]
+    )
     assert "<script" not in html and "<b>fet</b>" not in html
     assert html.count("&lt;script&gt;alert(") >= 2
 
 
 def test_example_data_banner_block_only_for_example_data(orebro_rep):
     assert report.banner_html(orebro_rep) == ""
-    fake = dataclasses.replace(orebro_rep, obs=dataclasses.replace(orebro_rep.obs,
-                                                                   is_example=True))
+    fake = dataclasses.replace(orebro_rep, obs=dataclasses.replace(orebro_rep.obs, is_example=True))
     assert BANNER in report.banner_html(fake) and BANNER in report.title_html(fake)
 
 
@@ -202,18 +230,20 @@ def test_csv_export_is_deterministic_and_rounded(snapshot_dir, monkeypatch):
     from naravard.sources.table import clear_memo, load_observations
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    first = exports.region_csv_bytes(report.prepare("Västerbotten", 2024, snapshot_dir,
-                                                   figures=None))
+    first = exports.region_csv_bytes(
+        report.prepare("Västerbotten", 2024, snapshot_dir, figures=None)
+    )
     clear_memo()
-    again = report.prepare("Västerbotten", 2024, obs=load_observations(snapshot_dir),
-                           figures=None)
+    again = report.prepare("Västerbotten", 2024, obs=load_observations(snapshot_dir), figures=None)
     assert exports.region_csv_bytes(again) == first
     assert b"0000000" not in first and b"9999999" not in first  # no float noise
     assert report.overview_html(again) == report.overview_html(
-        report.prepare("Västerbotten", 2024, snapshot_dir, figures=None))
+        report.prepare("Västerbotten", 2024, snapshot_dir, figures=None)
+    )
 
 
 # --- Västerbotten 2024, real snapshot -----------------------------------------------------
+
 
 @pytest.mark.e2e
 def test_every_output_file_is_written(vb):
@@ -250,16 +280,23 @@ def test_pdf_values_riket_and_rank_match_the_snapshot(vb_pages, snapshot_obs):
         assert exp["riket"] in full, (ind_id, exp)
         assert f"plats {exp['rank']} av {exp['n']}" in full, (ind_id, exp)
         # the overview table row: value … Riket  rank
-        row = re.search(re.escape(shown) + r".{0,80}?" + re.escape(exp["riket"]) + r"\s+"
-                        + re.escape(f"{exp['rank']} av {exp['n']}"), full)
+        row = re.search(
+            re.escape(shown)
+            + r".{0,80}?"
+            + re.escape(exp["riket"])
+            + r"\s+"
+            + re.escape(f"{exp['rank']} av {exp['n']}"),
+            full,
+        )
         assert row, (ind_id, exp)
 
 
 @pytest.mark.e2e
 def test_pdf_has_no_missing_value_placeholders(vb_pages):
     full = " ".join(vb_pages)
-    assert not re.search(r"\b(nan|NaN|None|NaT|inf)\b", full), \
-        re.findall(r".{40}\b(?:nan|NaN|None|NaT|inf)\b.{40}", full)[:3]
+    assert not re.search(r"\b(nan|NaN|None|NaT|inf)\b", full), re.findall(
+        r".{40}\b(?:nan|NaN|None|NaT|inf)\b.{40}", full
+    )[:3]
     assert "<NA>" not in full
 
 
@@ -273,8 +310,14 @@ def test_pdf_is_a4_with_page_numbers(vb):
 @pytest.mark.e2e
 def test_pdf_has_every_chapter_and_real_data_has_no_banner(vb_pages):
     full = " ".join(vb_pages)
-    for title in ("Det viktigaste", "Översikt", *AREAS.values(), "Regionens egna uppgifter",
-                  "Bilaga: Redovisning till Socialstyrelsen", "Om underlaget"):
+    for title in (
+        "Det viktigaste",
+        "Översikt",
+        *AREAS.values(),
+        "Regionens egna uppgifter",
+        "Bilaga: Redovisning till Socialstyrelsen",
+        "Om underlaget",
+    ):
         assert title in full, title
     assert BANNER not in full
     assert "1 januari 2025" in vb_pages[0]  # SOURCE_DATE_EPOCH
@@ -331,8 +374,11 @@ def test_every_link_inside_the_report_has_its_target(vb_html):
     values that the report does not show."""
     _, parsed = vb_html
     ids = {attrs.get("id") for _, attrs in parsed.tags}
-    targets = {attrs["href"][1:] for tag, attrs in parsed.tags
-               if tag == "a" and (attrs.get("href") or "").startswith("#")}
+    targets = {
+        attrs["href"][1:]
+        for tag, attrs in parsed.tags
+        if tag == "a" and (attrs.get("href") or "").startswith("#")
+    }
     assert targets and targets - ids == set()
 
 
@@ -341,8 +387,14 @@ def test_html_has_no_code_prompts_or_placeholders(vb_html):
     raw, parsed = vb_html
     assert "¶" not in raw
     classes = " ".join(attrs.get("class") or "" for _, attrs in parsed.tags).split()
-    for code_class in ("jp-InputArea", "jp-InputPrompt", "jp-Cell-inputWrapper",
-                       "jp-OutputPrompt", "highlight", "jp-CodeMirrorEditor"):
+    for code_class in (
+        "jp-InputArea",
+        "jp-InputPrompt",
+        "jp-Cell-inputWrapper",
+        "jp-OutputPrompt",
+        "highlight",
+        "jp-CodeMirrorEditor",
+    ):
         assert code_class not in classes, code_class
     assert "report.prepare" not in raw and "display(HTML" not in raw
     visible = norm(" ".join(parsed.text))
@@ -421,25 +473,39 @@ def test_same_inputs_same_outputs(vb, snapshot_dir, monkeypatch):
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     clear_memo()
-    rep = report.prepare("Västerbotten", 2024, obs=load_observations(snapshot_dir),
-                         figures=None, previous=None)  # the render had no earlier version
+    rep = report.prepare(
+        "Västerbotten", 2024, obs=load_observations(snapshot_dir), figures=None, previous=None
+    )  # the render had no earlier version
     assert exports.region_csv_bytes(rep) == (vb.out / "indikatorer.csv").read_bytes()
-    blocks = [report.title_html(rep) + report.toc_html(rep), report.summary_html(rep),
-              report.overview_html(rep), *(report.area_html(rep, a) for a in AREAS),
-              report.regional_html(rep), kommun.chapter_html(rep), report.about_html(rep),
-              kommun.appendix_html(rep), report.questionnaire_html(rep),
-              own_goals.chapter_html(rep)]
+    blocks = [
+        report.title_html(rep) + report.toc_html(rep),
+        report.summary_html(rep),
+        report.overview_html(rep),
+        *(report.area_html(rep, a) for a in AREAS),
+        report.regional_html(rep),
+        kommun.chapter_html(rep),
+        report.about_html(rep),
+        kommun.appendix_html(rep),
+        report.questionnaire_html(rep),
+        own_goals.chapter_html(rep),
+    ]
     nb = nbformat.read(vb.out / "rapport.ipynb", as_version=4)
-    shown = ["".join(o["data"]["text/html"]) for c in nb.cells if c.cell_type == "code"
-             and is_published(c)
-             for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    shown = [
+        "".join(o["data"]["text/html"])
+        for c in nb.cells
+        if c.cell_type == "code" and is_published(c)
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {})
+    ]
     assert len(shown) == len(blocks)
     for i, (mine, theirs) in enumerate(zip(blocks, shown)):
-        assert f'<div class="naravard-block">{mine}</div>' == theirs, \
+        assert f'<div class="naravard-block">{mine}</div>' == theirs, (
             f"block {i} differs between two runs"
+        )
 
 
 # --- Örebro län 2024 without data or network: example data -----------------------------
+
 
 @pytest.mark.e2e
 def test_example_data_banner_on_every_page(orebro, orebro_pages):
@@ -462,16 +528,15 @@ def _answer_segment(full: str, label: str) -> str:
     """The PDF text from "Fråga <label>." up to the next question."""
     start = full.index(f"Fråga {label}. ")
     nxt = full.find("Fråga ", start + 8)
-    return full[start: nxt if nxt > 0 else None]
+    return full[start : nxt if nxt > 0 else None]
 
 
 @pytest.mark.e2e
 def test_questionnaire_chapter_shows_orebros_answers(orebro_pages):
     full = " ".join(orebro_pages)
-    chapter = [p for p in orebro_pages if "Bilaga: Redovisning till Socialstyrelsen Regionens"
-               in p]
+    chapter = [p for p in orebro_pages if "Bilaga: Redovisning till Socialstyrelsen Regionens" in p]
     assert chapter, "no page opens the appendix Bilaga: Redovisning till Socialstyrelsen"
-    body = full[full.index(chapter[0]):]
+    body = full[full.index(chapter[0]) :]
     assert _answer_segment(body, "5").rstrip().endswith("Nej")
     assert _answer_segment(body, "6").rstrip().endswith("Ja")
     assert "46 %" in _answer_segment(body, "35")

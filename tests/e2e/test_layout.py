@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import pytest
 from pdf_layout import (
-    CONTENT_TOP, Heading, Layout, Page, caption_only_pages, half_empty_pages, read_layout,
+    CONTENT_TOP,
+    Heading,
+    Layout,
+    Page,
+    caption_only_pages,
+    half_empty_pages,
+    read_layout,
     stranded_headings,
 )
 
@@ -94,23 +100,33 @@ def test_national_report_has_21_profiles_and_a_sentence_per_indicator(renders, s
     text = " ".join(" ".join(render.pages()).split())
     for ind in load_catalog().kolada():
         start = text.index(ind.name + " ", text.index("Tillgänglighet Telefonsamtal"))
-        assert "Bäst 2024 ligger" in text[start:start + 900] or \
-            "Högst värde 2024 har" in text[start:start + 900], ind.name
+        assert (
+            "Bäst 2024 ligger" in text[start : start + 900]
+            or "Högst värde 2024 har" in text[start : start + 900]
+        ), ind.name
 
 
 # --- the checks themselves can fail (synthetic pages) -----------------------------------------
+
 
 def _layout(pages: list[Page], headings: list[Heading]) -> Layout:
     return Layout(pages, headings)
 
 
 def test_checks_find_a_stranded_heading():
-    pages = [Page(1, [(700, "x" * 100)]), Page(2, [(100, "Rubrik")], [(500, 700)]),
-             Page(3, [(300, "text")], [(400, 780)])]
-    heads = [Heading(1, "Kapitel", 2, CONTENT_TOP), Heading(2, "Avsnitt A", 2, 760),
-             Heading(2, "Avsnitt B", 2, 120)]
+    pages = [
+        Page(1, [(700, "x" * 100)]),
+        Page(2, [(100, "Rubrik")], [(500, 700)]),
+        Page(3, [(300, "text")], [(400, 780)]),
+    ]
+    heads = [
+        Heading(1, "Kapitel", 2, CONTENT_TOP),
+        Heading(2, "Avsnitt A", 2, 760),
+        Heading(2, "Avsnitt B", 2, 120),
+    ]
     assert stranded_headings(_layout(pages, heads)) == [
-        "p. 2: 'Avsnitt B' – its chart starts on p. 3"]
+        "p. 2: 'Avsnitt B' – its chart starts on p. 3"
+    ]
 
 
 def test_checks_find_a_half_empty_page_mid_chapter_but_not_a_chapter_end():
@@ -123,18 +139,30 @@ def test_checks_find_a_half_empty_page_mid_chapter_but_not_a_chapter_end():
 
 
 def test_checks_find_a_page_with_only_a_source_line():
-    pages = [Page(1, [(700, "Källa: Väntetider i vården, SKR, via Kolada")]),
-             Page(2, [(700, "Ett stycke med riktig text " * 5)])]
+    pages = [
+        Page(1, [(700, "Källa: Väntetider i vården, SKR, via Kolada")]),
+        Page(2, [(700, "Ett stycke med riktig text " * 5)]),
+    ]
     assert caption_only_pages(_layout(pages, [])) == [
-        "p. 1: only 'Källa: Väntetider i vården, SKR, via Kolada'"]
+        "p. 1: only 'Källa: Väntetider i vården, SKR, via Kolada'"
+    ]
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("name", ["region", "national"])
 def test_reader_text_has_no_working_notes_tool_name_or_paths(renders, snapshot_dir, name):
     text = " ".join(getattr(renders, name)().pages())
-    for note in ("Anmärkning", "tolkat som", "framgår av rubriken", "naravard", "/work",
-                 "data/", "fildatum", "mäter samma sak", "Valda:"):
+    for note in (
+        "Anmärkning",
+        "tolkat som",
+        "framgår av rubriken",
+        "naravard",
+        "/work",
+        "data/",
+        "fildatum",
+        "mäter samma sak",
+        "Valda:",
+    ):
         assert note not in text, note
     # a note that applies to the whole report stands once
     assert text.count("uppdelade på kvinnor och män") <= 1

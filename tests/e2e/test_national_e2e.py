@@ -50,8 +50,9 @@ def values(snapshot_dir) -> dict[str, dict[str, float]]:
 
 
 def _kolada_with_data(values) -> list:
-    return [i for i in load_catalog().kolada()
-            if any(c != RIKET_CODE for c in values.get(i.id, {}))]
+    return [
+        i for i in load_catalog().kolada() if any(c != RIKET_CODE for c in values.get(i.id, {}))
+    ]
 
 
 def test_batch_ran_the_national_notebook_without_errors(nat):
@@ -88,14 +89,24 @@ def test_ranked_charts_alt_text_names_best_worst_and_riket(nat, values):
     from test_accessibility import _elements, _kind
 
     with pikepdf.open(nat.out / "riksrapport.pdf") as pdf:
-        alts = [norm(str(e.get("/Alt", ""))) for e in _elements(pdf.Root.StructTreeRoot, [])
-                if _kind(e) == "Figure"]
+        alts = [
+            norm(str(e.get("/Alt", "")))
+            for e in _elements(pdf.Root.StructTreeRoot, [])
+            if _kind(e) == "Figure"
+        ]
     checked = 0
     for ind in _kolada_with_data(values):
         if ind.direction not in ("higher", "lower"):
             continue
-        alt = next((a for a in alts if a.startswith(("Stapeldiagram", "Punktdiagram"))
-                    and f"{norm(ind.name)} {YEAR}" in a), None)
+        alt = next(
+            (
+                a
+                for a in alts
+                if a.startswith(("Stapeldiagram", "Punktdiagram"))
+                and f"{norm(ind.name)} {YEAR}" in a
+            ),
+            None,
+        )
         assert alt, f"{ind.id}: no ranked chart alt text"
         regions = {c: v for c, v in values[ind.id].items() if c != RIKET_CODE}
         best = max(regions.values()) if ind.direction == "higher" else min(regions.values())
@@ -134,8 +145,10 @@ def test_xlsx_values_riket_and_ranks_match_the_snapshot(nat, values):
         else:
             assert row[head["Riket"]] is None, (ind_id, code)
         if ind.direction in ("higher", "lower"):
-            better = sum((v > regions[code]) if ind.direction == "higher"
-                         else (v < regions[code]) for v in regions.values())
+            better = sum(
+                (v > regions[code]) if ind.direction == "higher" else (v < regions[code])
+                for v in regions.values()
+            )
             assert row[head["Placering"]] == better + 1, (ind_id, code)
             assert row[head["Antal regioner"]] == len(regions), (ind_id, code)
         seen += 1

@@ -41,12 +41,14 @@ def nat(snapshot_dir: Path):
 
 # --- 1. values to check have their own look ---------------------------------------------------
 
+
 def test_heat_map_cell_to_check_is_grey_dotted_and_marked_not_near_riket():
     """N p.5: Östergötland's 14,2 % (a value to check) was as white as "nära riket"."""
     scores = pd.DataFrame({"A": [np.nan, 3.0, -40.0]}, index=["Öster", "Y", "Halland"])
     labels = pd.DataFrame({"A": ["14,2", "5,0", "7,4"]}, index=scores.index)
-    verdicts = pd.DataFrame({"A": [charts.TO_CHECK, "nära riket", "sämre än riket"]},
-                            index=scores.index)
+    verdicts = pd.DataFrame(
+        {"A": [charts.TO_CHECK, "nära riket", "sämre än riket"]}, index=scores.index
+    )
     chart = charts.heatmap_chart(scores, labels, title="T", verdicts=verdicts)
     ax = chart.fig.axes[0]
     cells = [p for p in ax.patches if p.get_width() == 1]
@@ -63,8 +65,9 @@ def test_tile_map_value_to_check_is_grey_dotted_and_marked():
     regions = all_regions()
     values = {r.code: 17.0 for r in regions}
     values["0009"] = 25.0
-    chart = charts.tile_map_chart(values, Ind(), regions, year=2024, riket=17.0,
-                                  size=(8.5, 11.0), to_check=["0009"])
+    chart = charts.tile_map_chart(
+        values, Ind(), regions, year=2024, riket=17.0, size=(8.5, 11.0), to_check=["0009"]
+    )
     order = [r.code for r in regions if r.tile[0] >= 0]
     tiles = [p for p in chart.fig.axes[0].patches if p.get_fill()]
     gotland = tiles[order.index("0009")]
@@ -81,8 +84,7 @@ def test_tile_map_colour_bar_shows_each_tiles_colour():
     percent), while the colour bar showed 15–19 all white."""
     regions = all_regions()
     values = {r.code: [15.0, 17.0, 19.0, 16.0, 18.0, 21.0][i % 6] for i, r in enumerate(regions)}
-    chart = charts.tile_map_chart(values, Ind(), regions, year=2024, riket=17.0,
-                                  size=(8.5, 11.0))
+    chart = charts.tile_map_chart(values, Ind(), regions, year=2024, riket=17.0, size=(8.5, 11.0))
     order = [r.code for r in regions if r.tile[0] >= 0]
     tiles = [p for p in chart.fig.axes[0].patches if p.get_fill()]
     mesh = chart.fig.axes[1]._colorbar  # the bar as drawn: its colours and scale
@@ -105,6 +107,7 @@ def test_national_heat_rows_and_maps_mark_values_to_check(nat):
 
 # --- 2. the national summary counts both ways, by one rule -------------------------------------
 
+
 def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_rule(nat):
     """N p.2 listed five improvements for Riket, no deterioration, and not how they were
     chosen. Every judged indicator is counted by `riket_change` (change_judgement with
@@ -119,8 +122,7 @@ def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_ru
         if ind.direction == "neutral" or rc is None or rc.before is None or rc.broken:
             continue
         threshold = ind.min_change if ind.min_change_riket is None else ind.min_change_riket
-        word, counts = change_judgement(rc.now - rc.before, ind.direction, threshold,
-                                        ind.decimals)
+        word, counts = change_judgement(rc.now - rc.before, ind.direction, threshold, ind.decimals)
         if counts:
             (better if word == "förbättring" else worse).append(ind.short)
         else:
@@ -130,7 +132,8 @@ def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_ru
         f"I riket förbättrades {len(better)} och försämrades {len(worse)} av "
         f"{len(better) + len(worse) + unclear} indikatorer mellan 2023 och 2024, räknat där "
         "förändringen är minst den minsta som räknas för indikatorn i riket; "
-        f"för {unclear} syns ingen tydlig förändring.")
+        f"för {unclear} syns ingen tydlig förändring."
+    )
     assert all(f"{name} (" in said for name in better + worse)
     improved = next(s for s in sentences if s.startswith("Förbättring i riket"))
     worsened = next(s for s in sentences if s.startswith("Försämring i riket"))
@@ -142,9 +145,16 @@ def test_national_summary_counts_riket_improvements_and_deteriorations_by_one_ru
 
 # --- 3. no working-note words a reader must not see ---------------------------------------------
 
-WORKING_NOTES = ("regionernas egna filer", "katalogens definition", "där en svarsfil finns",
-                 "har lämnat in sina svar", "Excelfilerna", "verksamhetsberättelse",
-                 "Region Västerbotten 2024", "Kommentar till fråga 18")
+WORKING_NOTES = (
+    "regionernas egna filer",
+    "katalogens definition",
+    "där en svarsfil finns",
+    "har lämnat in sina svar",
+    "Excelfilerna",
+    "verksamhetsberättelse",
+    "Region Västerbotten 2024",
+    "Kommentar till fråga 18",
+)
 
 
 @pytest.fixture(scope="module")
@@ -157,10 +167,15 @@ def vb(snapshot_dir: Path):
 def test_no_working_note_words_in_the_national_or_region_text(nat, vb):
     from naravard.report import blocks, national
 
-    pages = {"targets": national.targets_html(nat), "profiles": national.profiles_html(nat),
-             "questionnaire": national.questionnaire_html(nat), "about": national.about_html(nat),
-             "region about": str(blocks.about(vb)), "regional": str(blocks.regional(vb)),
-             "region questionnaire": str(blocks.questionnaire(vb))}
+    pages = {
+        "targets": national.targets_html(nat),
+        "profiles": national.profiles_html(nat),
+        "questionnaire": national.questionnaire_html(nat),
+        "about": national.about_html(nat),
+        "region about": str(blocks.about(vb)),
+        "regional": str(blocks.regional(vb)),
+        "region questionnaire": str(blocks.questionnaire(vb)),
+    }
     for where, html in pages.items():
         for words in WORKING_NOTES:
             assert words not in html, (where, words)
@@ -183,6 +198,7 @@ def test_questionnaire_says_a_comment_heading_once_and_leaves_out_unanswered_fre
 
 
 # --- 4. a target's number keeps its unit -------------------------------------------------------
+
 
 def test_target_keeps_its_percent_sign_on_the_numbers_line(nat, vb):
     """R p.23, O p.23: the region's own figures table wrapped "minst 55 / %"."""

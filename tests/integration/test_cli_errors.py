@@ -24,22 +24,36 @@ KPI = "N79173"  # medicinsk_bedomning_3d in the catalogue
 def write_snapshot(directory: Path, rows: list[tuple[str, int, float]], kpi: str = KPI) -> Path:
     """A minimal snapshot in Kolada's v3 layout: one KPI, (region_code, year, value) rows."""
     (directory / "data").mkdir(parents=True, exist_ok=True)
-    values = [{"kpi": kpi, "municipality": code, "period": year,
-               "values": [{"gender": "T", "count": 1, "status": "", "value": value}]}
-              for code, year, value in rows]
+    values = [
+        {
+            "kpi": kpi,
+            "municipality": code,
+            "period": year,
+            "values": [{"gender": "T", "count": 1, "status": "", "value": value}],
+        }
+        for code, year, value in rows
+    ]
     page = {"values": values, "count": len(values), "next_url": None, "previous_url": None}
     (directory / "data" / f"{kpi}.json").write_text(json.dumps(page), encoding="utf-8")
-    municipalities = [{"id": "0000", "title": "Riket", "type": "L"},
-                      {"id": "0001", "title": "Stockholm", "type": "L"},
-                      {"id": "0009", "title": "Gotland", "type": "L"}]
+    municipalities = [
+        {"id": "0000", "title": "Riket", "type": "L"},
+        {"id": "0001", "title": "Stockholm", "type": "L"},
+        {"id": "0009", "title": "Gotland", "type": "L"},
+    ]
     (directory / "municipality.json").write_text(
-        json.dumps({"values": municipalities, "count": 3}), encoding="utf-8")
+        json.dumps({"values": municipalities, "count": 3}), encoding="utf-8"
+    )
     return directory
 
 
 # Gotland (0009) has 2022 only; Stockholm and Riket also have 2023.
-TINY_ROWS = [("0000", 2022, 80.0), ("0000", 2023, 81.0), ("0001", 2022, 74.0),
-             ("0001", 2023, 75.0), ("0009", 2022, 70.0)]
+TINY_ROWS = [
+    ("0000", 2022, 80.0),
+    ("0000", 2023, 81.0),
+    ("0001", 2022, 74.0),
+    ("0001", 2023, 75.0),
+    ("0009", 2022, 70.0),
+]
 
 
 @pytest.fixture()
@@ -94,7 +108,9 @@ def test_unknown_region_lists_closest_matches(project, tiny, capsys):
 
 
 def test_close_misspelling_suggests_the_region(project, tiny, capsys):
-    code, _, err = run_report(capsys, "--region", "Västerbotn", "--year", "2022", "--data", str(tiny))
+    code, _, err = run_report(
+        capsys, "--region", "Västerbotn", "--year", "2022", "--data", str(tiny)
+    )
     line = assert_user_error(code, err, project)
     assert "Västerbotten" in line.split("Västerbotn", 1)[1]
 
@@ -121,8 +137,9 @@ def test_year_outside_the_data_lists_available_years(project, tiny, capsys, year
 
 
 def test_year_outside_the_real_snapshot_lists_its_years(project, snapshot_dir, capsys):
-    code, _, err = run_report(capsys, "--region", "Västerbotten", "--year", "1999",
-                              "--data", str(snapshot_dir))
+    code, _, err = run_report(
+        capsys, "--region", "Västerbotten", "--year", "1999", "--data", str(snapshot_dir)
+    )
     line = assert_user_error(code, err, project)
     first, last = data_years(snapshot_dir)
     assert f"{first}–{last}" in line
@@ -138,8 +155,9 @@ def test_year_the_region_lacks_names_the_years_it_has(project, tiny, capsys):
 
 def test_missing_data_dir(project, tmp_path, capsys):
     missing = tmp_path / "finns-inte"
-    code, _, err = run_report(capsys, "--region", "Gotland", "--year", "2022",
-                              "--data", str(missing))
+    code, _, err = run_report(
+        capsys, "--region", "Gotland", "--year", "2022", "--data", str(missing)
+    )
     assert str(missing) in assert_user_error(code, err, project)
 
 
@@ -154,8 +172,9 @@ def test_data_is_a_file(project, tmp_path, capsys):
 def test_data_dir_without_kolada_files(project, tmp_path, capsys, layout):
     directory = tmp_path / "snap"
     (directory / "data" if layout == "empty-data-folder" else directory).mkdir(parents=True)
-    code, _, err = run_report(capsys, "--region", "Gotland", "--year", "2022",
-                              "--data", str(directory))
+    code, _, err = run_report(
+        capsys, "--region", "Gotland", "--year", "2022", "--data", str(directory)
+    )
     assert str(directory) in assert_user_error(code, err, project)
 
 
@@ -170,18 +189,28 @@ def test_truncated_json_in_a_copy_of_the_snapshot(project, snapshot_dir, tmp_pat
     shutil.copytree(snapshot_dir, broken)
     target = broken / "data" / f"{KPI}.json"
     target.write_bytes(target.read_bytes()[:100])
-    code, _, err = run_report(capsys, "--region", "Västerbotten", "--year", "2024",
-                              "--data", str(broken))
+    code, _, err = run_report(
+        capsys, "--region", "Västerbotten", "--year", "2024", "--data", str(broken)
+    )
     assert f"{KPI}.json" in assert_user_error(code, err, project)
 
 
-@pytest.mark.parametrize("payload, field", [
-    ("[]", "list"),
-    ('{"values": [{"kpi": "N79173", "municipality": "0009", "period": 2022,'
-     ' "values": [{"gender": "T", "value": "abc"}]}]}', "abc"),
-    ('{"values": [{"kpi": "N79173", "municipality": "0009", "period": "x",'
-     ' "values": [{"gender": "T", "value": 5}]}]}', "period"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ("[]", "list"),
+        (
+            '{"values": [{"kpi": "N79173", "municipality": "0009", "period": 2022,'
+            ' "values": [{"gender": "T", "value": "abc"}]}]}',
+            "abc",
+        ),
+        (
+            '{"values": [{"kpi": "N79173", "municipality": "0009", "period": "x",'
+            ' "values": [{"gender": "T", "value": 5}]}]}',
+            "period",
+        ),
+    ],
+)
 def test_wrong_shape_json_names_file_and_field(project, tiny, capsys, payload, field):
     (tiny / "data" / f"{KPI}.json").write_text(payload, encoding="utf-8")
     code, _, err = run_report(capsys, "--region", "Gotland", "--year", "2022", "--data", str(tiny))
@@ -199,9 +228,14 @@ def test_makefile_propagates_the_failure(project, tiny):
     """`make report` with an unknown region exits non-zero and shows the one-line error."""
     skip_unless_make_is_ready()
     env = dict(os.environ, NARAVARD_ROOT=str(project))
-    proc = subprocess.run(["make", "--no-print-directory", "report", "REGION=Atlantis",
-                           "YEAR=2022", f"DATA={tiny}"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "report", "REGION=Atlantis", "YEAR=2022", f"DATA={tiny}"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode != 0
     fel = [line for line in proc.stderr.splitlines() if line.startswith("fel:")]
     assert len(fel) == 1 and "Atlantis" in fel[0], proc.stderr
@@ -215,14 +249,21 @@ def test_makefile_requires_region_and_year(project, missing):
     args = {"REGION": "REGION=Gotland", "YEAR": "YEAR=2022"}
     args.pop(missing)
     env = dict(os.environ, NARAVARD_ROOT=str(project))
-    proc = subprocess.run(["make", "--no-print-directory", "report", *args.values()],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "report", *args.values()],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode != 0
     assert f"ange {missing}" in proc.stderr
 
 
-def test_reports_with_a_missing_data_dir_fail_before_any_worker_starts(project, tmp_path, capsys,
-                                                                       monkeypatch):
+def test_reports_with_a_missing_data_dir_fail_before_any_worker_starts(
+    project, tmp_path, capsys, monkeypatch
+):
     from naravard.build import batch
 
     monkeypatch.setattr(batch, "_start_pool", lambda n: pytest.fail("workers were started"))
@@ -238,9 +279,14 @@ def test_the_command_keeps_its_exit_code_and_its_message_when_it_skips_the_teard
     import sys
 
     env = dict(os.environ, NARAVARD_ROOT=str(tmp_path))
-    proc = subprocess.run([sys.executable, "-m", "naravard.cli", "report", "--region",
-                           "Atlantis", "--year", "2024"], capture_output=True, text=True,
-                          env=env, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "naravard.cli", "report", "--region", "Atlantis", "--year", "2024"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 2
     assert proc.stderr.startswith("fel: ") and "Atlantis" in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
@@ -281,10 +327,13 @@ def test_every_command_help_ends_with_examples_that_parse(capsys):
         assert stop.value.code == 0
         text = capsys.readouterr().out
         assert "Exempel:" in text, path
-        examples = [line.split("  ")[1] for line in text.split("Exempel:")[1].splitlines()
-                    if line.startswith("  naravard ") and "<" not in line]
+        examples = [
+            line.split("  ")[1]
+            for line in text.split("Exempel:")[1].splitlines()
+            if line.startswith("  naravard ") and "<" not in line
+        ]
         assert examples, path
         for example in examples:
             words = shlex.split(example)
-            assert words[:len(path)] == list(path), (path, example)
+            assert words[: len(path)] == list(path), (path, example)
             build_parser().parse_args(words[1:])  # SystemExit here: the example is stale

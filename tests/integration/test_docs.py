@@ -45,8 +45,9 @@ def _commit_msg(tmp_path, text: str) -> int:
 
     message = tmp_path / "COMMIT_EDITMSG"
     message.write_text(text, encoding="utf-8")
-    return subprocess.run([str(REPO / ".githooks" / "commit-msg"), str(message)],
-                          capture_output=True, check=False).returncode
+    return subprocess.run(
+        [str(REPO / ".githooks" / "commit-msg"), str(message)], capture_output=True, check=False
+    ).returncode
 
 
 def test_commit_msg_hook_wants_a_short_subject_and_a_body(tmp_path):

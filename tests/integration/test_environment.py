@@ -18,8 +18,11 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-LOCKS = {"requirements.txt": (), "requirements-test.txt": ("test", "dev"),
-         "requirements-lab.txt": ("lab",)}
+LOCKS = {
+    "requirements.txt": (),
+    "requirements-test.txt": ("test", "dev"),
+    "requirements-lab.txt": ("lab",),
+}
 
 
 def _pins(lock: str, every_platform: bool = False) -> dict[str, str]:
@@ -51,7 +54,8 @@ def test_lock_pins_every_declared_dependency_inside_its_range(lock):
         name = canonicalize_name(req.name)
         assert name in pins, f"{req.name} is in pyproject.toml but not in {lock}: make lock"
         assert req.specifier.contains(pins[name], prereleases=True), (
-            f"{req.name}=={pins[name]} is outside {req.specifier}: make lock")
+            f"{req.name}=={pins[name]} is outside {req.specifier}: make lock"
+        )
 
 
 @pytest.mark.parametrize("lock", LOCKS)
@@ -66,18 +70,32 @@ def test_lock_has_hashes_and_was_made_by_make_lock(lock):
 def test_report_lock_carries_no_test_tools_and_no_jupyterlab():
     """`make env` (the report environment) installs requirements.txt only."""
     report = _pins("requirements.txt", every_platform=True)
-    for tool in ("pytest", "ruff", "uv", "deptry", "selenium", "jupyterlab", "jupyter-server",
-                 "rfc3987-syntax", "lark"):
+    for tool in (
+        "pytest",
+        "ruff",
+        "uv",
+        "deptry",
+        "selenium",
+        "jupyterlab",
+        "jupyter-server",
+        "rfc3987-syntax",
+        "lark",
+    ):
         assert tool not in report, f"{tool} is in the report lock"
 
 
 @pytest.mark.parametrize("lock", ["requirements-test.txt", "requirements-lab.txt"])
 def test_the_other_locks_keep_every_report_pin(lock):
     """`make test` and `make lab` add to the report's packages, never change their versions."""
-    report, other = (_pins("requirements.txt", every_platform=True),
-                     _pins(lock, every_platform=True))
-    changed = {name: (version, other.get(name)) for name, version in report.items()
-               if other.get(name) != version}
+    report, other = (
+        _pins("requirements.txt", every_platform=True),
+        _pins(lock, every_platform=True),
+    )
+    changed = {
+        name: (version, other.get(name))
+        for name, version in report.items()
+        if other.get(name) != version
+    }
     assert not changed, f"report pin vs {lock}: {changed}; make lock"
 
 
@@ -105,6 +123,7 @@ def test_child_processes_import_the_checkout_under_test():
 
     code = "import naravard; print(naravard.__file__)"
     for env in (dict(os.environ), {"PATH": ""} | child_path()):
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                             text=True, check=True).stdout.strip()
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
         assert Path(out).resolve().is_relative_to(SRC), out

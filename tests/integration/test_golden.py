@@ -35,8 +35,9 @@ def _csv(snapshot_dir) -> bytes:
 
     obs = load_observations(snapshot_dir)
     # as if fetched live on RETRIEVED (the shipped copy's own date says only when it was copied)
-    obs = dataclasses.replace(obs, retrieved=RETRIEVED,
-                              origin_label=f"Kolada, ögonblicksbild (hämtad {RETRIEVED})")
+    obs = dataclasses.replace(
+        obs, retrieved=RETRIEVED, origin_label=f"Kolada, ögonblicksbild (hämtad {RETRIEVED})"
+    )
     return exports.region_csv_bytes(report.prepare("Västerbotten", 2024, obs=obs, figures=None))
 
 
@@ -48,9 +49,11 @@ def _compare(made: bytes) -> None:
     if made != golden:
         old, new = golden.decode("utf-8-sig").splitlines(), made.decode("utf-8-sig").splitlines()
         changed = [f"- {a}\n+ {b}" for a, b in zip(old, new) if a != b][:5]
-        pytest.fail(f"indikatorer.csv differs from {GOLDEN.name} ({len(old)} vs {len(new)} "
-                    "lines); if intended, regenerate (see this module's docstring):\n"
-                    + "\n".join(changed), pytrace=False)
+        pytest.fail(
+            f"indikatorer.csv differs from {GOLDEN.name} ({len(old)} vs {len(new)} "
+            "lines); if intended, regenerate (see this module's docstring):\n" + "\n".join(changed),
+            pytrace=False,
+        )
 
 
 def test_vasterbotten_2024_table_equals_the_golden_file(snapshot_dir, monkeypatch):
@@ -65,12 +68,13 @@ def test_golden_file_agrees_with_the_snapshot_where_it_is_plain(snapshot_dir):
     import csv
     import io
 
-    rows = list(csv.DictReader(io.StringIO(GOLDEN.read_bytes().decode("utf-8-sig")),
-                               delimiter=";"))
+    rows = list(csv.DictReader(io.StringIO(GOLDEN.read_bytes().decode("utf-8-sig")), delimiter=";"))
     by_id = {r["Indikator-id"]: r for r in rows}
     assert by_id["medicinsk_bedomning_3d"]["Värde"] == "79,5"
     assert (by_id["telefon_samma_dag"]["Värde"], by_id["telefon_samma_dag"]["Riket"]) == (
-        "73,1", "87,0")
+        "73,1",
+        "87,0",
+    )
     assert all(r["År"] == "2024" for r in rows)
 
 

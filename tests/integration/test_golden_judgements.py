@@ -24,11 +24,18 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "judgements-2024.csv"
 
 # golden column → exported column
 COLUMNS = {
-    "value": "Värde", "prev_year": "Föregående år", "change_judgement": "Bedömning",
-    "change_counts": "Förändringen räknas", "trend": "Trend", "trend_from_year": "Trend sedan år",
+    "value": "Värde",
+    "prev_year": "Föregående år",
+    "change_judgement": "Bedömning",
+    "change_counts": "Förändringen räknas",
+    "trend": "Trend",
+    "trend_from_year": "Trend sedan år",
     "trend_shape": "Trendens form",
-    "rank": "Placering", "rank_to": "Placering till", "n_tied": "Delar placering med antal regioner",
-    "n_ranked": "Antal regioner", "target_status": "Måluppfyllelse",
+    "rank": "Placering",
+    "rank_to": "Placering till",
+    "n_tied": "Delar placering med antal regioner",
+    "n_ranked": "Antal regioner",
+    "target_status": "Måluppfyllelse",
 }
 
 
@@ -60,8 +67,7 @@ def _cell(value: object) -> str:
 def test_golden_table_covers_every_indicator_for_both_regions(exported):
     rows = _golden()
     for name, frame in exported.items():
-        assert sorted(r["indicator_id"] for r in rows if r["region"] == name) == \
-            sorted(frame.index)
+        assert sorted(r["indicator_id"] for r in rows if r["region"] == name) == sorted(frame.index)
 
 
 @pytest.mark.parametrize("row", _golden(), ids=lambda r: f"{r['region']}-{r['indicator_id']}")
@@ -87,18 +93,26 @@ def test_vasterbotten_summary_leaves_out_breaks_and_says_shared_places(snapshot_
     # survey changes of +3,6 and +3,9 p.e. are inside the 4 p.e. margin of a difference, and
     # vårdtillfällen is neutral (issue 18)
     assert "10 av 24 jämförbara indikatorer förbättrats tydligt, 4 försämrats tydligt" in summary
-    assert "Oplanerad återinskrivning inom 30 dagar, 65 år och äldre (delad plats 1–6 av 19)" \
+    assert (
+        "Oplanerad återinskrivning inom 30 dagar, 65 år och äldre (delad plats 1–6 av 19)"
         in summary
+    )
     assert "Fotundersökning vid diabetes i primärvården (delad plats 20–21 av 21)" in summary
     table = rep.table.set_index("indicator_id")
-    sentences = " ".join(text.indicator_sentences(table.loc["aterinskrivning_30d"].to_dict(),
-                                                  "Västerbotten"))
+    sentences = " ".join(
+        text.indicator_sentences(table.loc["aterinskrivning_30d"].to_dict(), "Västerbotten")
+    )
     assert "delad plats 1–6 av 19, lika med fem andra regioner" in sentences
-    foot = " ".join(text.indicator_sentences(table.loc["fotundersokning_diabetes"].to_dict(),
-                                             "Västerbotten"))
+    foot = " ".join(
+        text.indicator_sentences(table.loc["fotundersokning_diabetes"].to_dict(), "Västerbotten")
+    )
     assert "delad plats 20–21 av 21, lika med en annan region (Gävleborg)" in foot
-    for ident in ("telefon_samma_dag", "forsta_kontakt_90d", "operation_90d",
-                  "npe_helhetsintryck_pv"):
+    for ident in (
+        "telefon_samma_dag",
+        "forsta_kontakt_90d",
+        "operation_90d",
+        "npe_helhetsintryck_pv",
+    ):
         said = " ".join(text.indicator_sentences(table.loc[ident].to_dict(), "Västerbotten"))
         for word in ("förbättring", "försämring", "oförändrad", "ingen tydlig förändring"):
             assert word not in said, (ident, word)

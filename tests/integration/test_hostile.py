@@ -25,16 +25,20 @@ def one_line_error(call, *args, **kwargs) -> str:
 
 # --- F1: a date that does not exist, in any YAML file ------------------------------------------
 
-@pytest.mark.parametrize("value, problem", [("2025-13-45", "month must be in 1..12"),
-                                            ("2024-02-30", "day is out of range")])
+
+@pytest.mark.parametrize(
+    "value, problem",
+    [("2025-13-45", "month must be in 1..12"), ("2024-02-30", "day is out of range")],
+)
 def test_f1_an_impossible_date_in_answers_is_one_line_with_the_line(tmp_path, value, problem):
     from naravard.report.questionnaire import check_file
 
     folder = tmp_path / "vasterbotten"
     folder.mkdir()
     path = folder / "2024.yaml"
-    path.write_text(f"region: vasterbotten\nyear: 2024\nx: {value}\nanswers: {{}}\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"region: vasterbotten\nyear: 2024\nx: {value}\nanswers: {{}}\n", encoding="utf-8"
+    )
     message = one_line_error(check_file, path)
     assert f"2024.yaml rad 3: '{value}' är inget giltigt datum ({problem}" in message
 
@@ -45,7 +49,8 @@ def test_f1_an_impossible_date_in_the_catalogue_reader_is_one_line(tmp_path):
     path = tmp_path / "x.yaml"
     path.write_text("a: 1\nb:\n  - 2024-02-30\n", encoding="utf-8")
     assert "x.yaml rad 3: '2024-02-30' är inget giltigt datum" in one_line_error(
-        safe_yaml.load_file, path)
+        safe_yaml.load_file, path
+    )
 
 
 def test_f1_real_dates_still_read_as_dates():
@@ -58,8 +63,10 @@ def test_f1_real_dates_still_read_as_dates():
 
 # --- F7: `make kommentar` on a full disk ------------------------------------------------------
 
+
 def test_f7_kommentar_on_a_full_disk_names_the_path_and_leaves_no_file(
-        project_tmp, snapshot_dir, monkeypatch, capsys):
+    project_tmp, snapshot_dir, monkeypatch, capsys
+):
     import os
 
     from naravard.cli import main
@@ -91,16 +98,23 @@ ROW = "A;BUP;bup;2024;18,3;20;Väntetider i vården"
 HOSTILE = "\x1b]0;HIJACKED-TITLE\x07\x1b[2J\x1b[31mRÖD TEXT\x1b[0m"
 
 
-def report_folder(tmp_path: Path, name: str, *rows: str, region: str = "24",
-                  year: int = 2024) -> Path:
+def report_folder(
+    tmp_path: Path, name: str, *rows: str, region: str = "24", year: int = 2024
+) -> Path:
     import json
 
     path = tmp_path / name
     path.mkdir()
     (path / "indikatorer.csv").write_bytes(("\n".join([HEAD, *rows]) + "\n").encode("utf-8-sig"))
-    (path / "manifest.json").write_text(json.dumps(
-        {"created": "2025-03-01T10:00:00+00:00",
-         "parameters": {"kind": "region", "region": region, "year": year}}), encoding="utf-8")
+    (path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "created": "2025-03-01T10:00:00+00:00",
+                "parameters": {"kind": "region", "region": region, "year": year},
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -122,8 +136,9 @@ def test_f8_printable_removes_controls_and_bidi_but_keeps_text():
     assert printable("Åäö – 79,5 %") == "Åäö – 79,5 %"
 
 
-@pytest.mark.parametrize("other, what", [({"region": "25"}, "olika regioner"),
-                                         ({"year": 2023}, "olika år")])
+@pytest.mark.parametrize(
+    "other, what", [({"region": "25"}, "olika regioner"), ({"year": 2023}, "olika år")]
+)
 def test_diff_across_regions_or_years_is_refused(tmp_path, capsys, other, what):
     from naravard.cli import main
 
@@ -146,7 +161,6 @@ def test_a_fel_line_carries_no_escape_sequences(capsys, monkeypatch):
     assert "\x1b" not in capsys.readouterr().err
 
 
-
 def test_a_reader_that_stops_reading_is_not_told_as_a_disk_problem(tmp_path):
     """`make diff … | head -3`: the closed pipe said "fel: Broken pipe; kontrollera
     rättigheter och ledigt utrymme". A reader that has what it wants is no error to report."""
@@ -155,12 +169,19 @@ def test_a_reader_that_stops_reading_is_not_told_as_a_disk_problem(tmp_path):
 
     a = report_folder(tmp_path, "a", ROW, *(f"A;Namn {i};id_{i};2024;1;1;x" for i in range(3000)))
     b = report_folder(tmp_path, "b", ROW)
-    proc = subprocess.run(f'"{sys.executable}" -m naravard.cli diff "{a}" "{b}" | head -2',
-                          shell=True, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        f'"{sys.executable}" -m naravard.cli diff "{a}" "{b}" | head -2',
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert len(proc.stdout.splitlines()) == 2
     assert "rättigheter" not in proc.stderr and "fel:" not in proc.stderr, proc.stderr
 
+
 # --- WeasyPrint reads no file outside the report and nothing from the network ------------------
+
 
 def _png(path: Path) -> Path:
     from PIL import Image
@@ -175,9 +196,16 @@ def _images_in(pdf: Path) -> int:
     return sum(len(page.images) for page in PdfReader(pdf).pages)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "file://localhost/etc/passwd",
-                                 "http://127.0.0.1:9/x.png", "https://example.org/x.png",
-                                 "file:///STAGING/../outside.png"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "file://localhost/etc/passwd",
+        "http://127.0.0.1:9/x.png",
+        "https://example.org/x.png",
+        "file:///STAGING/../outside.png",
+    ],
+)
 def test_the_pdf_fetcher_refuses_everything_outside_the_staging_folder(tmp_path, url):
     from naravard.build.render import _url_fetcher
 
@@ -195,16 +223,20 @@ def test_a_local_file_in_raw_html_is_not_embedded_in_the_pdf(tmp_path):
     staging.mkdir()
     outside = _png(tmp_path / "secret.png")
     inside = _png(staging / "own.png")
-    page = (f'<html lang="sv"><body><img alt="a" src="file://{outside}">'
-            f'<img alt="b" src="http://127.0.0.1:9/x.png"><p>text</p></body></html>')
+    page = (
+        f'<html lang="sv"><body><img alt="a" src="file://{outside}">'
+        f'<img alt="b" src="http://127.0.0.1:9/x.png"><p>text</p></body></html>'
+    )
     html_to_pdf(page, tmp_path / "a.pdf", base_url=staging, tagged=False)
     assert _images_in(tmp_path / "a.pdf") == 0
-    html_to_pdf(page.replace(str(outside), str(inside)), tmp_path / "b.pdf", base_url=staging,
-                tagged=False)
+    html_to_pdf(
+        page.replace(str(outside), str(inside)), tmp_path / "b.pdf", base_url=staging, tagged=False
+    )
     assert _images_in(tmp_path / "b.pdf") == 1  # the report's own folder is readable
 
 
 # --- the small ones -------------------------------------------------------------------------------
+
 
 def test_warm_up_folders_carry_the_pid_and_a_killed_runs_are_removed(tmp_path, monkeypatch):
     import os
@@ -221,8 +253,12 @@ def test_warm_up_folders_carry_the_pid_and_a_killed_runs_are_removed(tmp_path, m
     monkeypatch.setattr(render, "html_to_pdf", lambda html, pdf: seen.append(Path(pdf).parent))
     render.warm_up()
     assert seen[0].name.startswith(f"naravard-warm-{os.getpid()}-")
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     killed = tmp_path / f"naravard-warm-{dead}-abcd1234"
     legacy = tmp_path / "naravard-warm-abcd1234"  # before the pid was in the name
     for folder in (killed, legacy):
@@ -292,8 +328,9 @@ def test_a_run_that_does_not_unwind_after_sigterm_ends_within_the_grace(tmp_path
             except KeyboardInterrupt:
                 pass
     """)
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "ready"
     proc.send_signal(signal.SIGTERM)
     try:
@@ -344,8 +381,9 @@ def test_f8_a_questionnaire_title_with_escape_sequences_is_printed_clean(capsys,
     from naravard.report.questionnaire import answers
 
     question = SimpleNamespace(label="5", title=f"Fråga {HOSTILE}")
-    monkeypatch.setattr(answers, "read_answers", lambda path: SimpleNamespace(
-        year=2024, region_name="Västerbotten"))
+    monkeypatch.setattr(
+        answers, "read_answers", lambda path: SimpleNamespace(year=2024, region_name="Västerbotten")
+    )
     monkeypatch.setattr(answers, "load_structure", lambda year: [question])
     monkeypatch.setattr(answers, "unanswered", lambda structure, ans: [(question, "")])
     monkeypatch.setattr(answers, "is_expected", lambda q, ans: True)

@@ -65,14 +65,16 @@ def test_not_yet_published_shows_the_latest_year_and_only_the_region_gap_is_miss
         assert row["value"] == row["value"]  # a value, not NaN
     own_gap = table.loc[ONLY_MISSING]
     assert own_gap["value"] != own_gap["value"] and not own_gap["published_note"]
-    words = text.indicator_sentences(own_gap.to_dict() | {"indicator_id": ONLY_MISSING},
-                                     "Västerbotten")
+    words = text.indicator_sentences(
+        own_gap.to_dict() | {"indicator_id": ONLY_MISSING}, "Västerbotten"
+    )
     assert words[0] == "Inget värde finns för Västerbotten 2025."
 
 
 def test_sentences_say_what_to_check_and_name_the_year_shown(table):
-    swing = " ".join(text.indicator_sentences(
-        table.loc["psykiatri_forsta_besok_90d"].to_dict(), "Västerbotten"))
+    swing = " ".join(
+        text.indicator_sentences(table.loc["psykiatri_forsta_besok_90d"].to_dict(), "Västerbotten")
+    )
     assert "100,0\xa0%" in swing and CAUTION in swing
     assert "förbättring" not in swing
     eye = text.indicator_sentences(table.loc["ogonbotten_diabetes"].to_dict(), "Västerbotten")
@@ -80,8 +82,10 @@ def test_sentences_say_what_to_check_and_name_the_year_shown(table):
     summary = " ".join(summary_sentences(table.reset_index(), "Västerbotten", YEAR))
     assert "7 indikatorer är ännu inte publicerade för 2025" in summary
     assert "jämförs med 2025 års" not in summary
-    assert "Första besök i allmänpsykiatrin" not in summary.split("Starkast placering")[1] \
-        .split(".")[0]  # 100,0 % is no strongest place
+    assert (
+        "Första besök i allmänpsykiatrin"
+        not in summary.split("Starkast placering")[1].split(".")[0]
+    )  # 100,0 % is no strongest place
 
 
 def test_det_viktigaste_tells_the_swing_as_one_caution(table, obs, catalog):
@@ -106,7 +110,9 @@ def test_national_table_and_sentences(obs, catalog):
     lagged = frame[frame["indicator_id"].isin(UNPUBLISHED)]
     assert set(lagged["year"]) == {2024} and set(lagged["published_note"]) == {LAG + "."}
     rep = national.prepare(YEAR, obs=obs, catalog=catalog, figures=None)
-    psyk = " ".join(national_facts.indicator_sentences(rep, catalog.get("psykiatri_forsta_besok_90d")))
+    psyk = " ".join(
+        national_facts.indicator_sentences(rep, catalog.get("psykiatri_forsta_besok_90d"))
+    )
     assert not re.search(r"Bäst 2025[^.;]*Västerbotten", psyk)
     assert "Västerbotten: Värdet 2025 (100,0\xa0%)" in psyk and CAUTION in psyk
     eye = national_facts.indicator_sentences(rep, catalog.get("ogonbotten_diabetes"))
@@ -115,10 +121,12 @@ def test_national_table_and_sentences(obs, catalog):
     # the heat map colours no value to check as better or worse than Riket
     ind = catalog.get("psykiatri_forsta_besok_90d")
     rel, labels, verdicts = national._heat_rows(rep, [ind])
-    assert rel.isna().loc["Västerbotten", ind.name] and "100,0" in labels.loc["Västerbotten",
-                                                                               ind.name]
+    assert (
+        rel.isna().loc["Västerbotten", ind.name] and "100,0" in labels.loc["Västerbotten", ind.name]
+    )
     # neither better, worse nor near: a value to check, drawn as such
     from naravard.charts import TO_CHECK
+
     assert verdicts.loc["Västerbotten", ind.name] == TO_CHECK
     assert rel[ind.name].notna().sum() == 20
 
@@ -135,11 +143,31 @@ def rendered(later, tmp_path_factory) -> Path:
     for sub in ("output", "figures", "cache"):
         (root / sub).mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("NARAVARD_DATA",)}
-    env |= {"NARAVARD_ROOT": str(root), "NARAVARD_CACHE": str(root / "cache"),
-            "SOURCE_DATE_EPOCH": EPOCH}
-    done = subprocess.run([sys.executable, "-m", "naravard.cli", "reports", "--year", "2025",
-                           "--data", str(later), "--regions", "Västerbotten", "--jobs", "2"],
-                          env=env, capture_output=True, text=True, timeout=1200)
+    env |= {
+        "NARAVARD_ROOT": str(root),
+        "NARAVARD_CACHE": str(root / "cache"),
+        "SOURCE_DATE_EPOCH": EPOCH,
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "naravard.cli",
+            "reports",
+            "--year",
+            "2025",
+            "--data",
+            str(later),
+            "--regions",
+            "Västerbotten",
+            "--jobs",
+            "2",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return root / "output"
 
@@ -150,8 +178,17 @@ def _pages(pdf: Path) -> list[str]:
     return [norm(p.extract_text()) for p in PdfReader(pdf).pages]
 
 
-DEVELOPER_WORDS = ("nan", "None", "NaN", "True", "False", "plausibility", "published_note",
-                   "enkätstruktur", "indicator_id")
+DEVELOPER_WORDS = (
+    "nan",
+    "None",
+    "NaN",
+    "True",
+    "False",
+    "plausibility",
+    "published_note",
+    "enkätstruktur",
+    "indicator_id",
+)
 
 
 def _reads_cleanly(pages: list[str], html: str) -> None:
@@ -161,8 +198,9 @@ def _reads_cleanly(pages: list[str], html: str) -> None:
     assert "jämförs med 2025 års" not in whole
     # "från 17 % till 17 %": a change between equal values
     number = r"(−?\d+(?:\u00a0\d{3})*(?:,\d+)?(?:\u00a0%)?)"
-    for a, b in re.findall(rf"från {number} (?:\(\d{{4}}\) |år \d{{4}} |\d{{4}} )?till {number}",
-                           html):
+    for a, b in re.findall(
+        rf"från {number} (?:\(\d{{4}}\) |år \d{{4}} |\d{{4}} )?till {number}", html
+    ):
         assert a.strip() != b.strip(), (a, b)
     # no heading over nothing
     assert not re.search(r"</h[1-3]>\s*(<h[1-3][ >]|</section>)", html)

@@ -26,8 +26,11 @@ DEADLINE = "6"  # seconds: bounds every endless fault (page loops, slow drips, r
 
 
 def files_of(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture()
@@ -73,18 +76,21 @@ def test_each_fault_is_one_line_and_the_snapshot_stays(kolada, dest, capsys):
     assert kolada.requests < 200
 
 
-@pytest.mark.parametrize(("fault", "said"), [
-    ("next_other_host", "annan adress (next_url"),
-    ("redirect_other_host", "annan adress (omdirigering"),
-    ("next_bad_url", "trasig next_url"),
-    ("next_increment", "6 s"),
-    ("retry_after_long", "bad oss vänta 480 s (Retry-After)"),
-    ("huge", "mer än 50 MB"),
-    ("slow_drip", "blev inte klar inom 6 s"),
-    ("poison_range", "kan inte vara mindre än 0"),
-    ("empty_all", "saknar värden som ögonblicksbilden har för 29 av katalogens nyckeltal"),
-    ("truncated_json", "avkortad JSON"),
-])
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        ("next_other_host", "annan adress (next_url"),
+        ("redirect_other_host", "annan adress (omdirigering"),
+        ("next_bad_url", "trasig next_url"),
+        ("next_increment", "6 s"),
+        ("retry_after_long", "bad oss vänta 480 s (Retry-After)"),
+        ("huge", "mer än 50 MB"),
+        ("slow_drip", "blev inte klar inom 6 s"),
+        ("poison_range", "kan inte vara mindre än 0"),
+        ("empty_all", "saknar värden som ögonblicksbilden har för 29 av katalogens nyckeltal"),
+        ("truncated_json", "avkortad JSON"),
+    ],
+)
 def test_the_line_says_what_went_wrong(fault, said, dest, capsys, monkeypatch):
     server = KoladaServer(SNAPSHOT, fault).start()
     try:
@@ -104,11 +110,12 @@ def test_without_network_one_line(dest, capsys, monkeypatch):
     monkeypatch.setenv("NARAVARD_KOLADA_URL", f"http://127.0.0.1:{port}/v3")
     before = files_of(dest)
     code, _, err = download(dest, capsys)
-    assert "nätverket: Kolada (127.0.0.1) kunde inte nås" in assert_untouched(code, err, dest, before)
+    assert "nätverket: Kolada (127.0.0.1) kunde inte nås" in assert_untouched(
+        code, err, dest, before
+    )
 
 
-def test_a_good_answer_replaces_the_snapshot_whole_and_says_what_changed(dest, capsys,
-                                                                         monkeypatch):
+def test_a_good_answer_replaces_the_snapshot_whole_and_says_what_changed(dest, capsys, monkeypatch):
     revise = {("N79173", "0024", 2023): 99.9, ("N79173", "0001", 2024): 11.1}
     server = KoladaServer(SNAPSHOT, revise=revise).start()
     try:
@@ -128,8 +135,11 @@ def test_a_good_answer_replaces_the_snapshot_whole_and_says_what_changed(dest, c
     assert not {k for k in changed if k.startswith("data/")} - {"data/N79173.json"}
     assert not {k for k in changed if k.startswith("kommun/data/") or k == "README.md"}
     assert "kommun/retrieved.json" in changed  # the kommun part was fetched anew too
-    assert re.search(r"reviderade: N79173 \(medicinsk_bedomning_3d\): 2 värden, störst "
-                     r"0001 2024: [\d,]+ → 11,1", out), out
+    assert re.search(
+        r"reviderade: N79173 \(medicinsk_bedomning_3d\): 2 värden, störst "
+        r"0001 2024: [\d,]+ → 11,1",
+        out,
+    ), out
     assert "Checka in" in out
     assert [p.name for p in dest.parent.iterdir()] == ["kolada"]
 
@@ -158,8 +168,11 @@ def test_recorded_answers_in_process(dest, capsys):
 
         payload = answers(urlsplit(request.url).path)
         if "/kpi/" in request.url and "/data/" not in request.url:
-            payload["values"] = [dict(v, title="Nytt namn") if v["id"] == "N79179" else v
-                                 for v in payload["values"] if v["id"] != "N61603"]
+            payload["values"] = [
+                dict(v, title="Nytt namn") if v["id"] == "N79179" else v
+                for v in payload["values"]
+                if v["id"] != "N61603"
+            ]
         return 200, {}, json.dumps(payload)
 
     responses.add_callback(responses.GET, re.compile(re.escape(base) + ".*"), callback=callback)
@@ -171,6 +184,7 @@ def test_recorded_answers_in_process(dest, capsys):
 
 
 # --- a report whose Kolada values would all disappear is not published ---------------------
+
 
 def test_a_report_without_its_kolada_values_does_not_replace_the_published_one(project_tmp):
     import dataclasses
@@ -190,10 +204,14 @@ def test_a_report_without_its_kolada_values_does_not_replace_the_published_one(p
 
     frame = obs.frame.copy()
     frame.loc[frame["source"] == "Kolada", "value"] = float("nan")  # an all-empty answer
-    empty = report.prepare("Västerbotten", 2024, obs=dataclasses.replace(obs, frame=frame),
-                           figures=None, previous=None)
-    with pytest.raises(NaravardError, match=r"den publicerade rapporten har \d+ värden från "
-                                            r"Kolada, den nya skulle inte ha något.*FORCE=1"):
+    empty = report.prepare(
+        "Västerbotten", 2024, obs=dataclasses.replace(obs, frame=frame), figures=None, previous=None
+    )
+    with pytest.raises(
+        NaravardError,
+        match=r"den publicerade rapporten har \d+ värden från "
+        r"Kolada, den nya skulle inte ha något.*FORCE=1",
+    ):
         pipeline.region_job(empty, None)
     assert pipeline.region_job(empty, None, force=True).out_dir == published
 
@@ -214,8 +232,14 @@ def test_make_data_without_network_leaves_git_status_clean():
         port = sock.getsockname()[1]
     env = os.environ | {"NARAVARD_KOLADA_URL": f"http://127.0.0.1:{port}/v3"}
     env.pop("DATA", None)
-    proc = subprocess.run(["make", "-s", "--no-print-directory", "data"], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        ["make", "-s", "--no-print-directory", "data"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode != 0
     fel = [line for line in proc.stderr.splitlines() if not line.startswith("make")]
     assert len(fel) == 1 and fel[0].startswith("fel: nätverket: Kolada (127.0.0.1)"), proc.stderr

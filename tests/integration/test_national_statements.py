@@ -26,10 +26,11 @@ def test_summary_names_every_region_tied_in_the_bottom_third(rep):
 def test_riket_is_never_unchanged_across_a_series_break(rep):
     text = " ".join(national_facts.riket_change_sentences(rep))
     assert "oförändrad" not in text
-    assert ("Tidsseriebrott 2024, så förändringen i riket bedöms inte, för telefonsvar samma "
-            "dag (87,0 %), första kontakt inom 90 dagar (84,9 %), operation/åtgärd inom 90 "
-            "dagar (83,8 %) och helhetsintryck av primärvården (80,1 %).").replace(
-        " %", "\u00a0%") in text
+    assert (
+        "Tidsseriebrott 2024, så förändringen i riket bedöms inte, för telefonsvar samma "
+        "dag (87,0 %), första kontakt inom 90 dagar (84,9 %), operation/åtgärd inom 90 "
+        "dagar (83,8 %) och helhetsintryck av primärvården (80,1 %)."
+    ).replace(" %", "\u00a0%") in text
     # Riket's survey has about 50 000 answers: +2,4 points counts there (min_change_riket),
     # while the same change would be inside the margin for one region
     assert "förtroende för vårdcentralerna (+2,4\u00a0p.e.)" in text
@@ -48,14 +49,27 @@ def test_targets_have_no_zero_of_zero_and_mark_other_definitions(rep):
 
 def test_export_has_the_judgement_columns(rep):
     frame = exports.national_frame(rep)
-    for column in ("Placering", "Placering till", "Delar placering med antal regioner",
-                   "Förändringen räknas", "Bedömning", "Trend", "Måluppfyllelse", "Om målet",
-                   "Jämförbarhet", "Minsta förändring som räknas"):
+    for column in (
+        "Placering",
+        "Placering till",
+        "Delar placering med antal regioner",
+        "Förändringen räknas",
+        "Bedömning",
+        "Trend",
+        "Måluppfyllelse",
+        "Om målet",
+        "Jämförbarhet",
+        "Minsta förändring som räknas",
+    ):
         assert column in frame.columns
-    ater = frame[(frame["Indikator-id"] == "aterinskrivning_30d")
-                 & (frame["Region"] == "Västerbotten")].iloc[0]
-    assert (ater["Placering"], ater["Placering till"],
-            ater["Delar placering med antal regioner"]) == (1, 6, 5)
+    ater = frame[
+        (frame["Indikator-id"] == "aterinskrivning_30d") & (frame["Region"] == "Västerbotten")
+    ].iloc[0]
+    assert (
+        ater["Placering"],
+        ater["Placering till"],
+        ater["Delar placering med antal regioner"],
+    ) == (1, 6, 5)
     neutral = frame[frame["Indikator-id"] == "vardplatser"]
     assert neutral["Placering"].isna().all()
 
@@ -85,8 +99,19 @@ def test_riket_in_the_indicator_sentences_follows_the_same_rule_as_the_summary(r
         assert ("i stort sett som" in said) == (not rc.counts), ind.id
 
 
-@pytest.mark.parametrize(("n", "sizes"), [(0, []), (1, [1]), (4, [4]), (5, [3, 2]), (6, [3, 3]),
-                                          (7, [4, 3]), (8, [4, 4]), (9, [3, 3, 3])])
+@pytest.mark.parametrize(
+    ("n", "sizes"),
+    [
+        (0, []),
+        (1, [1]),
+        (4, [4]),
+        (5, [3, 2]),
+        (6, [3, 3]),
+        (7, [4, 3]),
+        (8, [4, 4]),
+        (9, [3, 3, 3]),
+    ],
+)
 def test_change_tables_are_split_evenly_with_at_most_four_columns(n, sizes):
     """Six indicators a table ran into each other; a last table of one held a page alone."""
     parts = national.even_parts(list(range(n)), national.CHANGE_COLUMNS)

@@ -19,10 +19,16 @@ from conftest import REPO
 
 def hashes(root: Path) -> dict[str, tuple[str, int, int]]:
     """Content, inode and mtime: the same bytes rewritten in place are a write too."""
-    return {p.relative_to(root).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(),
-                                             p.stat().st_ino, p.stat().st_mtime_ns)
-            for sub in ("output", "figures") for p in sorted((root / sub).rglob("*"))
-            if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_ino,
+            p.stat().st_mtime_ns,
+        )
+        for sub in ("output", "figures")
+        for p in sorted((root / sub).rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_papermill_with_default_parameters_leaves_the_published_report(renders, tmp_path):
@@ -36,17 +42,34 @@ def test_papermill_with_default_parameters_leaves_the_published_report(renders, 
     env |= {"NARAVARD_ROOT": str(root), "SOURCE_DATE_EPOCH": "1735689600"}
     out = tmp_path / "out.ipynb"
     proc = subprocess.run(
-        [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "regionrapport.ipynb"),
-         str(out), "-p", "region", "Örebro län", "-p", "year", "2024", "--cwd",
-         str(REPO / "notebooks")],
-        env=env, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(REPO / "notebooks" / "regionrapport.ipynb"),
+            str(out),
+            "-p",
+            "region",
+            "Örebro län",
+            "-p",
+            "year",
+            "2024",
+            "--cwd",
+            str(REPO / "notebooks"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert hashes(root) == before
     scratch = root / "scratch" / "figures" / "orebro-lan" / "2024"
     assert sorted(p.name for p in scratch.glob("*.png"))  # the charts went to scratch/
     # the shipped copy's date is when it entered the project, and the cover says just that
-    assert "sparad kopia av Kolada, inlagd i rapportverktyget den 2 december 2026" in \
-        out.read_text(encoding="utf-8")
+    assert "sparad kopia av Kolada, inlagd i rapportverktyget den 2 december 2026" in out.read_text(
+        encoding="utf-8"
+    )
 
 
 def test_make_egen_copies_the_template_once(tmp_path, monkeypatch, capsys):
@@ -65,7 +88,10 @@ def test_make_egen_copies_the_template_once(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("fel: ") and "orebro-lan.ipynb finns redan" in err
     assert own_template.main(["Atlantis"]) == 2
-    assert sorted(p.name for p in (notebooks / "egna").iterdir()) == ["mall.ipynb", "orebro-lan.ipynb"]
+    assert sorted(p.name for p in (notebooks / "egna").iterdir()) == [
+        "mall.ipynb",
+        "orebro-lan.ipynb",
+    ]
 
 
 def test_the_template_runs_with_its_examples(tmp_path):
@@ -74,9 +100,20 @@ def test_the_template_runs_with_its_examples(tmp_path):
     env |= {"NARAVARD_ROOT": str(tmp_path)}
     out = tmp_path / "out.ipynb"
     proc = subprocess.run(
-        [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "egna" / "mall.ipynb"),
-         str(out), "--cwd", str(REPO / "notebooks" / "egna")],
-        env=env, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(REPO / "notebooks" / "egna" / "mall.ipynb"),
+            str(out),
+            "--cwd",
+            str(REPO / "notebooks" / "egna"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     charts = list((tmp_path / "scratch" / "figures" / "vasterbotten" / "2024").glob("egen-*.png"))
     assert charts and not (tmp_path / "figures").exists()
@@ -91,8 +128,9 @@ def test_every_example_chart_carries_the_mark_in_png_and_svg(tmp_path):
     from naravard.report.example_mark import MARK
     from naravard.sources.table import load_observations
 
-    example = report.prepare("Västerbotten", 2024, "exempel", figures=tmp_path / "ex",
-                             previous=None)
+    example = report.prepare(
+        "Västerbotten", 2024, "exempel", figures=tmp_path / "ex", previous=None
+    )
     real = report.prepare("Västerbotten", 2024, figures=tmp_path / "real", previous=None)
     ind = example.catalog.get("medicinsk_bedomning_3d")
     report.indicator_html(example, ind)
@@ -106,6 +144,7 @@ def test_every_example_chart_carries_the_mark_in_png_and_svg(tmp_path):
         assert all(line in text for line in MARK.splitlines()), svg.name
     for svg in (tmp_path / "real").glob("*.svg"):
         assert "EXEMPELDATA" not in svg.read_text(encoding="utf-8")
+
     # the PNG: the mark's pale red (its dark red at 35 % on white), not in the report's palette
     def reddish(path: Path) -> int:
         rgb = np.asarray(Image.open(path).convert("RGB")).astype(int)

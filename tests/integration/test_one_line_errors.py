@@ -25,25 +25,36 @@ def test_jobs_below_one_is_a_usage_error(capsys):
 def test_a_year_of_ten_to_the_thirty_in_kolada_is_a_broken_file(tmp_path, project_tmp, capsys):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "N79173.json").write_text(
-        kolada_page("50").replace('"period": 2023', '"period": ' + "1" + "0" * 30),
-        encoding="utf-8")
-    code, err = cli(capsys, "report", "--region", "Gotland", "--year", "2024",
-                     "--data", str(tmp_path))
+        kolada_page("50").replace('"period": 2023', '"period": ' + "1" + "0" * 30), encoding="utf-8"
+    )
+    code, err = cli(
+        capsys, "report", "--region", "Gotland", "--year", "2024", "--data", str(tmp_path)
+    )
     assert code == 2 and "N79173.json" in err and "period" in err and len(err.splitlines()) == 1
 
 
 def test_json_nested_a_hundred_thousand_deep_is_one_line(tmp_path, project_tmp, capsys):
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "N79173.json").write_text("[" * 100_000 + "]" * 100_000,
-                                                   encoding="utf-8")
-    code, err = cli(capsys, "report", "--region", "Gotland", "--year", "2024",
-                     "--data", str(tmp_path))
+    (tmp_path / "data" / "N79173.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, err = cli(
+        capsys, "report", "--region", "Gotland", "--year", "2024", "--data", str(tmp_path)
+    )
     assert code == 2 and "N79173.json" in err and len(err.splitlines()) == 1
 
 
 def test_questionnaire_template_into_a_folder_is_one_line(tmp_path, capsys):
-    code, err = cli(capsys, "questionnaire", "template", "--region", "Gotland", "--year", "2024",
-                     "--out", str(tmp_path), "--force")
+    code, err = cli(
+        capsys,
+        "questionnaire",
+        "template",
+        "--region",
+        "Gotland",
+        "--year",
+        "2024",
+        "--out",
+        str(tmp_path),
+        "--force",
+    )
     assert code == 2 and "är en mapp" in err and len(err.splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
 
@@ -71,26 +82,34 @@ def test_any_other_disk_error_is_one_line_naming_the_file(capsys, monkeypatch):
     code, err = cli(capsys, "report", "--region", "Gotland", "--year", "2024")
     assert code == 2 and err.splitlines() == [
         "fel: /data/output/gotland/2024: No space left on device; kontrollera rättigheter och "
-        "ledigt utrymme"]
+        "ledigt utrymme"
+    ]
 
 
 # --- Ctrl-C and SIGTERM: one line, nothing left behind ---------------------------------
+
 
 def _first_chart_drawn(root: Path) -> bool:
     """The kernel is running the notebook: a chart is in a staging folder of figures/."""
     return any(".staging-" in str(p) for p in root.glob("figures/*/.*/*.png"))
 
 
-def _interrupt(root: Path, args: list[str], sig: int, when: float | str,
-               group: bool = False) -> tuple[int, str]:
+def _interrupt(
+    root: Path, args: list[str], sig: int, when: float | str, group: bool = False
+) -> tuple[int, str]:
     """Run naravard, send `sig` after `when` seconds or, for "chart", as soon as the notebook
     has drawn its first chart; return the exit code and stderr."""
     for sub in ("output", "figures"):
         (root / sub).mkdir(exist_ok=True)
     env = dict(os.environ, NARAVARD_ROOT=str(root), PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "naravard.cli", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "naravard.cli", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     if when == "chart":
         deadline = time.monotonic() + 120
         while not _first_chart_drawn(root) and proc.poll() is None:
@@ -140,10 +159,10 @@ def _assert_stopped_cleanly(root: Path, code: int, err: str, expected: int) -> N
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize(("sig", "when"), [("SIGINT", 1.5), ("SIGINT", "chart"),
-                                           ("SIGTERM", "chart")])
-def test_an_interrupted_report_is_one_line_and_leaves_nothing(tmp_path, snapshot_dir,
-                                                                    sig, when):
+@pytest.mark.parametrize(
+    ("sig", "when"), [("SIGINT", 1.5), ("SIGINT", "chart"), ("SIGTERM", "chart")]
+)
+def test_an_interrupted_report_is_one_line_and_leaves_nothing(tmp_path, snapshot_dir, sig, when):
     import signal
 
     args = ["report", "--region", "Gotland", "--year", "2024", "--data", str(snapshot_dir)]
@@ -157,7 +176,18 @@ def test_ctrl_c_during_make_reports_is_one_line_and_stops_the_workers(tmp_path, 
     used to finish and publish them), and no kernel or partial notebook is left."""
     import signal
 
-    args = ["reports", "--year", "2024", "--regions", "Gotland", "--no-national", "--jobs", "1",
-            "--force", "--data", str(snapshot_dir)]
+    args = [
+        "reports",
+        "--year",
+        "2024",
+        "--regions",
+        "Gotland",
+        "--no-national",
+        "--jobs",
+        "1",
+        "--force",
+        "--data",
+        str(snapshot_dir),
+    ]
     code, err = _interrupt(tmp_path, args, signal.SIGINT, "chart", group=True)
     _assert_stopped_cleanly(tmp_path, code, err, 130)

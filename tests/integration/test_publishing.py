@@ -18,6 +18,7 @@ from naravard.config.catalog import load_catalog
 
 # --- example data never replaces a real report ----------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def example_rep():
     from naravard.report import region as report
@@ -38,13 +39,14 @@ def test_an_example_data_report_goes_under_exempeldata(project_tmp, example_rep,
     assert job.out_dir == output_dir() / "exempeldata" / "vasterbotten" / "2024"
     assert job.figures == figures_dir() / "exempeldata" / "vasterbotten" / "2024"
     nat = national.prepare(2024, obs=example_rep.obs, catalog=example_rep.catalog, figures=None)
-    assert pipeline.national_job(nat, None).out_dir == output_dir() / "exempeldata" / "riket" / "2024"
+    assert (
+        pipeline.national_job(nat, None).out_dir == output_dir() / "exempeldata" / "riket" / "2024"
+    )
     real = pipeline.region_job(evil_rep, "snapshot")
     assert real.out_dir == output_dir() / "vasterbotten" / "2024"
 
 
-def test_a_real_report_stays_untouched_and_current(project_tmp, example_rep, evil_rep,
-                                                     monkeypatch):
+def test_a_real_report_stays_untouched_and_current(project_tmp, example_rep, evil_rep, monkeypatch):
     """The real report and its manifest are neither replaced nor made stale for `make reports`."""
     from naravard.build import batch, pipeline
 
@@ -63,26 +65,30 @@ def test_a_real_report_stays_untouched_and_current(project_tmp, example_rep, evi
 
 # --- a report is published as one unit -------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["rapport.pdf", "manifest.json", "indikatorer.csv",
-                                  "bildspel.pptx", "rapport.docx"])
-def test_a_folder_where_a_report_file_goes_is_refused_before_any_work(project_tmp, evil_rep,
-                                                                        monkeypatch, name):
+
+@pytest.mark.parametrize(
+    "name", ["rapport.pdf", "manifest.json", "indikatorer.csv", "bildspel.pptx", "rapport.docx"]
+)
+def test_a_folder_where_a_report_file_goes_is_refused_before_any_work(
+    project_tmp, evil_rep, monkeypatch, name
+):
     from naravard.build import pipeline
 
     job = fake_report(pipeline.region_job(evil_rep, "snapshot"))
     (job.out_dir / name).unlink()
     (job.out_dir / name).mkdir()
     before = tree(project_tmp)
-    monkeypatch.setattr("naravard.build.render.execute_notebook",
-                        lambda *a, **k: pytest.fail("rendered despite a blocked destination"))
+    monkeypatch.setattr(
+        "naravard.build.render.execute_notebook",
+        lambda *a, **k: pytest.fail("rendered despite a blocked destination"),
+    )
     message = one_line_error(pipeline.run_job, job, Path("unused.pkl"))
     assert f"2024/{name} är en mapp" in message
     assert tree(project_tmp) == before
     assert not [p for p in job.out_dir.parent.iterdir() if p.name.startswith(".")]
 
 
-def test_a_full_disk_while_rendering_names_the_report_folder(project_tmp, evil_rep,
-                                                               monkeypatch):
+def test_a_full_disk_while_rendering_names_the_report_folder(project_tmp, evil_rep, monkeypatch):
     """papermill writes the notebook with a bare `open`: ENOSPC came without a path, and the
     line read "fel: No space left on device; …" (issue 19, weak points)."""
     import errno
@@ -99,20 +105,24 @@ def test_a_full_disk_while_rendering_names_the_report_folder(project_tmp, evil_r
     assert info.value.filename and str(info.value.filename).endswith("vasterbotten/2024")
     assert not job.out_dir.exists()
 
+
 def test_figures_being_a_file_is_one_line(project_tmp, evil_rep, monkeypatch):
     from naravard.build import pipeline
 
     job = pipeline.region_job(evil_rep, "snapshot")
     (project_tmp / "figures").rmdir()
     (project_tmp / "figures").write_text("inte en mapp", encoding="utf-8")
-    monkeypatch.setattr("naravard.build.render.execute_notebook",
-                        lambda *a, **k: pytest.fail("rendered despite a blocked destination"))
+    monkeypatch.setattr(
+        "naravard.build.render.execute_notebook",
+        lambda *a, **k: pytest.fail("rendered despite a blocked destination"),
+    )
     message = one_line_error(pipeline.run_job, job, Path("unused.pkl"))
     assert "figures är en fil" in message
 
 
-def test_a_failure_while_swapping_leaves_the_old_report_and_figures(project_tmp, evil_rep,
-                                                                     monkeypatch):
+def test_a_failure_while_swapping_leaves_the_old_report_and_figures(
+    project_tmp, evil_rep, monkeypatch
+):
     from naravard.build import pipeline
 
     job = fake_report(pipeline.region_job(evil_rep, "snapshot"))
@@ -129,8 +139,12 @@ def test_a_failure_while_swapping_leaves_the_old_report_and_figures(project_tmp,
     message = one_line_error(pipeline.run_job, job, Path("unused.pkl"))
     assert "den förra är kvar" in message
     assert tree(project_tmp) == before
-    leftovers = [p for base in (job.out_dir.parent, job.figures.parent)
-                 for p in base.iterdir() if p.name.startswith(".")]
+    leftovers = [
+        p
+        for base in (job.out_dir.parent, job.figures.parent)
+        for p in base.iterdir()
+        if p.name.startswith(".")
+    ]
     assert leftovers == []
 
 
@@ -147,9 +161,20 @@ def test_files_the_user_put_in_the_report_folder_stay(project_tmp, evil_rep):
 
 # --- skipping trusts the outputs' hashes ------------------------------------------------------
 
-@pytest.mark.parametrize("damage", ["indikatorer.csv", "indikatorer.xlsx", "rapport.ipynb",
-                                    "bildspel.pptx", "rapport.docx",
-                                    "figures/diagram.svg", "edit:rapport.pdf", "edit:figures"])
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "indikatorer.csv",
+        "indikatorer.xlsx",
+        "rapport.ipynb",
+        "bildspel.pptx",
+        "rapport.docx",
+        "figures/diagram.svg",
+        "edit:rapport.pdf",
+        "edit:figures",
+    ],
+)
 def test_a_missing_or_changed_output_is_rendered_again(project_tmp, evil_rep, damage):
     from naravard.build import batch, pipeline
 
@@ -172,14 +197,22 @@ def test_the_manifest_lists_every_output_with_its_hash(project_tmp, evil_rep):
 
     job = fake_report(pipeline.region_job(evil_rep, "snapshot"))
     outputs = json.loads((job.out_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"]
-    assert set(outputs) == {"indikatorer.csv", "indikatorer.xlsx", "rapport.html",
-                            "rapport.ipynb", "rapport.pdf", "figures/diagram.svg",
-                            "bildspel.pptx", "rapport.docx",
-                            "kommuner.csv"}  # Västerbotten has Kommunerna i länet
+    assert set(outputs) == {
+        "indikatorer.csv",
+        "indikatorer.xlsx",
+        "rapport.html",
+        "rapport.ipynb",
+        "rapport.pdf",
+        "figures/diagram.svg",
+        "bildspel.pptx",
+        "rapport.docx",
+        "kommuner.csv",
+    }  # Västerbotten has Kommunerna i länet
     assert outputs["rapport.pdf"] == sha256_file(job.out_dir / "rapport.pdf")
 
 
 # --- leftovers of killed runs are removed -------------------------------------------------
+
 
 def test_staging_folders_of_dead_processes_are_removed(project_tmp, evil_rep):
     from naravard.build import pipeline
@@ -187,8 +220,10 @@ def test_staging_folders_of_dead_processes_are_removed(project_tmp, evil_rep):
     proc = subprocess.Popen(["true"])
     proc.wait()
     job = pipeline.region_job(evil_rep, "snapshot")
-    stale = [job.out_dir.parent / f".2024.staging-{proc.pid}-abc",
-             job.figures.parent / f".2024.trash-{proc.pid}-abc"]
+    stale = [
+        job.out_dir.parent / f".2024.staging-{proc.pid}-abc",
+        job.figures.parent / f".2024.trash-{proc.pid}-abc",
+    ]
     live = job.out_dir.parent / f".2024.staging-{os.getppid()}-abc"
     for folder in [*stale, live]:
         folder.mkdir(parents=True)
@@ -217,8 +252,10 @@ def test_staging_folders_of_older_naravard_versions_are_removed_when_a_day_old(t
 
 # --- modes: outputs readable by colleagues -------------------------------------------------------
 
-@pytest.mark.parametrize(("umask", "folder", "file"), [(0o022, 0o755, 0o644),
-                                                       (0o027, 0o750, 0o640)])
+
+@pytest.mark.parametrize(
+    ("umask", "folder", "file"), [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640)]
+)
 def test_outputs_are_readable_as_the_umask_allows(project_tmp, evil_rep, umask, folder, file):
     from naravard.build import pipeline
     from naravard.core import publish

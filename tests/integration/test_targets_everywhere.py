@@ -23,18 +23,30 @@ def nat(snapshot_dir):
 
 @pytest.fixture(scope="module")
 def regions(nat, snapshot_dir):
-    return {r.code: report.prepare(r.name, 2024, obs=nat.obs, catalog=nat.catalog,
-                                   figures=None, comments=False, previous=None)
-            for r in all_regions()}
+    return {
+        r.code: report.prepare(
+            r.name,
+            2024,
+            obs=nat.obs,
+            catalog=nat.catalog,
+            figures=None,
+            comments=False,
+            previous=None,
+        )
+        for r in all_regions()
+    }
 
 
 def test_target_status_is_monotone_in_the_value_across_regions(nat, regions):
     for ind in (i for i in nat.catalog if i.target is not None):
         judged = sorted(
-            (float(rep.table.set_index("indicator_id").loc[ind.id, "value"]),
-             rep.table.set_index("indicator_id").loc[ind.id, "target_status"])
+            (
+                float(rep.table.set_index("indicator_id").loc[ind.id, "value"]),
+                rep.table.set_index("indicator_id").loc[ind.id, "target_status"],
+            )
             for rep in regions.values()
-            if rep.table.set_index("indicator_id").loc[ind.id, "target_status"] in ORDER)
+            if rep.table.set_index("indicator_id").loc[ind.id, "target_status"] in ORDER
+        )
         levels = [ORDER[status] for _, status in judged]
         if ind.target_kind == "max":
             levels = levels[::-1]
@@ -51,8 +63,10 @@ def test_target_status_is_the_same_in_every_table_and_export(nat, regions):
         for ind in (i for i in nat.catalog if i.target is not None):
             status = table.loc[ind.id, "target_status"]
             assert exported.loc[ind.id, "Måluppfyllelse"] == status
-            assert nat.region_table(code).set_index("indicator_id").loc[
-                ind.id, "target_status"] == status
+            assert (
+                nat.region_table(code).set_index("indicator_id").loc[ind.id, "target_status"]
+                == status
+            )
             if ind.source == "kolada":
                 assert national_export.loc[(code, ind.id), "Måluppfyllelse"] == status
             name = ind.name[:1].lower() + ind.name[1:]
@@ -69,8 +83,10 @@ def test_no_value_is_not_assessed_and_never_compared(regions):
     said = " ".join(text.indicator_sentences(row, "Västerbotten"))
     assert "kan inte bedömas" in said and "jämförs" not in said
     summary = " ".join(summary_sentences(vb.table, "Västerbotten", 2024))
-    assert "boende i särskilt boende" not in summary.split("jämförs med 2024")[0].split(
-        "Målen för")[-1]
+    assert (
+        "boende i särskilt boende"
+        not in summary.split("jämförs med 2024")[0].split("Målen för")[-1]
+    )
 
 
 def test_a_change_over_a_missing_year_names_the_year(regions):
@@ -96,11 +112,20 @@ def test_spread_values_give_monotone_identical_status_in_both_tables():
             self.frame = frame
 
     codes = region_codes()
-    rows = [{"indicator_id": ind, "region_code": code, "year": year, "gender": "T",
-             "value": base + k * step + (year - 2023) * (-1) ** k * 3, "status": "",
-             "source": "Kolada"}
-            for ind, base, step in (("blodtryck_diabetes", 40.0, 1.5), ("hba1c_over_70", 6.0, 0.4))
-            for k, code in enumerate(codes) for year in (2023, 2024)]
+    rows = [
+        {
+            "indicator_id": ind,
+            "region_code": code,
+            "year": year,
+            "gender": "T",
+            "value": base + k * step + (year - 2023) * (-1) ** k * 3,
+            "status": "",
+            "source": "Kolada",
+        }
+        for ind, base, step in (("blodtryck_diabetes", 40.0, 1.5), ("hba1c_over_70", 6.0, 0.4))
+        for k, code in enumerate(codes)
+        for year in (2023, 2024)
+    ]
     obs, catalog = Obs(pd.DataFrame(rows)), load_catalog()
     nat = national_table(obs, catalog, 2024).set_index(["region_code", "indicator_id"])
     for ind in ("blodtryck_diabetes", "hba1c_over_70"):

@@ -10,17 +10,20 @@ from naravard.analysis import judgements as J
 from naravard.report import exports
 
 
-@pytest.mark.parametrize("value, riket, direction, expected", [
-    (87.2, 87.0, "higher", J.NEAR_RIKET),        # 0,2 p.e.: the heat map marked this better
-    (86.0, 87.0, "higher", J.WORSE_THAN_RIKET),  # exactly min_change counts
-    (88.0, 87.0, "higher", J.BETTER_THAN_RIKET),
-    (88.0, 87.0, "lower", J.WORSE_THAN_RIKET),
-    (86.0, 87.0, "lower", J.BETTER_THAN_RIKET),
-    (87.0, 87.0, "higher", J.NEAR_RIKET),
-    (95.0, 87.0, "neutral", ""),
-    (math.nan, 87.0, "higher", ""),
-    (87.0, None, "higher", ""),
-])
+@pytest.mark.parametrize(
+    "value, riket, direction, expected",
+    [
+        (87.2, 87.0, "higher", J.NEAR_RIKET),  # 0,2 p.e.: the heat map marked this better
+        (86.0, 87.0, "higher", J.WORSE_THAN_RIKET),  # exactly min_change counts
+        (88.0, 87.0, "higher", J.BETTER_THAN_RIKET),
+        (88.0, 87.0, "lower", J.WORSE_THAN_RIKET),
+        (86.0, 87.0, "lower", J.BETTER_THAN_RIKET),
+        (87.0, 87.0, "higher", J.NEAR_RIKET),
+        (95.0, 87.0, "neutral", ""),
+        (math.nan, 87.0, "higher", ""),
+        (87.0, None, "higher", ""),
+    ],
+)
 def test_versus_riket_counts_only_beyond_min_change(value, riket, direction, expected):
     assert J.versus_riket(value, riket, direction, 1.0, 1) == expected
 
@@ -35,8 +38,10 @@ def test_versus_riket_compares_published_values():
 def test_versus_riket_is_monotone_in_the_value():
     order = {J.WORSE_THAN_RIKET: 0, J.NEAR_RIKET: 1, J.BETTER_THAN_RIKET: 2}
     for direction, sign in (("higher", 1), ("lower", -1)):
-        seen = [order[J.versus_riket(50 + sign * x / 10, 50.0, direction, 2.0, 1)]
-                for x in range(-50, 51)]
+        seen = [
+            order[J.versus_riket(50 + sign * x / 10, 50.0, direction, 2.0, 1)]
+            for x in range(-50, 51)
+        ]
         assert seen == sorted(seen)
 
 
@@ -48,8 +53,9 @@ def test_national_heat_map_maps_and_export_say_the_same(snapshot_dir):
 
     rep = national.prepare(2024, snapshot_dir, figures=None)
     frame = exports.national_frame(rep)
-    row = frame[(frame["Indikator-id"] == "telefon_samma_dag")
-                & (frame["Region"] == "Dalarna")].iloc[0]
+    row = frame[
+        (frame["Indikator-id"] == "telefon_samma_dag") & (frame["Region"] == "Dalarna")
+    ].iloc[0]
     assert (row["Värde"], row["Riket"], row["Jämfört med riket"]) == (87.2, 87.0, J.NEAR_RIKET)
     inds = [i for i in rep.catalog.kolada() if i.id == "telefon_samma_dag"]
     _rel, labels, verdicts = national._heat_rows(rep, inds)
@@ -57,7 +63,8 @@ def test_national_heat_map_maps_and_export_say_the_same(snapshot_dir):
     for ind in rep.catalog.kolada():  # every cell the judgement's, neutral ones unjudged
         sub = frame[frame["Indikator-id"] == ind.id]
         for value, riket, said in zip(sub["Värde"], sub["Riket"], sub["Jämfört med riket"]):
-            assert said == J.versus_riket(value, riket, ind.direction, ind.min_change,
-                                          ind.decimals), (ind.id, value, riket)
+            assert said == J.versus_riket(
+                value, riket, ind.direction, ind.min_change, ind.decimals
+            ), (ind.id, value, riket)
         if ind.direction == "neutral":
             assert set(sub["Jämfört med riket"]) == {""}

@@ -41,19 +41,20 @@ class GoalStatus:
     @property
     def differs(self) -> bool:
         """Both judged, and not the same: the report says so."""
-        return self.status in JUDGED and self.region_status in JUDGED \
+        return (
+            self.status in JUDGED
+            and self.region_status in JUDGED
             and self.status != self.region_status
+        )
 
 
-def _catalogue_value(obs: Any, indicator_id: str, region_code: str,
-                     year: int) -> float | None:
+def _catalogue_value(obs: Any, indicator_id: str, region_code: str, year: int) -> float | None:
     data = series(obs, indicator_id)
     hit = data[(data["region_code"] == region_code) & (data["year"] == year)]
     return None if hit.empty else float(hit["value"].iloc[0])
 
 
-def assess_goal(goal: Goal, obs: Any, catalog: Catalog, region_code: str,
-                year: int) -> GoalStatus:
+def assess_goal(goal: Goal, obs: Any, catalog: Catalog, region_code: str, year: int) -> GoalStatus:
     """The goal's computed status for the report `year` (its own year when it has one)."""
     region = REGION_STATUS.get(goal.region_status or "", "")
     ind = goal.indicator
@@ -68,12 +69,24 @@ def assess_goal(goal: Goal, obs: Any, catalog: Catalog, region_code: str,
         name, unit, decimals, value = ind.name, ind.unit, ind.decimals, ind.value
     share = J.target_share(value, ind.target, ind.target_kind, decimals)
     status = J.target_status(value, ind.target, ind.target_kind, decimals=decimals)
-    return GoalStatus(goal, name, unit, decimals, value, value_year if value is not None else None,
-                      ind.target, ind.target_kind, share, status, region)
+    return GoalStatus(
+        goal,
+        name,
+        unit,
+        decimals,
+        value,
+        value_year if value is not None else None,
+        ind.target,
+        ind.target_kind,
+        share,
+        status,
+        region,
+    )
 
 
-def assess(goals: Goals | None, obs: Any, catalog: Catalog, region_code: str,
-           year: int) -> list[GoalStatus]:
+def assess(
+    goals: Goals | None, obs: Any, catalog: Catalog, region_code: str, year: int
+) -> list[GoalStatus]:
     """Every goal that belongs to the report `year`, in the file's order; [] without a file."""
     if goals is None:
         return []

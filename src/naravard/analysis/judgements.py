@@ -130,8 +130,14 @@ def _counts(delta: float, min_change: float) -> bool:
     return abs(delta) + 1e-9 >= min_change and delta != 0
 
 
-def change_judgement(change: float | None, direction: str, min_change: float, decimals: int,
-                     *, comparable: bool = True) -> tuple[str, bool]:
+def change_judgement(
+    change: float | None,
+    direction: str,
+    min_change: float,
+    decimals: int,
+    *,
+    comparable: bool = True,
+) -> tuple[str, bool]:
     """(judgement, counts) for a change between two years.
 
     Not comparable (series break, other definition) or missing: ("", False), no judgement.
@@ -161,8 +167,7 @@ SHIFT_MIN_RATIO = 2.0
 
 STEADY, SHIFT, TURN, NONE = "steady", "shift", "turn", "none"
 # The shapes as table cells and exported columns say them.
-SHAPE_LABELS = {STEADY: "jämn", SHIFT: "nivåskifte", TURN: "vändning", NONE: "ingen tydlig",
-                "": ""}
+SHAPE_LABELS = {STEADY: "jämn", SHIFT: "nivåskifte", TURN: "vändning", NONE: "ingen tydlig", "": ""}
 
 
 @dataclass(frozen=True)
@@ -212,8 +217,11 @@ def kendall_tau(values: Sequence[float]) -> float:
 
 def theil_sen(years: Sequence[int], values: Sequence[float]) -> float:
     """Theil–Sen slope per year: the median of the slopes between all pairs of years."""
-    slopes = [(values[j] - values[i]) / (years[j] - years[i])
-              for i in range(len(years)) for j in range(i + 1, len(years))]
+    slopes = [
+        (values[j] - values[i]) / (years[j] - years[i])
+        for i in range(len(years))
+        for j in range(i + 1, len(years))
+    ]
     return float(np.median(slopes)) if slopes else 0.0
 
 
@@ -223,8 +231,12 @@ def _spike(vals: Sequence[float], i: int, min_change: float) -> bool:
     if i <= 0 or i >= len(vals) - 1:
         return False
     left, right = vals[i] - vals[i - 1], vals[i] - vals[i + 1]
-    lone = (left * right > 0 and _counts(left, min_change) and _counts(right, min_change)
-            and abs(vals[i + 1] - vals[i - 1]) < min(abs(left), abs(right)) / 2)
+    lone = (
+        left * right > 0
+        and _counts(left, min_change)
+        and _counts(right, min_change)
+        and abs(vals[i + 1] - vals[i - 1]) < min(abs(left), abs(right)) / 2
+    )
     earlier, later = vals[i - 1] - vals[0], vals[-1] - vals[i + 1]
     holds = earlier * later < 0 and _counts(earlier, min_change) and _counts(later, min_change)
     return lone and not holds
@@ -239,16 +251,21 @@ def _turn(vals: Sequence[float], min_change: float) -> int | None:
     if not inner:
         return None
     # the highest year is a peak (rose, then fell), the lowest a trough (fell, then rose)
-    candidates = [(max(inner, key=lambda i: (vals[i], i)), 1.0),
-                  (min(inner, key=lambda i: (vals[i], -i)), -1.0)]
+    candidates = [
+        (max(inner, key=lambda i: (vals[i], i)), 1.0),
+        (min(inner, key=lambda i: (vals[i], -i)), -1.0),
+    ]
     found = []
     for i, peak in candidates:
         earlier, later = vals[i] - vals[0], vals[-1] - vals[i]
-        if (earlier * peak > 0 > later * peak
-                and _counts(earlier, min_change) and _counts(later, min_change)
-                and kendall_tau(vals[:i + 1]) * earlier >= TURN_MIN_TAU * abs(earlier)
-                and kendall_tau(vals[i:]) * later >= TURN_MIN_TAU * abs(later)
-                and not _spike(vals, i, min_change)):
+        if (
+            earlier * peak > 0 > later * peak
+            and _counts(earlier, min_change)
+            and _counts(later, min_change)
+            and kendall_tau(vals[: i + 1]) * earlier >= TURN_MIN_TAU * abs(earlier)
+            and kendall_tau(vals[i:]) * later >= TURN_MIN_TAU * abs(later)
+            and not _spike(vals, i, min_change)
+        ):
             found.append(i)
     return max(found) if found else None
 
@@ -275,14 +292,25 @@ def _shift(vals: Sequence[float], min_change: float) -> int | None:
     apart = min(b) > max(a) if step > 0 else max(b) < min(a)
     level = max(max(a) - min(a), max(b) - min(b))
     jump = b[0] - a[-1]
-    if (apart and _counts(step, min_change) and abs(step) >= SHIFT_MIN_RATIO * level
-            and _counts(jump, min_change) and not _counts(b[-1] - b[0], min_change)):
+    if (
+        apart
+        and _counts(step, min_change)
+        and abs(step) >= SHIFT_MIN_RATIO * level
+        and _counts(jump, min_change)
+        and not _counts(b[-1] - b[0], min_change)
+    ):
         return best
     return None
 
 
-def trend(points: Mapping[int, float], year: int, direction: str, min_change: float,
-          decimals: int, breaks: Sequence[int] = ()) -> Trend:
+def trend(
+    points: Mapping[int, float],
+    year: int,
+    direction: str,
+    min_change: float,
+    decimals: int,
+    breaks: Sequence[int] = (),
+) -> Trend:
     """What the chart of the comparable years up to `year` shows, in one of four shapes.
 
     Comparable years are those with a value from the last series break (its first year) up to
@@ -298,30 +326,47 @@ def trend(points: Mapping[int, float], year: int, direction: str, min_change: fl
     4. otherwise "ingen tydlig trend".
     """
     start = max([b for b in breaks if b <= year], default=None)
-    years = sorted(y for y, v in points.items()
-                   if y <= year and (start is None or y >= start) and not _missing(v))
+    years = sorted(
+        y
+        for y, v in points.items()
+        if y <= year and (start is None or y >= start) and not _missing(v)
+    )
     if len(years) < TREND_MIN_YEARS or year not in years:
         return Trend("", n_years=len(years))
     vals = [published(float(points[y]), decimals) for y in years]
     first, first_value = years[0], float(points[years[0]])
     _, p = mann_kendall(vals)
-    common = {"n_years": len(years), "start_year": first, "start_value": first_value,
-              "p_value": p}
+    common = {"n_years": len(years), "start_year": first, "start_value": first_value, "p_value": p}
     i = _turn(vals, min_change)
     if i is not None:
-        return Trend(direction_word(vals[-1] - vals[i], direction), years[i],
-                     float(points[years[i]]), shape=TURN,
-                     before=direction_word(vals[i] - vals[0], direction), **common)
+        return Trend(
+            direction_word(vals[-1] - vals[i], direction),
+            years[i],
+            float(points[years[i]]),
+            shape=TURN,
+            before=direction_word(vals[i] - vals[0], direction),
+            **common,
+        )
     k = _shift(vals, min_change)
     if k is not None:
-        return Trend(direction_word(vals[k] - vals[k - 1], direction), first, first_value,
-                     shape=SHIFT, shift_from=years[k - 1], shift_to=years[k], **common)
+        return Trend(
+            direction_word(vals[k] - vals[k - 1], direction),
+            first,
+            first_value,
+            shape=SHIFT,
+            shift_from=years[k - 1],
+            shift_to=years[k],
+            **common,
+        )
     total = vals[-1] - vals[0]
     fitted = theil_sen(years, vals) * (years[-1] - years[0])
-    if p < TREND_ALPHA and _counts(total, min_change) and _counts(fitted, min_change) \
-            and fitted * total > 0:
-        return Trend(direction_word(total, direction), first, first_value, shape=STEADY,
-                     **common)
+    if (
+        p < TREND_ALPHA
+        and _counts(total, min_change)
+        and _counts(fitted, min_change)
+        and fitted * total > 0
+    ):
+        return Trend(direction_word(total, direction), first, first_value, shape=STEADY, **common)
     return Trend(UNCLEAR_TREND, first, first_value, shape=NONE, **common)
 
 
@@ -334,8 +379,9 @@ TARGET_PARTLY_SHARE = 0.8
 NOT_ASSESSED = "kan inte bedömas"
 
 
-def target_share(value: float | None, target: float | None, kind: str | None,
-                 decimals: int = 1) -> float | None:
+def target_share(
+    value: float | None, target: float | None, kind: str | None, decimals: int = 1
+) -> float | None:
     """How much of the target the published value reaches, as a share (1.0 = reached).
 
     A floor ("minst X"): value / X. A ceiling ("högst X"): X / value, as the regions' annual
@@ -350,10 +396,17 @@ def target_share(value: float | None, target: float | None, kind: str | None,
     return shown / goal if goal > 0 else math.inf
 
 
-def target_status(value: float | None, target: float | None, kind: str | None,
-                  min_change: float | None = None, *, prev_value: float | None = None,
-                  comparable: bool = False, decimals: int = 1) -> str:
-    """"uppfylls" / "uppfylls delvis" / "uppfylls inte" from the value and the target alone.
+def target_status(
+    value: float | None,
+    target: float | None,
+    kind: str | None,
+    min_change: float | None = None,
+    *,
+    prev_value: float | None = None,
+    comparable: bool = False,
+    decimals: int = 1,
+) -> str:
+    """ "uppfylls" / "uppfylls delvis" / "uppfylls inte" from the value and the target alone.
 
     Met at 100 % of the target or more, partly at 80–99 % (TARGET_PARTLY_SHARE), otherwise
     not (see `target_share` for a ceiling): monotone in the value, the same for every region.
@@ -372,8 +425,7 @@ def target_status(value: float | None, target: float | None, kind: str | None,
     return NOT_MET
 
 
-def target_note(who: str | None, applies_to: int | None, year: int,
-                has_value: bool = True) -> str:
+def target_note(who: str | None, applies_to: int | None, year: int, has_value: bool = True) -> str:
     """Who set the target and for which year; says so when it is applied to a later year
     (and, with no value for the year, never that a value is compared with it)."""
     if not who:
@@ -383,8 +435,10 @@ def target_note(who: str | None, applies_to: int | None, year: int,
     if year > applies_to and not has_value:
         return f"Målet gällde {applies_to} enligt {who}; inget senare mål finns."
     if year > applies_to:
-        return (f"Målet gällde {applies_to} enligt {who}; här jämförs {year} års värde med "
-                "det eftersom inget senare mål finns.")
+        return (
+            f"Målet gällde {applies_to} enligt {who}; här jämförs {year} års värde med "
+            "det eftersom inget senare mål finns."
+        )
     return f"Målet gäller {applies_to} enligt {who}."
 
 
@@ -408,9 +462,10 @@ def break_between(breaks: Sequence[int], earlier: int | None, later: int) -> boo
 BETTER_THAN_RIKET, WORSE_THAN_RIKET, NEAR_RIKET = "bättre än riket", "sämre än riket", "nära riket"
 
 
-def versus_riket(value: float | None, riket: float | None, direction: str, min_change: float,
-                 decimals: int) -> str:
-    """"bättre än riket" / "sämre än riket" / "nära riket"; "" when nothing can be judged.
+def versus_riket(
+    value: float | None, riket: float | None, direction: str, min_change: float, decimals: int
+) -> str:
+    """ "bättre än riket" / "sämre än riket" / "nära riket"; "" when nothing can be judged.
 
     A distance to Riket smaller than `min_change` (at the published precision) is within what
     the measurement can tell apart, so it is "nära riket", as a change of that size is

@@ -120,10 +120,15 @@ def _sort_key(ind: Indicator, k: KommunValue) -> tuple:
     return (0, shown if ind.direction == "lower" else -shown, k.name)
 
 
-def kommun_indicator(frame: pd.DataFrame, ind: Indicator, region_code: str, kommuner: dict[str, str],
-                     region_name: str, groups: dict[str, str] | None = None,
-                     population: dict[str, tuple[int, int]] | None = None
-                     ) -> KommunIndicator | None:
+def kommun_indicator(
+    frame: pd.DataFrame,
+    ind: Indicator,
+    region_code: str,
+    kommuner: dict[str, str],
+    region_name: str,
+    groups: dict[str, str] | None = None,
+    population: dict[str, tuple[int, int]] | None = None,
+) -> KommunIndicator | None:
     """The indicator for the län's kommuner (`kommuner`: id → name); None without any value."""
     data = frame[frame["indicator_id"] == ind.id]
     local = data[data["code"].isin(kommuner)]
@@ -156,24 +161,41 @@ def kommun_indicator(frame: pd.DataFrame, ind: Indicator, region_code: str, komm
         last_year = int(earlier.index.max()) if not earlier.empty else None
         status, reason = ("", "") if value is not None else _reason(rows, year, last_year)
         in_window = mine[(mine.index >= window[0]) & (mine.index < year)]
-        start_year = int(in_window.index.min()) if value is not None and not in_window.empty else None
+        start_year = (
+            int(in_window.index.min()) if value is not None and not in_window.empty else None
+        )
         change = judgement = None
         if start_year is not None:
             start = float(in_window[start_year])
             change = J.published(value, ind.decimals) - J.published(start, ind.decimals)
             judgement, _ = J.change_judgement(
-                change, ind.direction, ind.min_change, ind.decimals,
-                comparable=not J.break_between(breaks, start_year, year))
-        out.append(KommunValue(
-            code=code, name=name, value=value, status=status, reason=reason,
-            last_year=last_year, last_value=_num(mine.get(last_year)) if last_year else None,
-            start_year=start_year,
-            start_value=float(in_window[start_year]) if start_year is not None else None,
-            change=change, change_judgement=judgement or "",
-            versus_lan=_versus(value, lan, ind),
-            kvinnor=at(code, "K"), man=at(code, "M"),
-            unstable=any(y not in mine.index for y in full_years),
-            group=(groups or {}).get(code, ""), population=(population or {}).get(code)))
+                change,
+                ind.direction,
+                ind.min_change,
+                ind.decimals,
+                comparable=not J.break_between(breaks, start_year, year),
+            )
+        out.append(
+            KommunValue(
+                code=code,
+                name=name,
+                value=value,
+                status=status,
+                reason=reason,
+                last_year=last_year,
+                last_value=_num(mine.get(last_year)) if last_year else None,
+                start_year=start_year,
+                start_value=float(in_window[start_year]) if start_year is not None else None,
+                change=change,
+                change_judgement=judgement or "",
+                versus_lan=_versus(value, lan, ind),
+                kvinnor=at(code, "K"),
+                man=at(code, "M"),
+                unstable=any(y not in mine.index for y in full_years),
+                group=(groups or {}).get(code, ""),
+                population=(population or {}).get(code),
+            )
+        )
     out.sort(key=lambda k: _sort_key(ind, k))
     result = KommunIndicator(ind, year, out, lan, lan_label, at(RIKET_CODE))
     _gender(result)
@@ -195,15 +217,23 @@ def _gender(result: KommunIndicator) -> None:
     result.gender_counted, result.gender_compared = counted, compared
 
 
-def lan_indicators(kommun_data: object, catalog: Catalog, region_code: str,
-                   region_name: str) -> list[KommunIndicator]:
+def lan_indicators(
+    kommun_data: object, catalog: Catalog, region_code: str, region_name: str
+) -> list[KommunIndicator]:
     """Every catalogue indicator with values for the län's kommuner, in catalogue order."""
     codes = kommun_data.all_in_lan(region_code)
     names = {c: kommun_data.names.get(c, c) for c in codes}
     out = []
     for ind in catalog:
-        item = kommun_indicator(kommun_data.frame, ind, region_code, names, region_name,
-                                kommun_data.groups, kommun_data.population)
+        item = kommun_indicator(
+            kommun_data.frame,
+            ind,
+            region_code,
+            names,
+            region_name,
+            kommun_data.groups,
+            kommun_data.population,
+        )
         if item is not None:
             out.append(item)
     return out

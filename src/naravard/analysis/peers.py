@@ -24,8 +24,14 @@ from naravard.analysis import judgements as J
 from naravard.analysis.indicators import values_frame
 from naravard.config.regions import by_code, region_codes
 
-PEER_COLUMNS = ["peer_rank", "peer_rank_to", "peer_n_tied", "peer_n_ranked", "peer_tied_with",
-                "peer_contrast"]
+PEER_COLUMNS = [
+    "peer_rank",
+    "peer_rank_to",
+    "peer_n_tied",
+    "peer_n_ranked",
+    "peer_tied_with",
+    "peer_contrast",
+]
 MIN_FOR_CONTRAST = 3
 
 
@@ -45,13 +51,18 @@ def _contrast(place: J.Rank, thirds: dict[str, str], region_code: str, n_members
     return ""
 
 
-def peer_columns(table: pd.DataFrame, obs: Any, members: Sequence[str],
-                 region_code: str) -> pd.DataFrame:
+def peer_columns(
+    table: pd.DataFrame, obs: Any, members: Sequence[str], region_code: str
+) -> pd.DataFrame:
     """`table` (indicator_table) with PEER_COLUMNS added, for the year each row shows."""
     totals = values_frame(obs, "T")
     totals = totals[totals["region_code"].isin(set(region_codes()))]
-    lookup = {(i, c, int(y)): float(v) for i, c, y, v in zip(
-        totals["indicator_id"], totals["region_code"], totals["year"], totals["value"])}
+    lookup = {
+        (i, c, int(y)): float(v)
+        for i, c, y, v in zip(
+            totals["indicator_id"], totals["region_code"], totals["year"], totals["value"]
+        )
+    }
     regions = region_codes()
     out = {col: [] for col in PEER_COLUMNS}
     for _, row in table.iterrows():
@@ -72,9 +83,15 @@ def peer_columns(table: pd.DataFrame, obs: Any, members: Sequence[str],
         out["peer_rank_to"].append(place.rank_to)
         out["peer_n_tied"].append(place.n_tied)
         out["peer_n_ranked"].append(place.n_ranked)
-        out["peer_tied_with"].append(", ".join(sorted(
-            by_code(c).name for c, v in group.items()
-            if c != region_code and J.published(v, int(row["decimals"])) == mine)))
+        out["peer_tied_with"].append(
+            ", ".join(
+                sorted(
+                    by_code(c).name
+                    for c, v in group.items()
+                    if c != region_code and J.published(v, int(row["decimals"])) == mine
+                )
+            )
+        )
         out["peer_contrast"].append(_contrast(place, thirds, region_code, len(members)))
     table = table.copy()
     for col in PEER_COLUMNS:
@@ -90,13 +107,22 @@ def group_thirds(national: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame
     Columns indicator_id, n (members with a place), ovre, nedre (counts). What the national
     report's summary per sjukvårdsregion is made from.
     """
-    sel = national[national["region_code"].isin(set(members)) & national["rank"].notna()
-                   & (national["plausibility"] == "")]
+    sel = national[
+        national["region_code"].isin(set(members))
+        & national["rank"].notna()
+        & (national["plausibility"] == "")
+    ]
     rows = []
     for ind, part in sel.groupby("indicator_id", sort=False):
         thirds = [J.third(int(r), int(n)) for r, n in zip(part["rank"], part["n_ranked"])]
-        rows.append({"indicator_id": ind, "n": len(thirds), "ovre": thirds.count("övre"),
-                     "nedre": thirds.count("nedre")})
+        rows.append(
+            {
+                "indicator_id": ind,
+                "n": len(thirds),
+                "ovre": thirds.count("övre"),
+                "nedre": thirds.count("nedre"),
+            }
+        )
     return pd.DataFrame(rows, columns=["indicator_id", "n", "ovre", "nedre"])
 
 
@@ -104,8 +130,11 @@ def group_bests(national: pd.DataFrame, members: Sequence[str]) -> tuple[dict[st
     """How often each member has the group's best value (a shared best counts for each), and
     over how many ranked indicators. The national places already follow the rank rule, and
     the best in a group is the member with the best national place."""
-    sel = national[national["region_code"].isin(set(members)) & national["rank"].notna()
-                   & (national["plausibility"] == "")]
+    sel = national[
+        national["region_code"].isin(set(members))
+        & national["rank"].notna()
+        & (national["plausibility"] == "")
+    ]
     counts = {c: 0 for c in members}
     n = 0
     for _, part in sel.groupby("indicator_id", sort=False):

@@ -40,10 +40,14 @@ TOGETHER_MIN_CHANGES = 5.0  # each moving at least this many min_change
 JUMP, BOUND, TOGETHER_FLAG = "hopp", "gränsvärde", "samma källa"
 # What a reader is told of a flagged value: why it may not be a change in care, and that it is
 # therefore not judged (the analyst checks it before signing; the reader needs no to-do).
-CAUTION = ("avviker kraftigt från tidigare år, vilket kan bero på ändrad registrering, t.ex. "
-           "byte av vårdinformationssystem; förändringen bedöms därför inte")
-SURVEY_CAUTION = ("avviker kraftigt från tidigare år, vilket kan bero på urvalet eller "
-                  "svarsfrekvensen; förändringen bedöms därför inte")
+CAUTION = (
+    "avviker kraftigt från tidigare år, vilket kan bero på ändrad registrering, t.ex. "
+    "byte av vårdinformationssystem; förändringen bedöms därför inte"
+)
+SURVEY_CAUTION = (
+    "avviker kraftigt från tidigare år, vilket kan bero på urvalet eller "
+    "svarsfrekvensen; förändringen bedöms därför inte"
+)
 BOUND_CAUTION = "är ett gränsvärde som sällan mäts exakt; placeringen bedöms därför inte"
 # sources that are samples of people, where no journal system moves a value
 SURVEY_SOURCES = ("Hälso- och sjukvårdsbarometern", "Nationell patientenkät")
@@ -57,8 +61,9 @@ def _missing(x: object) -> bool:
         return True
 
 
-def one_year_change(points: Mapping[int, float], year: int,
-                    breaks: Sequence[int] = ()) -> float | None:
+def one_year_change(
+    points: Mapping[int, float], year: int, breaks: Sequence[int] = ()
+) -> float | None:
     """The change from year − 1 to year, None when either is missing or a break lies between."""
     now, before = points.get(year), points.get(year - 1)
     if _missing(now) or _missing(before) or year in breaks:
@@ -66,8 +71,14 @@ def one_year_change(points: Mapping[int, float], year: int,
     return float(now) - float(before)  # type: ignore[arg-type]
 
 
-def is_jump(points: Mapping[int, float], year: int, min_change: float, *,
-            riket: Mapping[int, float] | None = None, breaks: Sequence[int] = ()) -> bool:
+def is_jump(
+    points: Mapping[int, float],
+    year: int,
+    min_change: float,
+    *,
+    riket: Mapping[int, float] | None = None,
+    breaks: Sequence[int] = (),
+) -> bool:
     """True when this year's change is far outside the region's own earlier changes."""
     change = one_year_change(points, year, breaks)
     if change is None or abs(change) + 1e-9 < JUMP_MIN_CHANGES * max(min_change, 1e-9):
@@ -82,8 +93,11 @@ def is_jump(points: Mapping[int, float], year: int, min_change: float, *,
         return own - (national or 0.0)
 
     start = max([b for b in breaks if b <= year - 1], default=None)
-    history = [d for y in sorted(points) if y < year and (start is None or y > start)
-               and (d := relative(y)) is not None]
+    history = [
+        d
+        for y in sorted(points)
+        if y < year and (start is None or y > start) and (d := relative(y)) is not None
+    ]
     now = relative(year)
     if len(history) < MIN_HISTORY or now is None:
         return False
@@ -91,8 +105,7 @@ def is_jump(points: Mapping[int, float], year: int, min_change: float, *,
     return abs(now - float(np.mean(history))) > JUMP_SD * sd + 1e-9
 
 
-def at_bound(value: float | None, unit: str, decimals: int,
-             earlier: Iterable[float] = ()) -> bool:
+def at_bound(value: float | None, unit: str, decimals: int, earlier: Iterable[float] = ()) -> bool:
     """A share published as 0 % or 100 % that the region had not published before: a small
     region always near 100 % (Gotland's BUP, 100 % in 2021 too) is at its usual level."""
     if unit != "procent" or _missing(value):
@@ -109,12 +122,16 @@ def caution(source: str) -> str:
     return SURVEY_CAUTION if survey else CAUTION
 
 
-def large_change(points: Mapping[int, float], year: int, min_change: float,
-                 breaks: Sequence[int] = ()) -> bool:
+def large_change(
+    points: Mapping[int, float], year: int, min_change: float, breaks: Sequence[int] = ()
+) -> bool:
     """A one-year change of at least TOGETHER_MIN_CHANGES × min_change (for `together`)."""
     change = one_year_change(points, year, breaks)
-    return change is not None and min_change > 0 and \
-        abs(change) + 1e-9 >= TOGETHER_MIN_CHANGES * min_change
+    return (
+        change is not None
+        and min_change > 0
+        and abs(change) + 1e-9 >= TOGETHER_MIN_CHANGES * min_change
+    )
 
 
 def source_key(source: str) -> str:
@@ -139,14 +156,18 @@ class Verdict:
     note: str  # the reader's caution ("" when plausible)
 
 
-def verdict(jump: bool, bound: bool, with_source: bool, value_text: str, year: int,
-            source: str = "") -> Verdict:
+def verdict(
+    jump: bool, bound: bool, with_source: bool, value_text: str, year: int, source: str = ""
+) -> Verdict:
     """The flag and the caution sentence for one value; the source swing names its source."""
     if with_source:
-        return Verdict(TOGETHER_FLAG, f"Värdet {year} ({value_text}) {caution(source)}. Flera "
-                                      f"indikatorer från samma källa ({source_key(source)}) "
-                                      "ändrades "
-                                      "kraftigt samma år.")
+        return Verdict(
+            TOGETHER_FLAG,
+            f"Värdet {year} ({value_text}) {caution(source)}. Flera "
+            f"indikatorer från samma källa ({source_key(source)}) "
+            "ändrades "
+            "kraftigt samma år.",
+        )
     if jump:
         return Verdict(JUMP, f"Värdet {year} ({value_text}) {caution(source)}.")
     if bound:

@@ -24,10 +24,25 @@ from naravard.core.paths import archive_dir
 
 CSV_NAME = "indikatorer.csv"
 CHANGES_NAME = "andringar.csv"
-ID, NAME, YEAR, VALUE, RANK, SOURCE = "Indikator-id", "Indikator", "År", "Värde", "Placering", "Källa"
+ID, NAME, YEAR, VALUE, RANK, SOURCE = (
+    "Indikator-id",
+    "Indikator",
+    "År",
+    "Värde",
+    "Placering",
+    "Källa",
+)
 NEEDED = (ID, NAME, YEAR, VALUE)
-COLUMNS = ["Indikator", "Indikator-id", "År", "Tidigare värde", "Nytt värde",
-           "Tidigare placering", "Ny placering", "Orsak"]
+COLUMNS = [
+    "Indikator",
+    "Indikator-id",
+    "År",
+    "Tidigare värde",
+    "Nytt värde",
+    "Tidigare placering",
+    "Ny placering",
+    "Orsak",
+]
 
 REVISED = "reviderat av källan"
 REVISED_OWN = "ändrat i regionens egna uppgifter"
@@ -55,15 +70,24 @@ class Changes:
 def read_table(source: Path | bytes, *, name: str = CSV_NAME) -> pd.DataFrame:
     """An indikatorer.csv as text, one row per indicator; extra columns are kept, not needed."""
     try:
-        frame = pd.read_csv(io.BytesIO(source) if isinstance(source, bytes) else source,
-                            sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(
+            io.BytesIO(source) if isinstance(source, bytes) else source,
+            sep=";",
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+        )
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise NaravardError(f"{name} går inte att läsa som naravards indikatortabell: "
-                            f"{' '.join(str(exc).split())[:200]}") from None
+        raise NaravardError(
+            f"{name} går inte att läsa som naravards indikatortabell: "
+            f"{' '.join(str(exc).split())[:200]}"
+        ) from None
     missing = [c for c in NEEDED if c not in frame.columns]
     if missing:
-        raise NaravardError(f"{name} saknar kolumnen {missing[0]!r}; jämför bara mappar som "
-                            "naravard har skrivit (med indikatorer.csv)")
+        raise NaravardError(
+            f"{name} saknar kolumnen {missing[0]!r}; jämför bara mappar som "
+            "naravard har skrivit (med indikatorer.csv)"
+        )
     for col in (RANK, SOURCE):
         if col not in frame.columns:
             frame[col] = ""
@@ -100,12 +124,18 @@ def compare(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
         if reason is None:
             continue
         either = new if new is not None else old
-        rows.append({"Indikator": either[NAME], "Indikator-id": ind, "År": either[YEAR],
-                     "Tidigare värde": "" if old is None else old[VALUE],
-                     "Nytt värde": "" if new is None else new[VALUE],
-                     "Tidigare placering": "" if old is None else old[RANK],
-                     "Ny placering": "" if new is None else new[RANK],
-                     "Orsak": reason})
+        rows.append(
+            {
+                "Indikator": either[NAME],
+                "Indikator-id": ind,
+                "År": either[YEAR],
+                "Tidigare värde": "" if old is None else old[VALUE],
+                "Nytt värde": "" if new is None else new[VALUE],
+                "Tidigare placering": "" if old is None else old[RANK],
+                "Ny placering": "" if new is None else new[RANK],
+                "Orsak": reason,
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -141,8 +171,9 @@ def folder_date(folder: Path) -> dt.date | None:
 def _table_in(folder: Path) -> pd.DataFrame:
     path = Path(folder) / CSV_NAME
     if not path.is_file():
-        raise NaravardError(f"{display_path(path)} finns inte; ange en rapportmapp, t.ex. "
-                            "output/vasterbotten/2024")
+        raise NaravardError(
+            f"{display_path(path)} finns inte; ange en rapportmapp, t.ex. output/vasterbotten/2024"
+        )
     return read_table(path, name=display_path(path))
 
 
@@ -158,8 +189,7 @@ def changes_since(previous_dir: Path | None, current_csv: bytes) -> Changes | No
     except NaravardError:  # not a table naravard can compare: no earlier version to speak of
         return None
     current = read_table(current_csv, name="den nya indikatortabellen")
-    return Changes(compare(previous, current), folder_date(Path(previous_dir)),
-                   Path(previous_dir))
+    return Changes(compare(previous, current), folder_date(Path(previous_dir)), Path(previous_dir))
 
 
 def _report_of(folder: Path) -> tuple[str, str] | None:
@@ -181,7 +211,8 @@ def _same_report(dir_a: Path, dir_b: Path) -> None:
     raise NaravardError(
         f"{display_path(dir_a)} (region {printable(a[0])}, {printable(a[1])}) och "
         f"{display_path(dir_b)} (region {printable(b[0])}, {printable(b[1])}) är rapporter för "
-        f"olika {what}; naravard diff jämför två versioner av samma rapport")
+        f"olika {what}; naravard diff jämför två versioner av samma rapport"
+    )
 
 
 def _kolada_values(table: pd.DataFrame) -> int:
@@ -209,8 +240,11 @@ def compare_folders(dir_a: Path, dir_b: Path) -> Changes:
     """`naravard diff`: what changed from the report in `dir_a` to the one in `dir_b`
     (two versions of one region's report for one year)."""
     _same_report(Path(dir_a), Path(dir_b))
-    return Changes(compare(_table_in(Path(dir_a)), _table_in(Path(dir_b))),
-                   folder_date(Path(dir_a)), Path(dir_a))
+    return Changes(
+        compare(_table_in(Path(dir_a)), _table_in(Path(dir_b))),
+        folder_date(Path(dir_a)),
+        Path(dir_a),
+    )
 
 
 def csv_bytes(changes: Changes) -> bytes:
@@ -224,8 +258,7 @@ def describe(row: pd.Series | dict) -> str:
     if row["Tidigare värde"] != row["Nytt värde"]:
         parts.append(f"{row['Tidigare värde'] or '–'} → {row['Nytt värde'] or '–'}")
     if row["Tidigare placering"] != row["Ny placering"]:
-        parts.append(f"placering {row['Tidigare placering'] or '–'} → "
-                     f"{row['Ny placering'] or '–'}")
+        parts.append(f"placering {row['Tidigare placering'] or '–'} → {row['Ny placering'] or '–'}")
     return f"{row['Indikator']} {row['År']}: {', '.join(parts)} ({row['Orsak']})"
 
 

@@ -45,18 +45,24 @@ def archive(region: str, year: object) -> Path:
     slug, year_text, out_dir, figures = _report_folders(region, year)
     manifest = read_manifest(out_dir / "manifest.json")
     if manifest is None:
-        raise NaravardError(f"{display_path(out_dir)} har ingen publicerad rapport "
-                            f"(manifest.json saknas); kör make report REGION={region} "
-                            f"YEAR={year_text} först")
+        raise NaravardError(
+            f"{display_path(out_dir)} har ingen publicerad rapport "
+            f"(manifest.json saknas); kör make report REGION={region} "
+            f"YEAR={year_text} först"
+        )
     if not outputs_intact(manifest, out_dir, figures):
-        raise NaravardError(f"{display_path(out_dir)}: rapportens filer stämmer inte med "
-                            "manifest.json (ändrade eller borttagna efter publiceringen); kör "
-                            "make report igen och arkivera den nya versionen")
+        raise NaravardError(
+            f"{display_path(out_dir)}: rapportens filer stämmer inte med "
+            "manifest.json (ändrade eller borttagna efter publiceringen); kör "
+            "make report igen och arkivera den nya versionen"
+        )
     target = archive_dir() / slug / year_text / today().strftime(DATE_FORMAT)
     if target.exists():
-        raise NaravardError(f"{display_path(target)} finns redan och skrivs aldrig över; har "
-                            "rapporten ändrats sedan dess, byt namn på den gamla mappen (t.ex. "
-                            f"{target.name}-1) och arkivera igen")
+        raise NaravardError(
+            f"{display_path(target)} finns redan och skrivs aldrig över; har "
+            "rapporten ändrats sedan dess, byt namn på den gamla mappen (t.ex. "
+            f"{target.name}-1) och arkivera igen"
+        )
     staging = publish.staging_dir(target)
     try:
         for entry in sorted(out_dir.iterdir()):
@@ -65,8 +71,9 @@ def archive(region: str, year: object) -> Path:
         if figures.is_dir():
             shutil.copytree(figures, staging / "figures")
         if not outputs_intact(manifest, staging, staging / "figures"):
-            raise NaravardError(f"{display_path(out_dir)} ändrades medan den arkiverades; "
-                                "arkivera igen")
+            raise NaravardError(
+                f"{display_path(out_dir)} ändrades medan den arkiverades; arkivera igen"
+            )
         if target.exists():  # made meanwhile by another run: never replaced
             raise NaravardError(f"{display_path(target)} finns redan och skrivs aldrig över")
         os.rename(staging, target)
@@ -80,8 +87,11 @@ def archives(slug: str, year: int | str) -> list[Path]:
     folder = archive_dir() / slug / str(year)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file())
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()
+    )
 
 
 def baseline(slug: str, year: int, out_dir: Path, since: str | Path | None = None) -> Path:
@@ -92,9 +102,11 @@ def baseline(slug: str, year: int, out_dir: Path, since: str | Path | None = Non
         if not folder.is_absolute():
             folder = Path.cwd() / folder
         if not (folder / "indikatorer.csv").is_file():
-            raise NaravardError(f"SEDAN={display_path(folder)}: där finns ingen rapport "
-                                "(indikatorer.csv saknas); ange en mapp i arkiv/, t.ex. "
-                                f"SEDAN=arkiv/{slug}/{year}/<datum>")
+            raise NaravardError(
+                f"SEDAN={display_path(folder)}: där finns ingen rapport "
+                "(indikatorer.csv saknas); ange en mapp i arkiv/, t.ex. "
+                f"SEDAN=arkiv/{slug}/{year}/<datum>"
+            )
         return folder
     kept = archives(slug, year)
     return kept[-1] if kept else out_dir
@@ -104,5 +116,7 @@ def print_archived(target: Path, slug: str, year: str) -> None:
     files = sum(1 for p in target.rglob("*") if p.is_file())
     print(f"Arkiverade rapporten i {display_path(target)} ({files} filer).")
     if (target / "indikatorer.csv").is_file():  # a region's report: naravard diff reads it
-        print(f"Vad som ändrats sedan dess: make diff A={display_path(target)} "
-              f"B={display_path(output_dir() / slug / year)}")
+        print(
+            f"Vad som ändrats sedan dess: make diff A={display_path(target)} "
+            f"B={display_path(output_dir() / slug / year)}"
+        )

@@ -23,8 +23,14 @@ from typing import Any
 
 from naravard.build.kernels import start_report_kernel, stop_kernel, wait_until_ready
 from naravard.build.manifest import outputs_intact, same_inputs
-from naravard.build.pipeline import (announce_shortcuts, job_manifest, national_job, region_job,
-                                     run_job, warn_analyst)
+from naravard.build.pipeline import (
+    announce_shortcuts,
+    job_manifest,
+    national_job,
+    region_job,
+    run_job,
+    warn_analyst,
+)
 from naravard.config.regions import all_regions, get_region
 from naravard.core.errors import NaravardError, quiet_unwinding
 from naravard.core.limits import printable
@@ -55,6 +61,7 @@ def default_jobs() -> int:
 
 
 # --- the worker side ------------------------------------------------------------------------
+
 
 def _start_kernel() -> Any:
     km = start_report_kernel(notebooks_dir())
@@ -129,14 +136,25 @@ def _run_one(job: Any, obs_file: str) -> TaskResult:
     started = time.perf_counter()
     try:
         outcome = run_job(job, Path(obs_file), km=_kernel())
-        return TaskResult(job.label, "klar", outcome.seconds, outcome.pages,
-                          out_dir=str(job.out_dir))
+        return TaskResult(
+            job.label, "klar", outcome.seconds, outcome.pages, out_dir=str(job.out_dir)
+        )
     except NaravardError as exc:
-        return TaskResult(job.label, "fel", time.perf_counter() - started, error=str(exc),
-                          out_dir=str(job.out_dir))
+        return TaskResult(
+            job.label,
+            "fel",
+            time.perf_counter() - started,
+            error=str(exc),
+            out_dir=str(job.out_dir),
+        )
     except Exception as exc:  # noqa: BLE001 - one region's bug must not stop the others
-        return TaskResult(job.label, "fel", time.perf_counter() - started,
-                          error=f"{type(exc).__name__}: {exc}", out_dir=str(job.out_dir))
+        return TaskResult(
+            job.label,
+            "fel",
+            time.perf_counter() - started,
+            error=f"{type(exc).__name__}: {exc}",
+            out_dir=str(job.out_dir),
+        )
 
 
 def _start_pool(n_jobs: int, max_jobs: int | None = None) -> cf.ProcessPoolExecutor:
@@ -144,14 +162,19 @@ def _start_pool(n_jobs: int, max_jobs: int | None = None) -> cf.ProcessPoolExecu
     turn out to be due (a pool not forking its workers starts them as tasks wait)."""
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
 
-    pool = cf.ProcessPoolExecutor(max_workers=max(n_jobs, max_jobs or 0), mp_context=ctx,
-                                  initializer=_worker_init, initargs=(observations_key(),))
+    pool = cf.ProcessPoolExecutor(
+        max_workers=max(n_jobs, max_jobs or 0),
+        mp_context=ctx,
+        initializer=_worker_init,
+        initargs=(observations_key(),),
+    )
     for _ in range(n_jobs):
         pool.submit(_warmed)
     return pool
 
 
 # --- the parent side --------------------------------------------------------------------------
+
 
 def up_to_date(job: Any) -> bool:
     """True when the manifest beside the outputs was made from exactly these inputs, no input
@@ -200,9 +223,17 @@ def _summary(results: list[TaskResult]) -> str:
     return "\n".join(lines)
 
 
-def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force: bool = False,
-              regions: list[str] | None = None, national_report: bool = True,
-              progress: bool | None = None, jamfor: str | None = None) -> int:
+def run_batch(
+    year: object,
+    data: Any = None,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    regions: list[str] | None = None,
+    national_report: bool = True,
+    progress: bool | None = None,
+    jamfor: str | None = None,
+) -> int:
     """Render every region's report and the national report; 0 when all succeeded.
 
     `jamfor`: one comparison group for every region's report (each region added to it);
@@ -218,9 +249,18 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
     early = _expected_jobs(year, regions, force, national_report, jobs)
     pool = _start_pool(early, jobs or default_jobs()) if early else None
     try:
-        results = _run(year, data, jobs=jobs, force=force, regions=regions,
-                       national_report=national_report, progress=progress,
-                       pool=pool, workers=early, jamfor=jamfor)
+        results = _run(
+            year,
+            data,
+            jobs=jobs,
+            force=force,
+            regions=regions,
+            national_report=national_report,
+            progress=progress,
+            pool=pool,
+            workers=early,
+            jamfor=jamfor,
+        )
     except BaseException:
         if pool is not None:
             _stop_pool(pool)
@@ -231,16 +271,19 @@ def run_batch(year: object, data: Any = None, *, jobs: int | None = None, force:
 
     failures = [r for r in results if r.status == "fel"]
     total = time.perf_counter() - started
-    print(f"Totalt {total:.1f} s; {sum(r.status == 'klar' for r in results)} skapade, "
-          f"{sum(r.status == 'aktuell' for r in results)} aktuella, {len(failures)} fel.",
-          flush=True)
+    print(
+        f"Totalt {total:.1f} s; {sum(r.status == 'klar' for r in results)} skapade, "
+        f"{sum(r.status == 'aktuell' for r in results)} aktuella, {len(failures)} fel.",
+        flush=True,
+    )
     for r in failures:
         print(printable(f"fel: {r.label}: {r.error}"), file=sys.stderr, flush=True)
     return 1 if failures else 0
 
 
-def _expected_jobs(year: object, regions: list[str] | None, force: bool,
-                   national_report: bool, jobs: int | None) -> int:
+def _expected_jobs(
+    year: object, regions: list[str] | None, force: bool, national_report: bool, jobs: int | None
+) -> int:
     """Workers worth starting before the data is loaded: 0 when the run will likely skip all.
 
     A report with no manifest yet (or FORCE) will be rendered, so its workers and kernels
@@ -258,10 +301,19 @@ def _expected_jobs(year: object, regions: list[str] | None, force: bool,
     return min(jobs or default_jobs(), fresh)
 
 
-def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: list[str] | None,
-         national_report: bool, progress: bool | None,
-         pool: cf.ProcessPoolExecutor | None, workers: int,
-         jamfor: str | None = None) -> list[TaskResult]:
+def _run(
+    year: object,
+    data: Any,
+    *,
+    jobs: int | None,
+    force: bool,
+    regions: list[str] | None,
+    national_report: bool,
+    progress: bool | None,
+    pool: cf.ProcessPoolExecutor | None,
+    workers: int,
+    jamfor: str | None = None,
+) -> list[TaskResult]:
     from tqdm import tqdm
 
     from naravard.report import national, region as report  # slow import: see top
@@ -280,9 +332,15 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
             results.append(TaskResult(region.name, "fel", error=bad_files[region.slug]))
             continue
         try:
-            rep = report.prepare(region.code, nat.year, obs=obs, catalog=catalog, figures=None,
-                                 previous=None,  # region_job compares with the earlier version
-                                 jamfor=jamfor)
+            rep = report.prepare(
+                region.code,
+                nat.year,
+                obs=obs,
+                catalog=catalog,
+                figures=None,
+                previous=None,  # region_job compares with the earlier version
+                jamfor=jamfor,
+            )
             job = region_job(rep, data, force=force)
         except NaravardError as exc:
             results.append(TaskResult(region.name, "fel", error=str(exc)))
@@ -300,10 +358,12 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
 
     # an early pool grows to this as the reports are submitted (see _start_pool)
     n_jobs = max(1, workers, min(jobs or default_jobs(), len(pending) or 1))
-    print(f"{len(todo)} rapporter för {nat.year} ({obs.origin_label}); "
-          f"{len(pending)} att skapa, {len(todo) - len(pending)} redan aktuella; "
-          f"{n_jobs} {'parallell process' if n_jobs == 1 else 'parallella processer'}",
-          flush=True)
+    print(
+        f"{len(todo)} rapporter för {nat.year} ({obs.origin_label}); "
+        f"{len(pending)} att skapa, {len(todo) - len(pending)} redan aktuella; "
+        f"{n_jobs} {'parallell process' if n_jobs == 1 else 'parallella processer'}",
+        flush=True,
+    )
     if pending:
         with tempfile.TemporaryDirectory(prefix=f"naravard-batch-{os.getpid()}-") as tmp:
             obs_file = Path(tmp) / "observations.pkl"
@@ -335,6 +395,8 @@ def _run(year: object, data: Any, *, jobs: int | None, force: bool, regions: lis
     done = {r.label for r in results if r.status == "klar"}
     revised = [f"{j.label} ({len(j.revised)})" for j in todo if j.revised and j.label in done]
     if revised:
-        print("Ändrade värden sedan förra versionen (antal, se andringar.csv): "
-              + ", ".join(revised), flush=True)
+        print(
+            "Ändrade värden sedan förra versionen (antal, se andringar.csv): " + ", ".join(revised),
+            flush=True,
+        )
     return results

@@ -43,8 +43,14 @@ def figures_by_indicator(html: str) -> dict[str, list[Any]]:
             source_text = " ".join(source.text_content().split()) if source is not None else ""
             caption_text = " ".join(caption.text_content().split()) if caption is not None else ""
             caption_text = caption_text.removesuffix(source_text).strip()
-            found.append(Figure(base64.b64decode(src[len(_DATA_PNG):]), img.get("alt", ""),
-                                caption_text, source_text))
+            found.append(
+                Figure(
+                    base64.b64decode(src[len(_DATA_PNG) :]),
+                    img.get("alt", ""),
+                    caption_text,
+                    source_text,
+                )
+            )
         if found:
             out[ident.removeprefix("ind-")] = found
     return out
@@ -64,8 +70,9 @@ class Background:
 
         self._data: bytes | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(pack,), daemon=True,
-                                        name="naravard-docx")
+        self._thread = threading.Thread(
+            target=self._run, args=(pack,), daemon=True, name="naravard-docx"
+        )
         self._thread.start()
 
     def _run(self, pack: Any) -> None:
@@ -112,21 +119,25 @@ def large_pictures(figures: dict[str, list[Any]], folder: Path | None) -> dict[s
     if listing is None or not listing.is_file():
         return figures
     with open(listing, encoding="utf-8-sig", newline="") as fh:
-        files = {one_line(row.get("Alternativtext", "")): row.get("Fil", "")
-                 for row in csv.DictReader(fh, delimiter=";")}
+        files = {
+            one_line(row.get("Alternativtext", "")): row.get("Fil", "")
+            for row in csv.DictReader(fh, delimiter=";")
+        }
     out = {}
     for key, found in figures.items():
         out[key] = []
         for fig in found:
             name = files.get(one_line(fig.alt), "")
             path = folder / name if name and "/" not in name else None
-            out[key].append(replace(fig, png=path.read_bytes()) if path is not None
-                            and path.is_file() else fig)
+            out[key].append(
+                replace(fig, png=path.read_bytes()) if path is not None and path.is_file() else fig
+            )
     return out
 
 
-def write_deck(pack: Any, template: Path, out_staging: Path, stem: str,
-               figures: Path | None = None) -> Path:
+def write_deck(
+    pack: Any, template: Path, out_staging: Path, stem: str, figures: Path | None = None
+) -> Path:
     """Write bildspel.pptx into the staging folder, from the report's HTML beside it and,
     where they are, the large PNGs in the figures staging folder `figures`."""
     from dataclasses import replace

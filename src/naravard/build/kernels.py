@@ -29,10 +29,12 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--InteractiveShell.cach
 
 # Run by the kernel while it starts (IPython's exec_lines), before it answers.
 # `in_kernel.install` makes it a report kernel: heap settled after the load, SVGs deferred.
-WARM_UP = ("import naravard.report.region, naravard.report.national, naravard.build.in_kernel; "
-           "naravard.build.in_kernel.install(); "
-           "naravard.config.catalog.load_catalog(); "
-           "naravard.charts.warm_up()")
+WARM_UP = (
+    "import naravard.report.region, naravard.report.national, naravard.build.in_kernel; "
+    "naravard.build.in_kernel.install(); "
+    "naravard.config.catalog.load_catalog(); "
+    "naravard.charts.warm_up()"
+)
 
 
 @lru_cache(maxsize=1)
@@ -77,10 +79,16 @@ def start_report_kernel(cwd: Path, *, kernel_name: str | None = None) -> Any:
     """
     from jupyter_client.manager import KernelManager
 
-    km = KernelManager(kernel_name=kernel_name or default_kernel_name(), config=kernel_config(),
-                       client_class=ASYNC_CLIENT)
-    km.start_kernel(cwd=str(cwd), env=os.environ | {REPORT_KERNEL: "1"},
-                    extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}", *KERNEL_ARGUMENTS])
+    km = KernelManager(
+        kernel_name=kernel_name or default_kernel_name(),
+        config=kernel_config(),
+        client_class=ASYNC_CLIENT,
+    )
+    km.start_kernel(
+        cwd=str(cwd),
+        env=os.environ | {REPORT_KERNEL: "1"},
+        extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}", *KERNEL_ARGUMENTS],
+    )
     _STARTED.add(km)
     return km
 
@@ -129,7 +137,9 @@ def stop_kernel(km: Any) -> None:
 # What a report kernel does after its notebook, while this process prints the PDF: the
 # charts' SVG files, large PNGs and figurer.csv, which only the figures folder needs
 # (naravard.report.figure_files).
-AFTER_NOTEBOOK = "import naravard.report.figure_files; naravard.report.figure_files.write_deferred()"
+AFTER_NOTEBOOK = (
+    "import naravard.report.figure_files; naravard.report.figure_files.write_deferred()"
+)
 
 
 class Background:
@@ -144,8 +154,7 @@ class Background:
         self._km = km
         self._kc = km.blocking_client()
         self._kc.start_channels()
-        self._msg_id = self._kc.execute(code, silent=True, store_history=False,
-                                        allow_stdin=False)
+        self._msg_id = self._kc.execute(code, silent=True, store_history=False, allow_stdin=False)
 
     def wait(self) -> None:
         import queue
@@ -156,8 +165,10 @@ class Background:
                     reply = self._kc.get_shell_msg(timeout=1)
                 except queue.Empty:
                     if not self._km.is_alive():
-                        raise NaravardError("Jupyter-kärnan avslutades innan diagrammens "
-                                            "SVG-filer var skrivna; kör rapporten igen") from None
+                        raise NaravardError(
+                            "Jupyter-kärnan avslutades innan diagrammens "
+                            "SVG-filer var skrivna; kör rapporten igen"
+                        ) from None
                     continue
                 if reply.get("parent_header", {}).get("msg_id") == self._msg_id:
                     break
@@ -165,8 +176,10 @@ class Background:
             self._kc.stop_channels()
         content = reply.get("content", {})
         if content.get("status") != "ok":
-            raise NaravardError(f"diagrammens SVG-filer: {content.get('ename', 'fel')}: "
-                                f"{' '.join(str(content.get('evalue', '')).split())[:300]}")
+            raise NaravardError(
+                f"diagrammens SVG-filer: {content.get('ename', 'fel')}: "
+                f"{' '.join(str(content.get('evalue', '')).split())[:300]}"
+            )
 
     def cancel(self) -> None:
         self._kc.stop_channels()

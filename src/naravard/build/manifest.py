@@ -24,8 +24,16 @@ from naravard.core.paths import display_path, repo_root
 from naravard.core.publish import make_readable
 
 MANIFEST_VERSION = 1
-PACKAGES = ("naravard", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
-            "weasyprint")
+PACKAGES = (
+    "naravard",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "weasyprint",
+)
 # Keys that say how a run went rather than what it was made from. "modified" (the inputs'
 # file times) decides skipping but not the fingerprint: a touched file re-renders, as with
 # make, while the fingerprint still names the content.
@@ -98,11 +106,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
-                   retrieved: str | None, input_files: Iterable[Path],
-                   timings: Mapping[str, float] | None = None,
-                   extra: Mapping[str, Any] | None = None,
-                   outputs: Mapping[str, str] | None = None) -> dict:
+def build_manifest(
+    parameters: Mapping[str, Any],
+    data_origin: str | None,
+    retrieved: str | None,
+    input_files: Iterable[Path],
+    timings: Mapping[str, float] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    outputs: Mapping[str, str] | None = None,
+) -> dict:
     """The manifest of one report; its `fingerprint` covers parameters, inputs and code.
 
     `outputs` (file name → sha256) lists what the report consists of, so that a later run
@@ -113,7 +125,9 @@ def build_manifest(parameters: Mapping[str, Any], data_origin: str | None,
     for path in input_files:
         path = Path(path)
         if not path.is_file():
-            raise NaravardError(f"indatafilen {path} finns inte; kontrollera underlaget och kör igen")
+            raise NaravardError(
+                f"indatafilen {path} finns inte; kontrollera underlaget och kör igen"
+            )
         inputs[_display_path(path)] = sha256_file(path)
         modified[_display_path(path)] = path.stat().st_mtime_ns
     manifest = {
@@ -147,8 +161,11 @@ def outputs_intact(manifest: Mapping[str, Any], out_dir: Path, figures: Path) ->
     if not isinstance(outputs, dict) or not outputs:
         return False  # an older manifest: render once more to record them
     for name, digest in outputs.items():
-        path = (figures / name.removeprefix("figures/") if name.startswith("figures/")
-                else out_dir / name)
+        path = (
+            figures / name.removeprefix("figures/")
+            if name.startswith("figures/")
+            else out_dir / name
+        )
         if not path.is_file() or sha256_file(path) != digest:
             return False
     return True
@@ -157,16 +174,18 @@ def outputs_intact(manifest: Mapping[str, Any], out_dir: Path, figures: Path) ->
 def inputs_fingerprint(manifest: Mapping[str, Any]) -> str:
     """A hash of what decides a report's content; equal fingerprints mean "up to date"."""
     relevant = {k: v for k, v in manifest.items() if k not in _NOT_FINGERPRINTED}
-    text = json.dumps(_jsonable(relevant), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
+    text = json.dumps(
+        _jsonable(relevant), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def same_inputs(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     """True when a report made with `old` needs no new run for `new`: the same content,
     code and parameters, and no input file touched since (file times as make sees them)."""
-    return (inputs_fingerprint(old) == inputs_fingerprint(new)
-            and old.get("modified") == new.get("modified"))
+    return inputs_fingerprint(old) == inputs_fingerprint(new) and old.get("modified") == new.get(
+        "modified"
+    )
 
 
 def write_manifest(path: Path, manifest: Mapping[str, Any]) -> Path:

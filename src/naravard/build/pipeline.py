@@ -21,8 +21,16 @@ from naravard.config.regions import get_region
 from naravard.core import publish
 from naravard.core.errors import NaravardError
 from naravard.core.limits import printable
-from naravard.core.paths import (catalog_path, display_path, goals_dir, notebooks_dir,
-                                 own_notebooks_dir, questionnaire_dir, regional_dir, report_roots)
+from naravard.core.paths import (
+    catalog_path,
+    display_path,
+    goals_dir,
+    notebooks_dir,
+    own_notebooks_dir,
+    questionnaire_dir,
+    regional_dir,
+    report_roots,
+)
 from naravard.report.cells import REGION_NOTEBOOK
 from naravard.report.own_limits import check_settings
 from naravard.sources.observation_key import observations_key
@@ -82,8 +90,9 @@ def _existing(paths: list[Path]) -> list[Path]:
 
 def _kolada_files(obs: Any) -> list[Path]:
     regional = regional_dir().resolve()
-    return [Path(p) for p in getattr(obs, "input_files", [])
-            if Path(p).resolve().parent != regional]
+    return [
+        Path(p) for p in getattr(obs, "input_files", []) if Path(p).resolve().parent != regional
+    ]
 
 
 def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
@@ -91,22 +100,37 @@ def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
     from naravard.report.commentary import comment_path  # slow import: see top
 
     qdir = questionnaire_dir()
-    return _existing([notebooks_dir() / REGION_NOTEBOOK, catalog_path(), *_kolada_files(obs),
-                      regional_dir() / f"{slug}.csv", goals_dir() / f"{slug}.yaml",
-                      qdir / f"{year}.yaml",
-                      qdir / "answers" / slug / f"{year}.yaml", comment_path(slug, year),
-                      own_notebooks_dir() / f"{slug}.ipynb"])
+    return _existing(
+        [
+            notebooks_dir() / REGION_NOTEBOOK,
+            catalog_path(),
+            *_kolada_files(obs),
+            regional_dir() / f"{slug}.csv",
+            goals_dir() / f"{slug}.yaml",
+            qdir / f"{year}.yaml",
+            qdir / "answers" / slug / f"{year}.yaml",
+            comment_path(slug, year),
+            own_notebooks_dir() / f"{slug}.ipynb",
+        ]
+    )
 
 
 def national_inputs(obs: Any, year: int) -> list[Path]:
     qdir = questionnaire_dir()
-    return _existing([notebooks_dir() / NATIONAL_NOTEBOOK, catalog_path(),
-                      *getattr(obs, "input_files", []), qdir / f"{year}.yaml",
-                      *sorted(qdir.glob(f"answers/*/{year}.yaml"))])
+    return _existing(
+        [
+            notebooks_dir() / NATIONAL_NOTEBOOK,
+            catalog_path(),
+            *getattr(obs, "input_files", []),
+            qdir / f"{year}.yaml",
+            *sorted(qdir.glob(f"answers/*/{year}.yaml")),
+        ]
+    )
 
 
-def region_job(rep: report.RegionReport, data: object, *, force: bool = False,
-               since: str | Path | None = None) -> Job:
+def region_job(
+    rep: report.RegionReport, data: object, *, force: bool = False, since: str | Path | None = None
+) -> Job:
     """The region's render job; refused when it would replace a published report that has
     Kolada values by one with none (an empty or broken download), unless `force`.
 
@@ -129,7 +153,8 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False,
         raise NaravardError(
             f"{display_path(out_dir)}: den publicerade rapporten har {gone} värden från Kolada, "
             f"den nya skulle inte ha något ({rep.obs.origin_label}); kontrollera underlaget "
-            "(make data) eller publicera ändå med FORCE=1")
+            "(make data) eller publicera ändå med FORCE=1"
+        )
     extra = {"indikatorer.csv": csv, "indikatorer.xlsx": exports.region_xlsx_bytes(rep)}
     kommun_csv = kommun.export_csv_bytes(rep)
     if kommun_csv is not None:
@@ -141,19 +166,36 @@ def region_job(rep: report.RegionReport, data: object, *, force: bool = False,
     if changes is not None and not changes.empty:
         extra[revisions.CHANGES_NAME] = revisions.csv_bytes(changes)
     return Job(
-        label=rep.region.name, notebook=notebooks_dir() / REGION_NOTEBOOK, stem="rapport",
+        label=rep.region.name,
+        notebook=notebooks_dir() / REGION_NOTEBOOK,
+        stem="rapport",
         title=f"{common.TITLE} – {rep.region.full_name} {year}",
-        out_dir=out_dir, figures=fig_root / slug / str(year),
-        parameters={"region": rep.region.name, "year": year, "previous_dir": str(previous),
-                    "jamfor": rep.peers.jamfor},
+        out_dir=out_dir,
+        figures=fig_root / slug / str(year),
+        parameters={
+            "region": rep.region.name,
+            "year": year,
+            "previous_dir": str(previous),
+            "jamfor": rep.peers.jamfor,
+        },
         # the group decides the report's places: a new group re-renders it (make reports)
-        manifest_parameters={"kind": "region", "region": rep.region.code, "year": year,
-                             "data": str(data) if data else None, **peers.manifest(rep)},
-        inputs=region_inputs(rep.obs, slug, year) + _existing([template]) + (
-            [] if previous == out_dir else _existing([previous / revisions.CSV_NAME])),
-        data_origin=rep.obs.origin_label, retrieved=rep.obs.retrieved, extra_files=extra,
+        manifest_parameters={
+            "kind": "region",
+            "region": rep.region.code,
+            "year": year,
+            "data": str(data) if data else None,
+            **peers.manifest(rep),
+        },
+        inputs=region_inputs(rep.obs, slug, year)
+        + _existing([template])
+        + ([] if previous == out_dir else _existing([previous / revisions.CSV_NAME])),
+        data_origin=rep.obs.origin_label,
+        retrieved=rep.obs.retrieved,
+        extra_files=extra,
         revised=[] if changes is None else list(changes.frame["Indikator"]),
-        pack=pack, template=template)
+        pack=pack,
+        template=template,
+    )
 
 
 def board_pack(rep: report.RegionReport) -> tuple[Any, Path]:
@@ -176,17 +218,21 @@ def national_job(rep: national.NationalReport, data: object) -> Job:
     template = template_path("riket")
     board_files.check_template(template)
     return Job(
-        label="Riket (jämförelse)", notebook=notebooks_dir() / NATIONAL_NOTEBOOK,
-        stem="riksrapport", title=f"{national.NATIONAL_TITLE} {year}",
-        out_dir=out_root / "riket" / str(year), figures=fig_root / "riket" / str(year),
+        label="Riket (jämförelse)",
+        notebook=notebooks_dir() / NATIONAL_NOTEBOOK,
+        stem="riksrapport",
+        title=f"{national.NATIONAL_TITLE} {year}",
+        out_dir=out_root / "riket" / str(year),
+        figures=fig_root / "riket" / str(year),
         parameters={"year": year},
-        manifest_parameters={"kind": "national", "year": year,
-                             "data": str(data) if data else None},
+        manifest_parameters={"kind": "national", "year": year, "data": str(data) if data else None},
         inputs=national_inputs(rep.obs, year) + _existing([template]),
         data_origin=rep.obs.origin_label,
         retrieved=rep.obs.retrieved,
         extra_files={"riksrapport.xlsx": exports.national_xlsx_bytes(rep)},
-        pack=national_board_pack(rep), template=template)
+        pack=national_board_pack(rep),
+        template=template,
+    )
 
 
 def national_board_pack(rep: national.NationalReport) -> Any:
@@ -195,17 +241,27 @@ def national_board_pack(rep: national.NationalReport) -> Any:
     return national_pack(rep)
 
 
-def job_manifest(job: Job, timings: dict[str, float],
-                 outputs: dict[str, str] | None = None) -> dict:
-    return build_manifest(parameters=job.manifest_parameters, data_origin=job.data_origin,
-                          retrieved=job.retrieved, input_files=job.inputs, timings=timings,
-                          extra={}, outputs=outputs)
+def job_manifest(
+    job: Job, timings: dict[str, float], outputs: dict[str, str] | None = None
+) -> dict:
+    return build_manifest(
+        parameters=job.manifest_parameters,
+        data_origin=job.data_origin,
+        retrieved=job.retrieved,
+        input_files=job.inputs,
+        timings=timings,
+        extra={},
+        outputs=outputs,
+    )
 
 
 def output_hashes(out_dir: Path, figures: Path) -> dict[str, str]:
     """sha256 of every file a report consists of: its folder's files and `figures/…`."""
-    hashes = {p.name: sha256_file(p) for p in sorted(out_dir.iterdir())
-              if p.is_file() and p.name != "manifest.json"}
+    hashes = {
+        p.name: sha256_file(p)
+        for p in sorted(out_dir.iterdir())
+        if p.is_file() and p.name != "manifest.json"
+    }
     for p in sorted(figures.rglob("*")):
         if p.is_file():
             hashes[f"figures/{p.relative_to(figures).as_posix()}"] = sha256_file(p)
@@ -223,8 +279,11 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
     started = time.perf_counter()
     for parent in (job.out_dir.parent, job.figures.parent):
         publish.remove_stale(parent)
-    board = ([board_files.DECK_NAME, *([board_files.DOCUMENT_NAME] if job.pack.document else [])]
-             if job.pack is not None else [])
+    board = (
+        [board_files.DECK_NAME, *([board_files.DOCUMENT_NAME] if job.pack.document else [])]
+        if job.pack is not None
+        else []
+    )
     publish.check_destination(job.out_dir, ["manifest.json", *board])  # the rest: render's
     publish.check_destination(job.figures, [])
     staging = publish.staging_dir(job.figures)
@@ -236,20 +295,27 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
             begun = time.perf_counter()
             if document is not None:
                 document.write(out_staging)
-            board_files.write_deck(job.pack, job.template, out_staging, job.stem,
-                                   figures=staging)
+            board_files.write_deck(job.pack, job.template, out_staging, job.stem, figures=staging)
             timings["slides"] = round(time.perf_counter() - begun, 3)
         seconds = round(time.perf_counter() - started, 3)
-        manifest = job_manifest(job, dict(timings) | {"total": seconds},
-                                outputs=output_hashes(out_staging, staging))
+        manifest = job_manifest(
+            job, dict(timings) | {"total": seconds}, outputs=output_hashes(out_staging, staging)
+        )
         write_manifest(out_staging / "manifest.json", manifest)
         return [(staging, job.figures, None)]
 
     try:
         params = job.parameters | {"data": str(obs_file), "figures_dir": str(staging)}
-        result = render_notebook_report(job.notebook, params, job.out_dir, stem=job.stem,
-                                        title=job.title, extra_files=job.extra_files, km=km,
-                                        finish=finish)
+        result = render_notebook_report(
+            job.notebook,
+            params,
+            job.out_dir,
+            stem=job.stem,
+            title=job.title,
+            extra_files=job.extra_files,
+            km=km,
+            finish=finish,
+        )
     except OSError as exc:
         if exc.filename is None:  # papermill, WeasyPrint: a full disk said without a path
             exc.filename = display_path(job.out_dir)
@@ -260,8 +326,12 @@ def run_job(job: Job, obs_file: Path, *, km: Any = None) -> ReportOutcome:
         # nothing changed this time: an earlier run's list must not stay beside the new report
         (job.out_dir / "andringar.csv").unlink(missing_ok=True)
     seconds = time.perf_counter() - started
-    paths = [*result.paths, *(job.out_dir / name for name in board), job.out_dir / "manifest.json",
-             job.figures]
+    paths = [
+        *result.paths,
+        *(job.out_dir / name for name in board),
+        job.out_dir / "manifest.json",
+        job.figures,
+    ]
     return ReportOutcome(job.label, job.out_dir, paths, result.pages, seconds)
 
 
@@ -271,10 +341,16 @@ def _print_outcome(outcome: ReportOutcome) -> None:
         print(f"  {p}", flush=True)
 
 
-def build_region_report(region: str, year: object, data: str | Path | None = None, *,
-                        quiet: bool = False, force: bool = False,
-                        jamfor: str | None = None,
-                        since: str | Path | None = None) -> ReportOutcome:
+def build_region_report(
+    region: str,
+    year: object,
+    data: str | Path | None = None,
+    *,
+    quiet: bool = False,
+    force: bool = False,
+    jamfor: str | None = None,
+    since: str | Path | None = None,
+) -> ReportOutcome:
     """Everything `make report` writes for one region and year, or nothing at all.
 
     The kernel starts first and warms up while this process loads the data, and WeasyPrint
@@ -287,15 +363,24 @@ def build_region_report(region: str, year: object, data: str | Path | None = Non
     observations_key()  # the kernel inherits it: it verifies the observation file with it
     km = start_report_kernel(notebooks_dir())
     try:
-        return _build_region_report(region, year, data, quiet=quiet, km=km, force=force,
-                                    jamfor=jamfor, since=since)
+        return _build_region_report(
+            region, year, data, quiet=quiet, km=km, force=force, jamfor=jamfor, since=since
+        )
     finally:
         stop_kernel(km)
 
 
-def _build_region_report(region: str, year: object, data: str | Path | None, *, quiet: bool,
-                         km: Any, force: bool = False, jamfor: str | None = None,
-                         since: str | Path | None = None) -> ReportOutcome:
+def _build_region_report(
+    region: str,
+    year: object,
+    data: str | Path | None,
+    *,
+    quiet: bool,
+    km: Any,
+    force: bool = False,
+    jamfor: str | None = None,
+    since: str | Path | None = None,
+) -> ReportOutcome:
     import threading
 
     from naravard.build import render  # slow import: see top
@@ -307,14 +392,17 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
     slug = get_region(region).slug
     obs = load_observations(data, catalog=catalog, regions=[slug])
     # the comparison with the earlier version is region_job's (and the notebook's), once
-    rep = report.prepare(region, year, obs=obs, catalog=catalog, figures=None, previous=None,
-                         jamfor=jamfor)
+    rep = report.prepare(
+        region, year, obs=obs, catalog=catalog, figures=None, previous=None, jamfor=jamfor
+    )
     job = region_job(rep, data, force=force, since=since)
     warn_analyst(rep, job)
     announce_shortcuts()
     if not quiet:
-        print(f"Rapport för {rep.region.full_name} {rep.year}; underlag: {obs.origin_label}",
-              flush=True)
+        print(
+            f"Rapport för {rep.region.full_name} {rep.year}; underlag: {obs.origin_label}",
+            flush=True,
+        )
         print("  kör notebooken och skapar HTML, PDF och tabeller …", flush=True)
     publish.remove_stale(Path(tempfile.gettempdir()))
     threading.Thread(target=render.warm_up, name="naravard-warm-up", daemon=True).start()
@@ -324,9 +412,12 @@ def _build_region_report(region: str, year: object, data: str | Path | None, *, 
         outcome = run_job(job, obs_file, km=km)
     if not quiet:
         if obs.is_example:
-            print("Underlaget är exempeldata (DATA=exempel): rapporten skrevs under "
-                  "output/exempeldata/ och ersätter ingen rapport med verkliga värden. Utan DATA "
-                  "används projektets Kolada-ögonblicksbild data/kolada.", flush=True)
+            print(
+                "Underlaget är exempeldata (DATA=exempel): rapporten skrevs under "
+                "output/exempeldata/ och ersätter ingen rapport med verkliga värden. Utan DATA "
+                "används projektets Kolada-ögonblicksbild data/kolada.",
+                flush=True,
+            )
         _print_outcome(outcome)
     return outcome
 
@@ -350,8 +441,11 @@ def warn_analyst(rep: report.RegionReport, job: Job, prefix: str = "") -> None:
     if job.revised:
         n = len(job.revised)
         what = "värde eller placering har" if n == 1 else "värden eller placeringar har"
-        print(f"{prefix}{n} {what} ändrats sedan förra versionen; se "
-              f"{job.out_dir / 'andringar.csv'}", file=sys.stderr, flush=True)
+        print(
+            f"{prefix}{n} {what} ändrats sedan förra versionen; se {job.out_dir / 'andringar.csv'}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def ensure_notebook(name: str) -> Path:

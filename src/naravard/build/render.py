@@ -26,8 +26,7 @@ from typing import Any
 import nbformat
 
 from naravard.build import kernels
-from naravard.build.kernels import (KERNEL_ARGUMENTS, default_kernel_name, kernel_config,
-                                    stop_kernel)
+from naravard.build.kernels import KERNEL_ARGUMENTS, default_kernel_name, kernel_config, stop_kernel
 from naravard.build.manifest import read_manifest
 from naravard.core import clock, publish as unit
 from naravard.core.errors import NaravardError, naming
@@ -63,9 +62,11 @@ class NotebookFailed(NaravardError):
         if ename == OWN_NOTEBOOK_ERROR:  # it names the own notebook and its own cell
             text = value
         elif ename == "DeadKernelError":
-            text = ("rapportens Jupyter-kärna dog medan notebooken kördes (den avslutade sig "
-                    "själv, t.ex. os._exit i en egen notebook, dödades utifrån eller fick slut "
-                    "på minne); ingen rapport ändrades")
+            text = (
+                "rapportens Jupyter-kärna dog medan notebooken kördes (den avslutade sig "
+                "själv, t.ex. os._exit i en egen notebook, dödades utifrån eller fick slut "
+                "på minne); ingen rapport ändrades"
+            )
         if saved is not None:
             text += f" (ofullständig notebook sparad i {saved})"
         super().__init__(text)
@@ -88,6 +89,7 @@ class RenderResult:
 
 
 # --- papermill ------------------------------------------------------------------------------
+
 
 def _parameter_value(value: Any) -> Any:
     """papermill writes unknown types with repr(); paths must arrive as strings."""
@@ -129,9 +131,15 @@ def reproducible(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nbformat.reads(_RUN_PATH.sub(r"\1run", nbformat.writes(nb)), as_version=4)
 
 
-def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
-                     kernel_name: str | None = None, cwd: Path | None = None,
-                     km: Any = None) -> nbformat.NotebookNode:
+def execute_notebook(
+    notebook: Path,
+    parameters: dict,
+    output_path: Path,
+    *,
+    kernel_name: str | None = None,
+    cwd: Path | None = None,
+    km: Any = None,
+) -> nbformat.NotebookNode:
     """Run `notebook` with `parameters`; on a failing cell keep the partial notebook.
 
     `cwd` defaults to the notebook's folder, as in Jupyter, so relative paths in the
@@ -148,30 +156,41 @@ def execute_notebook(notebook: Path, parameters: dict, output_path: Path, *,
         raise NaravardError(f"notebooken {notebook} finns inte; kontrollera sökvägen")
     output_path.parent.mkdir(parents=True, exist_ok=True)
     source = _report_run(notebook)
-    engine_kwargs: dict[str, Any] = ({"km": km} if km is not None else
-                                     {"config": kernel_config(),
-                                      "extra_arguments": KERNEL_ARGUMENTS})
+    engine_kwargs: dict[str, Any] = (
+        {"km": km}
+        if km is not None
+        else {"config": kernel_config(), "extra_arguments": KERNEL_ARGUMENTS}
+    )
     # a dead kernel or a failing cell is told in one line by NotebookFailed, not logged
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
     try:
         return pm.execute_notebook(
-            source, str(output_path),
+            source,
+            str(output_path),
             parameters={k: _parameter_value(v) for k, v in (parameters or {}).items()},
             kernel_name=kernel_name or default_kernel_name(),
             cwd=str(cwd or notebook.parent),
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
             **engine_kwargs,
         )
     except PapermillExecutionError as exc:
-        raise NotebookFailed(exc.exec_count if exc.exec_count is not None else exc.cell_index + 1,
-                             exc.ename, exc.evalue, output_path) from None
+        raise NotebookFailed(
+            exc.exec_count if exc.exec_count is not None else exc.cell_index + 1,
+            exc.ename,
+            exc.evalue,
+            output_path,
+        ) from None
     except (DeadKernelError, CellTimeoutError) as exc:
-        raise NotebookFailed(None, type(exc).__name__, str(exc),
-                             output_path if output_path.exists() else None) from None
+        raise NotebookFailed(
+            None, type(exc).__name__, str(exc), output_path if output_path.exists() else None
+        ) from None
     except NoSuchKernel as exc:
         raise NaravardError(
             f"Jupyter-kärnan {exc.args[0] if exc.args else kernel_name!r} finns inte; "
-            "kör `make env` (installerar kärnan naravard)") from None
+            "kör `make env` (installerar kärnan naravard)"
+        ) from None
     except BaseException:
         # interrupted (Ctrl-C, SIGTERM) while a cell runs: stop the kernel before the caller
         # removes the staging folders it is writing into
@@ -190,6 +209,7 @@ def _report_run(notebook: Path) -> nbformat.NotebookNode:
 
 
 # --- nbconvert ------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _exporter() -> Any:
@@ -225,8 +245,9 @@ def _markdown_output(cell: Mapping) -> nbformat.NotebookNode:
     from naravard.report.commentary import text_cell_html  # slow import: see top
 
     html = text_cell_html("".join(cell.get("source", "")))
-    return nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
-        "display_data", {"text/html": html})])
+    return nbformat.v4.new_code_cell(
+        outputs=[nbformat.v4.new_output("display_data", {"text/html": html})]
+    )
 
 
 def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -253,9 +274,10 @@ def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def notebook_to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
     """The executed notebook as one self-contained Swedish HTML page (no code, no CDN)."""
-    resources = {"naravard": {"title": title,
-                              "created": clock.now().isoformat(timespec="seconds")},
-                 "metadata": {"name": title}}
+    resources = {
+        "naravard": {"title": title, "created": clock.now().isoformat(timespec="seconds")},
+        "metadata": {"name": title},
+    }
     clean = report_cells(nb)
     with _EXPORT_LOCK:
         body, _ = _exporter().from_notebook_node(clean, resources=resources)
@@ -263,6 +285,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
 
 
 # --- WeasyPrint -----------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _weasyprint() -> Any:
@@ -334,8 +357,11 @@ def _url_fetcher(images: Mapping[str, bytes], folder: Path | None = None) -> Any
             if url.lower().startswith("file:"):
                 parts = urlsplit(url)
                 path = Path(unquote(parts.path)).resolve()
-                if inside is None or parts.netloc not in ("", "localhost") or \
-                        not path.is_relative_to(inside):
+                if (
+                    inside is None
+                    or parts.netloc not in ("", "localhost")
+                    or not path.is_relative_to(inside)
+                ):
                     raise ValueError(f"naravard hämtar inga filer utanför rapporten: {url[:80]}")
             return super().fetch(url, headers)
 
@@ -345,16 +371,24 @@ def _url_fetcher(images: Mapping[str, bytes], folder: Path | None = None) -> Any
 def warm_up() -> None:
     """Build the exporter and print a tiny page once, so a batch worker's first report does
     not pay for templates, fonts and imports."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
-        nbformat.v4.new_output("display_data", {"text/html": "<p>Åäö 1 234,5 %</p>"})])])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                outputs=[
+                    nbformat.v4.new_output("display_data", {"text/html": "<p>Åäö 1 234,5 %</p>"})
+                ]
+            )
+        ]
+    )
     html = notebook_to_html(nb, title="naravard")
     # the pid in the name: a killed run's folder is removed by the next (publish.remove_stale)
     with tempfile.TemporaryDirectory(prefix=f"naravard-warm-{os.getpid()}-") as tmp:
         html_to_pdf(html, Path(tmp) / "warm.pdf")
 
 
-def html_to_pdf(html: str, pdf_path: Path, *, base_url: Path | None = None,
-                tagged: bool = True) -> int:
+def html_to_pdf(
+    html: str, pdf_path: Path, *, base_url: Path | None = None, tagged: bool = True
+) -> int:
     """Print `html` to an A4 PDF at `pdf_path`; returns the page count.
 
     `tagged` writes PDF/UA-1 (a tagged, accessible PDF with title and language). Files
@@ -369,9 +403,9 @@ def html_to_pdf(html: str, pdf_path: Path, *, base_url: Path | None = None,
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     page, images = image_names(html)
     with _PRINT_LOCK:
-        document = HTML(string=page, base_url=base,
-                    url_fetcher=_url_fetcher(images, base_url)).render(
-            font_config=_font_config(), **options)
+        document = HTML(
+            string=page, base_url=base, url_fetcher=_url_fetcher(images, base_url)
+        ).render(font_config=_font_config(), **options)
         with naming(pdf_path):
             document.write_pdf(pdf_path, **options)
     return len(document.pages)
@@ -379,9 +413,12 @@ def html_to_pdf(html: str, pdf_path: Path, *, base_url: Path | None = None,
 
 # --- atomic publishing ----------------------------------------------------------------------
 
+
 def _check_name(name: str) -> None:
     if not name or Path(name).name != name or name in (".", ".."):
-        raise NaravardError(f"ogiltigt filnamn för en rapportfil: {name!r}; använd ett namn utan mappar")
+        raise NaravardError(
+            f"ogiltigt filnamn för en rapportfil: {name!r}; använd ett namn utan mappar"
+        )
 
 
 def _write_file(target: Path, content: bytes | str | Path) -> None:
@@ -440,6 +477,7 @@ def _keep_for(stem: str) -> Callable[[Path], bool]:
     naravard's own earlier outputs (listed in the old manifest) and a stale
     `<stem>.failed.ipynb` go; anything else (a note, a signed copy) is carried over.
     """
+
     def keep(entry: Path) -> bool:
         if entry.name in (f"{stem}.failed.ipynb", "manifest.json"):
             return False
@@ -450,11 +488,18 @@ def _keep_for(stem: str) -> Callable[[Path], bool]:
     return keep
 
 
-def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
-                           stem: str = "rapport", title: str,
-                           extra_files: Mapping[str, bytes] | None = None,
-                           kernel_name: str | None = None, km: Any = None,
-                           finish: Finish | None = None) -> RenderResult:
+def render_notebook_report(
+    notebook: Path,
+    parameters: dict,
+    out_dir: Path,
+    *,
+    stem: str = "rapport",
+    title: str,
+    extra_files: Mapping[str, bytes] | None = None,
+    kernel_name: str | None = None,
+    km: Any = None,
+    finish: Finish | None = None,
+) -> RenderResult:
     """Execute, convert, print and publish `<stem>.ipynb/.html/.pdf` (+ extra files).
 
     Everything is built in a staging folder beside `out_dir` and swapped in as one unit.
@@ -511,8 +556,11 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
 
         started = time.perf_counter()
         outputs: dict[str, bytes | str | Path] = dict(extra_files or {})
-        outputs |= {f"{stem}.ipynb": executed, f"{stem}.html": html.encode("utf-8"),
-                    f"{stem}.pdf": pdf}
+        outputs |= {
+            f"{stem}.ipynb": executed,
+            f"{stem}.html": html.encode("utf-8"),
+            f"{stem}.pdf": pdf,
+        }
         _write_all(outputs, staging)
         more = list(finish(staging, timings)) if finish is not None else []
         unit.swap_in([(staging, out_dir, _keep_for(stem)), *more])
@@ -520,5 +568,11 @@ def render_notebook_report(notebook: Path, parameters: dict, out_dir: Path, *,
         timings["publish"] = round(time.perf_counter() - started, 3)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return RenderResult(notebook=out_dir / f"{stem}.ipynb", html=out_dir / f"{stem}.html",
-                        pdf=out_dir / f"{stem}.pdf", pages=pages, paths=paths, timings=timings)
+    return RenderResult(
+        notebook=out_dir / f"{stem}.ipynb",
+        html=out_dir / f"{stem}.html",
+        pdf=out_dir / f"{stem}.pdf",
+        pages=pages,
+        paths=paths,
+        timings=timings,
+    )

@@ -17,15 +17,43 @@ Names not listed in `__all__` belong to their module; tests import them from the
 from naravard.charts.chart import Chart
 from naravard.charts.heatmap import heatmap_chart, heatmap_scores
 from naravard.charts.layers import svg_layers_allowed
-from naravard.charts.output import (chart_html, chart_png, chart_svg, close_chart, defer_svgs, deferring,
-                                    figure, save_chart, warm_up, write_deferred_svgs)
+from naravard.charts.output import (
+    chart_html,
+    chart_png,
+    chart_svg,
+    close_chart,
+    defer_svgs,
+    deferring,
+    figure,
+    save_chart,
+    warm_up,
+    write_deferred_svgs,
+)
 from naravard.charts.ranked import ranked_chart
 from naravard.charts.style import DPI, RC, TO_CHECK, new_figure
 from naravard.charts.tilemap import tile_map_chart
 from naravard.charts.trend import trend_chart
 
 __all__ = [
-    "Chart", "trend_chart", "ranked_chart", "heatmap_chart", "heatmap_scores", "tile_map_chart", "chart_png", "chart_svg", "save_chart",
-    "write_deferred_svgs", "defer_svgs", "deferring", "chart_html", "figure", "warm_up", "close_chart",
-    "svg_layers_allowed", "new_figure", "RC", "DPI", "TO_CHECK",
+    "Chart",
+    "trend_chart",
+    "ranked_chart",
+    "heatmap_chart",
+    "heatmap_scores",
+    "tile_map_chart",
+    "chart_png",
+    "chart_svg",
+    "save_chart",
+    "write_deferred_svgs",
+    "defer_svgs",
+    "deferring",
+    "chart_html",
+    "figure",
+    "warm_up",
+    "close_chart",
+    "svg_layers_allowed",
+    "new_figure",
+    "RC",
+    "DPI",
+    "TO_CHECK",
 ]

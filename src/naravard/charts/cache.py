@@ -34,7 +34,8 @@ def frame_digest(frame: pd.DataFrame) -> str:
     """A digest of a chart's data, independent of row order."""
     rows = frame[["region_code", "year", "value"]].sort_values(["region_code", "year"])
     return hashlib.sha256(
-        pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes()).hexdigest()
+        pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes()
+    ).hexdigest()
 
 
 def remember(store: OrderedDict, key: Any, make: Any) -> Any:

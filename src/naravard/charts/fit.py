@@ -27,9 +27,17 @@ def finish(fig: Figure) -> Figure:
     return fig
 
 
-def fixed_margins(fig: Figure, *, left: float, right: float, bottom: float,
-                  top: float = 0.75, row_names: Sequence[Any] = (),
-                  row_values: Sequence[Any] = (), line_labels: Sequence[Any] = ()) -> Figure:
+def fixed_margins(
+    fig: Figure,
+    *,
+    left: float,
+    right: float,
+    bottom: float,
+    top: float = 0.75,
+    row_names: Sequence[Any] = (),
+    row_values: Sequence[Any] = (),
+    line_labels: Sequence[Any] = (),
+) -> Figure:
     """Place the axes with margins in cm, measured once from the constrained layout.
 
     The per-chart charts of a region report (about 40 of them) are the hot path of a batch
@@ -41,8 +49,9 @@ def fixed_margins(fig: Figure, *, left: float, right: float, bottom: float,
     ends, or starts, at its line instead.
     """
     width, height = (v / CM for v in fig.get_size_inches())
-    fig.subplots_adjust(left=left / width, right=1 - right / width,
-                        bottom=bottom / height, top=1 - top / height)
+    fig.subplots_adjust(
+        left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height
+    )
     # measured as drawn: the tick spacing reads the rc's label size, and text is relatively
     # wider at the PNG's resolution than at the figure's own
     with matplotlib.rc_context(RC), at_dpi(fig, DPI):
@@ -70,28 +79,37 @@ def _keep_inside(fig: Figure, labels: Sequence[Any]) -> None:
             label.set_ha("left")
 
 
-def _fit_margins(fig: Figure, height: float, top: float, row_names: Sequence[Any],
-                 row_values: Sequence[Any]) -> None:
+def _fit_margins(
+    fig: Figure, height: float, top: float, row_names: Sequence[Any], row_values: Sequence[Any]
+) -> None:
     renderer = fig.canvas.get_renderer()
     room = edge_room(fig)
     for _ in range(3):  # a wider margin may wrap a title, whose lines change the ticks
         _fit_titles(fig)
         lines = max((ax.get_title(loc="left").count("\n") for ax in fig.axes), default=0)
         fig.subplots_adjust(top=1 - (top + 0.44 * lines) / height)
-        starts = [box.x1 - _BOLD_WIDER * box.width  # right-aligned; the region's is bold
-                  for box in (name.get_window_extent(renderer) for name in row_names)]
-        starts += [ax.yaxis.get_tightbbox(renderer).x0 for ax in fig.axes
-                   if ax.yaxis.get_label().get_text()]
-        ends = [box.x0 + _BOLD_WIDER * box.width
-                for box in (value.get_window_extent(renderer) for value in row_values)]
+        starts = [
+            box.x1 - _BOLD_WIDER * box.width  # right-aligned; the region's is bold
+            for box in (name.get_window_extent(renderer) for name in row_names)
+        ]
+        starts += [
+            ax.yaxis.get_tightbbox(renderer).x0
+            for ax in fig.axes
+            if ax.yaxis.get_label().get_text()
+        ]
+        ends = [
+            box.x0 + _BOLD_WIDER * box.width
+            for box in (value.get_window_extent(renderer) for value in row_values)
+        ]
         short = room - min(starts, default=math.inf)
         over = max(ends, default=-math.inf) - (fig.bbox.width - room)
         if short < 0.5 and over < 0.5:
             break
         pars = fig.subplotpars
-        fig.subplots_adjust(left=pars.left + max(short, 0) / fig.bbox.width,
-                            right=pars.right - max(over, 0) / fig.bbox.width)
-
+        fig.subplots_adjust(
+            left=pars.left + max(short, 0) / fig.bbox.width,
+            right=pars.right - max(over, 0) / fig.bbox.width,
+        )
 
 
 def _balanced(words: str, chars: int) -> str:
@@ -122,7 +140,6 @@ def _fit_titles(fig: Figure) -> None:
             title.set_text(_balanced(words, chars))
 
 
-
 def spread_labels(positions: dict[str, float], gap: float) -> dict[str, float]:
     """Push label positions (axes fraction) apart so direct labels never overlap."""
     items = sorted(positions.items(), key=lambda kv: kv[1])
@@ -142,7 +159,8 @@ def fit_label(ax: Any, x: float, name: str, value: str, size: float, weight: str
     text = f"{name} {value}"
     with at_dpi(fig, DPI):  # as in the PNG: text is relatively wider there
         width, _h, _d = fig.canvas.get_renderer().get_text_width_height_descent(
-            text, FontProperties(size=size, weight=weight), ismath=False)
+            text, FontProperties(size=size, weight=weight), ismath=False
+        )
         start = ax.transData.transform((x, 0))[0] + 5 * fig.dpi / 72
         fits = start + width <= fig.bbox.width - edge_room(fig)
     return text if fits else f"{name}\n{value}"

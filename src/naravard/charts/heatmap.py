@@ -14,17 +14,29 @@ from matplotlib.colors import TwoSlopeNorm
 from naravard.analysis import judgements as J
 from naravard.charts.chart import Chart
 from naravard.charts.fit import finish
-from naravard.charts.style import (CHECK_FACE, CHECK_HATCH, MISSING_GREY, NEAR_FACE, RC,
-                                   TO_CHECK, VERDICT_MARKS, judged_colour, new_figure,
-                                   text_colour)
+from naravard.charts.style import (
+    CHECK_FACE,
+    CHECK_HATCH,
+    MISSING_GREY,
+    NEAR_FACE,
+    RC,
+    TO_CHECK,
+    VERDICT_MARKS,
+    judged_colour,
+    new_figure,
+    text_colour,
+)
 from naravard.config.regions import slugify
 from naravard.wording import chart_text
 from naravard.wording.chart_text import CHECK_MARK
 from naravard.wording.text import DASH, is_missing
 
 
-def heatmap_scores(values: pd.DataFrame, riket: Mapping[str, float] | pd.Series,
-                   directions: Mapping[str, str] | pd.Series) -> pd.DataFrame:
+def heatmap_scores(
+    values: pd.DataFrame,
+    riket: Mapping[str, float] | pd.Series,
+    directions: Mapping[str, str] | pd.Series,
+) -> pd.DataFrame:
     """Direction-aware position relative to Riket, in percent of Riket's value.
 
     Positive means better than Riket (higher for "higher", lower for "lower"); neutral
@@ -41,11 +53,18 @@ def heatmap_scores(values: pd.DataFrame, riket: Mapping[str, float] | pd.Series,
     return scores
 
 
-def heatmap_chart(matrix: pd.DataFrame, value_labels: pd.DataFrame | None = None, *,
-                  title: str = "Regionerna jämfört med riket", name: str = "heatmap",
-                  caption: str | None = None, neutral: Iterable[str] = (),
-                  highlight: str | None = None, limit: float | None = None,
-                  verdicts: pd.DataFrame | None = None) -> Chart:
+def heatmap_chart(
+    matrix: pd.DataFrame,
+    value_labels: pd.DataFrame | None = None,
+    *,
+    title: str = "Regionerna jämfört med riket",
+    name: str = "heatmap",
+    caption: str | None = None,
+    neutral: Iterable[str] = (),
+    highlight: str | None = None,
+    limit: float | None = None,
+    verdicts: pd.DataFrame | None = None,
+) -> Chart:
     """Regions (rows) × indicators (columns) coloured by position relative to Riket.
 
     matrix: direction-aware scores (positive = better than Riket, e.g. from
@@ -57,8 +76,9 @@ def heatmap_chart(matrix: pd.DataFrame, value_labels: pd.DataFrame | None = None
     the only cue; neutral columns are coloured grey-free (no judgement), without arrows.
     """
     with matplotlib.rc_context(RC):
-        return _heatmap_chart(matrix, value_labels, title, name, caption, set(neutral),
-                              highlight, limit, verdicts)
+        return _heatmap_chart(
+            matrix, value_labels, title, name, caption, set(neutral), highlight, limit, verdicts
+        )
 
 
 def _verdict(score: float, verdicts: pd.DataFrame | None, i: int, j: int) -> str:
@@ -70,8 +90,9 @@ def _verdict(score: float, verdicts: pd.DataFrame | None, i: int, j: int) -> str
     return (J.BETTER_THAN_RIKET if rounded > 0 else J.WORSE_THAN_RIKET) if rounded else ""
 
 
-def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highlight, limit,
-                   verdicts=None):
+def _heatmap_chart(
+    matrix, value_labels, title, name, caption, neutral, highlight, limit, verdicts=None
+):
     scores = matrix.apply(pd.to_numeric, errors="coerce").astype(float)
     rows, cols = list(scores.index), list(scores.columns)
     n_rows, n_cols = len(rows), len(cols)
@@ -92,8 +113,11 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     label_width = 32 if rotate else fits
     # Shrink cell text so the widest "▲ 1 234,5" fits its column (about 12 cm for all);
     # with many columns the arrow goes on its own line above the value.
-    widest = max([len(str(v)) for v in np.ravel(value_labels.to_numpy())]
-                 if value_labels is not None and value_labels.size else [4])
+    widest = max(
+        [len(str(v)) for v in np.ravel(value_labels.to_numpy())]
+        if value_labels is not None and value_labels.size
+        else [4]
+    )
     widest += 0 if rotate else 2
     cell_font = max(4.5, min(7.0, 12 * 28.35 / max(n_cols, 1) / (widest * 0.64)))
     row_cm = 0.75 if rotate else 0.55
@@ -111,8 +135,11 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
         for j, col in enumerate(cols):
             score = scores.iat[i, j]
             label = "" if value_labels is None else value_labels.iat[i, j]
-            label = DASH if label is None or (not isinstance(label, str) and is_missing(label)) \
+            label = (
+                DASH
+                if label is None or (not isinstance(label, str) and is_missing(label))
                 else str(label)
+            )
             has_value = value_labels is not None and label not in ("", DASH)
             if has_value and verdicts is not None and verdicts.iat[i, j] == TO_CHECK:
                 face, hatch, prefix = CHECK_FACE, CHECK_HATCH, CHECK_MARK + separator
@@ -125,22 +152,40 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
                 verdict = _verdict(score, verdicts, i, j)
                 near = verdict == J.NEAR_RIKET
                 near_cells += near
-                face = NEAR_FACE if near else judged_colour(cmap, norm(max(-limit, min(limit,
-                                                                                     score))))
+                face = (
+                    NEAR_FACE if near else judged_colour(cmap, norm(max(-limit, min(limit, score))))
+                )
                 hatch = ""
                 mark = VERDICT_MARKS.get(verdict, "")
                 prefix = mark + separator if mark else ""
                 counted[row] += 1
                 better[row] += verdict == J.BETTER_THAN_RIKET
-            ax.add_patch(matplotlib.patches.Rectangle(
-                (j - 0.5, i - 0.5), 1, 1, facecolor=face, edgecolor="white", linewidth=1.2,
-                hatch=hatch))
-            ax.text(j, i, (prefix + label) if label else prefix.strip() or DASH,
-                    ha="center", va="center", fontsize=cell_font, color=text_colour(face),
-                    fontweight="bold" if row == highlight else "normal", linespacing=1.0)
+            ax.add_patch(
+                matplotlib.patches.Rectangle(
+                    (j - 0.5, i - 0.5),
+                    1,
+                    1,
+                    facecolor=face,
+                    edgecolor="white",
+                    linewidth=1.2,
+                    hatch=hatch,
+                )
+            )
+            ax.text(
+                j,
+                i,
+                (prefix + label) if label else prefix.strip() or DASH,
+                ha="center",
+                va="center",
+                fontsize=cell_font,
+                color=text_colour(face),
+                fontweight="bold" if row == highlight else "normal",
+                linespacing=1.0,
+            )
     if rotate:
-        ax.set_xticks(range(n_cols), col_labels, fontsize=header_font, rotation=90,
-                      ha="center", va="bottom")
+        ax.set_xticks(
+            range(n_cols), col_labels, fontsize=header_font, rotation=90, ha="center", va="bottom"
+        )
     else:
         ax.set_xticks(range(n_cols), col_labels, fontsize=header_font)
     ax.xaxis.tick_top()
@@ -148,18 +193,30 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
     if highlight in rows:
         label = ax.get_yticklabels()[rows.index(highlight)]
         label.set_fontweight("bold")
-        ax.add_patch(matplotlib.patches.Rectangle(
-            (-0.5, rows.index(highlight) - 0.5), n_cols, 1, fill=False, edgecolor="black",
-            linewidth=1.6, zorder=5))
+        ax.add_patch(
+            matplotlib.patches.Rectangle(
+                (-0.5, rows.index(highlight) - 0.5),
+                n_cols,
+                1,
+                fill=False,
+                edgecolor="black",
+                linewidth=1.6,
+                zorder=5,
+            )
+        )
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
     # above the column headers: a figure title, for which the constrained layout makes room
     # (an axes title at the fixed rc position would overlap the top tick labels)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=matplotlib.rcParams["axes.titlesize"],
-                 fontweight="bold")
-    fig.supxlabel(chart_text.heatmap_key(verdicts is not None, bool(check_cells)), fontsize=7.5,
-                  color="#444444")
+    fig.suptitle(
+        title, x=0.01, ha="left", fontsize=matplotlib.rcParams["axes.titlesize"], fontweight="bold"
+    )
+    fig.supxlabel(
+        chart_text.heatmap_key(verdicts is not None, bool(check_cells)),
+        fontsize=7.5,
+        color="#444444",
+    )
 
     with_counts = [r for r in rows if counted[r]]
     most = fewest = said = None
@@ -170,8 +227,15 @@ def _heatmap_chart(matrix, value_labels, title, name, caption, neutral, highligh
         if highlight in with_counts and highlight not in (top, low):
             said = (highlight, better[highlight], counted[highlight])
     alt, default_caption = chart_text.heatmap_texts(
-        n_rows=n_rows, n_cols=n_cols, near=verdicts is not None, checked=check_cells,
-        near_cells=near_cells, most=most, fewest=fewest, highlight=said)
+        n_rows=n_rows,
+        n_cols=n_cols,
+        near=verdicts is not None,
+        checked=check_cells,
+        near_cells=near_cells,
+        most=most,
+        fewest=fewest,
+        highlight=said,
+    )
     caption = caption or default_caption
     return Chart(fig=finish(fig), alt=alt, name=slugify(name) or "heatmap", caption=caption)
 

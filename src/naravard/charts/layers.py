@@ -94,11 +94,17 @@ def _draw_layers(chart: Chart, tiers: list[float]) -> list[Any]:
     with hidden([*chart.foreground, *artists, fig.patch]):
         for i, (low, high) in enumerate(zip(bounds, bounds[1:])):
             if i == 0:  # the opaque bottom: the axes' face and all below the first tier
-                members = [a for a in artists if shown[id(a)] and (
-                    id(a) in patches or a.get_zorder() <= high)]
+                members = [
+                    a
+                    for a in artists
+                    if shown[id(a)] and (id(a) in patches or a.get_zorder() <= high)
+                ]
             else:
-                members = [a for a in artists if shown[id(a)] and id(a) not in patches
-                           and low < a.get_zorder() <= high]
+                members = [
+                    a
+                    for a in artists
+                    if shown[id(a)] and id(a) not in patches and low < a.get_zorder() <= high
+                ]
             if i and not members:
                 layers.append(None)
                 continue
@@ -164,8 +170,9 @@ def _render_png(chart: Chart, dpi: int) -> bytes:
                 chart.fig.savefig(buffer_, format="rgba", dpi=dpi, facecolor="white")
             renderer = chart.fig.canvas.renderer  # the one the savefig drew with, at `dpi`
             raw = buffer_.getbuffer()
-    image = Image.frombuffer("RGBA", (int(renderer.width), int(renderer.height)),
-                             raw, "raw", "RGBA", 0, 1).convert("RGB")
+    image = Image.frombuffer(
+        "RGBA", (int(renderer.width), int(renderer.height)), raw, "raw", "RGBA", 0, 1
+    ).convert("RGB")
     buffer = io.BytesIO()
     image.save(buffer, format="png", compress_level=1, dpi=(dpi, dpi))
     return buffer.getvalue()
@@ -219,8 +226,9 @@ def _render_svg_layered(chart: Chart) -> str | None:
         return None
     in_place = [a for a in chart.foreground if twins.get(a.get_gid()) == a.get_zorder()]
     on_top = [a for a in chart.foreground if a not in in_place]
-    highest = max((a.get_zorder() for a in _background_artists(chart) if a.get_visible()),
-                  default=-math.inf)
+    highest = max(
+        (a.get_zorder() for a in _background_artists(chart) if a.get_visible()), default=-math.inf
+    )
     if any(a.get_zorder() < highest for a in on_top):
         return None
     with at_dpi(fig, 72):
@@ -233,8 +241,7 @@ def _render_svg_layered(chart: Chart) -> str | None:
         def draw_background() -> tuple[str, dict[str, Any]]:
             with hidden(chart.foreground):
                 fig.draw(renderer)
-            return (out.getvalue()[start:],
-                    {name: dict(getattr(svg, name)) for name in _SVG_STATE})
+            return (out.getvalue()[start:], {name: dict(getattr(svg, name)) for name in _SVG_STATE})
 
         drawn_before = key in cache.SVG_BACKGROUNDS
         markup, state = cache.remember(cache.SVG_BACKGROUNDS, key, draw_background)
@@ -248,8 +255,9 @@ def _render_svg_layered(chart: Chart) -> str | None:
             artist.draw(renderer)
             piece = out.getvalue()[at:]
             if artist.get_gid() in twins:
-                markup = _replace_group(markup, artist.get_gid(),
-                                        piece.strip() if artist in in_place else "")
+                markup = _replace_group(
+                    markup, artist.get_gid(), piece.strip() if artist in in_place else ""
+                )
                 if markup is None:
                     return None
             if artist in on_top:
@@ -273,5 +281,5 @@ def _replace_group(markup: str, gid: str, replacement: str) -> str | None:
     for tag in _GROUP_TAGS.finditer(markup, start):
         depth += -1 if tag.group() == "</g>" else 1
         if depth == 0:
-            return markup[:start] + replacement + markup[tag.end():]
+            return markup[:start] + replacement + markup[tag.end() :]
     return None

@@ -29,8 +29,9 @@ def chart_svg(chart: Chart) -> bytes:
     return layers.draw(chart, "svg")
 
 
-def save_chart(chart: Chart, directory: Path | str, dpi: int = DPI, *,
-               svg_later: bool | None = None) -> tuple[Path, Path]:
+def save_chart(
+    chart: Chart, directory: Path | str, dpi: int = DPI, *, svg_later: bool | None = None
+) -> tuple[Path, Path]:
     """Write `<name>.png` and `<name>.svg`; the same chart gives byte-identical files.
 
     `svg_later`: write the SVG only when `write_deferred_svgs` runs (None: as `defer_svgs`
@@ -88,8 +89,7 @@ def write_deferred_svgs() -> int:
 
 def chart_html(chart: Chart, source_line: str, dpi: int = DPI) -> str:
     """The chart as a self-contained `<figure>` with alt text, caption and source."""
-    return templating.render("figure.html.j2", fig=figure(chart, source_line, dpi),
-                             cls="chart")
+    return templating.render("figure.html.j2", fig=figure(chart, source_line, dpi), cls="chart")
 
 
 def figure(chart: Chart, source_line: str, dpi: int = DPI) -> dict[str, Any]:
@@ -97,16 +97,26 @@ def figure(chart: Chart, source_line: str, dpi: int = DPI) -> dict[str, Any]:
     source = source_line.strip()
     if source and not source.lower().startswith("källa"):
         source = f"Källa: {source}"
-    return {"png": chart_png(chart, dpi), "alt": chart.alt, "caption": chart.caption,
-            "source": source}
+    return {
+        "png": chart_png(chart, dpi),
+        "alt": chart.alt,
+        "caption": chart.caption,
+        "source": source,
+    }
 
 
 def warm_up() -> None:
     """Draw one small chart, so fonts and caches are loaded before the first real report."""
-    frame = pd.DataFrame({"region_code": ["0001", "0001", RIKET_CODE, RIKET_CODE],
-                          "year": [2023, 2024, 2023, 2024], "value": [1.5, 2.5, 2.0, 2.0]})
-    indicator = SimpleNamespace(id="warm", name="Åäö", unit="percent", direction="higher",
-                                decimals=1, primary_source="")
+    frame = pd.DataFrame(
+        {
+            "region_code": ["0001", "0001", RIKET_CODE, RIKET_CODE],
+            "year": [2023, 2024, 2023, 2024],
+            "value": [1.5, 2.5, 2.0, 2.0],
+        }
+    )
+    indicator = SimpleNamespace(
+        id="warm", name="Åäö", unit="percent", direction="higher", decimals=1, primary_source=""
+    )
     chart = trend_chart(frame, indicator, "0001", "Region")
     chart_png(chart)
     chart_svg(chart)

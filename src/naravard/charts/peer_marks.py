@@ -17,8 +17,9 @@ from naravard.charts.style import TEXT
 OUTLINE = "#1A1A1A"  # near black: an outline reads in grey print where a hue would not
 
 
-def mark_peers(ax: Any, plain: Any, codes: Sequence[str], peers: Sequence[str],
-               focus: str | None, dots: bool) -> tuple[list[Any], list[Any]]:
+def mark_peers(
+    ax: Any, plain: Any, codes: Sequence[str], peers: Sequence[str], focus: str | None, dots: bool
+) -> tuple[list[Any], list[Any]]:
     """(foreground artists, the plain artists they cover) for every peer with a value."""
     foreground: list[Any] = []
     twins: list[Any] = []
@@ -29,20 +30,44 @@ def mark_peers(ax: Any, plain: Any, codes: Sequence[str], peers: Sequence[str],
         bar, name, value = plain.bars[row], plain.names[row], plain.values[row]
         if dots:
             x, y = bar.get_data()
-            drawn = ax.plot(x, y, linestyle="none", marker="o",
-                            markersize=bar.get_markersize() + 1.0,
-                            color=bar.get_color(), markeredgecolor=OUTLINE,
-                            markeredgewidth=1.3, zorder=6)[0]
+            drawn = ax.plot(
+                x,
+                y,
+                linestyle="none",
+                marker="o",
+                markersize=bar.get_markersize() + 1.0,
+                color=bar.get_color(),
+                markeredgecolor=OUTLINE,
+                markeredgewidth=1.3,
+                zorder=6,
+            )[0]
         else:
-            drawn = ax.add_patch(matplotlib.patches.Rectangle(
-                bar.get_xy(), bar.get_width(), bar.get_height(),
-                facecolor=bar.get_facecolor(), edgecolor=OUTLINE, linewidth=1.1, zorder=2))
-        texts = [ax.text(*artist.get_position(), artist.get_text(),
-                         transform=artist.get_transform(), va=artist.get_va(),
-                         ha=artist.get_ha(), fontsize=artist.get_fontsize(), color=TEXT,
-                         fontweight="bold", zorder=6,
-                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.1})
-                 for artist in (name, value)]
+            drawn = ax.add_patch(
+                matplotlib.patches.Rectangle(
+                    bar.get_xy(),
+                    bar.get_width(),
+                    bar.get_height(),
+                    facecolor=bar.get_facecolor(),
+                    edgecolor=OUTLINE,
+                    linewidth=1.1,
+                    zorder=2,
+                )
+            )
+        texts = [
+            ax.text(
+                *artist.get_position(),
+                artist.get_text(),
+                transform=artist.get_transform(),
+                va=artist.get_va(),
+                ha=artist.get_ha(),
+                fontsize=artist.get_fontsize(),
+                color=TEXT,
+                fontweight="bold",
+                zorder=6,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.1},
+            )
+            for artist in (name, value)
+        ]
         for artist, twin in zip((drawn, *texts), (bar, name, value)):
             artist.set_gid(twin.get_gid())
             foreground.append(artist)

@@ -18,16 +18,31 @@ from naravard.charts import cache, peer_marks
 from naravard.charts.chart import Chart
 from naravard.charts.fit import fixed_margins
 from naravard.charts.inputs import IndicatorLike, attr, clean, fmt, fmt_short, ind_decimals, ind_id
-from naravard.charts.style import (BAR_GREY, BLUE, CM, GREEN, NARROW, RC, RIKET_CODE, TEXT,
-                                   VERMILLION, WIDTH, SwedishFormatter, decimals_for,
-                                   new_figure, row_labels, title, zero_note)
+from naravard.charts.style import (
+    BAR_GREY,
+    BLUE,
+    CM,
+    GREEN,
+    NARROW,
+    RC,
+    RIKET_CODE,
+    TEXT,
+    VERMILLION,
+    WIDTH,
+    SwedishFormatter,
+    decimals_for,
+    new_figure,
+    row_labels,
+    title,
+    zero_note,
+)
 from naravard.wording import chart_text
 from naravard.wording import peers as peer_words
 from naravard.wording.text import fmt_number, fmt_value, is_missing, unit_label
 
 
 def _place(rank: Any) -> str:
-    """"5" or "1–6" for a shared place."""
+    """ "5" or "1–6" for a shared place."""
     return f"{rank.rank}\u2013{rank.rank_to}" if rank.shared else str(rank.rank)
 
 
@@ -36,10 +51,19 @@ def _sort_best_first(values: pd.Series, direction: str) -> pd.Series:
     return values.sort_values(ascending=ascending, kind="mergesort")
 
 
-def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str, year: int,
-                 region_names: Mapping[str, str], *, riket_code: str = RIKET_CODE,
-                 size: tuple[float, float] | None = None, shared: bool = False,
-                 peers: Sequence[str] = (), peer_label: str = "") -> Chart:
+def ranked_chart(
+    frame: pd.DataFrame,
+    indicator: IndicatorLike,
+    region_code: str,
+    year: int,
+    region_names: Mapping[str, str],
+    *,
+    riket_code: str = RIKET_CODE,
+    size: tuple[float, float] | None = None,
+    shared: bool = False,
+    peers: Sequence[str] = (),
+    peer_label: str = "",
+) -> Chart:
     """All regions in one year, best first, with the focus region and Riket marked: bars
     from zero, or dots where the values lie close together (`ranked_dots`).
 
@@ -48,8 +72,18 @@ def ranked_chart(frame: pd.DataFrame, indicator: IndicatorLike, region_code: str
     are marked without colour and named `peer_label` in the caption (charts.peer_marks).
     """
     with matplotlib.rc_context(RC):
-        return _ranked_chart(frame, indicator, region_code, int(year), region_names, riket_code,
-                             size, shared, tuple(peers), peer_label)
+        return _ranked_chart(
+            frame,
+            indicator,
+            region_code,
+            int(year),
+            region_names,
+            riket_code,
+            size,
+            shared,
+            tuple(peers),
+            peer_label,
+        )
 
 
 # A ranked chart shows dots instead of bars when its values lie closer together than this
@@ -88,8 +122,18 @@ def axis_start(values: Sequence[float]) -> float:
     return max(0.0, start)
 
 
-def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code, size=None,
-                  shared=False, peers=(), peer_label=""):
+def _ranked_chart(
+    frame,
+    indicator,
+    region_code,
+    year,
+    region_names,
+    riket_code,
+    size=None,
+    shared=False,
+    peers=(),
+    peer_label="",
+):
     name = str(attr(indicator, "name", ""))
     direction = str(attr(indicator, "direction", "neutral"))
     data = clean(frame)
@@ -112,14 +156,26 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         labels = [f"{_place(places[c])}  {label}" for c, label in zip(codes, labels)]
     target = attr(indicator, "target")
     target = None if is_missing(target) else float(target)
-    background = cache.key("ranked", name, year, direction, str(attr(indicator, "unit", "")),
-                      ind_decimals(indicator), target, attr(indicator, "target_text"),
-                      riket_value, list(zip(codes, labels, values.tolist())),
-                      width_cm, height_cm, bool(places))
+    background = cache.key(
+        "ranked",
+        name,
+        year,
+        direction,
+        str(attr(indicator, "unit", "")),
+        ind_decimals(indicator),
+        target,
+        attr(indicator, "target_text"),
+        riket_value,
+        list(zip(codes, labels, values.tolist())),
+        width_cm,
+        height_cm,
+        bool(places),
+    )
 
     def build() -> SimpleNamespace:
-        return _ranked_background(indicator, year, values, labels, riket_value, target,
-                                  width_cm, height_cm, places)
+        return _ranked_background(
+            indicator, year, values, labels, riket_value, target, width_cm, height_cm, places
+        )
 
     plain = cache.remember(cache.SKELETONS, background, build) if shared else build()
     fig, ax, vmin, dots = plain.fig, plain.ax, plain.vmin, plain.dots
@@ -134,26 +190,60 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         twins += [plain.bars[focus], plain.names[focus], plain.values[focus]]
         bar = plain.bars[focus]
         if dots:
-            foreground += ax.plot([value], [focus], linestyle="none", marker="D",
-                                  markersize=_DOT_SIZE[narrow] + 1.5, color=BLUE,
-                                  markeredgecolor="white", markeredgewidth=0.6,
-                                  zorder=7)  # on top: it may overlap a neighbour's dot
+            foreground += ax.plot(
+                [value],
+                [focus],
+                linestyle="none",
+                marker="D",
+                markersize=_DOT_SIZE[narrow] + 1.5,
+                color=BLUE,
+                markeredgecolor="white",
+                markeredgewidth=0.6,
+                zorder=7,
+            )  # on top: it may overlap a neighbour's dot
         else:
-            foreground.append(ax.add_patch(matplotlib.patches.Rectangle(
-                bar.get_xy(), bar.get_width(), bar.get_height(), facecolor=BLUE,
-                edgecolor="white", linewidth=0.6, zorder=2, hatch="////")))
+            foreground.append(
+                ax.add_patch(
+                    matplotlib.patches.Rectangle(
+                        bar.get_xy(),
+                        bar.get_width(),
+                        bar.get_height(),
+                        facecolor=BLUE,
+                        edgecolor="white",
+                        linewidth=0.6,
+                        zorder=2,
+                        hatch="////",
+                    )
+                )
+            )
         label = plain.names[focus]
-        foreground.append(ax.text(*label.get_position(), label.get_text(),
-                                  transform=label.get_transform(), va=label.get_va(),
-                                  ha=label.get_ha(), fontsize=label.get_fontsize(), color=BLUE,
-                                  fontweight="bold", zorder=7,
-                                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6}))
-        foreground.append(ax.text(*plain.values[focus].get_position(),
-                                  fmt_short(indicator, value),
-                                  va="center", ha="left", fontsize=6.5 if narrow else 7.5,
-                                  fontweight="bold", color=BLUE, zorder=7,
-                                  bbox={"facecolor": "white", "edgecolor": "none",
-                                        "pad": 0.4}))
+        foreground.append(
+            ax.text(
+                *label.get_position(),
+                label.get_text(),
+                transform=label.get_transform(),
+                va=label.get_va(),
+                ha=label.get_ha(),
+                fontsize=label.get_fontsize(),
+                color=BLUE,
+                fontweight="bold",
+                zorder=7,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+            )
+        )
+        foreground.append(
+            ax.text(
+                *plain.values[focus].get_position(),
+                fmt_short(indicator, value),
+                va="center",
+                ha="left",
+                fontsize=6.5 if narrow else 7.5,
+                fontweight="bold",
+                color=BLUE,
+                zorder=7,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4},
+            )
+        )
         for artist, twin in zip(foreground, twins):  # its place in the layered SVG
             artist.set_gid(twin.get_gid())
 
@@ -162,38 +252,72 @@ def _ranked_chart(frame, indicator, region_code, year, region_names, riket_code,
         foreground += more
         twins += covered
     if region_code is not None and region_code not in codes:  # None: the national report
-        foreground.append(ax.text(0.99, 0.02, chart_text.value_missing_label(focus_name, year),
-                                  transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
-                                  fontweight="bold", color=BLUE, zorder=7))
+        foreground.append(
+            ax.text(
+                0.99,
+                0.02,
+                chart_text.value_missing_label(focus_name, year),
+                transform=ax.transAxes,
+                ha="right",
+                va="bottom",
+                fontsize=8,
+                fontweight="bold",
+                color=BLUE,
+                zorder=7,
+            )
+        )
     if shared:  # they join the shared background only while this chart is drawn
         for artist in foreground:
             artist.remove()
     mine = places.get(region_code) if places else None
     alt, caption = chart_text.ranked_texts(
-        name=name, year=year, n=n, judged=direction in ("higher", "lower"), dots=dots,
+        name=name,
+        year=year,
+        n=n,
+        judged=direction in ("higher", "lower"),
+        dots=dots,
         focus=None if region_code is None else focus_name,
         focus_value=fmt(indicator, values[region_code]) if region_code in codes else None,
-        place=None if mine is None else (_place(mine), mine.n_ranked,
-                                         mine.n_tied if mine.shared else 0),
+        place=None
+        if mine is None
+        else (_place(mine), mine.n_ranked, mine.n_tied if mine.shared else 0),
         riket=None if math.isnan(riket_value) else fmt(indicator, riket_value),
-        top=(region_names.get(codes[0], codes[0]), fmt(indicator, values[codes[0]])) if n
-        else None,
-        bottom=(region_names.get(codes[-1], codes[-1]), fmt(indicator, values[codes[-1]])) if n
+        top=(region_names.get(codes[0], codes[0]), fmt(indicator, values[codes[0]])) if n else None,
+        bottom=(region_names.get(codes[-1], codes[-1]), fmt(indicator, values[codes[-1]]))
+        if n
         else None,
         absent=[str(nm) for c, nm in region_names.items() if c != riket_code and c not in codes],
         target=None if target is None else attr(indicator, "target_text") or fmt(indicator, target),
-        axis_start=None if plain.zero_note is None else fmt_number(vmin, decimals_for([vmin])))
+        axis_start=None if plain.zero_note is None else fmt_number(vmin, decimals_for([vmin])),
+    )
     if peers:
         alt += peer_words.peer_alt(peers, codes, dict(region_names), places, peer_label)
         caption += peer_words.peer_caption(peers, codes, peer_label)
     stem = f"rank-{ind_id(indicator)}-{region_code}-{year}"
-    return Chart(fig=fig, alt=alt, name=stem, caption=caption, foreground=foreground,
-                 twins=twins, background_key=background, layered_svg=True, shared=shared)
+    return Chart(
+        fig=fig,
+        alt=alt,
+        name=stem,
+        caption=caption,
+        foreground=foreground,
+        twins=twins,
+        background_key=background,
+        layered_svg=True,
+        shared=shared,
+    )
 
 
-def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: list[str],
-                       riket_value: float, target: float | None, width_cm: float,
-                       height_cm: float, places: Mapping[str, Any]) -> SimpleNamespace:
+def _ranked_background(
+    indicator: Any,
+    year: int,
+    values: pd.Series,
+    labels: list[str],
+    riket_value: float,
+    target: float | None,
+    width_cm: float,
+    height_cm: float,
+    places: Mapping[str, Any],
+) -> SimpleNamespace:
     """A ranked chart with every row plain: what is the same for every region, with the
     rows' bars, names and values for the focus region's chart to draw over."""
     name = str(attr(indicator, "name", ""))
@@ -222,12 +346,30 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     # lies above them all, in a whole drawing as in the layered SVG.
     if dots:  # a faint guide along each row leads the eye from the name to its dot
         ax.hlines(positions, vmin, vmax, colors="#E5E5E5", linewidth=0.6, zorder=1)
-        bars = [ax.plot([value], [pos], linestyle="none", marker="o",
-                        markersize=_DOT_SIZE[narrow], color=DOT_GREY, zorder=4.5)[0]
-                for pos, value in zip(positions, values)]
+        bars = [
+            ax.plot(
+                [value],
+                [pos],
+                linestyle="none",
+                marker="o",
+                markersize=_DOT_SIZE[narrow],
+                color=DOT_GREY,
+                zorder=4.5,
+            )[0]
+            for pos, value in zip(positions, values)
+        ]
     else:
-        bars = list(ax.barh(positions, values.to_numpy(), color=BAR_GREY, height=0.72,
-                            edgecolor="white", linewidth=0.6, zorder=2))
+        bars = list(
+            ax.barh(
+                positions,
+                values.to_numpy(),
+                color=BAR_GREY,
+                height=0.72,
+                edgecolor="white",
+                linewidth=0.6,
+                zorder=2,
+            )
+        )
     names = row_labels(ax, positions, labels, [False] * n)
     ax.invert_yaxis()
     ax.spines["left"].set_visible(False)
@@ -239,10 +381,20 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     # the values in a column right of every bar, dot and line: Riket's and the target's
     # lines ran through the labels of the rows ending near them (R p.14: "17 %")
     column = vmax + gap * width
-    texts = [ax.text(column, pos, fmt_short(indicator, value), va="center",
-                     ha="left", fontsize=6.5 if narrow else 7.5, color=TEXT, zorder=5,
-                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
-             for pos, value in zip(positions, values)]
+    texts = [
+        ax.text(
+            column,
+            pos,
+            fmt_short(indicator, value),
+            va="center",
+            ha="left",
+            fontsize=6.5 if narrow else 7.5,
+            color=TEXT,
+            zorder=5,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4},
+        )
+        for pos, value in zip(positions, values)
+    ]
     for row, artists in enumerate(zip(bars, names, texts)):  # named in the SVG: see twins
         for part, artist in zip(("stapel", "namn", "varde"), artists):
             artist.set_gid(f"rad{row}-{part}")
@@ -250,32 +402,55 @@ def _ranked_background(indicator: Any, year: int, values: pd.Series, labels: lis
     line_labels = []  # centred over their lines, or ending there when near the edge
     if not math.isnan(riket_value):
         ax.axvline(riket_value, color=VERMILLION, linestyle="--", linewidth=1.4, zorder=3)
-        line_labels.append(ax.text(
-            riket_value, -1.25, f"Riket {fmt_short(indicator, riket_value)}",
-            color=VERMILLION, ha="center", va="center", fontsize=7.5,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6))
+        line_labels.append(
+            ax.text(
+                riket_value,
+                -1.25,
+                f"Riket {fmt_short(indicator, riket_value)}",
+                color=VERMILLION,
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+                zorder=6,
+            )
+        )
     if target is not None:
         target_text = attr(indicator, "target_text") or fmt_value(
-            target, str(attr(indicator, "unit", "")), ind_decimals(indicator), short=True)
+            target, str(attr(indicator, "unit", "")), ind_decimals(indicator), short=True
+        )
         ax.axvline(target, color=GREEN, linestyle=":", linewidth=1.8, zorder=4)
-        line_labels.append(ax.text(
-            target, target_row, f"Mål: {target_text}", color=GREEN, ha="center",
-            va="center", fontsize=7.5, fontweight="bold",
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=6))
+        line_labels.append(
+            ax.text(
+                target,
+                target_row,
+                f"Mål: {target_text}",
+                color=GREEN,
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                fontweight="bold",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+                zorder=6,
+            )
+        )
     ax.xaxis.set_major_formatter(SwedishFormatter())
     if vmax >= 1000:  # "30 000" is wider than matplotlib's tick spacing assumes: fewer ticks
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if narrow else 6,
-                                               steps=[1, 2, 2.5, 5, 10]))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if narrow else 6, steps=[1, 2, 2.5, 5, 10]))
     ax.set_xlabel(unit_label(str(attr(indicator, "unit", ""))))
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     title(ax, f"{name} {year}", 34 if narrow else 62, size=8 if narrow else None)
-    margins = dict(left=(3.6 if places else 2.6) if narrow else (4.3 if places else 3.3),
-                   right=0.25, bottom=1.1 if narrow else 1.25, top=0.65 if narrow else 0.75)
-    fig = fixed_margins(fig, **margins, row_names=names, row_values=texts,
-                         line_labels=line_labels)
-    return SimpleNamespace(fig=fig, ax=ax, bars=bars, names=names, values=texts,
-                           vmin=vmin, zero_note=note, dots=dots)
+    margins = dict(
+        left=(3.6 if places else 2.6) if narrow else (4.3 if places else 3.3),
+        right=0.25,
+        bottom=1.1 if narrow else 1.25,
+        top=0.65 if narrow else 0.75,
+    )
+    fig = fixed_margins(fig, **margins, row_names=names, row_values=texts, line_labels=line_labels)
+    return SimpleNamespace(
+        fig=fig, ax=ax, bars=bars, names=names, values=texts, vmin=vmin, zero_note=note, dots=dots
+    )
 
 
 DOT_GREY = "#767676"  # 4,5:1 against white: a dot is seen without its colour

@@ -63,7 +63,8 @@ RC: dict[str, Any] = {
     "xtick.labelsize": 8,
     "ytick.labelsize": 8,
     "axes.prop_cycle": matplotlib.cycler(
-        color=[BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, "#000000"]),
+        color=[BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, "#000000"]
+    ),
     "hatch.linewidth": 0.8,
     "svg.hashsalt": "naravard",
     "svg.fonttype": "none",  # text stays text: editable in slides, and faster
@@ -74,12 +75,14 @@ RC: dict[str, Any] = {
 }
 
 
-def new_figure(height_cm: float, width_cm: float = WIDTH / CM, *,
-               constrained: bool = True) -> Figure:
+def new_figure(
+    height_cm: float, width_cm: float = WIDTH / CM, *, constrained: bool = True
+) -> Figure:
     """A figure of the given size in cm on its own Agg canvas (never pyplot's registry);
     draw it inside `matplotlib.rc_context(RC)` to get the reports' look."""
-    fig = Figure(figsize=(width_cm * CM, height_cm * CM),
-                 layout="constrained" if constrained else None)
+    fig = Figure(
+        figsize=(width_cm * CM, height_cm * CM), layout="constrained" if constrained else None
+    )
     FigureCanvasAgg(fig)
     if constrained:
         fig.get_layout_engine().set(w_pad=0.06, h_pad=0.06)
@@ -127,8 +130,9 @@ def year_axis(axis: Any, years: Sequence[int] = (), max_ticks: int = 10) -> None
 TITLE_GID = "titel"  # the gid by which fit.fixed_margins finds a chart's titles
 
 
-def row_labels(ax: Any, positions: Sequence[float], labels: Sequence[str],
-               bold: Sequence[bool]) -> list[Any]:
+def row_labels(
+    ax: Any, positions: Sequence[float], labels: Sequence[str], bold: Sequence[bool]
+) -> list[Any]:
     """Row names drawn where zero-length y ticks would put their labels, as plain text.
 
     A matplotlib tick is five artists and is measured on every draw; the 21 rows of a
@@ -138,10 +142,20 @@ def row_labels(ax: Any, positions: Sequence[float], labels: Sequence[str],
     no_axis_label(ax.yaxis)
     transform, va, ha = ax.get_yaxis_text1_transform(matplotlib.rcParams["ytick.major.pad"])
     size = matplotlib.rcParams["ytick.labelsize"]
-    return [ax.text(0, pos, label, transform=transform, va=va, ha=ha, fontsize=size,
-                    color=BLUE if strong else matplotlib.rcParams["ytick.color"],
-                    fontweight="bold" if strong else "normal")
-            for pos, label, strong in zip(positions, labels, bold)]
+    return [
+        ax.text(
+            0,
+            pos,
+            label,
+            transform=transform,
+            va=va,
+            ha=ha,
+            fontsize=size,
+            color=BLUE if strong else matplotlib.rcParams["ytick.color"],
+            fontweight="bold" if strong else "normal",
+        )
+        for pos, label, strong in zip(positions, labels, bold)
+    ]
 
 
 def no_axis_label(axis: Any) -> None:
@@ -152,8 +166,12 @@ def no_axis_label(axis: Any) -> None:
 
 def title(ax: Any, text: str, width: int = 62, size: float | None = None) -> None:
     """The chart's title, left-aligned; `fixed_margins` wraps it more narrowly if needed."""
-    artist = ax.set_title("\n".join(textwrap.wrap(text, width)) or text, loc="left", pad=8,
-                          **({"fontsize": size} if size else {}))
+    artist = ax.set_title(
+        "\n".join(textwrap.wrap(text, width)) or text,
+        loc="left",
+        pad=8,
+        **({"fontsize": size} if size else {}),
+    )
     artist.set_gid(TITLE_GID)
 
 
@@ -165,13 +183,24 @@ def zero_note(fig: Figure, ax: Any, low: float) -> Any | None:
     if low <= 0:
         return None
     # an axes child placed in figure coordinates: the layered drawing only knows axes artists
-    return ax.text(0.01, 0.01, ZERO_NOTE, fontsize=6.5, color="#444444", ha="left",
-                   va="bottom", transform=fig.transFigure)
+    return ax.text(
+        0.01,
+        0.01,
+        ZERO_NOTE,
+        fontsize=6.5,
+        color="#444444",
+        ha="left",
+        va="bottom",
+        transform=fig.transFigure,
+    )
 
 
 NEAR_FACE = "#F7F7F7"  # PuOr's own centre: "nära riket" in heat and tile maps
-VERDICT_MARKS = {J.BETTER_THAN_RIKET: BETTER_MARK, J.WORSE_THAN_RIKET: WORSE_MARK,
-                 J.NEAR_RIKET: NEAR_MARK}
+VERDICT_MARKS = {
+    J.BETTER_THAN_RIKET: BETTER_MARK,
+    J.WORSE_THAN_RIKET: WORSE_MARK,
+    J.NEAR_RIKET: NEAR_MARK,
+}
 # A value to check (naravard.analysis.plausibility): not judged, and it must not look like "nära riket"
 TO_CHECK = "att kontrollera"
 CHECK_FACE, CHECK_HATCH = "#C8C8C8", "..."

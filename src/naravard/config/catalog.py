@@ -141,8 +141,7 @@ class Catalog:
 
     def in_area(self, area: str) -> list[Indicator]:
         if area not in AREAS:
-            raise NaravardError(
-                f"okänt utvecklingsområde {area!r}; giltiga: {', '.join(AREAS)}")
+            raise NaravardError(f"okänt utvecklingsområde {area!r}; giltiga: {', '.join(AREAS)}")
         return [i for i in self.indicators if i.area == area]
 
     def kolada_ids(self) -> list[str]:
@@ -159,11 +158,10 @@ class Catalog:
 # --- loading and validation ---------------------------------------------------------------
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Indicator)}
-_REQUIRED = [name for name, f in _FIELDS.items()
-             if f.default is dataclasses.MISSING and name != "kolada_id"]
+_REQUIRED = [
+    name for name, f in _FIELDS.items() if f.default is dataclasses.MISSING and name != "kolada_id"
+]
 _BREAK_FIELDS = ("year", "reason")
-
-
 
 
 def _one_line(text: str) -> str:
@@ -175,7 +173,8 @@ def _read_yaml(path: Path) -> Any:
     if not Path(path).exists():
         raise NaravardError(
             f"{where}: indikatorkatalogen finns inte; återställ filen från git "
-            "eller ange rätt sökväg")
+            "eller ange rätt sökväg"
+        )
     return safe_yaml.load_file(path, where)
 
 
@@ -186,8 +185,11 @@ class _Entry:
         self.where = where
         self.raw = raw
         ident = raw.get("id")
-        self.label = (f"indikator {ident!r}" if isinstance(ident, str) and ident
-                      else f"indikator nr {position}")
+        self.label = (
+            f"indikator {ident!r}"
+            if isinstance(ident, str) and ident
+            else f"indikator nr {position}"
+        )
 
     def fail(self, field: str, problem: str, fix: str) -> NaravardError:
         return NaravardError(f"{self.where}: {self.label}, fältet {field}: {problem}; {fix}")
@@ -203,8 +205,9 @@ class _Entry:
     def choice(self, field: str, allowed: Any) -> str:
         value = self.raw.get(field)
         if value not in allowed:
-            raise self.fail(field, f"okänt värde {excerpt(value)}",
-                            "använd en av: " + ", ".join(allowed))
+            raise self.fail(
+                field, f"okänt värde {excerpt(value)}", "använd en av: " + ", ".join(allowed)
+            )
         return value
 
 
@@ -212,71 +215,102 @@ def _indicator(entry: _Entry) -> Indicator:
     raw = entry.raw
     unknown = [k for k in raw if k not in _FIELDS]
     if unknown:
-        raise entry.fail(str(unknown[0]), "okänt fält",
-                         "tillåtna fält: " + ", ".join(_FIELDS))
+        raise entry.fail(str(unknown[0]), "okänt fält", "tillåtna fält: " + ", ".join(_FIELDS))
     for name in _REQUIRED:
         if raw.get(name) is None:
             raise entry.fail(name, "saknas", f"lägg till {name}: … i posten")
 
     ident = entry.text("id")
     if not _ID_RE.match(ident):
-        raise entry.fail("id", f"{ident!r} är inte snake_case",
-                         "använd små bokstäver a–z, siffror och _ (t.ex. telefon_samma_dag)")
+        raise entry.fail(
+            "id",
+            f"{ident!r} är inte snake_case",
+            "använd små bokstäver a–z, siffror och _ (t.ex. telefon_samma_dag)",
+        )
     source = entry.choice("source", SOURCES)
     kolada_id = raw.get("kolada_id")
     if source == "kolada":
         if kolada_id is None:
-            raise entry.fail("kolada_id", "saknas för source: kolada",
-                             "ange Koladas nyckeltals-id, t.ex. kolada_id: N79173")
+            raise entry.fail(
+                "kolada_id",
+                "saknas för source: kolada",
+                "ange Koladas nyckeltals-id, t.ex. kolada_id: N79173",
+            )
         if not isinstance(kolada_id, str) or not _KOLADA_ID_RE.match(kolada_id):
-            raise entry.fail("kolada_id", f"{kolada_id!r} är inget Kolada-id",
-                             "skriv N eller U följt av fem siffror, t.ex. N79173")
+            raise entry.fail(
+                "kolada_id",
+                f"{kolada_id!r} är inget Kolada-id",
+                "skriv N eller U följt av fem siffror, t.ex. N79173",
+            )
     elif kolada_id is not None:
-        raise entry.fail("kolada_id", f"anges men source är {source!r}",
-                         "ta bort kolada_id eller sätt source: kolada")
+        raise entry.fail(
+            "kolada_id",
+            f"anges men source är {source!r}",
+            "ta bort kolada_id eller sätt source: kolada",
+        )
 
     target = raw.get("target")
     target_kind = raw.get("target_kind")
     if target is not None:
-        if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(
-                target):
+        if (
+            isinstance(target, bool)
+            or not isinstance(target, (int, float))
+            or not math.isfinite(target)
+        ):
             raise entry.fail("target", f"{target!r} är inget tal", "skriv ett tal, t.ex. 55")
         if target_kind is None:
-            raise entry.fail("target_kind", "saknas när target är satt",
-                             "skriv target_kind: min (värdet ska nå upp till målet) "
-                             "eller max (värdet ska hållas under)")
+            raise entry.fail(
+                "target_kind",
+                "saknas när target är satt",
+                "skriv target_kind: min (värdet ska nå upp till målet) "
+                "eller max (värdet ska hållas under)",
+            )
         entry.choice("target_kind", TARGET_KINDS)
         for name in ("target_text", "target_source"):
             if raw.get(name) is None:
-                raise entry.fail(name, "saknas när target är satt",
-                                 f"lägg till {name}: … (hur målet lyder och vem som anger det)")
+                raise entry.fail(
+                    name,
+                    "saknas när target är satt",
+                    f"lägg till {name}: … (hur målet lyder och vem som anger det)",
+                )
     else:
         for name in ("target_kind", "target_text", "target_source"):
             if raw.get(name) is not None:
-                raise entry.fail(name, "anges utan target",
-                                 f"lägg till target: <tal> eller ta bort {name}")
+                raise entry.fail(
+                    name, "anges utan target", f"lägg till target: <tal> eller ta bort {name}"
+                )
 
     breaks = raw.get("series_breaks") or []
     if not isinstance(breaks, list):
-        raise entry.fail("series_breaks", "ska vara en lista",
-                         "skriv - year: 2024 och reason: … för varje seriebrott")
+        raise entry.fail(
+            "series_breaks",
+            "ska vara en lista",
+            "skriv - year: 2024 och reason: … för varje seriebrott",
+        )
     series_breaks = []
     for n, item in enumerate(breaks, start=1):
         field = f"series_breaks[{n}]"
         if not isinstance(item, dict):
-            raise entry.fail(field, f"{item!r} är ingen post",
-                             "skriv year: <år> och reason: <orsak>")
+            raise entry.fail(
+                field, f"{item!r} är ingen post", "skriv year: <år> och reason: <orsak>"
+            )
         extra = [k for k in item if k not in _BREAK_FIELDS]
         if extra:
             raise entry.fail(f"{field}.{extra[0]}", "okänt fält", "tillåtna fält: year, reason")
         year = item.get("year")
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
-            raise entry.fail(f"{field}.year", f"{year!r} är inget årtal",
-                             "skriv året som ett heltal, t.ex. year: 2024")
+            raise entry.fail(
+                f"{field}.year",
+                f"{year!r} är inget årtal",
+                "skriv året som ett heltal, t.ex. year: 2024",
+            )
         reason = item.get("reason")
         if not isinstance(reason, str) or not reason.strip():
-            raise entry.fail(f"{field}.reason", "saknas eller är tom",
-                             "beskriv kort på svenska varför serien bryts")
+            raise entry.fail(
+                f"{field}.reason",
+                "saknas eller är tom",
+                "beskriv kort på svenska varför serien bryts",
+            )
         series_breaks.append(SeriesBreak(year, reason.strip()))
 
     main = raw.get("main", False)
@@ -284,28 +318,51 @@ def _indicator(entry: _Entry) -> Indicator:
         raise entry.fail("main", f"{main!r} är inte true/false", "skriv main: true eller false")
     decimals = raw.get("decimals", 1)
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 4:
-        raise entry.fail("decimals", f"{decimals!r} är inget heltal 0–4",
-                         "skriv t.ex. decimals: 1 för procent och 0 för antal")
+        raise entry.fail(
+            "decimals",
+            f"{decimals!r} är inget heltal 0–4",
+            "skriv t.ex. decimals: 1 för procent och 0 för antal",
+        )
 
     min_change = raw.get("min_change", 0)
-    if isinstance(min_change, bool) or not isinstance(min_change, (int, float)) or not (
-            math.isfinite(min_change) and min_change >= 0):
-        raise entry.fail("min_change", f"{min_change!r} är inget tal ≥ 0",
-                         "skriv den minsta förändring som räknas, i indikatorns enhet, t.ex. 2")
+    if (
+        isinstance(min_change, bool)
+        or not isinstance(min_change, (int, float))
+        or not (math.isfinite(min_change) and min_change >= 0)
+    ):
+        raise entry.fail(
+            "min_change",
+            f"{min_change!r} är inget tal ≥ 0",
+            "skriv den minsta förändring som räknas, i indikatorns enhet, t.ex. 2",
+        )
     if min_change and raw.get("min_change_reason") is None:
-        raise entry.fail("min_change_reason", "saknas när min_change är satt",
-                         "skriv på en rad varför (felmarginal, avrundning, små tal)")
+        raise entry.fail(
+            "min_change_reason",
+            "saknas när min_change är satt",
+            "skriv på en rad varför (felmarginal, avrundning, små tal)",
+        )
     min_change_riket = raw.get("min_change_riket")
-    if min_change_riket is not None and (isinstance(min_change_riket, bool) or not isinstance(
-            min_change_riket, (int, float)) or not (
-            math.isfinite(min_change_riket) and min_change_riket >= 0)):
-        raise entry.fail("min_change_riket", f"{min_change_riket!r} är inget tal ≥ 0",
-                         "skriv den minsta förändring som räknas för riket, t.ex. 1")
+    if min_change_riket is not None and (
+        isinstance(min_change_riket, bool)
+        or not isinstance(min_change_riket, (int, float))
+        or not (math.isfinite(min_change_riket) and min_change_riket >= 0)
+    ):
+        raise entry.fail(
+            "min_change_riket",
+            f"{min_change_riket!r} är inget tal ≥ 0",
+            "skriv den minsta förändring som räknas för riket, t.ex. 1",
+        )
     target_for = raw.get("target_for")
-    if target_for is not None and (isinstance(target_for, bool) or not isinstance(
-            target_for, int) or not 1900 <= target_for <= 2100):
-        raise entry.fail("target_for", f"{target_for!r} är inget årtal",
-                         "skriv året målet gäller, t.ex. target_for: 2022")
+    if target_for is not None and (
+        isinstance(target_for, bool)
+        or not isinstance(target_for, int)
+        or not 1900 <= target_for <= 2100
+    ):
+        raise entry.fail(
+            "target_for",
+            f"{target_for!r} är inget årtal",
+            "skriv året målet gäller, t.ex. target_for: 2022",
+        )
     if target_for is not None and target is None:
         raise entry.fail("target_for", "anges utan target", "ta bort target_for")
 
@@ -342,17 +399,19 @@ def _parse(path: Path) -> Catalog:
     data = _read_yaml(path)
     if not isinstance(data, dict) or "indicators" not in data:
         raise NaravardError(
-            f"{where}: saknar listan indicators:; filen ska börja med raden indicators:")
+            f"{where}: saknar listan indicators:; filen ska börja med raden indicators:"
+        )
     extra = [k for k in data if k != "indicators"]
     if extra:
         raise NaravardError(
-            f"{where}: okänd nyckel {extra[0]!r} på översta nivån; "
-            "bara indicators: är tillåten")
+            f"{where}: okänd nyckel {extra[0]!r} på översta nivån; bara indicators: är tillåten"
+        )
     entries = data["indicators"]
     if not isinstance(entries, list) or not entries:
         raise NaravardError(
             f"{where}: indicators är tom eller ingen lista; skriv en post per indikator "
-            "som börjar med - id: …")
+            "som börjar med - id: …"
+        )
     indicators: list[Indicator] = []
     seen_ids: dict[str, int] = {}
     seen_kpis: dict[str, str] = {}
@@ -360,26 +419,33 @@ def _parse(path: Path) -> Catalog:
         if not isinstance(raw, dict):
             raise NaravardError(
                 f"{where}: indikator nr {position} är ingen post ({_one_line(repr(raw))[:40]}); "
-                "skriv fälten som id: …, name: … under ett -")
+                "skriv fälten som id: …, name: … under ett -"
+            )
         entry = _Entry(where, position, raw)
         indicator = _indicator(entry)
         if indicator.id in seen_ids:
-            raise entry.fail("id", f"samma id som indikator nr {seen_ids[indicator.id]}",
-                             "ge varje indikator ett eget id")
+            raise entry.fail(
+                "id",
+                f"samma id som indikator nr {seen_ids[indicator.id]}",
+                "ge varje indikator ett eget id",
+            )
         seen_ids[indicator.id] = position
         if indicator.kolada_id is not None:
             if indicator.kolada_id in seen_kpis:
                 raise entry.fail(
-                    "kolada_id", f"{indicator.kolada_id} används redan av "
-                    f"{seen_kpis[indicator.kolada_id]!r}",
-                    "varje Kolada-id får förekomma en gång")
+                    "kolada_id",
+                    f"{indicator.kolada_id} används redan av {seen_kpis[indicator.kolada_id]!r}",
+                    "varje Kolada-id får förekomma en gång",
+                )
             seen_kpis[indicator.kolada_id] = indicator.id
         indicators.append(indicator)
     for position, indicator in enumerate(indicators, start=1):
         if indicator.same_as is not None and indicator.same_as not in seen_ids:
             raise _Entry(where, position, entries[position - 1]).fail(
-                "same_as", f"{indicator.same_as!r} finns inte i katalogen",
-                "skriv id för indikatorn som mäter samma sak")
+                "same_as",
+                f"{indicator.same_as!r} finns inte i katalogen",
+                "skriv id för indikatorn som mäter samma sak",
+            )
     return Catalog(tuple(indicators), path)
 
 

@@ -27,8 +27,17 @@ TARGET_KINDS = ("min", "max")
 YEAR_RANGE = (1990, 2100)
 
 _TOP = ("region", "source", "goals")
-_GOAL = ("text", "level", "part_of", "decision", "year", "region_status", "region_wording",
-         "indicator", "related")
+_GOAL = (
+    "text",
+    "level",
+    "part_of",
+    "decision",
+    "year",
+    "region_status",
+    "region_wording",
+    "indicator",
+    "related",
+)
 _DECISION = ("document", "date")
 _INDICATOR = ("id", "name", "unit", "value", "source", "target", "target_kind")
 _OWN_FIGURE = ("name", "unit", "value", "source")
@@ -109,8 +118,11 @@ class _Goal:
     def __init__(self, where: str, number: int, raw: dict) -> None:
         self.where, self.raw = where, raw
         text = raw.get("text")
-        self.label = (f"mål nr {number} ({excerpt(text.strip(), 40)})"
-                      if isinstance(text, str) and text.strip() else f"mål nr {number}")
+        self.label = (
+            f"mål nr {number} ({excerpt(text.strip(), 40)})"
+            if isinstance(text, str) and text.strip()
+            else f"mål nr {number}"
+        )
 
     def fail(self, field: str, problem: str, fix: str) -> NaravardError:
         return NaravardError(f"{self.where}: {self.label}, fältet {field}: {problem}; {fix}")
@@ -118,10 +130,13 @@ class _Goal:
     def keys(self, raw: dict, allowed: tuple[str, ...], prefix: str = "") -> None:
         for key in raw:
             if key not in allowed:
-                raise self.fail(f"{prefix}{key}", "okänt fält",
-                                "tillåtna fält: " + ", ".join(allowed))
+                raise self.fail(
+                    f"{prefix}{key}", "okänt fält", "tillåtna fält: " + ", ".join(allowed)
+                )
 
-    def text(self, raw: dict, field: str, prefix: str = "", *, optional: bool = False) -> str | None:
+    def text(
+        self, raw: dict, field: str, prefix: str = "", *, optional: bool = False
+    ) -> str | None:
         value = raw.get(field)
         name = f"{prefix}{field}"
         if value is None and optional:
@@ -136,26 +151,42 @@ class _Goal:
         text = " ".join(value.split())
         return check_length(text, "goal", f"{self.where}: {self.label}, fältet {name}")
 
-    def choice(self, raw: dict, field: str, allowed: tuple[str, ...], prefix: str = "",
-               *, optional: bool = False) -> str | None:
+    def choice(
+        self,
+        raw: dict,
+        field: str,
+        allowed: tuple[str, ...],
+        prefix: str = "",
+        *,
+        optional: bool = False,
+    ) -> str | None:
         value = raw.get(field)
         if value is None and optional:
             return None
         if value is None:
             raise self.fail(f"{prefix}{field}", "saknas", "använd en av: " + ", ".join(allowed))
         if value not in allowed:
-            raise self.fail(f"{prefix}{field}", f"okänt värde {excerpt(value)}",
-                            "använd en av: " + ", ".join(allowed))
+            raise self.fail(
+                f"{prefix}{field}",
+                f"okänt värde {excerpt(value)}",
+                "använd en av: " + ", ".join(allowed),
+            )
         return value
 
     def year(self, raw: dict, field: str, prefix: str = "") -> int | None:
         value = raw.get(field)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or not (
-                YEAR_RANGE[0] <= value <= YEAR_RANGE[1]):
-            raise self.fail(f"{prefix}{field}", f"{excerpt(value)} är inget årtal",
-                            "skriv året som ett heltal, t.ex. 2024")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not (YEAR_RANGE[0] <= value <= YEAR_RANGE[1])
+        ):
+            raise self.fail(
+                f"{prefix}{field}",
+                f"{excerpt(value)} är inget årtal",
+                "skriv året som ett heltal, t.ex. 2024",
+            )
         return value
 
     def number(self, raw: dict, field: str, unit: str, prefix: str = "") -> float | None:
@@ -163,11 +194,16 @@ class _Goal:
         if value is None:
             return None
         name = f"{prefix}{field}"
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
-                value):
-            raise self.fail(name, f"{excerpt(value)} är inget tal",
-                            "skriv ett tal med punkt som decimaltecken och utan enhet, t.ex. 80 "
-                            "eller 32.5")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
+            raise self.fail(
+                name,
+                f"{excerpt(value)} är inget tal",
+                "skriv ett tal med punkt som decimaltecken och utan enhet, t.ex. 80 eller 32.5",
+            )
         problem = range_problem(float(value), unit)
         if problem:
             raise self.fail(name, f"{value} {problem}", "rätta talet")
@@ -184,12 +220,18 @@ def _decimals(value: float | None) -> int:
 def _decision(goal: _Goal) -> Decision:
     raw = goal.raw.get("decision")
     if raw is None:
-        raise goal.fail("decision", "saknas",
-                        "lägg till decision: med document: <beslutet som dokumentet anger det> "
-                        "och, om det är känt, date: ÅÅÅÅ-MM-DD")
+        raise goal.fail(
+            "decision",
+            "saknas",
+            "lägg till decision: med document: <beslutet som dokumentet anger det> "
+            "och, om det är känt, date: ÅÅÅÅ-MM-DD",
+        )
     if not isinstance(raw, dict):
-        raise goal.fail("decision", f"{excerpt(raw)} är ingen post",
-                        "skriv document: … och date: … på egna rader under decision:")
+        raise goal.fail(
+            "decision",
+            f"{excerpt(raw)} är ingen post",
+            "skriv document: … och date: … på egna rader under decision:",
+        )
     goal.keys(raw, _DECISION, "decision.")
     document = goal.text(raw, "document", "decision.")
     date = raw.get("date")
@@ -197,17 +239,26 @@ def _decision(goal: _Goal) -> Decision:
         return Decision(document)
     if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
         return Decision(document, date.isoformat())
-    if isinstance(date, int) and not isinstance(date, bool) and (
-            YEAR_RANGE[0] <= date <= YEAR_RANGE[1]):
+    if (
+        isinstance(date, int)
+        and not isinstance(date, bool)
+        and (YEAR_RANGE[0] <= date <= YEAR_RANGE[1])
+    ):
         return Decision(document, str(date))
-    raise goal.fail("decision.date", f"{excerpt(date)} är inget datum",
-                    "skriv ÅÅÅÅ-MM-DD, eller bara året när dagen inte är känd")
+    raise goal.fail(
+        "decision.date",
+        f"{excerpt(date)} är inget datum",
+        "skriv ÅÅÅÅ-MM-DD, eller bara året när dagen inte är känd",
+    )
 
 
 def _unknown_id(ident: object, catalog: Catalog) -> str:
     close = difflib.get_close_matches(str(ident), [i.id for i in catalog], n=3, cutoff=0.5)
-    hint = ("närmast: " + ", ".join(close)) if close else (
-        f"se id: i {paths.display_path(catalog.path)}")
+    hint = (
+        ("närmast: " + ", ".join(close))
+        if close
+        else (f"se id: i {paths.display_path(catalog.path)}")
+    )
     return f"skriv ett id ur indikatorkatalogen ({hint})"
 
 
@@ -216,30 +267,43 @@ def _indicator(goal: _Goal, catalog: Catalog) -> GoalIndicator | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise goal.fail("indicator", f"{excerpt(raw)} är ingen post",
-                        "skriv id: … (eller name:, unit:, value:, source:) under indicator:")
+        raise goal.fail(
+            "indicator",
+            f"{excerpt(raw)} är ingen post",
+            "skriv id: … (eller name:, unit:, value:, source:) under indicator:",
+        )
     goal.keys(raw, _INDICATOR, "indicator.")
     ident = raw.get("id")
     own = [k for k in _OWN_FIGURE if raw.get(k) is not None]
     if ident is None and not own:
-        raise goal.fail("indicator", "anger varken id eller ett eget värde",
-                        "skriv id: <indikator ur katalogen>, eller name:, unit:, value: och "
-                        "source: för en uppgift som regionens dokument själv redovisar")
+        raise goal.fail(
+            "indicator",
+            "anger varken id eller ett eget värde",
+            "skriv id: <indikator ur katalogen>, eller name:, unit:, value: och "
+            "source: för en uppgift som regionens dokument själv redovisar",
+        )
     if ident is not None:
         if own:
-            raise goal.fail(f"indicator.{own[0]}", "anges tillsammans med id",
-                            "en katalogindikator hämtar namn, enhet och värde ur underlaget; "
-                            f"ta bort {own[0]} eller id")
+            raise goal.fail(
+                f"indicator.{own[0]}",
+                "anges tillsammans med id",
+                "en katalogindikator hämtar namn, enhet och värde ur underlaget; "
+                f"ta bort {own[0]} eller id",
+            )
         if not isinstance(ident, str) or ident not in {i.id for i in catalog}:
-            raise goal.fail("indicator.id", f"okänd indikator {excerpt(ident)}",
-                            _unknown_id(ident, catalog))
+            raise goal.fail(
+                "indicator.id", f"okänd indikator {excerpt(ident)}", _unknown_id(ident, catalog)
+            )
         unit, value, decimals = catalog.get(ident).unit, None, catalog.get(ident).decimals
         name = source = None
     else:
         for key in _OWN_REQUIRED:
             if raw.get(key) is None:
-                raise goal.fail(f"indicator.{key}", "saknas för ett eget värde",
-                                f"lägg till {key}: … (eller ange id: för en katalogindikator)")
+                raise goal.fail(
+                    f"indicator.{key}",
+                    "saknas för ett eget värde",
+                    f"lägg till {key}: … (eller ange id: för en katalogindikator)",
+                )
         name = goal.text(raw, "name", "indicator.")
         unit = goal.choice(raw, "unit", tuple(UNITS), "indicator.")
         source = goal.text(raw, "source", "indicator.")
@@ -248,12 +312,18 @@ def _indicator(goal: _Goal, catalog: Catalog) -> GoalIndicator | None:
     target = goal.number(raw, "target", unit, "indicator.")
     kind = goal.choice(raw, "target_kind", TARGET_KINDS, "indicator.", optional=True)
     if target is not None and kind is None:
-        raise goal.fail("indicator.target_kind", "saknas när target är satt",
-                        "skriv target_kind: min (värdet ska nå upp till målvärdet) eller max "
-                        "(värdet ska hållas under det)")
+        raise goal.fail(
+            "indicator.target_kind",
+            "saknas när target är satt",
+            "skriv target_kind: min (värdet ska nå upp till målvärdet) eller max "
+            "(värdet ska hållas under det)",
+        )
     if kind is not None and target is None:
-        raise goal.fail("indicator.target_kind", "anges utan target",
-                        "lägg till target: <målvärdet> eller ta bort target_kind")
+        raise goal.fail(
+            "indicator.target_kind",
+            "anges utan target",
+            "lägg till target: <målvärdet> eller ta bort target_kind",
+        )
     return GoalIndicator(ident, name, unit, value, source, target, kind, decimals)
 
 
@@ -262,13 +332,17 @@ def _related(goal: _Goal, catalog: Catalog) -> tuple[str, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise goal.fail("related", f"{excerpt(raw)} är ingen lista",
-                        "skriv indikatorernas id som en lista, t.ex. related: [fallskador_65]")
+        raise goal.fail(
+            "related",
+            f"{excerpt(raw)} är ingen lista",
+            "skriv indikatorernas id som en lista, t.ex. related: [fallskador_65]",
+        )
     known = {i.id for i in catalog}
     for n, ident in enumerate(raw, start=1):
         if not isinstance(ident, str) or ident not in known:
-            raise goal.fail(f"related[{n}]", f"okänd indikator {excerpt(ident)}",
-                            _unknown_id(ident, catalog))
+            raise goal.fail(
+                f"related[{n}]", f"okänd indikator {excerpt(ident)}", _unknown_id(ident, catalog)
+            )
     return tuple(dict.fromkeys(raw))
 
 
@@ -277,12 +351,17 @@ def _goal(goal: _Goal, number: int, catalog: Catalog) -> Goal:
     text = goal.text(goal.raw, "text")
     level = goal.choice(goal.raw, "level", LEVELS)
     return Goal(
-        number=number, text=text, level=level, decision=_decision(goal),
+        number=number,
+        text=text,
+        level=level,
+        decision=_decision(goal),
         part_of=goal.text(goal.raw, "part_of", optional=True),
         year=goal.year(goal.raw, "year"),
         region_status=goal.choice(goal.raw, "region_status", REGION_STATUSES, optional=True),
         region_wording=goal.text(goal.raw, "region_wording", optional=True),
-        indicator=_indicator(goal, catalog), related=_related(goal, catalog))
+        indicator=_indicator(goal, catalog),
+        related=_related(goal, catalog),
+    )
 
 
 def parse(path: Path, catalog: Catalog) -> Goals:
@@ -291,34 +370,48 @@ def parse(path: Path, catalog: Catalog) -> Goals:
     where = paths.display_path(path)
     data = safe_yaml.load_file(path, where)
     if not isinstance(data, dict) or "goals" not in data:
-        raise NaravardError(f"{where}: saknar listan goals:; skriv region: {path.stem} och "
-                            "goals: med ett - per mål (se README, Regionens egna mål)")
+        raise NaravardError(
+            f"{where}: saknar listan goals:; skriv region: {path.stem} och "
+            "goals: med ett - per mål (se README, Regionens egna mål)"
+        )
     extra = [k for k in data if k not in _TOP]
     if extra:
-        raise NaravardError(f"{where}: okänd nyckel {excerpt(extra[0])} på översta nivån; "
-                            "tillåtna: " + ", ".join(_TOP))
+        raise NaravardError(
+            f"{where}: okänd nyckel {excerpt(extra[0])} på översta nivån; "
+            "tillåtna: " + ", ".join(_TOP)
+        )
     if data.get("region") != path.stem:
-        raise NaravardError(f"{where}: region: är {excerpt(data.get('region'))} men filen heter "
-                            f"{path.name}; skriv region: {path.stem} (regionens kortnamn, "
-                            "samma som filnamnet)")
+        raise NaravardError(
+            f"{where}: region: är {excerpt(data.get('region'))} men filen heter "
+            f"{path.name}; skriv region: {path.stem} (regionens kortnamn, "
+            "samma som filnamnet)"
+        )
     source = data.get("source")
     if source is not None:
         if not isinstance(source, str) or not source.strip():
-            raise NaravardError(f"{where}: source: {excerpt(source)} är ingen text; skriv "
-                                "dokumentet målen är hämtade ur")
+            raise NaravardError(
+                f"{where}: source: {excerpt(source)} är ingen text; skriv "
+                "dokumentet målen är hämtade ur"
+            )
         source = check_length(" ".join(source.split()), "goal", f"{where}: source")
     entries = data["goals"]
     if not isinstance(entries, list) or not entries:
-        raise NaravardError(f"{where}: goals är tom eller ingen lista; skriv ett - text: … per "
-                            "mål, eller ta bort filen")
+        raise NaravardError(
+            f"{where}: goals är tom eller ingen lista; skriv ett - text: … per "
+            "mål, eller ta bort filen"
+        )
     if len(entries) > MAX_GOALS:
-        raise NaravardError(f"{where}: {len(entries)} mål, högst {MAX_GOALS} är tillåtet; ta med "
-                            "nämndens mål för året och lämna resten i regionens egna dokument")
+        raise NaravardError(
+            f"{where}: {len(entries)} mål, högst {MAX_GOALS} är tillåtet; ta med "
+            "nämndens mål för året och lämna resten i regionens egna dokument"
+        )
     goals = []
     for number, raw in enumerate(entries, start=1):
         if not isinstance(raw, dict):
-            raise NaravardError(f"{where}: mål nr {number} är ingen post ({excerpt(raw, 40)}); "
-                                "skriv fälten text:, level:, decision: … under ett -")
+            raise NaravardError(
+                f"{where}: mål nr {number} är ingen post ({excerpt(raw, 40)}); "
+                "skriv fälten text:, level:, decision: … under ett -"
+            )
         goals.append(_goal(_Goal(where, number, raw), number, catalog))
     return Goals(path.stem, path, source, tuple(goals))
 

@@ -26,13 +26,17 @@ def _check_apart(kommun: Catalog, region: Catalog) -> Catalog:
     region_kpis = {i.kolada_id for i in region if i.kolada_id}
     for ind in kommun:
         if ind.id in region_ids:
-            raise NaravardError(f"{paths.display_path(kommun.path)}: indikator {ind.id!r} finns "
-                                f"redan i {paths.display_path(region.path)}; ge den ett eget id "
-                                "(kommunindikatorerna börjar med k_)")
+            raise NaravardError(
+                f"{paths.display_path(kommun.path)}: indikator {ind.id!r} finns "
+                f"redan i {paths.display_path(region.path)}; ge den ett eget id "
+                "(kommunindikatorerna börjar med k_)"
+            )
         if ind.kolada_id in region_kpis:
-            raise NaravardError(f"{paths.display_path(kommun.path)}: indikator {ind.id!r}: "
-                                f"{ind.kolada_id} används redan av regionkatalogen; ett "
-                                "nyckeltal hör till en av katalogerna")
+            raise NaravardError(
+                f"{paths.display_path(kommun.path)}: indikator {ind.id!r}: "
+                f"{ind.kolada_id} används redan av regionkatalogen; ett "
+                "nyckeltal hör till en av katalogerna"
+            )
     return kommun
 
 

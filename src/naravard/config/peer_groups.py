@@ -77,26 +77,34 @@ def from_names(region: Region, names: str | Iterable[str], where: str) -> PeerGr
     """The analyst's group for `region`; `where` ("JAMFOR", a file and key) starts any error."""
     shown = names if isinstance(names, str) else ", ".join(str(n) for n in names)
     if len(shown) > MAX_CHARS:
-        raise NaravardError(f"{where}: gruppen är {len(shown)} tecken lång, högst {MAX_CHARS}; "
-                            "ange regionerna med namn, åtskilda med kommatecken")
+        raise NaravardError(
+            f"{where}: gruppen är {len(shown)} tecken lång, högst {MAX_CHARS}; "
+            "ange regionerna med namn, åtskilda med kommatecken"
+        )
     items = _split(names) if isinstance(names, str) else [str(n).strip() for n in names]
     items = [i for i in items if i]
     if not items:
-        raise NaravardError(f"{where}={excerpt(shown)}: gruppen är tom; ange minst en region att "
-                            "jämföra med, t.ex. JAMFOR=\"Norrbotten, Gotland\"")
+        raise NaravardError(
+            f"{where}={excerpt(shown)}: gruppen är tom; ange minst en region att "
+            'jämföra med, t.ex. JAMFOR="Norrbotten, Gotland"'
+        )
     codes = {region.code}
     for item in items:
         try:
             codes.add(get_region(item).code)
         except NaravardError:
-            what = ("är riket, inte en region; jämförelsen med riket finns redan i rapporten"
-                    if _is_riket(item) else f"är ingen region; {closest_hint(item)}")
+            what = (
+                "är riket, inte en region; jämförelsen med riket finns redan i rapporten"
+                if _is_riket(item)
+                else f"är ingen region; {closest_hint(item)}"
+            )
             raise NaravardError(f"{where}={excerpt(shown)}: {excerpt(item)} {what}") from None
     if codes == {region.code}:
-        raise NaravardError(f"{where}={excerpt(shown)}: gruppen består bara av {region.name} "
-                            "själv; ange minst en annan region att jämföra med")
-    return PeerGroup(JAMFORELSEGRUPP, GROUP_NAME, region.code, tuple(sorted(codes)),
-                     source=where)
+        raise NaravardError(
+            f"{where}={excerpt(shown)}: gruppen består bara av {region.name} "
+            "själv; ange minst en annan region att jämföra med"
+        )
+    return PeerGroup(JAMFORELSEGRUPP, GROUP_NAME, region.code, tuple(sorted(codes)), source=where)
 
 
 def defaults_path() -> Path:
@@ -114,8 +122,10 @@ def load_defaults(path: Path | None = None) -> dict[str, tuple[str, str | list[s
     if raw is None and isinstance(data, dict) and set(data) <= {"jamforelsegrupper"}:
         return {}
     if not isinstance(raw, dict):
-        raise NaravardError(f"{where}: filen ska ha `jamforelsegrupper:` med en rad per region, "
-                            "t.ex. `Västerbotten: Norrbotten, Jämtland Härjedalen`")
+        raise NaravardError(
+            f"{where}: filen ska ha `jamforelsegrupper:` med en rad per region, "
+            "t.ex. `Västerbotten: Norrbotten, Jämtland Härjedalen`"
+        )
     if len(raw) > MAX_DEFAULTS:
         raise NaravardError(f"{where}: {len(raw)} grupper, högst {MAX_DEFAULTS}")
     out: dict[str, tuple[str, str | list[str]]] = {}
@@ -123,14 +133,18 @@ def load_defaults(path: Path | None = None) -> dict[str, tuple[str, str | list[s
         try:
             region = get_region(str(key))
         except NaravardError:
-            raise NaravardError(f"{where}: okänd region {excerpt(str(key))} före kolonet; "
-                                f"{closest_hint(str(key))}") from None
+            raise NaravardError(
+                f"{where}: okänd region {excerpt(str(key))} före kolonet; {closest_hint(str(key))}"
+            ) from None
         if region.code in out:
             raise NaravardError(f"{where}: {region.name} har två grupper; ta bort den ena")
-        if not (isinstance(value, str) or (isinstance(value, list)
-                                           and all(isinstance(v, str) for v in value))):
-            raise NaravardError(f"{where} {region.name}: skriv regionerna efter kolonet, "
-                                "åtskilda med kommatecken")
+        if not (
+            isinstance(value, str)
+            or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        ):
+            raise NaravardError(
+                f"{where} {region.name}: skriv regionerna efter kolonet, åtskilda med kommatecken"
+            )
         out[region.code] = (f"{where} {region.name}", value)
     return out
 
@@ -139,20 +153,27 @@ def _sjukvardsregion(region: Region) -> PeerGroup:
     homes = sjukvardsregioner.of_region(region.code)
     where = "data/catalog/sjukvardsregioner.yaml"
     if len(homes) == 1:
-        return PeerGroup(SJUKVARDSREGION, homes[0].name, region.code, homes[0].members,
-                         source=where)
+        return PeerGroup(
+            SJUKVARDSREGION, homes[0].name, region.code, homes[0].members, source=where
+        )
     members = tuple(sorted({c for h in homes for c in h.members}))
     short = [h.name.removesuffix(" sjukvårdsregionen") for h in homes]
-    name = (" och ".join(short) + " sjukvårdsregionerna"
-            if all(s != h.name for s, h in zip(short, homes)) else " och ".join(h.name for h in homes))
+    name = (
+        " och ".join(short) + " sjukvårdsregionerna"
+        if all(s != h.name for s, h in zip(short, homes))
+        else " och ".join(h.name for h in homes)
+    )
     parts = [f"{dict(h.partly).get(region.code, 'en del')} till {h.name}" for h in homes]
-    note = (f"{region.name} hör till två sjukvårdsregioner: {' och '.join(parts)}. Rapporten "
-            f"jämför därför {region.name} med regionerna i båda.")
+    note = (
+        f"{region.name} hör till två sjukvårdsregioner: {' och '.join(parts)}. Rapporten "
+        f"jämför därför {region.name} med regionerna i båda."
+    )
     return PeerGroup(SJUKVARDSREGION, name, region.code, members, note=note, source=where)
 
 
-def resolve(region: Region, jamfor: str | None = None, *,
-            defaults: Path | None = None) -> PeerGroup:
+def resolve(
+    region: Region, jamfor: str | None = None, *, defaults: Path | None = None
+) -> PeerGroup:
     """The report's group: JAMFOR when given, else the region's line in
     data/jamforelsegrupper.yaml, else its sjukvårdsregion."""
     if jamfor is not None:

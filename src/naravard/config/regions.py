@@ -90,12 +90,23 @@ def _key(text: str) -> str:
 def _build_aliases() -> dict[str, Region]:
     aliases: dict[str, Region] = {}
     for region in all_regions(include_riket=True):
-        names = [region.name, region.full_name, region.slug, region.code, region.lan_code,
-                 region.lan_code.lstrip("0"), *_EXTRA_ALIASES.get(region.code, ())]
+        names = [
+            region.name,
+            region.full_name,
+            region.slug,
+            region.code,
+            region.lan_code,
+            region.lan_code.lstrip("0"),
+            *_EXTRA_ALIASES.get(region.code, ()),
+        ]
         # The län itself: "Västerbottens län", "Dalarnas län", "Skåne län".
         bases = [region.name, *_EXTRA_ALIASES.get(region.code, ())]
-        names += [b + suffix for b in bases if not b.endswith("län") and not region.is_riket
-                  for suffix in (" län", "s län")]
+        names += [
+            b + suffix
+            for b in bases
+            if not b.endswith("län") and not region.is_riket
+            for suffix in (" län", "s län")
+        ]
         for name in names:
             aliases.setdefault(_key(name), region)
     return aliases
@@ -126,7 +137,8 @@ def get_region(text: str | int, allow_riket: bool = False) -> Region:
         codes = region_codes(include_riket=allow_riket)
         raise NaravardError(
             f"okänd regionkod REGION={raw!r}; giltiga koder: {', '.join(codes)} "
-            "(eller länskod, t.ex. 24)")
+            "(eller länskod, t.ex. 24)"
+        )
     raise NaravardError(f"okänd region REGION={raw!r}; {closest_hint(raw, allow_riket)}")
 
 
@@ -143,10 +155,13 @@ def closest_names(text: str, allow_riket: bool = False, n: int = 3) -> list[str]
 
 
 def closest_hint(text: str, allow_riket: bool = False) -> str:
-    """"närmast: Norrbotten" or, with nothing close, every valid name."""
+    """ "närmast: Norrbotten" or, with nothing close, every valid name."""
     names = closest_names(text, allow_riket)
-    return ("närmast: " + ", ".join(names)) if names else (
-        "giltiga: " + ", ".join(r.name for r in _REGIONS))
+    return (
+        ("närmast: " + ", ".join(names))
+        if names
+        else ("giltiga: " + ", ".join(r.name for r in _REGIONS))
+    )
 
 
 def by_code(code: str) -> Region:
@@ -160,4 +175,5 @@ def by_slug(slug: str) -> Region:
             return region
     raise NaravardError(
         f"okänt regionnamn {slug!r} i filnamnet; använd en av: "
-        + ", ".join(r.slug for r in _REGIONS))
+        + ", ".join(r.slug for r in _REGIONS)
+    )

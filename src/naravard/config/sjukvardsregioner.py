@@ -33,8 +33,9 @@ def default_path() -> Path:
 
 def _strings(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise NaravardError(f"{where}: ska vara en lista med regionnamn, "
-                            "t.ex. [Norrbotten, Västerbotten]")
+        raise NaravardError(
+            f"{where}: ska vara en lista med regionnamn, t.ex. [Norrbotten, Västerbotten]"
+        )
     return value
 
 
@@ -50,17 +51,22 @@ def _entry(raw: Any, where: str) -> Sjukvardsregion:
         raise NaravardError(f"{where}: varje sjukvårdsregion behöver `namn` och `regioner`")
     unknown = set(raw) - {"namn", "regioner", "delvis"}
     if unknown:
-        raise NaravardError(f"{where}: okänt fält {excerpt(sorted(unknown)[0])}; "
-                            "tillåtna: namn, regioner, delvis")
+        raise NaravardError(
+            f"{where}: okänt fält {excerpt(sorted(unknown)[0])}; tillåtna: namn, regioner, delvis"
+        )
     where = f"{where} ({raw['namn']})"
-    codes = [_code(n, f"{where} regioner") for n in _strings(raw.get("regioner"), f"{where} regioner")]
+    codes = [
+        _code(n, f"{where} regioner") for n in _strings(raw.get("regioner"), f"{where} regioner")
+    ]
     if len(set(codes)) != len(codes):
         raise NaravardError(f"{where}: en region står två gånger i `regioner`; ta bort den ena")
     partly_raw = raw.get("delvis") or {}
     if not isinstance(partly_raw, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in partly_raw.items()):
-        raise NaravardError(f"{where} delvis: skriv `Region: vilken del`, t.ex. "
-                            "`Halland: norra delen`")
+        isinstance(k, str) and isinstance(v, str) for k, v in partly_raw.items()
+    ):
+        raise NaravardError(
+            f"{where} delvis: skriv `Region: vilken del`, t.ex. `Halland: norra delen`"
+        )
     partly = tuple(sorted((_code(k, f"{where} delvis"), v) for k, v in partly_raw.items()))
     if not {c for c, _ in partly} <= set(codes):
         raise NaravardError(f"{where} delvis: regionen måste också stå i `regioner`")
@@ -78,12 +84,15 @@ def parse(data: Any, where: str) -> tuple[Sjukvardsregion, ...]:
     for region in all_regions():
         homes = [e for e in entries if region.code in e.members]
         if not homes:
-            raise NaravardError(f"{where}: {region.name} står inte i någon sjukvårdsregion; "
-                                "lägg till den under `regioner`")
+            raise NaravardError(
+                f"{where}: {region.name} står inte i någon sjukvårdsregion; "
+                "lägg till den under `regioner`"
+            )
         if len(homes) > 1 and not all(region.code in dict(e.partly) for e in homes):
             raise NaravardError(
                 f"{where}: {region.name} står i {' och '.join(e.name for e in homes)}; "
-                f"skriv `delvis: {{{region.name}: …}}` i båda, eller ta bort den ena")
+                f"skriv `delvis: {{{region.name}: …}}` i båda, eller ta bort den ena"
+            )
     return entries
 
 

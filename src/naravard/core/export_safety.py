@@ -59,15 +59,18 @@ def finish_xlsx(data: bytes) -> bytes:
     iso = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for item in zin.infolist():
             content = zin.read(item)
             if item.filename == "docProps/core.xml":
                 text = content.decode("utf-8")
                 for tag in ("created", "modified"):
-                    text = re.sub(rf"(<dcterms:{tag}[^>]*>)[^<]*(</dcterms:{tag}>)",
-                                  rf"\g<1>{iso}\g<2>", text)
+                    text = re.sub(
+                        rf"(<dcterms:{tag}[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{iso}\g<2>", text
+                    )
                 content = text.encode("utf-8")
             info = zipfile.ZipInfo(item.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED

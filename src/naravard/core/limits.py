@@ -45,7 +45,8 @@ def check_length(text: str, kind: str, where: str) -> str:
     if len(text) > limit:
         raise NaravardError(
             f"{where}: texten är {len(text)} tecken lång, högst {limit} är tillåtet; "
-            "korta texten (längre resonemang hör hemma i en egen bilaga)")
+            "korta texten (längre resonemang hör hemma i en egen bilaga)"
+        )
     return check_words(text, where)
 
 
@@ -55,7 +56,8 @@ def check_words(text: str, where: str) -> str:
     if longest > MAX_WORD:
         raise NaravardError(
             f"{where}: texten har ett ord på {longest} tecken utan mellanslag, högst {MAX_WORD} "
-            "är tillåtet; dela ordet eller adressen med mellanslag")
+            "är tillåtet; dela ordet eller adressen med mellanslag"
+        )
     return text
 
 
@@ -65,8 +67,9 @@ def check_words(text: str, where: str) -> str:
 # reader sees (U+202A–U+202E, U+2066–U+2069, U+061C, U+200E/U+200F): a NUL byte in the HTML,
 # a right-to-left override that shows "fdp.exe" as "exe.pdf", an escape sequence that
 # rewrites the terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
-                      "\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 # an escape sequence as a whole (CSI, OSC, …), so that stripping leaves no "[2J" behind
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
@@ -77,8 +80,13 @@ def control_problem(text: str) -> str | None:
     if found is None:
         return None
     char = found.group()
-    kind = ("styr skrivriktningen" if char in "\u061c\u200e\u200f" or "\u202a" <= char <= "\u202e"
-            or "\u2066" <= char <= "\u2069" else "är ett styrtecken")
+    kind = (
+        "styr skrivriktningen"
+        if char in "\u061c\u200e\u200f"
+        or "\u202a" <= char <= "\u202e"
+        or "\u2066" <= char <= "\u2069"
+        else "är ett styrtecken"
+    )
     return f"tecknet U+{ord(char):04X} {kind}"
 
 
@@ -118,6 +126,9 @@ def range_problem(value: float, unit: str) -> str | None:
     if value < low:
         return "är negativt men kan inte vara mindre än 0"
     if value > high:
-        return ("är en andel över 100 procent" if unit == "procent"
-                else f"är orimligt stort (över {span_text(unit).split('–')[1]})")
+        return (
+            "är en andel över 100 procent"
+            if unit == "procent"
+            else f"är orimligt stort (över {span_text(unit).split('–')[1]})"
+        )
     return None

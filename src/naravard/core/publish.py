@@ -36,6 +36,7 @@ LEGACY_AGE = 24 * 3600
 
 # --- modes ------------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _umask() -> int:
     mask = os.umask(0o022)
@@ -64,6 +65,7 @@ def _shown(path: Path) -> str:
 
 # --- staging and stale folders ------------------------------------------------------------
 
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -89,7 +91,8 @@ def remove_stale(parent: Path) -> list[Path]:
         match = STALE.match(entry.name)
         if match and not _alive(int(match["pid"])):
             shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(
-                missing_ok=True)
+                missing_ok=True
+            )
             removed.append(entry)
         elif LEGACY_STAGING.match(entry.name) and entry.is_dir() and not entry.is_symlink():
             try:
@@ -106,13 +109,17 @@ def _ensure_folder(folder: Path) -> None:
     """Create `folder` (and parents), or explain in one line why it cannot be."""
     for part in [*reversed(folder.parents), folder]:
         if part.exists() and not part.is_dir():
-            raise NaravardError(f"{_shown(part)} är en fil, men naravard behöver en mapp där; "
-                                "flytta eller ta bort filen")
+            raise NaravardError(
+                f"{_shown(part)} är en fil, men naravard behöver en mapp där; "
+                "flytta eller ta bort filen"
+            )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except PermissionError:
-        raise NaravardError(f"{_shown(folder)}: mappen kan inte skapas (saknar skrivrätt); "
-                            "ändra rättigheterna eller välj en annan projektmapp") from None
+        raise NaravardError(
+            f"{_shown(folder)}: mappen kan inte skapas (saknar skrivrätt); "
+            "ändra rättigheterna eller välj en annan projektmapp"
+        ) from None
     except OSError as exc:
         raise NaravardError(f"{_shown(folder)}: mappen kan inte skapas ({exc.strerror})") from None
 
@@ -122,11 +129,14 @@ def staging_dir(target: Path) -> Path:
     target = Path(target)
     _ensure_folder(target.parent)
     try:
-        path = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-",
-                                     dir=target.parent))
+        path = Path(
+            tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-", dir=target.parent)
+        )
     except PermissionError:
-        raise NaravardError(f"{_shown(target.parent)}: mappen är skrivskyddad; naravard kan "
-                            "inte skriva rapporten där – ändra rättigheterna") from None
+        raise NaravardError(
+            f"{_shown(target.parent)}: mappen är skrivskyddad; naravard kan "
+            "inte skriva rapporten där – ändra rättigheterna"
+        ) from None
     make_readable(path)
     return path
 
@@ -136,22 +146,29 @@ def check_destination(target: Path, names: Iterable[str]) -> None:
     target = Path(target)
     for part in [*reversed(target.parents), target]:
         if part.exists() and not part.is_dir():
-            raise NaravardError(f"{_shown(part)} är en fil, men naravard behöver en mapp där; "
-                                "flytta eller ta bort filen")
+            raise NaravardError(
+                f"{_shown(part)} är en fil, men naravard behöver en mapp där; "
+                "flytta eller ta bort filen"
+            )
     for name in names:
         path = target / name
         if path.is_symlink() or (path.exists() and not path.is_file()):
-            raise NaravardError(f"{_shown(path)} är en mapp eller länk där naravard ska skriva "
-                                "en fil; flytta eller ta bort den och kör igen")
+            raise NaravardError(
+                f"{_shown(path)} är en mapp eller länk där naravard ska skriva "
+                "en fil; flytta eller ta bort den och kör igen"
+            )
     parent = target.parent
     if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
-        raise NaravardError(f"{_shown(parent)}: mappen är skrivskyddad; naravard kan inte "
-                            "byta ut rapporten där – ändra rättigheterna")
+        raise NaravardError(
+            f"{_shown(parent)}: mappen är skrivskyddad; naravard kan inte "
+            "byta ut rapporten där – ändra rättigheterna"
+        )
     if target.exists() and not os.access(target, os.R_OK | os.X_OK):
         raise NaravardError(f"{_shown(target)}: mappen kan inte läsas; ändra rättigheterna")
 
 
 # --- the swap ---------------------------------------------------------------------------------
+
 
 def _carry(source: Path, dest: Path) -> None:
     """Put an entry of the old folder into the new one (hard links: no copying)."""
@@ -190,7 +207,8 @@ def swap_in(units: Sequence[tuple[Path, Path, Keep | None]]) -> None:
             trash = None
             if target.exists():
                 trash = target.with_name(
-                    f".{target.name}.trash-{os.getpid()}-{os.urandom(4).hex()}")
+                    f".{target.name}.trash-{os.getpid()}-{os.urandom(4).hex()}"
+                )
                 os.rename(target, trash)
             try:
                 os.rename(staging, target)
@@ -205,8 +223,10 @@ def swap_in(units: Sequence[tuple[Path, Path, Keep | None]]) -> None:
             if trash is not None:
                 os.rename(trash, target)
         if isinstance(exc, OSError):
-            raise NaravardError(f"{_shown(Path(exc.filename or units[0][1]))}: rapporten kunde "
-                                f"inte bytas ut ({exc.strerror}); den förra är kvar") from None
+            raise NaravardError(
+                f"{_shown(Path(exc.filename or units[0][1]))}: rapporten kunde "
+                f"inte bytas ut ({exc.strerror}); den förra är kvar"
+            ) from None
         raise
     for _, _, trash in done:
         if trash is not None:

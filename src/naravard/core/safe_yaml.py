@@ -38,8 +38,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
         except TypeError:  # an unhashable key: let PyYAML's own error say so
             continue
         if duplicate:
-            raise _DuplicateKey(None, None, f"nyckeln {excerpt(key)} står två gånger",
-                                key_node.start_mark)
+            raise _DuplicateKey(
+                None, None, f"nyckeln {excerpt(key)} står två gånger", key_node.start_mark
+            )
     return loader.construct_mapping(node)
 
 
@@ -55,8 +56,13 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError) as exc:
-        raise _BadValue(None, None, f"{excerpt(node.value)} är inget giltigt datum ({exc}); "
-                        "skriv ett datum som finns, ÅÅÅÅ-MM-DD", node.start_mark) from None
+        raise _BadValue(
+            None,
+            None,
+            f"{excerpt(node.value)} är inget giltigt datum ({exc}); "
+            "skriv ett datum som finns, ÅÅÅÅ-MM-DD",
+            node.start_mark,
+        ) from None
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
@@ -69,7 +75,8 @@ def _refuse_anchors(text: str, where: str) -> None:
             line = event.start_mark.line + 1
             raise NaravardError(
                 f"{where} rad {line}: YAML-ankare och alias (&namn, *namn) används inte i "
-                "naravards filer; skriv ut värdet i stället")
+                "naravards filer; skriv ut värdet i stället"
+            )
 
 
 def _line_of(exc: yaml.YAMLError) -> str:
@@ -83,21 +90,28 @@ def load_text(text: str, where: str) -> Any:
         _refuse_anchors(text, where)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
     except _DuplicateKey as exc:
-        raise NaravardError(f"{where}{_line_of(exc)}: {exc.problem}; ta bort den ena (annars "
-                            "gäller tyst den sista)") from None
+        raise NaravardError(
+            f"{where}{_line_of(exc)}: {exc.problem}; ta bort den ena (annars gäller tyst den sista)"
+        ) from None
     except _BadValue as exc:
         raise NaravardError(f"{where}{_line_of(exc)}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         problem = str(getattr(exc, "problem", None) or exc).split("\n")[0]
-        problem = problem if len(problem) <= 2 * EXCERPT_CHARS else problem[:2 * EXCERPT_CHARS] + "…"
-        raise NaravardError(f"{where}{_line_of(exc)}: ogiltig YAML ({problem}); rätta syntaxen "
-                            "(indrag, kolon, citattecken) på raden") from None
+        problem = (
+            problem if len(problem) <= 2 * EXCERPT_CHARS else problem[: 2 * EXCERPT_CHARS] + "…"
+        )
+        raise NaravardError(
+            f"{where}{_line_of(exc)}: ogiltig YAML ({problem}); rätta syntaxen "
+            "(indrag, kolon, citattecken) på raden"
+        ) from None
     except (ValueError, OverflowError) as exc:  # any other value PyYAML cannot build
-        raise NaravardError(f"{where}: ett värde går inte att läsa ({excerpt(str(exc))}); "
-                            "rätta värdet") from None
+        raise NaravardError(
+            f"{where}: ett värde går inte att läsa ({excerpt(str(exc))}); rätta värdet"
+        ) from None
     except RecursionError:
-        raise NaravardError(f"{where}: YAML-strukturen är för djupt nästlad; "
-                            "skriv filen med färre nivåer") from None
+        raise NaravardError(
+            f"{where}: YAML-strukturen är för djupt nästlad; skriv filen med färre nivåer"
+        ) from None
 
 
 def read_text(path: Path, where: str) -> str:

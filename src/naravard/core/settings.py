@@ -51,11 +51,19 @@ def _read(items: tuple[tuple[str, str], ...]) -> Settings:
         return env.get(PREFIX + name, "").strip()
 
     return Settings(
-        root=text("ROOT"), data=text("DATA"), snapshot=text("SNAPSHOT"),
-        regional_dir=text("REGIONAL_DIR"), notebooks_dir=text("NOTEBOOKS_DIR"),
-        commentary_dir=text("COMMENTARY_DIR"), goals_dir=text("GOALS_DIR"),
-        mallar_dir=text("MALLAR_DIR"), kolada_url=text("KOLADA_URL"),
-        kolada_deadline=text("KOLADA_DEADLINE"), own_timeout=text("OWN_TIMEOUT"),
-        own_memory_mb=text("OWN_MEMORY_MB"), observations_key=env.get(PREFIX + "OBSERVATIONS_KEY", ""),
+        root=text("ROOT"),
+        data=text("DATA"),
+        snapshot=text("SNAPSHOT"),
+        regional_dir=text("REGIONAL_DIR"),
+        notebooks_dir=text("NOTEBOOKS_DIR"),
+        commentary_dir=text("COMMENTARY_DIR"),
+        goals_dir=text("GOALS_DIR"),
+        mallar_dir=text("MALLAR_DIR"),
+        kolada_url=text("KOLADA_URL"),
+        kolada_deadline=text("KOLADA_DEADLINE"),
+        own_timeout=text("OWN_TIMEOUT"),
+        own_memory_mb=text("OWN_MEMORY_MB"),
+        observations_key=env.get(PREFIX + "OBSERVATIONS_KEY", ""),
         no_speedups=text("NO_SPEEDUPS").lower() not in OFF_WORDS,
-        report_kernel=env.get(PREFIX + "REPORT_KERNEL") == "1")
+        report_kernel=env.get(PREFIX + "REPORT_KERNEL") == "1",
+    )

@@ -25,14 +25,23 @@ from naravard.report import goals as own_goals
 from naravard.report import kommun
 
 SCOPE = "naravard-block"
-STYLESHEETS = ("naravard.css", "analytiker.css")  # as templates/naravard/index.html.j2 includes them
+STYLESHEETS = (
+    "naravard.css",
+    "analytiker.css",
+)  # as templates/naravard/index.html.j2 includes them
 
 
 class Block(str):
     """A chapter's HTML that displays itself (`_repr_html_`) and carries `.table`/`.figure`."""
 
-    def __new__(cls, html: str, *, table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
-                figure: Any = None, title: str = "") -> Block:
+    def __new__(
+        cls,
+        html: str,
+        *,
+        table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
+        figure: Any = None,
+        title: str = "",
+    ) -> Block:
         block = super().__new__(cls, html)
         block._table, block._figure, block.title = table, figure, title
         return block
@@ -66,30 +75,38 @@ def _rows(rep: report.RegionReport, ids: list[str]) -> Callable[[], pd.DataFrame
     def table() -> pd.DataFrame:
         frame = exports.overview_frame(rep)
         return frame[frame["Indikator-id"].isin(ids)].reset_index(drop=True)
+
     return table
 
 
 # --- one function per chapter, wrapping naravard.report.region's HTML ---------------------------
 
+
 def title(rep: report.RegionReport) -> Block:
-    return Block(report.title_html(rep) + report.toc_html(rep), title="Titel och innehåll",
-                 table=lambda: pd.DataFrame(report.chapters(rep), columns=["id", "Kapitel"]))
+    return Block(
+        report.title_html(rep) + report.toc_html(rep),
+        title="Titel och innehåll",
+        table=lambda: pd.DataFrame(report.chapters(rep), columns=["id", "Kapitel"]),
+    )
 
 
 def summary(rep: report.RegionReport) -> Block:
-    return Block(report.summary_html(rep), title="Det viktigaste",
-                 table=lambda: exports.overview_frame(rep))
+    return Block(
+        report.summary_html(rep), title="Det viktigaste", table=lambda: exports.overview_frame(rep)
+    )
 
 
 def overview(rep: report.RegionReport) -> Block:
-    return Block(report.overview_html(rep), title="Översikt",
-                 table=lambda: exports.overview_frame(rep))
+    return Block(
+        report.overview_html(rep), title="Översikt", table=lambda: exports.overview_frame(rep)
+    )
 
 
 def goals(rep: report.RegionReport) -> Block:
     """Regionens egna mål; `.table` holds every goal with its computed status."""
-    return Block(own_goals.chapter_html(rep), title=own_goals.TITLE,
-                 table=lambda: own_goals.goals_frame(rep))
+    return Block(
+        own_goals.chapter_html(rep), title=own_goals.TITLE, table=lambda: own_goals.goals_frame(rep)
+    )
 
 
 def area(rep: report.RegionReport, key: str) -> Block:
@@ -114,33 +131,51 @@ def indicator(rep: report.RegionReport, indicator_id: str) -> Block:
 
 
 def regional(rep: report.RegionReport) -> Block:
-    return Block(report.regional_html(rep), title="Regionens egna uppgifter",
-                 table=_rows(rep, [i.id for i in rep.catalog.regional()]))
+    return Block(
+        report.regional_html(rep),
+        title="Regionens egna uppgifter",
+        table=_rows(rep, [i.id for i in rep.catalog.regional()]),
+    )
 
 
 def kommuner(rep: report.RegionReport) -> Block:
     """Kommunerna i länet (empty without kommun data); `.table` is the kommun table."""
-    return Block(kommun.chapter_html(rep), title="Kommunerna i länet",
-                 table=lambda: kommun.table(rep))
+    return Block(
+        kommun.chapter_html(rep), title="Kommunerna i länet", table=lambda: kommun.table(rep)
+    )
 
 
 def kommun_appendix(rep: report.RegionReport) -> Block:
-    return Block(kommun.appendix_html(rep), title="Bilaga: Kommunerna i länet",
-                 table=lambda: kommun.table(rep))
+    return Block(
+        kommun.appendix_html(rep),
+        title="Bilaga: Kommunerna i länet",
+        table=lambda: kommun.table(rep),
+    )
 
 
 def questionnaire(rep: report.RegionReport) -> Block:
-    return Block(report.questionnaire_html(rep), title="Redovisning till Socialstyrelsen",
-                 table=lambda: _answers(rep))
+    return Block(
+        report.questionnaire_html(rep),
+        title="Redovisning till Socialstyrelsen",
+        table=lambda: _answers(rep),
+    )
 
 
 def _answers(rep: report.RegionReport) -> pd.DataFrame:
     if rep.structure is None or rep.answers is None:
         return pd.DataFrame(columns=["Fråga", "Rubrik", "Svar"])
-    return pd.DataFrame([{"Fråga": qu.label, "Rubrik": qu.title,
-                          "Svar": q.answer_text(qu, rep.answers.get(qu.id))}
-                         for qu in rep.structure if qu.answerable],
-                        columns=["Fråga", "Rubrik", "Svar"])
+    return pd.DataFrame(
+        [
+            {
+                "Fråga": qu.label,
+                "Rubrik": qu.title,
+                "Svar": q.answer_text(qu, rep.answers.get(qu.id)),
+            }
+            for qu in rep.structure
+            if qu.answerable
+        ],
+        columns=["Fråga", "Rubrik", "Svar"],
+    )
 
 
 def about(rep: report.RegionReport) -> Block:
@@ -150,6 +185,7 @@ def about(rep: report.RegionReport) -> Block:
 
 
 # --- the report's look in JupyterLab ---------------------------------------------------------
+
 
 def _scoped(rules: list, prefix: str) -> str:
     """Serialise CSS rules with every selector under `prefix`; print-only rules dropped."""
@@ -170,8 +206,7 @@ def _scoped(rules: list, prefix: str) -> str:
             query = tinycss2.serialize(rule.prelude).strip()
             if "print" in query:
                 continue
-            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True,
-                                             skip_whitespace=True)
+            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
             out.append(f"@media {query} {{{_scoped(inner, prefix)}}}")
     return "\n".join(out)
 
@@ -185,7 +220,6 @@ def scoped_css() -> str:
     css = "\n".join((static / name).read_text(encoding="utf-8") for name in STYLESHEETS)
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     return _scoped(rules, f".{SCOPE}")
-
 
 
 # JupyterLab keeps each cell's output on one page when the notebook is printed or exported

@@ -137,22 +137,33 @@ class Figure:
 
 # --- from the prepared report ------------------------------------------------------------
 
+
 def _comment(rep: RegionReport, key: str, about: str) -> Comment | None:
     comments = rep.comments
     section = comments.get(key) if comments is not None else None
     if section is None:
         return None
     when = f", {text.fmt_date(comments.date)}" if comments.date else ""
-    stale = (f"Skriven när värdet var {section.recorded or ''}; värdet är nu "
-             f"{section.current_value or '–'}." if section.stale else "")
-    return Comment(key, about, f"{commentary.LABEL} · {comments.author}{when}",
-                   tuple(markdown_paras(section.body)), stale)
+    stale = (
+        f"Skriven när värdet var {section.recorded or ''}; värdet är nu "
+        f"{section.current_value or '–'}."
+        if section.stale
+        else ""
+    )
+    return Comment(
+        key,
+        about,
+        f"{commentary.LABEL} · {comments.author}{when}",
+        tuple(markdown_paras(section.body)),
+        stale,
+    )
 
 
 def _sources(rep: RegionReport, ids: Sequence[str]) -> str:
     """One "Källa:"/"Källor:" line for several indicators, each source once."""
-    return _source_words([source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
-                          for i in ids])
+    return _source_words(
+        [source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ") for i in ids]
+    )
 
 
 def _source_words(sources: Sequence[str]) -> str:
@@ -164,21 +175,27 @@ def _source_words(sources: Sequence[str]) -> str:
 
 def _indicator(rep: RegionReport, ind: object) -> IndicatorPart:
     row = rep.row(ind.id)
-    sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id},
-                                         rep.region.name)
-    caveats = {str(row.get(k) or "") for k in ("published_note", "plausibility_note",
-                                               "comparability_note")} - {""}
+    sentences = text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
+    caveats = {
+        str(row.get(k) or "") for k in ("published_note", "plausibility_note", "comparability_note")
+    } - {""}
     place = text.place_text(row)
     # the value (and its change), the place among the regions and every caveat: a slide
     # never shows a number without what the PDF says about its comparability
-    required = [i for i, s in enumerate(sentences)
-                if s in caveats or (place and place in s)]
+    required = [i for i, s in enumerate(sentences) if s in caveats or (place and place in s)]
     first = next((i for i, s in enumerate(sentences) if s not in caveats), None)
     if first is not None:
         required.append(first)
-    return IndicatorPart(ind.id, ind.name, AREAS[ind.area], tuple(sentences),
-                         tuple(sorted(set(required))), place, source_line(ind, rep.obs),
-                         _comment(rep, ind.id, ind.name))
+    return IndicatorPart(
+        ind.id,
+        ind.name,
+        AREAS[ind.area],
+        tuple(sentences),
+        tuple(sorted(set(required))),
+        place,
+        source_line(ind, rep.obs),
+        _comment(rep, ind.id, ind.name),
+    )
 
 
 def _overview(rep: RegionReport) -> list[tuple[str, list[OverviewRow]]]:
@@ -191,13 +208,21 @@ def _overview(rep: RegionReport) -> list[tuple[str, list[OverviewRow]]]:
         for _, r in rows.iterrows():
             cell = overview_row(r, rep.year)
             change = " ".join(p for p in (cell["symbol"], cell["change"]) if p)
-            position = (f"{cell['position_symbol']} {cell['position_label']}"
-                        if cell["position"] else cell["position_label"] or "–")
-            out.append(OverviewRow(
-                cell["name"], html_text(cell["value"]),
-                "\n".join(p for p in (change, cell["change_word"]) if p),
-                html_text(cell["riket"]),
-                cell["rank"] + ("\ndelad" if cell["rank_shared"] else ""), position))
+            position = (
+                f"{cell['position_symbol']} {cell['position_label']}"
+                if cell["position"]
+                else cell["position_label"] or "–"
+            )
+            out.append(
+                OverviewRow(
+                    cell["name"],
+                    html_text(cell["value"]),
+                    "\n".join(p for p in (change, cell["change_word"]) if p),
+                    html_text(cell["riket"]),
+                    cell["rank"] + ("\ndelad" if cell["rank_shared"] else ""),
+                    position,
+                )
+            )
         groups.append((title, out))
     return groups
 
@@ -216,9 +241,15 @@ def region_goals(rep: RegionReport) -> list[Goal]:
         value = text.fmt_value(row["value"], row["unit"], int(row["decimals"]))
         if not pd.isna(row["value"]) and int(row["year"]) != rep.year:
             value += f" ({int(row['year'])})"
-        goals.append(Goal(row["name"], text.unit_with_number(row["target_text"]), value,
-                          row["target_status"] or "–",
-                          source_line(ind, rep.obs).removeprefix("Källa: ")))
+        goals.append(
+            Goal(
+                row["name"],
+                text.unit_with_number(row["target_text"]),
+                value,
+                row["target_status"] or "–",
+                source_line(ind, rep.obs).removeprefix("Källa: "),
+            )
+        )
     return goals
 
 
@@ -228,11 +259,18 @@ def region_own_goals(rep: RegionReport) -> list[Goal]:
     source = getattr(getattr(rep, "goals", None), "source", None) or "Regionens egna mål"
     out = []
     for st in chapter.statuses(rep):
-        value = "–" if st.value is None else text.fmt_cell(st.value, st.unit or "antal",
-                                                           st.decimals)
-        out.append(Goal(st.goal.text, words.target_words(st) or "–", value,
-                        f"regionen: {words.region_words(st)}; beräknat: "
-                        f"{words.computed_cell(st)}", source))
+        value = (
+            "–" if st.value is None else text.fmt_cell(st.value, st.unit or "antal", st.decimals)
+        )
+        out.append(
+            Goal(
+                st.goal.text,
+                words.target_words(st) or "–",
+                value,
+                f"regionen: {words.region_words(st)}; beräknat: {words.computed_cell(st)}",
+                source,
+            )
+        )
     return out
 
 
@@ -259,26 +297,33 @@ def region_pack(rep: RegionReport, own_goals: Sequence[Goal] | None = None) -> B
     and in the Word file.
     """
     messages = report.summary_messages(rep)
-    main = [i for i in rep.catalog if i.main and i.source == "kolada"
-            and i.id in set(rep.table["indicator_id"])]
+    main = [
+        i
+        for i in rep.catalog
+        if i.main and i.source == "kolada" and i.id in set(rep.table["indicator_id"])
+    ]
     own = region_own_goals(rep) if own_goals is None else own_goals
     goals = [*region_goals(rep), *own]
     year, name = rep.year, rep.region.name
-    about = [*common.data_sentences(rep.obs, available_years(rep.obs)),
-             "Kolada återpublicerar indikatorerna från primärkällorna. Förändringar, "
-             "placeringar, lägen och måluppfyllelse är beräknade för den här rapporten och ska "
-             "inte tillskrivas Kolada.",
-             "Siffrorna, diagrammen och texten är desamma som i rapport.pdf, som också "
-             "redovisar alla indikatorer, definitionerna och reglerna för bedömningarna."]
+    about = [
+        *common.data_sentences(rep.obs, available_years(rep.obs)),
+        "Kolada återpublicerar indikatorerna från primärkällorna. Förändringar, "
+        "placeringar, lägen och måluppfyllelse är beräknade för den här rapporten och ska "
+        "inte tillskrivas Kolada.",
+        "Siffrorna, diagrammen och texten är desamma som i rapport.pdf, som också "
+        "redovisar alla indikatorer, definitionerna och reglerna för bedömningarna.",
+    ]
     return BoardPack(
-        title=common.TITLE, subject=f"{rep.region.full_name} {year}",
+        title=common.TITLE,
+        subject=f"{rep.region.full_name} {year}",
         made=f"Rapporten är framtagen {text.fmt_date(clock.today().isoformat())}.",
         data_sentences=common.data_sentences(rep.obs, available_years(rep.obs)),
         banner=common.EXAMPLE_BANNER if getattr(rep.obs, "is_example", False) else "",
         lead=f"Det här är de tydligaste resultaten för {name} {year} bland rapportens "
-             "nationella indikatorer.",
-        messages=[Message(m.indicator_id, m.headline, m.figures, tuple(m.together))
-                  for m in messages],
+        "nationella indikatorer.",
+        messages=[
+            Message(m.indicator_id, m.headline, m.figures, tuple(m.together)) for m in messages
+        ],
         empty=f"Inga indikatorer för {name} {year} uppfyller reglerna för ett budskap.",
         summary_comment=_comment(rep, commentary.SUMMARY, commentary.SUMMARY),
         messages_source=_sources(rep, [m.indicator_id for m in messages]),
@@ -303,19 +348,41 @@ def national_pack(rep: NationalReport) -> BoardPack:
     for ind in rep.catalog.kolada():
         if ind.main:
             said = national_facts.indicator_sentences(rep, ind)
-            parts.append(IndicatorPart(ind.id, ind.name, AREAS[ind.area], tuple(said),
-                                       tuple(range(len(said))), "",
-                                       common.source_line(ind, rep.obs)))
+            parts.append(
+                IndicatorPart(
+                    ind.id,
+                    ind.name,
+                    AREAS[ind.area],
+                    tuple(said),
+                    tuple(range(len(said))),
+                    "",
+                    common.source_line(ind, rep.obs),
+                )
+            )
     return BoardPack(
-        title=national.NATIONAL_TITLE, subject=f"Alla regioner {rep.year}",
+        title=national.NATIONAL_TITLE,
+        subject=f"Alla regioner {rep.year}",
         made=f"Rapporten är framtagen {text.fmt_date(clock.today().isoformat())}.",
         data_sentences=sentences,
-        banner="", lead=f"Sammanfattningen av regionernas värden {rep.year}, som i "
-                        "riksrapport.pdf.",
+        banner="",
+        lead=f"Sammanfattningen av regionernas värden {rep.year}, som i riksrapport.pdf.",
         messages=[Message("", "", s) for s in national_facts.summary_sentences(rep)],
-        empty="", summary_comment=None, messages_source=" ".join(sentences[:1]),
-        overview_title="", overview_sentences=[], overview=[], legend="",
-        indicators=parts, goals=[], goals_source="", comments=[],
-        about=[*sentences, "Siffrorna, diagrammen och texten är desamma som i riksrapport.pdf, "
-               "som också redovisar alla indikatorer, värmekartan och regionprofilerna."],
-        summary_title="Sammanfattning", document=False)
+        empty="",
+        summary_comment=None,
+        messages_source=" ".join(sentences[:1]),
+        overview_title="",
+        overview_sentences=[],
+        overview=[],
+        legend="",
+        indicators=parts,
+        goals=[],
+        goals_source="",
+        comments=[],
+        about=[
+            *sentences,
+            "Siffrorna, diagrammen och texten är desamma som i riksrapport.pdf, "
+            "som också redovisar alla indikatorer, värmekartan och regionprofilerna.",
+        ],
+        summary_title="Sammanfattning",
+        document=False,
+    )

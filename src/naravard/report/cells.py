@@ -49,8 +49,9 @@ def read_notebook(path: Path) -> dict:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise NaravardError(f"notebooken {display_path(path)} går inte att läsa: "
-                            f"{' '.join(str(exc).split())[:200]}") from None
+        raise NaravardError(
+            f"notebooken {display_path(path)} går inte att läsa: {' '.join(str(exc).split())[:200]}"
+        ) from None
 
 
 def plan(slug: str) -> tuple[Path | None, bool]:
@@ -60,6 +61,8 @@ def plan(slug: str) -> tuple[Path | None, bool]:
     shared = notebooks_dir() / REGION_NOTEBOOK
     published = False
     if shared.is_file():
-        published = any(SECTION_TAG in tags(c) and is_published(c) and runs_in_report(c)
-                        for c in read_notebook(shared).get("cells", []))
+        published = any(
+            SECTION_TAG in tags(c) and is_published(c) and runs_in_report(c)
+            for c in read_notebook(shared).get("cells", [])
+        )
     return own_path, own_path is not None or published

@@ -58,8 +58,11 @@ class Section:
     def recorded(self) -> str | None:
         if self.recorded_value is None:
             return None
-        return f"{self.recorded_value} ({self.recorded_year})" \
-            if self.recorded_year is not None else self.recorded_value
+        return (
+            f"{self.recorded_value} ({self.recorded_year})"
+            if self.recorded_year is not None
+            else self.recorded_value
+        )
 
 
 @dataclass
@@ -85,6 +88,7 @@ def comment_path(slug: str, year: int) -> Path:
 
 # --- parsing ---------------------------------------------------------------------------------
 
+
 def _fail(path: Path, line: int | None, message: str) -> NaravardError:
     where = f"{display_path(path)}, rad {line}" if line else display_path(path)
     return NaravardError(f"{where}: {message}")
@@ -104,49 +108,71 @@ def valid_keys(catalog: Catalog) -> dict[str, str]:
 def _front_matter(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
     """The `---` block's keys (strings only) and the index of the first body line."""
     if not lines or lines[0].strip() != "---":
-        raise _fail(path, 1, "filen ska börja med en rad '---' följd av författare: och datum: "
-                             "och en avslutande rad '---' (skapa en mall med `naravard kommentar`)")
+        raise _fail(
+            path,
+            1,
+            "filen ska börja med en rad '---' följd av författare: och datum: "
+            "och en avslutande rad '---' (skapa en mall med `naravard kommentar`)",
+        )
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
         raise _fail(path, 1, "inledningen (front matter) avslutas inte med en rad '---'")
     # the one safe reader (no anchors, no duplicate keys); dates and numbers back to text.
     # The '---' line stays in as an empty line, so that YAML's line numbers are the file's.
     data = safe_yaml.load_text("\n" + "\n".join(lines[1:end]), display_path(path)) or {}
-    if isinstance(data, dict) and all(isinstance(v, (str, int, dt.date)) or v is None
-                                      for v in data.values()):
+    if isinstance(data, dict) and all(
+        isinstance(v, (str, int, dt.date)) or v is None for v in data.values()
+    ):
         data = {str(k): str(v) if v is not None else "" for k, v in data.items()}
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise _fail(path, 2, "inledningen ska bara ha raderna 'författare: …' och 'datum: ÅÅÅÅ-MM-DD'")
+        raise _fail(
+            path, 2, "inledningen ska bara ha raderna 'författare: …' och 'datum: ÅÅÅÅ-MM-DD'"
+        )
     unknown = sorted(set(data) - set(FRONT_KEYS))
     if unknown:
-        raise _fail(path, 2, f"okänt fält {unknown[0]!r} i inledningen; tillåtna: "
-                             + ", ".join(FRONT_KEYS))
+        raise _fail(
+            path, 2, f"okänt fält {unknown[0]!r} i inledningen; tillåtna: " + ", ".join(FRONT_KEYS)
+        )
     return {k: v.strip() for k, v in data.items()}, end + 1
 
 
 def _section_key(path: Path, line: int, title: str, keys: dict[str, str]) -> Section:
     match = _SECTION.match(title)
     if not match:
-        raise _fail(path, line, f"rubriken '## {title}' går inte att läsa; skriv "
-                                "'## <id>' eller '## <id> (79,5 % 2024)'")
+        raise _fail(
+            path,
+            line,
+            f"rubriken '## {title}' går inte att läsa; skriv "
+            "'## <id>' eller '## <id> (79,5 % 2024)'",
+        )
     name = match["key"].strip()
     key = keys.get(name.lower())
     if key is None and name.lower() in AREAS:
-        raise _fail(path, line, f"området {name!r} har inget eget kapitel i rapporten (dess "
-                                "indikatorer står under Regionens egna uppgifter); kommentera "
-                                "indikatorerna i stället")
+        raise _fail(
+            path,
+            line,
+            f"området {name!r} har inget eget kapitel i rapporten (dess "
+            "indikatorer står under Regionens egna uppgifter); kommentera "
+            "indikatorerna i stället",
+        )
     if key is None:
         close = difflib.get_close_matches(name.lower(), list(keys), n=3, cutoff=0.5)
-        hint = ("; menade du " + " eller ".join(keys[c] for c in close) + "?") if close else \
-            "; rubriken ska vara 'Det viktigaste', ett område (t.ex. tillganglighet) eller " \
+        hint = (
+            ("; menade du " + " eller ".join(keys[c] for c in close) + "?")
+            if close
+            else "; rubriken ska vara 'Det viktigaste', ett område (t.ex. tillganglighet) eller "
             "ett indikator-id ur katalogen"
+        )
         raise _fail(path, line, f"okänt avsnitt {name!r}{hint}")
     section = Section(key, line)
     if match["recorded"] is not None:
         recorded = _RECORDED.match(match["recorded"].strip())
         if not recorded:
-            raise _fail(path, line, f"värdet inom parentes i '## {title}' ska vara värde och år, "
-                                    "t.ex. '(79,5 % 2024)'")
+            raise _fail(
+                path,
+                line,
+                f"värdet inom parentes i '## {title}' ska vara värde och år, t.ex. '(79,5 % 2024)'",
+            )
         section.recorded_value = recorded["value"].strip()
         section.recorded_year = int(recorded["year"])
     return section
@@ -157,18 +183,24 @@ def parse(path: Path, catalog: Catalog) -> Commentary:
     path = Path(path)
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
-        raise _fail(path, None, f"filen är större än {MAX_BYTES // 1000} kB; en kommentarsfil "
-                                "ska vara kort text")
+        raise _fail(
+            path,
+            None,
+            f"filen är större än {MAX_BYTES // 1000} kB; en kommentarsfil ska vara kort text",
+        )
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         raise _fail(path, line, "filen är inte UTF-8; spara den som UTF-8 i din editor") from None
     lines = content.splitlines()
     _check_lines(path, lines)
     front, start = _front_matter(path, lines)
-    limits.check_length(front.get("författare", ""), "comment_author",
-                        f"{display_path(path)}, inledningen, författare")
+    limits.check_length(
+        front.get("författare", ""),
+        "comment_author",
+        f"{display_path(path)}, inledningen, författare",
+    )
     keys = valid_keys(catalog)
     sections: dict[str, Section] = {}
     current: Section | None = None
@@ -183,30 +215,49 @@ def parse(path: Path, catalog: Catalog) -> Commentary:
         heading = _HEADING.match(line)
         if heading:
             if heading[1] != "##" or not heading[2] or not heading[3]:
-                raise _fail(path, line_no, "rubriker skrivs '## <avsnitt>' (två #, ett mellanslag); "
-                                           "använd fet stil för rubriker i texten")
+                raise _fail(
+                    path,
+                    line_no,
+                    "rubriker skrivs '## <avsnitt>' (två #, ett mellanslag); "
+                    "använd fet stil för rubriker i texten",
+                )
             close()
             current = _section_key(path, line_no, heading[3], keys)
             if current.key in sections:
-                raise _fail(path, line_no, f"avsnittet {current.key!r} finns redan på rad "
-                                           f"{sections[current.key].line}; slå ihop dem")
+                raise _fail(
+                    path,
+                    line_no,
+                    f"avsnittet {current.key!r} finns redan på rad "
+                    f"{sections[current.key].line}; slå ihop dem",
+                )
             sections[current.key] = current
             body = []
         elif current is None:
             if line.strip():
-                raise _fail(path, line_no, "text före första rubriken; skriv den under "
-                                           "'## Det viktigaste' eller en annan rubrik")
+                raise _fail(
+                    path,
+                    line_no,
+                    "text före första rubriken; skriv den under "
+                    "'## Det viktigaste' eller en annan rubrik",
+                )
         else:
             body.append(line)
     close()
     for section in sections.values():
-        limits.check_length(section.body, "comment_section",
-                            f"{display_path(path)}, rad {section.line}, avsnittet {section.key}")
+        limits.check_length(
+            section.body,
+            "comment_section",
+            f"{display_path(path)}, rad {section.line}, avsnittet {section.key}",
+        )
     commentary = Commentary(path, front.get("författare", ""), None, sections)
     if any(s.body for s in sections.values()):
         if not commentary.author:
-            raise _fail(path, 2, "ange författare i inledningen, t.ex. "
-                                 "'författare: Analysenheten, Region Västerbotten'")
+            raise _fail(
+                path,
+                2,
+                "ange författare i inledningen, t.ex. "
+                "'författare: Analysenheten, Region Västerbotten'",
+            )
         commentary.date = _date(path, front.get("datum", ""))
     return commentary
 
@@ -218,20 +269,32 @@ def _check_lines(path: Path, lines: list[str]) -> None:
     """Limits that keep a file the Markdown parser and WeasyPrint handle in seconds, and
     characters that must not reach the page (naravard.core.limits), each with its line."""
     if len(lines) > limits.MAX_LINES:
-        raise _fail(path, None, f"filen har {len(lines)} rader, högst {limits.MAX_LINES} är "
-                                "tillåtet; en kommentarsfil ska vara kort text")
+        raise _fail(
+            path,
+            None,
+            f"filen har {len(lines)} rader, högst {limits.MAX_LINES} är "
+            "tillåtet; en kommentarsfil ska vara kort text",
+        )
     for number, line in enumerate(lines, start=1):
         problem = limits.control_problem(line)
         if problem is not None:
-            raise _fail(path, number, f"{problem}, som inte får stå i en kommentar; ta bort "
-                                      "det (det syns inte i alla editorer)")
+            raise _fail(
+                path,
+                number,
+                f"{problem}, som inte får stå i en kommentar; ta bort "
+                "det (det syns inte i alla editorer)",
+            )
         prefix = _NESTING.match(line).group()
         # each '>' is a level, and each two spaces of indent after the last one
         depth = prefix.count(">") + len(prefix.rsplit(">", 1)[-1].expandtabs(4)) // 2
         if depth > limits.MAX_DEPTH:
-            raise _fail(path, number, f"texten är nästlad i {depth} nivåer (citat '>' och "
-                                      f"indrag), högst {limits.MAX_DEPTH} är tillåtet; "
-                                      "skriv den med färre nivåer")
+            raise _fail(
+                path,
+                number,
+                f"texten är nästlad i {depth} nivåer (citat '>' och "
+                f"indrag), högst {limits.MAX_DEPTH} är tillåtet; "
+                "skriv den med färre nivåer",
+            )
         limits.check_words(line, f"{display_path(path)}, rad {number}")
 
 
@@ -248,6 +311,7 @@ def _date(path: Path, value: str) -> dt.date:
 
 
 # --- values and stale comments -------------------------------------------------------------
+
 
 def _norm(value: str) -> str:
     """Compare values as a reader would: any kind of space, '-' or '−' the same."""
@@ -270,18 +334,22 @@ def check_values(commentary: Commentary, table: pd.DataFrame, year: int) -> None
         section.current_value = value_text(rows.loc[section.key])
         if section.recorded_value is None:
             continue
-        section.stale = (_norm(section.recorded_value) != _norm(section.current_value)
-                         or section.recorded_year != year)
+        section.stale = (
+            _norm(section.recorded_value) != _norm(section.current_value)
+            or section.recorded_year != year
+        )
 
 
 def stale_warnings(commentary: Commentary | None, year: int) -> list[str]:
     """One line per stale section, for stderr: what it was written for and what it is now."""
     if commentary is None:
         return []
-    return [f"varning: {display_path(commentary.path)}, rad {s.line}: kommentaren till "
-            f"{s.key} skrevs när värdet var {s.recorded}; nu är det "
-            f"{s.current_value} ({year}). Läs kommentaren och uppdatera värdet i rubriken."
-            for s in commentary.stale()]
+    return [
+        f"varning: {display_path(commentary.path)}, rad {s.line}: kommentaren till "
+        f"{s.key} skrevs när värdet var {s.recorded}; nu är det "
+        f"{s.current_value} ({year}). Läs kommentaren och uppdatera värdet i rubriken."
+        for s in commentary.stale()
+    ]
 
 
 def load(slug: str, year: int, catalog: Catalog, table: pd.DataFrame) -> Commentary | None:
@@ -337,8 +405,7 @@ def text_cell_html(source: str) -> str:
     return f'<div class="own-text">{markdown_html(source, headings=True)}</div>'
 
 
-def comment_html(section: Section | None, commentary: Commentary | None,
-                 about: str = "") -> str:
+def comment_html(section: Section | None, commentary: Commentary | None, about: str = "") -> str:
     """The comment as an aside marked with author and date; empty when there is none.
     `about` names what it comments on where the place alone does not say it."""
     if section is None or commentary is None:
@@ -347,12 +414,16 @@ def comment_html(section: Section | None, commentary: Commentary | None,
     when = f", {text.fmt_date(commentary.date)}" if commentary.date else ""
     stale = ""
     if section.stale:
-        stale = (f'<p class="comment-stale">Skriven när värdet var '
-                 f"{escape(section.recorded or '')}; värdet är nu "
-                 f"{escape(section.current_value or '–')}.</p>")
-    return (f'<aside class="analyst-comment" aria-label="{LABEL}">'
-            f'<p class="comment-label">{label} · {escape(commentary.author)}{when}</p>'
-            f'<div class="comment-body">{markdown_html(section.body)}</div>{stale}</aside>')
+        stale = (
+            f'<p class="comment-stale">Skriven när värdet var '
+            f"{escape(section.recorded or '')}; värdet är nu "
+            f"{escape(section.current_value or '–')}.</p>"
+        )
+    return (
+        f'<aside class="analyst-comment" aria-label="{LABEL}">'
+        f'<p class="comment-label">{label} · {escape(commentary.author)}{when}</p>'
+        f'<div class="comment-body">{markdown_html(section.body)}</div>{stale}</aside>'
+    )
 
 
 def section_html(commentary: Commentary | None, key: str, about: str = "") -> str:
@@ -364,18 +435,29 @@ def section_html(commentary: Commentary | None, key: str, about: str = "") -> st
 
 # --- the template ----------------------------------------------------------------------------
 
-def template_text(region_name: str, year: int, catalog: Catalog, table: pd.DataFrame,
-                  today: dt.date) -> str:
+
+def template_text(
+    region_name: str, year: int, catalog: Catalog, table: pd.DataFrame, today: dt.date
+) -> str:
     """A comment file with every section and its current value, ready to fill in."""
     rows = table.set_index("indicator_id")
-    lines = ["---",
-             f"# Analytikerns kommentarer till rapporten för {region_name} {year}.",
-             "# Skriv fri text under en rubrik; tomma avsnitt visas inte. Värdet inom parentes",
-             "# är det värde kommentaren skrevs för: ändras det varnar naravard och rapporten",
-             "# markerar kommentaren. Text: stycken, listor, *kursiv*, **fet**, [länk](https://…).",
-             "författare: ", f"datum: {today.isoformat()}", "---", "", f"## {SUMMARY}", ""]
-    groups = [(area, [i for i in catalog.in_area(area) if i.source == "kolada"])
-              for area in chapter_areas(catalog)] + [(None, list(catalog.regional()))]
+    lines = [
+        "---",
+        f"# Analytikerns kommentarer till rapporten för {region_name} {year}.",
+        "# Skriv fri text under en rubrik; tomma avsnitt visas inte. Värdet inom parentes",
+        "# är det värde kommentaren skrevs för: ändras det varnar naravard och rapporten",
+        "# markerar kommentaren. Text: stycken, listor, *kursiv*, **fet**, [länk](https://…).",
+        "författare: ",
+        f"datum: {today.isoformat()}",
+        "---",
+        "",
+        f"## {SUMMARY}",
+        "",
+    ]
+    groups = [
+        (area, [i for i in catalog.in_area(area) if i.source == "kolada"])
+        for area in chapter_areas(catalog)
+    ] + [(None, list(catalog.regional()))]
     for area, inds in groups:
         lines += [f"## {area}", ""] if area else []
         for ind in inds:
@@ -389,17 +471,23 @@ def write_template(rep: Any, date: dt.date) -> Path:
     (never overwrites). The caller prepares `rep`, so that comments never import the report."""
     path = comment_path(rep.region.slug, rep.year)
     if path.exists():
-        raise NaravardError(f"{display_path(path)} finns redan; naravard skriver aldrig över en "
-                            "kommentarsfil. Redigera den, eller flytta den först för en ny mall")
+        raise NaravardError(
+            f"{display_path(path)} finns redan; naravard skriver aldrig över en "
+            "kommentarsfil. Redigera den, eller flytta den först för en ny mall"
+        )
     body = template_text(rep.region.full_name, rep.year, rep.catalog, rep.table, date)
     try:
         _write_new(path, body)
     except FileExistsError:
-        raise NaravardError(f"{display_path(path)} skapades under tiden av någon annan; "
-                            "naravard skriver aldrig över en kommentarsfil") from None
+        raise NaravardError(
+            f"{display_path(path)} skapades under tiden av någon annan; "
+            "naravard skriver aldrig över en kommentarsfil"
+        ) from None
     except OSError as exc:
-        raise NaravardError(f"{display_path(path)} kunde inte skrivas ({exc.strerror or exc}); "
-                            "kontrollera rättigheter och ledigt utrymme") from None
+        raise NaravardError(
+            f"{display_path(path)} kunde inte skrivas ({exc.strerror or exc}); "
+            "kontrollera rättigheter och ledigt utrymme"
+        ) from None
     return path
 
 

@@ -16,6 +16,7 @@ from naravard.core.errors import NaravardError
 from naravard.report.example_mark import mark_example
 from naravard.sources import COPIED_LABEL
 from naravard.wording import text
+from naravard.wording.rules import rules
 
 if TYPE_CHECKING:
     # Imported where a chart is drawn, not here: naravard.charts loads matplotlib, about 0,5 s
@@ -71,7 +72,7 @@ def copied_date(obs: object) -> str | None:
 
 
 def source_line(ind: Indicator, obs: object) -> str:
-    """"Källa: <primary source> via Kolada, hämtad …" — processed figures never credit Kolada."""
+    """ "Källa: <primary source> via Kolada, hämtad …" — processed figures never credit Kolada."""
     if getattr(obs, "is_example", False):
         return "Källa: exempeldata, inte verkliga värden"
     if ind.source == "regional":
@@ -84,41 +85,50 @@ def source_line(ind: Indicator, obs: object) -> str:
 def data_sentences(obs: object, years: list[int]) -> list[str]:
     """Where the numbers come from and when they were fetched, in words (cover, Om underlaget)."""
     if getattr(obs, "is_example", False):
-        return ["Rapporten bygger på påhittade exempeldata, inte på verkliga värden. "
-                "Den visar hur rapporten ser ut när riktiga uppgifter saknas."]
+        return [
+            "Rapporten bygger på påhittade exempeldata, inte på verkliga värden. "
+            "Den visar hur rapporten ser ut när riktiga uppgifter saknas."
+        ]
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-    out = [f"Siffrorna kommer från Kolada, Rådet för främjande av kommunala analysers "
-           f"databas, som samlar uppgifter från bland andra SKR, Socialstyrelsen och SCB "
-           f"({span})."]
+    out = [
+        f"Siffrorna kommer från Kolada, Rådet för främjande av kommunala analysers "
+        f"databas, som samlar uppgifter från bland andra SKR, Socialstyrelsen och SCB "
+        f"({span})."
+    ]
     retrieved = retrieved_date(obs)
     if retrieved:
         out.append(f"Uppgifterna hämtades från Kolada den {text.fmt_date(retrieved)}.")
     elif copied_date(obs):
-        out.append(f"Uppgifterna är en sparad kopia av Kolada, inlagd i rapportverktyget den "
-                   f"{text.fmt_date(copied_date(obs))}; när kopian hämtades från Kolada framgår "
-                   "inte av underlaget.")
+        out.append(
+            f"Uppgifterna är en sparad kopia av Kolada, inlagd i rapportverktyget den "
+            f"{text.fmt_date(copied_date(obs))}; när kopian hämtades från Kolada framgår "
+            "inte av underlaget."
+        )
     elif getattr(obs, "origin", "") == "snapshot":
-        out.append("Uppgifterna kommer från en sparad kopia av Kolada; när den hämtades "
-                   "framgår inte av underlaget.")
+        out.append(
+            "Uppgifterna kommer från en sparad kopia av Kolada; när den hämtades "
+            "framgår inte av underlaget."
+        )
     return out
 
 
 def judgement_rules(catalog: Catalog) -> list[tuple[str, str]]:
-    """The judgement rules (text.rules) as (title, text); directions come from the catalogue."""
+    """The judgement rules (wording.rules) as (title, text); directions come from the catalogue."""
     directions: dict[str, list[str]] = {}
     for ind in catalog:
         directions.setdefault(ind.direction, []).append(ind.name)
-    return text.rules(directions)
+    return rules(directions)
 
 
 def newer_rules() -> list[tuple[str, str]]:
     """Values to check and indicators not yet published, for both reports' Om underlaget."""
-    return [("Värden att kontrollera", plausibility.RULES_TEXT),
-            ("Ännu inte publicerat", plausibility.PUBLICATION_RULE)]
+    return [
+        ("Värden att kontrollera", plausibility.RULES_TEXT),
+        ("Ännu inte publicerat", plausibility.PUBLICATION_RULE),
+    ]
 
 
-def save_chart(rep: Any, chart: charts.Chart, name: str | None = None, *,
-               source: str = "") -> None:
+def save_chart(rep: Any, chart: charts.Chart, name: str | None = None, *, source: str = "") -> None:
     """Write the chart's files into the report's figures folder (none: not saved), marked as
     example data where the report is made from it; `name` is the file stem. The folder also
     gets the large PNG with `source` inside and the chart's row in figurer.csv

@@ -20,10 +20,23 @@ def mark_example(chart: Any) -> None:
     fig = chart.fig
     if any(getattr(a, "get_gid", lambda: None)() == GID for a in [*fig.texts, *chart.foreground]):
         return
-    mark = Text(0.5, 0.5, MARK, transform=fig.transFigure, ha="center", va="center",
-                rotation=15, fontsize=13, fontweight="bold", color="#8a1c1c", alpha=0.35,
-                linespacing=1.2, multialignment="center",
-                zorder=1000, gid=GID)
+    mark = Text(
+        0.5,
+        0.5,
+        MARK,
+        transform=fig.transFigure,
+        ha="center",
+        va="center",
+        rotation=15,
+        fontsize=13,
+        fontweight="bold",
+        color="#8a1c1c",
+        alpha=0.35,
+        linespacing=1.2,
+        multialignment="center",
+        zorder=1000,
+        gid=GID,
+    )
     if chart.shared:  # its figure is every region's background: attached only while drawn
         chart.foreground.append(mark)
     else:

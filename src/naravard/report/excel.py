@@ -32,30 +32,94 @@ YES, NO = "Ja", "Nej"
 # Every column either table may have, in the order both show them: who and what, the value
 # and how it compares, the change and the trend, the target, then notes and the source.
 ORDER = (
-    "Region", "Regionkod", "Område", "Indikator", "Indikator-id", "År", "Värde", "Enhet",
-    "Riket", "Skillnad mot riket (riktningsjusterad)", "Jämfört med riket", "Placering",
-    "Placering till", "Delar placering med antal regioner", "Delar placering med",
-    "Antal regioner", "Läge bland regionerna", "Föregående år", "Förändring",
-    "Minsta förändring som räknas", "Förändringen räknas", "Bedömning", "Tidsseriebrott",
-    "Trend", "Trend sedan år", "Trendens form", "Trendens första år", "Nivåskifte från år",
-    "Nivåskifte till år", "Trend i förra årets uppföljning", "Mål", "Når målet",
-    "Andel av målvärdet (%)", "Måluppfyllelse", "Måluppfyllelse i förra årets uppföljning",
-    "Om målet", "Kvinnor", "Män", "Jämförbarhet", "Rimlighet", "Kontrollera", "Publicering",
+    "Region",
+    "Regionkod",
+    "Område",
+    "Indikator",
+    "Indikator-id",
+    "År",
+    "Värde",
+    "Enhet",
+    "Riket",
+    "Skillnad mot riket (riktningsjusterad)",
+    "Jämfört med riket",
+    "Placering",
+    "Placering till",
+    "Delar placering med antal regioner",
+    "Delar placering med",
+    "Antal regioner",
+    "Läge bland regionerna",
+    "Föregående år",
+    "Förändring",
+    "Minsta förändring som räknas",
+    "Förändringen räknas",
+    "Bedömning",
+    "Tidsseriebrott",
+    "Trend",
+    "Trend sedan år",
+    "Trendens form",
+    "Trendens första år",
+    "Nivåskifte från år",
+    "Nivåskifte till år",
+    "Trend i förra årets uppföljning",
+    "Mål",
+    "Når målet",
+    "Andel av målvärdet (%)",
+    "Måluppfyllelse",
+    "Måluppfyllelse i förra årets uppföljning",
+    "Om målet",
+    "Kvinnor",
+    "Män",
+    "Jämförbarhet",
+    "Rimlighet",
+    "Kontrollera",
+    "Publicering",
     "Källa",
 )
 # Numbers in the indicator's own unit: shown with its published decimals, row by row.
-MEASURES = ("Värde", "Riket", "Skillnad mot riket (riktningsjusterad)", "Förändring",
-            "Minsta förändring som räknas", "Kvinnor", "Män")
+MEASURES = (
+    "Värde",
+    "Riket",
+    "Skillnad mot riket (riktningsjusterad)",
+    "Förändring",
+    "Minsta förändring som räknas",
+    "Kvinnor",
+    "Män",
+)
 # Whole numbers: years, places and counts (a year has no thousands separator).
-WHOLE = ("År", "Föregående år", "Placering", "Placering till",
-         "Delar placering med antal regioner", "Antal regioner", "Trend sedan år",
-         "Trendens första år", "Nivåskifte från år", "Nivåskifte till år")
+WHOLE = (
+    "År",
+    "Föregående år",
+    "Placering",
+    "Placering till",
+    "Delar placering med antal regioner",
+    "Antal regioner",
+    "Trend sedan år",
+    "Trendens första år",
+    "Nivåskifte från år",
+    "Nivåskifte till år",
+)
 SHARE_FORMAT = {"Andel av målvärdet (%)": "0.0"}
 # Column widths in characters; a column not named here gets DEFAULT_WIDTH.
-WIDTHS = {"Region": 18, "Regionkod": 10, "Område": 24, "Indikator": 48, "Indikator-id": 26,
-          "Enhet": 16, "Delar placering med": 30, "Läge bland regionerna": 20, "Mål": 16,
-          "Om målet": 50, "Jämförbarhet": 40, "Kontrollera": 50, "Publicering": 40,
-          "Källa": 50, "Bedömning": 22, "Trend": 18, "Jämfört med riket": 16}
+WIDTHS = {
+    "Region": 18,
+    "Regionkod": 10,
+    "Område": 24,
+    "Indikator": 48,
+    "Indikator-id": 26,
+    "Enhet": 16,
+    "Delar placering med": 30,
+    "Läge bland regionerna": 20,
+    "Mål": 16,
+    "Om målet": 50,
+    "Jämförbarhet": 40,
+    "Kontrollera": 50,
+    "Publicering": 40,
+    "Källa": 50,
+    "Bedömning": 22,
+    "Trend": 18,
+    "Jämfört med riket": 16,
+}
 DEFAULT_WIDTH = 13
 ABOUT_WIDTHS = (24, 100)
 
@@ -82,14 +146,14 @@ def yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         values = out[column].dropna()
-        if len(values) and all(isinstance(v, bool) or type(v).__name__ == "bool_"
-                               for v in values):
-            out[column] = out[column].map(_yes_no).astype(object).where(
-                out[column].notna(), "")
+        if len(values) and all(isinstance(v, bool) or type(v).__name__ == "bool_" for v in values):
+            out[column] = out[column].map(_yes_no).astype(object).where(out[column].notna(), "")
     return out
 
 
-def about_rows(table: str, sources: str, origin: str, retrieved: str | None) -> list[tuple[str, str]]:
+def about_rows(
+    table: str, sources: str, origin: str, retrieved: str | None
+) -> list[tuple[str, str]]:
     """The sheet "Om tabellen": what the table is, where it comes from, who made it when."""
     try:
         version = metadata.version("naravard")
@@ -99,20 +163,33 @@ def about_rows(table: str, sources: str, origin: str, retrieved: str | None) -> 
         ("Tabell", table),
         ("Källa", sources),
         ("Underlag", origin),
-        ("Uppgifterna hämtade", text.fmt_date(retrieved) if retrieved else
-         "framgår inte av underlaget"),
+        (
+            "Uppgifterna hämtade",
+            text.fmt_date(retrieved) if retrieved else "framgår inte av underlaget",
+        ),
         ("Rapportens datum", text.fmt_date(clock.now().date().isoformat())),
         ("Gjord med", f"naravard {version}"),
-        ("Decimaler", "Varje värde visas med så många decimaler som källan publicerar för "
-                      "indikatorn; bakom visningen står samma avrundade tal."),
-        ("Ja/Nej", "Ja och Nej svarar på kolumnens fråga; en tom cell betyder att uppgiften "
-                   "saknas eller inte går att bedöma."),
+        (
+            "Decimaler",
+            "Varje värde visas med så många decimaler som källan publicerar för "
+            "indikatorn; bakom visningen står samma avrundade tal.",
+        ),
+        (
+            "Ja/Nej",
+            "Ja och Nej svarar på kolumnens fråga; en tom cell betyder att uppgiften "
+            "saknas eller inte går att bedöma.",
+        ),
     ]
 
 
-def workbook_bytes(frame: pd.DataFrame, *, sheet: str, decimals: Sequence[int],
-                   about: list[tuple[str, str]],
-                   more: Callable[[pd.ExcelWriter], None] | None = None) -> bytes:
+def workbook_bytes(
+    frame: pd.DataFrame,
+    *,
+    sheet: str,
+    decimals: Sequence[int],
+    about: list[tuple[str, str]],
+    more: Callable[[pd.ExcelWriter], None] | None = None,
+) -> bytes:
     """The table as an xlsx ready to forward; `decimals` holds each row's indicator decimals.
     `more` adds the report's further sheets (the region's goals, the kommuner) before the
     "Om tabellen" sheet."""
@@ -123,8 +200,9 @@ def workbook_bytes(frame: pd.DataFrame, *, sheet: str, decimals: Sequence[int],
         _format_table(writer.sheets[sheet], list(frame.columns), list(decimals))
         if more is not None:
             more(writer)
-        about_frame = pd.DataFrame([(k, neutralise(v)) for k, v in about],
-                                   columns=["Uppgift", "Värde"])
+        about_frame = pd.DataFrame(
+            [(k, neutralise(v)) for k, v in about], columns=["Uppgift", "Värde"]
+        )
         about_frame.to_excel(writer, index=False, sheet_name=ABOUT_SHEET)
         _format_about(writer.sheets[ABOUT_SHEET])
     return finish_xlsx(buf.getvalue())
@@ -134,8 +212,9 @@ def plain_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str) -> None:
     """A further sheet of text and numbers: bold frozen header, filter, readable widths."""
     frame.to_excel(writer, index=False, sheet_name=name)
     ws = writer.sheets[name]
-    _header(ws, [min(60, max(10, max(len(str(c.value or "")) for c in col) + 2))
-                 for col in ws.columns])
+    _header(
+        ws, [min(60, max(10, max(len(str(c.value or "")) for c in col) + 2)) for col in ws.columns]
+    )
     ws.auto_filter.ref = ws.dimensions
 
 
@@ -160,8 +239,12 @@ def _header(ws: object, widths: Sequence[float]) -> None:
 def _format_table(ws: object, columns: list[str], decimals: list[int]) -> None:
     _header(ws, [WIDTHS.get(c, DEFAULT_WIDTH) for c in columns])
     ws.auto_filter.ref = ws.dimensions
-    formats = {i: fmt for i, c in enumerate(columns, start=1)
-               for fmt in [("0" if c in WHOLE else SHARE_FORMAT.get(c))] if fmt}
+    formats = {
+        i: fmt
+        for i, c in enumerate(columns, start=1)
+        for fmt in [("0" if c in WHOLE else SHARE_FORMAT.get(c))]
+        if fmt
+    }
     measures = [i for i, c in enumerate(columns, start=1) if c in MEASURES]
     for r, places in enumerate(decimals, start=2):
         number = measure_format(int(places))

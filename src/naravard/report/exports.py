@@ -25,8 +25,7 @@ if TYPE_CHECKING:  # type hints only: the report modules import this one
     from naravard.report.region import RegionReport
 
 # Columns holding an indicator's own numbers, shown with the indicator's decimals.
-MEASURE_COLUMNS = ("Värde", "Förändring", "Riket", "Kvinnor", "Män",
-                   "Minsta förändring som räknas")
+MEASURE_COLUMNS = ("Värde", "Förändring", "Riket", "Kvinnor", "Män", "Minsta förändring som räknas")
 
 
 def overview_frame(rep: RegionReport) -> pd.DataFrame:
@@ -38,44 +37,46 @@ def overview_frame(rep: RegionReport) -> pd.DataFrame:
     rows = []
     peer_export = peers.export_columns(rep)
     for _, row in rep.table.iterrows():
-        rows.append({
-            "Område": AREAS[row["area"]],
-            "Indikator": row["name"],
-            "Indikator-id": row["indicator_id"],
-            "År": int(row["year"]),  # an earlier year for an indicator not yet published
-            "Värde": row["value"],
-            "Enhet": text.unit_label(row["unit"]),
-            "Föregående år": row["prev_year"],
-            "Förändring": row["change"],
-            "Minsta förändring som räknas": row["min_change"],
-            "Förändringen räknas": "Ja" if row["change_counts"] else "Nej",
-            "Bedömning": row["change_judgement"],
-            "Trend": row["trend"],
-            "Trend sedan år": row["trend_from_year"],
-            "Trendens form": SHAPE_LABELS.get(row["trend_shape"], ""),
-            "Trendens första år": row["trend_start_year"],
-            "Nivåskifte från år": row["trend_shift_from"],
-            "Nivåskifte till år": row["trend_shift_to"],
-            "Trend i förra årets uppföljning": row["prev_trend"],
-            "Riket": row["riket"],
-            "Placering": row["rank"],
-            "Placering till": row["rank_to"],
-            "Delar placering med antal regioner": row["n_tied"],
-            "Delar placering med": row["tied_with"],
-            "Antal regioner": row["n_ranked"] or pd.NA,
-            "Läge bland regionerna": POSITION_LABELS.get(row["position"], ""),
-            **{k: v[len(rows)] for k, v in peer_export.items()},
-            "Mål": row["target_text"] or "",
-            "Andel av målvärdet (%)": row["target_share"],
-            "Måluppfyllelse": row["target_status"],
-            "Måluppfyllelse i förra årets uppföljning": row["prev_target_status"],
-            "Om målet": row["target_note"],
-            "Jämförbarhet": row["comparability_note"],
-            "Kontrollera": row["plausibility_note"],
-            "Publicering": row["published_note"],
-            "Kvinnor": row["kvinnor"],
-            "Män": row["man"],
-        })
+        rows.append(
+            {
+                "Område": AREAS[row["area"]],
+                "Indikator": row["name"],
+                "Indikator-id": row["indicator_id"],
+                "År": int(row["year"]),  # an earlier year for an indicator not yet published
+                "Värde": row["value"],
+                "Enhet": text.unit_label(row["unit"]),
+                "Föregående år": row["prev_year"],
+                "Förändring": row["change"],
+                "Minsta förändring som räknas": row["min_change"],
+                "Förändringen räknas": "Ja" if row["change_counts"] else "Nej",
+                "Bedömning": row["change_judgement"],
+                "Trend": row["trend"],
+                "Trend sedan år": row["trend_from_year"],
+                "Trendens form": SHAPE_LABELS.get(row["trend_shape"], ""),
+                "Trendens första år": row["trend_start_year"],
+                "Nivåskifte från år": row["trend_shift_from"],
+                "Nivåskifte till år": row["trend_shift_to"],
+                "Trend i förra årets uppföljning": row["prev_trend"],
+                "Riket": row["riket"],
+                "Placering": row["rank"],
+                "Placering till": row["rank_to"],
+                "Delar placering med antal regioner": row["n_tied"],
+                "Delar placering med": row["tied_with"],
+                "Antal regioner": row["n_ranked"] or pd.NA,
+                "Läge bland regionerna": POSITION_LABELS.get(row["position"], ""),
+                **{k: v[len(rows)] for k, v in peer_export.items()},
+                "Mål": row["target_text"] or "",
+                "Andel av målvärdet (%)": row["target_share"],
+                "Måluppfyllelse": row["target_status"],
+                "Måluppfyllelse i förra årets uppföljning": row["prev_target_status"],
+                "Om målet": row["target_note"],
+                "Jämförbarhet": row["comparability_note"],
+                "Kontrollera": row["plausibility_note"],
+                "Publicering": row["published_note"],
+                "Kvinnor": row["kvinnor"],
+                "Män": row["man"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -88,8 +89,10 @@ def region_frame(rep: RegionReport) -> pd.DataFrame:
     frame = overview_frame(rep)
     for col in MEASURE_COLUMNS:
         frame[col] = rounded(frame[col], rep.table["decimals"])
-    frame["Källa"] = [source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
-                      for i in frame["Indikator-id"]]
+    frame["Källa"] = [
+        source_line(rep.catalog.get(i), rep.obs).removeprefix("Källa: ")
+        for i in frame["Indikator-id"]
+    ]
     return pd.concat([frame, own_goals.export_columns(rep, list(frame["Indikator-id"]))], axis=1)
 
 
@@ -114,9 +117,12 @@ def region_xlsx_bytes(rep: RegionReport) -> bytes:
     """indikatorer.xlsx, formatted to forward as it is (naravard.report.excel), with the
     region's own goals and the län's kommuner on sheets of their own when the report has them."""
     frame = region_frame(rep)
-    about = excel.about_rows(f"Indikatorer för {rep.region.full_name} {rep.year}",
-                             table_sources(rep.catalog, rep.obs), rep.obs.origin_label,
-                             retrieved_date(rep.obs) or copied_date(rep.obs))
+    about = excel.about_rows(
+        f"Indikatorer för {rep.region.full_name} {rep.year}",
+        table_sources(rep.catalog, rep.obs),
+        rep.obs.origin_label,
+        retrieved_date(rep.obs) or copied_date(rep.obs),
+    )
 
     def more_sheets(writer: pd.ExcelWriter) -> None:
         goals = own_goals.goals_frame(rep)
@@ -124,9 +130,13 @@ def region_xlsx_bytes(rep: RegionReport) -> bytes:
             excel.plain_sheet(writer, neutralise_frame(goals), "Regionens mål")
         kommun.add_sheet(rep, writer)
 
-    return excel.workbook_bytes(frame, sheet="Indikatorer", about=about,
-                                decimals=[rep.catalog.get(i).decimals
-                                          for i in frame["Indikator-id"]], more=more_sheets)
+    return excel.workbook_bytes(
+        frame,
+        sheet="Indikatorer",
+        about=about,
+        decimals=[rep.catalog.get(i).decimals for i in frame["Indikator-id"]],
+        more=more_sheets,
+    )
 
 
 def table_sources(catalog: Catalog, obs: object, *, own: bool = True) -> str:
@@ -134,9 +144,12 @@ def table_sources(catalog: Catalog, obs: object, *, own: bool = True) -> str:
     if getattr(obs, "is_example", False):
         return "Exempeldata, inte verkliga värden"
     primaries = sorted({i.primary_source for i in catalog if i.source == "kolada"})
-    return ("Kolada (Rådet för främjande av kommunala analyser), som återpublicerar "
-            + "; ".join(primaries) + "." + (" Regionens egna uppgifter har sin källa i "
-                                            "kolumnen Källa." if own else ""))
+    return (
+        "Kolada (Rådet för främjande av kommunala analyser), som återpublicerar "
+        + "; ".join(primaries)
+        + "."
+        + (" Regionens egna uppgifter har sin källa i kolumnen Källa." if own else "")
+    )
 
 
 def national_frame(rep: NationalReport) -> pd.DataFrame:
@@ -155,19 +168,35 @@ def national_frame(rep: NationalReport) -> pd.DataFrame:
     for col in ("value", "riket", "relative", "change"):
         frame[col] = rounded(frame[col], decimals)
     frame["trend_shape"] = [SHAPE_LABELS.get(x, "") for x in frame["trend_shape"]]
-    return frame.rename(columns={
-        "region_code": "Regionkod", "indicator_id": "Indikator-id", "value": "Värde",
-        "riket": "Riket", "relative": "Skillnad mot riket (riktningsjusterad)",
-        "versus_riket": "Jämfört med riket",
-        "rank": "Placering", "rank_to": "Placering till",
-        "n_tied": "Delar placering med antal regioner", "n_ranked": "Antal regioner",
-        "change": "Förändring", "change_counts": "Förändringen räknas",
-        "change_judgement": "Bedömning", "break_between": "Tidsseriebrott",
-        "trend": "Trend", "trend_from_year": "Trend sedan år", "trend_shape": "Trendens form",
-        "meets_target": "Når målet", "target_share": "Andel av målvärdet (%)",
-        "target_status": "Måluppfyllelse", "target_note": "Om målet",
-        "comparability_note": "Jämförbarhet", "plausibility": "Rimlighet",
-        "plausibility_note": "Kontrollera", "published_note": "Publicering"})
+    return frame.rename(
+        columns={
+            "region_code": "Regionkod",
+            "indicator_id": "Indikator-id",
+            "value": "Värde",
+            "riket": "Riket",
+            "relative": "Skillnad mot riket (riktningsjusterad)",
+            "versus_riket": "Jämfört med riket",
+            "rank": "Placering",
+            "rank_to": "Placering till",
+            "n_tied": "Delar placering med antal regioner",
+            "n_ranked": "Antal regioner",
+            "change": "Förändring",
+            "change_counts": "Förändringen räknas",
+            "change_judgement": "Bedömning",
+            "break_between": "Tidsseriebrott",
+            "trend": "Trend",
+            "trend_from_year": "Trend sedan år",
+            "trend_shape": "Trendens form",
+            "meets_target": "Når målet",
+            "target_share": "Andel av målvärdet (%)",
+            "target_status": "Måluppfyllelse",
+            "target_note": "Om målet",
+            "comparability_note": "Jämförbarhet",
+            "plausibility": "Rimlighet",
+            "plausibility_note": "Kontrollera",
+            "published_note": "Publicering",
+        }
+    )
 
 
 def national_xlsx_bytes(rep: NationalReport) -> bytes:
@@ -176,8 +205,12 @@ def national_xlsx_bytes(rep: NationalReport) -> bytes:
     inds = [rep.catalog.get(i) for i in frame["Indikator-id"]]
     frame["Enhet"] = [text.unit_label(i.unit) for i in inds]
     frame["Källa"] = [source_line(i, rep.obs).removeprefix("Källa: ") for i in inds]
-    about = excel.about_rows(f"Alla regioners värden {rep.year}",
-                             table_sources(rep.catalog, rep.obs, own=False), rep.obs.origin_label,
-                             retrieved_date(rep.obs) or copied_date(rep.obs))
-    return excel.workbook_bytes(frame, sheet="Regioner", about=about,
-                                decimals=[i.decimals for i in inds])
+    about = excel.about_rows(
+        f"Alla regioners värden {rep.year}",
+        table_sources(rep.catalog, rep.obs, own=False),
+        rep.obs.origin_label,
+        retrieved_date(rep.obs) or copied_date(rep.obs),
+    )
+    return excel.workbook_bytes(
+        frame, sheet="Regioner", about=about, decimals=[i.decimals for i in inds]
+    )

@@ -49,7 +49,7 @@ def one_line(text: str) -> str:
 
 
 def source_text(source: str) -> str:
-    """"Källa: …", as under the chart in the report."""
+    """ "Källa: …", as under the chart in the report."""
     source = one_line(str(source or ""))
     if source and not source.lower().startswith("källa"):
         source = f"Källa: {source}"
@@ -79,8 +79,9 @@ def large_name(chart: charts.Chart) -> str:
     return f"{chart.name}{LARGE_SUFFIX}.png"
 
 
-def save(chart: charts.Chart, folder: Path | str, *, source: str,
-         later: bool | None = None) -> None:
+def save(
+    chart: charts.Chart, folder: Path | str, *, source: str, later: bool | None = None
+) -> None:
     """Write the chart's files into `folder` and list it in the folder's figurer.csv.
 
     `later`: leave the SVG, the large PNG and figurer.csv for `write_deferred` (a report
@@ -92,9 +93,13 @@ def save(chart: charts.Chart, folder: Path | str, *, source: str,
     source = source_text(source)
     charts.save_chart(chart, folder, svg_later=later)
     _ROWS.setdefault(folder, {})[chart.name] = {
-        "Fil": large_name(chart), "SVG": f"{chart.name}.svg", "Titel": title(chart),
-        "Bildtext": one_line(chart.caption), "Alternativtext": one_line(chart.alt),
-        "Källa": source}
+        "Fil": large_name(chart),
+        "SVG": f"{chart.name}.svg",
+        "Titel": title(chart),
+        "Bildtext": one_line(chart.caption),
+        "Alternativtext": one_line(chart.alt),
+        "Källa": source,
+    }
     entry = _Entry(chart, folder, source)
     if later:
         _PENDING.append(entry)
@@ -145,8 +150,11 @@ def write_deferred() -> int:
         for entry in pending:
             _add_source(entry)
 
-    slide.write_large([(e.chart, e.folder / large_name(e.chart), e.source) for e in pending],
-                      before=svgs, each=EACH)
+    slide.write_large(
+        [(e.chart, e.folder / large_name(e.chart), e.source) for e in pending],
+        before=svgs,
+        each=EACH,
+    )
     for folder in folders:
         if folder.is_dir():
             write_csv(folder)

@@ -18,12 +18,19 @@ from naravard.wording import goals as words
 from naravard.wording import templating
 
 ANCHOR, TITLE = "egna-mal", "Bilaga: Regionens egna mål"
-NO_GOALS = ("Regionens egna mål ingår inte i underlaget till den här rapporten; förs de in "
-            "redovisas de med regionens bedömning i en egen bilaga.")
+NO_GOALS = (
+    "Regionens egna mål ingår inte i underlaget till den här rapporten; förs de in "
+    "redovisas de med regionens bedömning i en egen bilaga."
+)
 # The export's goal columns, one row per catalogue indicator (indikatorer.csv / .xlsx).
-COLUMNS = ("Regionens mål", "Regionens bedömning", "Regionens målvärde",
-           "Andel av regionens målvärde (%)", "Regionens mål, beräknad måluppfyllelse",
-           "Skiljer sig från regionens bedömning")
+COLUMNS = (
+    "Regionens mål",
+    "Regionens bedömning",
+    "Regionens målvärde",
+    "Andel av regionens målvärde (%)",
+    "Regionens mål, beräknad måluppfyllelse",
+    "Skiljer sig från regionens bedömning",
+)
 
 
 def load(slug: str, catalog: Catalog) -> config.Goals | None:
@@ -36,8 +43,7 @@ def statuses(rep: Any) -> list[GoalStatus]:
     computed once per report (every indicator section asks)."""
     cached = getattr(rep, "_goal_statuses", None)
     if cached is None or cached[0] is not getattr(rep, "goals", None):
-        found = assess(getattr(rep, "goals", None), rep.obs, rep.catalog, rep.region.code,
-                       rep.year)
+        found = assess(getattr(rep, "goals", None), rep.obs, rep.catalog, rep.region.code, rep.year)
         cached = (getattr(rep, "goals", None), found)
         rep._goal_statuses = cached
     return cached[1]
@@ -63,23 +69,42 @@ def _groups(found: list[GoalStatus], year: int) -> tuple[list[dict], list[str]]:
         title = words.group_title(st)
         if not groups or groups[-1]["title"] != title:
             groups.append({"title": title, "rows": []})
-        groups[-1]["rows"].append({
-            "text": st.goal.text, "level": st.goal.level,
-            "decision": f"[{decisions.index(decision) + 1}]",
-            "region": words.region_cell(st), "note": words.region_note(st),
-            "measure": words.measure_line(st, year),
-            "computed": words.computed_cell(st), "differs": st.differs})
+        groups[-1]["rows"].append(
+            {
+                "text": st.goal.text,
+                "level": st.goal.level,
+                "decision": f"[{decisions.index(decision) + 1}]",
+                "region": words.region_cell(st),
+                "note": words.region_note(st),
+                "measure": words.measure_line(st, year),
+                "computed": words.computed_cell(st),
+                "differs": st.differs,
+            }
+        )
     for group in groups:  # level and decision once per group when the group shares them
         rows = group["rows"]
         shared = [key for key in ("level", "decision") if len({r[key] for r in rows}) == 1]
         # a group named after its level ("Uppdrag") need not say the level again
-        said = [key for key in shared
-                if not (key == "level" and group["title"] == words.LEVEL_GROUPS[rows[0][key]])]
-        group["shared"] = (f"beslut {rows[0]['decision']}" if said == ["decision"]
-                           else " ".join(rows[0][key] for key in said))
+        said = [
+            key
+            for key in shared
+            if not (key == "level" and group["title"] == words.LEVEL_GROUPS[rows[0][key]])
+        ]
+        group["shared"] = (
+            f"beslut {rows[0]['decision']}"
+            if said == ["decision"]
+            else " ".join(rows[0][key] for key in said)
+        )
         for row in rows:
-            row["meta"] = ", ".join(filter(None, [" ".join(row[key] for key in ("level", "decision")
-                                                           if key not in shared), row["note"]]))
+            row["meta"] = ", ".join(
+                filter(
+                    None,
+                    [
+                        " ".join(row[key] for key in ("level", "decision") if key not in shared),
+                        row["note"],
+                    ],
+                )
+            )
     return groups, decisions
 
 
@@ -91,9 +116,13 @@ def chapter_html(rep: Any) -> str:
     groups, decisions = _groups(found, rep.year)
     source = getattr(rep.goals, "source", None)
     return templating.render(
-        "region/goals.html.j2", title=TITLE, intro=words.intro(source, rep.region.name, rep.year,
-                                                   any(st.goal.part_of for st in found)),
-        groups=groups, decisions=decisions, differ=words.differ_paragraph(found))
+        "region/goals.html.j2",
+        title=TITLE,
+        intro=words.intro(source, rep.region.name, rep.year, any(st.goal.part_of for st in found)),
+        groups=groups,
+        decisions=decisions,
+        differ=words.differ_paragraph(found),
+    )
 
 
 def indicator_line(rep: Any, indicator_id: str) -> str:
@@ -103,7 +132,7 @@ def indicator_line(rep: Any, indicator_id: str) -> str:
 
 
 def _differs_cell(st: GoalStatus | None) -> str:
-    """"Ja"/"Nej" when both the region and the rule judged the goal, else ""."""
+    """ "Ja"/"Nej" when both the region and the rule judged the goal, else ""."""
     if st is None or st.status not in JUDGED or st.region_status not in JUDGED:
         return ""
     return "Ja" if st.differs else "Nej"
@@ -117,14 +146,16 @@ def export_columns(rep: Any, indicator_ids: list[str]) -> pd.DataFrame:
         found = linked.get(ident, [])
         own = [st for st in found if st.goal.indicator and st.goal.indicator.id == ident]
         first = own[0] if own else None
-        rows.append({
-            COLUMNS[0]: "; ".join(st.goal.text for st in found),
-            COLUMNS[1]: "; ".join(words.region_words(st) for st in found),
-            COLUMNS[2]: words.target_words(first) if first else "",
-            COLUMNS[3]: words.share_percent(first.share) if first else None,
-            COLUMNS[4]: words.STATUS_WORDS.get(first.status, "") if first else "",
-            COLUMNS[5]: _differs_cell(first),
-        })
+        rows.append(
+            {
+                COLUMNS[0]: "; ".join(st.goal.text for st in found),
+                COLUMNS[1]: "; ".join(words.region_words(st) for st in found),
+                COLUMNS[2]: words.target_words(first) if first else "",
+                COLUMNS[3]: words.share_percent(first.share) if first else None,
+                COLUMNS[4]: words.STATUS_WORDS.get(first.status, "") if first else "",
+                COLUMNS[5]: _differs_cell(first),
+            }
+        )
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
@@ -133,18 +164,24 @@ def goals_frame(rep: Any) -> pd.DataFrame:
     rows = []
     for st in statuses(rep):
         goal = st.goal
-        rows.append({
-            "Mål": goal.text, "Nivå": goal.level, "Regionmål": goal.part_of or "",
-            "Beslut": _decision_text(goal.decision), "År": goal.year,
-            "Regionens bedömning": words.region_words(st),
-            "Indikator": st.name or "", "Indikator-id": goal.indicator.id if goal.indicator
-            and goal.indicator.id else "",
-            "Värde": st.value, "Målvärde": words.target_words(st),
-            "Andel av målvärdet (%)": words.share_percent(st.share),
-            "Beräknad måluppfyllelse": words.STATUS_WORDS.get(st.status, ""),
-            "Skiljer sig från regionens bedömning": _differs_cell(st),
-            "Närliggande indikatorer": ", ".join(goal.related),
-        })
+        rows.append(
+            {
+                "Mål": goal.text,
+                "Nivå": goal.level,
+                "Regionmål": goal.part_of or "",
+                "Beslut": _decision_text(goal.decision),
+                "År": goal.year,
+                "Regionens bedömning": words.region_words(st),
+                "Indikator": st.name or "",
+                "Indikator-id": goal.indicator.id if goal.indicator and goal.indicator.id else "",
+                "Värde": st.value,
+                "Målvärde": words.target_words(st),
+                "Andel av målvärdet (%)": words.share_percent(st.share),
+                "Beräknad måluppfyllelse": words.STATUS_WORDS.get(st.status, ""),
+                "Skiljer sig från regionens bedömning": _differs_cell(st),
+                "Närliggande indikatorer": ", ".join(goal.related),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -153,5 +190,14 @@ def about_line(rep: Any) -> str:
     return "" if has_chapter(rep) else NO_GOALS
 
 
-__all__ = ["ANCHOR", "TITLE", "chapter_html", "indicator_line", "export_columns", "goals_frame",
-           "about_line", "load", "statuses"]
+__all__ = [
+    "ANCHOR",
+    "TITLE",
+    "chapter_html",
+    "indicator_line",
+    "export_columns",
+    "goals_frame",
+    "about_line",
+    "load",
+    "statuses",
+]

@@ -20,11 +20,25 @@ from naravard.core import clock
 from naravard.core.errors import NaravardError
 from naravard.core.paths import scratch_dir
 from naravard.report import questionnaire as q
-from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figure, is_example,
-                                    judgement_rules, newer_rules, observations_loaded,
-                                    parse_year, source_line)
-from naravard.report.national_facts import (area_inds, fmt, indicator_sentences, shown_year,
-                                            summary_sentences)
+from naravard.report.common import (
+    EXAMPLE_BANNER,
+    TITLE,
+    data_sentences,
+    figure,
+    is_example,
+    judgement_rules,
+    newer_rules,
+    observations_loaded,
+    parse_year,
+    source_line,
+)
+from naravard.report.national_facts import (
+    area_inds,
+    fmt,
+    indicator_sentences,
+    shown_year,
+    summary_sentences,
+)
 from naravard.sources.table import load_observations
 from naravard.wording import highlights, summary, templating, text
 
@@ -51,8 +65,14 @@ class NationalReport:
         return self._region_tables[code]
 
 
-def prepare(year: object, data: object = None, *, figures: Path | None | str = "auto",
-            obs: object = None, catalog: Catalog | None = None) -> NationalReport:
+def prepare(
+    year: object,
+    data: object = None,
+    *,
+    figures: Path | None | str = "auto",
+    obs: object = None,
+    catalog: Catalog | None = None,
+) -> NationalReport:
     catalog = catalog or load_catalog()
     if obs is None:
         obs = load_observations(data, catalog=catalog)
@@ -60,13 +80,21 @@ def prepare(year: object, data: object = None, *, figures: Path | None | str = "
     year_int = parse_year(year, available_years(obs))
     if figures == "auto":  # a notebook run of its own: never file by file into figures/
         figures = scratch_dir() / "figures" / "riket" / str(year_int)
-    return NationalReport(year_int, obs, catalog, national_table(obs, catalog, year_int),
-                          Path(figures) if figures else None)
+    return NationalReport(
+        year_int,
+        obs,
+        catalog,
+        national_table(obs, catalog, year_int),
+        Path(figures) if figures else None,
+    )
 
 
 def chapters(rep: NationalReport) -> list[tuple[str, str]]:
-    items = [("sammanfattning", "Sammanfattning"), ("oversikt", "Regionerna jämfört med riket"),
-             ("kartor", "Kartor")]
+    items = [
+        ("sammanfattning", "Sammanfattning"),
+        ("oversikt", "Regionerna jämfört med riket"),
+        ("kartor", "Kartor"),
+    ]
     items += [(f"omrade-{key}", title) for key, title in AREAS.items() if area_inds(rep, key)]
     items += [("mal", "Nationella mål"), ("profiler", "Regionerna en och en")]
     if _has_questionnaire(rep.year):
@@ -81,27 +109,34 @@ def _has_questionnaire(year: int) -> bool:
 
 
 def title_html(rep: NationalReport) -> str:
-    about = [f"Rapporten är framtagen {text.fmt_date(clock.today().isoformat())}.",
-             *data_sentences(rep.obs, available_years(rep.obs))]
+    about = [
+        f"Rapporten är framtagen {text.fmt_date(clock.today().isoformat())}.",
+        *data_sentences(rep.obs, available_years(rep.obs)),
+    ]
     return templating.render(
-        "national/title.html.j2", banner_text=EXAMPLE_BANNER if is_example(rep) else "",
-        year=rep.year, title=NATIONAL_TITLE, subtitle=f"{TITLE}, uppföljningsår {rep.year}",
-        about=about, chapters=chapters(rep))
+        "national/title.html.j2",
+        banner_text=EXAMPLE_BANNER if is_example(rep) else "",
+        year=rep.year,
+        title=NATIONAL_TITLE,
+        subtitle=f"{TITLE}, uppföljningsår {rep.year}",
+        about=about,
+        chapters=chapters(rep),
+    )
 
 
 def summary_html(rep: NationalReport) -> str:
     return templating.render("national/summary.html.j2", sentences=summary_sentences(rep))
 
 
-def _heat_rows(rep: NationalReport, inds: list[Indicator]
-               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _heat_rows(
+    rep: NationalReport, inds: list[Indicator]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Scores (colour strength), printed values and `versus_riket` verdicts per cell; a value
     to check (plausibility) gets `charts.TO_CHECK` and is not judged."""
     from naravard.charts import TO_CHECK  # matplotlib: see report/common.py
 
     regions = all_regions()
-    rel = pd.DataFrame(index=[r.name for r in regions], columns=[i.name for i in inds],
-                       dtype=float)
+    rel = pd.DataFrame(index=[r.name for r in regions], columns=[i.name for i in inds], dtype=float)
     labels = pd.DataFrame(index=rel.index, columns=rel.columns, dtype=object)
     verdicts = pd.DataFrame("", index=rel.index, columns=rel.columns, dtype=object)
     for ind in inds:
@@ -111,12 +146,16 @@ def _heat_rows(rep: NationalReport, inds: list[Indicator]
             value = sub.loc[r.code, "value"] if r.code in sub.index else np.nan
             scale = abs(riket) if riket and not pd.isna(riket) else np.nan
             flagged = r.code in sub.index and bool(sub.loc[r.code, "plausibility"])
-            rel.loc[r.name, ind.name] = sub.loc[r.code, "relative"] / scale * 100 \
-                if r.code in sub.index and not pd.isna(scale) and not flagged else np.nan
+            rel.loc[r.name, ind.name] = (
+                sub.loc[r.code, "relative"] / scale * 100
+                if r.code in sub.index and not pd.isna(scale) and not flagged
+                else np.nan
+            )
             labels.loc[r.name, ind.name] = fmt(value, ind)
             if r.code in sub.index:  # a value to check is not judged
-                verdicts.loc[r.name, ind.name] = TO_CHECK if flagged \
-                    else sub.loc[r.code, "versus_riket"]
+                verdicts.loc[r.name, ind.name] = (
+                    TO_CHECK if flagged else sub.loc[r.code, "versus_riket"]
+                )
     return rel, labels, verdicts
 
 
@@ -130,19 +169,26 @@ def heatmap_html(rep: NationalReport) -> str:
         if not inds:
             continue
         rel, labels, verdicts = _heat_rows(rep, inds)
-        chart = charts.heatmap_chart(rel, labels, title=f"{title}: regionerna jämfört med riket "
-                                     f"{rep.year}", name=f"varmekarta-{area}", verdicts=verdicts)
+        chart = charts.heatmap_chart(
+            rel,
+            labels,
+            title=f"{title}: regionerna jämfört med riket {rep.year}",
+            name=f"varmekarta-{area}",
+            verdicts=verdicts,
+        )
         figs.append(figure(rep, chart, _sources(rep, inds)))
     return templating.render(
-        "national/heatmaps.html.j2", figures=figs,
+        "national/heatmaps.html.j2",
+        figures=figs,
         intro="Färgen visar om regionen ligger bättre (lila, ▲) eller sämre (orange, ▼) än "
-              "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
-              "Bättre eller sämre står bara där skillnaden mot riket är minst den minsta "
-              "förändring som räknas för indikatorn; en mindre skillnad är nära riket (vit, ≈). "
-              "Grå utan pil: indikatorn är neutral eller riket saknar värde att jämföra med. "
-              "Grå, prickig ruta med ? före talet: värdet avviker kraftigt från regionens "
-              "tidigare år och bedöms inte. "
-              "Kartorna i nästa kapitel använder samma färger.")
+        "riket, med hänsyn till indikatorns riktning; talet i rutan är regionens värde. "
+        "Bättre eller sämre står bara där skillnaden mot riket är minst den minsta "
+        "förändring som räknas för indikatorn; en mindre skillnad är nära riket (vit, ≈). "
+        "Grå utan pil: indikatorn är neutral eller riket saknar värde att jämföra med. "
+        "Grå, prickig ruta med ? före talet: värdet avviker kraftigt från regionens "
+        "tidigare år och bedöms inte. "
+        "Kartorna i nästa kapitel använder samma färger.",
+    )
 
 
 def _sources(rep: NationalReport, inds: list[Indicator]) -> str:
@@ -168,18 +214,26 @@ def maps_html(rep: NationalReport) -> str:
             continue
         riket = sub["riket"].iloc[0]
         to_check = sub.loc[sub["plausibility"].fillna("") != "", "region_code"]
-        chart = charts.tile_map_chart(values, ind, regions, year=shown_year(rep, ind),
-                                      size=MAP_SIZE, to_check=to_check,
-                                      riket=None if pd.isna(riket) else float(riket),
-                                      name=f"{ind.id}-karta")
+        chart = charts.tile_map_chart(
+            values,
+            ind,
+            regions,
+            year=shown_year(rep, ind),
+            size=MAP_SIZE,
+            to_check=to_check,
+            riket=None if pd.isna(riket) else float(riket),
+            name=f"{ind.id}-karta",
+        )
         figs.append(figure(rep, chart, source_line(ind, rep.obs)))
     return templating.render(
-        "national/maps.html.j2", figures=figs,
+        "national/maps.html.j2",
+        figures=figs,
         intro="Varje ruta är en region, placerad ungefär som på kartan; talet är regionens "
-              "värde. Lila och ▲ betyder bättre än riket och orange och ▼ sämre, ju starkare "
-              "färg desto större skillnad; vit och ≈ betyder nära riket, en skillnad mindre än "
-              "den minsta som räknas; en grå, streckad ruta saknar värde; en grå, prickig ruta "
-              "med ? före talet har ett värde att kontrollera, som inte bedöms.")
+        "värde. Lila och ▲ betyder bättre än riket och orange och ▼ sämre, ju starkare "
+        "färg desto större skillnad; vit och ≈ betyder nära riket, en skillnad mindre än "
+        "den minsta som räknas; en grå, streckad ruta saknar värde; en grå, prickig ruta "
+        "med ? före talet har ett värde att kontrollera, som inte bedöms.",
+    )
 
 
 RANKED_SIZE = (9.3, 8.2)
@@ -195,7 +249,7 @@ def even_parts(items: list, most: int) -> list[list]:
     if not items:
         return []
     size = math.ceil(len(items) / math.ceil(len(items) / most))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
@@ -216,17 +270,27 @@ def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
                 word = " brott"
             elif row["plausibility"]:
                 word, judged = " kontrollera", "kontrollera"
-            cells.append({"text": arrow + text.fmt_change(row["change"], ind.unit, ind.decimals,
-                                                          short=True) + word,
-                          "cls": f"change-{(judged or 'neutral').replace(' ', '-')}"})
+            cells.append(
+                {
+                    "text": arrow
+                    + text.fmt_change(row["change"], ind.unit, ind.decimals, short=True)
+                    + word,
+                    "cls": f"change-{(judged or 'neutral').replace(' ', '-')}",
+                }
+            )
         rows.append({"name": r.name, "cells": cells})
-    return {"columns": [f"{i.name} ({_unit_heading(i)})" for i in inds], "rows": rows,
-            "caption": f"Förändring sedan {rep.year - 1}: pilen visar åt vilket håll värdet "
-                       "gick; bättre/sämre står bara där förändringen är minst den minsta "
-                       "förändring som räknas; brott = tidsseriebrott, bedöms inte"
-                       + ("; kontrollera = avviker kraftigt från regionens tidigare år"
-                          if any(c["cls"] == "change-kontrollera" for r in rows
-                                 for c in r["cells"]) else "")}
+    return {
+        "columns": [f"{i.name} ({_unit_heading(i)})" for i in inds],
+        "rows": rows,
+        "caption": f"Förändring sedan {rep.year - 1}: pilen visar åt vilket håll värdet "
+        "gick; bättre/sämre står bara där förändringen är minst den minsta "
+        "förändring som räknas; brott = tidsseriebrott, bedöms inte"
+        + (
+            "; kontrollera = avviker kraftigt från regionens tidigare år"
+            if any(c["cls"] == "change-kontrollera" for r in rows for c in r["cells"])
+            else ""
+        ),
+    }
 
 
 def _unit_heading(ind: Indicator) -> str:
@@ -246,16 +310,22 @@ def area_html(rep: NationalReport, area: str) -> str:
         year_data = data[data["year"] == year]
         fig = None
         if not year_data.empty:
-            chart = charts.ranked_chart(year_data, ind, None, year, rep.names,
-                                        size=RANKED_SIZE)
+            chart = charts.ranked_chart(year_data, ind, None, year, rep.names, size=RANKED_SIZE)
             chart.name = f"{ind.id}-regioner"  # as in the region reports; never "None"
             fig = figure(rep, chart, source_line(ind, rep.obs))
-        sections.append({"id": ind.id, "name": ind.name, "figure": fig,
-                         "sentences": indicator_sentences(rep, ind),
-                         "missing": f"Inga värden för {rep.year}." if fig is None else ""})
+        sections.append(
+            {
+                "id": ind.id,
+                "name": ind.name,
+                "figure": fig,
+                "sentences": indicator_sentences(rep, ind),
+                "missing": f"Inga värden för {rep.year}." if fig is None else "",
+            }
+        )
     tables = [_change_table(rep, part) for part in even_parts(inds, CHANGE_COLUMNS)]
-    return templating.render("national/area.html.j2", area=area, title=AREAS[area],
-                             sections=sections, tables=tables)
+    return templating.render(
+        "national/area.html.j2", area=area, title=AREAS[area], sections=sections, tables=tables
+    )
 
 
 def targets_html(rep: NationalReport) -> str:
@@ -285,8 +355,12 @@ def targets_html(rep: NationalReport) -> str:
             if row["definition"]:
                 star = "*"
                 marked.append(f"{r.name}, {ind.name.lower()}: {row['definition']}")
-            cells.append({"text": f"{status} ({fmt(row['value'], ind)}{star})",
-                          "cls": f"target-{status.replace(' ', '-')}"})
+            cells.append(
+                {
+                    "text": f"{status} ({fmt(row['value'], ind)}{star})",
+                    "cls": f"target-{status.replace(' ', '-')}",
+                }
+            )
         rows.append({"name": r.name, "cells": cells})
     items = []
     for ind in inds:
@@ -295,17 +369,29 @@ def targets_html(rep: NationalReport) -> str:
         if not have:
             items.append(f"{ind.name}: ingen region har värde {rep.year}. {notes.get(ind.id, '')}")
             continue
-        items.append(f"{ind.name}: av {text.plural(have, 'region', 'regioner')} med värde "
-                     f"uppfylls målet av {c['uppfylls']}, delvis av {c['uppfylls delvis']} och "
-                     f"inte av {c['uppfylls inte']}. {notes.get(ind.id, '')}")
-    footnote = ("* Mätt på annat sätt än indikatorn avser, så värdet kan inte ställas "
-                "bredvid de andra som likvärdigt: " + "; ".join(marked) + ".") if marked else ""
+        items.append(
+            f"{ind.name}: av {text.plural(have, 'region', 'regioner')} med värde "
+            f"uppfylls målet av {c['uppfylls']}, delvis av {c['uppfylls delvis']} och "
+            f"inte av {c['uppfylls inte']}. {notes.get(ind.id, '')}"
+        )
+    footnote = (
+        (
+            "* Mätt på annat sätt än indikatorn avser, så värdet kan inte ställas "
+            "bredvid de andra som likvärdigt: " + "; ".join(marked) + "."
+        )
+        if marked
+        else ""
+    )
     return templating.render(
-        "national/targets.html.j2", counts=items, rows=rows, footnote=footnote,
+        "national/targets.html.j2",
+        counts=items,
+        rows=rows,
+        footnote=footnote,
         columns=[(i.name, text.unit_with_number(i.target_text or "")) for i in inds],
         intro="Mål anges bara där en offentlig källa anger ett. Uppgifterna om fast "
-              "läkarkontakt har regionerna själva lämnat; – betyder att uppgift saknas. "
-              "Regeln för uppfylls delvis står i Om underlaget.")
+        "läkarkontakt har regionerna själva lämnat; – betyder att uppgift saknas. "
+        "Regeln för uppfylls delvis står i Om underlaget.",
+    )
 
 
 def region_profile(rep: NationalReport, code: str) -> dict:
@@ -316,16 +402,18 @@ def region_profile(rep: NationalReport, code: str) -> dict:
     best, worst = highlights.profile_positions(table)
 
     def pos(rows: list) -> str:
-        return text.join_sv(f"{text.lower_first(r['name'])} ({highlights.rank_words(r)})"
-                            for r in rows)
+        return text.join_sv(
+            f"{text.lower_first(r['name'])} ({highlights.rank_words(r)})" for r in rows
+        )
 
     lines = []
     if best:
         lines.append(("Starkast", f"{pos(best)}."))
     if worst:
         lines.append(("Svagast", f"{pos(worst)}."))
-    messages = highlights.select(table, rep.obs, rep.catalog, code, name, rep.year,
-                                 max_messages=4, values=_values(rep))
+    messages = highlights.select(
+        table, rep.obs, rep.catalog, code, name, rep.year, max_messages=4, values=_values(rep)
+    )
     changes = [m.line for m in messages if m.kind in ("forsamring", "forbattring")]
     if changes:
         lines.append(("Tydligaste förändringar", " ".join(changes)))
@@ -360,8 +448,10 @@ def _filed_answers(rep: NationalReport) -> dict[str, str]:
                     continue
                 yes = int((row == "Ja").sum())
                 no = int((row == "Nej").sum())
-                out[region] = (f"{yes} Ja och {no} Nej bland {len(row)} svarsalternativ i "
-                               "enkätens flervalsfrågor; se kapitlet Enkätsvar.")
+                out[region] = (
+                    f"{yes} Ja och {no} Nej bland {len(row)} svarsalternativ i "
+                    "enkätens flervalsfrågor; se kapitlet Enkätsvar."
+                )
         rep._region_tables[key] = out
     return rep._region_tables[key]
 
@@ -376,10 +466,11 @@ def profiles_html(rep: NationalReport) -> str:
         profiles=[region_profile(rep, r.code) for r in all_regions()],
         sjukvardsregioner=national_peers.summaries(rep),
         intro="För varje region: de indikatorer där regionen har sin bästa och sämsta "
-              "placering (plats 1 = bäst), de tydligaste förändringarna enligt samma regler "
-              "som regionrapporternas \"Det viktigaste\" (med de år de gäller), "
-              "måluppfyllelsen och, för de regioner vars svar rapporten innehåller, regionens "
-              "svar på Socialstyrelsens enkät.")
+        "placering (plats 1 = bäst), de tydligaste förändringarna enligt samma regler "
+        'som regionrapporternas "Det viktigaste" (med de år de gäller), '
+        "måluppfyllelsen och, för de regioner vars svar rapporten innehåller, regionens "
+        "svar på Socialstyrelsens enkät.",
+    )
 
 
 def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> str:
@@ -391,26 +482,37 @@ def questionnaire_html(rep: NationalReport, *, regions_per_table: int = 6) -> st
     try:
         overview = q.national_overview(rep.year)
     except NaravardError as exc:
-        return templating.render("national/questionnaire.html.j2", note=str(exc), intro="",
-                                 tables=[])
+        return templating.render(
+            "national/questionnaire.html.j2", note=str(exc), intro="", tables=[]
+        )
     labels = overview.attrs.get("labels", {})
     filed = [r for r in overview.index if (overview.loc[r] != "–").any()]
     missing = [r for r in overview.index if r not in filed]
-    intro = (f"Rapporten innehåller enkätsvaren från {len(filed)} av {len(overview.index)} "
-             "regioner" + (f"; svaren från {text.join_sv(missing)} ingår inte"
-                           if missing and len(missing) <= 5 else "")
-             + ". Tabellen visar svaren på enkätens flervalsfrågor; fritextsvaren finns i "
-             "respektive regions rapport.")
+    intro = (
+        f"Rapporten innehåller enkätsvaren från {len(filed)} av {len(overview.index)} "
+        "regioner"
+        + (
+            f"; svaren från {text.join_sv(missing)} ingår inte"
+            if missing and len(missing) <= 5
+            else ""
+        )
+        + ". Tabellen visar svaren på enkätens flervalsfrågor; fritextsvaren finns i "
+        "respektive regions rapport."
+    )
     tables = []
     for start in range(0, len(filed), regions_per_table):
-        chunk = filed[start:start + regions_per_table]
-        rows = [{"label": labels.get(col, col),
-                 "cells": [str(overview.loc[r, col]) for r in chunk]}
-                for col in overview.columns]
+        chunk = filed[start : start + regions_per_table]
+        rows = [
+            {"label": labels.get(col, col), "cells": [str(overview.loc[r, col]) for r in chunk]}
+            for col in overview.columns
+        ]
         tables.append({"regions": chunk, "rows": rows})
-    return templating.render("national/questionnaire.html.j2", note="" if filed else
-                             "Rapporten innehåller inga regioners enkätsvar.",
-                             intro=intro if filed else "", tables=tables)
+    return templating.render(
+        "national/questionnaire.html.j2",
+        note="" if filed else "Rapporten innehåller inga regioners enkätsvar.",
+        intro=intro if filed else "",
+        tables=tables,
+    )
 
 
 def about_html(rep: NationalReport) -> str:
@@ -422,5 +524,8 @@ def about_html(rep: NationalReport) -> str:
         "Placering 1 är bäst med hänsyn till om högt eller lågt värde är bättre; bättre "
         "eller sämre än riket kräver minst den minsta förändring som räknas, annars nära riket.",
     ]
-    return templating.render("national/about.html.j2", paragraphs=paragraphs,
-                             rules=[*judgement_rules(rep.catalog), *newer_rules()])
+    return templating.render(
+        "national/about.html.j2",
+        paragraphs=paragraphs,
+        rules=[*judgement_rules(rep.catalog), *newer_rules()],
+    )

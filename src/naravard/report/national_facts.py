@@ -40,8 +40,9 @@ def leaders(rep: NationalReport) -> pd.DataFrame:
     t = t[t["indicator_id"].isin(directional)]
     third = np.ceil(3 * t["rank"].astype(float) / t["n_ranked"].astype(float))
     t["top"], t["bottom"] = third == 1, third == 3
-    out = t.groupby("region_code").agg(top=("top", "sum"), bottom=("bottom", "sum"),
-                                       n=("rank", "size"))
+    out = t.groupby("region_code").agg(
+        top=("top", "sum"), bottom=("bottom", "sum"), n=("rank", "size")
+    )
     out["name"] = [rep.names[c] for c in out.index]
     return out.sort_values(["top", "bottom"], ascending=[False, True])
 
@@ -57,10 +58,18 @@ def spread(rep: NationalReport) -> pd.DataFrame:
         lo, hi = vals["value"].min(), vals["value"].max()
         riket = vals["riket"].iloc[0]
         rel = (hi - lo) / abs(riket) if riket and not pd.isna(riket) else np.nan
-        rows.append({"indicator_id": ind.id, "name": ind.name, "min": lo, "max": hi,
-                     "riket": riket, "relative_spread": rel,
-                     "min_region": rep.names[vals.loc[vals["value"].idxmin(), "region_code"]],
-                     "max_region": rep.names[vals.loc[vals["value"].idxmax(), "region_code"]]})
+        rows.append(
+            {
+                "indicator_id": ind.id,
+                "name": ind.name,
+                "min": lo,
+                "max": hi,
+                "riket": riket,
+                "relative_spread": rel,
+                "min_region": rep.names[vals.loc[vals["value"].idxmin(), "region_code"]],
+                "max_region": rep.names[vals.loc[vals["value"].idxmax(), "region_code"]],
+            }
+        )
     return pd.DataFrame(rows).sort_values("relative_spread", ascending=False)
 
 
@@ -77,33 +86,45 @@ def summary_sentences(rep: NationalReport) -> list[str]:
     lead = leaders(rep)
     if not lead.empty:
         top = with_ties(lead, "top")
-        out.append("Flest indikatorer i den övre tredjedelen har "
-                   + text.join_sv([f"{r.name} ({int(r.top)} av {int(r.n)})"
-                                   for r in top.itertuples()]) + ".")
-        bottom = with_ties(lead.sort_values(["bottom", "top"], ascending=[False, True]),
-                            "bottom")
-        out.append("Flest indikatorer i den nedre tredjedelen har "
-                   + text.join_sv([f"{r.name} ({int(r.bottom)} av {int(r.n)})"
-                                   for r in bottom.itertuples()]) + ".")
+        out.append(
+            "Flest indikatorer i den övre tredjedelen har "
+            + text.join_sv([f"{r.name} ({int(r.top)} av {int(r.n)})" for r in top.itertuples()])
+            + "."
+        )
+        bottom = with_ties(lead.sort_values(["bottom", "top"], ascending=[False, True]), "bottom")
+        out.append(
+            "Flest indikatorer i den nedre tredjedelen har "
+            + text.join_sv(
+                [f"{r.name} ({int(r.bottom)} av {int(r.n)})" for r in bottom.itertuples()]
+            )
+            + "."
+        )
     sp = spread(rep)
     if not sp.empty:
         widest = sp.head(3)
         parts = []
         for r in widest.itertuples():
             ind = rep.catalog.get(r.indicator_id)
-            parts.append(f"{r.name.lower()} (från {fmt(r.min, ind, False)} i {r.min_region} "
-                         f"till {fmt(r.max, ind, False)} i {r.max_region})")
+            parts.append(
+                f"{r.name.lower()} (från {fmt(r.min, ind, False)} i {r.min_region} "
+                f"till {fmt(r.max, ind, False)} i {r.max_region})"
+            )
         out.append("Skillnaderna mellan regionerna är störst för " + text.join_sv(parts) + ".")
     out += riket_change_sentences(rep)
     flagged = rep.table[rep.table["plausibility"].fillna("") != ""]
     if len(flagged):
         inds = {i.id: i for i in rep.catalog.kolada()}
-        parts = [f"{rep.names[code]} ({text.join_sv(inds[i].short for i in sub['indicator_id'])})"
-                 for code, sub in flagged.groupby("region_code", sort=True)]
-        out.append("Värden som avviker kraftigt från regionens tidigare år, vilket kan bero på "
-                   "ändrad registrering eller i en enkät på urvalet, har "
-                   + text.join_sv(parts) + "; de bedöms inte och räknas inte som bäst eller "
-                   "sämst.")
+        parts = [
+            f"{rep.names[code]} ({text.join_sv(inds[i].short for i in sub['indicator_id'])})"
+            for code, sub in flagged.groupby("region_code", sort=True)
+        ]
+        out.append(
+            "Värden som avviker kraftigt från regionens tidigare år, vilket kan bero på "
+            "ändrad registrering eller i en enkät på urvalet, har "
+            + text.join_sv(parts)
+            + "; de bedöms inte och räknas inte som bäst eller "
+            "sämst."
+        )
     lag = unpublished_sentence(rep)
     return out + ([lag] if lag else [])
 
@@ -116,13 +137,16 @@ def shown_year(rep: NationalReport, ind: Indicator) -> int:
 
 
 def unpublished_sentence(rep: NationalReport) -> str:
-    """"Ännu inte publicerat för 2025; senaste år 2024 visas: …" ("" when all are published)."""
+    """ "Ännu inte publicerat för 2025; senaste år 2024 visas: …" ("" when all are published)."""
     lagged = [i for i in rep.catalog.kolada() if shown_year(rep, i) != rep.year]
     if not lagged:
         return ""
     years = text.join_sv(sorted({str(shown_year(rep, i)) for i in lagged}))
-    return (f"Ännu inte publicerat för {rep.year}; senaste år {years} visas för "
-            + text.join_sv(text.lower_first(i.name) for i in lagged) + ".")
+    return (
+        f"Ännu inte publicerat för {rep.year}; senaste år {years} visas för "
+        + text.join_sv(text.lower_first(i.name) for i in lagged)
+        + "."
+    )
 
 
 @dataclass(frozen=True)
@@ -151,8 +175,9 @@ def riket_change(rep: NationalReport, ind: Indicator) -> RiketChange | None:
     before = float(rk[prev])
     broken = any(prev < b.year <= year for b in ind.series_breaks)
     threshold = ind.min_change if ind.min_change_riket is None else ind.min_change_riket
-    judged, counts = change_judgement(now - before, ind.direction, threshold, ind.decimals,
-                                      comparable=not broken)
+    judged, counts = change_judgement(
+        now - before, ind.direction, threshold, ind.decimals, comparable=not broken
+    )
     return RiketChange(now, before, broken, judged, counts)
 
 
@@ -170,8 +195,9 @@ def riket_change_sentences(rep: NationalReport) -> list[str]:
         if rc.broken:
             broken.append(f"{ind.short} ({fmt(rc.now, ind, False)})")
         elif rc.counts and rc.judged in counted:
-            size = text.fmt_change(rc.now - rc.before, ind.unit, ind.decimals,
-                                   short=ind.unit == "procent")
+            size = text.fmt_change(
+                rc.now - rc.before, ind.unit, ind.decimals, short=ind.unit == "procent"
+            )
             counted[rc.judged].append(f"{ind.short} ({size})")
         else:
             unclear += 1
@@ -180,17 +206,22 @@ def riket_change_sentences(rep: NationalReport) -> list[str]:
     prev = rep.year - 1
     out = []
     if judged:
-        out.append(f"I riket förbättrades {len(better)} och försämrades {len(worse)} av "
-                   f"{judged} indikatorer mellan {prev} och {rep.year}, räknat där "
-                   "förändringen är minst den minsta som räknas för indikatorn i riket; "
-                   f"för {unclear} syns ingen tydlig förändring.")
+        out.append(
+            f"I riket förbättrades {len(better)} och försämrades {len(worse)} av "
+            f"{judged} indikatorer mellan {prev} och {rep.year}, räknat där "
+            "förändringen är minst den minsta som räknas för indikatorn i riket; "
+            f"för {unclear} syns ingen tydlig förändring."
+        )
     if better:
         out.append(f"Förbättring i riket sedan {prev}: " + text.join_sv(better) + ".")
     if worse:
         out.append(f"Försämring i riket sedan {prev}: " + text.join_sv(worse) + ".")
     if broken:
-        out.append(f"Tidsseriebrott {rep.year}, så förändringen i riket bedöms inte, för "
-                   + text.join_sv(broken) + ".")
+        out.append(
+            f"Tidsseriebrott {rep.year}, så förändringen i riket bedöms inte, för "
+            + text.join_sv(broken)
+            + "."
+        )
     return out
 
 
@@ -203,8 +234,11 @@ def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
     An indicator no region has a value for yet is shown for its latest published year.
     """
     year = shown_year(rep, ind)
-    out = [f"Ännu inte publicerat för {rep.year}; senaste år {year} visas."] \
-        if year != rep.year else []
+    out = (
+        [f"Ännu inte publicerat för {rep.year}; senaste år {year} visas."]
+        if year != rep.year
+        else []
+    )
     sub = rep.table[rep.table["indicator_id"] == ind.id].dropna(subset=["value"])
     if sub.empty:
         return [f"Inga regioner har värde för {rep.year}."]
@@ -217,15 +251,19 @@ def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
         at_hi = text.join_sv(sorted(names[c] for c in rounded.index[rounded == hi]))
         at_lo = text.join_sv(sorted(names[c] for c in rounded.index[rounded == lo]))
         if ind.direction == "neutral":
-            out.append(f"Högst värde {year} har {at_hi} ({fmt(hi, ind, False)}) och lägst "
-                       f"{at_lo} ({fmt(lo, ind, False)}).")
+            out.append(
+                f"Högst värde {year} har {at_hi} ({fmt(hi, ind, False)}) och lägst "
+                f"{at_lo} ({fmt(lo, ind, False)})."
+            )
         else:
             best, worst = (hi, lo) if ind.direction == "higher" else (lo, hi)
             at_best, at_worst = (at_hi, at_lo) if ind.direction == "higher" else (at_lo, at_hi)
             among = ", bortsett från värden att kontrollera" if len(flagged) else ""
-            out.append(f"Bäst {year} ligger {at_best} ({fmt(best, ind, False)}) och "
-                       f"sämst {at_worst} ({fmt(worst, ind, False)}){among}; {len(sub)} av "
-                       "21 regioner har värde.")
+            out.append(
+                f"Bäst {year} ligger {at_best} ({fmt(best, ind, False)}) och "
+                f"sämst {at_worst} ({fmt(worst, ind, False)}){among}; {len(sub)} av "
+                "21 regioner har värde."
+            )
     for r in flagged.itertuples():
         out.append(f"{names[r.region_code]}: {r.plausibility_note}")
     rc = riket_change(rep, ind)
@@ -236,13 +274,13 @@ def indicator_sentences(rep: NationalReport, ind: Indicator) -> list[str]:
     if rc.before is None:
         out.append(f"Riket låg på {now}.")
     elif rc.broken:
-        out.append(f"Riket låg på {now}; ett tidsseriebrott mellan {prev} och {year} gör "
-                   "att förändringen inte bedöms.")
+        out.append(
+            f"Riket låg på {now}; ett tidsseriebrott mellan {prev} och {year} gör "
+            "att förändringen inte bedöms."
+        )
     elif not rc.counts:
-        out.append(f"Riket låg på {now}, i stort sett som {prev} "
-                   f"({fmt(rc.before, ind, False)}).")
+        out.append(f"Riket låg på {now}, i stort sett som {prev} ({fmt(rc.before, ind, False)}).")
     else:
         verb = "ökade" if rc.now > rc.before else "minskade"
-        out.append(f"Riket {verb} från {fmt(rc.before, ind, False)} {prev} till {now} "
-                   f"{year}.")
+        out.append(f"Riket {verb} från {fmt(rc.before, ind, False)} {prev} till {now} {year}.")
     return out

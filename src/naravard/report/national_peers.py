@@ -24,7 +24,7 @@ def _names(rep: NationalReport, ids: list[str]) -> str:
     names = [text.lower_first(rep.catalog.get(i).name) for i in ids]
     if len(names) > MAX_NAMED:
         rest = len(names) - MAX_NAMED + 1
-        names = names[:MAX_NAMED - 1] + [f"{rest} indikatorer till"]
+        names = names[: MAX_NAMED - 1] + [f"{rest} indikatorer till"]
     return text.join_sv(names)
 
 
@@ -44,17 +44,23 @@ def summaries(rep: NationalReport) -> list[dict[str, Any]]:
         if low:
             lines.append(f"I nedre tredjedelen ligger {every} för {_names(rep, low)}.")
         if not lines:
-            lines.append(f"Det finns ingen indikator där {every} ligger i samma yttersta "
-                         "tredjedel.")
+            lines.append(
+                f"Det finns ingen indikator där {every} ligger i samma yttersta tredjedel."
+            )
         bests, n_ranked = group_bests(rep.table, members)
         most = max(bests.values(), default=0)
         if n_ranked and most:
             leaders = [by_code(c).name for c in members if bests[c] == most]
-            lines.append(f"Det bästa värdet i sjukvårdsregionen har oftast "
-                         f"{text.join_sv(leaders)} ({'vardera ' if len(leaders) > 1 else ''}"
-                         f"{most} av {n_ranked} indikatorer).")
-        regions = [by_code(c).name + (f" ({dict(entry.partly)[c]})" if c in dict(entry.partly)
-                                      else "") for c in members]
-        out.append({"name": entry.name, "regions": text.join_sv(regions),
-                    "lines": lines, "n": len(full)})
+            lines.append(
+                f"Det bästa värdet i sjukvårdsregionen har oftast "
+                f"{text.join_sv(leaders)} ({'vardera ' if len(leaders) > 1 else ''}"
+                f"{most} av {n_ranked} indikatorer)."
+            )
+        regions = [
+            by_code(c).name + (f" ({dict(entry.partly)[c]})" if c in dict(entry.partly) else "")
+            for c in members
+        ]
+        out.append(
+            {"name": entry.name, "regions": text.join_sv(regions), "lines": lines, "n": len(full)}
+        )
     return out

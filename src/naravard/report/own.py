@@ -39,6 +39,7 @@ _STATE: dict[str, Any] = {"rep": None, "heading": False, "names": set()}
 
 # --- the chapter -----------------------------------------------------------------------------
 
+
 def _heading() -> str:
     """The chapter heading, once per report, before the first own output."""
     if _STATE["heading"]:
@@ -91,25 +92,32 @@ def run_notebook(path: Path) -> None:
                 if is_published(cell) and source.strip():
                     display(HTML(text_cell_html(source)))
                 continue
-            if (kind != "code" or "parameters" in tags(cell) or not runs_in_report(cell)
-                    or not source.strip()):
+            if (
+                kind != "code"
+                or "parameters" in tags(cell)
+                or not runs_in_report(cell)
+                or not source.strip()
+            ):
                 continue
             try:
-                with own_limits.cell_time_limit(seconds), \
-                        _silenced(shell, "_showtraceback"):
+                with own_limits.cell_time_limit(seconds), _silenced(shell, "_showtraceback"):
                     if is_published(cell):
                         with budget.counting(shell):
                             result = shell.run_cell(source, store_history=False)
                     else:
-                        with own_limits.muted(), contextlib.redirect_stdout(io.StringIO()), \
-                                _silenced(shell.display_pub, "publish"):
+                        with (
+                            own_limits.muted(),
+                            contextlib.redirect_stdout(io.StringIO()),
+                            _silenced(shell.display_pub, "publish"),
+                        ):
                             result = shell.run_cell(source, store_history=False, silent=True)
                 error = result.error_before_exec or result.error_in_exec
             except own_limits.OwnLimit as exc:  # a BaseException: IPython lets it through
                 error = exc
             if error is not None:
-                raise OwnNotebookError(f"{display_path(path)}, cell {number}: "
-                                       f"{own_limits.describe(error)}")
+                raise OwnNotebookError(
+                    f"{display_path(path)}, cell {number}: {own_limits.describe(error)}"
+                )
 
 
 def _cells(path: Path) -> list[tuple[int, dict]]:
@@ -118,16 +126,20 @@ def _cells(path: Path) -> list[tuple[int, dict]]:
     nb = read_notebook(path)
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list) or nb.get("nbformat") != 4:
-        raise OwnNotebookError(f"{display_path(path)} är ingen Jupyter-notebook i format 4; "
-                               "spara den på nytt i JupyterLab")
+        raise OwnNotebookError(
+            f"{display_path(path)} är ingen Jupyter-notebook i format 4; "
+            "spara den på nytt i JupyterLab"
+        )
     numbered = []
     for number, cell in enumerate(cells, start=1):
         source = cell.get("source", "") if isinstance(cell, dict) else None
         if isinstance(source, list) and all(isinstance(line, str) for line in source):
             source = "".join(source)
         if not isinstance(source, str):
-            raise OwnNotebookError(f"{display_path(path)}, cell {number}: cellens källtext "
-                                   "är inte text; spara notebooken på nytt i JupyterLab")
+            raise OwnNotebookError(
+                f"{display_path(path)}, cell {number}: cellens källtext "
+                "är inte text; spara notebooken på nytt i JupyterLab"
+            )
         numbered.append((number, {**cell, "source": source}))
     return numbered
 
@@ -152,6 +164,7 @@ def _silenced(owner: Any, name: str) -> Iterator[None]:
 
 # --- own charts ------------------------------------------------------------------------------
 
+
 def style() -> contextlib.AbstractContextManager:
     """Matplotlib settings of the report's own charts (font, sizes, colours, no top spine)."""
     import matplotlib
@@ -175,8 +188,9 @@ def _name(caption: str) -> str:
     return name
 
 
-def figure(fig: Any, *, caption: str, source: str, alt: str, name: str | None = None,
-           rep: Any = None) -> Any:
+def figure(
+    fig: Any, *, caption: str, source: str, alt: str, name: str | None = None, rep: Any = None
+) -> Any:
     """Place an own matplotlib figure in the report: captioned, sourced, with alt text.
 
     Saves `<name>.png` and `<name>.svg` beside the report's charts (figures/<slug>/<year>/)
@@ -185,11 +199,17 @@ def figure(fig: Any, *, caption: str, source: str, alt: str, name: str | None = 
     """
     for label, value in (("caption", caption), ("source", source), ("alt", alt)):
         if not str(value or "").strip():
-            raise NaravardError(f"own.figure: ange {label}=… (bildtext, källa och alternativtext "
-                                "krävs för varje diagram i rapporten)")
+            raise NaravardError(
+                f"own.figure: ange {label}=… (bildtext, källa och alternativtext "
+                "krävs för varje diagram i rapporten)"
+            )
     rep = rep if rep is not None else _STATE["rep"]
-    chart = charts.Chart(fig=fig, alt=alt.strip(), name=re.sub(r"[^a-z0-9_-]", "-", name)
-                         if name else _name(caption), caption=caption.strip())
+    chart = charts.Chart(
+        fig=fig,
+        alt=alt.strip(),
+        name=re.sub(r"[^a-z0-9_-]", "-", name) if name else _name(caption),
+        caption=caption.strip(),
+    )
     if getattr(getattr(rep, "obs", None), "is_example", False):
         mark_example(chart)
     with style():

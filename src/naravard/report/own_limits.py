@@ -60,9 +60,12 @@ def timeout_seconds() -> int:
 def cell_time_limit(seconds: int) -> Iterator[None]:
     """Raise OwnLimit in the running cell after `seconds`, and every second after that
     (a bare `except:` in the cell swallows one)."""
+
     def expired(signum: int, frame: Any) -> None:
-        raise OwnLimit(f"cellen körde längre än {seconds} s; gör beräkningen snabbare eller "
-                       f"höj gränsen med {TIMEOUT_ENV}=<sekunder>")
+        raise OwnLimit(
+            f"cellen körde längre än {seconds} s; gör beräkningen snabbare eller "
+            f"höj gränsen med {TIMEOUT_ENV}=<sekunder>"
+        )
 
     saved = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
@@ -88,16 +91,23 @@ class OutputBudget:
     def spend_text(self, chars: int) -> None:
         self.text_left -= chars
         if self.text_left < 0:
-            raise OwnLimit(f"notebooken skriver ut mer än {self.text_limit} tecken text; "
-                           "skriv ut en sammanfattning eller en tabell i stället")
+            raise OwnLimit(
+                f"notebooken skriver ut mer än {self.text_limit} tecken text; "
+                "skriv ut en sammanfattning eller en tabell i stället"
+            )
 
     def spend_display(self, data: Any) -> None:
-        size = sum(len(v) if isinstance(v, (str, bytes)) else 0
-                   for v in (data or {}).values()) if isinstance(data, dict) else 0
+        size = (
+            sum(len(v) if isinstance(v, (str, bytes)) else 0 for v in (data or {}).values())
+            if isinstance(data, dict)
+            else 0
+        )
         self.display_left -= size
         if self.display_left < 0:
-            raise OwnLimit(f"notebooken visar mer än {self.display_limit // 1_000_000} MB "
-                           "diagram och tabeller; visa färre eller mindre figurer")
+            raise OwnLimit(
+                f"notebooken visar mer än {self.display_limit // 1_000_000} MB "
+                "diagram och tabeller; visa färre eller mindre figurer"
+            )
 
     @contextlib.contextmanager
     def counting(self, shell: Any) -> Iterator[None]:
@@ -121,6 +131,7 @@ class OutputBudget:
                     if budget.text_left < 0:
                         return len(text)
                 return write(text)
+
             return counted_write
 
         def counted_publish(data: Any = None, *args: Any, **kwargs: Any) -> Any:
@@ -220,7 +231,9 @@ def describe(error: BaseException) -> str:
     if isinstance(error, OwnLimit):
         return error.text
     if isinstance(error, MemoryError):
-        return (f"cellen behövde mer minne än de {_setting(MEMORY_ENV, DEFAULT_MEMORY_MB)} MB "
-                f"en egen notebook får; gör figurer och tabeller mindre, eller höj gränsen med "
-                f"{MEMORY_ENV}=<MB>")
+        return (
+            f"cellen behövde mer minne än de {_setting(MEMORY_ENV, DEFAULT_MEMORY_MB)} MB "
+            f"en egen notebook får; gör figurer och tabeller mindre, eller höj gränsen med "
+            f"{MEMORY_ENV}=<MB>"
+        )
     return f"{type(error).__name__}: {' '.join(str(error).split())[:300]}"

@@ -28,10 +28,13 @@ def copy_template(region: str) -> Path:
         raise NaravardError(f"{display_path(template)} saknas; återställ den med git checkout")
     dest = folder / f"{reg.slug}.ipynb"
     if dest.exists():
-        raise NaravardError(f"{display_path(dest)} finns redan; öppna den i make lab, eller "
-                            "flytta den först om du vill börja om från mallen")
-    text = template.read_text(encoding="utf-8").replace('region = \\"Västerbotten\\"',
-                                                        f'region = \\"{reg.name}\\"', 1)
+        raise NaravardError(
+            f"{display_path(dest)} finns redan; öppna den i make lab, eller "
+            "flytta den först om du vill börja om från mallen"
+        )
+    text = template.read_text(encoding="utf-8").replace(
+        'region = \\"Västerbotten\\"', f'region = \\"{reg.name}\\"', 1
+    )
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -41,8 +44,10 @@ def copy_template(region: str) -> Path:
     except FileExistsError:
         raise NaravardError(f"{display_path(dest)} finns redan") from None
     except OSError as exc:
-        raise NaravardError(f"{display_path(dest)}: kan inte skrivas ({exc.strerror}); "
-                            "kontrollera rättigheter och ledigt utrymme") from None
+        raise NaravardError(
+            f"{display_path(dest)}: kan inte skrivas ({exc.strerror}); "
+            "kontrollera rättigheter och ledigt utrymme"
+        ) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
     return dest
@@ -57,8 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     except NaravardError as exc:
         print(f"fel: {exc}", file=sys.stderr)
         return 2
-    print(f"Skrev {display_path(dest)}: öppna den med make lab. Mallens celler har taggen "
-          "exempel; ta bort taggen från dem du vill ha i rapportens kapitel Egen analys.")
+    print(
+        f"Skrev {display_path(dest)}: öppna den med make lab. Mallens celler har taggen "
+        "exempel; ta bort taggen från dem du vill ha i rapportens kapitel Egen analys."
+    )
     return 0
 
 

@@ -69,7 +69,7 @@ def with_sentence(rep: RegionReport, row: pd.Series, sentences: list[str]) -> li
     at = next((i for i, s in enumerate(sentences) if place and place in s), None)
     if at is None:
         return [*sentences, extra]
-    return [*sentences[:at], f"{sentences[at]} {extra}", *sentences[at + 1:]]
+    return [*sentences[:at], f"{sentences[at]} {extra}", *sentences[at + 1 :]]
 
 
 def chart_marks(rep: RegionReport) -> dict[str, Any]:
@@ -77,8 +77,7 @@ def chart_marks(rep: RegionReport) -> dict[str, Any]:
     peers = group(rep)
     if peers is None:
         return {}
-    return {"peers": [c for c in peers.members if c != rep.region.code],
-            "peer_label": peers.name}
+    return {"peers": [c for c in peers.members if c != rep.region.code], "peer_label": peers.name}
 
 
 def export_columns(rep: RegionReport) -> dict[str, list[Any]]:
@@ -87,8 +86,11 @@ def export_columns(rep: RegionReport) -> dict[str, list[Any]]:
     if peers is None:
         return {}
     table = rep.table
-    label = (f"{peers.kind}: {', '.join(peers.member_names)}" if peers.is_chosen
-             else f"{peers.name} ({', '.join(peers.member_names)})")
+    label = (
+        f"{peers.kind}: {', '.join(peers.member_names)}"
+        if peers.is_chosen
+        else f"{peers.name} ({', '.join(peers.member_names)})"
+    )
     return {
         "Jämförs med": [label] * len(table),
         "Placering i gruppen": list(table["peer_rank"]),
@@ -114,8 +116,11 @@ def annotate(rep: RegionReport, messages: list) -> list:
     rows = rep.table.set_index("indicator_id")
     out = []
     for m in messages:
-        line = sentence(rep, rows.loc[m.indicator_id]) if m.indicator_id in rows.index and \
-            m.kind != "kontroll" else ""
+        line = (
+            sentence(rep, rows.loc[m.indicator_id])
+            if m.indicator_id in rows.index and m.kind != "kontroll"
+            else ""
+        )
         out.append(replace(m, together=(*m.together, line)) if line else m)
     return out
 
@@ -126,5 +131,10 @@ def rules(rep: RegionReport) -> list[tuple[str, str]]:
     if peers is None:
         return []
     title = "Placering i " + ("jämförelsegruppen" if peers.is_chosen else "sjukvårdsregionen")
-    return [(title, f"{words.group_line(peers.kind, peers.name, peers.member_names, peers.is_chosen, peers.note)} "
-             + words.RULE_TEXT)]
+    return [
+        (
+            title,
+            f"{words.group_line(peers.kind, peers.name, peers.member_names, peers.is_chosen, peers.note)} "
+            + words.RULE_TEXT,
+        )
+    ]

@@ -67,8 +67,11 @@ def _inline(tokens: list[dict], bold: bool = False, italic: bool = False) -> lis
         elif kind == "image":  # shown as its text, as in the PDF
             runs += _inline(tok.get("children", []), bold, italic)
         else:  # strikethrough and anything else: the words, plainly
-            runs += _inline(tok.get("children", []), bold, italic) if "children" in tok \
+            runs += (
+                _inline(tok.get("children", []), bold, italic)
+                if "children" in tok
                 else [Run(tok.get("raw", ""), bold, italic)]
+            )
     return runs
 
 
@@ -83,8 +86,11 @@ def _blocks(tokens: list[dict], bullet: bool = False) -> list[Para]:
         elif kind in ("list", "list_item", "block_quote"):
             out += _blocks(tok.get("children", []), bullet or kind == "list_item")
         elif kind == "block_code":
-            out += [Para((Run(line),), bullet) for line in tok.get("raw", "").splitlines()
-                    if line.strip()]
+            out += [
+                Para((Run(line),), bullet)
+                for line in tok.get("raw", "").splitlines()
+                if line.strip()
+            ]
     return out
 
 
@@ -100,6 +106,8 @@ _SPACE = re.compile(r"[ \t\r\n]+")  # not the no-break space that keeps "79,5 %"
 
 def html_text(fragment: object) -> str:
     """An HTML table cell as text, `<br>` as a line break: "13 010,8\\nper 100 000 inv."."""
-    lines = [_SPACE.sub(" ", unescape(_TAG.sub("", part))).strip(" ")
-             for part in _BREAK.split(str(fragment))]
+    lines = [
+        _SPACE.sub(" ", unescape(_TAG.sub("", part))).strip(" ")
+        for part in _BREAK.split(str(fragment))
+    ]
     return "\n".join(line for line in lines if line)

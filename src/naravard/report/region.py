@@ -21,12 +21,21 @@ from naravard.config.regions import RIKET_CODE, Region, all_regions, get_region
 from naravard.core import clock
 from naravard.core.errors import NaravardError
 from naravard.core.paths import report_roots, scratch_dir
-from naravard.report import cells, commentary, kommun, peers
+from naravard.report import cells, changes, commentary, kommun, peers, related
 from naravard.report import goals as own_goals
 from naravard.report import questionnaire as q
-from naravard.report.common import (EXAMPLE_BANNER, TITLE, data_sentences, figure, is_example,
-                                    judgement_rules, newer_rules, observations_loaded,
-                                    parse_year, source_line)
+from naravard.report.common import (
+    EXAMPLE_BANNER,
+    TITLE,
+    data_sentences,
+    figure,
+    is_example,
+    judgement_rules,
+    newer_rules,
+    observations_loaded,
+    parse_year,
+    source_line,
+)
 from naravard.report.exports import region_csv_bytes
 from naravard.sources.table import load_observations
 from naravard.wording import highlights, summary, templating, text
@@ -63,9 +72,18 @@ class RegionReport:
         return self.table.set_index("indicator_id").loc[indicator_id]
 
 
-def prepare(region: str, year: object, data: object = None, *, figures: Path | None | str = "auto",
-            obs: object = None, catalog: Catalog | None = None, comments: bool = True,
-            previous: Path | str | None = "auto", jamfor: str | None = None) -> RegionReport:
+def prepare(
+    region: str,
+    year: object,
+    data: object = None,
+    *,
+    figures: Path | None | str = "auto",
+    obs: object = None,
+    catalog: Catalog | None = None,
+    comments: bool = True,
+    previous: Path | str | None = "auto",
+    jamfor: str | None = None,
+) -> RegionReport:
     """Validate the parameters against the data and compute the indicator table.
 
     Raises NaravardError for an unknown region, a year the data lacks, a year in which the
@@ -85,14 +103,16 @@ def prepare(region: str, year: object, data: object = None, *, figures: Path | N
     region_years = available_years(obs, reg.code)
     if year_int not in region_years:
         span = ", ".join(str(y) for y in region_years) or "inga"
-        raise NaravardError(f"{reg.name} har inga värden för {year_int} i underlaget; "
-                            f"år med värden: {span}")
+        raise NaravardError(
+            f"{reg.name} har inga värden för {year_int} i underlaget; år med värden: {span}"
+        )
     table = indicator_table(obs, catalog, reg.code, year_int)
     if figures == "auto":  # a notebook run of its own: never file by file into figures/
         figures = scratch_dir() / "figures" / reg.slug / str(year_int)
     structure, answers = _questionnaire(reg, year_int)
-    rep = RegionReport(reg, year_int, obs, catalog, table, Path(figures) if figures else None,
-                       structure, answers)
+    rep = RegionReport(
+        reg, year_int, obs, catalog, table, Path(figures) if figures else None, structure, answers
+    )
     peers.attach(rep, jamfor)
     rep.goals = own_goals.load(reg.slug, catalog)  # data/mal/<slug>.yaml, validated now
     _analyst_parts(rep, comments, previous)
@@ -118,34 +138,8 @@ def _questionnaire(region: Region, year: int) -> tuple[object, object]:
     return structure, q.load_answers(region.slug, year, structure=structure)
 
 
-def related_questions(rep: RegionReport, indicator_ids: list[str]) -> list[dict[str, str]]:
-    """The questions in the appendix that concern these indicators: id, label and, for a
-    closed question, its short answer ("Ja", "46 %"); free text is read in the appendix."""
-    if rep.answers is None or rep.structure is None:
-        return []
-    wanted = set(indicator_ids)
-    out = []
-    for qu in rep.structure:
-        if not (wanted & set(qu.related_indicators)) or not qu.answerable:
-            continue
-        answer = rep.answers.get(qu.id)
-        short = ""
-        if qu.type not in ("text", "grid", "checkboxes"):
-            short = q.answer_text(qu, answer)
-            short = "" if len(short) > 20 else short
-        out.append({"id": qu.id, "label": qu.label, "short": short})
-    return out
-
-
-def related_answers_html(rep: RegionReport, indicator_ids: list[str]) -> str:
-    """One line beside an indicator: the related questions in the appendix, or ""."""
-    related = related_questions(rep, indicator_ids)
-    if not related:
-        return ""
-    return templating.render("region/related.html.j2", related=related)
-
-
 # --- small formatting helpers -------------------------------------------------------------
+
 
 def _value(row: pd.Series | dict, key: str = "value", short: bool = True) -> str:
     if short:  # HTML table cell: the rate's unit on its own line under the number
@@ -177,8 +171,9 @@ def _change_cell(row: pd.Series) -> dict[str, str]:
     # the column is "sedan föregående år": a change from an earlier year names that year
     prev_year, year = row.get("prev_year"), row.get("year")
     if not pd.isna(prev_year) and not pd.isna(year) and int(prev_year) != int(year) - 1:
-        out["change_word"] = ", ".join(w for w in (f"sedan {int(prev_year)}",
-                                                   out["change_word"]) if w)
+        out["change_word"] = ", ".join(
+            w for w in (f"sedan {int(prev_year)}", out["change_word"]) if w
+        )
     return out
 
 
@@ -192,6 +187,7 @@ def _rank_cell(row: pd.Series) -> tuple[str, bool]:
 
 # --- blocks --------------------------------------------------------------------------------
 
+
 def banner_html(rep: RegionReport) -> str:
     """The example-data banner that the print CSS repeats on every page; empty for real data."""
     if not is_example(rep):
@@ -200,19 +196,29 @@ def banner_html(rep: RegionReport) -> str:
 
 
 def title_html(rep: RegionReport) -> str:
-    about = [f"Rapporten är framtagen {text.fmt_date(clock.today().isoformat())}.",
-             *data_sentences(rep.obs, available_years(rep.obs))]
+    about = [
+        f"Rapporten är framtagen {text.fmt_date(clock.today().isoformat())}.",
+        *data_sentences(rep.obs, available_years(rep.obs)),
+    ]
     return templating.render(
-        "region/title.html.j2", banner_text=EXAMPLE_BANNER if is_example(rep) else "",
-        region=rep.region.full_name, year=rep.year, title=TITLE, about=about,
-        notes=[n for n in getattr(rep.obs, "notes", []) if is_example(rep)])
+        "region/title.html.j2",
+        banner_text=EXAMPLE_BANNER if is_example(rep) else "",
+        region=rep.region.full_name,
+        year=rep.year,
+        title=TITLE,
+        about=about,
+        notes=[n for n in getattr(rep.obs, "notes", []) if is_example(rep)],
+    )
 
 
 def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     """(anchor id, heading) for the table of contents, in report order."""
     items = [("viktigaste", "Det viktigaste"), ("oversikt", "Översikt")]
-    items += [(f"omrade-{key}", title) for key, title in AREAS.items()
-              if any(i.source == "kolada" for i in rep.catalog.in_area(key))]
+    items += [
+        (f"omrade-{key}", title)
+        for key, title in AREAS.items()
+        if any(i.source == "kolada" for i in rep.catalog.in_area(key))
+    ]
     items += [("egna-uppgifter", "Regionens egna uppgifter")]
     if kommun.has_chapter(rep):  # Kommunerna i länet, when the data has them
         items.append(kommun.CHAPTER)
@@ -234,21 +240,28 @@ def toc_html(rep: RegionReport) -> str:
 
 def summary_messages(rep: RegionReport) -> list[highlights.Message]:
     """The messages of "Det viktigaste" (naravard.wording.highlights has the rules)."""
-    return peers.annotate(rep, highlights.select(rep.table, rep.obs, rep.catalog,
-                                                 rep.region.code, rep.region.name, rep.year))
+    return peers.annotate(
+        rep,
+        highlights.select(
+            rep.table, rep.obs, rep.catalog, rep.region.code, rep.region.name, rep.year
+        ),
+    )
 
 
 def summary_html(rep: RegionReport, *, comment: str = "") -> str:
-    """"Det viktigaste": three to five messages, each with its number and its comparison."""
+    """ "Det viktigaste": three to five messages, each with its number and its comparison."""
     messages = summary_messages(rep)
     comment = comment or _comment(rep, commentary.SUMMARY)
     return templating.render(
-        "region/summary.html.j2", messages=messages, comment=templating.safe(comment),
+        "region/summary.html.j2",
+        messages=messages,
+        comment=templating.safe(comment),
         lead=f"Det här är de tydligaste resultaten för {rep.region.name} {rep.year} bland "
-             "rapportens nationella indikatorer. Siffrorna och diagrammen finns i kapitlen "
-             "som följer; hur budskapen väljs står i Om underlaget.",
+        "rapportens nationella indikatorer. Siffrorna och diagrammen finns i kapitlen "
+        "som följer; hur budskapen väljs står i Om underlaget.",
         empty=f"Inga indikatorer för {rep.region.name} {rep.year} uppfyller reglerna för "
-              "ett budskap.")
+        "ett budskap.",
+    )
 
 
 def overview_row(row: pd.Series, year: int) -> dict:
@@ -258,13 +271,24 @@ def overview_row(row: pd.Series, year: int) -> dict:
     if int(row["year"]) != year:  # not yet published: the latest year, marked
         value = Markup("{} <small>({})</small>").format(value, int(row["year"]))
     position = "" if row.get("plausibility") else row["position"] or ""
-    return {"id": row["indicator_id"], "name": row["name"], "value": value,
-            "riket": _value(row, "riket"), "rank": rank, "rank_shared": shared,
-            "position": position, "position_symbol": POSITION_SYMBOLS.get(position, ""),
+    return (
+        {
+            "id": row["indicator_id"],
+            "name": row["name"],
+            "value": value,
+            "riket": _value(row, "riket"),
+            "rank": rank,
+            "rank_shared": shared,
+            "position": position,
+            "position_symbol": POSITION_SYMBOLS.get(position, ""),
             # a value to check gets no coloured place (plausibility)
-            "position_label": POSITION_LABELS.get(position, "osäkert värde"
-                                                  if row.get("plausibility") else "")
-            } | _change_cell(row) | peers.cell(row)
+            "position_label": POSITION_LABELS.get(
+                position, "osäkert värde" if row.get("plausibility") else ""
+            ),
+        }
+        | _change_cell(row)
+        | peers.cell(row)
+    )
 
 
 def _regional_shown(row: pd.Series) -> bool:
@@ -277,7 +301,8 @@ OVERVIEW_LEGEND = (
     "bäst, med hänsyn till om högt eller lågt värde är bättre; regioner med samma publicerade "
     "värde delar plats, t.ex. 1–6). Indikatorer utan bättre riktning rangordnas inte. Pilen "
     "visar åt vilket håll värdet har gått sedan föregående år (↑ upp, ↓ ned); ordet säger om "
-    "det är en förbättring, en försämring eller ingen tydlig förändring. – = värde saknas.")
+    "det är en förbättring, en försämring eller ingen tydlig förändring. – = värde saknas."
+)
 
 
 def overview_html(rep: RegionReport) -> str:
@@ -287,14 +312,24 @@ def overview_html(rep: RegionReport) -> str:
         rows = rep.table[rep.table["area"] == area]
         if not rows.empty:
             # a link only to a place in the report: an own figure without values has none
-            groups.append({"title": title, "rows": [
-                overview_row(r, rep.year) | {"link": r["indicator_id"] not in regional
-                                              or _regional_shown(r)}
-                for _, r in rows.iterrows()]})
-    return templating.render("region/overview.html.j2", year=rep.year, groups=groups,
-                             legend=OVERVIEW_LEGEND, peer_header=peers.header(rep),
-                             sentences=summary.summary_sentences(
-                                 rep.table, rep.region.name, rep.year))
+            groups.append(
+                {
+                    "title": title,
+                    "rows": [
+                        overview_row(r, rep.year)
+                        | {"link": r["indicator_id"] not in regional or _regional_shown(r)}
+                        for _, r in rows.iterrows()
+                    ],
+                }
+            )
+    return templating.render(
+        "region/overview.html.j2",
+        year=rep.year,
+        groups=groups,
+        legend=OVERVIEW_LEGEND,
+        peer_header=peers.header(rep),
+        sentences=summary.summary_sentences(rep.table, rep.region.name, rep.year),
+    )
 
 
 # Chart sizes in cm: two charts side by side across the 17,4 cm text width, or a chart
@@ -304,13 +339,19 @@ SIDE = (9.3, 6.0)
 
 
 def _facts(ind: Indicator, row: pd.Series) -> list[tuple[str, str]]:
-    facts = [("Definition", ind.definition),
-             ("Riktning", f"{text.direction_label(ind.direction)}: {ind.direction_reason}")]
+    facts = [
+        ("Definition", ind.definition),
+        ("Riktning", f"{text.direction_label(ind.direction)}: {ind.direction_reason}"),
+    ]
     if ind.target_text:
         facts.append(("Mål", f"{text.unit_with_number(ind.target_text)}. {row['target_note']}"))
     if ind.min_change:
-        facts.append(("Minsta tydliga förändring",
-                      f"{text.threshold_text(row)}: {ind.min_change_reason or ''}"))
+        facts.append(
+            (
+                "Minsta tydliga förändring",
+                f"{text.threshold_text(row)}: {ind.min_change_reason or ''}",
+            )
+        )
     for brk in ind.series_breaks:
         facts.append((f"Tidsseriebrott {brk.year}", brk.reason))
     return facts
@@ -333,22 +374,44 @@ def indicator_html(rep: RegionReport, ind: Indicator, *, comment: str = "") -> s
     if not data[data["region_code"] == rep.region.code].empty:
         # shared: the chart goes to files and HTML only, so it may draw on the background
         # that an earlier region's chart of this indicator built (a batch kernel's reports)
-        chart = charts.trend_chart(data, ind, rep.region.code, rep.region.name, breaks=breaks,
-                                   size=PAIR if wide else SIDE, shared=True)
+        chart = charts.trend_chart(
+            data,
+            ind,
+            rep.region.code,
+            rep.region.name,
+            breaks=breaks,
+            size=PAIR if wide else SIDE,
+            shared=True,
+        )
         trend = figure(rep, chart, src, ind.id)
         if wide:
             shown = int(row["year"])  # an earlier year when the source has not published yet
-            chart = charts.ranked_chart(data[data["year"] == shown], ind, rep.region.code,
-                                        shown, rep.region_names, size=PAIR, shared=True,
-                                        **peers.chart_marks(rep))
+            chart = charts.ranked_chart(
+                data[data["year"] == shown],
+                ind,
+                rep.region.code,
+                shown,
+                rep.region_names,
+                size=PAIR,
+                shared=True,
+                **peers.chart_marks(rep),
+            )
             ranked = figure(rep, chart, src, f"{ind.id}-regioner")
     else:
         missing = f"{rep.region.name} saknar värden för denna indikator i underlaget."
     return templating.render(
-        "region/indicator.html.j2", id=ind.id, name=ind.name, sentences=sentences, trend=trend,
-        ranked=ranked, missing=missing, comment=templating.safe(comment),
-        facts=_facts(ind, row), related=related_questions(rep, [ind.id]),
-        goal=own_goals.indicator_line(rep, ind.id))
+        "region/indicator.html.j2",
+        id=ind.id,
+        name=ind.name,
+        sentences=sentences,
+        trend=trend,
+        ranked=ranked,
+        missing=missing,
+        comment=templating.safe(comment),
+        facts=_facts(ind, row),
+        related=related.related_questions(rep, [ind.id]),
+        goal=own_goals.indicator_line(rep, ind.id),
+    )
 
 
 def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
@@ -358,8 +421,13 @@ def area_html(rep: RegionReport, area: str, *, comment: str = "") -> str:
         return ""
     comment = comment or _comment(rep, area)
     blocks = [templating.safe(indicator_html(rep, ind)) for ind in inds]
-    return templating.render("region/area.html.j2", area=area, title=AREAS[area],
-                             indicators=blocks, comment=templating.safe(comment))
+    return templating.render(
+        "region/area.html.j2",
+        area=area,
+        title=AREAS[area],
+        indicators=blocks,
+        comment=templating.safe(comment),
+    )
 
 
 def _regional_source(rep: RegionReport, indicator_id: str, year: object) -> str:
@@ -367,8 +435,12 @@ def _regional_source(rep: RegionReport, indicator_id: str, year: object) -> str:
     if year is None or pd.isna(year):
         return ""
     frame = rep.obs.frame
-    sel = frame[(frame["region_code"] == rep.region.code) & (frame["year"] == int(year))
-                & (frame["indicator_id"] == indicator_id) & frame["value"].notna()]
+    sel = frame[
+        (frame["region_code"] == rep.region.code)
+        & (frame["year"] == int(year))
+        & (frame["indicator_id"] == indicator_id)
+        & frame["value"].notna()
+    ]
     return "; ".join(dict.fromkeys(str(s) for s in sel["source"] if s and str(s) != "nan"))
 
 
@@ -390,26 +462,48 @@ def regional_html(rep: RegionReport, *, comment: str = "") -> str:
         row = rep.row(ind.id)
         if not _regional_shown(row):
             continue
-        prev = ("–" if pd.isna(row["prev_value"]) else
-                f"{_value(row, 'prev_value')} ({row['prev_year']})")
-        sentences = [] if pd.isna(row["value"]) else text.indicator_sentences(
-            row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
-        rows.append({"id": ind.id, "name": ind.name, "value": _value(row), "prev": prev,
-                     "target": text.unit_with_number(ind.target_text or "–"),
-                     "met": row["target_status"] or "–",
-                     "notes": [n for n in (
-                         note(_regional_source(rep, ind.id, rep.year)),
-                         note(_regional_source(rep, ind.id, row["prev_year"]))) if n],
-                     "sentences": sentences})
+        prev = (
+            "–"
+            if pd.isna(row["prev_value"])
+            else f"{_value(row, 'prev_value')} ({row['prev_year']})"
+        )
+        sentences = (
+            []
+            if pd.isna(row["value"])
+            else text.indicator_sentences(row.to_dict() | {"indicator_id": ind.id}, rep.region.name)
+        )
+        rows.append(
+            {
+                "id": ind.id,
+                "name": ind.name,
+                "value": _value(row),
+                "prev": prev,
+                "target": text.unit_with_number(ind.target_text or "–"),
+                "met": row["target_status"] or "–",
+                "notes": [
+                    n
+                    for n in (
+                        note(_regional_source(rep, ind.id, rep.year)),
+                        note(_regional_source(rep, ind.id, row["prev_year"])),
+                    )
+                    if n
+                ],
+                "sentences": sentences,
+            }
+        )
     # one table, many figures: each comment names its figure
     comment = comment or "".join(_comment(rep, i.id, about=i.name) for i in inds)
     return templating.render(
-        "region/regional.html.j2", rows=rows, sources=sources, comment=templating.safe(comment),
+        "region/regional.html.j2",
+        rows=rows,
+        sources=sources,
+        comment=templating.safe(comment),
         intro=f"Uppgifter som {rep.region.name} själv har lämnat, bredvid de nationella "
-              "målen där sådana finns. Siffran efter värdet hänvisar till källan under tabellen.",
+        "målen där sådana finns. Siffran efter värdet hänvisar till källan under tabellen.",
         empty=f"Det finns inga egna uppgifter för {rep.region.name} {rep.year} i underlaget "
-              "till den här rapporten.",
-        related=related_questions(rep, [i.id for i in inds]))
+        "till den här rapporten.",
+        related=related.related_questions(rep, [i.id for i in inds]),
+    )
 
 
 def questionnaire_html(rep: RegionReport) -> str:
@@ -420,15 +514,20 @@ def questionnaire_html(rep: RegionReport) -> str:
         return ""
     if rep.answers is None:
         # how to add the answers is the analyst's business (README), not the reader's
-        note = (f"Underlaget till rapporten innehåller inte {rep.region.name}s svar på "
-                f"Socialstyrelsens enkät om god och nära vård {rep.year}.")
+        note = (
+            f"Underlaget till rapporten innehåller inte {rep.region.name}s svar på "
+            f"Socialstyrelsens enkät om god och nära vård {rep.year}."
+        )
     else:
-        intro = ("Regionens svar på Socialstyrelsens enkät om omställningen till en god och "
-                 "nära vård, med enkätens numrering. Flervalssvaren står i en tabell per del; "
-                 "fritextsvaren är korta sammanfattningar och står en gång, efter tabellen.")
+        intro = (
+            "Regionens svar på Socialstyrelsens enkät om omställningen till en god och "
+            "nära vård, med enkätens numrering. Flervalssvaren står i en tabell per del; "
+            "fritextsvaren är korta sammanfattningar och står en gång, efter tabellen."
+        )
         answers = q.answers_html(rep.structure, rep.answers, indicator_table=rep.table)
-    return templating.render("region/questionnaire.html.j2", note=note, intro=intro,
-                             answers=templating.safe(answers))
+    return templating.render(
+        "region/questionnaire.html.j2", note=note, intro=intro, answers=templating.safe(answers)
+    )
 
 
 def about_html(rep: RegionReport) -> str:
@@ -436,44 +535,34 @@ def about_html(rep: RegionReport) -> str:
     primaries = sorted({i.primary_source for i in rep.catalog if i.source == "kolada"})
     paragraphs = [
         *data_sentences(rep.obs, available_years(rep.obs)),
-        "Kolada återpublicerar indikatorerna från primärkällorna: " + "; ".join(primaries)
+        "Kolada återpublicerar indikatorerna från primärkällorna: "
+        + "; ".join(primaries)
         + ". Förändringar, placeringar, lägen och måluppfyllelse är beräknade för den här "
         "rapporten och ska inte tillskrivas Kolada.",
         (f"Indikatorer utan värde för regionen {rep.year}: " + ", ".join(missing) + ".")
-        if missing else f"Alla indikatorer har värden för {rep.year}.",
+        if missing
+        else f"Alla indikatorer har värden för {rep.year}.",
     ]
     if own_goals.about_line(rep):
         paragraphs.append(own_goals.about_line(rep))
     paragraphs += [line for line in (kommun.about_line(rep),) if line]
     if rep.table[["kvinnor", "man"]].isna().all().all():
-        paragraphs.append("Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
-                          "jämställdhetsperspektivet kan inte redovisas i den här rapporten.")
-    rules = [*judgement_rules(rep.catalog), *newer_rules(),
-             ("Det viktigaste", highlights.RULES_TEXT), *peers.rules(rep)]
-    return templating.render("region/about.html.j2", paragraphs=paragraphs, rules=rules,
-                             changes=templating.safe(changes_html(rep)))
-
-
-def changes_html(rep: RegionReport) -> str:
-    """"Ändrat sedan förra versionen (datum)": the values that differ from the report already
-    published for this region and year; empty when nothing changed or there was none."""
-    changes = rep.changes
-    if changes is None or changes.empty:
-        return ""
-    archived = revisions.archived_on(changes.previous_dir)  # the version that was sent
-    when = (f" (arkiverad {text.fmt_date(archived)})" if archived else
-            f" ({text.fmt_date(changes.previous_date)})" if changes.previous_date else "")
-    lead = ("Jämfört med den arkiverade versionen av rapporten, den som skickades," if archived
-            else "Jämfört med den förra versionen av rapporten för samma år")
-    shown = changes.frame.head(12)
-    items = Markup("").join(Markup("<li>{}</li>").format(revisions.describe(row))
-                            for _, row in shown.iterrows())
-    more = len(changes.frame) - len(shown)
-    tail = (f"… och {more} till; alla ändringar står i andringar.csv." if more else
-            "Ändringarna står också i andringar.csv bredvid rapporten.")
-    return Markup("<h2 id='andrat'>Ändrat sedan förra versionen{}</h2><p>{} har dessa värden "
-                  "eller placeringar ändrats:</p><ul class='changes'>{}</ul><p>{}</p>").format(
-                      when, lead, items, tail)
+        paragraphs.append(
+            "Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
+            "jämställdhetsperspektivet kan inte redovisas i den här rapporten."
+        )
+    rules = [
+        *judgement_rules(rep.catalog),
+        *newer_rules(),
+        ("Det viktigaste", highlights.RULES_TEXT),
+        *peers.rules(rep),
+    ]
+    return templating.render(
+        "region/about.html.j2",
+        paragraphs=paragraphs,
+        rules=rules,
+        changes=templating.safe(changes.changes_html(rep)),
+    )
 
 
 def _comment(rep: RegionReport, key: str, about: str = "") -> str:
@@ -485,6 +574,15 @@ def _comment(rep: RegionReport, key: str, about: str = "") -> str:
 
 
 __all__ = [
-    "RegionReport", "prepare", "title_html", "toc_html", "summary_html", "overview_html",
-    "area_html", "regional_html", "questionnaire_html", "about_html", "RIKET_CODE",
+    "RegionReport",
+    "prepare",
+    "title_html",
+    "toc_html",
+    "summary_html",
+    "overview_html",
+    "area_html",
+    "regional_html",
+    "questionnaire_html",
+    "about_html",
+    "RIKET_CODE",
 ]

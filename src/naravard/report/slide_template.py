@@ -39,19 +39,25 @@ def open_template(path: Path) -> Any:
     try:
         prs = Presentation(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise NaravardError(f"{display_path(path)}: bildspelsmallen går inte att läsa som "
-                            f"PowerPoint-fil (.pptx) ({type(exc).__name__}); spara mallen som "
-                            ".pptx eller ta bort filen så används naravards egen") from None
+        raise NaravardError(
+            f"{display_path(path)}: bildspelsmallen går inte att läsa som "
+            f"PowerPoint-fil (.pptx) ({type(exc).__name__}); spara mallen som "
+            ".pptx eller ta bort filen så används naravards egen"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - a broken zip or XML is the file's fault
-        raise NaravardError(f"{display_path(path)}: bildspelsmallen är skadad ({exc}); spara "
-                            "om den i PowerPoint eller ta bort filen") from None
+        raise NaravardError(
+            f"{display_path(path)}: bildspelsmallen är skadad ({exc}); spara "
+            "om den i PowerPoint eller ta bort filen"
+        ) from None
     ids = prs.slides._sldIdLst  # a template's own example slides do not belong in the deck
     for sld in list(ids):
         prs.part.drop_rel(sld.rId)
         ids.remove(sld)
     if not len(prs.slide_layouts):
-        raise NaravardError(f"{display_path(path)}: bildspelsmallen har inga layouter; "
-                            "använd en mall med minst en layout med rubrik")
+        raise NaravardError(
+            f"{display_path(path)}: bildspelsmallen har inga layouter; "
+            "använd en mall med minst en layout med rubrik"
+        )
     return prs
 
 
@@ -73,10 +79,14 @@ def content_layout(prs: Any) -> Any:
     """The layout with a title and the fewest other placeholders ("Endast rubrik")."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
-    furniture = {int(PP_PLACEHOLDER.DATE), int(PP_PLACEHOLDER.FOOTER),
-                 int(PP_PLACEHOLDER.SLIDE_NUMBER)}
-    titled = [lay for lay in prs.slide_layouts
-              if int(PP_PLACEHOLDER.TITLE) in _placeholder_types(lay)]
+    furniture = {
+        int(PP_PLACEHOLDER.DATE),
+        int(PP_PLACEHOLDER.FOOTER),
+        int(PP_PLACEHOLDER.SLIDE_NUMBER),
+    }
+    titled = [
+        lay for lay in prs.slide_layouts if int(PP_PLACEHOLDER.TITLE) in _placeholder_types(lay)
+    ]
     if not titled:
         return prs.slide_layouts[len(prs.slide_layouts) - 1]
     return min(titled, key=lambda lay: len(_placeholder_types(lay) - furniture))
@@ -100,8 +110,9 @@ def make_template(path: Path) -> Path:
         if shape.placeholder_format.type == PP_PLACEHOLDER.TITLE:
             shape.top, shape.height = 228600, 960120
     theme = prs.slide_master.part.part_related_by(RT.THEME)
-    theme._blob = re.sub(rb'(<a:(?:major|minor)Font><a:latin typeface=")[^"]*"',
-                         rb'\1Arial"', theme.blob)
+    theme._blob = re.sub(
+        rb'(<a:(?:major|minor)Font><a:latin typeface=")[^"]*"', rb'\1Arial"', theme.blob
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(path))
     return path

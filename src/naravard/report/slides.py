@@ -48,8 +48,9 @@ class Line:
 
 
 def _scaled(lines: Sequence[Line], factor: float) -> list[Line]:
-    return [Line(ln.para, round(ln.size * factor, 1), ln.bold, ln.space_before * factor)
-            for ln in lines]
+    return [
+        Line(ln.para, round(ln.size * factor, 1), ln.bold, ln.space_before * factor) for ln in lines
+    ]
 
 
 def _comment_lines(comment: Comment, size: float = 16.0) -> list[Line]:
@@ -87,8 +88,14 @@ class Deck:
         self._clear(slide, {int(PP_PLACEHOLDER.TITLE)})
         box = slide.shapes.title
         if box is None:
-            top = self.text(slide, [Line(plain(title), TITLE, True)], MARGIN, MARGIN,
-                            self.width - 2 * MARGIN, 2 * TITLE * fit.LINE + 8)
+            top = self.text(
+                slide,
+                [Line(plain(title), TITLE, True)],
+                MARGIN,
+                MARGIN,
+                self.width - 2 * MARGIN,
+                2 * TITLE * fit.LINE + 8,
+            )
         else:
             _fill(box, title, TITLE)
             top = (box.top + box.height) / EMU_PER_PT
@@ -99,25 +106,50 @@ class Deck:
         from pptx.enum.shapes import PP_PLACEHOLDER
 
         slide = self.prs.slides.add_slide(self.title_layout)
-        self._clear(slide, {int(PP_PLACEHOLDER.CENTER_TITLE), int(PP_PLACEHOLDER.TITLE),
-                            int(PP_PLACEHOLDER.SUBTITLE)})
-        sub = next((ph for ph in slide.placeholders
-                    if ph.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE), None)
+        self._clear(
+            slide,
+            {
+                int(PP_PLACEHOLDER.CENTER_TITLE),
+                int(PP_PLACEHOLDER.TITLE),
+                int(PP_PLACEHOLDER.SUBTITLE),
+            },
+        )
+        sub = next(
+            (
+                ph
+                for ph in slide.placeholders
+                if ph.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE
+            ),
+            None,
+        )
         if slide.shapes.title is not None:
             _fill(slide.shapes.title, title, 36)
         if sub is not None:
             _fill(sub, subtitle, 22)
         else:
-            self.text(slide, [Line(plain(title), 36, True), Line(plain(subtitle), 22)],
-                      MARGIN, self.height / 3, self.width - 2 * MARGIN, self.height / 3)
+            self.text(
+                slide,
+                [Line(plain(title), 36, True), Line(plain(subtitle), 22)],
+                MARGIN,
+                self.height / 3,
+                self.width - 2 * MARGIN,
+                self.height / 3,
+            )
         self.source(slide, source)
         self._banner(slide)
         return slide
 
     # --- shapes --------------------------------------------------------------------------
 
-    def text(self, slide: Any, lines: Sequence[Line], left: float, top: float, width: float,
-             height: float) -> float:
+    def text(
+        self,
+        slide: Any,
+        lines: Sequence[Line],
+        left: float,
+        top: float,
+        width: float,
+        height: float,
+    ) -> float:
         """A text box; returns the bottom of the text as measured (the caller has fitted it)."""
         from pptx.enum.text import MSO_AUTO_SIZE
 
@@ -156,8 +188,9 @@ class Deck:
         if not self.banner:
             return
         width = fit.width_pt(self.banner, 14, True) + 4
-        box = slide.shapes.add_textbox(_pt(self.width - MARGIN / 2 - width), _pt(4),
-                                       _pt(width), _pt(20))
+        box = slide.shapes.add_textbox(
+            _pt(self.width - MARGIN / 2 - width), _pt(4), _pt(width), _pt(20)
+        )
         frame = box.text_frame
         frame.margin_left = frame.margin_right = frame.margin_top = _pt(0)
         run = frame.paragraphs[0].add_run()
@@ -165,14 +198,19 @@ class Deck:
         run.font.size, run.font.bold = _pt(14), True
         run.font.color.rgb = RGBColor(0xA0, 0x00, 0x00)
 
-    def picture(self, slide: Any, figure: Figure, left: float, top: float, width: float,
-                height: float) -> None:
+    def picture(
+        self, slide: Any, figure: Figure, left: float, top: float, width: float, height: float
+    ) -> None:
         """The chart, as large as fits in the box and centred in it, with its alt text."""
         w, h = _png_size(figure.png)
         scale = min(width / w, height / h)
-        pic = slide.shapes.add_picture(io.BytesIO(figure.png),
-                                       _pt(left + (width - w * scale) / 2), _pt(top),
-                                       _pt(w * scale), _pt(h * scale))
+        pic = slide.shapes.add_picture(
+            io.BytesIO(figure.png),
+            _pt(left + (width - w * scale) / 2),
+            _pt(top),
+            _pt(w * scale),
+            _pt(h * scale),
+        )
         pic._element.nvPicPr.cNvPr.set("descr", figure.alt)
         pic.name = f"Diagram: {figure.caption[:80]}"
 
@@ -213,13 +251,15 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def _fitted(lines: Sequence[Line], width: float, height: float,
-            smallest: float = 0.75) -> list[Line] | None:
+def _fitted(
+    lines: Sequence[Line], width: float, height: float, smallest: float = 0.75
+) -> list[Line] | None:
     factor = fit.fit_scale([ln.block for ln in lines], width, height, smallest)
     return None if factor is None else _scaled(lines, factor)
 
 
 # --- the slides ------------------------------------------------------------------------------
+
 
 def _message_lines(pack: BoardPack) -> list[list[Line]]:
     """Each message as the lines it takes: headline, numbers, "Samtidigt …"."""
@@ -228,8 +268,10 @@ def _message_lines(pack: BoardPack) -> list[list[Line]]:
         if not m.headline:  # a sentence of the national summary
             out.append([Line(Para((Run(m.figures),), bullet=True), 18, space_before=10)])
             continue
-        lines = [Line(plain(f"{n}. {m.headline}"), 20, True, 10),
-                 Line(plain(m.figures), 17, space_before=2)]
+        lines = [
+            Line(plain(f"{n}. {m.headline}"), 20, True, 10),
+            Line(plain(m.figures), 17, space_before=2),
+        ]
         lines += [Line(plain(s), 15, space_before=2) for s in m.together]
         out.append(lines)
     return out
@@ -258,8 +300,18 @@ def _summary_slides(deck: Deck, pack: BoardPack) -> None:
                 page = []
             page += m
         pages.append(page)
-    with_comment = _fitted([*pages[-1], *[Line(ln.para, ln.size, ln.bold, ln.space_before or 12)
-                                          for ln in comment]], width, room) if comment else None
+    with_comment = (
+        _fitted(
+            [
+                *pages[-1],
+                *[Line(ln.para, ln.size, ln.bold, ln.space_before or 12) for ln in comment],
+            ],
+            width,
+            room,
+        )
+        if comment
+        else None
+    )
     notes = [comment_note(pack.summary_comment)] if comment and not with_comment else []
     for n, lines in enumerate(pages):
         if n:
@@ -295,8 +347,9 @@ def _indicator_slide(deck: Deck, part: IndicatorPart, figures: Sequence[Figure])
     room = 3 * TEXT * fit.LINE + 12  # at most a fifth of the slide for text
 
     def lines(ids: set[int]) -> list[Line]:
-        return [Line(plain(s), TEXT, space_before=4) for i, s in enumerate(part.sentences)
-                if i in ids]
+        return [
+            Line(plain(s), TEXT, space_before=4) for i, s in enumerate(part.sentences) if i in ids
+        ]
 
     for i in range(len(part.sentences)):  # the others while they fit at full size
         if i not in chosen and fit.fits([ln.block for ln in lines(chosen | {i})], width, room):
@@ -317,8 +370,10 @@ def _indicator_slide(deck: Deck, part: IndicatorPart, figures: Sequence[Figure])
         each = (width - GAP * (n - 1)) / n
         for k, figure in enumerate(figures):
             deck.picture(slide, figure, MARGIN + k * (each + GAP), top, each, foot - top)
-    notes = ["Text i rapporten: " + " ".join(part.sentences),
-             *(f"Diagram: {f.caption}" for f in figures)]
+    notes = [
+        "Text i rapporten: " + " ".join(part.sentences),
+        *(f"Diagram: {f.caption}" for f in figures),
+    ]
     if part.comment and not on_slide:
         notes.append(comment_note(part.comment))
     deck.notes(slide, notes)
@@ -362,8 +417,9 @@ def _goal_slides(deck: Deck, goals: Sequence[Goal], source: str) -> None:
             deck.source(slide, source)
         rows = [GOAL_HEADER, *[(g.name, g.target, g.value, g.status) for g in chunk]]
         heights = [_row_height(r, cols) for r in rows]
-        table = slide.shapes.add_table(len(rows), 4, _pt(MARGIN), _pt(top), _pt(width),
-                                       _pt(sum(heights))).table
+        table = slide.shapes.add_table(
+            len(rows), 4, _pt(MARGIN), _pt(top), _pt(width), _pt(sum(heights))
+        ).table
         for j, w in enumerate(cols):
             table.columns[j].width = _pt(w)
         for i, (row, h) in enumerate(zip(rows, heights)):
@@ -373,8 +429,13 @@ def _goal_slides(deck: Deck, goals: Sequence[Goal], source: str) -> None:
                 cell.text = value
                 for r in cell.text_frame.paragraphs[0].runs:
                     r.font.size = _pt(GOAL_SIZE)
-        deck.notes(slide, [f"{g.name}: mål {g.target}, värde {g.value}, {g.status}. "
-                           f"Källa: {g.source}" for g in chunk])
+        deck.notes(
+            slide,
+            [
+                f"{g.name}: mål {g.target}, värde {g.value}, {g.status}. Källa: {g.source}"
+                for g in chunk
+            ],
+        )
 
 
 def _comment_slides(deck: Deck, comments: Sequence[Comment], source: str) -> None:
@@ -411,16 +472,18 @@ def _comment_slides(deck: Deck, comments: Sequence[Comment], source: str) -> Non
 def build(pack: BoardPack, template: Path) -> bytes:
     """The whole deck as .pptx bytes."""
     deck = Deck(template, pack.banner)
-    deck.title_slide(pack.title, f"{pack.subject}\n{pack.made}",
-                     " ".join(pack.data_sentences))
+    deck.title_slide(pack.title, f"{pack.subject}\n{pack.made}", " ".join(pack.data_sentences))
     _summary_slides(deck, pack)
     for part in pack.indicators:
         _indicator_slide(deck, part, pack.figures.get(part.id, []))
     if pack.goals:
         _goal_slides(deck, pack.goals, pack.goals_source)
     main = {part.id for part in pack.indicators}
-    _comment_slides(deck, [c for c in pack.comments if c.key not in main], "Kommentarerna är analytikerns egna; siffrorna "
-                    "de gäller står i rapporten.")
+    _comment_slides(
+        deck,
+        [c for c in pack.comments if c.key not in main],
+        "Kommentarerna är analytikerns egna; siffrorna de gäller står i rapporten.",
+    )
     slide, top = deck.content("Om underlaget")
     width = deck.width - 2 * MARGIN
     room = deck.source(slide, " ".join(pack.data_sentences[:1])) - GAP - top

@@ -14,8 +14,14 @@ from typing import Any
 from naravard.report.board_pack import BoardPack, Comment, OverviewRow
 from naravard.report.plain_text import Para
 
-OVERVIEW_HEADER = ("Indikator", "Värde", "Förändring sedan föregående år", "Riket",
-                   "Placering", "Läge")
+OVERVIEW_HEADER = (
+    "Indikator",
+    "Värde",
+    "Förändring sedan föregående år",
+    "Riket",
+    "Placering",
+    "Läge",
+)
 OVERVIEW_WIDTHS = (4.8, 2.2, 2.6, 2.2, 2.1, 2.1)  # cm, 16 cm: A4 less 2,5 cm margins
 GOAL_HEADER = ("Indikator eller mål", "Målvärde", "Värde", "Måluppfyllelse", "Källa")
 GOAL_WIDTHS = (4.8, 3.4, 1.8, 2.4, 3.6)
@@ -37,8 +43,9 @@ def _comment(doc: Any, comment: Comment) -> None:
         doc.add_paragraph().add_run(comment.stale).italic = True
 
 
-def _table(doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]],
-           widths: Sequence[float]) -> None:
+def _table(
+    doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+) -> None:
     from docx.shared import Cm
 
     table = doc.add_table(rows=1, cols=len(header))
@@ -108,8 +115,12 @@ def build(pack: BoardPack) -> bytes:
 
     if pack.goals:
         doc.add_heading("Mål", level=1)
-        _table(doc, GOAL_HEADER, [[g.name, g.target, g.value, g.status, g.source]
-                                  for g in pack.goals], GOAL_WIDTHS)
+        _table(
+            doc,
+            GOAL_HEADER,
+            [[g.name, g.target, g.value, g.status, g.source] for g in pack.goals],
+            GOAL_WIDTHS,
+        )
 
     if pack.comments:
         doc.add_heading("Analytikerns kommentarer", level=1)

@@ -20,8 +20,16 @@ from naravard.config.regions import RIKET_CODE, all_regions
 
 EXAMPLE_SOURCE = "exempeldata"
 DEFAULT_YEARS = range(2016, 2025)
-_COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", "source",
-            "retrieved"]
+_COLUMNS = [
+    "indicator_id",
+    "region_code",
+    "year",
+    "gender",
+    "value",
+    "status",
+    "source",
+    "retrieved",
+]
 
 # (level around 2020, spread between regions, change per year). For percentages the spread and
 # change are percentage points; otherwise they are relative (0.15 = 15 %). Levels are rounded
@@ -70,10 +78,27 @@ _COUNT_OF_SHARE = {"fast_lakarkontakt_antal": "fast_lakarkontakt_andel"}
 
 # Rounded populations (thousands) so that example counts have the right size per region.
 _POPULATION_K = {
-    "0001": 2470, "0003": 400, "0004": 300, "0005": 470, "0006": 370, "0007": 205,
-    "0008": 247, "0009": 61, "0010": 157, "0012": 1420, "0013": 345, "0014": 1760,
-    "0017": 284, "0018": 306, "0019": 279, "0020": 288, "0021": 288, "0022": 243,
-    "0023": 132, "0024": 278, "0025": 249,
+    "0001": 2470,
+    "0003": 400,
+    "0004": 300,
+    "0005": 470,
+    "0006": 370,
+    "0007": 205,
+    "0008": 247,
+    "0009": 61,
+    "0010": 157,
+    "0012": 1420,
+    "0013": 345,
+    "0014": 1760,
+    "0017": 284,
+    "0018": 306,
+    "0019": 279,
+    "0020": 288,
+    "0021": 288,
+    "0022": 243,
+    "0023": 132,
+    "0024": 278,
+    "0025": 249,
 }
 
 
@@ -128,8 +153,9 @@ def generate_example(catalog: Catalog, years: Iterable[int] = DEFAULT_YEARS) -> 
         for code in regions:
             share = totals.get((share_id, code))
             if share is None:
-                share = _series(by_id[share_id] if share_id in by_id else by_id[count_id],
-                                code, years)
+                share = _series(
+                    by_id[share_id] if share_id in by_id else by_id[count_id], code, years
+                )
             totals[(count_id, code)] = share / 100.0 * _POPULATION_K[code] * 1000
 
     rows: list[tuple] = []
@@ -142,8 +168,17 @@ def generate_example(catalog: Catalog, years: Iterable[int] = DEFAULT_YEARS) -> 
             regional_totals.append(series)
             gaps = np.round(_gender_gaps(indicator, code, series), decimals)
             for year, total, gap in zip(years, series, gaps):
-                rows.extend(_three_rows(indicator.id, code, year, float(total), float(gap),
-                                        decimals, indicator.is_percent))
+                rows.extend(
+                    _three_rows(
+                        indicator.id,
+                        code,
+                        year,
+                        float(total),
+                        float(gap),
+                        decimals,
+                        indicator.is_percent,
+                    )
+                )
             regional_gaps.append(gaps)
         stacked = np.vstack(regional_totals)
         riket = stacked.sum(axis=0) if indicator.id in _COUNT_OF_SHARE else stacked.mean(axis=0)
@@ -151,9 +186,17 @@ def generate_example(catalog: Catalog, years: Iterable[int] = DEFAULT_YEARS) -> 
         if indicator.id in _COUNT_OF_SHARE:
             riket_gap = np.array(regional_gaps).sum(axis=0)
         for year, total, gap in zip(years, riket, riket_gap):
-            rows.extend(_three_rows(indicator.id, RIKET_CODE, year, round(float(total), decimals),
-                                    round(float(gap), decimals), decimals,
-                                    indicator.is_percent))
+            rows.extend(
+                _three_rows(
+                    indicator.id,
+                    RIKET_CODE,
+                    year,
+                    round(float(total), decimals),
+                    round(float(gap), decimals),
+                    decimals,
+                    indicator.is_percent,
+                )
+            )
 
     frame = pd.DataFrame(rows, columns=["indicator_id", "region_code", "year", "gender", "value"])
     frame["year"] = frame["year"].astype("int64")
@@ -164,11 +207,15 @@ def generate_example(catalog: Catalog, years: Iterable[int] = DEFAULT_YEARS) -> 
     return frame[_COLUMNS]
 
 
-def _three_rows(indicator_id: str, code: str, year: int, total: float, gap: float,
-                decimals: int, percent: bool) -> list[tuple]:
+def _three_rows(
+    indicator_id: str, code: str, year: int, total: float, gap: float, decimals: int, percent: bool
+) -> list[tuple]:
     women = round(total + gap, decimals)
     men = round(total - gap, decimals)
     if percent:  # rounding may push a value a hair past 100
         women, men = min(max(women, 0.0), 100.0), min(max(men, 0.0), 100.0)
-    return [(indicator_id, code, year, "T", total), (indicator_id, code, year, "K", women),
-            (indicator_id, code, year, "M", men)]
+    return [
+        (indicator_id, code, year, "T", total),
+        (indicator_id, code, year, "K", women),
+        (indicator_id, code, year, "M", men),
+    ]

@@ -40,7 +40,9 @@ class KoladaData:
     retrieved: str | None  # ISO 8601, from retrieved.json in our cache; None for a snapshot
     files: list[Path]  # every file read, for manifests and up-to-date checks
     missing_kpis: list[str]  # requested KPI ids with no data/<KPI>.json
-    kpi_meta: dict[str, dict] = field(default_factory=dict)  # kpi.json by id (title, description, …)
+    kpi_meta: dict[str, dict] = field(
+        default_factory=dict
+    )  # kpi.json by id (title, description, …)
     # retrieved.json's "copied": the date is when a copy of an export entered the project, not
     # when Kolada answered (the shipped snapshot until the first `make data`)
     copied: bool = False
@@ -86,7 +88,9 @@ def parse_data_payload(payload: Any, where: str) -> list[dict]:
             raise _shape_error(where, f"{at}.kpi", f"är {excerpt(kpi)}, inte ett nyckeltals-id")
         region = item.get("municipality")
         if not isinstance(region, str) or not region:
-            raise _shape_error(where, f"{at}.municipality", f"är {excerpt(region)}, inte ett id som \"0024\"")
+            raise _shape_error(
+                where, f"{at}.municipality", f'är {excerpt(region)}, inte ett id som "0024"'
+            )
         year = _year(item.get("period"), where, f"{at}.period")
         inner = item.get("values")
         if not isinstance(inner, list):
@@ -97,23 +101,37 @@ def parse_data_payload(payload: Any, where: str) -> list[dict]:
                 raise _shape_error(where, at_j, f"är {type_name(entry)}, inte ett objekt")
             gender = entry.get("gender")
             if gender not in GENDERS:
-                raise _shape_error(where, f"{at_j}.gender", f"är {excerpt(gender)}, inte T, K eller M")
+                raise _shape_error(
+                    where, f"{at_j}.gender", f"är {excerpt(gender)}, inte T, K eller M"
+                )
             value = entry.get("value")
             if value is None:
                 number = float("nan")
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 number = float(value)
                 if not math.isfinite(number):  # JSON's Infinity, NaN or 1e999
-                    raise _shape_error(where, f"{at_j}.value", f"är {excerpt(value)}, inte ett ändligt tal")
+                    raise _shape_error(
+                        where, f"{at_j}.value", f"är {excerpt(value)}, inte ett ändligt tal"
+                    )
             else:
-                raise _shape_error(where, f"{at_j}.value", f"är {excerpt(value)}, inte ett tal eller null")
+                raise _shape_error(
+                    where, f"{at_j}.value", f"är {excerpt(value)}, inte ett tal eller null"
+                )
             status = entry.get("status")
             if status is None:
                 status = ""
             elif not isinstance(status, str):
                 raise _shape_error(where, f"{at_j}.status", f"är {excerpt(status)}, inte en text")
-            append({"kpi": kpi, "region_code": region, "year": year, "gender": gender,
-                    "value": number, "status": status})
+            append(
+                {
+                    "kpi": kpi,
+                    "region_code": region,
+                    "year": year,
+                    "gender": gender,
+                    "value": number,
+                    "status": status,
+                }
+            )
     return rows
 
 
@@ -123,14 +141,16 @@ def _empty_frame() -> pd.DataFrame:
 
 def _frame_from_rows(rows: list[dict]) -> pd.DataFrame:
     """Build the frame once, column by column, with the contract's dtypes."""
-    frame = pd.DataFrame({
-        "kpi": pd.Series([r["kpi"] for r in rows], dtype=str),
-        "region_code": pd.Series([r["region_code"] for r in rows], dtype=str),
-        "year": pd.Series([r["year"] for r in rows], dtype="int64"),
-        "gender": pd.Series([r["gender"] for r in rows], dtype=str),
-        "value": pd.Series([r["value"] for r in rows], dtype="float64"),
-        "status": pd.Series([r["status"] for r in rows], dtype=str),
-    })
+    frame = pd.DataFrame(
+        {
+            "kpi": pd.Series([r["kpi"] for r in rows], dtype=str),
+            "region_code": pd.Series([r["region_code"] for r in rows], dtype=str),
+            "year": pd.Series([r["year"] for r in rows], dtype="int64"),
+            "gender": pd.Series([r["gender"] for r in rows], dtype=str),
+            "value": pd.Series([r["value"] for r in rows], dtype="float64"),
+            "status": pd.Series([r["status"] for r in rows], dtype=str),
+        }
+    )
     return frame.sort_values(["kpi", "region_code", "year", "gender"], ignore_index=True)
 
 
@@ -149,22 +169,31 @@ def _load_json(path: Path, is_cache: bool) -> Any:
         with path.open("rb") as handle:
             return json.load(handle)
     except RecursionError:
-        raise NaravardError(f"{path}: JSON-strukturen är för djupt nästlad för att vara ett "
-                            f"svar från Kolada; {_fix_hint(is_cache)}") from None
+        raise NaravardError(
+            f"{path}: JSON-strukturen är för djupt nästlad för att vara ett "
+            f"svar från Kolada; {_fix_hint(is_cache)}"
+        ) from None
     except json.JSONDecodeError as exc:
         raise NaravardError(
             f"{path}: trasig eller avkortad JSON (rad {exc.lineno}, kolumn {exc.colno}: {exc.msg}); "
-            f"{_fix_hint(is_cache)}") from None
+            f"{_fix_hint(is_cache)}"
+        ) from None
     except UnicodeDecodeError:
-        raise NaravardError(f"{path}: filen är inte UTF-8-kodad JSON; {_fix_hint(is_cache)}") from None
+        raise NaravardError(
+            f"{path}: filen är inte UTF-8-kodad JSON; {_fix_hint(is_cache)}"
+        ) from None
     except OSError as exc:
-        raise NaravardError(f"{path}: kan inte läsas ({exc.strerror}); kontrollera filens rättigheter") from None
+        raise NaravardError(
+            f"{path}: kan inte läsas ({exc.strerror}); kontrollera filens rättigheter"
+        ) from None
 
 
 def _layout_hint(directory: Path) -> str:
-    return (f"väntade Koladas layout {directory}/data/<KPI>.json (t.ex. data/N79173.json) med "
-            "kpi.json och municipality.json bredvid; ange katalogen med ögonblicksbilden "
-            "(t.ex. DATA=../shared/data/kolada) eller hämta data med make data")
+    return (
+        f"väntade Koladas layout {directory}/data/<KPI>.json (t.ex. data/N79173.json) med "
+        "kpi.json och municipality.json bredvid; ange katalogen med ögonblicksbilden "
+        "(t.ex. DATA=../shared/data/kolada) eller hämta data med make data"
+    )
 
 
 def read_kolada_dir(directory: Path | str, kpi_ids: Iterable[str] | None = None) -> KoladaData:
@@ -190,8 +219,10 @@ def read_kolada_dir(directory: Path | str, kpi_ids: Iterable[str] | None = None)
         info = _load_json(retrieved_path, True)
         stamp = info.get("retrieved") if isinstance(info, dict) else None
         if not isinstance(stamp, str) or not stamp:
-            raise NaravardError(f"{retrieved_path}: fältet retrieved saknas eller är tomt; "
-                                "hämta cachen igen med make data")
+            raise NaravardError(
+                f"{retrieved_path}: fältet retrieved saknas eller är tomt; "
+                "hämta cachen igen med make data"
+            )
         retrieved = stamp
         copied = info.get("copied") is True
         files.append(retrieved_path)
@@ -221,16 +252,26 @@ def read_kolada_dir(directory: Path | str, kpi_ids: Iterable[str] | None = None)
         meta = _load_json(kpi_path, is_cache)
         values = meta.get("values") if isinstance(meta, dict) else None
         if not isinstance(values, list):
-            raise NaravardError(f"{kpi_path}: fältet values saknas eller är ingen lista; "
-                                f"{_fix_hint(is_cache)}")
-        kpi_meta = {v["id"]: v for v in values if isinstance(v, dict) and isinstance(v.get("id"), str)}
+            raise NaravardError(
+                f"{kpi_path}: fältet values saknas eller är ingen lista; {_fix_hint(is_cache)}"
+            )
+        kpi_meta = {
+            v["id"]: v for v in values if isinstance(v, dict) and isinstance(v.get("id"), str)
+        }
         files.append(kpi_path)
     municipality_path = directory / "municipality.json"
     if municipality_path.is_file():
         files.append(municipality_path)
 
-    return KoladaData(frame=_frame_from_rows(rows), directory=directory, retrieved=retrieved,
-                      files=files, missing_kpis=missing, kpi_meta=kpi_meta, copied=copied)
+    return KoladaData(
+        frame=_frame_from_rows(rows),
+        directory=directory,
+        retrieved=retrieved,
+        files=files,
+        missing_kpis=missing,
+        kpi_meta=kpi_meta,
+        copied=copied,
+    )
 
 
 def _same_path(a: Path, b: Path) -> bool:

@@ -31,8 +31,16 @@ from naravard.core.errors import NaravardError, excerpt
 from naravard.core.publish import make_readable
 from naravard.core.settings import settings
 from naravard.sources import kolada
-from naravard.sources.kolada import (KOLADA_BASE_URL, RETRIEVED_FILE, V3_SHAPE, KoladaUnavailable,
-                                     as_page, parse_data_payload, type_name, write_json)
+from naravard.sources.kolada import (
+    KOLADA_BASE_URL,
+    RETRIEVED_FILE,
+    V3_SHAPE,
+    KoladaUnavailable,
+    as_page,
+    parse_data_payload,
+    type_name,
+    write_json,
+)
 
 MAX_BATCH = 25  # Kolada v3 rejects or truncates longer id lists
 MAX_WAIT_SECONDS = 30.0  # cap on a server's Retry-After, so a bad header cannot hang a download
@@ -45,7 +53,7 @@ DEADLINE_ENV = "NARAVARD_KOLADA_DEADLINE"
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _unique(items: Iterable[Any]) -> list[str]:
@@ -104,7 +112,9 @@ def _deadline_from_env() -> float:
     try:
         value = float(raw) if raw else DEADLINE_SECONDS
     except ValueError:
-        raise NaravardError(f"{DEADLINE_ENV}={raw!r}: inget tal; ange sekunder, t.ex. 900") from None
+        raise NaravardError(
+            f"{DEADLINE_ENV}={raw!r}: inget tal; ange sekunder, t.ex. 900"
+        ) from None
     if not math.isfinite(value) or value <= 0:
         raise NaravardError(f"{DEADLINE_ENV}={raw!r}: ange ett positivt antal sekunder, t.ex. 900")
     return value
@@ -144,8 +154,9 @@ class KoladaClient:
         self.base_url = (base_url or base_url_from_env()).rstrip("/")
         scheme, host, _ = _origin_of(self.base_url)
         if scheme not in ("http", "https") or not host:
-            raise NaravardError(f"{URL_ENV}={self.base_url!r}: ingen http(s)-adress; ange t.ex. "
-                                f"{KOLADA_BASE_URL}")
+            raise NaravardError(
+                f"{URL_ENV}={self.base_url!r}: ingen http(s)-adress; ange t.ex. {KOLADA_BASE_URL}"
+            )
         self.session = session or requests.Session()
         self.session.headers.setdefault("Accept", "application/json")
         self.min_interval = 1.0 / max_requests_per_second if max_requests_per_second > 0 else 0.0
@@ -168,20 +179,24 @@ class KoladaClient:
         return urlsplit(self.base_url).hostname or self.base_url
 
     def _offline_message(self) -> str:
-        return (f"nätverket: Kolada ({self.host}) kunde inte nås – ingen nätverksanslutning? "
-                "Försök igen senare; rapporterna använder ögonblicksbilden som den är.")
+        return (
+            f"nätverket: Kolada ({self.host}) kunde inte nås – ingen nätverksanslutning? "
+            "Försök igen senare; rapporterna använder ögonblicksbilden som den är."
+        )
 
     def _kolada_error(self, problem: str, url: str) -> KoladaUnavailable:
-        return KoladaUnavailable(f"Kolada ({self.host}) {problem} ({excerpt(url)}); inget "
-                                 "ändrades – försök igen senare")
+        return KoladaUnavailable(
+            f"Kolada ({self.host}) {problem} ({excerpt(url)}); inget ändrades – försök igen senare"
+        )
 
     def _left(self) -> float:
         return self._ends_at - self._clock()
 
     def _check_deadline(self, url: str) -> None:
         if self._left() <= 0:
-            raise self._kolada_error(f"blev inte klar inom {self.deadline_seconds:g} s "
-                                     f"({DEADLINE_ENV})", url)
+            raise self._kolada_error(
+                f"blev inte klar inom {self.deadline_seconds:g} s ({DEADLINE_ENV})", url
+            )
 
     def _throttle(self) -> None:
         now = self._clock()
@@ -201,8 +216,11 @@ class KoladaClient:
         except ValueError:
             raise self._kolada_error(f"gav en trasig {what} {excerpt(raw)}", current) from None
         if not self._same_origin(url):
-            raise self._kolada_error(f"skickade vidare till en annan adress ({what} "
-                                     f"{excerpt(raw)}); bara {self.base_url} följs", current)
+            raise self._kolada_error(
+                f"skickade vidare till en annan adress ({what} "
+                f"{excerpt(raw)}); bara {self.base_url} följs",
+                current,
+            )
         return url
 
     def _send(self, url: str) -> requests.Response:
@@ -229,8 +247,11 @@ class KoladaClient:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             response.close()
-            raise self._kolada_error(f"skickade ett svar på {int(declared) // 1_048_576} MB, mer "
-                                     f"än gränsen {self.max_bytes // 1_048_576} MB", url)
+            raise self._kolada_error(
+                f"skickade ett svar på {int(declared) // 1_048_576} MB, mer "
+                f"än gränsen {self.max_bytes // 1_048_576} MB",
+                url,
+            )
         chunks: list[bytes] = []
         size = 0
         # a server dripping a byte at a time never trips the read timeout: cut it at the deadline
@@ -241,8 +262,9 @@ class KoladaClient:
             for chunk in response.iter_content(chunk_size=65536):
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise self._kolada_error(f"skickade mer än {self.max_bytes // 1_048_576} MB i "
-                                             "ett svar", url)
+                    raise self._kolada_error(
+                        f"skickade mer än {self.max_bytes // 1_048_576} MB i ett svar", url
+                    )
                 self._check_deadline(url)
                 chunks.append(chunk)
         except requests.RequestException:
@@ -278,9 +300,11 @@ class KoladaClient:
                         raise KoladaUnavailable(self._offline_message()) from None
                 problem = "bröt anslutningen"
             except requests.RequestException as exc:  # bad gzip, chunking, an odd URL: the network
-                raise KoladaUnavailable(f"nätverket: hämtningen från Kolada ({self.host}) "
-                                        f"misslyckades ({type(exc).__name__}); inget ändrades – "
-                                        "försök igen senare") from None
+                raise KoladaUnavailable(
+                    f"nätverket: hämtningen från Kolada ({self.host}) "
+                    f"misslyckades ({type(exc).__name__}); inget ändrades – "
+                    "försök igen senare"
+                ) from None
             else:
                 if status == 404:
                     return {"values": [], "count": 0, "next_url": None}
@@ -290,23 +314,30 @@ class KoladaClient:
                 elif status >= 400:
                     raise self._kolada_error(
                         f"svarade HTTP {status}: {excerpt(body[:120].decode('utf-8', 'replace'))}; "
-                        "kontrollera nyckeltalens id (kolada_id) i katalogen", url)
+                        "kontrollera nyckeltalens id (kolada_id) i katalogen",
+                        url,
+                    )
                 elif status >= 300:
                     raise self._kolada_error(f"svarade HTTP {status} utan giltig omdirigering", url)
                 else:
                     return self._decode(body, response.headers.get("Content-Type", ""), url)
             if attempt >= self.retries:
                 raise self._kolada_error(f"{problem} efter {attempt + 1} försök", url)
-            wait = self.backoff * (2 ** attempt)
+            wait = self.backoff * (2**attempt)
             if retry_after is not None:
                 wait = min(retry_after, MAX_WAIT_SECONDS)
                 problem += f" och bad oss vänta {retry_after:.0f} s (Retry-After)"
             if wait >= self._left():
-                raise self._kolada_error(f"{problem}; tiden för hämtningen, "
-                                         f"{self.deadline_seconds:g} s, räcker inte till ett nytt "
-                                         f"försök ({DEADLINE_ENV})", url)
+                raise self._kolada_error(
+                    f"{problem}; tiden för hämtningen, "
+                    f"{self.deadline_seconds:g} s, räcker inte till ett nytt "
+                    f"försök ({DEADLINE_ENV})",
+                    url,
+                )
             if retry_after is not None:
-                capped = f", högst {MAX_WAIT_SECONDS:.0f} s" if retry_after > MAX_WAIT_SECONDS else ""
+                capped = (
+                    f", högst {MAX_WAIT_SECONDS:.0f} s" if retry_after > MAX_WAIT_SECONDS else ""
+                )
                 self._say(f"Kolada {problem}; väntar {wait:.0f} s{capped} …")
             self._sleep(wait)
             attempt += 1
@@ -319,13 +350,17 @@ class KoladaClient:
         except ValueError as exc:
             text = body[:200].decode("utf-8", "replace").lstrip()
             if "html" in ctype.lower() or text[:1] == "<":
-                raise self._kolada_error("svarade med en HTML-sida i stället för JSON; tjänsten "
-                                         "kan ha driftstörning", url) from None
-            raise self._kolada_error(f"svarade med trasig eller avkortad JSON "
-                                     f"({' '.join(str(exc).split())[:80]})", url) from None
+                raise self._kolada_error(
+                    "svarade med en HTML-sida i stället för JSON; tjänsten kan ha driftstörning",
+                    url,
+                ) from None
+            raise self._kolada_error(
+                f"svarade med trasig eller avkortad JSON ({' '.join(str(exc).split())[:80]})", url
+            ) from None
         if not isinstance(payload, dict):
-            raise self._kolada_error(f"svarade med {type_name(payload)}, inte ett JSON-objekt; "
-                                     f"{V3_SHAPE}", url)
+            raise self._kolada_error(
+                f"svarade med {type_name(payload)}, inte ett JSON-objekt; {V3_SHAPE}", url
+            )
         return payload
 
     def _next(self, payload: dict, current: str) -> str | None:
@@ -350,8 +385,9 @@ class KoladaClient:
             if next_url in seen:
                 raise self._kolada_error("pekar tillbaka på en sida den redan skickat", next_url)
             if len(seen) >= self.max_pages:
-                raise self._kolada_error(f"skickade fler än {self.max_pages} sidor för en fråga",
-                                         url)
+                raise self._kolada_error(
+                    f"skickade fler än {self.max_pages} sidor för en fråga", url
+                )
             seen.add(next_url)
             payload = self.get_json(next_url)
             yield next_url, payload
@@ -379,10 +415,18 @@ class KoladaClient:
         result: dict[str, list[dict]] = {k: [] for k in kpis}
         if not kpis or not munis:
             return result
-        batches = [(kb, mb) for kb in _chunks(kpis, self.batch_size)
-                   for mb in _chunks(munis, self.batch_size)]
-        bar = tqdm(batches, desc="Hämtar från Kolada", unit="anrop",
-                   disable=not self._show_progress(), leave=False)
+        batches = [
+            (kb, mb)
+            for kb in _chunks(kpis, self.batch_size)
+            for mb in _chunks(munis, self.batch_size)
+        ]
+        bar = tqdm(
+            batches,
+            desc="Hämtar från Kolada",
+            unit="anrop",
+            disable=not self._show_progress(),
+            leave=False,
+        )
         for kpi_batch, muni_batch in bar:
             url = f"{self.base_url}/data/kpi/{self._ids(kpi_batch)}/municipality/{self._ids(muni_batch)}"
             if year_list:
@@ -391,8 +435,9 @@ class KoladaClient:
                 try:  # validate before keeping anything
                     parse_data_payload(payload, page_url)
                 except NaravardError as exc:
-                    raise KoladaUnavailable(f"Kolada svarade i fel format: {exc}; inget "
-                                            "ändrades") from None
+                    raise KoladaUnavailable(
+                        f"Kolada svarade i fel format: {exc}; inget ändrades"
+                    ) from None
                 for item in payload["values"]:
                     result.setdefault(item["kpi"], []).append(item)
         for rows in result.values():  # one order whatever the batching: stable files, small diffs
@@ -404,8 +449,9 @@ class KoladaClient:
         for page_url, payload in self.pages(url):
             values = payload.get("values")
             if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
-                raise self._kolada_error("svarade i fel format: values saknas eller är ingen "
-                                         "lista av objekt", page_url)
+                raise self._kolada_error(
+                    "svarade i fel format: values saknas eller är ingen lista av objekt", page_url
+                )
             out.extend(values)
         return out
 
@@ -419,7 +465,6 @@ class KoladaClient:
     def fetch_municipalities(self, type: str = "L") -> list[dict]:  # noqa: A002 - Kolada's name
         """The regions (type L) and Riket as Kolada titles them."""
         return self._metadata(f"{self.base_url}/municipality?type={quote(type)}")
-
 
 
 def _swap_into_place(new: Path, dest: Path) -> None:
@@ -447,10 +492,15 @@ def _in_old_order(meta: list[dict], dest: Path) -> list[dict]:
     return sorted(meta, key=lambda m: order.get(str(m.get("id")), len(order)))
 
 
-def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
-                     client: KoladaClient | None = None, extra_kpis: Iterable[str] = (),
-                     check: Callable[[Path], None] | None = None,
-                     keep: Iterable[str] = ()) -> Path:
+def download_catalog(
+    dest: Path | str | None = None,
+    *,
+    catalog: Any = None,
+    client: KoladaClient | None = None,
+    extra_kpis: Iterable[str] = (),
+    check: Callable[[Path], None] | None = None,
+    keep: Iterable[str] = (),
+) -> Path:
     """Fetch every catalogue KPI for all regions and Riket into `dest`, atomically.
 
     The new snapshot is written beside `dest`, read back, handed to `check` (which raises to
@@ -461,8 +511,10 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
         catalog = load_catalog()
     kpis = _unique(ind.kolada_id for ind in catalog.kolada() if getattr(ind, "kolada_id", None))
     if not kpis:
-        raise NaravardError(f"{getattr(catalog, 'path', 'katalogen')}: inga indikatorer har kolada_id; "
-                            "lägg till Kolada-nyckeltal i katalogen")
+        raise NaravardError(
+            f"{getattr(catalog, 'path', 'katalogen')}: inga indikatorer har kolada_id; "
+            "lägg till Kolada-nyckeltal i katalogen"
+        )
     kpis = _unique([*kpis, *extra_kpis])
     dest = Path(dest) if dest is not None else paths.snapshot_dir()
     client = client or KoladaClient()
@@ -488,7 +540,9 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
                 shutil.copytree(old, tmp / name)
             elif old.is_file():
                 shutil.copy2(old, tmp / name)
-        written = kolada.read_kolada_dir(tmp)  # prove it reads back before it replaces a working one
+        written = kolada.read_kolada_dir(
+            tmp
+        )  # prove it reads back before it replaces a working one
         if check is not None:
             check(tmp)
         _swap_into_place(tmp, dest)
@@ -497,8 +551,10 @@ def download_catalog(dest: Path | str | None = None, *, catalog: Any = None,
         raise
 
     empty = [k for k in kpis if not data.get(k)]
-    print(f"Hämtade {len(kpis)} nyckeltal från Kolada ({len(written.frame)} värden, "
-          f"21 regioner och riket) till {paths.display_path(dest)}.")
+    print(
+        f"Hämtade {len(kpis)} nyckeltal från Kolada ({len(written.frame)} värden, "
+        f"21 regioner och riket) till {paths.display_path(dest)}."
+    )
     if empty:
         print(f"Inga värden i Kolada för: {', '.join(empty)}.")
     return dest

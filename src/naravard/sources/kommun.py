@@ -76,10 +76,15 @@ def _names(directory: Path) -> dict[str, str]:
     try:
         values = json.loads(path.read_text(encoding="utf-8")).get("values", [])
     except (OSError, ValueError, AttributeError):
-        raise NaravardError(f"{path}: trasig JSON; ersätt filen med en hel kopia av "
-                            "ögonblicksbilden eller hämta den igen med make data") from None
-    return {str(v["id"]): str(v["title"]) for v in values
-            if isinstance(v, dict) and v.get("type") == "K" and "id" in v and "title" in v}
+        raise NaravardError(
+            f"{path}: trasig JSON; ersätt filen med en hel kopia av "
+            "ögonblicksbilden eller hämta den igen med make data"
+        ) from None
+    return {
+        str(v["id"]): str(v["title"])
+        for v in values
+        if isinstance(v, dict) and v.get("type") == "K" and "id" in v and "title" in v
+    }
 
 
 def _lan_map(directory: Path) -> tuple[dict[str, str], dict[str, str]]:
@@ -91,10 +96,15 @@ def _lan_map(directory: Path) -> tuple[dict[str, str], dict[str, str]]:
     names: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for n, row in enumerate(csv.DictReader(handle), start=2):
-            kommun, region = (row.get("kommun_id") or "").strip(), (row.get("region_id") or "").strip()
+            kommun, region = (
+                (row.get("kommun_id") or "").strip(),
+                (row.get("region_id") or "").strip(),
+            )
             if not (kommun.isdigit() and len(kommun) == 4 and region.isdigit()):
-                raise NaravardError(f"{path}: rad {n}: kommun_id {kommun!r} eller region_id "
-                                    f"{region!r} är inget id; väntade t.ex. 2480,Umeå,24,0024,…")
+                raise NaravardError(
+                    f"{path}: rad {n}: kommun_id {kommun!r} eller region_id "
+                    f"{region!r} är inget id; väntade t.ex. 2480,Umeå,24,0024,…"
+                )
             lan[kommun] = region.zfill(4)
             names[kommun] = (row.get("kommun") or kommun).strip()
     return lan, names
@@ -126,9 +136,11 @@ def _check_ranges(frame: pd.DataFrame, catalog: Catalog, directory: Path) -> Non
         problem = range_problem(float(row.value), units[row.indicator_id])
         if problem:
             kpi = catalog.get(row.indicator_id).kolada_id
-            raise NaravardError(f"{directory / 'data' / f'{kpi}.json'}: kommun {row.code} "
-                                f"{row.year} ({row.gender}): värdet {row.value:g} {problem}; "
-                                "ersätt filen med en hel kopia eller hämta den igen med make data")
+            raise NaravardError(
+                f"{directory / 'data' / f'{kpi}.json'}: kommun {row.code} "
+                f"{row.year} ({row.gender}): värdet {row.value:g} {problem}; "
+                "ersätt filen med en hel kopia eller hämta den igen med make data"
+            )
 
 
 def read_kommun(snapshot: Path | str, catalog: Catalog) -> KommunData | None:
@@ -137,8 +149,11 @@ def read_kommun(snapshot: Path | str, catalog: Catalog) -> KommunData | None:
     sub = kommun_dir(snapshot)
     directory = sub or snapshot
     kpis = [i.kolada_id for i in catalog.kolada()]
-    available = {p.stem for p in (directory / "data").glob("*.json")} if (
-        directory / "data").is_dir() else set()
+    available = (
+        {p.stem for p in (directory / "data").glob("*.json")}
+        if (directory / "data").is_dir()
+        else set()
+    )
     if not available & set(kpis):
         return None
     data = read_kolada_dir(directory, [k for k in kpis if k in available])
@@ -154,21 +169,31 @@ def read_kommun(snapshot: Path | str, catalog: Catalog) -> KommunData | None:
     for code in sorted(set(codes[is_kommun])):
         lan.setdefault(code, lan_of(code))
         names.setdefault(code, code)
-    frame = pd.DataFrame({
-        "indicator_id": raw["kpi"].map(mapping).astype(str),
-        "code": codes,
-        "year": raw["year"].astype("int64"),
-        "gender": raw["gender"].astype(str),
-        "value": raw["value"].astype("float64"),
-        "status": raw["status"].fillna("").astype(str),
-    }).reset_index(drop=True)
+    frame = pd.DataFrame(
+        {
+            "indicator_id": raw["kpi"].map(mapping).astype(str),
+            "code": codes,
+            "year": raw["year"].astype("int64"),
+            "gender": raw["gender"].astype(str),
+            "value": raw["value"].astype("float64"),
+            "status": raw["status"].fillna("").astype(str),
+        }
+    ).reset_index(drop=True)
     _check_ranges(frame, catalog, directory)
-    files = list(data.files) + [p for p in (directory / LAN_FILE, directory / GROUPS_FILE)
-                                if p.is_file()]
+    files = list(data.files) + [
+        p for p in (directory / LAN_FILE, directory / GROUPS_FILE) if p.is_file()
+    ]
     population, population_files = _population(directory)
-    return KommunData(frame=frame, names=names, lan=lan, groups=_skr_groups(directory),
-                      directory=directory, retrieved=data.retrieved,
-                      files=files + population_files, population=population)
+    return KommunData(
+        frame=frame,
+        names=names,
+        lan=lan,
+        groups=_skr_groups(directory),
+        directory=directory,
+        retrieved=data.retrieved,
+        files=files + population_files,
+        population=population,
+    )
 
 
 def _population(directory: Path) -> tuple[dict[str, tuple[int, int]], list[Path]]:
@@ -178,5 +203,7 @@ def _population(directory: Path) -> tuple[dict[str, tuple[int, int]], list[Path]
     data = read_kolada_dir(directory, [POPULATION_KPI])
     rows = data.frame[(data.frame["gender"] == "T") & data.frame["value"].notna()]
     latest = rows.sort_values("year").groupby("region_code").tail(1)
-    return ({str(r.region_code): (int(r.year), int(round(r.value))) for r in latest.itertuples()},
-            [p for p in data.files if p.parent.name == "data"])
+    return (
+        {str(r.region_code): (int(r.year), int(round(r.value))) for r in latest.itertuples()},
+        [p for p in data.files if p.parent.name == "data"],
+    )

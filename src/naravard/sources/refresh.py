@@ -47,8 +47,9 @@ class Summary:
 
     @property
     def empty(self) -> bool:
-        return not (self.new_years or self.revised or self.gone_values or self.retired
-                    or self.renamed)
+        return not (
+            self.new_years or self.revised or self.gone_values or self.retired or self.renamed
+        )
 
 
 def _num(value: float) -> str:
@@ -65,8 +66,11 @@ def _titles(directory: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     values = meta.get("values") if isinstance(meta, dict) else None
-    return {str(v["id"]): str(v.get("title", "")) for v in values or []
-            if isinstance(v, dict) and "id" in v}
+    return {
+        str(v["id"]): str(v.get("title", ""))
+        for v in values or []
+        if isinstance(v, dict) and "id" in v
+    }
 
 
 def compare(old_dir: Path, new_dir: Path) -> Summary:
@@ -85,20 +89,25 @@ def compare(old_dir: Path, new_dir: Path) -> Summary:
     for kpi, rows in changed.groupby(level="kpi"):
         top = rows.sort_values("diff", ascending=False).iloc[0]
         _, region, year, _ = top.name
-        summary.revised[str(kpi)] = Revision(len(rows), (region, int(year), float(top["old"]),
-                                                          float(top["new"])))
+        summary.revised[str(kpi)] = Revision(
+            len(rows), (region, int(year), float(top["old"]), float(top["new"]))
+        )
     gone = old.index.difference(new.index)
     for kpi, count in pd.Series(1, index=gone).groupby(level="kpi").sum().items():
         summary.gone_values[str(kpi)] = int(count)
     old_titles, new_titles = _titles(old_dir), _titles(new_dir)
     summary.retired = sorted(k for k in old_titles if k not in new_titles)
-    summary.renamed = {k: (t, new_titles[k]) for k, t in sorted(old_titles.items())
-                       if k in new_titles and new_titles[k] and t and new_titles[k] != t}
+    summary.renamed = {
+        k: (t, new_titles[k])
+        for k, t in sorted(old_titles.items())
+        if k in new_titles and new_titles[k] and t and new_titles[k] != t
+    }
     return summary
 
 
 def summary_lines(summary: Summary, catalog: Catalog) -> list[str]:
     """The change in Swedish, one line per KPI and kind, under the indicator's catalogue id."""
+
     def name(kpi: str) -> str:
         ind = catalog.by_kolada_id(kpi)
         return f"{kpi} ({ind.id})" if ind else kpi
@@ -110,12 +119,15 @@ def summary_lines(summary: Summary, catalog: Catalog) -> list[str]:
         lines.append(f"  nytt år {', '.join(map(str, years))}: {name(kpi)}")
     for kpi, rev in summary.revised.items():
         region, year, before, after = rev.largest
-        lines.append(f"  reviderade: {name(kpi)}: {rev.count} "
-                     f"{'värde' if rev.count == 1 else 'värden'}, störst {region} {year}: "
-                     f"{_num(before)} → {_num(after)}")
+        lines.append(
+            f"  reviderade: {name(kpi)}: {rev.count} "
+            f"{'värde' if rev.count == 1 else 'värden'}, störst {region} {year}: "
+            f"{_num(before)} → {_num(after)}"
+        )
     for kpi, count in summary.gone_values.items():
-        lines.append(f"  borttagna i Kolada: {name(kpi)}: {count} "
-                     f"{'värde' if count == 1 else 'värden'}")
+        lines.append(
+            f"  borttagna i Kolada: {name(kpi)}: {count} {'värde' if count == 1 else 'värden'}"
+        )
     for kpi in summary.retired:
         lines.append(f"  nyckeltalet finns inte längre i Kolada: {name(kpi)}")
     for kpi, (before, after) in summary.renamed.items():
@@ -142,7 +154,8 @@ def _refuse_vanished(vanished: list[str], what: str) -> None:
         shown = ", ".join(vanished[:8]) + (" …" if len(vanished) > 8 else "")
         raise NaravardError(
             f"Koladas svar saknar värden som ögonblicksbilden har för {len(vanished)} av "
-            f"{what}: {shown}; ögonblicksbilden ändrades inte – försök igen senare")
+            f"{what}: {shown}; ögonblicksbilden ändrades inte – försök igen senare"
+        )
 
 
 def check_usable(new_dir: Path, old_dir: Path | None, catalog: Catalog) -> None:
@@ -151,9 +164,13 @@ def check_usable(new_dir: Path, old_dir: Path | None, catalog: Catalog) -> None:
     try:
         validate(obs.frame, catalog, origin_of(new_dir, paths.regional_dir(), catalog))
     except NaravardError as exc:
-        where = str(exc).replace(paths.display_path(new_dir) + "/", "").replace(str(new_dir) + "/", "")
-        raise NaravardError(f"Kolada svarade med värden som rapporterna inte kan använda: "
-                            f"{where}; ögonblicksbilden ändrades inte") from None
+        where = (
+            str(exc).replace(paths.display_path(new_dir) + "/", "").replace(str(new_dir) + "/", "")
+        )
+        raise NaravardError(
+            f"Kolada svarade med värden som rapporterna inte kan använda: "
+            f"{where}; ögonblicksbilden ändrades inte"
+        ) from None
     if old_dir is None or not (old_dir / "data").is_dir():
         return
     kpis = [i.kolada_id for i in catalog.kolada()]
@@ -178,13 +195,19 @@ def refresh_kommun(new_dir: Path, old_dir: Path, client: KoladaClient) -> Summar
 
     # the part's KPIs, every KPI the kommun catalogue (the report's chapter) needs, and the
     # kommuner's population (the chapter gives a small kommun's size)
-    kpis = list(dict.fromkeys([*_ids(old / "kpi.json"), *load_kommun_catalog().kolada_ids(),
-                               POPULATION_KPI]))
+    kpis = list(
+        dict.fromkeys(
+            [*_ids(old / "kpi.json"), *load_kommun_catalog().kolada_ids(), POPULATION_KPI]
+        )
+    )
     data = client.fetch_data(kpis, _ids(old / "municipality.json"))
     live = {str(m["id"]): m for m in client.fetch_kpis(kpis) if isinstance(m, dict) and "id" in m}
     ours = json.loads((old / "kpi.json").read_text(encoding="utf-8"))["values"]
-    meta = [dict(m, **{k: live[m["id"]][k] for k in ("title", "description") if k in live[m["id"]]})
-            for m in ours if m["id"] in live]
+    meta = [
+        dict(m, **{k: live[m["id"]][k] for k in ("title", "description") if k in live[m["id"]]})
+        for m in ours
+        if m["id"] in live
+    ]
     meta += [live[k] for k in kpis if k in live and k not in {m["id"] for m in ours}]
     shutil.rmtree(new / "data")
     (new / "data").mkdir()
@@ -192,19 +215,25 @@ def refresh_kommun(new_dir: Path, old_dir: Path, client: KoladaClient) -> Summar
         write_json(new / "data" / f"{kpi}.json", as_page(data.get(kpi, [])))
     write_json(new / "kpi.json", as_page(meta))
     retrieved = json.loads((new_dir / RETRIEVED_FILE).read_text(encoding="utf-8"))
-    write_json(new / RETRIEVED_FILE, {"retrieved": retrieved["retrieved"],
-                                       "base_url": client.base_url})
+    write_json(
+        new / RETRIEVED_FILE, {"retrieved": retrieved["retrieved"], "base_url": client.base_url}
+    )
     try:
         read_kolada_dir(new)
     except NaravardError as exc:
-        raise NaravardError(f"Kolada svarade i fel format för kommunerna: {exc}; "
-                            "ögonblicksbilden ändrades inte") from None
+        raise NaravardError(
+            f"Kolada svarade i fel format för kommunerna: {exc}; ögonblicksbilden ändrades inte"
+        ) from None
     _refuse_vanished(_vanished(old, new, kpis), "kommundelens nyckeltal")
     return compare(old, new)
 
 
-def refresh_snapshot(dest: Path | str | None = None, *, client: KoladaClient | None = None,
-                     catalog: Catalog | None = None) -> int:
+def refresh_snapshot(
+    dest: Path | str | None = None,
+    *,
+    client: KoladaClient | None = None,
+    catalog: Catalog | None = None,
+) -> int:
     """`naravard data download`: the checked, atomic refresh; prints what changed."""
     catalog = catalog or load_catalog()
     dest = Path(dest) if dest is not None else paths.snapshot_dir()
@@ -213,7 +242,9 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: KoladaClient | N
         try:
             read_kolada_dir(old_dir)
         except NaravardError as exc:  # a broken snapshot is replaced, not compared with
-            print(f"Den gamla ögonblicksbilden kan inte läsas ({exc}); den ersätts utan jämförelse.")
+            print(
+                f"Den gamla ögonblicksbilden kan inte läsas ({exc}); den ersätts utan jämförelse."
+            )
             old_dir = None
     extra = sorted(p.stem for p in (dest / "data").glob("*.json")) if old_dir else []
     summary: list[Summary] = []
@@ -228,13 +259,13 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: KoladaClient | N
             if part is not None:
                 kommun.append(part)
 
-    download_catalog(dest, catalog=catalog, client=client, extra_kpis=extra, check=check,
-                     keep=KEEP)
+    download_catalog(dest, catalog=catalog, client=client, extra_kpis=extra, check=check, keep=KEEP)
     if summary:
         print("\n".join(summary_lines(summary[0], catalog)))
     if kommun:
         lines = summary_lines(kommun[0], catalog)
-        print("\n".join(["Kommundelen (kommun/): " + lines[0][0].lower() + lines[0][1:],
-                         *lines[1:]]))
+        print(
+            "\n".join(["Kommundelen (kommun/): " + lines[0][0].lower() + lines[0][1:], *lines[1:]])
+        )
     print(f"Checka in den nya ögonblicksbilden: git add {paths.display_path(dest)} && git commit")
     return 0

@@ -30,10 +30,16 @@ YEAR_RANGE = (2000, 2100)
 
 # The tidy columns (naravard.sources.table.COLUMNS); spelled out here because table imports
 # this module.
-_COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", "source",
-            "retrieved"]
-
-
+_COLUMNS = [
+    "indicator_id",
+    "region_code",
+    "year",
+    "gender",
+    "value",
+    "status",
+    "source",
+    "retrieved",
+]
 
 
 def _decode(raw: bytes, where: str) -> str:
@@ -47,7 +53,8 @@ def _decode(raw: bytes, where: str) -> str:
     except UnicodeDecodeError:
         raise NaravardError(
             f"{where}: teckenkodningen känns inte igen; spara filen som "
-            "\"CSV UTF-8 (kommaavgränsad)\" eller \"CSV (semikolonavgränsad)\" i Excel") from None
+            '"CSV UTF-8 (kommaavgränsad)" eller "CSV (semikolonavgränsad)" i Excel'
+        ) from None
 
 
 def _q(text: str) -> str:
@@ -86,7 +93,8 @@ def _region_for(path: Path) -> Region:
     where = paths.display_path(path)
     if guess is not None:
         raise NaravardError(
-            f"{where}: filnamnet ska vara regionens kortnamn; döp om filen till {guess.slug}.csv")
+            f"{where}: filnamnet ska vara regionens kortnamn; döp om filen till {guess.slug}.csv"
+        )
     slugs = ", ".join(r.slug + ".csv" for r in all_regions())
     raise NaravardError(f"{where}: filnamnet anger ingen region; döp om filen till en av: {slugs}")
 
@@ -99,15 +107,21 @@ def _unknown_indicator(ident: str, catalog: Catalog) -> str:
     regional = [i.id for i in catalog.regional()]
     if indicator is not None and indicator.source == "kolada":
         own = f"egen_{indicator.id}"
-        fix = (f"för regionens egen mätning, skriv {own}" if own in regional
-               else f"ta bort raden (här hör bara {', '.join(regional)} hemma)")
-        return (f"{_q(ident)} i kolumnen indicator_id är en Kolada-indikator ({indicator.id}, "
-                f"{indicator.kolada_id}) som hämtas från Kolada och inte hör hemma i regionens "
-                f"fil; {fix}")
+        fix = (
+            f"för regionens egen mätning, skriv {own}"
+            if own in regional
+            else f"ta bort raden (här hör bara {', '.join(regional)} hemma)"
+        )
+        return (
+            f"{_q(ident)} i kolumnen indicator_id är en Kolada-indikator ({indicator.id}, "
+            f"{indicator.kolada_id}) som hämtas från Kolada och inte hör hemma i regionens "
+            f"fil; {fix}"
+        )
     close = difflib.get_close_matches(ident, regional, n=1, cutoff=0.4)
     hint = f"menade du {close[0]}? " if close else ""
-    return (f"okänd indikator {_q(ident)} i kolumnen indicator_id; {hint}"
-            f"giltiga: {', '.join(regional)}")
+    return (
+        f"okänd indikator {_q(ident)} i kolumnen indicator_id; {hint}giltiga: {', '.join(regional)}"
+    )
 
 
 def _records(text: str, where: str) -> Iterator[tuple[int, list[str]]]:
@@ -132,13 +146,15 @@ def _records(text: str, where: str) -> Iterator[tuple[int, list[str]]]:
                 problem = "ett citattecken öppnas men stängs aldrig"
             raise NaravardError(
                 f"{where} rad {start}: raden kan inte läsas som CSV ({problem}); kontrollera "
-                "citattecken på raden: en text inom \"…\" ska sluta med ett \" och inget "
-                "annat än ; får stå efter det") from None
+                'citattecken på raden: en text inom "…" ska sluta med ett " och inget '
+                "annat än ; får stå efter det"
+            ) from None
         if any("\n" in f or "\r" in f for f in fields):
             raise NaravardError(
-                f"{where} rad {start}: ett citattecken (\") öppnas men stängs inte på samma rad "
+                f'{where} rad {start}: ett citattecken (") öppnas men stängs inte på samma rad '
                 f"(raderna {start}–{reader.line_num} blev ett fält); ta bort citattecknet eller "
-                "stäng det på raden")
+                "stäng det på raden"
+            )
         yield start, fields
         start = reader.line_num + 1
 
@@ -149,16 +165,20 @@ def _header(fields: list[str], where: str, line: int) -> list[str]:
     if missing:
         raise NaravardError(
             f"{where} rad {line}: kolumnen {missing[0]} saknas i rubrikraden; "
-            f"rubrikraden ska vara {';'.join(HEADER)} (semikolonavgränsad)")
+            f"rubrikraden ska vara {';'.join(HEADER)} (semikolonavgränsad)"
+        )
     unknown = [c for c in header if c not in HEADER]
     if unknown:
         raise NaravardError(
             f"{where} rad {line}: okänd kolumn {_q(unknown[0][:40])} i rubrikraden; tillåtna "
-            f"kolumner är {';'.join(HEADER)}")
+            f"kolumner är {';'.join(HEADER)}"
+        )
     twice = [c for c in header if header.count(c) > 1]
     if twice:
-        raise NaravardError(f"{where} rad {line}: kolumnen {twice[0]} står två gånger i "
-                            "rubrikraden; ta bort den ena")
+        raise NaravardError(
+            f"{where} rad {line}: kolumnen {twice[0]} står två gånger i "
+            "rubrikraden; ta bort den ena"
+        )
     return header
 
 
@@ -170,12 +190,15 @@ def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise NaravardError(f"{where}: kan inte läsas ({exc.strerror}); kontrollera filen") from None
+        raise NaravardError(
+            f"{where}: kan inte läsas ({exc.strerror}); kontrollera filen"
+        ) from None
     text = _decode(raw, where)
     if not text.strip():
         raise NaravardError(
             f"{where}: filen är tom; skriv rubrikraden {';'.join(HEADER)} och en rad per värde, "
-            "eller ta bort filen")
+            "eller ta bort filen"
+        )
 
     header: list[str] | None = None
     positions: dict[str, int] = {}
@@ -194,7 +217,8 @@ def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
             raise NaravardError(
                 f"{where} rad {line}: raden har {len(fields)} fält men rubrikraden "
                 f"{len(header)}; ett semikolon i en text ska stå inom citattecken "
-                f"(\"text; mer text\"), och varje rad ska ha fälten {';'.join(header)}")
+                f'("text; mer text"), och varje rad ska ha fälten {";".join(header)}'
+            )
 
         def cell(column: str) -> str:
             index = positions.get(column)
@@ -212,53 +236,71 @@ def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
 
         year_text = cell("year")
         year_value = parse_number(year_text)
-        if year_value is None or year_value != int(year_value) or not (
-                YEAR_RANGE[0] <= year_value <= YEAR_RANGE[1]):
-            raise fail(f"{_q(year_text)} i kolumnen year är inget årtal; skriv året med fyra "
-                       "siffror, t.ex. 2024")
+        if (
+            year_value is None
+            or year_value != int(year_value)
+            or not (YEAR_RANGE[0] <= year_value <= YEAR_RANGE[1])
+        ):
+            raise fail(
+                f"{_q(year_text)} i kolumnen year är inget årtal; skriv året med fyra "
+                "siffror, t.ex. 2024"
+            )
         year = int(year_value)
 
         gender = cell("gender").upper() or "T"
         if gender not in GENDERS:
-            raise fail(f"{_q(cell('gender'))} i kolumnen gender är inget kön; skriv T (totalt), "
-                       "K (kvinnor) eller M (män)")
+            raise fail(
+                f"{_q(cell('gender'))} i kolumnen gender är inget kön; skriv T (totalt), "
+                "K (kvinnor) eller M (män)"
+            )
 
         value_text = cell("value")
         value = parse_number(value_text)
         if value is None:
-            raise fail(f"värdet {_q(value_text)} i kolumnen value är inte ett tal; "
-                       "skriv ett tal som 55,3")
+            raise fail(
+                f"värdet {_q(value_text)} i kolumnen value är inte ett tal; skriv ett tal som 55,3"
+            )
         problem = range_problem(value, indicator.unit)
         if problem is not None:
-            raise fail(f"värdet {_q(value_text)} i kolumnen value {problem} ({indicator.id}, "
-                       f"enhet {indicator.unit}); skriv ett tal i intervallet {span_text(indicator.unit)}"
-                       + (", t.ex. 46,5" if indicator.is_percent else ""))
+            raise fail(
+                f"värdet {_q(value_text)} i kolumnen value {problem} ({indicator.id}, "
+                f"enhet {indicator.unit}); skriv ett tal i intervallet {span_text(indicator.unit)}"
+                + (", t.ex. 46,5" if indicator.is_percent else "")
+            )
 
-        source = check_length(cell("source"), "regional_source", f"{where} rad {line}, kolumnen source")
+        source = check_length(
+            cell("source"), "regional_source", f"{where} rad {line}, kolumnen source"
+        )
         if not source:
-            raise fail("kolumnen source är tom: källan saknas; skriv var värdet kommer ifrån, "
-                       f"t.ex. \"{region.full_name}s redovisning till Socialstyrelsen 2024, "
-                       "fråga 35\"")
+            raise fail(
+                "kolumnen source är tom: källan saknas; skriv var värdet kommer ifrån, "
+                f't.ex. "{region.full_name}s redovisning till Socialstyrelsen 2024, '
+                'fråga 35"'
+            )
 
         key = (ident, year, gender)
         if key in seen:
-            raise fail(f"{ident} år {year} kön {gender} (kolumnerna indicator_id, year, gender) "
-                       f"står redan på rad {seen[key]}; ta bort en av raderna")
+            raise fail(
+                f"{ident} år {year} kön {gender} (kolumnerna indicator_id, year, gender) "
+                f"står redan på rad {seen[key]}; ta bort en av raderna"
+            )
         seen[key] = line
 
         note = check_length(cell("note"), "regional_note", f"{where} rad {line}, kolumnen note")
-        rows.append({
-            "indicator_id": ident,
-            "region_code": region.code,
-            "year": year,
-            "gender": gender,
-            "value": float(value),
-            # The tidy `status` of a region's own row is its definition: empty = measured as
-            # the catalogue defines it; a text = measured otherwise (never compared across).
-            "status": cell("definition"),
-            "source": f"{source}; {note}" if note else source,
-            "retrieved": "",
-        })
+        rows.append(
+            {
+                "indicator_id": ident,
+                "region_code": region.code,
+                "year": year,
+                "gender": gender,
+                "value": float(value),
+                # The tidy `status` of a region's own row is its definition: empty = measured as
+                # the catalogue defines it; a text = measured otherwise (never compared across).
+                "status": cell("definition"),
+                "source": f"{source}; {note}" if note else source,
+                "retrieved": "",
+            }
+        )
 
     if not rows:
         return _empty_frame()
@@ -273,12 +315,16 @@ def regional_files(directory: Path) -> list[Path]:
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir()
-                  if p.is_file() and p.suffix.lower() == ".csv" and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.is_file() and p.suffix.lower() == ".csv" and not p.name.startswith(".")
+    )
 
 
-def read_regional_dir(directory: Path, catalog: Catalog, regions: Iterable[str] | None = None,
-                      ) -> tuple[pd.DataFrame, list[Path]]:
+def read_regional_dir(
+    directory: Path, catalog: Catalog, regions: Iterable[str] | None = None
+) -> tuple[pd.DataFrame, list[Path]]:
     """Every region's file in `directory` (missing folder: no rows) and the files read;
     with `regions` (slugs), only those regions' files."""
     files = regional_files(directory)

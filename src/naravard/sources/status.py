@@ -19,8 +19,13 @@ from naravard.core.limits import printable
 from naravard.core.settings import settings
 from naravard.sources.example import DEFAULT_YEARS
 from naravard.sources.regional import read_regional_dir
-from naravard.sources.table import (explicit_dir, has_kolada_data, is_example_request,
-                                    kolada_observations, validate)
+from naravard.sources.table import (
+    explicit_dir,
+    has_kolada_data,
+    is_example_request,
+    kolada_observations,
+    validate,
+)
 
 
 def _years(frame: pd.DataFrame) -> str:
@@ -54,8 +59,11 @@ def _kolada_summary(label: str, directory: Path, catalog: Catalog) -> list[str]:
         f"  indikatorer: {len(found)} av {len(wanted)} Kolada-indikatorer i katalogen",
         f"  regioner: {_regions(values)}",
         f"  år: {_years(values)}",
-        (f"  hämtad: okänt (ingen retrieved.json); fildatum {obs.retrieved}"
-         if "fildatum" in obs.origin_label else f"  hämtad: {obs.retrieved or 'okänt'}"),
+        (
+            f"  hämtad: okänt (ingen retrieved.json); fildatum {obs.retrieved}"
+            if "fildatum" in obs.origin_label
+            else f"  hämtad: {obs.retrieved or 'okänt'}"
+        ),
         "  utan värden: " + (", ".join(missing) if missing else "inga"),
     ]
     return lines
@@ -65,15 +73,19 @@ def _regional_summary(directory: Path, catalog: Catalog) -> list[str]:
     frame, files = read_regional_dir(directory, catalog)
     lines = [f"Regionens egna uppgifter: {directory}"]
     if not files:
-        lines.append("  inga filer; lägg regionens siffror i <region>.csv "
-                     "(rubrikrad indicator_id;year;gender;value;source;note)")
+        lines.append(
+            "  inga filer; lägg regionens siffror i <region>.csv "
+            "(rubrikrad indicator_id;year;gender;value;source;note)"
+        )
         return lines
     for path in files:
         region_frame = frame[frame["region_code"] == _code_of(path)]
         ids = sorted(region_frame["indicator_id"].unique())
         name = by_code(_code_of(path)).name if _code_of(path) else path.stem
-        lines.append(f"  {path.name} ({name}): {len(region_frame)} värden, "
-                     f"{len(ids)} indikatorer, år {_years(region_frame)}")
+        lines.append(
+            f"  {path.name} ({name}): {len(region_frame)} värden, "
+            f"{len(ids)} indikatorer, år {_years(region_frame)}"
+        )
     wanted = catalog.regional()
     found = set(frame["indicator_id"].unique())
     missing = [i.id for i in wanted if i.id not in found]
@@ -109,8 +121,10 @@ def print_status(data: str | Path | None = None) -> int:
     if (given or env) and not example:
         path = Path(given or env).expanduser()
         if path.suffix == ".pkl":
-            raise NaravardError(f"{path}: data status läser Kolada-kataloger, inte sparade "
-                                "observationer; ange katalogen med Kolada-data")
+            raise NaravardError(
+                f"{path}: data status läser Kolada-kataloger, inte sparade "
+                "observationer; ange katalogen med Kolada-data"
+            )
         directory = explicit_dir(path, from_env=not given)
         blocks.append(_kolada_summary("Angiven ögonblicksbild", directory, catalog))
 
@@ -121,8 +135,12 @@ def print_status(data: str | Path | None = None) -> int:
         except NaravardError as exc:
             blocks.append([f"Projektets ögonblicksbild: {snapshot}", f"  trasig: {exc}"])
     else:
-        blocks.append([f"Projektets ögonblicksbild: {snapshot}",
-                       "  saknas; återställ med git checkout -- data/kolada eller kör make data"])
+        blocks.append(
+            [
+                f"Projektets ögonblicksbild: {snapshot}",
+                "  saknas; återställ med git checkout -- data/kolada eller kör make data",
+            ]
+        )
 
     blocks.append(_regional_summary(paths.regional_dir(), catalog))
     blocks.append(_example_summary(catalog))

@@ -35,14 +35,24 @@ from naravard.sources.regional import read_regional_dir
 from naravard.config.kommun_catalog import kommun_catalog_path, load_kommun_catalog
 from naravard.sources.kommun import read_kommun
 
-COLUMNS = ["indicator_id", "region_code", "year", "gender", "value", "status", "source",
-           "retrieved"]
+COLUMNS = [
+    "indicator_id",
+    "region_code",
+    "year",
+    "gender",
+    "value",
+    "status",
+    "source",
+    "retrieved",
+]
 GENDERS = ("T", "K", "M")
 YEARS = (2000, 2100)  # the years any value may have; a snapshot's others are left out
 KEY = ["indicator_id", "region_code", "year", "gender"]
 EXAMPLE_LABEL = "Exempeldata (inte verkliga värden)"
-EXAMPLE_NOTE = ("Rapporten gjordes med DATA=exempel: den bygger på påhittade exempeldata, "
-                "inte på verkliga värden")
+EXAMPLE_NOTE = (
+    "Rapporten gjordes med DATA=exempel: den bygger på påhittade exempeldata, "
+    "inte på verkliga värden"
+)
 
 
 def _bounds(df: pd.DataFrame, units: dict[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -55,6 +65,7 @@ def _bounds(df: pd.DataFrame, units: dict[str, str]) -> tuple[pd.Series, pd.Seri
 
 
 # --- the schema ---------------------------------------------------------------------------
+
 
 def schema(catalog: Catalog) -> pa.DataFrameSchema:
     """Types and ranges; values are checked against their unit's range (naravard.core.limits)."""
@@ -139,50 +150,72 @@ def validate(frame: pd.DataFrame, catalog: Catalog, origin: Origin | None = None
         else:
             raise _row_error(frame, index, check, column, value, where, catalog)
     if check == "value_range" and where:
-        raise NaravardError(f"observationstabellen {where}: {_range_text(frame, index, catalog)}; "
-                            "rätta värdet i källfilen")
+        raise NaravardError(
+            f"observationstabellen {where}: {_range_text(frame, index, catalog)}; "
+            "rätta värdet i källfilen"
+        )
     if "uniqueness" in check or check == "unique":
         raise NaravardError(
             f"observationstabellen {where}: samma indikator, region, år och kön står mer än en "
-            "gång; ta bort dubbletten i källfilen")
+            "gång; ta bort dubbletten i källfilen"
+        )
     if check == "column_in_dataframe":
         raise NaravardError(
             f"observationstabellen: kolumnen {value} saknas; kolumnerna ska vara "
-            f"{', '.join(COLUMNS)}")
+            f"{', '.join(COLUMNS)}"
+        )
     if check == "column_in_schema":
         raise NaravardError(
-            f"observationstabellen: okänd kolumn {value}; kolumnerna ska vara {', '.join(COLUMNS)}")
+            f"observationstabellen: okänd kolumn {value}; kolumnerna ska vara {', '.join(COLUMNS)}"
+        )
     if check.startswith("dtype") or check.startswith("coerce"):
         raise NaravardError(
             f"observationstabellen: kolumnen {column} har fel typ ({value}); "
-            f"{_FIXES.get(str(column), 'rätta källdata')}")
+            f"{_FIXES.get(str(column), 'rätta källdata')}"
+        )
     if check == "not_nullable":
         raise NaravardError(
             f"observationstabellen {where}: kolumnen {column} saknar värde; "
-            f"{_FIXES.get(str(column), 'fyll i värdet')}")
+            f"{_FIXES.get(str(column), 'fyll i värdet')}"
+        )
     raise NaravardError(
         f"observationstabellen {where}: kolumnen {column} har det ogiltiga värdet {_plain(value)}; "
-        f"{_FIXES.get(str(column), 'rätta källdata')}")
+        f"{_FIXES.get(str(column), 'rätta källdata')}"
+    )
 
 
 def _range_text(frame: pd.DataFrame, index: object, catalog: Catalog) -> str:
     unit = catalog.get(str(frame.loc[index, "indicator_id"])).unit
     number = float(frame.loc[index, "value"])
-    return (f"kolumnen value: {_plain(number)} {range_problem(number, unit)} (enhet {unit}, tillåtet "
-            f"{span_text(unit)})")
+    return (
+        f"kolumnen value: {_plain(number)} {range_problem(number, unit)} (enhet {unit}, tillåtet "
+        f"{span_text(unit)})"
+    )
 
 
-def _row_error(frame: pd.DataFrame, index: object, check: str, column: object, value: object,
-               where: str, catalog: Catalog) -> NaravardError:
+def _row_error(
+    frame: pd.DataFrame,
+    index: object,
+    check: str,
+    column: object,
+    value: object,
+    where: str,
+    catalog: Catalog,
+) -> NaravardError:
     """One line for a bad row whose source file is known: `<file>: <key>: problem; fix`."""
     if check == "value_range":
-        return NaravardError(f"{where}: {_range_text(frame, index, catalog)}; rätta eller ta "
-                             "bort värdet i filen")
+        return NaravardError(
+            f"{where}: {_range_text(frame, index, catalog)}; rätta eller ta bort värdet i filen"
+        )
     if "uniqueness" in check or check == "unique":
-        return NaravardError(f"{where}: samma indikator, region, år och kön står mer än en "
-                             "gång; ta bort dubbletten i filen")
-    return NaravardError(f"{where}: kolumnen {column} har det ogiltiga värdet "
-                         f"{excerpt(value)}; {_FIXES.get(str(column), 'rätta värdet i filen')}")
+        return NaravardError(
+            f"{where}: samma indikator, region, år och kön står mer än en "
+            "gång; ta bort dubbletten i filen"
+        )
+    return NaravardError(
+        f"{where}: kolumnen {column} har det ogiltiga värdet "
+        f"{excerpt(value)}; {_FIXES.get(str(column), 'rätta värdet i filen')}"
+    )
 
 
 def empty_frame() -> pd.DataFrame:
@@ -193,6 +226,7 @@ def empty_frame() -> pd.DataFrame:
 
 
 # --- observations -------------------------------------------------------------------------
+
 
 @dataclass
 class Observations:
@@ -236,7 +270,8 @@ def load_saved_observations(path: Path) -> Observations:
     refused = NaravardError(
         f"{path}: naravard läser bara .pkl-filer som den själv har skrivit under körningen "
         "(en .pkl-fil kan köra godtycklig kod när den läses); ange katalogen med Kolada-data, "
-        "t.ex. DATA=../shared/data/kolada")
+        "t.ex. DATA=../shared/data/kolada"
+    )
     if not path.is_file():
         raise NaravardError(f"{path}: filen finns inte; ange katalogen med Kolada-data")
     key = settings().observations_key
@@ -245,13 +280,15 @@ def load_saved_observations(path: Path) -> Observations:
         payload = handle.read()
     if not key or not head.startswith(_MAGIC):
         raise refused
-    if not hmac.compare_digest(head[len(_MAGIC):].rstrip(b"\n"), signature(key, payload)):
+    if not hmac.compare_digest(head[len(_MAGIC) :].rstrip(b"\n"), signature(key, payload)):
         raise refused
     try:
         obs = pickle.loads(payload)  # noqa: S301 - signed above by this run's save_observations
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means the same thing
-        raise NaravardError(f"{path}: kan inte läsas som sparade observationer "
-                            f"({type(exc).__name__}); kör rapporten igen") from None
+        raise NaravardError(
+            f"{path}: kan inte läsas som sparade observationer "
+            f"({type(exc).__name__}); kör rapporten igen"
+        ) from None
     if not isinstance(obs, Observations):
         raise refused
     return obs
@@ -282,16 +319,18 @@ def _kolada_frame(directory: Path, catalog: Catalog):
     raw = data.frame
     raw = raw[raw["kpi"].isin(mapping) & raw["region_code"].isin(region_codes(include_riket=True))]
     retrieved = data.retrieved[:10] if data.retrieved else None
-    frame = pd.DataFrame({
-        "indicator_id": raw["kpi"].map(mapping).astype(str),
-        "region_code": raw["region_code"].astype(str),
-        "year": raw["year"].astype("int64"),
-        "gender": raw["gender"].astype(str),
-        "value": raw["value"].astype("float64"),
-        "status": raw["status"].fillna("").astype(str),
-        "source": "Kolada",
-        "retrieved": retrieved or "",
-    })
+    frame = pd.DataFrame(
+        {
+            "indicator_id": raw["kpi"].map(mapping).astype(str),
+            "region_code": raw["region_code"].astype(str),
+            "year": raw["year"].astype("int64"),
+            "gender": raw["gender"].astype(str),
+            "value": raw["value"].astype("float64"),
+            "status": raw["status"].fillna("").astype(str),
+            "source": "Kolada",
+            "retrieved": retrieved or "",
+        }
+    )
     return frame.reset_index(drop=True), data
 
 
@@ -302,8 +341,10 @@ def _outside_years(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[
         return frame, []
     years = sorted(int(y) for y in frame.loc[outside, "year"].unique())
     shown = ", ".join(str(y) for y in years[:5]) + (" …" if len(years) > 5 else "")
-    note = (f"{int(outside.sum())} värden för år utanför {YEARS[0]}–{YEARS[1]} ({shown}) i "
-            f"{where} togs inte med")
+    note = (
+        f"{int(outside.sum())} värden för år utanför {YEARS[0]}–{YEARS[1]} ({shown}) i "
+        f"{where} togs inte med"
+    )
     return frame.loc[~outside].reset_index(drop=True), [note]
 
 
@@ -321,23 +362,41 @@ def kolada_observations(directory: Path, catalog: Catalog, origin: str) -> Obser
         label = f"Kolada, ögonblicksbild i {_short(directory)}"
         label += f" ({how} {date})" if date else ""
     else:
-        label = f"Kolada, nedladdad {date}" if how == "hämtad" else f"Kolada, nedladdad ({how} {date})"
+        label = (
+            f"Kolada, nedladdad {date}" if how == "hämtad" else f"Kolada, nedladdad ({how} {date})"
+        )
     if data.missing_kpis:
         names = [catalog.by_kolada_id(k).id for k in data.missing_kpis if catalog.by_kolada_id(k)]
-        notes.append(f"{len(names)} av katalogens Kolada-indikatorer saknas i {_short(directory)}: "
-                     + ", ".join(names))
-    return Observations(frame=frame, origin=origin, origin_label=label, retrieved=date,
-                        is_example=False, input_files=list(data.files), notes=notes)
+        notes.append(
+            f"{len(names)} av katalogens Kolada-indikatorer saknas i {_short(directory)}: "
+            + ", ".join(names)
+        )
+    return Observations(
+        frame=frame,
+        origin=origin,
+        origin_label=label,
+        retrieved=date,
+        is_example=False,
+        input_files=list(data.files),
+        notes=notes,
+    )
 
 
 def _example_observations(catalog: Catalog) -> Observations:
-    return Observations(frame=generate_example(catalog), origin="example",
-                        origin_label=EXAMPLE_LABEL, retrieved=None, is_example=True,
-                        input_files=[catalog.path], notes=[EXAMPLE_NOTE])
+    return Observations(
+        frame=generate_example(catalog),
+        origin="example",
+        origin_label=EXAMPLE_LABEL,
+        retrieved=None,
+        is_example=True,
+        input_files=[catalog.path],
+        notes=[EXAMPLE_NOTE],
+    )
 
 
-def _with_regional(obs: Observations, catalog: Catalog, regional_dir: Path,
-                   regions: tuple[str, ...] | None = None) -> Observations:
+def _with_regional(
+    obs: Observations, catalog: Catalog, regional_dir: Path, regions: tuple[str, ...] | None = None
+) -> Observations:
     regional, files = read_regional_dir(regional_dir, catalog, regions)
     if not regional.empty:
         obs.frame = pd.concat([obs.frame, regional[COLUMNS]], ignore_index=True)
@@ -399,8 +458,9 @@ def _catalog_key(catalog: Catalog) -> tuple:
 
 
 def _copy(obs: Observations) -> Observations:
-    return dataclasses.replace(obs, frame=obs.frame.copy(), input_files=list(obs.input_files),
-                               notes=list(obs.notes))
+    return dataclasses.replace(
+        obs, frame=obs.frame.copy(), input_files=list(obs.input_files), notes=list(obs.notes)
+    )
 
 
 def clear_memo() -> None:
@@ -419,11 +479,13 @@ def explicit_dir(data: Path, from_env: bool) -> Path:
         raise NaravardError(
             f"{where}: datakatalogen finns inte; ange katalogen med Kolada-data "
             "(t.ex. DATA=../shared/data/kolada) eller utelämna den för projektets "
-            "ögonblicksbild data/kolada")
+            "ögonblicksbild data/kolada"
+        )
     if not data.is_dir():
         raise NaravardError(
             f"{where}: är en fil, inte en katalog; ange katalogen med Kolada-data "
-            "(med data/<KPI>.json) eller en sparad observationsfil .pkl")
+            "(med data/<KPI>.json) eller en sparad observationsfil .pkl"
+        )
     return data
 
 
@@ -440,7 +502,8 @@ def default_snapshot() -> Path:
     if not has_kolada_data(path):
         raise NaravardError(
             f"{paths.display_path(path)}: projektets Kolada-ögonblicksbild saknas; återställ "
-            "den med git checkout -- data/kolada, hämta en ny med make data eller ange DATA=<katalog>")
+            "den med git checkout -- data/kolada, hämta en ny med make data eller ange DATA=<katalog>"
+        )
     return path
 
 
@@ -466,9 +529,13 @@ def check_data_argument(data: str | Path | None) -> None:
     _resolve_origin(data)
 
 
-def load_observations(data: str | Path | None = None, *, catalog: Catalog | None = None,
-                      regional_dir: str | Path | None = None,
-                      regions: Iterable[str] | None = None) -> Observations:
+def load_observations(
+    data: str | Path | None = None,
+    *,
+    catalog: Catalog | None = None,
+    regional_dir: str | Path | None = None,
+    regions: Iterable[str] | None = None,
+) -> Observations:
     """The validated observations from the first origin that has data (see module docstring).
 
     Order: `data` (a Kolada directory, a .pkl from save_observations, or "exempel") →
@@ -498,8 +565,15 @@ def load_observations(data: str | Path | None = None, *, catalog: Catalog | None
             _MEMO[key] = obs
         return _copy(_MEMO[key])
 
-    key = (kind, str(path.resolve()), _dir_stamp(path), _dir_stamp(path / "kommun"),
-           regional_key, cat_key, wanted)
+    key = (
+        kind,
+        str(path.resolve()),
+        _dir_stamp(path),
+        _dir_stamp(path / "kommun"),
+        regional_key,
+        cat_key,
+        wanted,
+    )
     if key not in _MEMO:
         obs = kolada_observations(path, catalog, "snapshot" if kind == "snapshot" else kind)
         obs = _with_regional(obs, catalog, regional, wanted)

@@ -23,12 +23,14 @@ MIN_ITEMS = 8  # fewer are not worth a process
 
 
 def _may_fork(n: int) -> bool:
-    return (n >= MIN_ITEMS and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
-            and not switched_off())
+    return (
+        n >= MIN_ITEMS and hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and not switched_off()
+    )
 
 
-def each(items: Sequence[T], work: Callable[[T], None], *,
-         before: Callable[[], object] | None = None) -> None:
+def each(
+    items: Sequence[T], work: Callable[[T], None], *, before: Callable[[], object] | None = None
+) -> None:
     """`work(item)` for every item: every other item in a forked child when allowed. This
     process runs `before()` first (work whose caches it keeps), meanwhile the child starts.
 
@@ -68,5 +70,6 @@ def each(items: Sequence[T], work: Callable[[T], None], *,
         if pid > 0:
             _, status = os.waitpid(pid, 0)
     if pid > 0 and os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError("en kopia av rapportens Jupyter-kärna kunde inte skriva alla "
-                           "diagrammens filer")
+        raise RuntimeError(
+            "en kopia av rapportens Jupyter-kärna kunde inte skriva alla diagrammens filer"
+        )

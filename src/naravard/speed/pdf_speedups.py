@@ -36,10 +36,10 @@ def png_idat(data: bytes) -> bytes | None:
         return None
     chunks, pos = [], 8
     while pos + 8 <= len(data):
-        (length,) = struct.unpack("!I", data[pos:pos + 4])
-        kind = data[pos + 4:pos + 8]
+        (length,) = struct.unpack("!I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
         if kind == b"IDAT":
-            chunks.append(data[pos + 8:pos + 8 + length])
+            chunks.append(data[pos + 8 : pos + 8 + length])
         elif kind == b"IEND":
             break
         pos += 12 + length
@@ -64,9 +64,11 @@ def font_internals_ok(fonts_module: Any) -> bool:
     method = getattr(font_class, "_fonttools_subset", None)
     if method is None or getattr(method, "_naravard", False):
         return method is not None
-    return (_parameters(method) == ["self", "to_unicode", "hinting"]
-            and "self.file_content" in inspect.getsource(method)
-            and "_fonttools_subset" in inspect.getsource(font_class.subset))
+    return (
+        _parameters(method) == ["self", "to_unicode", "hinting"]
+        and "self.file_content" in inspect.getsource(method)
+        and "_fonttools_subset" in inspect.getsource(font_class.subset)
+    )
 
 
 def install() -> dict[str, bool]:
@@ -80,7 +82,8 @@ def install() -> dict[str, bool]:
         embed_png_as_is(weasyprint.images)
         applied["pdf-png"] = True
     if not getattr(weasyprint.text.ffi, "harfbuzz_subset", None) and shortcuts.allowed(
-            "pdf-fonts", lambda: font_internals_ok(weasyprint.pdf.fonts)):
+        "pdf-fonts", lambda: font_internals_ok(weasyprint.pdf.fonts)
+    ):
         subset_without_layout_tables(weasyprint.pdf.fonts)
         applied["pdf-fonts"] = True
     return applied

@@ -66,8 +66,11 @@ def allowed(name: str, internals_ok: Callable[[], bool]) -> bool:
     except metadata.PackageNotFoundError:
         version = ""
     if not version_in_range(version, lowest, below):
-        return _off(name, f"{distribution} {version or 'saknas'} är inte testad "
-                          f"(testad: {lowest} till före {below})")
+        return _off(
+            name,
+            f"{distribution} {version or 'saknas'} är inte testad "
+            f"(testad: {lowest} till före {below})",
+        )
     try:
         ok = bool(internals_ok())
     except Exception:  # noqa: BLE001 - an unexpected shape of the internals means: stay off
@@ -80,8 +83,11 @@ def allowed(name: str, internals_ok: Callable[[], bool]) -> bool:
 
 def _off(name: str, reason: str) -> bool:
     STATUS[name] = reason
-    print(f"naravard: genvägen {name} används inte: {reason}; rapporten blir densamma, "
-          f"bara långsammare ({OFF_SWITCH}=1 stänger av alla genvägar)", file=sys.stderr)
+    print(
+        f"naravard: genvägen {name} används inte: {reason}; rapporten blir densamma, "
+        f"bara långsammare ({OFF_SWITCH}=1 stänger av alla genvägar)",
+        file=sys.stderr,
+    )
     return False
 
 

@@ -13,19 +13,31 @@ from naravard.analysis import judgements as J
 from naravard.analysis.goal_status import GoalStatus
 from naravard.wording import text
 
-STATUS_WORDS = {J.MET: "uppfylls helt", J.PARTLY: "uppfylls delvis", J.NOT_MET: "uppfylls inte",
-                J.NOT_ASSESSED: "kan inte bedömas"}
+STATUS_WORDS = {
+    J.MET: "uppfylls helt",
+    J.PARTLY: "uppfylls delvis",
+    J.NOT_MET: "uppfylls inte",
+    J.NOT_ASSESSED: "kan inte bedömas",
+}
 REGION_WORDS = {"helt": "uppfylls helt", "delvis": "uppfylls delvis", "inte": "uppfylls inte"}
 SHORT = {J.MET: "helt", J.PARTLY: "delvis", J.NOT_MET: "inte"}
-LEVEL_GROUPS = {"regionmål": "Regionmål", "nämndmål": "Nämndmål", "delmål": "Delmål",
-                "uppdrag": "Uppdrag"}
+LEVEL_GROUPS = {
+    "regionmål": "Regionmål",
+    "nämndmål": "Nämndmål",
+    "delmål": "Delmål",
+    "uppdrag": "Uppdrag",
+}
 
 GROUPED = "Delmålen står under det regionmål de hör till. "
-RULE = ("Först står regionens bedömning (helt, delvis eller inte uppfyllt). Under ett mål med målvärde och utfall står rapportens "
-        "beräkning, med samma regel som för de nationella målen: helt vid minst 100 procent av "
-        "målvärdet, delvis vid 80–99, inte under 80 (ett tak: målvärdet delat med utfallet).")
-WHOLE = ("Regionens bedömning gäller målet som helhet; rapporten beräknar bara den indikator "
-         "som har ett målvärde.")
+RULE = (
+    "Först står regionens bedömning (helt, delvis eller inte uppfyllt). Under ett mål med målvärde och utfall står rapportens "
+    "beräkning, med samma regel som för de nationella målen: helt vid minst 100 procent av "
+    "målvärdet, delvis vid 80–99, inte under 80 (ett tak: målvärdet delat med utfallet)."
+)
+WHOLE = (
+    "Regionens bedömning gäller målet som helhet; rapporten beräknar bara den indikator "
+    "som har ett målvärde."
+)
 
 
 def share_percent(share: float | None) -> float | None:
@@ -41,7 +53,7 @@ def _value(st: GoalStatus, x: float | None) -> str:
 
 
 def target_words(st: GoalStatus) -> str:
-    """"minst 80 %" / "högst 4 %"."""
+    """ "minst 80 %" / "högst 4 %"."""
     if st.target is None:
         return ""
     word = "högst" if st.target_kind == "max" else "minst"
@@ -54,13 +66,15 @@ def measure_line(st: GoalStatus, year: int) -> str:
     if st.goal.indicator is None or st.name is None:
         return ""
     if st.value is None:
-        value = ("utfallet anges inte" if st.goal.indicator.id is None
-                 else f"inget värde för {st.goal.year or year}")
+        value = (
+            "utfallet anges inte"
+            if st.goal.indicator.id is None
+            else f"inget värde för {st.goal.year or year}"
+        )
     else:
         value = _value(st, st.value)
     target = f", målvärde {target_words(st)}" if st.target is not None else ""
     return f"{st.name}: {value}{target}"
-
 
 
 def computed_cell(st: GoalStatus) -> str:
@@ -101,8 +115,10 @@ def group_title(st: GoalStatus) -> str:
 def differ_sentence(st: GoalStatus) -> str:
     """The goal, the region's judgement and the computed one, in a few words."""
     share = text.fmt_percent(share_percent(st.share), 1)
-    return (f"”{st.goal.text.rstrip('.')}” (regionen: {REGION_WORDS[st.goal.region_status or '']}; "
-            f"{text.lower_first(st.name or '')}: {share} av målvärdet, {STATUS_WORDS[st.status]})")
+    return (
+        f"”{st.goal.text.rstrip('.')}” (regionen: {REGION_WORDS[st.goal.region_status or '']}; "
+        f"{text.lower_first(st.name or '')}: {share} av målvärdet, {STATUS_WORDS[st.status]})"
+    )
 
 
 def differ_paragraph(statuses: list[GoalStatus]) -> str:
@@ -111,8 +127,12 @@ def differ_paragraph(statuses: list[GoalStatus]) -> str:
     if not differing:
         return ""
     count = text.plural(len(differing), "mål", "mål")
-    return (f"För {count} skiljer sig rapportens beräkning från regionens bedömning: "
-            + text.join_sv(differ_sentence(st) for st in differing) + ". " + WHOLE)
+    return (
+        f"För {count} skiljer sig rapportens beräkning från regionens bedömning: "
+        + text.join_sv(differ_sentence(st) for st in differing)
+        + ". "
+        + WHOLE
+    )
 
 
 def indicator_line(statuses: list[GoalStatus]) -> str:
@@ -120,12 +140,17 @@ def indicator_line(statuses: list[GoalStatus]) -> str:
     parts = []
     for st in statuses:
         judged = st.goal.region_status or st.goal.region_wording
-        parts.append(f"{st.goal.level} ”{st.goal.text.rstrip('.')}”"
-                     + (f" ({text.lower_first(judged)})" if judged else ""))
+        parts.append(
+            f"{st.goal.level} ”{st.goal.text.rstrip('.')}”"
+            + (f" ({text.lower_first(judged)})" if judged else "")
+        )
     return ("Regionens mål: " + "; ".join(parts) + ".") if parts else ""
 
 
 def intro(source: str | None, region_name: str, year: int, grouped: bool = False) -> str:
     where = f" ({source})" if source else ""
-    return (f"{region_name}s egna mål för {year} och regionens bedömning av dem{where}. "
-            + (GROUPED if grouped else "") + RULE)
+    return (
+        f"{region_name}s egna mål för {year} och regionens bedömning av dem{where}. "
+        + (GROUPED if grouped else "")
+        + RULE
+    )

@@ -1,4 +1,4 @@
-""""Det viktigaste": the three to five messages a nämnd reads first, chosen by written rules.
+""" "Det viktigaste": the three to five messages a nämnd reads first, chosen by written rules.
 
 Each message is a plain headline ("Överbeläggningar: sämst i landet") and one sentence of
 numbers with the catalogue's short names. The rules (RULES_TEXT, printed in Om underlaget):
@@ -59,20 +59,22 @@ RULES_TEXT = (
     "värdet ligger från rikets. Sist ett officiellt mål som inte nås, "
     "när minst en region når det. Ett värde som avviker kraftigt från regionens tidigare år "
     "redovisas som något att kontrollera, inte som förbättring eller försämring. Indikatorer "
-    "som hör ihop redovisas tillsammans (\"Samtidigt …\") bara när de klarar samma prov. "
+    'som hör ihop redovisas tillsammans ("Samtidigt …") bara när de klarar samma prov. '
     "Rapporten anger inga orsaker."
 )
 
 
 # --------------------------------------------------------------------------- related groups
 
+
 def related_path() -> Path:
     return catalog_path().with_name("related.yaml")
 
 
 @functools.lru_cache(maxsize=4)
-def related_groups(path: Path | None = None, catalog: Catalog | None = None
-                   ) -> tuple[tuple[str, ...], ...]:
+def related_groups(
+    path: Path | None = None, catalog: Catalog | None = None
+) -> tuple[tuple[str, ...], ...]:
     """The groups of indicator ids that are told together; ids are checked against the
     catalogue so a typo fails with the file and the id named."""
     path = Path(path) if path is not None else related_path()
@@ -82,8 +84,10 @@ def related_groups(path: Path | None = None, catalog: Catalog | None = None
     data = safe_yaml.load_file(path, where)
     groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(groups, list):
-        raise NaravardError(f"{where}: saknar listan groups:; skriv en grupp per rad, "
-                            "t.ex. - [vardplatser, overbelaggningar]")
+        raise NaravardError(
+            f"{where}: saknar listan groups:; skriv en grupp per rad, "
+            "t.ex. - [vardplatser, overbelaggningar]"
+        )
     known = {i.id for i in (catalog or load_catalog())}
     out = []
     for n, group in enumerate(groups, start=1):
@@ -91,8 +95,9 @@ def related_groups(path: Path | None = None, catalog: Catalog | None = None
             raise NaravardError(f"{where}: grupp nr {n} ska vara en lista med minst två id")
         for ind in group:
             if str(ind) not in known:
-                raise NaravardError(f"{where}: grupp nr {n}: {ind!r} finns inte i "
-                                    "indikatorkatalogen; rätta id:t")
+                raise NaravardError(
+                    f"{where}: grupp nr {n}: {ind!r} finns inte i indikatorkatalogen; rätta id:t"
+                )
         out.append(tuple(str(i) for i in group))
     return tuple(out)
 
@@ -107,6 +112,7 @@ def _partners(indicator_id: str, groups: Sequence[Sequence[str]]) -> list[str]:
 
 # --------------------------------------------------------------------------- values
 
+
 @dataclass
 class Values:
     """Every region's totals for the Kolada indicators: one lookup per (id, code, year)."""
@@ -117,9 +123,15 @@ class Values:
     @classmethod
     def of(cls, obs: Any) -> Values:
         vals = values_frame(obs)
-        return cls(dict(zip(zip(vals["indicator_id"], vals["region_code"],
-                                vals["year"].astype(int)), vals["value"].astype(float))),
-                   region_codes())
+        return cls(
+            dict(
+                zip(
+                    zip(vals["indicator_id"], vals["region_code"], vals["year"].astype(int)),
+                    vals["value"].astype(float),
+                )
+            ),
+            region_codes(),
+        )
 
     def get(self, ind: str, code: str, year: int) -> float | None:
         return self.lookup.get((ind, code, int(year)))
@@ -168,8 +180,13 @@ def _flagged(row: Mapping[str, Any]) -> bool:
 def _versus_riket(row: Mapping[str, Any]) -> str:
     """The table's own rule (judgements.versus_riket): beyond min_change, at the published
     precision, or "nära riket"."""
-    return versus_riket(row.get("value"), row.get("riket"), str(row.get("direction", "")),
-                        float(row.get("min_change") or 0), int(row.get("decimals", 1)))
+    return versus_riket(
+        row.get("value"),
+        row.get("riket"),
+        str(row.get("direction", "")),
+        float(row.get("min_change") or 0),
+        int(row.get("decimals", 1)),
+    )
 
 
 def _worse_than_riket(row: Mapping[str, Any]) -> bool:
@@ -213,19 +230,27 @@ def _stated_change(row: Mapping[str, Any], year: int) -> _Change | None:
         return None
     trend = row.get("trend")
     start, first = _int(row.get("trend_from_year")), row.get("trend_from_value")
-    if trend in ("förbättring", "försämring", "ökning", "minskning") and start is not None \
-            and not _missing(first) and start < year:
+    if (
+        trend in ("förbättring", "försämring", "ökning", "minskning")
+        and start is not None
+        and not _missing(first)
+        and start < year
+    ):
         return _Change(start, float(first), float(value), str(trend), True)
     judged = row.get("change_judgement")
     prev_year, prev = _int(row.get("prev_year")), row.get("prev_value")
-    if judged in ("förbättring", "försämring", "ökning", "minskning") and row.get(
-            "change_counts") and prev_year is not None and not _missing(prev):
+    if (
+        judged in ("förbättring", "försämring", "ökning", "minskning")
+        and row.get("change_counts")
+        and prev_year is not None
+        and not _missing(prev)
+    ):
         return _Change(prev_year, float(prev), float(value), str(judged), False)
     return None
 
 
 def _place_words(row: Mapping[str, Any]) -> str:
-    """"sämst i landet", "delad sista plats", "bland de svagaste i landet", "sämre än riket"."""
+    """ "sämst i landet", "delad sista plats", "bland de svagaste i landet", "sämre än riket"."""
     rank, n = _int(row.get("rank")), _int(row.get("n_ranked"))
     worst = _int(row.get("rank_to")) or rank
     if rank is not None and n and worst == n:
@@ -235,9 +260,10 @@ def _place_words(row: Mapping[str, Any]) -> str:
     return "sämre än riket"
 
 
-def numbers(row: Mapping[str, Any], year: int, change: _Change | None = None, *,
-            place_inside: bool = False) -> str:
-    """"11,2 per 100 vårdplatser 2024 (2,1 år 2020; riket 5,7), plats 21 av 21" (no full stop);
+def numbers(
+    row: Mapping[str, Any], year: int, change: _Change | None = None, *, place_inside: bool = False
+) -> str:
+    """ "11,2 per 100 vårdplatser 2024 (2,1 år 2020; riket 5,7), plats 21 av 21" (no full stop);
     `place_inside` puts the place in the brackets, for a part of a longer sentence."""
     out = f"{_v(row, row.get('value'))} {year}"
     inside = []
@@ -269,7 +295,7 @@ class Message:
         """The sentence of numbers without the name the headline already gives."""
         name = self.headline.split(": ", 1)[0]  # a name may hold a colon ("1177:s")
         if self.headline and self.text.startswith(name + ": "):
-            return self.text[len(name) + 2:]
+            return self.text[len(name) + 2 :]
         return self.text
 
     @property
@@ -279,6 +305,7 @@ class Message:
 
 
 # --------------------------------------------------------------------------- candidates
+
 
 def _position(row: Mapping[str, Any], ind: Any, values: Values, year: int) -> Message | None:
     """A weak place: in the worse third, worse than Riket by min_change and at least
@@ -306,18 +333,29 @@ def _contradicted(row: Mapping[str, Any], change: _Change) -> bool:
     """A movement over years that the latest counted change goes against: "bättre än förr"
     beside a chapter that calls this year a försämring would read as a contradiction."""
     latest = row.get("change_judgement")
-    return change.trend and bool(row.get("change_counts")) and \
-        latest in OPPOSITE and OPPOSITE[latest] == change.word
+    return (
+        change.trend
+        and bool(row.get("change_counts"))
+        and latest in OPPOSITE
+        and OPPOSITE[latest] == change.word
+    )
 
 
-OPPOSITE = {"förbättring": "försämring", "försämring": "förbättring",
-            "ökning": "minskning", "minskning": "ökning"}
+OPPOSITE = {
+    "förbättring": "försämring",
+    "försämring": "förbättring",
+    "ökning": "minskning",
+    "minskning": "ökning",
+}
 
 
 def _change(row: Mapping[str, Any], ind: Any, values: Values, year: int) -> Message | None:
     change = _stated_change(row, year)
-    if change is None or change.word not in ("förbättring", "försämring") \
-            or _contradicted(row, change):
+    if (
+        change is None
+        or change.word not in ("förbättring", "försämring")
+        or _contradicted(row, change)
+    ):
         return None
     sd = values.spread(ind.id, year) or 1.0
     z = abs(change.now - change.before) / sd
@@ -347,18 +385,22 @@ def _target(row: Mapping[str, Any], ind: Any, values: Values, year: int) -> Mess
     if _missing(target):
         return None
     if ind.source == "kolada":  # a target no region reaches says nothing about this one
-        reached = [v for v in values.year_values(ind.id, year)
-                   if (v >= float(target) if kind == "min" else v <= float(target))]
+        reached = [
+            v
+            for v in values.year_values(ind.id, year)
+            if (v >= float(target) if kind == "min" else v <= float(target))
+        ]
         if not reached:
             return None
     sd = values.spread(ind.id, year) or 1.0
     target_text = row.get("target_text") or _v(row, target)
-    sentence = (f"{upper_first(ind.short)}: {numbers(row, year)} mot målet {target_text}")
+    sentence = f"{upper_first(ind.short)}: {numbers(row, year)} mot målet {target_text}"
     when = _int(row.get("target_for"))
-    sentence += (f" (för {when})." if when is not None and when < year else ".")
+    sentence += f" (för {when})." if when is not None and when < year else "."
     score = abs(float(row["value"]) - float(target)) / sd
-    return Message("mal", ind.id, sentence, score,
-                   headline=f"{upper_first(ind.short)}: målet nås inte")
+    return Message(
+        "mal", ind.id, sentence, score, headline=f"{upper_first(ind.short)}: målet nås inte"
+    )
 
 
 def _caution(rows: Sequence[Mapping[str, Any]], catalog: Catalog, year: int) -> Message | None:
@@ -378,17 +420,22 @@ def _caution(rows: Sequence[Mapping[str, Any]], catalog: Catalog, year: int) -> 
         parts.append(part)
     more = len(flagged) - len(parts)
     sources = [catalog.get(str(r["indicator_id"])).primary_source for r in flagged]
-    why = next((plaus.caution(s) for s in sources if plaus.caution(s) == plaus.CAUTION),
-               plaus.caution(sources[0]))
-    sentence = upper_first(text.join_sv(parts)) + (f" och {more} till" if more else "") + \
-        f": värdena {why}."
+    why = next(
+        (plaus.caution(s) for s in sources if plaus.caution(s) == plaus.CAUTION),
+        plaus.caution(sources[0]),
+    )
+    sentence = (
+        upper_first(text.join_sv(parts))
+        + (f" och {more} till" if more else "")
+        + f": värdena {why}."
+    )
     headline = f"Osäkra värden: {len(flagged)} avviker kraftigt från tidigare år"
-    return Message("kontroll", str(flagged[0]["indicator_id"]), sentence, 100.0,
-                   headline=headline)
+    return Message("kontroll", str(flagged[0]["indicator_id"]), sentence, 100.0, headline=headline)
 
 
-def _together_part(row: Mapping[str, Any], ind: Any, values: Values, year: int,
-                   kind: str) -> tuple[str, str] | None:
+def _together_part(
+    row: Mapping[str, Any], ind: Any, values: Values, year: int, kind: str
+) -> tuple[str, str] | None:
     """A related indicator in the chapter's own words, when it passes the same test as the
     message it joins (`kind`): a weak place or a deterioration beside a weak place, the same
     direction beside a change; a neutral indicator when its movement counts. Returns (verb,
@@ -398,19 +445,25 @@ def _together_part(row: Mapping[str, Any], ind: Any, values: Values, year: int,
     change = _stated_change(row, year)
     if change is not None and _contradicted(row, change):
         change = None
-    same_way = {"avstand": ("försämring",), "forsamring": ("försämring",),
-                "forbattring": ("förbättring",), "mal": ()}.get(kind, ())
+    same_way = {
+        "avstand": ("försämring",),
+        "forsamring": ("försämring",),
+        "forbattring": ("förbättring",),
+        "mal": (),
+    }.get(kind, ())
     if change is not None and change.word in (*same_way, "ökning", "minskning"):
         verb = "ökat" if change.now > change.before else "minskat"
-        return "har", (f"{ind.short} {{}} {verb} från {_vs(row, change.before)} år "
-                       f"{change.from_year} till {_v(row, change.now)} {year}")
+        return "har", (
+            f"{ind.short} {{}} {verb} från {_vs(row, change.before)} år "
+            f"{change.from_year} till {_v(row, change.now)} {year}"
+        )
     if kind == "avstand" and _position(row, ind, values, year) is not None:
         return "var", f"{ind.short} {{}} {numbers(row, year, place_inside=True)}"
     return None
 
 
 def _together(parts: Sequence[tuple[str, str]]) -> str:
-    """"Samtidigt har vårdplatser minskat … och vårddygn … har ökat …" — side by side, no
+    """ "Samtidigt har vårdplatser minskat … och vårddygn … har ökat …" — side by side, no
     cause."""
     verb, rest = parts[0]
     first = "Samtidigt " + verb + " " + rest.replace(" {}", "", 1)
@@ -424,10 +477,18 @@ QUOTA = (("avstand", 3), ("kontroll", 1), ("forsamring", 1), ("forbattring", 1),
 MIN_MESSAGES = 3
 
 
-def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
-           region_name: str, year: int, *, max_messages: int = MAX_MESSAGES,
-           groups: Sequence[Sequence[str]] | None = None,
-           values: Values | None = None) -> list[Message]:
+def select(
+    table: pd.DataFrame,
+    obs: Any,
+    catalog: Catalog,
+    region_code: str,
+    region_name: str,
+    year: int,
+    *,
+    max_messages: int = MAX_MESSAGES,
+    groups: Sequence[Sequence[str]] | None = None,
+    values: Values | None = None,
+) -> list[Message]:
     """The messages for one region and year, most important first (see the module doc)."""
     values = values or Values.of(obs)
     groups = related_groups() if groups is None else groups
@@ -438,8 +499,11 @@ def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
         if row is None or _missing(row.get("value")):
             continue
         shown = _shown_year(row, year)  # an earlier year when not yet published
-        for found in (_position(row, ind, values, shown), _change(row, ind, values, shown),
-                      _target(row, ind, values, shown)):
+        for found in (
+            _position(row, ind, values, shown),
+            _change(row, ind, values, shown),
+            _target(row, ind, values, shown),
+        ):
             if found is not None:
                 kinds[found.kind].append(found)
     for found in kinds.values():
@@ -454,20 +518,37 @@ def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
             for p in _partners(m.indicator_id, groups):
                 if p in told or p not in rows or len(parts) == 2:
                     continue
-                part = _together_part(rows[p], catalog.get(p), values,
-                                      _shown_year(rows[p], year), m.kind)
+                part = _together_part(
+                    rows[p], catalog.get(p), values, _shown_year(rows[p], year), m.kind
+                )
                 if part:
                     parts.append(part)
                     told.add(p)
-        chosen.append(Message(m.kind, m.indicator_id, m.text, m.score,
-                              (_together(parts),) if parts else (), m.headline))
+        chosen.append(
+            Message(
+                m.kind,
+                m.indicator_id,
+                m.text,
+                m.score,
+                (_together(parts),) if parts else (),
+                m.headline,
+            )
+        )
         told.add(m.indicator_id)
 
     for kind, n in QUOTA:
         if kind == "kontroll":  # the flagged values no message has told yet
-            kinds[kind] = [m for m in [_caution(
-                [rows[i.id] for i in catalog.kolada() if i.id in rows and i.id not in told],
-                catalog, year)] if m is not None]
+            kinds[kind] = [
+                m
+                for m in [
+                    _caution(
+                        [rows[i.id] for i in catalog.kolada() if i.id in rows and i.id not in told],
+                        catalog,
+                        year,
+                    )
+                ]
+                if m is not None
+            ]
         for m in kinds[kind]:
             if n == 0 or len(chosen) == max_messages:
                 break
@@ -476,8 +557,9 @@ def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
                 if kind == "kontroll":
                     told.update(i for i, r in rows.items() if _flagged(r))
                 n -= 1
-    rest = sorted((m for k, ms in kinds.items() if k != "kontroll" for m in ms),
-                  key=lambda m: -m.score)
+    rest = sorted(
+        (m for k, ms in kinds.items() if k != "kontroll" for m in ms), key=lambda m: -m.score
+    )
     for m in rest:  # fewer than three: the next strongest of any kind fill up
         if len(chosen) >= min(MIN_MESSAGES, max_messages):
             break
@@ -490,9 +572,14 @@ def select(table: pd.DataFrame, obs: Any, catalog: Catalog, region_code: str,
 def profile_positions(table: pd.DataFrame, n: int = 2) -> tuple[list[Mapping], list[Mapping]]:
     """The region's strongest and weakest ranked positions (directional indicators only),
     with shared places kept shared: a tie never reads as a better or worse place."""
-    rows = [r for r in table.to_dict(orient="records")
-            if r.get("direction") in ("higher", "lower") and not _missing(r.get("rank"))
-            and r.get("n_ranked") and not _flagged(r)]  # a value to check is no best place
+    rows = [
+        r
+        for r in table.to_dict(orient="records")
+        if r.get("direction") in ("higher", "lower")
+        and not _missing(r.get("rank"))
+        and r.get("n_ranked")
+        and not _flagged(r)
+    ]  # a value to check is no best place
 
     def rel(r: Mapping[str, Any], worst: bool) -> float:
         rank = r.get("rank_to") if worst and not _missing(r.get("rank_to")) else r["rank"]
@@ -504,7 +591,7 @@ def profile_positions(table: pd.DataFrame, n: int = 2) -> tuple[list[Mapping], l
 
 
 def rank_words(row: Mapping[str, Any]) -> str:
-    """"plats 3 av 21", or "delad plats 3–8 av 21" when regions share the value."""
+    """ "plats 3 av 21", or "delad plats 3–8 av 21" when regions share the value."""
     rank, n = int(row["rank"]), int(row["n_ranked"])
     to = row.get("rank_to")
     if not _missing(to) and int(to) != rank:

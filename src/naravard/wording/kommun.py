@@ -21,7 +21,7 @@ def threshold(item: K.KommunIndicator) -> str:
 
 
 def lan_words(item: K.KommunIndicator) -> str:
-    """"länet 15,2 % (ovägt medel av kommunerna)" or "Region Västerbotten 2,2 dagar"."""
+    """ "länet 15,2 % (ovägt medel av kommunerna)" or "Region Västerbotten 2,2 dagar"."""
     if item.lan_label == K.LAN_MEAN_LABEL:
         return f"ovägt medel för länets kommuner {_v(item, item.lan)}"
     return f"{item.lan_label} {_v(item, item.lan)}"
@@ -31,13 +31,19 @@ def spread_sentence(item: K.KommunIndicator) -> str:
     have = item.with_value
     if len(have) == 1:
         only = have[0]
-        return (f"{item.year} har bara {only.name} ett värde i Kolada: {_v(item, only.value)}.")
+        return f"{item.year} har bara {only.name} ett värde i Kolada: {_v(item, only.value)}."
     low = min(have, key=lambda k: (k.value, k.name))
     high = max(have, key=lambda k: (k.value, k.name))
     riket = f", riket {_v(item, item.riket)}" if item.riket is not None else ""
-    unit = "" if item.indicator.unit in _SAID_ONCE else f" ({text.unit_label(item.indicator.unit).lower()})"
-    return (f"{item.year} låg värdet{unit} mellan {_v(item, low.value)} i {low.name} och "
-            f"{_v(item, high.value)} i {high.name} ({lan_words(item)}{riket}).")
+    unit = (
+        ""
+        if item.indicator.unit in _SAID_ONCE
+        else f" ({text.unit_label(item.indicator.unit).lower()})"
+    )
+    return (
+        f"{item.year} låg värdet{unit} mellan {_v(item, low.value)} i {low.name} och "
+        f"{_v(item, high.value)} i {high.name} ({lan_words(item)}{riket})."
+    )
 
 
 def _sides(sides: list[tuple[list[str], str]], sep: str, tail: str) -> str:
@@ -53,11 +59,15 @@ def standing_out_sentence(item: K.KommunIndicator) -> str:
     down = [k.name for k in item.standing_out(second)]
     limit = threshold(item)
     if not up and not down:
-        return (f"Ingen kommun skiljer sig från länet med {limit} eller mer, den minsta "
-                "skillnad som räknas.")
-    return _sides([(up, f"{first} är {text.join_sv(up)}"),
-                   (down, f"{second} är {text.join_sv(down)}")], "; ",
-                  f" (skillnad minst {limit}).")
+        return (
+            f"Ingen kommun skiljer sig från länet med {limit} eller mer, den minsta "
+            "skillnad som räknas."
+        )
+    return _sides(
+        [(up, f"{first} är {text.join_sv(up)}"), (down, f"{second} är {text.join_sv(down)}")],
+        "; ",
+        f" (skillnad minst {limit}).",
+    )
 
 
 def gender_sentence(item: K.KommunIndicator) -> str:
@@ -67,15 +77,22 @@ def gender_sentence(item: K.KommunIndicator) -> str:
     n = item.gender_compared
     limit = threshold(item)
     if not women and not men:
-        return (f"Kvinnor och män skiljer sig mindre än {limit} i alla {n} kommuner där Kolada "
-                "redovisar båda.")
-    return _sides([(women, f"kvinnor har högre värde än män i {len(women)}"),
-                   (men, f"män har högre värde än kvinnor i {len(men)}")], " och ",
-                  f" av de {n} kommuner där Kolada redovisar båda (skillnad minst {limit}).")
+        return (
+            f"Kvinnor och män skiljer sig mindre än {limit} i alla {n} kommuner där Kolada "
+            "redovisar båda."
+        )
+    return _sides(
+        [
+            (women, f"kvinnor har högre värde än män i {len(women)}"),
+            (men, f"män har högre värde än kvinnor i {len(men)}"),
+        ],
+        " och ",
+        f" av de {n} kommuner där Kolada redovisar båda (skillnad minst {limit}).",
+    )
 
 
 def _with_size(k: K.KommunValue) -> str:
-    """"Sorsele (2 412 invånare 2023)" when the data has the population, else the name."""
+    """ "Sorsele (2 412 invånare 2023)" when the data has the population, else the name."""
     if k.population is None:
         return k.name
     year, people = k.population
@@ -86,20 +103,33 @@ def caution_sentence(item: K.KommunIndicator) -> str:
     names = [_with_size(k) for k in item.unstable]
     if not names:
         return ""
-    return (f"Kolada saknar värde för {text.join_sv(names)} något av åren "
-            f"{item.year - K.WINDOW + 1}–{item.year}; jämför de enskilda åren med försiktighet.")
+    return (
+        f"Kolada saknar värde för {text.join_sv(names)} något av åren "
+        f"{item.year - K.WINDOW + 1}–{item.year}; jämför de enskilda åren med försiktighet."
+    )
 
 
 def missing_sentence(item: K.KommunIndicator) -> str:
     """The kommuner without a value in the shown year, each with the reason: never dropped."""
     if not item.missing:
         return ""
-    return (f"Inget värde {item.year} för " + text.join_sv(
-        f"{k.name} ({k.reason})" for k in item.missing) + ".")
+    return (
+        f"Inget värde {item.year} för "
+        + text.join_sv(f"{k.name} ({k.reason})" for k in item.missing)
+        + "."
+    )
 
 
 def sentences(item: K.KommunIndicator) -> list[str]:
     """Spread, who stands out, women and men, who has no value, caution."""
-    return [s for s in (spread_sentence(item), standing_out_sentence(item),
-                        gender_sentence(item), missing_sentence(item),
-                        caution_sentence(item)) if s]
+    return [
+        s
+        for s in (
+            spread_sentence(item),
+            standing_out_sentence(item),
+            gender_sentence(item),
+            missing_sentence(item),
+            caution_sentence(item),
+        )
+        if s
+    ]

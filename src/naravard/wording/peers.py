@@ -32,7 +32,7 @@ def place_cell(row: Mapping[str, Any]) -> tuple[str, bool]:
 
 
 def place_phrase(row: Mapping[str, Any], group_name: str) -> str:
-    """"plats 2 av 4 i Norra sjukvårdsregionen", "delad plats 1–2 av 4 i jämförelsegruppen"."""
+    """ "plats 2 av 4 i Norra sjukvårdsregionen", "delad plats 1–2 av 4 i jämförelsegruppen"."""
     cell, shared = place_cell(row)
     if not cell:
         return ""
@@ -43,8 +43,7 @@ def _group_count(n: int) -> str:
     return "Båda" if n == 2 else f"Alla {count_word(n)}"
 
 
-def peer_sentence(row: Mapping[str, Any], region_name: str, group_name: str,
-                  n_members: int) -> str:
+def peer_sentence(row: Mapping[str, Any], region_name: str, group_name: str, n_members: int) -> str:
     """One sentence where the peers tell more than the national place; "" otherwise."""
     contrast = str(row.get("peer_contrast") or "")
     place = place_phrase(row, group_name)
@@ -53,21 +52,27 @@ def peer_sentence(row: Mapping[str, Any], region_name: str, group_name: str,
     national = str(row.get("position") or "")
     cell, shared = place_cell(row)
     if contrast in THIRD_WORDS:
-        return (f"{_group_count(n_members)} regionerna i {group_name} ligger i landets "
-                f"{THIRD_WORDS[contrast]} tredjedel, {region_name} på "
-                f"{'delad plats' if shared else 'plats'} {cell}.")
+        return (
+            f"{_group_count(n_members)} regionerna i {group_name} ligger i landets "
+            f"{THIRD_WORDS[contrast]} tredjedel, {region_name} på "
+            f"{'delad plats' if shared else 'plats'} {cell}."
+        )
     if contrast in ("best", "worst") and national:
         word = "bästa" if contrast == "best" else "sämsta"
-        return (f"{region_name} har det {word} värdet i {group_name} (plats {cell}) men "
-                f"ligger i landets {national} tredjedel.")
+        return (
+            f"{region_name} har det {word} värdet i {group_name} (plats {cell}) men "
+            f"ligger i landets {national} tredjedel."
+        )
     return ""
 
 
 def group_line(kind: str, name: str, members: Sequence[str], chosen: bool, note: str) -> str:
     """Who the group is, once per report: the legend under the overview and Om underlaget."""
     if chosen:
-        return (f"Jämförelsegrupp (vald av analytikern i stället för sjukvårdsregionen): "
-                f"{join_sv(members)}." + (f" {note}" if note else ""))
+        return (
+            f"Jämförelsegrupp (vald av analytikern i stället för sjukvårdsregionen): "
+            f"{join_sv(members)}." + (f" {note}" if note else "")
+        )
     return f"{name}: {join_sv(members)}." + (f" {note}" if note else "")
 
 
@@ -93,8 +98,13 @@ def peer_caption(peers: Sequence[str], codes: Sequence[str], label: str) -> str:
     return f" Övriga regioner i {label} har fet stil och svart kant."
 
 
-def peer_alt(peers: Sequence[str], codes: Sequence[str], names: dict[str, str],
-             places: dict[str, Any], label: str) -> str:
+def peer_alt(
+    peers: Sequence[str],
+    codes: Sequence[str],
+    names: dict[str, str],
+    places: dict[str, Any],
+    label: str,
+) -> str:
     """The ranked chart alt text's sentence listing the peers with their places."""
     shown = [c for c in codes if c in peers]
     if not shown:

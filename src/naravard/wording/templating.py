@@ -23,9 +23,14 @@ TEMPLATES = TEMPLATES_DIR / "blocks"
 @functools.lru_cache(maxsize=1)
 def environment() -> Environment:
     """One environment per process: templates are parsed once and then cached by Jinja."""
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=False)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
     env.filters["png_base64"] = lambda data: base64.b64encode(data).decode("ascii")
     return env
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -20,17 +20,17 @@ from babel.numbers import format_decimal as _babel_format_decimal
 
 from naravard.config.catalog import UNITS
 from naravard.core.errors import NaravardError
-from naravard.analysis.judgements import TREND_MIN_YEARS
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
 MINUS = "\u2212"
 DASH = "\u2013"  # en dash: the one sign for "no value"
 
+
 # Suffixes after a value, by catalogue unit key. A leading NBSP keeps short units on the
 # same line as their number.
 def _suffix(label: str) -> str:
-    """" per 1 000 invånare" with a no-break space inside the number, "%"/"kr" glued by NBSP."""
+    """ " per 1 000 invånare" with a no-break space inside the number, "%"/"kr" glued by NBSP."""
     label = label.replace("1 000", "1" + NBSP + "000").replace("100 000", "100" + NBSP + "000")
     if not label:
         return ""
@@ -78,8 +78,7 @@ def fmt_number(x: Any, decimals: int = 1) -> str:
     decimals = _decimals(decimals)
     value = _rounded(x, decimals)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = _babel_format_decimal(value, format=pattern, locale=LOCALE,
-                                 decimal_quantization=True)
+    text = _babel_format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=True)
     return text.replace("-", MINUS).replace("\u202f", NBSP).replace(" ", NBSP)
 
 
@@ -101,11 +100,16 @@ def fmt_value(x: Any, unit: str, decimals: int = 1, *, short: bool = False) -> s
 
 
 # Units as a table cell writes them: short, but never left out ("498 per 100 000 inv.").
-_CELL_UNITS = {"per_1000": "per 1 000 inv.", "per_100000": "per 100 000 inv.",
-               "per_1000_65": "per 1 000 inv. 65+", "per_1000_80": "per 1 000 inv. 80+",
-               "per_100000_65": "per 100 000 inv. 65+",
-               "per_100000_80": "per 100 000 inv. 80+", "per_100_vardplatser": "per 100 vårdpl.",
-               "invanare_per_lakare": "inv. per läkare"}
+_CELL_UNITS = {
+    "per_1000": "per 1 000 inv.",
+    "per_100000": "per 100 000 inv.",
+    "per_1000_65": "per 1 000 inv. 65+",
+    "per_1000_80": "per 1 000 inv. 80+",
+    "per_100000_65": "per 100 000 inv. 65+",
+    "per_100000_80": "per 100 000 inv. 80+",
+    "per_100_vardplatser": "per 100 vårdpl.",
+    "invanare_per_lakare": "inv. per läkare",
+}
 
 
 def cell_parts(x: Any, unit: str, decimals: int = 1) -> tuple[str, str]:
@@ -133,8 +137,11 @@ def unit_label(unit: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-DIRECTION_LABELS = {"higher": "Högre värde är bättre", "lower": "Lägre värde är bättre",
-                    "neutral": "Varken högre eller lägre värde är i sig bättre"}
+DIRECTION_LABELS = {
+    "higher": "Högre värde är bättre",
+    "lower": "Lägre värde är bättre",
+    "neutral": "Varken högre eller lägre värde är i sig bättre",
+}
 
 
 def direction_label(direction: str) -> str:
@@ -176,8 +183,11 @@ def fmt_rank(rank: Any, n: Any) -> str:
 
 def fmt_date(iso: Any) -> str:
     """`1 maj 2025` from an ISO date or timestamp (or a date object); missing → `–`."""
-    if iso is None or (isinstance(iso, str) and not iso.strip()) or (
-            not isinstance(iso, (str, _dt.date)) and is_missing(iso)):
+    if (
+        iso is None
+        or (isinstance(iso, str) and not iso.strip())
+        or (not isinstance(iso, (str, _dt.date)) and is_missing(iso))
+    ):
         return DASH
     if isinstance(iso, _dt.datetime):
         day = iso.date()
@@ -200,13 +210,13 @@ def plural(n: int, singular: str, plural_form: str) -> str:
 
 
 def unit_with_number(words: str) -> str:
-    """"minst 55 %" with a no-break space before "%" and "kr", so a narrow table cell never
+    """ "minst 55 %" with a no-break space before "%" and "kr", so a narrow table cell never
     ends a line with the number and starts the next with its unit."""
     return re.sub(r"(?<=\d) (?=%|kr\b)", NBSP, words)
 
 
 def lower_first(name: str) -> str:
-    """"Telefonsamtal …" → "telefonsamtal …", but "BUP …" and "HbA1c …" stay as they are."""
+    """ "Telefonsamtal …" → "telefonsamtal …", but "BUP …" and "HbA1c …" stay as they are."""
     if len(name) > 1 and name[0].isupper() and name[1].islower():
         return name[0].lower() + name[1:]
     return name
@@ -263,13 +273,26 @@ def as_int(x: Any) -> int | None:
 
 def count_word(n: int) -> str:
     """Small counts in words, as Swedish prose writes them ("fem andra regioner")."""
-    words = ["ingen", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
-             "elva", "tolv"]
+    words = [
+        "ingen",
+        "en",
+        "två",
+        "tre",
+        "fyra",
+        "fem",
+        "sex",
+        "sju",
+        "åtta",
+        "nio",
+        "tio",
+        "elva",
+        "tolv",
+    ]
     return words[n] if 0 <= n < len(words) else fmt_number(n, 0)
 
 
 def place_text(row: Mapping[str, Any]) -> str:
-    """"plats 14 av 21", "delad plats 1–6 av 19" (the rank a tie shares is always said)."""
+    """ "plats 14 av 21", "delad plats 1–6 av 19" (the rank a tie shares is always said)."""
     rank, n = as_int(cell_value(row, "rank")), as_int(cell_value(row, "n_ranked"))
     if rank is None or not n:
         return ""
@@ -289,8 +312,11 @@ def rank_sentence(row: Mapping[str, Any], riket: str = "") -> str:
     if not tied:
         return f"Regionen ligger på {place}{tail}"
     names = str(cell_value(row, "tied_with") or "")
-    others = plural(tied, "annan region", "andra regioner") if tied > 9 else \
-        f"{count_word(tied)} {'annan region' if tied == 1 else 'andra regioner'}"
+    others = (
+        plural(tied, "annan region", "andra regioner")
+        if tied > 9
+        else f"{count_word(tied)} {'annan region' if tied == 1 else 'andra regioner'}"
+    )
     who = f" ({names})" if names and tied <= 3 else ""
     return f"Regionen har {place}, lika med {others}{who}{tail}"
 
@@ -307,11 +333,12 @@ def change_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
     shown = _rounded(change, _decimals(cell_value(row, "decimals")))
     if judged == "ingen tydlig förändring":
         if shown == 0:
-            return (f"{subject} var {v(value)} både {prev_year} och {year}, ingen tydlig "
-                    "förändring.")
+            return f"{subject} var {v(value)} både {prev_year} och {year}, ingen tydlig förändring."
         verb = "ökade" if shown > 0 else "minskade"
-        return (f"{subject} {verb} från {v(prev_value)} ({prev_year}) till {v(value)} ({year}), "
-                f"mindre än {threshold_text(row)} och därför ingen tydlig förändring.")
+        return (
+            f"{subject} {verb} från {v(prev_value)} ({prev_year}) till {v(value)} ({year}), "
+            f"mindre än {threshold_text(row)} och därför ingen tydlig förändring."
+        )
     verb = "ökade" if shown > 0 else "minskade"
     tail = f", en {judged}" if judged in ("förbättring", "försämring") else ""
     return f"{subject} {verb} från {v(prev_value)} ({prev_year}) till {v(value)} ({year}){tail}."
@@ -337,9 +364,8 @@ def _moved(later: Any, earlier: Any) -> str:
     return "ökade" if float(later) > float(earlier) else "minskade"
 
 
-def _last_year(row: Mapping[str, Any], key: str, now: str,
-               words: Any = str) -> str:
-    """" (i förra årets uppföljning: …)" when the same rules said otherwise a year earlier."""
+def _last_year(row: Mapping[str, Any], key: str, now: str, words: Any = str) -> str:
+    """ " (i förra årets uppföljning: …)" when the same rules said otherwise a year earlier."""
     before = str(cell_value(row, key) or "")
     if not before or not now or before == now:
         return ""
@@ -347,7 +373,7 @@ def _last_year(row: Mapping[str, Any], key: str, now: str,
 
 
 def _trend_words(word: str, since: int | None = None) -> str:
-    """"en förbättring över tid", "en försämring sedan 2020" (a turn), "ingen tydlig trend"."""
+    """ "en förbättring över tid", "en försämring sedan 2020" (a turn), "ingen tydlig trend"."""
     if word == "ingen tydlig trend":
         return word
     return f"en {word} " + (f"sedan {since}" if since else "över tid")
@@ -355,10 +381,17 @@ def _trend_words(word: str, since: int | None = None) -> str:
 
 def _last_trend(row: Mapping[str, Any]) -> str:
     """Last year's trend verdict as a clause when the same rules said another thing then."""
-    since = as_int(cell_value(row, "prev_trend_from_year")) \
-        if cell_value(row, "prev_trend_shape") == "turn" else None
-    return _last_year(row, "prev_trend", str(cell_value(row, "trend") or ""),
-                      lambda word: _trend_words(word, since))
+    since = (
+        as_int(cell_value(row, "prev_trend_from_year"))
+        if cell_value(row, "prev_trend_shape") == "turn"
+        else None
+    )
+    return _last_year(
+        row,
+        "prev_trend",
+        str(cell_value(row, "trend") or ""),
+        lambda word: _trend_words(word, since),
+    )
 
 
 def trend_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
@@ -369,7 +402,9 @@ def trend_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
     year, otherwise "ingen tydlig trend". Says so when last year's verdict was another.
     """
     trend = str(cell_value(row, "trend") or "")
-    start = as_int(cell_value(row, "trend_start_year")) or as_int(cell_value(row, "trend_from_year"))
+    start = as_int(cell_value(row, "trend_start_year")) or as_int(
+        cell_value(row, "trend_from_year")
+    )
     if not trend or start is None:
         return ""
     shape = str(cell_value(row, "trend_shape") or "")
@@ -384,16 +419,23 @@ def trend_sentence(row: Mapping[str, Any], v: Any, subject: str) -> str:
         turn, at = as_int(cell_value(row, "trend_from_year")), cell_value(row, "trend_from_value")
         first = cell_value(row, "trend_start_value")
         tail = f", {_trend_words(trend, turn)}" if judged else ""
-        return (f"{subject} {_moved(at, first)} från {short(first)} ({start}) till {short(at)} "
-                f"({turn}) och har sedan {'ökat' if float(value) > float(at) else 'minskat'} till "
-                f"{v(value)}{tail}{last}.")
+        return (
+            f"{subject} {_moved(at, first)} från {short(first)} ({start}) till {short(at)} "
+            f"({turn}) och har sedan {'ökat' if float(value) > float(at) else 'minskat'} till "
+            f"{v(value)}{tail}{last}."
+        )
     if shape == "shift":
-        a, b = as_int(cell_value(row, "trend_shift_from")), as_int(cell_value(row, "trend_shift_to"))
+        a, b = (
+            as_int(cell_value(row, "trend_shift_from")),
+            as_int(cell_value(row, "trend_shift_to")),
+        )
         va, vb = cell_value(row, "trend_shift_from_value"), cell_value(row, "trend_shift_to_value")
         verb = "steg" if float(vb) > float(va) else "sjönk"
         tail = f", en {trend}" if judged else ""
-        return (f"{subject} {verb} från {short(va)} ({a}) till {v(vb)} ({b}) och har sedan "
-                f"legat kvar på den nivån{tail}{last}.")
+        return (
+            f"{subject} {verb} från {short(va)} ({a}) till {v(vb)} ({b}) och har sedan "
+            f"legat kvar på den nivån{tail}{last}."
+        )
     first = cell_value(row, "trend_from_value")
     verb = "ökat" if float(value) > float(first) else "minskat"
     return f"Sedan {start} har {subject.lower()} {verb} från {v(first)}{tail}{last}."
@@ -404,8 +446,10 @@ def spread_sentence(row: Mapping[str, Any], v: Any) -> str:
     low, high = cell_value(row, "spread_min"), cell_value(row, "spread_max")
     if low is None or high is None:
         return ""
-    text = (f"Indikatorn har ingen bättre riktning och rangordnas inte; regionerna låg mellan "
-            f"{v(low)} och {v(high)} (median {v(cell_value(row, 'spread_median'))})")
+    text = (
+        f"Indikatorn har ingen bättre riktning och rangordnas inte; regionerna låg mellan "
+        f"{v(low)} och {v(high)} (median {v(cell_value(row, 'spread_median'))})"
+    )
     riket, value = cell_value(row, "riket"), cell_value(row, "value")
     decimals = _decimals(cell_value(row, "decimals"))
     if riket is not None and value is not None:
@@ -422,14 +466,19 @@ def target_sentence(row: Mapping[str, Any], v: Any) -> str:
     if target is None:
         return ""
     kind = str(cell_value(row, "target_kind") or "min")
-    target_text = cell_value(row, "target_text") or (("minst " if kind == "min" else "högst ") + v(target))
+    target_text = cell_value(row, "target_text") or (
+        ("minst " if kind == "min" else "högst ") + v(target)
+    )
     status = str(cell_value(row, "target_status") or "")
     note = str(cell_value(row, "target_note") or "")
     if not status or status == "kan inte bedömas":
         return f"Om målet ({target_text}) uppfylls kan inte bedömas utan värde. {note}".strip()
     share = cell_value(row, "target_share")
-    of = "" if share is None or status == "uppfylls" else (
-        f" ({fmt_number(min(float(share), 999), 0)} % av målvärdet)")
+    of = (
+        ""
+        if share is None or status == "uppfylls"
+        else (f" ({fmt_number(min(float(share), 999), 0)} % av målvärdet)")
+    )
     last = _last_year(row, "prev_target_status", status)
     return f"Målet ({unit_with_number(target_text)}) {status}{of}{last}. {note}".strip()
 
@@ -454,8 +503,11 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
 
     sentences: list[str] = [str(cell_value(row, "published_note") or "")]
     if value is None:
-        sentences.append(f"Inget värde finns för {region_name} {year}." if year is not None
-                         else f"Inget värde finns för {region_name}.")
+        sentences.append(
+            f"Inget värde finns för {region_name} {year}."
+            if year is not None
+            else f"Inget värde finns för {region_name}."
+        )
         if prev_value is not None:
             when = f" ({prev_year})" if prev_year is not None else ""
             sentences.append(f"Senaste värdet är {v(prev_value)}{when}.")
@@ -492,66 +544,3 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
             gap_text = f"skillnaden är {v(gap)}"
         sentences.append(f"Kvinnor {v(women)}, män {v(men)}: {gap_text}.")
     return [s for s in sentences if s]
-
-
-def rules(directions: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
-    """The judgement rules in plain Swedish for "Om underlaget" (title, explanation).
-
-    `directions` maps "higher"/"lower"/"neutral" to indicator names from the catalogue, so
-    what the report says about directions is never written by hand.
-    """
-    def names(key: str) -> str:
-        return "; ".join(lower_first(n) for n in directions.get(key, [])) or "inga"
-
-    return [
-        ("Riktning", f"Högre värde är bättre för: {names('higher')}. Lägre värde är bättre för: "
-         f"{names('lower')}. Ingen riktning är i sig bättre för: {names('neutral')}. Sådana "
-         "indikatorer rangordnas inte, färgas inte som bra eller dåliga och beskrivs mot riket och "
-         "spridningen mellan regionerna (lägsta, median och högsta värde)."),
-        ("Precision", "Värdena visas med den precision som källan publicerar (en källa som "
-         "publicerar hela procent ger 15 %, inte 15,0 %). Placeringar och lika värden avgörs "
-         "med samma precision."),
-        ("Placering", "Plats bland de regioner som har ett värde samma år; plats 1 är bäst. "
-         "Regioner med samma värde delar plats, och det skrivs ut (till exempel delad plats "
-         "1–6 av 19). En delad placering beskrivs aldrig som regionens egen starkaste eller "
-         "svagaste utan att det sägs att den är delad. Läge är övre, mellersta eller nedre "
-         "tredjedelen av placeringarna, räknat från den bästa delade platsen."),
-        ("Förändring", "Värdet för uppföljningsåret minus värdet för det senaste tidigare året "
-         "med värde; saknas föregående år sägs vilket år som jämförs (till exempel sedan "
-         "2022). Varje indikator har en minsta förändring som räknas, och skälet står vid "
-         "indikatorn. För enkäter är det felmarginalen för en skillnad mellan två år, omkring "
-         "√2 gånger felmarginalen för ett år: 4 procentenheter för Hälso- och "
-         "sjukvårdsbarometern med några tusen svar per region, 3 för Nationell patientenkät; "
-         "2 procentenheter där källan publicerar hela procent. En mindre förändring kallas "
-         "ingen tydlig förändring och räknas inte som förbättring eller försämring. För "
-         "rikets värde gäller en mindre gräns där underlaget är mycket större (enkäter med "
-         "omkring 50 000 svar i hela landet)."),
-        ("Tidsseriebrott och definitioner", "Ligger ett tidsseriebrott mellan åren, eller är "
-         "värdena mätta på olika sätt (regionens egna uppgifter anger sin definition), bedöms "
-         "förändringen inte och räknas inte i sammanfattningen; den kallas aldrig oförändrad. "
-         "Glidande medelvärden (till exempel treårsmedelvärden) anges vid indikatorn."),
-        ("Trend", f"Finns minst {TREND_MIN_YEARS} jämförbara år (efter det senaste "
-         "tidsseriebrottet) beskrivs vad diagrammet visar, med värdena avrundade som de "
-         "publiceras och indikatorns minsta förändring som den minsta rörelse som räknas. "
-         "Först prövas en vändning: värdet steg till sitt högsta år (eller sjönk till sitt "
-         "lägsta) och har sedan gått åt andra hållet, med minst två år på var sida, minst "
-         "den minsta förändringen åt vardera hållet och minst fyra av fem par av år inom "
-         "varje del åt delens håll; ett enstaka avvikande år räknas inte som vändning. "
-         "Bedömningen gäller då tiden sedan vändningen. Sedan ett nivåskifte: värdet flyttade "
-         "sig mellan två år och har legat kvar, med minst två år på var sida, alla år efter "
-         "skiftet på andra sidan om alla år före, och skiftet minst dubbelt så stort som "
-         "variationen inom vardera nivån. Sedan en jämn ökning eller minskning: Mann–Kendalls "
-         "test över alla åren på tioprocentsnivån, och både skillnaden mellan sista och "
-         "första året och Theil–Sens lutning över perioden minst den minsta förändringen. "
-         "Annars står det ingen tydlig trend. Ger samma regler förra året en annan bedömning "
-         "sägs det inom parentes (i förra årets uppföljning: …)."),
-        ("Mål", "Mål anges bara där en offentlig källa med datum anger ett, med vem som satt "
-         "målet och för vilket år det gäller; ett mål för ett tidigare år sägs vara det. "
-         "Bedömningen är samma som regionerna använder för sina målvärden: målet uppfylls "
-         "vid minst 100 procent av målvärdet, uppfylls delvis vid 80–99 procent och uppfylls "
-         "inte under 80 procent. För ett tak (högst X) räknas samma andelar som X delat med "
-         "värdet, så att värden upp till 1,25 gånger taket uppfyller målet delvis. "
-         "Bedömningen beror bara på värdet och målet, samma för alla regioner i "
-         "regionrapporten, riksrapporten och tabellerna i Excel. Saknas värde kan "
-         "måluppfyllelsen inte bedömas."),
-    ]

@@ -10,16 +10,29 @@ import pytest
 
 from naravard.config.catalog import Catalog, Indicator, SeriesBreak
 from naravard.analysis.indicators import (
-    indicator_table, judge_change, national_table, position_of, rank_values,
+    indicator_table,
+    judge_change,
+    national_table,
+    position_of,
+    rank_values,
 )
 from naravard.config.regions import region_codes
 
 
 def _ind(id_, direction="higher", unit="procent", source="kolada", **kw) -> Indicator:
-    return Indicator(id=id_, name=id_.title(), definition="d", unit=unit, direction=direction,
-                     direction_reason="r", area="tillganglighet", source=source,
-                     kolada_id="N00001" if source == "kolada" else None,
-                     primary_source="Källa", **kw)
+    return Indicator(
+        id=id_,
+        name=id_.title(),
+        definition="d",
+        unit=unit,
+        direction=direction,
+        direction_reason="r",
+        area="tillganglighet",
+        source=source,
+        kolada_id="N00001" if source == "kolada" else None,
+        primary_source="Källa",
+        **kw,
+    )
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:
@@ -42,28 +55,47 @@ def test_rank_is_direction_aware_and_ties_share_the_better_rank():
     assert rank_values(values, "lower").to_dict() == {"a": 2, "b": 3, "c": 3, "d": 1}
 
 
-@pytest.mark.parametrize("rank,n,expected", [(1, 21, "övre"), (7, 21, "övre"), (8, 21, "mellersta"),
-                                             (14, 21, "mellersta"), (15, 21, "nedre"),
-                                             (21, 21, "nedre"), (None, 21, ""), (2, 2, "nedre")])
+@pytest.mark.parametrize(
+    "rank,n,expected",
+    [
+        (1, 21, "övre"),
+        (7, 21, "övre"),
+        (8, 21, "mellersta"),
+        (14, 21, "mellersta"),
+        (15, 21, "nedre"),
+        (21, 21, "nedre"),
+        (None, 21, ""),
+        (2, 2, "nedre"),
+    ],
+)
 def test_position_thirds(rank, n, expected):
     assert position_of(rank, n) == expected
 
 
-@pytest.mark.parametrize("change,direction,expected", [
-    (1.2, "higher", "förbättring"), (-1.2, "higher", "försämring"),
-    (-1.2, "lower", "förbättring"), (1.2, "lower", "försämring"),
-    (0.04, "higher", "ingen tydlig förändring"), (np.nan, "higher", ""), (2.0, "neutral", "ökning"),
-])
+@pytest.mark.parametrize(
+    "change,direction,expected",
+    [
+        (1.2, "higher", "förbättring"),
+        (-1.2, "higher", "försämring"),
+        (-1.2, "lower", "förbättring"),
+        (1.2, "lower", "försämring"),
+        (0.04, "higher", "ingen tydlig förändring"),
+        (np.nan, "higher", ""),
+        (2.0, "neutral", "ökning"),
+    ],
+)
 def test_change_judgement(change, direction, expected):
     assert judge_change(change, direction, 1) == expected
 
 
 def test_indicator_table_values_change_riket_rank_target():
     ind = _ind("x", target=55.0, target_kind="min", target_text="minst 55 %")
-    rows = _ranked_rows("x", 2024) + [("x", REGIONS[0], 2022, "T", 40.0),
-                                      ("x", "0000", 2024, "T", 60.0),
-                                      ("x", REGIONS[0], 2024, "K", 52.0),
-                                      ("x", REGIONS[0], 2024, "M", 48.0)]
+    rows = _ranked_rows("x", 2024) + [
+        ("x", REGIONS[0], 2022, "T", 40.0),
+        ("x", "0000", 2024, "T", 60.0),
+        ("x", REGIONS[0], 2024, "K", 52.0),
+        ("x", REGIONS[0], 2024, "M", 48.0),
+    ]
     table = indicator_table(_frame(rows), Catalog((ind,), Path("x.yaml")), REGIONS[0], 2024)
     row = table.iloc[0]
     assert row["value"] == 50.0
@@ -77,16 +109,18 @@ def test_indicator_table_values_change_riket_rank_target():
 
 def test_lower_is_better_ranks_lowest_first_and_max_target():
     ind = _ind("w", direction="lower", unit="antal", target=1100.0, target_kind="max")
-    table = indicator_table(_frame(_ranked_rows("w", 2024)), Catalog((ind,), Path("x")),
-                            REGIONS[0], 2024)
+    table = indicator_table(
+        _frame(_ranked_rows("w", 2024)), Catalog((ind,), Path("x")), REGIONS[0], 2024
+    )
     row = table.iloc[0]
     assert row["rank"] == 1 and row["position"] == "övre" and row["meets_target"] is True
 
 
 def test_missing_values_stay_missing_never_zero():
     ind = _ind("y")
-    table = indicator_table(_frame([("y", REGIONS[1], 2024, "T", 70.0)]),
-                            Catalog((ind,), Path("x")), REGIONS[0], 2024)
+    table = indicator_table(
+        _frame([("y", REGIONS[1], 2024, "T", 70.0)]), Catalog((ind,), Path("x")), REGIONS[0], 2024
+    )
     row = table.iloc[0]
     assert np.isnan(row["value"]) and pd.isna(row["rank"]) and row["change_judgement"] == ""
     assert np.isnan(row["riket"]) and row["meets_target"] is None and row["position"] == ""
@@ -108,8 +142,11 @@ def test_regional_indicators_are_not_ranked():
 
 def test_national_table_relative_position_is_direction_aware():
     up, down = _ind("up"), _ind("down", direction="lower")
-    rows = _ranked_rows("up", 2024) + _ranked_rows("down", 2024) + [
-        ("up", "0000", 2024, "T", 60.0), ("down", "0000", 2024, "T", 60.0)]
+    rows = (
+        _ranked_rows("up", 2024)
+        + _ranked_rows("down", 2024)
+        + [("up", "0000", 2024, "T", 60.0), ("down", "0000", 2024, "T", 60.0)]
+    )
     nat = national_table(_frame(rows), Catalog((up, down), Path("x")), 2024)
     first = nat[nat["region_code"] == REGIONS[0]].set_index("indicator_id")
     assert first.loc["up", "relative"] == -10.0  # 50 vs 60, higher is better: worse

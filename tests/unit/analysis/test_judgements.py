@@ -49,8 +49,9 @@ def test_neutral_indicators_get_no_places_but_a_spread():
     assert J.spread([]) is None
 
 
-@pytest.mark.parametrize("rank,n,expected", [(1, 21, "övre"), (7, 21, "övre"),
-                                             (8, 21, "mellersta"), (15, 21, "nedre")])
+@pytest.mark.parametrize(
+    "rank,n,expected", [(1, 21, "övre"), (7, 21, "övre"), (8, 21, "mellersta"), (15, 21, "nedre")]
+)
 def test_thirds(rank, n, expected):
     assert J.third(rank, n) == expected
 
@@ -58,17 +59,20 @@ def test_thirds(rank, n, expected):
 # --- change -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("change,direction,expected", [
-    (-0.6, "higher", ("ingen tydlig förändring", False)),  # a survey: margin of 3 points
-    (2.94, "higher", ("ingen tydlig förändring", False)),  # shown as 2,9
-    (2.96, "higher", ("förbättring", True)),  # shown as 3,0: what the reader sees counts
-    (3.0, "higher", ("förbättring", True)),  # exactly the threshold counts
-    (-3.4, "higher", ("försämring", True)),
-    (-3.4, "lower", ("förbättring", True)),
-    (4.0, "neutral", ("ökning", True)),
-    (0.0, "higher", ("ingen tydlig förändring", False)),
-    (math.nan, "higher", ("", False)),
-])
+@pytest.mark.parametrize(
+    "change,direction,expected",
+    [
+        (-0.6, "higher", ("ingen tydlig förändring", False)),  # a survey: margin of 3 points
+        (2.94, "higher", ("ingen tydlig förändring", False)),  # shown as 2,9
+        (2.96, "higher", ("förbättring", True)),  # shown as 3,0: what the reader sees counts
+        (3.0, "higher", ("förbättring", True)),  # exactly the threshold counts
+        (-3.4, "higher", ("försämring", True)),
+        (-3.4, "lower", ("förbättring", True)),
+        (4.0, "neutral", ("ökning", True)),
+        (0.0, "higher", ("ingen tydlig förändring", False)),
+        (math.nan, "higher", ("", False)),
+    ],
+)
 def test_change_below_and_above_min_change(change, direction, expected):
     assert J.change_judgement(change, direction, 3.0, 1) == expected
 
@@ -87,8 +91,13 @@ def test_change_across_a_break_or_definition_is_not_judged():
 def test_steady_rise_over_five_years_is_a_trend():
     points = {2020: 60.0, 2021: 62.0, 2022: 64.5, 2023: 66.0, 2024: 68.0}
     got = J.trend(points, 2024, "higher", 2.0, 1)
-    assert (got.judgement, got.from_year, got.from_value, got.n_years, got.shape) == \
-        ("förbättring", 2020, 60.0, 5, "steady")
+    assert (got.judgement, got.from_year, got.from_value, got.n_years, got.shape) == (
+        "förbättring",
+        2020,
+        60.0,
+        5,
+        "steady",
+    )
     assert (got.start_year, got.start_value) == (2020, 60.0)
     assert J.trend(points, 2024, "lower", 2.0, 1).judgement == "försämring"
     assert J.trend(points, 2024, "neutral", 2.0, 1).judgement == "ökning"
@@ -125,25 +134,29 @@ def test_a_series_break_inside_the_window_starts_the_trend_anew():
 # --- targets ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value,expected", [
-    (56.0, "uppfylls"),
-    (55.0, "uppfylls"),
-    (54.96, "uppfylls"),  # published as 55,0
-    (54.9, "uppfylls delvis"),
-    (44.0, "uppfylls delvis"),  # 80 % of 55
-    (53.5, "uppfylls delvis"),
-    (43.9, "uppfylls inte"),  # 79,8 % of the target
-    (0.0, "uppfylls inte"),
-    (None, "kan inte bedömas"),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (56.0, "uppfylls"),
+        (55.0, "uppfylls"),
+        (54.96, "uppfylls"),  # published as 55,0
+        (54.9, "uppfylls delvis"),
+        (44.0, "uppfylls delvis"),  # 80 % of 55
+        (53.5, "uppfylls delvis"),
+        (43.9, "uppfylls inte"),  # 79,8 % of the target
+        (0.0, "uppfylls inte"),
+        (None, "kan inte bedömas"),
+    ],
+)
 def test_target_status_is_the_share_of_the_target(value, expected):
     assert J.target_status(value, 55.0, "min", decimals=1) == expected
 
 
 def test_target_status_ignores_last_year_and_min_change():
     # the earlier rule gave "delvis" for moving towards the target; the regions' rule does not
-    assert J.target_status(46.0, 55.0, "min", 2.0, prev_value=40.0, comparable=True,
-                           decimals=0) == J.target_status(46.0, 55.0, "min", decimals=0)
+    assert J.target_status(
+        46.0, 55.0, "min", 2.0, prev_value=40.0, comparable=True, decimals=0
+    ) == J.target_status(46.0, 55.0, "min", decimals=0)
     assert J.target_status(50.0, None, "min") == ""
 
 
@@ -156,8 +169,9 @@ def test_a_ceiling_is_mirrored_as_target_over_value():
     assert J.target_share(1375.0, 1100, "max", 0) == pytest.approx(0.8)
 
 
-@pytest.mark.parametrize("kind,target", [("min", 96.0), ("min", 55.0), ("max", 10.0),
-                                          ("max", 1100.0)])
+@pytest.mark.parametrize(
+    "kind,target", [("min", 96.0), ("min", 55.0), ("max", 10.0), ("max", 1100.0)]
+)
 def test_target_status_is_monotone_in_the_value(kind, target):
     order = {"uppfylls inte": 0, "uppfylls delvis": 1, "uppfylls": 2}
     values = [x / 10 for x in range(0, 30000, 7)]
@@ -182,32 +196,52 @@ def test_a_target_for_an_earlier_year_says_so():
 
 
 def _ind(id_, direction="higher", source="kolada", **kw) -> Indicator:
-    return Indicator(id=id_, name=id_.title(), definition="d", unit="procent",
-                     direction=direction, direction_reason="r", area="kontinuitet",
-                     source=source, kolada_id="N00001" if source == "kolada" else None,
-                     primary_source="Källa " + id_, **kw)
+    return Indicator(
+        id=id_,
+        name=id_.title(),
+        definition="d",
+        unit="procent",
+        direction=direction,
+        direction_reason="r",
+        area="kontinuitet",
+        source=source,
+        kolada_id="N00001" if source == "kolada" else None,
+        primary_source="Källa " + id_,
+        **kw,
+    )
 
 
 def _obs(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["indicator_id", "region_code", "year", "gender",
-                                        "value", "status", "source"])
+    frame = pd.DataFrame(
+        rows, columns=["indicator_id", "region_code", "year", "gender", "value", "status", "source"]
+    )
     frame["retrieved"] = ""
     return frame
 
 
 def test_two_definitions_of_one_regional_figure_are_never_subtracted():
-    andel = _ind("andel", source="regional", target=55.0, target_kind="min",
-                 target_text="minst 55 %", target_source="överenskommelsen 2021–2022",
-                 target_for=2022, min_change=2.0, decimals=0)
+    andel = _ind(
+        "andel",
+        source="regional",
+        target=55.0,
+        target_kind="min",
+        target_text="minst 55 %",
+        target_source="överenskommelsen 2021–2022",
+        target_for=2022,
+        min_change=2.0,
+        decimals=0,
+    )
     other = _ind("andel_annan", source="regional", same_as="andel", decimals=0)
     catalog = Catalog((andel, other), path=None)  # type: ignore[arg-type]
-    obs = _obs([
-        ("andel", "0024", 2023, "T", 10.0, "fast vårdkontakt", "Region, fråga 35"),
-        ("andel", "0024", 2024, "T", 10.0, "", "Region, fråga 36"),
-        ("andel_annan", "0024", 2024, "T", 18.0, "", "Region, fråga 35"),
-        ("andel", "0018", 2023, "T", 44.0, "", "Örebro"),
-        ("andel", "0018", 2024, "T", 46.0, "", "Örebro"),
-    ])
+    obs = _obs(
+        [
+            ("andel", "0024", 2023, "T", 10.0, "fast vårdkontakt", "Region, fråga 35"),
+            ("andel", "0024", 2024, "T", 10.0, "", "Region, fråga 36"),
+            ("andel_annan", "0024", 2024, "T", 18.0, "", "Region, fråga 35"),
+            ("andel", "0018", 2023, "T", 44.0, "", "Örebro"),
+            ("andel", "0018", 2024, "T", 46.0, "", "Örebro"),
+        ]
+    )
     vb = indicator_table(obs, catalog, "0024", 2024).set_index("indicator_id")
     assert vb.loc["andel", "prev_value"] == 10.0 and pd.isna(vb.loc["andel", "change"])
     assert vb.loc["andel", "change_judgement"] == "" and not vb.loc["andel", "change_counts"]
@@ -226,8 +260,11 @@ def test_two_definitions_of_one_regional_figure_are_never_subtracted():
 
 def _national_rows(ind_id: str, values: dict[int, list[float]]) -> list[tuple]:
     codes = region_codes()
-    return [(ind_id, code, year, "T", vals[i], "", "Kolada")
-            for year, vals in values.items() for i, code in enumerate(codes)]
+    return [
+        (ind_id, code, year, "T", vals[i], "", "Kolada")
+        for year, vals in values.items()
+        for i, code in enumerate(codes)
+    ]
 
 
 def test_table_ties_neutral_and_series_break_in_the_trend_window():
@@ -235,14 +272,15 @@ def test_table_ties_neutral_and_series_break_in_the_trend_window():
     n = len(codes)
     tied = _ind("tied", direction="lower", decimals=0, min_change=2.0)
     neutral = _ind("neutral", direction="neutral", decimals=1, min_change=0.1)
-    broken = _ind("broken", decimals=1, min_change=1.0,
-                  series_breaks=(SeriesBreak(2022, "Ny källa."),))
+    broken = _ind(
+        "broken", decimals=1, min_change=1.0, series_breaks=(SeriesBreak(2022, "Ny källa."),)
+    )
     catalog = Catalog((tied, neutral, broken), path=None)  # type: ignore[arg-type]
     years = range(2016, 2025)
-    rows = _national_rows("tied", {2024: [15.0] * 6 + [16.0 + i for i in range(n - 6)],
-                                   2023: [15.0] * n})
-    rows += _national_rows("neutral", {2024: [1.0 + 0.1 * i for i in range(n)],
-                                       2023: [1.0] * n})
+    rows = _national_rows(
+        "tied", {2024: [15.0] * 6 + [16.0 + i for i in range(n - 6)], 2023: [15.0] * n}
+    )
+    rows += _national_rows("neutral", {2024: [1.0 + 0.1 * i for i in range(n)], 2023: [1.0] * n})
     rows += _national_rows("broken", {y: [50.0 + 3 * (y - 2016)] * n for y in years})
     obs = _obs(rows)
     focus = codes[2]  # one of the six at 15 %

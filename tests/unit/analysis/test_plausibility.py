@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from naravard.analysis import plausibility as P
 
-STEADY = {2016: 70.0, 2017: 71.0, 2018: 70.5, 2019: 71.5, 2020: 71.0, 2021: 72.0, 2022: 71.5,
-          2023: 72.0}
+STEADY = {
+    2016: 70.0,
+    2017: 71.0,
+    2018: 70.5,
+    2019: 71.5,
+    2020: 71.0,
+    2021: 72.0,
+    2022: 71.5,
+    2023: 72.0,
+}
 
 
 def test_a_jump_far_outside_the_regions_history_is_flagged():
@@ -58,14 +66,18 @@ def test_the_caution_says_what_to_check():
     v = P.verdict(True, False, False, "95,0\u00a0%", 2025)
     assert v.flag == P.JUMP and v.note == (
         "Värdet 2025 (95,0\u00a0%) avviker kraftigt från tidigare år, vilket kan bero på ändrad "
-        "registrering, t.ex. byte av vårdinformationssystem; förändringen bedöms därför inte.")
+        "registrering, t.ex. byte av vårdinformationssystem; förändringen bedöms därför inte."
+    )
     # no journal system moves a survey: its caution names the sample instead
-    survey = P.verdict(True, False, False, "88,5\u00a0%", 2024,
-                       "Hälso- och sjukvårdsbarometern, SKR").note
+    survey = P.verdict(
+        True, False, False, "88,5\u00a0%", 2024, "Hälso- och sjukvårdsbarometern, SKR"
+    ).note
     assert "urvalet" in survey and "vårdinformationssystem" not in survey
     assert P.verdict(False, True, False, "100,0\u00a0%", 2025).flag == P.BOUND
-    assert "samma källa (Väntetider i vården)" in P.verdict(
-        False, False, True, "60,0\u00a0%", 2025, "Väntetider i vården").note
+    assert (
+        "samma källa (Väntetider i vården)"
+        in P.verdict(False, False, True, "60,0\u00a0%", 2025, "Väntetider i vården").note
+    )
     assert P.verdict(False, False, False, "1", 2025) == P.Verdict("", "")
 
 

@@ -25,35 +25,52 @@ def folder(tmp_path: Path, name: str, content: bytes) -> Path:
     return path
 
 
-OLD = csv("A;Medicinsk bedömning;med;2024;79,5;14;Väntetider i vården",
-          "A;BUP;bup;2024;18,3;20;Väntetider i vården",
-          "A;Egen;egen;2024;46;;Regionens redovisning (regionens egna uppgifter)",
-          "A;Saknas;saknas;2024;;;x",
-          "A;Borttagen;gammal;2024;1,0;1;x")
+OLD = csv(
+    "A;Medicinsk bedömning;med;2024;79,5;14;Väntetider i vården",
+    "A;BUP;bup;2024;18,3;20;Väntetider i vården",
+    "A;Egen;egen;2024;46;;Regionens redovisning (regionens egna uppgifter)",
+    "A;Saknas;saknas;2024;;;x",
+    "A;Borttagen;gammal;2024;1,0;1;x",
+)
 
 
 def test_each_kind_of_change_gets_its_reason():
-    new = csv("A;Medicinsk bedömning;med;2024;80,1;13;Väntetider i vården",
-              "A;BUP;bup;2024;18,3;19;Väntetider i vården",
-              "A;Egen;egen;2024;47;;Regionens redovisning (regionens egna uppgifter)",
-              "A;Saknas;saknas;2024;5,0;3;x",
-              "A;Ny;ny;2024;2,0;4;x")
+    new = csv(
+        "A;Medicinsk bedömning;med;2024;80,1;13;Väntetider i vården",
+        "A;BUP;bup;2024;18,3;19;Väntetider i vården",
+        "A;Egen;egen;2024;47;;Regionens redovisning (regionens egna uppgifter)",
+        "A;Saknas;saknas;2024;5,0;3;x",
+        "A;Ny;ny;2024;2,0;4;x",
+    )
     frame = revisions.compare(revisions.read_table(OLD), revisions.read_table(new))
     reasons = dict(zip(frame["Indikator-id"], frame["Orsak"]))
-    assert reasons == {"med": revisions.REVISED, "bup": revisions.OTHERS,
-                       "egen": revisions.REVISED_OWN, "saknas": revisions.NEW_VALUE,
-                       "ny": revisions.NEW_INDICATOR, "gammal": revisions.GONE_INDICATOR}
+    assert reasons == {
+        "med": revisions.REVISED,
+        "bup": revisions.OTHERS,
+        "egen": revisions.REVISED_OWN,
+        "saknas": revisions.NEW_VALUE,
+        "ny": revisions.NEW_INDICATOR,
+        "gammal": revisions.GONE_INDICATOR,
+    }
     med = frame.set_index("Indikator-id").loc["med"]
-    assert (med["Tidigare värde"], med["Nytt värde"], med["Tidigare placering"],
-            med["Ny placering"]) == ("79,5", "80,1", "14", "13")
+    assert (
+        med["Tidigare värde"],
+        med["Nytt värde"],
+        med["Tidigare placering"],
+        med["Ny placering"],
+    ) == ("79,5", "80,1", "14", "13")
 
 
 def test_nothing_changed_gives_no_rows_even_with_extra_columns_and_another_order():
     head = "Trend;Placering;Indikator-id;Värde;År;Indikator;Ny kolumn;Källa"
-    same = csv("ökning;14;med;79,5;2024;Medicinsk bedömning;x;Väntetider i vården",
-               "ökning;20;bup;18,3;2024;BUP;y;Väntetider i vården",
-               "ökning;;egen;46;2024;Egen;;Regionens redovisning (regionens egna uppgifter)",
-               ";;saknas;;2024;Saknas;;x", ";1;gammal;1,0;2024;Borttagen;;x", head=head)
+    same = csv(
+        "ökning;14;med;79,5;2024;Medicinsk bedömning;x;Väntetider i vården",
+        "ökning;20;bup;18,3;2024;BUP;y;Väntetider i vården",
+        "ökning;;egen;46;2024;Egen;;Regionens redovisning (regionens egna uppgifter)",
+        ";;saknas;;2024;Saknas;;x",
+        ";1;gammal;1,0;2024;Borttagen;;x",
+        head=head,
+    )
     assert revisions.compare(revisions.read_table(OLD), revisions.read_table(same)).empty
 
 
@@ -79,8 +96,10 @@ def test_changes_since_a_folder_and_the_csv(tmp_path):
     text = revisions.csv_bytes(changes).decode("utf-8-sig").splitlines()
     assert text[0] == ";".join(revisions.COLUMNS)
     assert text[1] == "Medicinsk bedömning;med;2024;79,5;80,1;14;14;reviderat av källan"
-    assert revisions.describe(changes.frame.iloc[0]) == \
-        "Medicinsk bedömning 2024: 79,5 → 80,1 (reviderat av källan)"
+    assert (
+        revisions.describe(changes.frame.iloc[0])
+        == "Medicinsk bedömning 2024: 79,5 → 80,1 (reviderat av källan)"
+    )
 
 
 def test_diff_lists_the_changes_between_two_folders(tmp_path, capsys):
@@ -106,7 +125,8 @@ def test_diff_of_a_folder_without_a_report_says_so(tmp_path, capsys):
 
 
 def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
-        project_tmp, snapshot_dir, monkeypatch):
+    project_tmp, snapshot_dir, monkeypatch
+):
     """`make reports` skips a report only while its comment file and own notebook are unchanged,
     and lists the values revised since the report already in output/."""
     from naravard.report import region as report
@@ -117,8 +137,9 @@ def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
     comments = project_tmp / "kommentarer" / "vasterbotten"
     comments.mkdir(parents=True)
     comment = comments / "2024.md"
-    comment.write_text("---\nförfattare: A\ndatum: 2025-03-01\n---\n## Det viktigaste\nText.\n",
-                       encoding="utf-8")
+    comment.write_text(
+        "---\nförfattare: A\ndatum: 2025-03-01\n---\n## Det viktigaste\nText.\n", encoding="utf-8"
+    )
     monkeypatch.setenv("NARAVARD_COMMENTARY_DIR", str(project_tmp / "kommentarer"))
     rep = report.prepare("Västerbotten", 2024, snapshot_dir, figures=None)
     job = region_job(rep, snapshot_dir)
@@ -130,14 +151,18 @@ def test_comments_and_own_notebooks_are_inputs_and_a_change_re_renders(
         (job.out_dir / name).write_bytes(b"x")
     csv = job.extra_files["indikatorer.csv"].replace(b";79,5;", b";79,4;")
     (job.out_dir / "indikatorer.csv").write_bytes(csv)
-    write_manifest(job.out_dir / "manifest.json", job_manifest(
-        job, {}, outputs=output_hashes(job.out_dir, job.figures)))
+    write_manifest(
+        job.out_dir / "manifest.json",
+        job_manifest(job, {}, outputs=output_hashes(job.out_dir, job.figures)),
+    )
     assert up_to_date(job)
 
     comment.write_text(comment.read_text(encoding="utf-8") + "Mer.\n", encoding="utf-8")
     assert not up_to_date(job)
-    write_manifest(job.out_dir / "manifest.json", job_manifest(
-        job, {}, outputs=output_hashes(job.out_dir, job.figures)))
+    write_manifest(
+        job.out_dir / "manifest.json",
+        job_manifest(job, {}, outputs=output_hashes(job.out_dir, job.figures)),
+    )
     assert up_to_date(job)
     own = project_tmp / "notebooks"
     shutil.copytree(repo_root() / "notebooks", own)
@@ -168,8 +193,14 @@ def test_make_diff_compares_two_folders_and_asks_for_both(tmp_path):
     b = folder(tmp_path, "c", OLD.replace(b";18,3;20;", b";19,0;18;"))
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["make", "--no-print-directory", "diff", *args], cwd=repo_root(),
-                              env=dict(os.environ), text=True, capture_output=True, timeout=300)
+        return subprocess.run(
+            ["make", "--no-print-directory", "diff", *args],
+            cwd=repo_root(),
+            env=dict(os.environ),
+            text=True,
+            capture_output=True,
+            timeout=300,
+        )
 
     proc = run(f"A={a}", f"B={b}")
     assert proc.returncode == 0, proc.stderr
@@ -188,16 +219,25 @@ def test_a_run_without_changes_leaves_no_earlier_list_of_changes(project_tmp, mo
     (out / "andringar.csv").write_bytes(b"gammal lista")
     (project_tmp / "in.txt").write_text("x")
 
-    def fake_render(notebook, params, out_dir, *, stem, title, extra_files, km=None,
-                    finish=None):
+    def fake_render(notebook, params, out_dir, *, stem, title, extra_files, km=None, finish=None):
         paths = render.publish(dict(extra_files) | {f"{stem}.pdf": b"%PDF"}, out_dir)
         return render.RenderResult(notebook, out_dir / "x.html", out_dir / "x.pdf", 1, paths)
 
     monkeypatch.setattr(render, "render_notebook_report", fake_render)
-    job = pipeline.Job("Gotland", Path("n.ipynb"), "rapport", "t", out,
-                       project_tmp / "figures" / "gotland" / "2024", {}, {"kind": "region"},
-                       [project_tmp / "in.txt"], "test", None,
-                       {"indikatorer.csv": b"a;b\n"})
+    job = pipeline.Job(
+        "Gotland",
+        Path("n.ipynb"),
+        "rapport",
+        "t",
+        out,
+        project_tmp / "figures" / "gotland" / "2024",
+        {},
+        {"kind": "region"},
+        [project_tmp / "in.txt"],
+        "test",
+        None,
+        {"indikatorer.csv": b"a;b\n"},
+    )
     pipeline.run_job(job, project_tmp / "obs.pkl")
     assert not (out / "andringar.csv").exists() and (out / "indikatorer.csv").exists()
     job.extra_files["andringar.csv"] = b"ny lista"

@@ -17,8 +17,9 @@ def _series(start: int, values: list[float]) -> dict[int, float]:
     return {start + i: v for i, v in enumerate(values)}
 
 
-def _trend(values: list[float], min_change: float = 2.0, direction: str = "higher",
-           start: int = 2016) -> J.Trend:
+def _trend(
+    values: list[float], min_change: float = 2.0, direction: str = "higher", start: int = 2016
+) -> J.Trend:
     points = _series(start, values)
     return J.trend(points, max(points), direction, min_change, 1)
 
@@ -31,12 +32,15 @@ def test_flat_with_noise_is_no_clear_trend():
     assert (got.judgement, got.shape, got.from_year) == ("ingen tydlig trend", "none", 2016)
 
 
-@pytest.mark.parametrize("values", [
-    [60.0, 60.0, 67.0, 60.0, 61.0, 60.0, 60.0],   # one high year in the middle
-    [60.0, 60.0, 67.0, 60.0, 60.0],               # the same in five years
-    [60.0, 61.0, 60.0, 52.0, 60.0, 61.0, 60.0],   # one low year
-    [60.0, 60.5, 60.0, 60.5, 60.0, 60.0, 67.0],   # one high last year
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [60.0, 60.0, 67.0, 60.0, 61.0, 60.0, 60.0],  # one high year in the middle
+        [60.0, 60.0, 67.0, 60.0, 60.0],  # the same in five years
+        [60.0, 61.0, 60.0, 52.0, 60.0, 61.0, 60.0],  # one low year
+        [60.0, 60.5, 60.0, 60.5, 60.0, 60.0, 67.0],  # one high last year
+    ],
+)
 def test_one_outlier_year_is_no_clear_trend(values):
     got = _trend(values, min_change=3.0)
     assert (got.judgement, got.shape) == ("ingen tydlig trend", "none")
@@ -79,46 +83,72 @@ def test_mann_kendall_and_theil_sen_on_known_values():
 
 
 def test_last_years_trend_is_said_when_it_differs():
-    row = {"unit": "procent", "decimals": 1, "value": 18.3, "trend": "försämring",
-           "trend_shape": "steady", "trend_from_year": 2016, "trend_start_year": 2016,
-           "trend_from_value": 47.3, "prev_trend": "förbättring", "prev_trend_shape": "turn",
-           "prev_trend_from_year": 2021}
+    row = {
+        "unit": "procent",
+        "decimals": 1,
+        "value": 18.3,
+        "trend": "försämring",
+        "trend_shape": "steady",
+        "trend_from_year": 2016,
+        "trend_start_year": 2016,
+        "trend_from_value": 47.3,
+        "prev_trend": "förbättring",
+        "prev_trend_shape": "turn",
+        "prev_trend_from_year": 2021,
+    }
     said = text.trend_sentence(row, lambda x: text.fmt_value(x, "procent", 1), "Andelen")
-    assert said.endswith("en försämring över tid (i förra årets uppföljning: en förbättring "
-                         "sedan 2021).")
-    same = text.trend_sentence(row | {"prev_trend": "försämring", "prev_trend_shape": "steady"},
-                               lambda x: text.fmt_value(x, "procent", 1), "Andelen")
+    assert said.endswith(
+        "en försämring över tid (i förra årets uppföljning: en förbättring sedan 2021)."
+    )
+    same = text.trend_sentence(
+        row | {"prev_trend": "försämring", "prev_trend_shape": "steady"},
+        lambda x: text.fmt_value(x, "procent", 1),
+        "Andelen",
+    )
     assert "förra året" not in same
 
 
 # --- the series the review named -----------------------------------------------------------
 
 NAMED = [
-    ("Västerbotten", "overbelaggningar",
-     "Värdet minskade från 4,1 (2016) till 2,1 (2020) och har sedan ökat till 11,2 per 100 "
-     "vårdplatser, en försämring sedan 2020."),
-    ("Västerbotten", "utskrivningsklara_65",
-     "Värdet minskade från 224,7 (2016) till 98,9 (2020) och har sedan ökat till 157,1 per "
-     "1 000 invånare 65 år och äldre, en försämring sedan 2020."),
-    ("Västerbotten", "hsv_kostnad_strukturjusterad",
-     "Värdet minskade från 27 246 kr (2019) till 26 266 kr (2021) och har sedan ökat till "
-     "35 310 kr."),
+    (
+        "Västerbotten",
+        "overbelaggningar",
+        "Värdet minskade från 4,1 (2016) till 2,1 (2020) och har sedan ökat till 11,2 per 100 "
+        "vårdplatser, en försämring sedan 2020.",
+    ),
+    (
+        "Västerbotten",
+        "utskrivningsklara_65",
+        "Värdet minskade från 224,7 (2016) till 98,9 (2020) och har sedan ökat till 157,1 per "
+        "1 000 invånare 65 år och äldre, en försämring sedan 2020.",
+    ),
+    (
+        "Västerbotten",
+        "hsv_kostnad_strukturjusterad",
+        "Värdet minskade från 27 246 kr (2019) till 26 266 kr (2021) och har sedan ökat till "
+        "35 310 kr.",
+    ),
     ("Örebro län", "hsv_kostnad_strukturjusterad", "Sedan 2019 har värdet ökat från 26 787 kr."),
     ("Örebro län", "bup_30d", "Sedan 2016 har andelen minskat från 93,3 %, en försämring över tid"),
-    ("Örebro län", "psykiatri_forsta_besok_90d",
-     "Sedan 2016 har andelen minskat från 94,4 %, en försämring över tid"),
+    (
+        "Örebro län",
+        "psykiatri_forsta_besok_90d",
+        "Sedan 2016 har andelen minskat från 94,4 %, en försämring över tid",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def tables(snapshot_dir):
-    return {name: report.prepare(name, 2024, snapshot_dir, figures=None).table
-            .set_index("indicator_id") for name in ("Västerbotten", "Örebro län")}
+    return {
+        name: report.prepare(name, 2024, snapshot_dir, figures=None).table.set_index("indicator_id")
+        for name in ("Västerbotten", "Örebro län")
+    }
 
 
 @pytest.mark.parametrize("region,ident,expected", NAMED, ids=[f"{r}-{i}" for r, i, _ in NAMED])
-def test_named_series_get_a_sentence_that_agrees_with_the_chart(tables, region, ident,
-                                                                 expected):
+def test_named_series_get_a_sentence_that_agrees_with_the_chart(tables, region, ident, expected):
     row = tables[region].loc[ident].to_dict()
     said = " ".join(text.indicator_sentences(row, region)).replace(text.NBSP, " ")
     assert expected in said
@@ -127,16 +157,22 @@ def test_named_series_get_a_sentence_that_agrees_with_the_chart(tables, region, 
 
 def test_shape_is_data_in_the_table(tables):
     row = tables["Västerbotten"].loc["overbelaggningar"]
-    assert (row["trend_shape"], row["trend_from_year"], row["trend_start_year"]) == \
-        ("turn", 2020, 2016)
+    assert (row["trend_shape"], row["trend_from_year"], row["trend_start_year"]) == (
+        "turn",
+        2020,
+        2016,
+    )
     assert row["trend_before"] == "förbättring" and row["trend"] == "försämring"
 
 
 def test_last_years_verdict_on_the_snapshot(tables):
     # 2016–2023 ended 15,8 → 20,7 → 26,8: a turn upwards from 2021; 18,3 in 2024 breaks it
     row = tables["Västerbotten"].loc["bup_30d"]
-    assert (row["prev_trend"], row["prev_trend_shape"], row["prev_trend_from_year"]) == \
-        ("förbättring", "turn", 2021)
+    assert (row["prev_trend"], row["prev_trend_shape"], row["prev_trend_from_year"]) == (
+        "förbättring",
+        "turn",
+        2021,
+    )
     said = " ".join(text.indicator_sentences(row.to_dict(), "Västerbotten"))
     assert "en försämring över tid (i förra årets uppföljning: en förbättring sedan 2021)" in said
     same = tables["Västerbotten"].loc["overbelaggningar"]

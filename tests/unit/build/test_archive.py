@@ -19,21 +19,31 @@ from naravard.core.paths import repo_root
 
 EPOCH = "1735689600"  # 2025-01-01
 HEAD = "Område;Indikator;Indikator-id;År;Värde;Placering;Källa"
-TABLE = (HEAD + "\nA;Medicinsk bedömning;med;2024;79,5;14;Väntetider i vården, via Kolada\n"
-         "A;BUP;bup;2024;18,3;20;Väntetider i vården, via Kolada\n")
+TABLE = (
+    HEAD + "\nA;Medicinsk bedömning;med;2024;79,5;14;Väntetider i vården, via Kolada\n"
+    "A;BUP;bup;2024;18,3;20;Väntetider i vården, via Kolada\n"
+)
 
 
 def publish_fake(root: Path, table: str = TABLE) -> tuple[Path, Path]:
     """A published Västerbotten 2024 as run_job leaves it: files, figures, manifest."""
-    out, figures = root / "output" / "vasterbotten" / "2024", root / "figures" / "vasterbotten" / "2024"
+    out, figures = (
+        root / "output" / "vasterbotten" / "2024",
+        root / "figures" / "vasterbotten" / "2024",
+    )
     out.mkdir(parents=True, exist_ok=True)
     figures.mkdir(parents=True, exist_ok=True)
     (out / "indikatorer.csv").write_bytes(table.encode("utf-8-sig"))
     (out / "rapport.pdf").write_bytes(b"%PDF-1.7 sent")
     (figures / "med-stor.png").write_bytes(b"\x89PNG large")
     (figures / "figurer.csv").write_text("Fil;Källa\n", encoding="utf-8")
-    manifest = build_manifest({"kind": "region", "region": "0024", "year": 2024}, "test", None,
-                              [], outputs=output_hashes(out, figures))
+    manifest = build_manifest(
+        {"kind": "region", "region": "0024", "year": 2024},
+        "test",
+        None,
+        [],
+        outputs=output_hashes(out, figures),
+    )
     write_manifest(out / "manifest.json", manifest)
     return out, figures
 
@@ -50,7 +60,11 @@ def test_arkivera_keeps_the_report_its_manifest_and_figures(root):
     target = archive.archive("Västerbotten", 2024)
     assert target == root / "arkiv" / "vasterbotten" / "2024" / "2025-01-01"
     assert sorted(p.name for p in target.iterdir()) == [
-        "figures", "indikatorer.csv", "manifest.json", "rapport.pdf"]
+        "figures",
+        "indikatorer.csv",
+        "manifest.json",
+        "rapport.pdf",
+    ]
     assert (target / "figures" / "med-stor.png").read_bytes() == b"\x89PNG large"
     assert (target / "rapport.pdf").read_bytes() == (out / "rapport.pdf").read_bytes()
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]  # no staging
@@ -98,7 +112,8 @@ def test_a_report_changed_after_publishing_or_missing_is_not_archived(root):
     with pytest.raises(NaravardError, match="stämmer inte med manifest.json"):
         archive.archive("Västerbotten", 2024)
     assert not (root / "arkiv" / "vasterbotten" / "2024").exists() or not list(
-        (root / "arkiv" / "vasterbotten" / "2024").iterdir())
+        (root / "arkiv" / "vasterbotten" / "2024").iterdir()
+    )
 
 
 def test_diff_against_the_archive_says_what_changed_since_it_was_sent(root, capsys):
@@ -119,22 +134,23 @@ def test_the_report_compares_with_sedan_else_the_latest_archive_else_the_publish
     later = first.with_name("2025-03-14")
     shutil.copytree(first, later)
     assert archive.baseline("vasterbotten", 2024, out) == later
-    assert archive.baseline("vasterbotten", 2024, out, "arkiv/vasterbotten/2024/2025-01-01") \
-        == first
+    assert (
+        archive.baseline("vasterbotten", 2024, out, "arkiv/vasterbotten/2024/2025-01-01") == first
+    )
     with pytest.raises(NaravardError, match="SEDAN=.*indikatorer.csv saknas"):
         archive.baseline("vasterbotten", 2024, out, "arkiv/vasterbotten/2024/1999-01-01")
 
 
 def test_changes_since_an_archive_are_headed_with_its_date(root):
-    from naravard.report import region as report
+    from naravard.report import changes, region as report
 
     publish_fake(root)
     target = archive.archive("Västerbotten", 2024)
-    changes = revisions.changes_since(target, TABLE.replace("79,5", "80,1").encode("utf-8-sig"))
-    assert revisions.archived_on(changes.previous_dir).isoformat() == "2025-01-01"
+    found = revisions.changes_since(target, TABLE.replace("79,5", "80,1").encode("utf-8-sig"))
+    assert revisions.archived_on(found.previous_dir).isoformat() == "2025-01-01"
     rep = report.prepare("Västerbotten", 2024, figures=None, previous=None)
-    rep.changes = changes
-    html = report.changes_html(rep)
+    rep.changes = found
+    html = changes.changes_html(rep)
     assert "Ändrat sedan förra versionen (arkiverad 1 januari 2025)" in html
     assert "den arkiverade versionen av rapporten, den som skickades" in html
 
@@ -158,7 +174,19 @@ def test_make_arkivera_passes_hostile_values_as_data(root):
     env["NARAVARD_ROOT"] = str(root)
     marker = root / "pwned"
     result = subprocess.run(
-        ["make", "-s", "-C", str(repo_root()), "arkivera", f"REGION=x$(touch {marker})",
-         f"YEAR=2024;touch {marker}"], env=env, capture_output=True, text=True, timeout=120)
+        [
+            "make",
+            "-s",
+            "-C",
+            str(repo_root()),
+            "arkivera",
+            f"REGION=x$(touch {marker})",
+            f"YEAR=2024;touch {marker}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and not marker.exists()
     assert result.stderr.startswith("fel: okänd region")  # then make's own "Error 2" line

@@ -28,33 +28,49 @@ def _python(code: str, cwd: Path, **env: str) -> str:
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=cwd, check=True, env=dict(os.environ, **env))
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=True,
+        env=dict(os.environ, **env),
+    )
     assert "Traceback" not in out.stderr, out.stderr
     return out.stdout if not out.stderr else out.stdout + "\nstderr: " + out.stderr
 
 
 def _corrupt(path: Path) -> None:
-    path.write_text("indicator_id;year;gender;value;source;note\n"
-                    "fast_lakarkontakt_andel;2024;T;abc;x;\n", encoding="utf-8")
+    path.write_text(
+        "indicator_id;year;gender;value;source;note\nfast_lakarkontakt_andel;2024;T;abc;x;\n",
+        encoding="utf-8",
+    )
 
 
 def test_a_broken_regional_file_is_set_aside_for_its_region_only(
-        snapshot_dir: Path, regional_copy: Path, project_tmp: Path) -> None:
+    snapshot_dir: Path, regional_copy: Path, project_tmp: Path
+) -> None:
     _corrupt(regional_copy / "vasterbotten.csv")
     obs, bad = batch._load_tolerant(snapshot_dir, load_catalog())
     assert list(bad) == ["vasterbotten"]
     assert "vasterbotten.csv" in bad["vasterbotten"] and "abc" in bad["vasterbotten"]
     frame = obs.frame
-    assert not frame[frame["region_code"] == "0018"].query(
-        "indicator_id == 'fast_lakarkontakt_andel'").empty  # Örebro's file still loaded
+    assert (
+        not frame[frame["region_code"] == "0018"]
+        .query("indicator_id == 'fast_lakarkontakt_andel'")
+        .empty
+    )  # Örebro's file still loaded
     assert regional_copy / "orebro-lan.csv" in [Path(p) for p in obs.input_files]
 
 
 def test_summary_table_lists_every_report() -> None:
-    text = batch._summary([batch.TaskResult("Gotland", "klar", 12.34, 40),
-                           batch.TaskResult("Västerbotten", "fel", 0.1, error="x"),
-                           batch.TaskResult("Riket (jämförelse)", "aktuell")])
+    text = batch._summary(
+        [
+            batch.TaskResult("Gotland", "klar", 12.34, 40),
+            batch.TaskResult("Västerbotten", "fel", 0.1, error="x"),
+            batch.TaskResult("Riket (jämförelse)", "aktuell"),
+        ]
+    )
     lines = text.splitlines()
     assert lines[0].split() == ["Rapport", "Status", "Sekunder", "Sidor"]
     assert "12.3" in lines[1] and "40" in lines[1]
@@ -63,25 +79,38 @@ def test_summary_table_lists_every_report() -> None:
 
 @pytest.mark.e2e
 def test_batch_renders_the_others_names_the_failure_and_skips_what_is_up_to_date(
-        snapshot_dir: Path, regional_copy: Path, project_tmp: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    snapshot_dir: Path, regional_copy: Path, project_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _corrupt(regional_copy / "vasterbotten.csv")
-    code = batch.run_batch(2024, snapshot_dir, jobs=2, regions=["Gotland", "Västerbotten"],
-                           national_report=False, progress=False)
+    code = batch.run_batch(
+        2024,
+        snapshot_dir,
+        jobs=2,
+        regions=["Gotland", "Västerbotten"],
+        national_report=False,
+        progress=False,
+    )
     out, err = capsys.readouterr()
     assert code == 1
     assert "fel: Västerbotten:" in err and "vasterbotten.csv" in err
     gotland = project_tmp / "output" / "gotland" / "2024"
-    for name in ("rapport.pdf", "rapport.html", "rapport.ipynb", "indikatorer.csv",
-                 "indikatorer.xlsx", "manifest.json"):
+    for name in (
+        "rapport.pdf",
+        "rapport.html",
+        "rapport.ipynb",
+        "indikatorer.csv",
+        "indikatorer.xlsx",
+        "manifest.json",
+    ):
         assert (gotland / name).is_file(), name
     assert not (project_tmp / "output" / "vasterbotten").exists()
     manifest = json.loads((gotland / "manifest.json").read_text(encoding="utf-8"))
     pdf_mtime = (gotland / "rapport.pdf").stat().st_mtime_ns
 
     # unchanged inputs: nothing is rendered again
-    code = batch.run_batch(2024, snapshot_dir, jobs=2, regions=["Gotland"],
-                           national_report=False, progress=False)
+    code = batch.run_batch(
+        2024, snapshot_dir, jobs=2, regions=["Gotland"], national_report=False, progress=False
+    )
     out, _ = capsys.readouterr()
     assert code == 0 and "aktuell" in out
     assert (gotland / "rapport.pdf").stat().st_mtime_ns == pdf_mtime
@@ -89,9 +118,12 @@ def test_batch_renders_the_others_names_the_failure_and_skips_what_is_up_to_date
     # a new input for Gotland (its own regional file) re-renders Gotland
     (regional_copy / "gotland.csv").write_text(
         "indicator_id;year;gender;value;source;note\n"
-        "fast_lakarkontakt_andel;2024;T;41;Testkälla;\n", encoding="utf-8")
-    code = batch.run_batch(2024, snapshot_dir, jobs=1, regions=["Gotland"],
-                           national_report=False, progress=False)
+        "fast_lakarkontakt_andel;2024;T;41;Testkälla;\n",
+        encoding="utf-8",
+    )
+    code = batch.run_batch(
+        2024, snapshot_dir, jobs=1, regions=["Gotland"], national_report=False, progress=False
+    )
     out, _ = capsys.readouterr()
     assert code == 0 and "klar" in out
     new_manifest = json.loads((gotland / "manifest.json").read_text(encoding="utf-8"))
@@ -113,7 +145,8 @@ def test_a_batch_worker_runs_its_jobs_without_pandas_or_matplotlib(tmp_path: Pat
         "                   [], 'Kolada', None)\n"
         "pipeline.job_manifest(job, {'total': 1.0}, outputs={})\n"
         "render.warm_up()\n"
-        "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules))\n")
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules))\n"
+    )
     assert _python(code, tmp_path).strip() == "[]"
 
 
@@ -131,7 +164,8 @@ def test_a_worker_stopped_by_the_parent_leaves_no_library_message(tmp_path: Path
         "logging.getLogger('papermill').error('Kernel died while waiting for execute reply.')\n"
         "logging.getLogger('nbclient').error('nbclient noise')\n"
         "logging.getLogger('asyncio').error('Task was destroyed but it is pending!')\n"
-        "import warnings; warnings.warn('coroutine was never awaited', RuntimeWarning)\n")
+        "import warnings; warnings.warn('coroutine was never awaited', RuntimeWarning)\n"
+    )
     assert _python(code, tmp_path) == "143\n"  # and nothing on stderr
 
 
@@ -146,11 +180,14 @@ def test_a_warmed_worker_freezes_what_it_loaded_and_collects_less_often(tmp_path
         "render.warm_up = lambda: None\n"
         "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)\n"
         "batch._worker_init('k')\n"
-        "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)\n")
+        "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)\n"
+    )
     assert _python(code, tmp_path).split("\n")[:2] == ["700 False", "20000 True"]
 
 
-def test_the_parent_prepares_its_jobs_without_matplotlib(tmp_path: Path, snapshot_dir: Path) -> None:
+def test_the_parent_prepares_its_jobs_without_matplotlib(
+    tmp_path: Path, snapshot_dir: Path
+) -> None:
     """The parent loads the data and prepares every job while the workers warm up on the
     same two cores; only kernels draw, so it leaves matplotlib (0,7 s of imports) to them."""
     code = (
@@ -162,5 +199,6 @@ def test_the_parent_prepares_its_jobs_without_matplotlib(tmp_path: Path, snapsho
         "rep = report.prepare('Uppsala', 2024, obs=obs, figures=None, previous=None)\n"
         "pipeline.region_job(rep, None)\n"
         "pipeline.national_job(national.prepare(2024, obs=obs, figures=None), None)\n"
-        "print('matplotlib' in sys.modules)\n")
+        "print('matplotlib' in sys.modules)\n"
+    )
     assert _python(code, tmp_path, NARAVARD_ROOT=str(tmp_path)).strip() == "False"

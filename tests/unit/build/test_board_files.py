@@ -25,7 +25,8 @@ from naravard.report.plain_text import html_text, markdown_paras
 from naravard.report.slide_template import BUILTIN, make_template, open_template
 
 PNG = base64.b64decode(  # 1 × 1 px
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
 
 COMMENTS = """---
 författare: Anna Analytiker
@@ -70,16 +71,19 @@ def _docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
 
 
 def _docx_tables(data: bytes) -> list[list[list[str]]]:
-    return [[[c.text for c in row.cells] for row in t.rows]
-            for t in Document(io.BytesIO(data)).tables]
+    return [
+        [[c.text for c in row.cells] for row in t.rows] for t in Document(io.BytesIO(data)).tables
+    ]
 
 
 # --- the content is the PDF's ------------------------------------------------------------------
 
+
 def test_messages_are_det_viktigaste_of_the_pdf(rep, pack):
     pdf = report.summary_messages(rep)
-    assert [(m.headline, m.figures, m.together) for m in pack.messages] == \
-        [(m.headline, m.figures, tuple(m.together)) for m in pdf]
+    assert [(m.headline, m.figures, m.together) for m in pack.messages] == [
+        (m.headline, m.figures, tuple(m.together)) for m in pdf
+    ]
     assert len(pack.messages) >= 3
 
 
@@ -106,8 +110,12 @@ def test_main_indicators_carry_value_place_and_caveats(pack):
 
 
 def test_goals_have_the_pdf_statuses_and_own_goals_hook(rep):
-    pack = region_pack(rep, own_goals=[Goal("Egen mottagning", "minst 90 %", "93 %", "uppfylls",
-                                            "Regionens verksamhetsplan")])
+    pack = region_pack(
+        rep,
+        own_goals=[
+            Goal("Egen mottagning", "minst 90 %", "93 %", "uppfylls", "Regionens verksamhetsplan")
+        ],
+    )
     statuses = {g.name: g.status for g in pack.goals}
     assert statuses["Högt blodsocker (HbA1c över 70) vid diabetes i primärvården"] == "uppfylls"
     assert statuses["Invånare med fast läkarkontakt i primärvården"] == "uppfylls inte"
@@ -121,9 +129,8 @@ def test_the_regions_own_goals_follow_the_official_targets(rep, pack):
 
     own = chapter.statuses(rep)
     assert own, "Västerbotten has a goals file (data/mal/vasterbotten.yaml)"
-    assert [g.name for g in pack.goals[-len(own):]] == [st.goal.text for st in own]
-    assert any(g.status.startswith("regionen: ") and "beräknat: " in g.status
-               for g in pack.goals)
+    assert [g.name for g in pack.goals[-len(own) :]] == [st.goal.text for st in own]
+    assert any(g.status.startswith("regionen: ") and "beräknat: " in g.status for g in pack.goals)
 
 
 def test_comments_keep_their_words_author_and_order(pack):
@@ -148,12 +155,18 @@ def test_markdown_and_cells_as_plain_text():
 
 # --- rapport.docx ---------------------------------------------------------------------------
 
+
 def test_docx_has_real_headings_and_the_numbers(pack):
     data = word_document.build(pack)
     paras = _docx_paragraphs(data)
     headings = {t for s, t in paras if s == "Heading 1"}
-    assert {"Det viktigaste", "Översikt 2024", "Mål", "Analytikerns kommentarer",
-            "Om underlaget"} <= headings
+    assert {
+        "Det viktigaste",
+        "Översikt 2024",
+        "Mål",
+        "Analytikerns kommentarer",
+        "Om underlaget",
+    } <= headings
     assert ("Heading 2", "Tillgänglighet") in paras
     viktigaste = [t for s, t in paras if s == "List Number"]
     assert [t.split("\n")[0] for t in viktigaste] == [m.headline for m in pack.messages]
@@ -164,6 +177,7 @@ def test_docx_has_real_headings_and_the_numbers(pack):
 
 
 # --- bildspel.pptx ----------------------------------------------------------------------------
+
 
 def _with_figures(pack):
     fig = Figure(PNG, "Linjediagram: alt", "Bildtext.", "Källa: Testkälla, via Kolada")
@@ -192,8 +206,9 @@ def test_deck_slides_alt_texts_and_sources(pack):
         if pics:
             assert "Källa: Testkälla, via Kolada" in _texts(slide)
         pictures += len(pics)
-        assert any(t.startswith(("Källa", "Källor", "Siffrorna", "Kommentarerna"))
-                   for t in _texts(slide)), slide.shapes.title.text
+        assert any(
+            t.startswith(("Källa", "Källor", "Siffrorna", "Kommentarerna")) for t in _texts(slide)
+        ), slide.shapes.title.text
     assert pictures == 2 * len(pack.indicators)
 
 
@@ -201,8 +216,12 @@ def test_comments_short_on_the_slide_long_in_the_notes(pack):
     prs = _deck(pack)
     viktigaste = next(s for s in prs.slides if s.shapes.title.text == "Det viktigaste")
     assert any("Väntetiderna är nämndens fråga i år." in t for t in _texts(viktigaste))
-    long = Comment("Det viktigaste", "Det viktigaste", "Analytikerns kommentar · A",
-                   tuple(markdown_paras("\n\n".join(["Ett långt resonemang om läget. " * 12] * 6))))
+    long = Comment(
+        "Det viktigaste",
+        "Det viktigaste",
+        "Analytikerns kommentar · A",
+        tuple(markdown_paras("\n\n".join(["Ett långt resonemang om läget. " * 12] * 6))),
+    )
     prs = _deck(dataclasses.replace(pack, summary_comment=long))
     viktigaste = next(s for s in prs.slides if s.shapes.title.text == "Det viktigaste")
     assert not any("långt resonemang" in t for t in _texts(viktigaste))
@@ -214,14 +233,21 @@ def _assert_nothing_overflows(prs) -> None:
     height, width = prs.slide_height, prs.slide_width
     for n, slide in enumerate(prs.slides, start=1):
         for shape in slide.shapes:
-            assert shape.top + shape.height <= height and shape.left + shape.width <= width, \
-                (n, shape.name)
+            assert shape.top + shape.height <= height and shape.left + shape.width <= width, (
+                n,
+                shape.name,
+            )
             if not shape.has_text_frame or shape.is_placeholder:
                 continue
-            blocks = [slide_fit.Block(p.text, p.runs[0].font.size.pt if p.runs else 10,
-                                      bool(p.runs and p.runs[0].font.bold),
-                                      p.space_before.pt if p.space_before else 0)
-                      for p in shape.text_frame.paragraphs]
+            blocks = [
+                slide_fit.Block(
+                    p.text,
+                    p.runs[0].font.size.pt if p.runs else 10,
+                    bool(p.runs and p.runs[0].font.bold),
+                    p.space_before.pt if p.space_before else 0,
+                )
+                for p in shape.text_frame.paragraphs
+            ]
             need = slide_fit.height_pt(blocks, shape.width / slides.EMU_PER_PT)
             assert need <= shape.height / slides.EMU_PER_PT + 1, (n, shape.text_frame.text[:60])
 
@@ -230,21 +256,33 @@ def test_nothing_overflows_even_with_long_texts(pack):
     _assert_nothing_overflows(_deck(_with_figures(pack)))
     long_messages = [dataclasses.replace(m, together=(m.figures * 4,)) for m in pack.messages]
     long_name = [dataclasses.replace(p, name=p.name * 3) for p in pack.indicators]
-    prs = _deck(_with_figures(dataclasses.replace(pack, messages=long_messages * 2,
-                                                   indicators=long_name)))
+    prs = _deck(
+        _with_figures(dataclasses.replace(pack, messages=long_messages * 2, indicators=long_name))
+    )
     _assert_nothing_overflows(prs)
     titles = [s.shapes.title.text for s in prs.slides]
     assert "Det viktigaste (2 av 2)" in titles or "Det viktigaste (2 av 3)" in titles
 
 
 def test_many_goals_continue_on_the_next_slide(pack):
-    many = [Goal(f"Mål nummer {n} med ett ganska långt namn på indikatorn", "minst 80 %",
-                 "81 %", "uppfylls", "Regionens plan") for n in range(14)]
+    many = [
+        Goal(
+            f"Mål nummer {n} med ett ganska långt namn på indikatorn",
+            "minst 80 %",
+            "81 %",
+            "uppfylls",
+            "Regionens plan",
+        )
+        for n in range(14)
+    ]
     prs = _deck(dataclasses.replace(pack, goals=many))
     titles = [s.shapes.title.text for s in prs.slides]
     assert "Mål" in titles and "Mål (forts.)" in titles
-    rows = sum(len(s.shapes[-1].table.rows) - 1 for s in prs.slides
-               if s.shapes.title.text.startswith("Mål") and s.shapes[-1].has_table)
+    rows = sum(
+        len(s.shapes[-1].table.rows) - 1
+        for s in prs.slides
+        if s.shapes.title.text.startswith("Mål") and s.shapes[-1].has_table
+    )
     assert rows == 14
     _assert_nothing_overflows(prs)
 
@@ -257,6 +295,7 @@ def test_slide_fit_wraps_by_words():
 
 
 # --- templates ----------------------------------------------------------------------------
+
 
 def test_builtin_template_is_16_9_and_remade_the_same(tmp_path):
     made = Presentation(str(make_template(tmp_path / "mall.pptx")))
@@ -303,17 +342,24 @@ def test_a_broken_template_stops_the_job_before_the_notebook(rep, tmp_path, monk
 
 # --- the charts come from the report's HTML --------------------------------------------------
 
+
 def test_figures_are_read_from_the_report_html():
     png = base64.b64encode(PNG).decode()
-    html = (f'<section class="indicator" id="ind-a"><h2>A</h2><figure class="chart">'
-            f'<img alt="Alt &amp; text" src="data:image/png;base64,{png}"><figcaption>Bild '
-            f'A. <span class="source">Källa: X, via Kolada</span></figcaption></figure>'
-            '</section><section id="oversikt"><figure><img src="x.png"></figure></section>')
+    html = (
+        f'<section class="indicator" id="ind-a"><h2>A</h2><figure class="chart">'
+        f'<img alt="Alt &amp; text" src="data:image/png;base64,{png}"><figcaption>Bild '
+        f'A. <span class="source">Källa: X, via Kolada</span></figcaption></figure>'
+        '</section><section id="oversikt"><figure><img src="x.png"></figure></section>'
+    )
     figures = board_files.figures_by_indicator(html)
     assert list(figures) == ["a"]
     (fig,) = figures["a"]
-    assert (fig.png, fig.alt, fig.caption, fig.source) == (PNG, "Alt & text", "Bild A.",
-                                                          "Källa: X, via Kolada")
+    assert (fig.png, fig.alt, fig.caption, fig.source) == (
+        PNG,
+        "Alt & text",
+        "Bild A.",
+        "Källa: X, via Kolada",
+    )
 
 
 def test_slides_take_the_large_pngs_of_the_figures_folder(tmp_path):
@@ -321,7 +367,9 @@ def test_slides_take_the_large_pngs_of_the_figures_folder(tmp_path):
     (tmp_path / "a-stor.png").write_bytes(big)
     (tmp_path / "figurer.csv").write_text(
         "\ufeffFil;SVG;Titel;Bildtext;Alternativtext;Källa\n"
-        "a-stor.png;a.svg;A;Bild A.;Alt  text a;Källa: X\n", encoding="utf-8")
+        "a-stor.png;a.svg;A;Bild A.;Alt  text a;Källa: X\n",
+        encoding="utf-8",
+    )
     one = Figure(PNG, "Alt text a", "Bild A.", "Källa: X")
     other = Figure(PNG, "Annan bild", "Bild B.", "Källa: X")
     found = board_files.large_pictures({"a": [one, other]}, tmp_path)

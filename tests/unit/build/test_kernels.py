@@ -25,23 +25,34 @@ def km(tmp_path_factory: pytest.TempPathFactory):
 def _frame():
     import pandas as pd
 
-    return pd.DataFrame({"region_code": ["0001", "0001", "0000", "0000"],
-                         "year": [2023, 2024, 2023, 2024], "value": [1.0, 2.0, 1.5, 1.5]})
+    return pd.DataFrame(
+        {
+            "region_code": ["0001", "0001", "0000", "0000"],
+            "year": [2023, 2024, 2023, 2024],
+            "value": [1.0, 2.0, 1.5, 1.5],
+        }
+    )
 
 
 def _indicator():
     from types import SimpleNamespace
 
-    return SimpleNamespace(id="x", name="X", unit="percent", direction="higher", decimals=1,
-                           primary_source="")
+    return SimpleNamespace(
+        id="x", name="X", unit="percent", direction="higher", decimals=1, primary_source=""
+    )
 
 
 def _notebook(tmp_path: Path, source: str) -> Path:
     path = tmp_path / "n.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell(source)],
-                                metadata={"kernelspec": {"name": "python3",
-                                                         "display_name": "Python 3",
-                                                         "language": "python"}}), path)
+    nbformat.write(
+        new_notebook(
+            cells=[new_code_cell(source)],
+            metadata={
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+            },
+        ),
+        path,
+    )
     return path
 
 
@@ -49,6 +60,7 @@ def test_the_processs_own_signal_handlers_stay_after_a_notebook(tmp_path, km):
     """naravard's own handlers decide what Ctrl-C and SIGTERM mean (cli._Interrupted, the
     batch workers); running a notebook through papermill must leave them in place (nbclient's
     asynchronous path would put its own in and reset both to Python's defaults)."""
+
     def ours(signum, frame):  # pragma: no cover - never called
         raise AssertionError
 
@@ -56,8 +68,8 @@ def test_the_processs_own_signal_handlers_stay_after_a_notebook(tmp_path, km):
     before = {sig: signal.signal(sig, ours) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         render.execute_notebook(
-            _notebook(tmp_path, "import signal, os\n"
-                               "x = 1"), {}, tmp_path / "ut.ipynb", km=km)
+            _notebook(tmp_path, "import signal, os\nx = 1"), {}, tmp_path / "ut.ipynb", km=km
+        )
         seen = {sig: signal.getsignal(sig) for sig in before}
     finally:
         for sig, handler in before.items():
@@ -68,11 +80,11 @@ def test_the_processs_own_signal_handlers_stay_after_a_notebook(tmp_path, km):
 def test_a_report_kernel_keeps_no_earlier_outputs(tmp_path, km):
     """A block shown as a cell's result is not kept in IPython's output cache: a batch kernel
     would otherwise hold every earlier report's figures and tables."""
-    nb = render.execute_notebook(_notebook(tmp_path, "[1, 2, 3]"), {}, tmp_path / "a.ipynb",
-                                 km=km)
+    nb = render.execute_notebook(_notebook(tmp_path, "[1, 2, 3]"), {}, tmp_path / "a.ipynb", km=km)
     assert nb.cells[-1].outputs[0]["output_type"] == "execute_result"  # still shown
-    counted = render.execute_notebook(_notebook(tmp_path, "len(Out)"), {}, tmp_path / "b.ipynb",
-                                      km=km)
+    counted = render.execute_notebook(
+        _notebook(tmp_path, "len(Out)"), {}, tmp_path / "b.ipynb", km=km
+    )
     assert counted.cells[-1].outputs[0]["data"]["text/plain"] == "0"
 
 
@@ -88,14 +100,16 @@ def test_background_work_in_a_kernel_finishes_or_names_its_error(km):
 def test_a_report_kernel_leaves_svgs_for_after_the_notebook(tmp_path, km):
     """In a report kernel the report's charts' SVGs are written by AFTER_NOTEBOOK, not by
     the cell that draws them."""
-    code = ("from naravard import charts\n"
-            "import pandas as pd\n"
-            "from types import SimpleNamespace\n"
-            "frame = pd.DataFrame({'region_code': ['0001', '0001', '0000', '0000'],\n"
-            "                      'year': [2023, 2024, 2023, 2024], 'value': [1.0, 2.0, 1.5, 1.5]})\n"
-            "ind = SimpleNamespace(id='x', name='X', unit='percent', direction='higher',\n"
-            "                      decimals=1, primary_source='')\n"
-            f"charts.save_chart(charts.trend_chart(frame, ind, '0001', 'R'), {str(tmp_path)!r})\n")
+    code = (
+        "from naravard import charts\n"
+        "import pandas as pd\n"
+        "from types import SimpleNamespace\n"
+        "frame = pd.DataFrame({'region_code': ['0001', '0001', '0000', '0000'],\n"
+        "                      'year': [2023, 2024, 2023, 2024], 'value': [1.0, 2.0, 1.5, 1.5]})\n"
+        "ind = SimpleNamespace(id='x', name='X', unit='percent', direction='higher',\n"
+        "                      decimals=1, primary_source='')\n"
+        f"charts.save_chart(charts.trend_chart(frame, ind, '0001', 'R'), {str(tmp_path)!r})\n"
+    )
     kernels.Background(km, code).wait()
     assert [p.suffix for p in tmp_path.iterdir()] == [".png"]
     kernels.Background(km, kernels.AFTER_NOTEBOOK).wait()

@@ -26,8 +26,13 @@ BANNER = "EXEMPELDATA – inte verkliga värden"
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[render.RenderResult, Path]:
     out = tmp_path_factory.mktemp("render") / "vasterbotten" / "2024"
-    result = render.render_notebook_report(FIXTURES / "report.ipynb", {"chapters": 4}, out,
-                                           title=TITLE, extra_files={"indikatorer.csv": b"a;b\n"})
+    result = render.render_notebook_report(
+        FIXTURES / "report.ipynb",
+        {"chapters": 4},
+        out,
+        title=TITLE,
+        extra_files={"indikatorer.csv": b"a;b\n"},
+    )
     return result, out
 
 
@@ -52,10 +57,15 @@ class _Images(HTMLParser):
 
 # --- HTML ---------------------------------------------------------------------------------
 
+
 def test_publishes_notebook_html_pdf_and_extra_files(rendered) -> None:
     result, out = rendered
     assert sorted(p.name for p in out.iterdir()) == [
-        "indikatorer.csv", "rapport.html", "rapport.ipynb", "rapport.pdf"]
+        "indikatorer.csv",
+        "rapport.html",
+        "rapport.ipynb",
+        "rapport.pdf",
+    ]
     assert set(result.paths) == set(out.iterdir())
     assert (out / "indikatorer.csv").read_bytes() == b"a;b\n"
     executed = nbformat.read(out / "rapport.ipynb", as_version=4)
@@ -81,8 +91,12 @@ def test_html_is_swedish_self_contained_and_has_no_code(rendered) -> None:
 
 def test_html_hides_stderr_warnings_reprs_and_markdown(rendered) -> None:
     html = rendered[0].html.read_text(encoding="utf-8")
-    for noise in ("varning från beräkningen", "en varning som inte ska synas",
-                  "en strängrepresentation", "riktar sig till den som kör"):
+    for noise in (
+        "varning från beräkningen",
+        "en varning som inte ska synas",
+        "en strängrepresentation",
+        "riktar sig till den som kör",
+    ):
         assert noise not in html, noise
     assert "Kapitel 4: Tillgänglighet och väntetider" in html
     assert f'<div class="exempeldata" role="note">{BANNER}</div>' in html
@@ -96,22 +110,46 @@ def test_every_image_has_alt_text(rendered) -> None:
 
 
 def test_bare_matplotlib_image_gets_alt_text() -> None:
-    nb = new_notebook(cells=[new_code_cell("fig", outputs=[new_output(
-        "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})])])
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "fig",
+                outputs=[
+                    new_output(
+                        "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
+                    )
+                ],
+            )
+        ]
+    )
     html = render.notebook_to_html(nb, title="Bild")
     assert re.search(r'<img [^>]*alt="Diagram"', html)
     assert "&lt;Figure&gt;" not in html
 
 
 def test_omitted_markdown_and_plain_reprs_are_left_out() -> None:
-    nb = new_notebook(cells=[
-        new_markdown_cell("# Instruktion till den som kör", metadata={"tags": ["utelämna"]}),
-        new_code_cell("x", outputs=[new_output("execute_result", data={"text/plain": "42"},
-                                               execution_count=1)]),
-        new_code_cell("print()", outputs=[new_output("stream", name="stderr", text="Traceback"),
-                                          new_output("error", ename="E", evalue="v", traceback=[])]),
-        new_code_cell("y", outputs=[new_output("display_data",
-                                               data={"text/html": "<p>Åsa ärver öar</p>"})])])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Instruktion till den som kör", metadata={"tags": ["utelämna"]}),
+            new_code_cell(
+                "x",
+                outputs=[
+                    new_output("execute_result", data={"text/plain": "42"}, execution_count=1)
+                ],
+            ),
+            new_code_cell(
+                "print()",
+                outputs=[
+                    new_output("stream", name="stderr", text="Traceback"),
+                    new_output("error", ename="E", evalue="v", traceback=[]),
+                ],
+            ),
+            new_code_cell(
+                "y",
+                outputs=[new_output("display_data", data={"text/html": "<p>Åsa ärver öar</p>"})],
+            ),
+        ]
+    )
     html = render.notebook_to_html(nb, title="T")
     assert "<p>Åsa ärver öar</p>" in html
     for gone in ("Instruktion", ">42<", "Traceback", "jp-mod-noOutputs"):
@@ -119,6 +157,7 @@ def test_omitted_markdown_and_plain_reprs_are_left_out() -> None:
 
 
 # --- PDF ----------------------------------------------------------------------------------
+
 
 def test_pdf_is_a4_and_counts_pages(rendered, pages_text) -> None:
     result, _ = rendered
@@ -149,8 +188,9 @@ def test_running_header_shows_the_title_after_the_title_page(pages_text) -> None
 
 
 def test_toc_shows_the_page_of_each_chapter(pages_text) -> None:
-    toc = dict(re.findall(r"(Kapitel \d): Tillgänglighet och väntetider\s*\.{3,}\s*(\d+)",
-                          pages_text[0]))
+    toc = dict(
+        re.findall(r"(Kapitel \d): Tillgänglighet och väntetider\s*\.{3,}\s*(\d+)", pages_text[0])
+    )
     assert len(toc) == 4
     for chapter, page in toc.items():
         assert pages_text[int(page) - 1].lstrip().startswith(chapter), (chapter, page)
@@ -163,8 +203,19 @@ def test_pdf_metadata_title_and_language(rendered) -> None:
 
 
 def test_no_banner_without_example_data(tmp_path: Path) -> None:
-    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output(
-        "display_data", data={"text/html": "<h1 id='a'>Riktiga värden för Skåne</h1>"})])])
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "x",
+                outputs=[
+                    new_output(
+                        "display_data",
+                        data={"text/html": "<h1 id='a'>Riktiga värden för Skåne</h1>"},
+                    )
+                ],
+            )
+        ]
+    )
     pages = render.html_to_pdf(render.notebook_to_html(nb, title="Skåne"), tmp_path / "r.pdf")
     text = PdfReader(tmp_path / "r.pdf").pages[0].extract_text()
     assert pages == 1
@@ -187,10 +238,12 @@ def test_embedded_images_reach_weasyprint_by_name_not_as_base64() -> None:
 
     red, blue = (base64.b64encode(_png(c)).decode() for c in ((200, 0, 0), (0, 0, 200)))
     text = f'<p>src="data:image/png;base64,{blue}"</p>'  # text, not an image
-    html = (f'<img alt="a" src="data:image/png;base64,{red}">{text}'
-            f'<img alt="b" class="x" src="data:image/png;base64,{blue}">'
-            f'<img alt="c" src="data:image/png;base64,{red}">'
-            '<img alt="d" src="data:image/png;base64,QQ">')  # not base64 of anything
+    html = (
+        f'<img alt="a" src="data:image/png;base64,{red}">{text}'
+        f'<img alt="b" class="x" src="data:image/png;base64,{blue}">'
+        f'<img alt="c" src="data:image/png;base64,{red}">'
+        '<img alt="d" src="data:image/png;base64,QQ">'
+    )  # not base64 of anything
     page, images = render.image_names(html)
     assert "base64," + red not in page and text in page and page.count("base64," + blue) == 1
     assert page.count('src="naravard-bild:0"') == 2 and 'src="naravard-bild:1"' in page
@@ -203,15 +256,22 @@ def test_the_pdf_shows_every_image_of_the_page(tmp_path: Path) -> None:
 
     from pypdf import PdfReader
 
-    html = "".join(f'<img alt="{i}" src="data:image/png;base64,'
-                   f'{base64.b64encode(_png((60 * i, 0, 0))).decode()}">' for i in range(3))
+    html = "".join(
+        f'<img alt="{i}" src="data:image/png;base64,'
+        f'{base64.b64encode(_png((60 * i, 0, 0))).decode()}">'
+        for i in range(3)
+    )
     render.html_to_pdf(f"<html><body>{html}</body></html>", tmp_path / "r.pdf", tagged=False)
     shown = PdfReader(tmp_path / "r.pdf").pages[0].images
-    assert sorted(img.image.getpixel((0, 0)) for img in shown) == [(0, 0, 0), (60, 0, 0),
-                                                                  (120, 0, 0)]
+    assert sorted(img.image.getpixel((0, 0)) for img in shown) == [
+        (0, 0, 0),
+        (60, 0, 0),
+        (120, 0, 0),
+    ]
 
 
 # --- failures and atomic publishing -------------------------------------------------------
+
 
 def test_failing_notebook_keeps_partial_and_old_report(tmp_path: Path) -> None:
     out = tmp_path / "orebro" / "2024"
@@ -221,16 +281,23 @@ def test_failing_notebook_keeps_partial_and_old_report(tmp_path: Path) -> None:
         (out / name).write_bytes(data)
 
     with pytest.raises(NaravardError) as caught:
-        render.render_notebook_report(FIXTURES / "failing.ipynb", {"year": 2024}, out,
-                                      title="Misslyckas")
+        render.render_notebook_report(
+            FIXTURES / "failing.ipynb", {"year": 2024}, out, title="Misslyckas"
+        )
     message = str(caught.value)
     failed = out / "rapport.failed.ipynb"
     assert "\n" not in message
-    assert re.match(r"cell \d+: ValueError: året 2024 saknas i underlaget; välj ett annat år "
-                    r"\(ofullständig notebook sparad i .*rapport\.failed\.ipynb\)$", message)
+    assert re.match(
+        r"cell \d+: ValueError: året 2024 saknas i underlaget; välj ett annat år "
+        r"\(ofullständig notebook sparad i .*rapport\.failed\.ipynb\)$",
+        message,
+    )
     assert str(failed) in message
-    assert sorted(p.name for p in out.iterdir()) == ["rapport.failed.ipynb", "rapport.html",
-                                                     "rapport.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "rapport.failed.ipynb",
+        "rapport.html",
+        "rapport.pdf",
+    ]
     for name, data in old.items():
         assert (out / name).read_bytes() == data
     partial = nbformat.read(failed, as_version=4)
@@ -254,8 +321,9 @@ def test_publish_writes_bytes_and_files(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "ut").iterdir()] == ["2024"]
 
 
-def test_publish_changes_nothing_when_an_output_fails(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_publish_changes_nothing_when_an_output_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dest = tmp_path / "ut"
     dest.mkdir()
     (dest / "rapport.pdf").write_bytes(b"gammal")
@@ -281,11 +349,14 @@ def test_publish_refuses_names_with_folders(tmp_path: Path, name: str) -> None:
     assert not (tmp_path / "ut").exists()
 
 
-@pytest.mark.parametrize("specs, expected", [
-    ({"python3": "/k/python3", "naravard": "/k/naravard"}, "naravard"),
-    ({"python3": "/k/python3"}, "python3"),
-    (RuntimeError("broken kernelspec dir"), "python3"),
-])
+@pytest.mark.parametrize(
+    "specs, expected",
+    [
+        ({"python3": "/k/python3", "naravard": "/k/naravard"}, "naravard"),
+        ({"python3": "/k/python3"}, "python3"),
+        (RuntimeError("broken kernelspec dir"), "python3"),
+    ],
+)
 def test_kernel_is_the_projects_own_when_installed(monkeypatch, specs, expected) -> None:
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -315,8 +386,11 @@ def test_make_env_installs_the_naravard_kernel() -> None:
 @pytest.fixture()
 def inputs(tmp_path: Path) -> list[Path]:
     files = []
-    for name, text in [("regionrapport.ipynb", "{}"), ("indicators.yaml", "a: 1"),
-                       ("N79173.json", '{"values": []}')]:
+    for name, text in [
+        ("regionrapport.ipynb", "{}"),
+        ("indicators.yaml", "a: 1"),
+        ("N79173.json", '{"values": []}'),
+    ]:
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         files.append(path)
@@ -324,9 +398,14 @@ def inputs(tmp_path: Path) -> list[Path]:
 
 
 def _build(inputs: list[Path], **changes) -> dict:
-    args = dict(parameters={"kind": "region", "region": "0024", "year": 2024},
-                data_origin="Kolada (ögonblicksbild, hämtad 2025-05-01)", retrieved="2025-05-01",
-                input_files=inputs, timings={"execute": 1.5}, extra={"pages": 12})
+    args = dict(
+        parameters={"kind": "region", "region": "0024", "year": 2024},
+        data_origin="Kolada (ögonblicksbild, hämtad 2025-05-01)",
+        retrieved="2025-05-01",
+        input_files=inputs,
+        timings={"execute": 1.5},
+        extra={"pages": 12},
+    )
     return mf.build_manifest(**(args | changes))
 
 
@@ -336,8 +415,16 @@ def test_manifest_hashes_every_input_and_lists_versions(inputs: list[Path]) -> N
     for path in inputs:
         key = next(k for k in m["inputs"] if k.endswith(path.name))
         assert m["inputs"][key] == hashlib.sha256(path.read_bytes()).hexdigest()
-    for package in ("naravard", "pandas", "matplotlib", "seaborn", "papermill", "nbconvert",
-                    "weasyprint", "python"):
+    for package in (
+        "naravard",
+        "pandas",
+        "matplotlib",
+        "seaborn",
+        "papermill",
+        "nbconvert",
+        "weasyprint",
+        "python",
+    ):
         assert m["packages"][package], package
     assert m["created"][:4].isdigit() and "T" in m["created"]
     assert m["fingerprint"] == mf.inputs_fingerprint(m)
@@ -366,8 +453,7 @@ def test_fingerprint_changes_with_inputs_parameters_and_data(inputs: list[Path])
     assert mf.inputs_fingerprint(_build(inputs)) != before
 
 
-def test_a_touched_input_is_not_current_though_its_content_is_the_same(
-        inputs: list[Path]) -> None:
+def test_a_touched_input_is_not_current_though_its_content_is_the_same(inputs: list[Path]) -> None:
     import os
 
     before = _build(inputs)
@@ -385,8 +471,9 @@ def test_missing_input_file_is_a_one_line_error(inputs: list[Path], tmp_path: Pa
         _build([*inputs, tmp_path / "saknas.json"])
 
 
-def test_write_manifest_is_readable_utf8_json_and_leaves_no_temp(inputs: list[Path],
-                                                                 tmp_path: Path) -> None:
+def test_write_manifest_is_readable_utf8_json_and_leaves_no_temp(
+    inputs: list[Path], tmp_path: Path
+) -> None:
     out = tmp_path / "ut" / "manifest.json"
     m = _build(inputs, parameters={"region": "Västerbotten", "data": tmp_path})
     mf.write_manifest(out, m)
@@ -403,8 +490,6 @@ def test_read_manifest_of_missing_or_broken_file_is_none(tmp_path: Path) -> None
     assert mf.read_manifest(tmp_path / "saknas.json") is None
     (tmp_path / "trasig.json").write_text("{", encoding="utf-8")
     assert mf.read_manifest(tmp_path / "trasig.json") is None
-
-
 
 
 def test_missing_kernel_names_the_make_target_that_installs_it(tmp_path: Path) -> None:

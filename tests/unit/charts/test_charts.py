@@ -88,7 +88,8 @@ def test_trend_chart_alt_states_region_and_numbers():
     assert chart.alt == (
         f"Linjediagram: Medicinsk bedömning inom tre dagar i Västerbotten 2019–2024, från "
         f"72,1{NB}% (2019) till 79,5{NB}% (2024); riket 82,0{NB}% 2024. "
-        "Övriga 20 regioner visas som tunna grå linjer.")
+        "Övriga 20 regioner visas som tunna grå linjer."
+    )
     assert chart.name == "trend-medicinsk-bedomning-3d-0024"
     assert "Västerbotten" in chart.caption
 
@@ -115,8 +116,9 @@ def test_trend_chart_y_axis_uses_decimal_comma():
 
 
 def test_trend_chart_direct_labels_and_breaks():
-    chart = charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten",
-                               breaks=[(2021, "ny mätmetod")])
+    chart = charts.trend_chart(
+        _frame(), Ind(), "0024", "Västerbotten", breaks=[(2021, "ny mätmetod")]
+    )
     texts = [t.get_text() for t in chart.fig.axes[0].texts]
     assert f"Västerbotten 79,5{NB}%" in texts
     assert f"Riket 82,0{NB}%" in texts
@@ -130,7 +132,8 @@ def test_trend_chart_context_lines_are_grey_and_not_in_a_legend():
     assert ax.get_legend() is None
     (context,) = ax.collections
     assert {matplotlib.colors.to_hex(c) for c in context.get_colors()} == {
-        style.CONTEXT_GREY.lower()}
+        style.CONTEXT_GREY.lower()
+    }
     assert len(context.get_segments()) == 21  # the focus region's lies under its bold line
     assert "Övriga 20 regioner" in chart.alt
     region = [ln for ln in ax.lines if ln.get_color() == style.BLUE][0]
@@ -162,8 +165,13 @@ def test_ranked_chart_sorts_best_first_and_highlights_focus():
     ax = chart.fig.axes[0]
     # the region names are plain texts right-aligned at the axis (not tick labels); the focus
     # region's plain name is a twin under its bold one, left out of a whole drawing
-    labels = [t for t in ax.texts if not any(t is twin for twin in chart.twins)
-              and t.get_position()[0] == 0 and t.get_horizontalalignment() == "right"]
+    labels = [
+        t
+        for t in ax.texts
+        if not any(t is twin for twin in chart.twins)
+        and t.get_position()[0] == 0
+        and t.get_horizontalalignment() == "right"
+    ]
     labels.sort(key=lambda t: t.get_position()[1])
     names = [t.get_text().split("  ", 1)[1] for t in labels]
     places = [t.get_text().split("  ", 1)[0] for t in labels]
@@ -195,8 +203,13 @@ def test_ranked_chart_lower_is_better_sorts_ascending_and_shows_target():
 
 
 def test_ranked_chart_rank_in_alt_is_direction_aware():
-    frame = pd.DataFrame({"region_code": ["0001", "0003", "0024", "0000"],
-                          "year": [2024] * 4, "value": [10.0, 20.0, 30.0, 18.0]})
+    frame = pd.DataFrame(
+        {
+            "region_code": ["0001", "0003", "0024", "0000"],
+            "year": [2024] * 4,
+            "value": [10.0, 20.0, 30.0, 18.0],
+        }
+    )
     higher = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
     lower = charts.ranked_chart(frame, Ind(direction="lower"), "0024", 2024, NAMES)
     assert "plats 1 av 3" in higher.alt
@@ -216,7 +229,10 @@ def test_ranked_chart_rank_in_alt_is_direction_aware():
 
 def test_ranked_chart_alt_text_reads_as_sentences_with_and_without_a_focus_region():
     national = charts.ranked_chart(_frame(), Ind(), None, 2024, NAMES).alt
-    assert national.startswith("Stapeldiagram: ") and f"från bäst till sämst; riket 82,0{NB}%." in national
+    assert (
+        national.startswith("Stapeldiagram: ")
+        and f"från bäst till sämst; riket 82,0{NB}%." in national
+    )
     region = charts.ranked_chart(_frame(), Ind(), "0024", 2024, NAMES).alt
     assert "sämst. Västerbotten ligger på plats" in region
     for alt in (national, region):
@@ -235,8 +251,10 @@ def test_ranked_chart_focus_missing():
 
 
 def _heat():
-    values = pd.DataFrame({"A": [80.0, 70.0, np.nan], "B": [10.0, 14.0, 12.0],
-                           "N": [5.0, 6.0, 7.0]}, index=["Västerbotten", "Norrbotten", "Gotland"])
+    values = pd.DataFrame(
+        {"A": [80.0, 70.0, np.nan], "B": [10.0, 14.0, 12.0], "N": [5.0, 6.0, 7.0]},
+        index=["Västerbotten", "Norrbotten", "Gotland"],
+    )
     riket = pd.Series({"A": 75.0, "B": 12.0, "N": 6.0})
     scores = charts.heatmap_scores(values, riket, {"A": "higher", "B": "lower", "N": "neutral"})
     labels = values.map(lambda x: fmt_number(x, 1))
@@ -267,8 +285,9 @@ def test_heatmap_cells_near_riket_are_white_and_marked_as_such():
     judgements.versus_riket a cell within min_change is white with ≈, never ▲/▼."""
     scores = pd.DataFrame({"A": [0.25, 12.0, -9.0]}, index=["X", "Y", "Z"])
     labels = pd.DataFrame({"A": ["87,2 %", "97,5 %", "79,0 %"]}, index=scores.index)
-    verdicts = pd.DataFrame({"A": ["nära riket", "bättre än riket", "sämre än riket"]},
-                            index=scores.index)
+    verdicts = pd.DataFrame(
+        {"A": ["nära riket", "bättre än riket", "sämre än riket"]}, index=scores.index
+    )
     chart = charts.heatmap_chart(scores, labels, title="T", verdicts=verdicts)
     ax = chart.fig.axes[0]
     cells = [p for p in ax.patches if p.get_width() == 1]
@@ -311,8 +330,14 @@ def test_save_chart_writes_png_and_svg(tmp_path):
     assert png.name == "trend-medicinsk-bedomning-3d-0024.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
-    assert_draws(svg.read_bytes(), "Medicinsk bedömning inom tre dagar", "Västerbotten 79,5",
-                 "Riket 82,0", "2019", "2024")
+    assert_draws(
+        svg.read_bytes(),
+        "Medicinsk bedömning inom tre dagar",
+        "Västerbotten 79,5",
+        "Riket 82,0",
+        "2019",
+        "2024",
+    )
 
 
 def test_png_is_opaque_rgb_at_the_print_resolution():
@@ -332,10 +357,12 @@ def test_png_is_opaque_rgb_at_the_print_resolution():
 
 
 def test_svg_is_deterministic(tmp_path):
-    first = charts.save_chart(charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),
-                              tmp_path / "a")
-    second = charts.save_chart(charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),
-                               tmp_path / "b")
+    first = charts.save_chart(
+        charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"), tmp_path / "a"
+    )
+    second = charts.save_chart(
+        charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"), tmp_path / "b"
+    )
     assert first[1].read_bytes() == second[1].read_bytes()
     assert first[0].read_bytes() == second[0].read_bytes()
     assert b"<dc:date>" not in first[1].read_bytes()
@@ -344,10 +371,14 @@ def test_svg_is_deterministic(tmp_path):
 
 def test_svg_left_for_later_is_written_by_write_deferred_svgs_and_is_the_same(tmp_path):
     """A report kernel leaves the SVGs for after the notebook (naravard.build.kernels)."""
-    now = charts.save_chart(charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),
-                            tmp_path / "nu")
-    png, svg = charts.save_chart(charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),
-                                 tmp_path / "sen", svg_later=True)
+    now = charts.save_chart(
+        charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"), tmp_path / "nu"
+    )
+    png, svg = charts.save_chart(
+        charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten"),
+        tmp_path / "sen",
+        svg_later=True,
+    )
     assert png.is_file() and not svg.exists()
     assert charts.write_deferred_svgs() == 1
     assert svg.read_bytes() == now[1].read_bytes()
@@ -357,14 +388,16 @@ def test_svg_left_for_later_is_written_by_write_deferred_svgs_and_is_the_same(tm
 
 def test_chart_html_escapes_everything():
     frame = _frame()
-    chart = charts.trend_chart(frame, Ind(name="<script>alert(1)</script>"), "0024",
-                               'Väster"botten <b>')
+    chart = charts.trend_chart(
+        frame, Ind(name="<script>alert(1)</script>"), "0024", 'Väster"botten <b>'
+    )
     out = charts.chart_html(chart, "Kolada & <SKR>")
     assert "<script>" not in out and "<b>" not in out
     assert "&lt;script&gt;" in out
     assert "Källa: Kolada &amp; &lt;SKR&gt;" in out
-    assert re.search(r'<img alt="[^"]*&#34;[^"]*" src="data:image/png;base64,[A-Za-z0-9+/=]+">',
-                     out)
+    assert re.search(
+        r'<img alt="[^"]*&#34;[^"]*" src="data:image/png;base64,[A-Za-z0-9+/=]+">', out
+    )
     assert out.startswith('<figure class="chart">') and out.endswith("</figure>")
     # The figure stays usable after rendering (save after html must still work).
     assert charts.chart_png(chart)[:4] == b"\x89PNG"
@@ -381,8 +414,16 @@ def test_no_figures_leak_into_pyplot():
 
 def test_real_snapshot_trend(snapshot_dir):
     payload = json.loads((snapshot_dir / "data" / "N79173.json").read_text(encoding="utf-8"))
-    rows = [{"region_code": v["municipality"], "year": v["period"], "gender": x["gender"],
-             "value": x["value"]} for v in payload["values"] for x in v["values"]]
+    rows = [
+        {
+            "region_code": v["municipality"],
+            "year": v["period"],
+            "gender": x["gender"],
+            "value": x["value"],
+        }
+        for v in payload["values"]
+        for x in v["values"]
+    ]
     frame = pd.DataFrame(rows)
     chart = charts.trend_chart(frame, Ind(), "0024", "Västerbotten")
     assert "Västerbotten" in chart.alt and re.search(r"\d+,\d\u00a0%", chart.alt)
@@ -441,8 +482,10 @@ def test_shared_trend_charts_draw_what_their_own_figures_draw(breaks):
     cache.SKELETONS.clear()
     frame = _frame()
     codes = ["0024", "0001", "0025"]
-    shared = [charts.trend_chart(frame, Ind(target=70.0), c, NAMES[c], breaks=breaks,
-                                 shared=True) for c in codes]
+    shared = [
+        charts.trend_chart(frame, Ind(target=70.0), c, NAMES[c], breaks=breaks, shared=True)
+        for c in codes
+    ]
     assert len(cache.SKELETONS) == 1 and len({id(c.fig) for c in shared}) == 1
     for chart, code in zip([*shared[::-1], shared[1]], [*codes[::-1], codes[1]]):
         own = charts.trend_chart(frame, Ind(target=70.0), code, NAMES[code], breaks=breaks)
@@ -460,8 +503,9 @@ def test_shared_ranked_charts_draw_what_their_own_figures_draw(drawn):
     frame = RANKED_FRAMES[drawn]()
     frame = frame[(frame["year"] == 2024) & (frame["region_code"] != "0001")]
     codes = ["0024", "0025", "0001"]
-    shared = [charts.ranked_chart(frame, Ind(target=70.0), c, 2024, NAMES, shared=True)
-              for c in codes]
+    shared = [
+        charts.ranked_chart(frame, Ind(target=70.0), c, 2024, NAMES, shared=True) for c in codes
+    ]
     assert len(cache.SKELETONS) == 1
     for chart, code in zip(shared[::-1], codes[::-1]):
         own = charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
@@ -477,8 +521,10 @@ def test_background_is_redrawn_when_any_region_changes():
     changed = frame.copy()
     changed.loc[(changed["region_code"] == "0001") & (changed["year"] == 2022), "value"] += 9
     second = charts.trend_chart(changed, Ind(), "0024", "Västerbotten")
-    assert np.array_equal(_png_pixels(charts.chart_png(second)), _full_rgba(
-        charts.trend_chart(changed, Ind(), "0024", "Västerbotten"))[..., :3])
+    assert np.array_equal(
+        _png_pixels(charts.chart_png(second)),
+        _full_rgba(charts.trend_chart(changed, Ind(), "0024", "Västerbotten"))[..., :3],
+    )
     assert first != charts.chart_png(second)
     assert len(cache.BACKGROUNDS) == 2
 
@@ -490,8 +536,11 @@ def test_layered_svg_has_the_full_drawings_elements_and_valid_references(kind):
     cache.SVG_BACKGROUNDS.clear()
     frame = _frame()
     for code in ["0024", "0001"]:
-        chart = (charts.trend_chart(frame, Ind(), code, NAMES[code]) if kind == "trend" else
-                 charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES))
+        chart = (
+            charts.trend_chart(frame, Ind(), code, NAMES[code])
+            if kind == "trend"
+            else charts.ranked_chart(frame, Ind(target=70.0), code, 2024, NAMES)
+        )
         layered = charts.chart_svg(chart).decode("utf-8")
         chart.background_key = None
         full = charts.chart_svg(chart).decode("utf-8")
@@ -501,12 +550,13 @@ def test_layered_svg_has_the_full_drawings_elements_and_valid_references(kind):
         texts = re.findall(r">([^<>]*)</text>", layered)
         assert sorted(texts) == sorted(re.findall(r">([^<>]*)</text>", full))
         mine = frame[(frame["region_code"] == code) & (frame["year"] == 2024)]["value"].iloc[0]
-        label = (f"{NAMES[code]} {mine:.1f}{NB}%" if kind == "trend" else f"{mine:.1f}{NB}%")
+        label = f"{NAMES[code]} {mine:.1f}{NB}%" if kind == "trend" else f"{mine:.1f}{NB}%"
         assert label.replace(".", ",") in texts, texts
         ids = re.findall(r' id="([^"]+)"', layered)
         assert len(ids) == len(set(ids))
         refs = set(re.findall(r"url\(#([^)]+)\)", layered)) | set(
-            re.findall(r'xlink:href="#([^"]+)"', layered))
+            re.findall(r'xlink:href="#([^"]+)"', layered)
+        )
         assert refs <= set(ids)
     assert len(cache.SVG_BACKGROUNDS) == 1
 
@@ -614,21 +664,32 @@ def test_heatmap_headers_keep_every_word():
 
 # --- charts that read at a glance (issue 11) ---------------------------------------------------
 
+
 def _texts(chart: charts.Chart) -> list[str]:
     return [t.get_text() for ax in chart.fig.axes for t in ax.texts]
 
 
 def test_series_break_outside_the_drawn_years_is_not_drawn():
-    chart = charts.trend_chart(_frame(), Ind(), "0024", "Västerbotten",
-                               breaks=[(2014, "ändrad kostnadsutjämning"), (2021, "ny källa")])
+    chart = charts.trend_chart(
+        _frame(),
+        Ind(),
+        "0024",
+        "Västerbotten",
+        breaks=[(2014, "ändrad kostnadsutjämning"), (2021, "ny källa")],
+    )
     texts = " ".join(_texts(chart))
     assert "2021" in texts and "2014" not in texts
     assert "2014" not in chart.alt and "Tidsseriebrott 2021" in chart.alt
 
 
 def test_trend_chart_draws_the_target_as_a_line():
-    chart = charts.trend_chart(_frame(), Ind(target=90.0, target_text="minst 90 %"), "0024",
-                               "Västerbotten", size=(9.3, 6.0))
+    chart = charts.trend_chart(
+        _frame(),
+        Ind(target=90.0, target_text="minst 90 %"),
+        "0024",
+        "Västerbotten",
+        size=(9.3, 6.0),
+    )
     ax = chart.fig.axes[0]
     assert any(list(line.get_ydata()) == [90.0, 90.0] for line in ax.lines)
     assert ax.get_ylim()[1] >= 90.0  # the axis reaches the target
@@ -651,8 +712,9 @@ def test_a_narrow_spread_is_drawn_as_dots_on_a_cut_axis_and_says_so():
     ranked = charts.ranked_chart(_tight_frame(), Ind(), "0024", 2024, NAMES)
     ax = ranked.fig.axes[0]
     assert ax.get_xlim()[0] > 0
-    assert not [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)
-                and p is not ax.patch]  # no bar on a cut axis
+    assert not [
+        p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle) and p is not ax.patch
+    ]  # no bar on a cut axis
     dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
     assert len(dots) == 21 and ranked.foreground[0].get_marker() == "D"
     assert ZERO_NOTE in _texts(ranked) and "inte vid noll" in ranked.alt
@@ -664,8 +726,9 @@ def test_ranked_bars_start_at_zero_so_lengths_compare_as_values():
     """R p.14: bars from 12,5 drew Gotland's 21 % three times Västerbotten's 15 %."""
     frame = _frame()
     frame = frame[frame["year"] == 2024].copy()
-    frame["value"] = [17.0 if c == "0000" else 15.0 + (i % 7) for i, c in
-                      enumerate(frame["region_code"])]
+    frame["value"] = [
+        17.0 if c == "0000" else 15.0 + (i % 7) for i, c in enumerate(frame["region_code"])
+    ]
     chart = charts.ranked_chart(frame, Ind(unit="procent", decimals=0), "0024", 2024, NAMES)
     ax = chart.fig.axes[0]
     assert ax.get_xlim()[0] == 0 and ZERO_NOTE not in _texts(chart)
@@ -694,8 +757,9 @@ def test_riket_and_target_lines_never_run_through_a_value_label(drawn, size):
             renderer = chart.fig.canvas.get_renderer()
             ax = chart.fig.axes[0]
             lines = [ax.transData.transform((x, 0))[0] for x in (riket, 76.0)]
-            labels = [t for t in ax.texts if re.fullmatch(r"[\d,]+\s%", t.get_text())
-                      and t.get_visible()]
+            labels = [
+                t for t in ax.texts if re.fullmatch(r"[\d,]+\s%", t.get_text()) and t.get_visible()
+            ]
             assert len(labels) == 21
             for label in labels:
                 box = label.get_window_extent(renderer)
@@ -706,8 +770,11 @@ def test_riket_line_lies_under_opaque_value_labels():
     ranked = charts.ranked_chart(_frame(), Ind(), "0024", 2024, NAMES)
     ax = ranked.fig.axes[0]
     riket = [ln for ln in ax.lines if ln.get_color() == style.VERMILLION]
-    labels = [t for t in ax.texts if t.get_text().endswith("%") and not t.get_text().startswith(
-        ("Riket", "Mål"))]
+    labels = [
+        t
+        for t in ax.texts
+        if t.get_text().endswith("%") and not t.get_text().startswith(("Riket", "Mål"))
+    ]
     assert riket and labels
     assert all(t.get_zorder() > riket[0].get_zorder() for t in labels)
     assert all(t.get_bbox_patch().get_alpha() in (None, 1.0) for t in labels)
@@ -715,8 +782,9 @@ def test_riket_line_lies_under_opaque_value_labels():
 
 def test_tile_map_uses_the_heat_maps_colours_around_riket():
     values = {r.code: 50.0 + i for i, r in enumerate(all_regions())}
-    chart = charts.tile_map_chart(values, Ind(), all_regions(), year=2024, riket=60.0,
-                                  size=(8.5, 11.0))
+    chart = charts.tile_map_chart(
+        values, Ind(), all_regions(), year=2024, riket=60.0, size=(8.5, 11.0)
+    )
     assert "Lila ▲ bättre än riket" in chart.caption
     faces = [p.get_facecolor() for p in chart.fig.axes[0].patches]
     purple = matplotlib.colormaps[style.HEAT_CMAP](1.0)
@@ -733,8 +801,9 @@ def test_tile_map_says_near_riket_within_min_change_and_keeps_its_bar_inside_the
     regions = all_regions()
     values = {r.code: 75.0 + i for i, r in enumerate(regions)}  # 75–95 %
     riket = 90.0
-    chart = charts.tile_map_chart(values, Ind(min_change=2.0), regions, year=2024, riket=riket,
-                                  size=(8.5, 11.0))
+    chart = charts.tile_map_chart(
+        values, Ind(min_change=2.0), regions, year=2024, riket=riket, size=(8.5, 11.0)
+    )
     order = [r for r in regions if r.tile[0] >= 0]
     ax, cax = chart.fig.axes[0], chart.fig.axes[1]
     tiles = [p for p in ax.patches if p.get_fill()]
@@ -763,12 +832,17 @@ def test_every_text_ends_inside_the_chart(kind, size, unit):
     frame = _frame()
     if unit != "procent":  # values like "36 312" (a year's cost per inhabitant)
         frame = frame.assign(value=frame["value"] * 300 + 12000)
-    ind = Ind(name="Invånare som tycker att väntetiden till vårdcentralen är rimlig, "
-                   "medicinsk bedömning i primärvården inom tre dagar", unit=unit)
+    ind = Ind(
+        name="Invånare som tycker att väntetiden till vårdcentralen är rimlig, "
+        "medicinsk bedömning i primärvården inom tre dagar",
+        unit=unit,
+    )
     code = "0023"  # Jämtland Härjedalen: the longest name
-    chart = (charts.trend_chart(frame, ind, code, NAMES[code], size=size) if kind == "trend"
-             else charts.ranked_chart(frame[frame["year"] == 2024], ind, code, 2024, NAMES,
-                                      size=size))
+    chart = (
+        charts.trend_chart(frame, ind, code, NAMES[code], size=size)
+        if kind == "trend"
+        else charts.ranked_chart(frame[frame["year"] == 2024], ind, code, 2024, NAMES, size=size)
+    )
     for dpi in (charts.DPI, 300):  # the PNG's, and about as wide as printed SVG text
         _assert_texts_inside(chart, dpi)
     assert any(NAMES[code] in t.get_text() for t in chart.foreground if hasattr(t, "get_text"))
@@ -776,20 +850,38 @@ def test_every_text_ends_inside_the_chart(kind, size, unit):
 
 def _assert_texts_inside(chart: charts.Chart, dpi: int) -> None:
     """Every text inside the chart drawn at `dpi`, and the value axis's numbers apart."""
-    with matplotlib.rc_context(charts.RC), layers.attached(chart), layers.whole(chart), \
-            fit.at_dpi(chart.fig, dpi):
+    with (
+        matplotlib.rc_context(charts.RC),
+        layers.attached(chart),
+        layers.whole(chart),
+        fit.at_dpi(chart.fig, dpi),
+    ):
         fig = chart.fig
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
-        ticks = {id(label) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
-                 for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)}
-        texts = [t for t in fig.findobj(matplotlib.text.Text)
-                 if t.get_text().strip() and t.get_visible() and id(t) not in ticks]
+        ticks = {
+            id(label)
+            for ax in fig.axes
+            for axis in (ax.xaxis, ax.yaxis)
+            for tick in axis.get_major_ticks()
+            for label in (tick.label1, tick.label2)
+        }
+        texts = [
+            t
+            for t in fig.findobj(matplotlib.text.Text)
+            if t.get_text().strip() and t.get_visible() and id(t) not in ticks
+        ]
         assert any(t.get_gid() == style.TITLE_GID for t in texts)
         # the value axis's numbers ("30 000  32 000 …") keep apart
         for ax in fig.axes:
-            boxes = sorted((label.get_window_extent(renderer) for label in ax.get_xticklabels()
-                            if label.get_text() and label.get_visible()), key=lambda b: b.x0)
+            boxes = sorted(
+                (
+                    label.get_window_extent(renderer)
+                    for label in ax.get_xticklabels()
+                    if label.get_text() and label.get_visible()
+                ),
+                key=lambda b: b.x0,
+            )
             drawn = [b for b in boxes if 0 <= b.x0 and b.x1 <= fig.bbox.width]
             gaps = [right.x0 - left.x1 for left, right in zip(drawn, drawn[1:])]
             assert min(gaps, default=math.inf) >= 0.05 * dpi, gaps  # a good space apart
@@ -803,22 +895,31 @@ def test_a_ranked_chart_names_riket_s_line_only_where_it_is_drawn():
     frame = _frame()
     frame = frame[frame["year"] == 2024]
     with_riket = charts.ranked_chart(frame, Ind(), "0024", 2024, NAMES)
-    without = charts.ranked_chart(frame[frame["region_code"] != "0000"], Ind(), "0024", 2024,
-                                  NAMES)
-    national = charts.ranked_chart(frame[frame["region_code"] != "0000"], Ind(), None, 2024,
-                                   NAMES)
+    without = charts.ranked_chart(frame[frame["region_code"] != "0000"], Ind(), "0024", 2024, NAMES)
+    national = charts.ranked_chart(frame[frame["region_code"] != "0000"], Ind(), None, 2024, NAMES)
     assert with_riket.caption.endswith("; riket med streckad linje.")
     assert "riket" not in without.caption.lower() and "riket" not in national.caption.lower()
-    assert without.caption.endswith("randig stapel.") and national.caption.endswith("bäst till sämst.")
+    assert without.caption.endswith("randig stapel.") and national.caption.endswith(
+        "bäst till sämst."
+    )
 
 
-@pytest.mark.parametrize("name", ["Operation eller åtgärd i specialiserad vård inom 90 dagar",
-                                  "Fallskador bland personer 65 år och äldre",
-                                  "Medicinsk bedömning i primärvården inom tre dagar"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Operation eller åtgärd i specialiserad vård inom 90 dagar",
+        "Fallskador bland personer 65 år och äldre",
+        "Medicinsk bedömning i primärvården inom tre dagar",
+    ],
+)
 def test_no_title_leaves_a_short_word_alone_on_its_last_line(name):
     frame = _frame()
-    for chart in (charts.ranked_chart(frame[frame["year"] == 2024], Ind(name=name), "0024", 2024,
-                                      NAMES, size=size) for size in [(8.55, 7.4), (9.3, 6.0), None]):
+    for chart in (
+        charts.ranked_chart(
+            frame[frame["year"] == 2024], Ind(name=name), "0024", 2024, NAMES, size=size
+        )
+        for size in [(8.55, 7.4), (9.3, 6.0), None]
+    ):
         title = [t for t in chart.fig.axes[0].get_children() if t.get_gid() == style.TITLE_GID][0]
         lines = title.get_text().split("\n")
         assert len(lines) == 1 or len(lines[-1]) >= 10, lines
@@ -830,7 +931,8 @@ def test_end_labels_start_right_of_the_later_line_end():
     frame = _frame()
     frame = frame[~((frame["region_code"] == "0000") & (frame["year"] == 2024))]
     chart = charts.trend_chart(frame, Ind(), "0024", NAMES["0024"])
-    labels = {a.get_text(): a.xy[0] for a in chart.foreground
-              if isinstance(a, matplotlib.text.Annotation)}
+    labels = {
+        a.get_text(): a.xy[0] for a in chart.foreground if isinstance(a, matplotlib.text.Annotation)
+    }
     assert any("(2023)" in text for text in labels) and len(labels) == 2
     assert set(labels.values()) == {2024}

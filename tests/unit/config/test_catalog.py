@@ -10,24 +10,39 @@ import pytest
 import yaml
 
 from naravard.core import paths
-from naravard.config.catalog import (AREAS, UNITS, Catalog, Indicator, SeriesBreak, load_catalog)
+from naravard.config.catalog import AREAS, UNITS, Catalog, Indicator, SeriesBreak, load_catalog
 from naravard.core.errors import NaravardError
 
 # The ids other modules code against (/tmp/ids.md): catalogue id -> Kolada id or None.
 KOLADA_IDS = {
-    "telefon_samma_dag": "N79179", "medicinsk_bedomning_3d": "N79173",
-    "forsta_kontakt_90d": "N79222", "operation_90d": "N79224", "bup_30d": "U79119",
-    "psykiatri_forsta_besok_90d": "U79049", "rimlig_vantetid_vc": "U70450",
-    "tillgang_till_vard": "U70449", "fortroende_vc": "U71458",
-    "fortroende_sjukvarden": "U70447", "npe_helhetsintryck_pv": "U71451",
-    "positiv_1177_etjanster": "N70465", "positiv_digital_vard": "N70466",
-    "positiv_vard_hemma_digitalt": "N70467", "aterinskrivning_30d": "U79092",
-    "paverkbar_slutenvard": "U79133", "utskrivningsklara_65": "U79135",
-    "vardplatser_utskrivningsklara": "N79176", "akutbesok_80": "U79029",
-    "vardtillfallen": "N70808", "tio_lakemedel_aldre": "N79175", "hba1c_over_70": "U70477",
-    "blodtryck_diabetes": "U70479", "fotundersokning_diabetes": "U70481",
-    "ogonbotten_diabetes": "U70483", "fallskador_65": "U20462",
-    "hsv_kostnad_strukturjusterad": "U70020", "vardplatser": "N70845",
+    "telefon_samma_dag": "N79179",
+    "medicinsk_bedomning_3d": "N79173",
+    "forsta_kontakt_90d": "N79222",
+    "operation_90d": "N79224",
+    "bup_30d": "U79119",
+    "psykiatri_forsta_besok_90d": "U79049",
+    "rimlig_vantetid_vc": "U70450",
+    "tillgang_till_vard": "U70449",
+    "fortroende_vc": "U71458",
+    "fortroende_sjukvarden": "U70447",
+    "npe_helhetsintryck_pv": "U71451",
+    "positiv_1177_etjanster": "N70465",
+    "positiv_digital_vard": "N70466",
+    "positiv_vard_hemma_digitalt": "N70467",
+    "aterinskrivning_30d": "U79092",
+    "paverkbar_slutenvard": "U79133",
+    "utskrivningsklara_65": "U79135",
+    "vardplatser_utskrivningsklara": "N79176",
+    "akutbesok_80": "U79029",
+    "vardtillfallen": "N70808",
+    "tio_lakemedel_aldre": "N79175",
+    "hba1c_over_70": "U70477",
+    "blodtryck_diabetes": "U70479",
+    "fotundersokning_diabetes": "U70481",
+    "ogonbotten_diabetes": "U70483",
+    "fallskador_65": "U20462",
+    "hsv_kostnad_strukturjusterad": "U70020",
+    "vardplatser": "N70845",
     "overbelaggningar": "U70425",
 }
 REGIONAL = {
@@ -40,11 +55,25 @@ REGIONAL = {
     "fast_lakarkontakt_vardanalys": ("procent", None, None),
 }
 AREA_OF = {
-    "tillganglighet": ["N79179", "N79173", "N79222", "N79224", "U79119", "U79049", "U70450",
-                       "U70449", "egen_telefon_samma_dag", "egen_medicinsk_bedomning_3d"],
-    "kontinuitet": ["fast_lakarkontakt_andel", "fast_lakarkontakt_antal",
-                    "fast_lakarkontakt_sabo_andel", "listade_per_specialist",
-                    "fast_lakarkontakt_vardanalys"],
+    "tillganglighet": [
+        "N79179",
+        "N79173",
+        "N79222",
+        "N79224",
+        "U79119",
+        "U79049",
+        "U70450",
+        "U70449",
+        "egen_telefon_samma_dag",
+        "egen_medicinsk_bedomning_3d",
+    ],
+    "kontinuitet": [
+        "fast_lakarkontakt_andel",
+        "fast_lakarkontakt_antal",
+        "fast_lakarkontakt_sabo_andel",
+        "listade_per_specialist",
+        "fast_lakarkontakt_vardanalys",
+    ],
     "delaktighet": ["U71458", "U70447", "U71451", "N70465", "N70466"],
     "samverkan": ["U79092", "U79133", "U79135", "N79176", "U79029", "N70467", "N79175"],
     "halsoframjande": ["U70477", "U70479", "U70481", "U70483", "U20462"],
@@ -58,6 +87,7 @@ def catalog() -> Catalog:
 
 
 # --- the real catalogue -------------------------------------------------------------------
+
 
 def test_real_catalogue_loads_and_is_cached(catalog: Catalog) -> None:
     assert len(catalog) == len(KOLADA_IDS) + len(REGIONAL)
@@ -86,8 +116,14 @@ def test_areas_follow_the_agreed_split_and_cover_all_six(catalog: Catalog) -> No
         got = {i.kolada_id or i.id for i in catalog.in_area(area)}
         assert got == set(members), area
     assert {i.area for i in catalog} == set(AREAS)
-    assert list(AREAS) == ["tillganglighet", "kontinuitet", "delaktighet", "samverkan",
-                           "halsoframjande", "resurser"]
+    assert list(AREAS) == [
+        "tillganglighet",
+        "kontinuitet",
+        "delaktighet",
+        "samverkan",
+        "halsoframjande",
+        "resurser",
+    ]
     with pytest.raises(NaravardError, match="giltiga: tillganglighet"):
         catalog.in_area("ekonomi")
 
@@ -130,16 +166,26 @@ def test_targets_only_where_a_source_states_one(catalog: Catalog) -> None:
     with_target = {i.id for i in catalog if i.target is not None}
     # ../shared/reference/targets.md: only targets with a public source and date; the 96 %
     # for ögonbotten could not be traced and is left out
-    assert with_target == {"fast_lakarkontakt_andel", "fast_lakarkontakt_sabo_andel",
-                           "listade_per_specialist", "blodtryck_diabetes", "hba1c_over_70"}
-    for ident in ("telefon_samma_dag", "medicinsk_bedomning_3d", "forsta_kontakt_90d",
-                  "operation_90d"):
+    assert with_target == {
+        "fast_lakarkontakt_andel",
+        "fast_lakarkontakt_sabo_andel",
+        "listade_per_specialist",
+        "blodtryck_diabetes",
+        "hba1c_over_70",
+    }
+    for ident in (
+        "telefon_samma_dag",
+        "medicinsk_bedomning_3d",
+        "forsta_kontakt_90d",
+        "operation_90d",
+    ):
         assert catalog.get(ident).target is None  # the vårdgaranti sets limits, not a share
     for ident in with_target:
         indicator = catalog.get(ident)
         assert indicator.target_text and indicator.target_source and indicator.target_kind
-        assert indicator.target_for or re.search(r"\b(19|20)\d\d\b", indicator.target_source), \
+        assert indicator.target_for or re.search(r"\b(19|20)\d\d\b", indicator.target_source), (
             f"{ident}: the target's source names no date"
+        )
 
 
 def test_known_series_breaks_and_main_indicators(catalog: Catalog) -> None:
@@ -151,8 +197,7 @@ def test_known_series_breaks_and_main_indicators(catalog: Catalog) -> None:
     assert 2024 in break_years("U71451")
     assert 2019 in break_years("U70020")
     main = {i.kolada_id for i in catalog if i.main}
-    assert {"N79173", "N79179", "U70450", "U70449", "U71458", "U71451", "U79133",
-            "U79092"} <= main
+    assert {"N79173", "N79179", "U70450", "U70449", "U71458", "U71451", "U79133", "U79092"} <= main
     assert 6 <= len(main) <= 10
 
 
@@ -197,11 +242,18 @@ def test_dataclasses_are_frozen(catalog: Catalog) -> None:
 
 # --- validation of bad files --------------------------------------------------------------
 
+
 def _entry(**changes: object) -> dict:
     entry: dict = {
-        "id": "testindikator", "name": "Testindikator", "definition": "En indikator för test.",
-        "unit": "procent", "direction": "higher", "direction_reason": "Högre är bättre.",
-        "area": "tillganglighet", "source": "kolada", "kolada_id": "N79173",
+        "id": "testindikator",
+        "name": "Testindikator",
+        "definition": "En indikator för test.",
+        "unit": "procent",
+        "direction": "higher",
+        "direction_reason": "Högre är bättre.",
+        "area": "tillganglighet",
+        "source": "kolada",
+        "kolada_id": "N79173",
         "primary_source": "Väntetider i vården, SKR",
     }
     for key, value in changes.items():
@@ -231,9 +283,16 @@ def _error(path: Path) -> str:
 
 
 def test_a_minimal_valid_file_loads_fresh_each_time(tmp_path: Path) -> None:
-    path = _write(tmp_path, _entry(series_breaks=[{"year": 2024, "reason": "Ny källa."}],
-                                   target=55, target_kind="min", target_text="minst 55 %",
-                                   target_source="Någon"))
+    path = _write(
+        tmp_path,
+        _entry(
+            series_breaks=[{"year": 2024, "reason": "Ny källa."}],
+            target=55,
+            target_kind="min",
+            target_text="minst 55 %",
+            target_source="Någon",
+        ),
+    )
     catalog = load_catalog(path)
     indicator = catalog.get("testindikator")
     assert indicator.series_breaks == (SeriesBreak(2024, "Ny källa."),)
@@ -242,48 +301,74 @@ def test_a_minimal_valid_file_loads_fresh_each_time(tmp_path: Path) -> None:
     assert load_catalog(path) is not catalog
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"colour": "röd"},
-     r"indikator 'testindikator'.*fältet colour: okänt fält; tillåtna fält: id, name"),
-    ({"unit": _DROP}, r"fältet unit: saknas; lägg till unit"),
-    ({"direction": "up"},
-     r"fältet direction: okänt värde 'up'; använd en av: higher, lower, neutral"),
-    ({"area": "ekonomi"}, r"fältet area: okänt värde 'ekonomi'; använd en av: tillganglighet"),
-    ({"unit": "meter"}, r"fältet unit: okänt värde 'meter'; använd en av: procent"),
-    ({"kolada_id": _DROP}, r"fältet kolada_id: saknas för source: kolada"),
-    ({"kolada_id": "79173"}, r"fältet kolada_id: '79173' är inget Kolada-id"),
-    ({"kolada_id": "N7917"}, r"fältet kolada_id: 'N7917' är inget Kolada-id"),
-    ({"source": "regional"}, r"fältet kolada_id: anges men source är 'regional'"),
-    ({"source": "scb"}, r"fältet source: okänt värde 'scb'"),
-    ({"target": 55, "target_text": "minst 55 %", "target_source": "X"},
-     r"fältet target_kind: saknas när target är satt; skriv target_kind: min"),
-    ({"target": 55, "target_kind": "min"}, r"fältet target_text: saknas när target är satt"),
-    ({"target": 55, "target_kind": "över", "target_text": "t", "target_source": "X"},
-     r"fältet target_kind: okänt värde 'över'; använd en av: min, max"),
-    ({"target": "55 %", "target_kind": "min"}, r"fältet target: '55 %' är inget tal"),
-    ({"target_kind": "min"}, r"fältet target_kind: anges utan target"),
-    ({"series_breaks": [{"year": "2024", "reason": "Ny källa."}]},
-     r"fältet series_breaks\[1\]\.year: '2024' är inget årtal; skriv året som ett heltal"),
-    ({"series_breaks": [{"year": 2024.5, "reason": "Ny källa."}]},
-     r"series_breaks\[1\]\.year: 2024\.5 är inget årtal"),
-    ({"series_breaks": [{"year": 2024}]}, r"series_breaks\[1\]\.reason: saknas"),
-    ({"series_breaks": [{"year": 2024, "reason": "x", "note": "y"}]},
-     r"series_breaks\[1\]\.note: okänt fält"),
-    ({"series_breaks": {"year": 2024}}, r"fältet series_breaks: ska vara en lista"),
-    ({"main": "ja"}, r"fältet main: 'ja' är inte true/false"),
-    ({"decimals": 1.5}, r"fältet decimals: 1\.5 är inget heltal"),
-    ({"min_change": -1, "min_change_reason": "x"}, r"fältet min_change: -1 är inget tal ≥ 0"),
-    ({"min_change": 2}, r"fältet min_change_reason: saknas när min_change är satt"),
-    ({"min_change_riket": "1"}, r"fältet min_change_riket: '1' är inget tal ≥ 0"),
-    ({"target": 55, "target_kind": "min", "target_text": "t", "target_source": "X",
-      "target_for": "2022"}, r"fältet target_for: '2022' är inget årtal"),
-    ({"target_for": 2022}, r"fältet target_for: anges utan target"),
-    ({"same_as": "finns_inte"}, r"fältet same_as: 'finns_inte' finns inte i katalogen"),
-    ({"name": ""}, r"fältet name: värdet '' är ingen text"),
-    ({"id": "Telefon Samma Dag"}, r"fältet id: 'Telefon Samma Dag' är inte snake_case"),
-])
-def test_bad_entry_is_named_with_field_and_fix(tmp_path: Path, changes: dict,
-                                               expected: str) -> None:
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"colour": "röd"},
+            r"indikator 'testindikator'.*fältet colour: okänt fält; tillåtna fält: id, name",
+        ),
+        ({"unit": _DROP}, r"fältet unit: saknas; lägg till unit"),
+        (
+            {"direction": "up"},
+            r"fältet direction: okänt värde 'up'; använd en av: higher, lower, neutral",
+        ),
+        ({"area": "ekonomi"}, r"fältet area: okänt värde 'ekonomi'; använd en av: tillganglighet"),
+        ({"unit": "meter"}, r"fältet unit: okänt värde 'meter'; använd en av: procent"),
+        ({"kolada_id": _DROP}, r"fältet kolada_id: saknas för source: kolada"),
+        ({"kolada_id": "79173"}, r"fältet kolada_id: '79173' är inget Kolada-id"),
+        ({"kolada_id": "N7917"}, r"fältet kolada_id: 'N7917' är inget Kolada-id"),
+        ({"source": "regional"}, r"fältet kolada_id: anges men source är 'regional'"),
+        ({"source": "scb"}, r"fältet source: okänt värde 'scb'"),
+        (
+            {"target": 55, "target_text": "minst 55 %", "target_source": "X"},
+            r"fältet target_kind: saknas när target är satt; skriv target_kind: min",
+        ),
+        ({"target": 55, "target_kind": "min"}, r"fältet target_text: saknas när target är satt"),
+        (
+            {"target": 55, "target_kind": "över", "target_text": "t", "target_source": "X"},
+            r"fältet target_kind: okänt värde 'över'; använd en av: min, max",
+        ),
+        ({"target": "55 %", "target_kind": "min"}, r"fältet target: '55 %' är inget tal"),
+        ({"target_kind": "min"}, r"fältet target_kind: anges utan target"),
+        (
+            {"series_breaks": [{"year": "2024", "reason": "Ny källa."}]},
+            r"fältet series_breaks\[1\]\.year: '2024' är inget årtal; skriv året som ett heltal",
+        ),
+        (
+            {"series_breaks": [{"year": 2024.5, "reason": "Ny källa."}]},
+            r"series_breaks\[1\]\.year: 2024\.5 är inget årtal",
+        ),
+        ({"series_breaks": [{"year": 2024}]}, r"series_breaks\[1\]\.reason: saknas"),
+        (
+            {"series_breaks": [{"year": 2024, "reason": "x", "note": "y"}]},
+            r"series_breaks\[1\]\.note: okänt fält",
+        ),
+        ({"series_breaks": {"year": 2024}}, r"fältet series_breaks: ska vara en lista"),
+        ({"main": "ja"}, r"fältet main: 'ja' är inte true/false"),
+        ({"decimals": 1.5}, r"fältet decimals: 1\.5 är inget heltal"),
+        ({"min_change": -1, "min_change_reason": "x"}, r"fältet min_change: -1 är inget tal ≥ 0"),
+        ({"min_change": 2}, r"fältet min_change_reason: saknas när min_change är satt"),
+        ({"min_change_riket": "1"}, r"fältet min_change_riket: '1' är inget tal ≥ 0"),
+        (
+            {
+                "target": 55,
+                "target_kind": "min",
+                "target_text": "t",
+                "target_source": "X",
+                "target_for": "2022",
+            },
+            r"fältet target_for: '2022' är inget årtal",
+        ),
+        ({"target_for": 2022}, r"fältet target_for: anges utan target"),
+        ({"same_as": "finns_inte"}, r"fältet same_as: 'finns_inte' finns inte i katalogen"),
+        ({"name": ""}, r"fältet name: värdet '' är ingen text"),
+        ({"id": "Telefon Samma Dag"}, r"fältet id: 'Telefon Samma Dag' är inte snake_case"),
+    ],
+)
+def test_bad_entry_is_named_with_field_and_fix(
+    tmp_path: Path, changes: dict, expected: str
+) -> None:
     message = _error(_write(tmp_path, _entry(**changes)))
     assert re.search(expected, message), message
 
@@ -322,13 +407,16 @@ def test_missing_file(tmp_path: Path) -> None:
     assert "finns inte" in message
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("", "saknar listan indicators:"),
-    ("- id: a\n", "saknar listan indicators:"),
-    ("indicators: []\n", "indicators är tom"),
-    ("indicators:\n  - bara text\n", "indikator nr 1 är ingen post"),
-    ("indicators: []\nextra: 1\n", "okänd nyckel 'extra' på översta nivån"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "saknar listan indicators:"),
+        ("- id: a\n", "saknar listan indicators:"),
+        ("indicators: []\n", "indicators är tom"),
+        ("indicators:\n  - bara text\n", "indikator nr 1 är ingen post"),
+        ("indicators: []\nextra: 1\n", "okänd nyckel 'extra' på översta nivån"),
+    ],
+)
 def test_bad_file_structure(tmp_path: Path, text: str, expected: str) -> None:
     path = tmp_path / "indicators.yaml"
     path.write_text(text, "utf-8")

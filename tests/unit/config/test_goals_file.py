@@ -45,15 +45,26 @@ def error(tmp_path: Path, body: str) -> str:
 
 
 def test_a_good_file_reads(tmp_path):
-    goals = G.parse(write(tmp_path, GOAL + """\
+    goals = G.parse(
+        write(
+            tmp_path,
+            GOAL
+            + """\
     indicator:
       id: bup_30d
       target: 80
       target_kind: min
     related: [fallskador_65]
-"""), load_catalog())
+""",
+        ),
+        load_catalog(),
+    )
     goal = goals.goals[0]
-    assert (goal.level, goal.region_status, goal.decision.date) == ("delmål", "delvis", "2024-01-30")
+    assert (goal.level, goal.region_status, goal.decision.date) == (
+        "delmål",
+        "delvis",
+        "2024-01-30",
+    )
     assert goal.indicator.target == 80 and goal.indicator_ids() == ("bup_30d", "fallskador_65")
 
 
@@ -88,8 +99,11 @@ def test_unknown_related_id_is_named(tmp_path):
 
 @pytest.mark.parametrize("target", ["'80 %'", "åttio", "true", ".nan"])
 def test_target_not_a_number(tmp_path, target):
-    message = error(tmp_path, GOAL + f"    indicator:\n      id: bup_30d\n      target: {target}\n"
-                                     "      target_kind: min\n")
+    message = error(
+        tmp_path,
+        GOAL + f"    indicator:\n      id: bup_30d\n      target: {target}\n"
+        "      target_kind: min\n",
+    )
     assert "fältet indicator.target:" in message and "är inget tal" in message
     assert "skriv ett tal" in message
 
@@ -100,8 +114,11 @@ def test_target_without_kind_says_floor_or_ceiling(tmp_path):
 
 
 def test_a_share_over_100_is_refused(tmp_path):
-    message = error(tmp_path, GOAL + "    indicator:\n      name: Andel\n      unit: procent\n"
-                                     "      value: 130\n      source: Verksamhetsberättelsen\n")
+    message = error(
+        tmp_path,
+        GOAL + "    indicator:\n      name: Andel\n      unit: procent\n"
+        "      value: 130\n      source: Verksamhetsberättelsen\n",
+    )
     assert "fältet indicator.value: 130 är en andel över 100 procent" in message
 
 
@@ -117,8 +134,10 @@ def test_a_long_text_is_refused_by_the_limit(tmp_path):
 
 def test_the_region_must_match_the_file_name(tmp_path):
     path = write(tmp_path, GOAL)
-    path.write_text(path.read_text(encoding="utf-8").replace("region: gotland",
-                                                               "region: skane"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("region: gotland", "region: skane"),
+        encoding="utf-8",
+    )
     with pytest.raises(NaravardError, match="region: är 'skane' men filen heter gotland.yaml"):
         G.parse(path, load_catalog())
 
@@ -138,25 +157,51 @@ def test_the_safe_reader_refuses_aliases(tmp_path):
 
 def _tiny_snapshot(directory: Path) -> Path:
     (directory / "data").mkdir(parents=True)
-    values = [{"kpi": "N79173", "municipality": code, "period": 2023,
-               "values": [{"gender": "T", "count": 1, "status": "", "value": value}]}
-              for code, value in (("0000", 81.0), ("0009", 70.0))]
-    (directory / "data" / "N79173.json").write_text(json.dumps(
-        {"values": values, "count": 2, "next_url": None, "previous_url": None}), encoding="utf-8")
-    (directory / "municipality.json").write_text(json.dumps(
-        {"values": [{"id": "0000", "title": "Riket", "type": "L"},
-                    {"id": "0009", "title": "Gotland", "type": "L"}], "count": 2}),
-        encoding="utf-8")
+    values = [
+        {
+            "kpi": "N79173",
+            "municipality": code,
+            "period": 2023,
+            "values": [{"gender": "T", "count": 1, "status": "", "value": value}],
+        }
+        for code, value in (("0000", 81.0), ("0009", 70.0))
+    ]
+    (directory / "data" / "N79173.json").write_text(
+        json.dumps({"values": values, "count": 2, "next_url": None, "previous_url": None}),
+        encoding="utf-8",
+    )
+    (directory / "municipality.json").write_text(
+        json.dumps(
+            {
+                "values": [
+                    {"id": "0000", "title": "Riket", "type": "L"},
+                    {"id": "0009", "title": "Gotland", "type": "L"},
+                ],
+                "count": 2,
+            }
+        ),
+        encoding="utf-8",
+    )
     return directory
 
 
-def test_the_report_stops_with_one_line_and_writes_nothing(project_tmp, tmp_path, monkeypatch,
-                                                            capsys):
+def test_the_report_stops_with_one_line_and_writes_nothing(
+    project_tmp, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("NARAVARD_CACHE", str(tmp_path / "empty-cache"))
     monkeypatch.setenv("NARAVARD_GOALS_DIR", str(tmp_path / "mal"))
     write(tmp_path / "mal", GOAL.replace("level: delmål", "level: delmal"))
-    code = main(["report", "--region", "Gotland", "--year", "2023",
-                 "--data", str(_tiny_snapshot(tmp_path / "tiny"))])
+    code = main(
+        [
+            "report",
+            "--region",
+            "Gotland",
+            "--year",
+            "2023",
+            "--data",
+            str(_tiny_snapshot(tmp_path / "tiny")),
+        ]
+    )
     err = capsys.readouterr().err.splitlines()
     assert code == 2 and len(err) == 1, err
     assert err[0].startswith("fel: ") and "gotland.yaml: mål nr 1" in err[0]

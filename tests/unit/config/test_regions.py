@@ -8,24 +8,53 @@ from pathlib import Path
 import pytest
 
 from naravard.core.errors import NaravardError
-from naravard.config.regions import (RIKET, RIKET_CODE, all_regions, by_code, by_slug, get_region,
-                              region_codes, slugify)
+from naravard.config.regions import (
+    RIKET,
+    RIKET_CODE,
+    all_regions,
+    by_code,
+    by_slug,
+    get_region,
+    region_codes,
+    slugify,
+)
 
 
-@pytest.mark.parametrize("text", [
-    "Västerbotten", "Region Västerbotten", "vasterbotten", "VÄSTERBOTTEN", "västerBOTTEN",
-    "region västerbotten", "  Västerbotten  ", "Västerbottens län", "0024", "24", 24,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Västerbotten",
+        "Region Västerbotten",
+        "vasterbotten",
+        "VÄSTERBOTTEN",
+        "västerBOTTEN",
+        "region västerbotten",
+        "  Västerbotten  ",
+        "Västerbottens län",
+        "0024",
+        "24",
+        24,
+    ],
+)
 def test_get_region_accepts_the_usual_spellings(text: str | int) -> None:
     assert get_region(text).code == "0024"
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("Örebro län", "0018"), ("orebro-lan", "0018"), ("Örebro", "0018"),
-    ("Västra Götalandsregionen", "0014"), ("VGR", "0014"), ("vastra-gotaland", "0014"),
-    ("Södermanland", "0004"), ("Jämtland Härjedalen", "0023"), ("1", "0001"),
-    ("Region Kalmar län", "0008"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Örebro län", "0018"),
+        ("orebro-lan", "0018"),
+        ("Örebro", "0018"),
+        ("Västra Götalandsregionen", "0014"),
+        ("VGR", "0014"),
+        ("vastra-gotaland", "0014"),
+        ("Södermanland", "0004"),
+        ("Jämtland Härjedalen", "0023"),
+        ("1", "0001"),
+        ("Region Kalmar län", "0008"),
+    ],
+)
 def test_get_region_aliases(text: str, code: str) -> None:
     assert get_region(text).code == code
 

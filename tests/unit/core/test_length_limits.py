@@ -12,6 +12,7 @@ from naravard.sources.regional import read_regional_file
 
 # --- length limits on free text -----------------------------------------------------------
 
+
 def test_a_ten_thousand_character_word_in_a_note_is_refused_at_once(tmp_path, catalog):
     path = regional(tmp_path, f"fast_lakarkontakt_andel;2024;T;46;{SRC};" + "x" * 10_000)
     started = time.perf_counter()
@@ -34,8 +35,11 @@ def test_a_long_source_is_refused(tmp_path, catalog):
 def test_a_long_answer_text_is_refused(tmp_path):
     from naravard.report.questionnaire import load_structure, validate_answers
 
-    data = {"region": "vasterbotten", "year": 2024,
-            "answers": {"35": {"answer": 18, "source": "y" * 10_000}}}
+    data = {
+        "region": "vasterbotten",
+        "year": 2024,
+        "answers": {"35": {"answer": 18, "source": "y" * 10_000}},
+    }
     message = one_line_error(validate_answers, data, load_structure(2024))
     assert "fråga 35" in message and "source" in message
 
@@ -67,8 +71,13 @@ def test_a_long_but_allowed_word_prints_quickly(tmp_path):
     word = ("Regionfullmäktigesbeslut" * 20)[:MAX_WORD]  # the longest word allowed
     check_length(f"Se {word}", "regional_note", "x")
     html = f"<p>{word}</p><table><tr><td>{word}</td></tr></table>"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
-        nbformat.v4.new_output("display_data", {"text/html": html})])])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                outputs=[nbformat.v4.new_output("display_data", {"text/html": html})]
+            )
+        ]
+    )
     started = time.perf_counter()
     pages = html_to_pdf(notebook_to_html(nb, title="t"), tmp_path / "x.pdf")
     assert pages <= 2 and time.perf_counter() - started < 60

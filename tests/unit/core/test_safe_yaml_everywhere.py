@@ -14,10 +14,14 @@ from bad_input import one_line_error
 
 # --- one safe YAML loader ------------------------------------------------------------
 
-BOMB = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x]"]
-                 + [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, "
-                    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]"
-                    for i in range(12)])
+BOMB = "\n".join(
+    ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]"
+        for i in range(12)
+    ]
+)
 
 
 def test_an_alias_bomb_in_answers_is_refused_quickly(tmp_path):
@@ -26,9 +30,16 @@ def test_an_alias_bomb_in_answers_is_refused_quickly(tmp_path):
     folder = tmp_path / "vasterbotten"
     folder.mkdir()
     path = folder / "2024.yaml"
-    path.write_text("region: vasterbotten\nyear: 2024\nanswers:\n  \"5\":\n    answer: Ja\n"
-                    "    comment: " + "&x hej\n" + "  \"6\":\n    answer: Ja\n    comment: *x\n"
-                    + "# " + BOMB.replace("\n", "\n# ") + "\n", encoding="utf-8")
+    path.write_text(
+        'region: vasterbotten\nyear: 2024\nanswers:\n  "5":\n    answer: Ja\n'
+        "    comment: "
+        + "&x hej\n"
+        + '  "6":\n    answer: Ja\n    comment: *x\n'
+        + "# "
+        + BOMB.replace("\n", "\n# ")
+        + "\n",
+        encoding="utf-8",
+    )
     message = one_line_error(check_file, path)
     assert "2024.yaml rad" in message and "alias" in message
 
@@ -51,8 +62,11 @@ def test_every_yaml_read_goes_through_the_safe_loader():
 
     root = Path(naravard.__file__).parent
     parse = re.compile(r"(?<![\w.])yaml\.(safe_|full_|unsafe_)?load")
-    offenders = [p.name for p in root.rglob("*.py") if p.name != "safe_yaml.py"
-                 and parse.search(p.read_text(encoding="utf-8"))]
+    offenders = [
+        p.name
+        for p in root.rglob("*.py")
+        if p.name != "safe_yaml.py" and parse.search(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
@@ -62,8 +76,11 @@ def test_a_duplicate_key_in_answers_is_refused(tmp_path):
     folder = tmp_path / "vasterbotten"
     folder.mkdir()
     path = folder / "2024.yaml"
-    path.write_text("region: vasterbotten\nyear: 2024\nanswers:\n  \"5\":\n    answer: Ja\n"
-                    "  \"5\":\n    answer: Nej\n", encoding="utf-8")
+    path.write_text(
+        'region: vasterbotten\nyear: 2024\nanswers:\n  "5":\n    answer: Ja\n'
+        '  "5":\n    answer: Nej\n',
+        encoding="utf-8",
+    )
     message = one_line_error(read_answers, path)
     assert "2024.yaml rad 6" in message and "två gånger" in message
 

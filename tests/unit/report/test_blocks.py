@@ -45,8 +45,9 @@ def test_chapter_blocks_carry_their_numbers_and_charts(rep):
     assert summary.startswith('<section class="chapter viktigaste">')
     assert len(summary.table) == len(rep.table)
     area = blocks.area(rep, "tillganglighet")
-    assert set(area.table["Indikator-id"]) == {i.id for i in rep.catalog.in_area("tillganglighet")
-                                               if i.source == "kolada"}
+    assert set(area.table["Indikator-id"]) == {
+        i.id for i in rep.catalog.in_area("tillganglighet") if i.source == "kolada"
+    }
     ind = blocks.indicator(rep, "medicinsk_bedomning_3d")
     assert ind.table.loc[2024, "0024"] == pytest.approx(79.5)
     assert hasattr(ind.figure, "savefig")
@@ -82,12 +83,14 @@ def _html_cell(html: str, **meta) -> nbformat.NotebookNode:
 
 
 def test_tags_decide_what_reaches_the_report_and_markdown_cells_do():
-    nb = _nb(new_markdown_cell("# Bara för notebooken", metadata={"tags": ["utelämna"]}),
-             new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-             _html_cell("<p>PUBLICERAD</p>"),
-             _html_cell("<p>DOLD</p>", tags=["utelämna"]),
-             _html_cell("<p>DOLD2</p>", tags=["remove-cell"]),
-             new_markdown_cell("## Egen rubrik\n\nText med **fet** och <script>x</script>."))
+    nb = _nb(
+        new_markdown_cell("# Bara för notebooken", metadata={"tags": ["utelämna"]}),
+        new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        _html_cell("<p>PUBLICERAD</p>"),
+        _html_cell("<p>DOLD</p>", tags=["utelämna"]),
+        _html_cell("<p>DOLD2</p>", tags=["remove-cell"]),
+        new_markdown_cell("## Egen rubrik\n\nText med **fet** och <script>x</script>."),
+    )
     html = render.notebook_to_html(nb, title="t")
     assert "PUBLICERAD" in html and "DOLD" not in html and "Bara för notebooken" not in html
     assert "<h3" in html and "Egen rubrik" in html and "<strong>fet</strong>" in html
@@ -96,8 +99,9 @@ def test_tags_decide_what_reaches_the_report_and_markdown_cells_do():
 
 def test_example_cells_do_not_run_in_a_report(tmp_path):
     path = tmp_path / "n.ipynb"
-    nbformat.write(_nb(new_code_cell("a = 1"), new_code_cell("b = 2", metadata={"tags": ["exempel"]})),
-                   path)
+    nbformat.write(
+        _nb(new_code_cell("a = 1"), new_code_cell("b = 2", metadata={"tags": ["exempel"]})), path
+    )
     assert [c.source for c in render._report_run(path).cells] == ["a = 1"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["n.ipynb"]  # no working copy
 
@@ -137,11 +141,15 @@ def test_own_figure_is_placed_like_the_report_charts_and_saved(tmp_path):
     assert '<figure class="chart"><img alt="Linje &lt;3&gt;"' in block
     assert "Väntan i norr" in block and "Källa: Egen mätning" in block
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "egen-vantan-i-norr-stor.png", "egen-vantan-i-norr.png", "egen-vantan-i-norr.svg",
-        "figurer.csv"]
+        "egen-vantan-i-norr-stor.png",
+        "egen-vantan-i-norr.png",
+        "egen-vantan-i-norr.svg",
+        "figurer.csv",
+    ]
 
 
 # --- the notebook itself ----------------------------------------------------------------------
+
 
 def _cells(name: str) -> list[dict]:
     return json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
@@ -150,15 +158,26 @@ def _cells(name: str) -> list[dict]:
 def test_regionrapport_has_one_cell_per_chapter_in_order_each_after_a_heading():
     cells = _cells("regionrapport.ipynb")
     assert all(not c.get("outputs") for c in cells if c["cell_type"] == "code")
-    chapter_calls = [c["source"] if isinstance(c["source"], str) else "".join(c["source"])
-                     for c in cells if c["cell_type"] == "code" and
-                     ("blocks." in "".join(c["source"]) or "own.chapter" in "".join(c["source"]))
-                     and "notebook_style" not in "".join(c["source"])]
-    expected = (["blocks.title(rep)", "blocks.summary(rep)", "blocks.overview(rep)"]
-                + [f'blocks.area(rep, "{a}")' for a in AREAS]
-                + ["blocks.regional(rep)", "blocks.kommuner(rep)", "own.chapter(rep)",
-                   "blocks.about(rep)", "blocks.kommun_appendix(rep)",
-                   "blocks.questionnaire(rep)", "blocks.goals(rep)"])
+    chapter_calls = [
+        c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+        for c in cells
+        if c["cell_type"] == "code"
+        and ("blocks." in "".join(c["source"]) or "own.chapter" in "".join(c["source"]))
+        and "notebook_style" not in "".join(c["source"])
+    ]
+    expected = (
+        ["blocks.title(rep)", "blocks.summary(rep)", "blocks.overview(rep)"]
+        + [f'blocks.area(rep, "{a}")' for a in AREAS]
+        + [
+            "blocks.regional(rep)",
+            "blocks.kommuner(rep)",
+            "own.chapter(rep)",
+            "blocks.about(rep)",
+            "blocks.kommun_appendix(rep)",
+            "blocks.questionnaire(rep)",
+            "blocks.goals(rep)",
+        ]
+    )
     assert chapter_calls == expected
     for i, cell in enumerate(cells):
         src = "".join(cell["source"])
@@ -175,26 +194,32 @@ def test_notebook_notes_for_the_analyst_never_reach_a_report():
                 assert not cells.is_published(cell), (name, "".join(cell["source"])[:40])
 
 
-def test_an_own_notebook_runs_in_the_kernel_and_its_errors_name_notebook_and_cell(
-        tmp_path, capsys):
+def test_an_own_notebook_runs_in_the_kernel_and_its_errors_name_notebook_and_cell(tmp_path, capsys):
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance()
     path = tmp_path / "vasterbotten.ipynb"
-    nbformat.write(_nb(new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-                       new_code_cell("svar = 6 * 7"),
-                       new_code_cell('print("SYNS")'),
-                       new_code_cell('print("DOLD")', metadata={"tags": ["utelämna"]}),
-                       new_code_cell('raise SystemError("exempel")', metadata={"tags": ["exempel"]})),
-                   path)
+    nbformat.write(
+        _nb(
+            new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+            new_code_cell("svar = 6 * 7"),
+            new_code_cell('print("SYNS")'),
+            new_code_cell('print("DOLD")', metadata={"tags": ["utelämna"]}),
+            new_code_cell('raise SystemError("exempel")', metadata={"tags": ["exempel"]}),
+        ),
+        path,
+    )
     try:
         own.run_notebook(path)
         out = capsys.readouterr().out
         assert "SYNS" in out and "DOLD" not in out
         assert shell.user_ns["svar"] == 42 and "x" not in shell.user_ns
         nbformat.write(_nb(new_code_cell("y = 1"), new_code_cell("1 / 0")), path)
-        with pytest.raises(own.OwnNotebookError, match=r"vasterbotten.ipynb, cell 2: "
-                                                       r"ZeroDivisionError: division by zero"):
+        with pytest.raises(
+            own.OwnNotebookError,
+            match=r"vasterbotten.ipynb, cell 2: "
+            r"ZeroDivisionError: division by zero",
+        ):
             own.run_notebook(path)
     finally:
         InteractiveShell.clear_instance()

@@ -35,8 +35,12 @@ def test_both_have_a_bold_frozen_filtered_header_and_print_one_column_wide(books
     # Västerbotten has goals of its own and the län's kommuner: a sheet each, formatted alike
     assert region_book.sheetnames == ["Indikatorer", "Regionens mål", "Kommuner", "Om tabellen"]
     assert national_book.sheetnames == ["Regioner", "Om tabellen"]
-    for book, sheet in ((region_book, "Indikatorer"), (national_book, "Regioner"),
-                        (region_book, "Regionens mål"), (region_book, "Kommuner")):
+    for book, sheet in (
+        (region_book, "Indikatorer"),
+        (national_book, "Regioner"),
+        (region_book, "Regionens mål"),
+        (region_book, "Kommuner"),
+    ):
         ws = book[sheet]
         assert ws.freeze_panes == "A2"
         assert all(cell.font.bold for cell in ws[1])
@@ -105,8 +109,14 @@ def test_om_tabellen_says_source_snapshot_version_and_date(books):
 
 def test_formulas_stay_text_and_dates_are_reproducible(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
-    frame = pd.DataFrame({"Indikator": ['=HYPERLINK("http://x")'], "Indikator-id": ["x"],
-                          "Värde": [1.25], "Förändringen räknas": [True]})
+    frame = pd.DataFrame(
+        {
+            "Indikator": ['=HYPERLINK("http://x")'],
+            "Indikator-id": ["x"],
+            "Värde": [1.25],
+            "Förändringen räknas": [True],
+        }
+    )
     about = excel.about_rows("T", "@SUM(A1)", "u", None)
     data = excel.workbook_bytes(frame, sheet="Indikatorer", decimals=[2], about=about)
     assert data == excel.workbook_bytes(frame, sheet="Indikatorer", decimals=[2], about=about)
@@ -122,8 +132,10 @@ def test_formulas_stay_text_and_dates_are_reproducible(monkeypatch):
 
 @pytest.mark.e2e
 def test_the_rendered_reports_xlsx_are_the_formatted_ones(renders):
-    for render, name in ((renders.region(), "indikatorer.xlsx"),
-                         (renders.national(), "riksrapport.xlsx")):
+    for render, name in (
+        (renders.region(), "indikatorer.xlsx"),
+        (renders.national(), "riksrapport.xlsx"),
+    ):
         book = openpyxl.load_workbook(render.out / name)
         ws = book.worksheets[0]
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref and "Om tabellen" in book.sheetnames

@@ -15,11 +15,23 @@ from naravard.report import exports
 # --- formula injection ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("cell", "safe"), [
-    (EVIL, "'" + EVIL), ("+SUM(A1:A9)", "'+SUM(A1:A9)"), ("-2+3+cmd|' /C calc'!A0", None),
-    ("@SUM(A1)", "'@SUM(A1)"), ("\t=1+1", "'\t=1+1"), ("\r=1+1", "'\r=1+1"),
-    ("-3,2", "-3,2"), ("+4", "+4"), ("-0.5 %", "-0.5 %"), ("Ja", "Ja"), (12.5, 12.5), ("-", "'-"),
-])
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        (EVIL, "'" + EVIL),
+        ("+SUM(A1:A9)", "'+SUM(A1:A9)"),
+        ("-2+3+cmd|' /C calc'!A0", None),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("-3,2", "-3,2"),
+        ("+4", "+4"),
+        ("-0.5 %", "-0.5 %"),
+        ("Ja", "Ja"),
+        (12.5, 12.5),
+        ("-", "'-"),
+    ],
+)
 def test_text_cells_that_spreadsheets_run_get_a_quote(cell, safe):
     from naravard.core.export_safety import neutralise
 
@@ -71,6 +83,7 @@ def test_negative_numbers_stay_numbers_in_the_csv(evil_rep):
 
 
 # --- SOURCE_DATE_EPOCH in the workbooks -----------------------------------------------------
+
 
 def test_xlsx_is_identical_under_source_date_epoch(evil_rep, monkeypatch):
 

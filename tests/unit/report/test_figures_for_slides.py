@@ -21,10 +21,21 @@ SOURCE = "Källa: Väntetider i vården, SKR & <SCB>, via Kolada"
 
 
 def _chart() -> charts.Chart:
-    frame = pd.DataFrame({"region_code": ["0024", "0024", "0000", "0000"],
-                          "year": [2023, 2024, 2023, 2024], "value": [70.0, 79.5, 88.0, 88.2]})
-    ind = SimpleNamespace(id="medicinsk_bedomning_3d", name="Medicinsk bedömning inom tre dagar",
-                          unit="procent", direction="higher", decimals=1, primary_source="SKR")
+    frame = pd.DataFrame(
+        {
+            "region_code": ["0024", "0024", "0000", "0000"],
+            "year": [2023, 2024, 2023, 2024],
+            "value": [70.0, 79.5, 88.0, 88.2],
+        }
+    )
+    ind = SimpleNamespace(
+        id="medicinsk_bedomning_3d",
+        name="Medicinsk bedömning inom tre dagar",
+        unit="procent",
+        direction="higher",
+        decimals=1,
+        primary_source="SKR",
+    )
     return charts.trend_chart(frame, ind, "0024", "Västerbotten")
 
 
@@ -51,8 +62,12 @@ def test_a_chart_gets_a_large_png_and_an_svg_with_its_source(tmp_path):
     chart.name = "medicinsk_bedomning_3d"
     figure_files.save(chart, tmp_path, source=SOURCE)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["figurer.csv", "medicinsk_bedomning_3d-stor.png",
-                     "medicinsk_bedomning_3d.png", "medicinsk_bedomning_3d.svg"]
+    assert names == [
+        "figurer.csv",
+        "medicinsk_bedomning_3d-stor.png",
+        "medicinsk_bedomning_3d.png",
+        "medicinsk_bedomning_3d.svg",
+    ]
     large = Image.open(tmp_path / "medicinsk_bedomning_3d-stor.png")
     small = Image.open(tmp_path / "medicinsk_bedomning_3d.png")
     assert large.width >= 1600 and large.height > large.width * small.height / small.width
@@ -61,10 +76,14 @@ def test_a_chart_gets_a_large_png_and_an_svg_with_its_source(tmp_path):
     assert "Väntetider i vården, SKR &amp; &lt;SCB&gt;, via Kolada" in svg  # escaped text
     assert svg.rstrip().endswith("</svg>") and svg.count("<svg") == 1
     [row] = read_rows(tmp_path)
-    assert row == {"Fil": "medicinsk_bedomning_3d-stor.png",
-                   "SVG": "medicinsk_bedomning_3d.svg",
-                   "Titel": "Medicinsk bedömning inom tre dagar",
-                   "Bildtext": chart.caption, "Alternativtext": chart.alt, "Källa": SOURCE}
+    assert row == {
+        "Fil": "medicinsk_bedomning_3d-stor.png",
+        "SVG": "medicinsk_bedomning_3d.svg",
+        "Titel": "Medicinsk bedömning inom tre dagar",
+        "Bildtext": chart.caption,
+        "Alternativtext": chart.alt,
+        "Källa": SOURCE,
+    }
 
 
 def test_the_large_png_is_the_chart_drawn_large_not_stretched(tmp_path):
@@ -99,7 +118,11 @@ def test_in_a_report_kernel_the_large_files_wait_for_write_deferred(tmp_path):
     shutil.rmtree(gone)
     figure_files.write_deferred()
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [
-        "figurer.csv", "x-stor.png", "x.png", "x.svg"]
+        "figurer.csv",
+        "x-stor.png",
+        "x.png",
+        "x.svg",
+    ]
     assert not gone.exists()
     assert "Källa: a" in (tmp_path / "a" / "x.svg").read_text(encoding="utf-8")
 

@@ -23,36 +23,62 @@ SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "003_e3cc30331
 
 # (delmål as the seed's table words it, the prognosis's status word)
 DELMAL = [
-    ("En större andel barn och unga med psykisk ohälsa ska få stöd och behandling av första "
-     "linjen.", "delvis"),
+    (
+        "En större andel barn och unga med psykisk ohälsa ska få stöd och behandling av första "
+        "linjen.",
+        "delvis",
+    ),
     ("Stärka barnets delaktighet i sin egen vård", "helt"),
     ("Stärka barnets ställning som anhörig", "delvis"),
     ("Hälsofrämjande insatser är tydligt prioriterade i primärvård och allmäntandvård", "delvis"),
-    ("Nämnden ska göra en förstärkning av den egna verksamhetens förmåga till civil beredskap.",
-     "delvis"),
-    ("Förändrat arbetssätt genom implementering av gemensamma styrnings- och ledningssystem "
-     "mellan region och kommuner.", "delvis"),
-    ("Varje patientnära medarbetare har kunskap om riktlinjer och rutiner för arbetet rörande "
-     "våld i nära relationer och i möte med patient obligatoriskt ställa frågan om våld i nära "
-     "relation.", "delvis"),
+    (
+        "Nämnden ska göra en förstärkning av den egna verksamhetens förmåga till civil beredskap.",
+        "delvis",
+    ),
+    (
+        "Förändrat arbetssätt genom implementering av gemensamma styrnings- och ledningssystem "
+        "mellan region och kommuner.",
+        "delvis",
+    ),
+    (
+        "Varje patientnära medarbetare har kunskap om riktlinjer och rutiner för arbetet rörande "
+        "våld i nära relationer och i möte med patient obligatoriskt ställa frågan om våld i nära "
+        "relation.",
+        "delvis",
+    ),
     ("Ökad kunskap om nationella minoriteters rättigheter.", "inte"),
-    ("Det är tydliggjort vilken specialiserad vård som ska utföras vid respektive sjukhus.",
-     "helt"),
-    ("En fast vårdkontakt med ansvar för samordning och en sammanhållen individuell planering",
-     "delvis"),
-    ("Förbättrad tillgänglighet och delaktighet genom användarvänliga digitala tjänster",
-     "delvis"),
-    ("Effektivisera komplexa flöden som involverar flera verksamheter med Region Västerbottens "
-     "metod för flödesförbättring", "helt"),
-    ("Verksamheten ska förstärka det systematiska arbetsmiljöarbetet på både avdelnings- och "
-     "basenhetsnivå.", "delvis"),
-    ("Beroendet av inhyrd personal har minskat. Tillämpning av inhyrd personal ska vara "
-     "restriktivt", "delvis"),
+    (
+        "Det är tydliggjort vilken specialiserad vård som ska utföras vid respektive sjukhus.",
+        "helt",
+    ),
+    (
+        "En fast vårdkontakt med ansvar för samordning och en sammanhållen individuell planering",
+        "delvis",
+    ),
+    ("Förbättrad tillgänglighet och delaktighet genom användarvänliga digitala tjänster", "delvis"),
+    (
+        "Effektivisera komplexa flöden som involverar flera verksamheter med Region Västerbottens "
+        "metod för flödesförbättring",
+        "helt",
+    ),
+    (
+        "Verksamheten ska förstärka det systematiska arbetsmiljöarbetet på både avdelnings- och "
+        "basenhetsnivå.",
+        "delvis",
+    ),
+    (
+        "Beroendet av inhyrd personal har minskat. Tillämpning av inhyrd personal ska vara "
+        "restriktivt",
+        "delvis",
+    ),
     ("Chefer har bättre förutsättningar att leda", "delvis"),
     ("Minska utsläpp av miljöfarliga läkemedel.", "delvis"),
     ("Se över arbetssätt för att minska onödig användning av förbrukningsmaterial.", "helt"),
-    ("Samtliga befintliga Universitetssjukvårdsenheter (USVE) i Region Västerbotten uppnår "
-     "Socialstyrelsens minimikrav", "helt"),
+    (
+        "Samtliga befintliga Universitetssjukvårdsenheter (USVE) i Region Västerbotten uppnår "
+        "Socialstyrelsens minimikrav",
+        "helt",
+    ),
 ]
 
 
@@ -102,12 +128,16 @@ def test_computed_statuses_where_the_seed_gives_a_malvarde(chapter):
 
 def test_the_chapter_says_where_the_report_and_the_region_differ(chapter):
     assert "För 2 mål skiljer sig rapportens beräkning från regionens bedömning:" in chapter
-    assert ("”Förbättrad tillgänglighet och delaktighet genom användarvänliga digitala tjänster”"
-            " (regionen: uppfylls delvis; användning av digitala basutbudet inom folktandvården "
-            "(ärenden): 113,1 % av målvärdet, uppfylls helt)") in chapter
-    assert ("”Hälsofrämjande insatser är tydligt prioriterade i primärvård och allmäntandvård” "
-            "(regionen: uppfylls delvis; andel genomförda hälsosamtal för 2-åringar inom "
-            "folktandvården: 40,6 % av målvärdet, uppfylls inte)") in chapter
+    assert (
+        "”Förbättrad tillgänglighet och delaktighet genom användarvänliga digitala tjänster”"
+        " (regionen: uppfylls delvis; användning av digitala basutbudet inom folktandvården "
+        "(ärenden): 113,1 % av målvärdet, uppfylls helt)"
+    ) in chapter
+    assert (
+        "”Hälsofrämjande insatser är tydligt prioriterade i primärvård och allmäntandvård” "
+        "(regionen: uppfylls delvis; andel genomförda hälsosamtal för 2-åringar inom "
+        "folktandvården: 40,6 % av målvärdet, uppfylls inte)"
+    ) in chapter
 
 
 def test_decisions_and_levels_are_named(chapter):
@@ -126,8 +156,10 @@ def test_the_chapter_is_the_last_appendix(vb):
 
 def test_an_indicator_names_the_goal_it_serves(vb):
     line = own_goals.indicator_line(vb, "fallskador_65")
-    assert line == ("Regionens mål: delmål ”Hälsofrämjande insatser är tydligt prioriterade i "
-                    "primärvård och allmäntandvård” (delvis).")
+    assert line == (
+        "Regionens mål: delmål ”Hälsofrämjande insatser är tydligt prioriterade i "
+        "primärvård och allmäntandvård” (delvis)."
+    )
     assert own_goals.indicator_line(vb, "bup_30d") == ""
     assert line in region.indicator_html(vb, vb.catalog.get("fallskador_65"))
 
@@ -155,10 +187,14 @@ def test_orebro_has_its_one_decided_goal():
     row = exports.region_frame(rep).set_index("Indikator-id").loc["listade_per_specialist"]
     assert row["Regionens målvärde"].replace("\u00a0", " ") == "högst 1 100 inv. per läkare"
     assert row["Regionens mål, beräknad måluppfyllelse"] == "kan inte bedömas"
-    assert "Hälso- och sjukvårdsnämnden skall arbeta för att nå målet 1 på 1100 listade per " \
-           "läkare" in chapter
-    assert "inget värde för 2024, målvärde högst 1 100 inv. per läkare; beräknat: kan inte " \
-           "bedömas" in chapter
+    assert (
+        "Hälso- och sjukvårdsnämnden skall arbeta för att nå målet 1 på 1100 listade per "
+        "läkare" in chapter
+    )
+    assert (
+        "inget värde för 2024, målvärde högst 1 100 inv. per läkare; beräknat: kan inte "
+        "bedömas" in chapter
+    )
 
 
 def test_a_region_without_a_goals_file_renders_as_before_plus_one_line():

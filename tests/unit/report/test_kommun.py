@@ -23,11 +23,37 @@ from naravard.sources.kommun import read_kommun
 ROOT = Path(__file__).resolve().parents[3]
 SNAPSHOT = ROOT / "data" / "kolada"
 LIVE = Path(__file__).resolve().parents[2] / "fixtures" / "kommun_live"
-VASTERBOTTEN = {"Nordmaling", "Bjurholm", "Vindeln", "Robertsfors", "Norsjö", "Malå", "Storuman",
-                "Sorsele", "Dorotea", "Vännäs", "Vilhelmina", "Åsele", "Umeå", "Lycksele",
-                "Skellefteå"}
-OREBRO = {"Lekeberg", "Laxå", "Hallsberg", "Degerfors", "Hällefors", "Ljusnarsberg", "Örebro",
-          "Kumla", "Askersund", "Karlskoga", "Nora", "Lindesberg"}
+VASTERBOTTEN = {
+    "Nordmaling",
+    "Bjurholm",
+    "Vindeln",
+    "Robertsfors",
+    "Norsjö",
+    "Malå",
+    "Storuman",
+    "Sorsele",
+    "Dorotea",
+    "Vännäs",
+    "Vilhelmina",
+    "Åsele",
+    "Umeå",
+    "Lycksele",
+    "Skellefteå",
+}
+OREBRO = {
+    "Lekeberg",
+    "Laxå",
+    "Hallsberg",
+    "Degerfors",
+    "Hällefors",
+    "Ljusnarsberg",
+    "Örebro",
+    "Kumla",
+    "Askersund",
+    "Karlskoga",
+    "Nora",
+    "Lindesberg",
+}
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +146,10 @@ def test_chapter_in_vasterbotten_states_the_year_and_every_kommun():
     # Nordmaling has no personalkontinuitet 2022: said in words, not only in the chart
     assert "Nordmaling (inget värde i Kolada, senast 2016)" in html
     # data/kolada/kommun/retrieved.json: "retrieved": "2024-08-31"; values 2007–2022
-    assert "(åren 2007–2022); underlaget anger 31 augusti 2024 som hämtningsdag" in \
-        kommun.about_line(rep)
+    assert (
+        "(åren 2007–2022); underlaget anger 31 augusti 2024 som hämtningsdag"
+        in kommun.about_line(rep)
+    )
 
 
 def test_exports_hold_the_kommun_table():
@@ -151,8 +179,9 @@ def test_data_without_kommuner_renders_without_chapter(tmp_path):
     rep = _prepare("Västerbotten", _snapshot_without_kommun(tmp_path))
     assert kommun.export_csv_bytes(rep) is None
     assert kommun.CHAPTER not in region.chapters(rep)
-    assert "inga sådana värden för Västerbottens kommuner, så kapitlet saknas" in \
-        region.about_html(rep)
+    assert "inga sådana värden för Västerbottens kommuner, så kapitlet saknas" in region.about_html(
+        rep
+    )
 
 
 def test_live_shaped_kommun_snapshot_renders(tmp_path):
@@ -194,21 +223,28 @@ def test_sentences_from_the_judgements(data):
     # Vilhelmina 5.400891 and Dorotea 27.421384 in N20897.json, 2022; Riket 10.112303
     assert W.spread_sentence(item).replace("\u00a0", " ") == (
         "2022 låg värdet mellan 5,4 % i Vilhelmina och 27,4 % i Dorotea (ovägt medel för "
-        "länets kommuner 15,2 %, riket 10,1 %).")
+        "länets kommuner 15,2 %, riket 10,1 %)."
+    )
     item = _item(data, "k_personalkontinuitet")
     assert W.missing_sentence(item) == (
         "Inget värde 2022 för Dorotea (inget värde i Kolada) och Nordmaling (inget värde i "
-        "Kolada, senast 2016).")
+        "Kolada, senast 2016)."
+    )
 
 
 def test_csv_has_the_published_values():
     from naravard.report import kommun
 
     rep = _prepare("Västerbotten")
-    rows = [line.split(";") for line in kommun.export_csv_bytes(rep).decode("utf-8-sig").splitlines()]
+    rows = [
+        line.split(";") for line in kommun.export_csv_bytes(rep).decode("utf-8-sig").splitlines()
+    ]
     head = rows[0]
-    umea = next(r for r in rows if r[head.index("Kommun")] == "Umeå"
-                and r[head.index("Indikator-id")] == "k_hemsjukvard_65")
+    umea = next(
+        r
+        for r in rows
+        if r[head.index("Kommun")] == "Umeå" and r[head.index("Indikator-id")] == "k_hemsjukvard_65"
+    )
     assert umea[head.index("Värde")] == "8,9"
     assert umea[head.index("Riket")] == "10,1"
     assert umea[head.index("År")] == "2022"
@@ -224,7 +260,9 @@ def test_population_is_said_beside_the_caution(tmp_path):
     (dest / "kommun" / "data" / "N01951.json").write_text(
         '{"values": [{"kpi": "N01951", "municipality": "2422", "period": 2022, "values": '
         '[{"gender": "T", "count": 1, "status": "", "value": 2412}]}], "count": 1, '
-        '"next_url": null}', encoding="utf-8")
+        '"next_url": null}',
+        encoding="utf-8",
+    )
     data = read_kommun(dest, load_kommun_catalog())
     assert data.population == {"2422": (2022, 2412)}
     item = K.lan_indicators(data, load_kommun_catalog(), "0024", "Region Västerbotten")[0]

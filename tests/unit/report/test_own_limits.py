@@ -52,22 +52,27 @@ RUN = textwrap.dedent("""
 def _own(tmp_path: Path, *sources: str) -> Path:
     path = tmp_path / "egna" / "vasterbotten.ipynb"
     path.parent.mkdir(exist_ok=True)
-    nbformat.write(new_notebook(cells=[new_markdown_cell("# Egen"),
-                                       *(new_code_cell(s) for s in sources)]), path)
+    nbformat.write(
+        new_notebook(cells=[new_markdown_cell("# Egen"), *(new_code_cell(s) for s in sources)]),
+        path,
+    )
     return path
 
 
 def _run_own(tmp_path: Path, *sources: str, **env: str) -> dict:
     own = _own(tmp_path, *sources)
-    proc = subprocess.run([sys.executable, "-c", RUN, str(tmp_path), str(own)],
-                          capture_output=True, text=True, timeout=BOUND,
-                          env=os.environ | env)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN, str(tmp_path), str(own)],
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        env=os.environ | env,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("source", ["import os; os._exit(0)",
-                                    "import os; os.kill(os.getpid(), 9)"])
+@pytest.mark.parametrize("source", ["import os; os._exit(0)", "import os; os.kill(os.getpid(), 9)"])
 def test_f3_a_kernel_that_dies_is_an_error_not_a_wait(tmp_path, source):
     result = _run_own(tmp_path, "x = 1", source)
     assert not result["ok"]
@@ -76,9 +81,12 @@ def test_f3_a_kernel_that_dies_is_an_error_not_a_wait(tmp_path, source):
 
 def test_f3_a_kernel_killed_from_outside_is_an_error_not_a_wait(tmp_path):
     """As the OOM killer does: SIGKILL from another process while a cell sleeps."""
-    result = _run_own(tmp_path, "import os, subprocess, time\n"
-                                "subprocess.Popen(['sh', '-c', f'sleep 1; kill -9 {os.getpid()}'])\n"
-                                "time.sleep(600)")
+    result = _run_own(
+        tmp_path,
+        "import os, subprocess, time\n"
+        "subprocess.Popen(['sh', '-c', f'sleep 1; kill -9 {os.getpid()}'])\n"
+        "time.sleep(600)",
+    )
     assert not result["ok"] and "Jupyter-kärna dog" in result["message"], result
 
 
@@ -97,13 +105,17 @@ def test_f4_endless_printing_is_stopped_at_the_output_bound(tmp_path):
 
 
 def test_f4_an_oversized_figure_meets_the_memory_bound(tmp_path):
-    figure = ("import matplotlib.pyplot as plt\nfrom naravard.report import own\n"
-              "fig, ax = plt.subplots()\nfig.set_size_inches(300, 300)\nax.plot([1, 2])\n"
-              "own.figure(fig, caption='a', source='b', alt='c')")
+    figure = (
+        "import matplotlib.pyplot as plt\nfrom naravard.report import own\n"
+        "fig, ax = plt.subplots()\nfig.set_size_inches(300, 300)\nax.plot([1, 2])\n"
+        "own.figure(fig, caption='a', source='b', alt='c')"
+    )
     result = _run_own(tmp_path, figure, NARAVARD_OWN_MEMORY_MB="400")
     message = result["message"]
-    assert ("egna/vasterbotten.ipynb, cell 2: cellen behövde mer minne än de 400 MB" in message
-            or "Jupyter-kärna dog" in message), message
+    assert (
+        "egna/vasterbotten.ipynb, cell 2: cellen behövde mer minne än de 400 MB" in message
+        or "Jupyter-kärna dog" in message
+    ), message
 
 
 def test_f4_an_own_cell_error_names_the_own_notebook_and_its_cell(tmp_path):
@@ -115,19 +127,27 @@ def test_f4_an_own_cell_error_names_the_own_notebook_and_its_cell(tmp_path):
 
 def test_f4_the_limits_end_with_the_notebook(tmp_path):
     """The time limit and the memory cap hold only while the own notebook runs."""
-    result = _run_own(tmp_path, "import resource, signal\n"
-                                "assert signal.getitimer(signal.ITIMER_REAL)[0] > 0\n"
-                                "assert resource.getrlimit(resource.RLIMIT_AS)[0] > 0",
-                      NARAVARD_OWN_TIMEOUT="60")
+    result = _run_own(
+        tmp_path,
+        "import resource, signal\n"
+        "assert signal.getitimer(signal.ITIMER_REAL)[0] > 0\n"
+        "assert resource.getrlimit(resource.RLIMIT_AS)[0] > 0",
+        NARAVARD_OWN_TIMEOUT="60",
+    )
     assert result["ok"], result
 
 
-@pytest.mark.parametrize("content, words", [
-    ({"cells": {}, "nbformat": 4}, ["ingen Jupyter-notebook i format 4"]),
-    ({"cells": [], "nbformat": 3}, ["ingen Jupyter-notebook i format 4"]),
-    ({"cells": [{"cell_type": "code", "source": 5}], "nbformat": 4},
-     ["cell 1: cellens källtext är inte text"]),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ({"cells": {}, "nbformat": 4}, ["ingen Jupyter-notebook i format 4"]),
+        ({"cells": [], "nbformat": 3}, ["ingen Jupyter-notebook i format 4"]),
+        (
+            {"cells": [{"cell_type": "code", "source": 5}], "nbformat": 4},
+            ["cell 1: cellens källtext är inte text"],
+        ),
+    ],
+)
 def test_a_malformed_own_notebook_is_one_line(tmp_path, content, words):
     from naravard.report import own
 
@@ -141,6 +161,7 @@ def test_a_malformed_own_notebook_is_one_line(tmp_path, content, words):
 
 # --- the whole run: the previous report stays whole ---------------------------------------------
 
+
 def _project(tmp_path: Path, own_source: str) -> tuple[Path, dict]:
     root = tmp_path / "root"
     for sub in ("output", "figures"):
@@ -148,28 +169,47 @@ def _project(tmp_path: Path, own_source: str) -> tuple[Path, dict]:
     notebooks = tmp_path / "notebooks"
     (notebooks / "egna").mkdir(parents=True, exist_ok=True)
     shutil.copy(repo_root() / "notebooks" / "regionrapport.ipynb", notebooks)
-    nbformat.write(new_notebook(cells=[new_code_cell(own_source)]),
-                   notebooks / "egna" / "gotland.ipynb")
-    env = os.environ | {"NARAVARD_ROOT": str(root), "NARAVARD_NOTEBOOKS_DIR": str(notebooks),
-                        "PYTHONUNBUFFERED": "1"}
+    nbformat.write(
+        new_notebook(cells=[new_code_cell(own_source)]), notebooks / "egna" / "gotland.ipynb"
+    )
+    env = os.environ | {
+        "NARAVARD_ROOT": str(root),
+        "NARAVARD_NOTEBOOKS_DIR": str(notebooks),
+        "PYTHONUNBUFFERED": "1",
+    }
     return root, env
 
 
 def _report(env: dict, snapshot: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "naravard.cli", "report", "--region",
-                             "Gotland", "--year", "2024", "--data", str(snapshot)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "naravard.cli",
+            "report",
+            "--region",
+            "Gotland",
+            "--year",
+            "2024",
+            "--data",
+            str(snapshot),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _published(root: Path) -> dict[str, bytes]:
     folder = root / "output" / "gotland" / "2024"
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
-            if p.name != "rapport.failed.ipynb"}
+    return {
+        p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "rapport.failed.ipynb"
+    }
 
 
 @pytest.mark.e2e
-def test_f3_f4_a_dead_kernel_and_sigterm_in_a_loop_leave_the_report_whole(tmp_path,
-                                                                          snapshot_dir):
+def test_f3_f4_a_dead_kernel_and_sigterm_in_a_loop_leave_the_report_whole(tmp_path, snapshot_dir):
     root, env = _project(tmp_path, "print('egen')")
     first = _report(env, snapshot_dir)
     _, err = first.communicate(timeout=BOUND)
@@ -186,8 +226,12 @@ def test_f3_f4_a_dead_kernel_and_sigterm_in_a_loop_leave_the_report_whole(tmp_pa
     assert _published(root) == before
 
     marker = tmp_path / "looping"
-    nbformat.write(new_notebook(cells=[new_code_cell(
-        f"open({str(marker)!r}, 'w').close()\nwhile True:\n    pass")]), own)
+    nbformat.write(
+        new_notebook(
+            cells=[new_code_cell(f"open({str(marker)!r}, 'w').close()\nwhile True:\n    pass")]
+        ),
+        own,
+    )
     looping = _report(env, snapshot_dir)
     deadline = time.monotonic() + BOUND
     while not marker.exists() and looping.poll() is None:
@@ -216,15 +260,17 @@ def test_the_cell_time_limit_stops_and_leaves_no_timer_behind():
                 print("stopped")
         print(signal.getitimer(signal.ITIMER_REAL)[0], signal.getsignal(signal.SIGALRM) == signal.SIG_DFL)
     """)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.split() == ["stopped"] * 3 + ["0.0", "True"], proc.stderr
 
 
-@pytest.mark.parametrize("name, value, words", [
-    ("NARAVARD_OWN_TIMEOUT", "tre minuter", ["NARAVARD_OWN_TIMEOUT='tre minuter'", "heltal"]),
-    ("NARAVARD_OWN_MEMORY_MB", "0", ["NARAVARD_OWN_MEMORY_MB=0", "för litet"]),
-])
+@pytest.mark.parametrize(
+    "name, value, words",
+    [
+        ("NARAVARD_OWN_TIMEOUT", "tre minuter", ["NARAVARD_OWN_TIMEOUT='tre minuter'", "heltal"]),
+        ("NARAVARD_OWN_MEMORY_MB", "0", ["NARAVARD_OWN_MEMORY_MB=0", "för litet"]),
+    ],
+)
 def test_a_bad_limit_setting_is_one_line_before_the_run(monkeypatch, name, value, words):
     from naravard.core.errors import NaravardError
     from naravard.report.own_limits import check_settings
@@ -237,8 +283,9 @@ def test_a_bad_limit_setting_is_one_line_before_the_run(monkeypatch, name, value
 
 
 def test_printing_to_stderr_counts_too(tmp_path):
-    result = _run_own(tmp_path, "import sys\nfor i in range(200_000):\n"
-                                "    print('rad', i, file=sys.stderr)")
+    result = _run_own(
+        tmp_path, "import sys\nfor i in range(200_000):\n    print('rad', i, file=sys.stderr)"
+    )
     assert "cell 2: notebooken skriver ut mer än" in result["message"], result
 
 
@@ -260,8 +307,13 @@ def test_an_unpublished_cell_publishes_no_subprocess_output(tmp_path, monkeypatc
     nb = nbformat.read(own, as_version=4)
     nb.cells[1].metadata["tags"] = ["utelämna"]
     nbformat.write(nb, own)
-    proc = subprocess.run([sys.executable, "-c", RUN, str(tmp_path), str(own)],
-                          capture_output=True, text=True, timeout=BOUND, env=os.environ)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN, str(tmp_path), str(own)],
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        env=os.environ,
+    )
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"ok": True}, proc.stderr[-3000:]
     published = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
     assert "synlig" in published and "29999" not in published

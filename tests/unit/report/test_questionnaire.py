@@ -14,8 +14,17 @@ from naravard.core import paths
 from naravard.cli import main
 from naravard.core.errors import NaravardError
 from naravard.report.questionnaire import (
-    AREA_KEYS, answers_html, answers_table, check_file, load_answers, load_structure,
-    national_counts, national_overview, read_answers, unanswered, validate_answers,
+    AREA_KEYS,
+    answers_html,
+    answers_table,
+    check_file,
+    load_answers,
+    load_structure,
+    national_counts,
+    national_overview,
+    read_answers,
+    unanswered,
+    validate_answers,
     write_template,
 )
 
@@ -64,6 +73,7 @@ def _fill(structure) -> dict:
 
 # --- structure ---------------------------------------------------------------------------------
 
+
 def test_structure_has_every_numbered_and_lettered_question(structure):
     ids = structure.ids()
     for n in range(1, 39):
@@ -96,6 +106,7 @@ def test_unknown_year_is_a_clear_error():
 
 # --- shipped answers ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("slug", sorted(SHIPPED))
 def test_shipped_answers_validate(slug, structure, capsys):
     answers = load_answers(slug, 2024)
@@ -110,8 +121,11 @@ def test_orebro_answers_as_the_form_shows_them():
     assert a.get("6").value == "Ja"
     assert a.get("35").value == 46
     assert a.get("36").value == 140441
-    assert a.get("13").value == {"fortsatt_vard": "Delvis", "bedomning_hemma": "Delvis",
-                                 "utskrivning": "Ja"}
+    assert a.get("13").value == {
+        "fortsatt_vard": "Delvis",
+        "bedomning_hemma": "Delvis",
+        "utskrivning": "Ja",
+    }
     assert a.get("8").value["samverkan"] == "Ja" and a.get("8").value["kontinuitet"] == "Nej"
     assert a.get("29a").value == ("spec_allmanmedicin", "spec_annan", "st_allmanmedicin", "annan")
     assert a.get("22").value["hembesok"] is None
@@ -139,27 +153,60 @@ ERROR_CASES = [
     ("text for a number", {"35": {"answer": "46 %"}}, r"fråga 35, fältet answer: ska vara ett tal"),
     ("list for yes/no", {"5": {"answer": ["Ja"]}}, r"fråga 5, fältet answer: .*Ja, Nej.*lista"),
     ("unknown choice", {"5": {"answer": "Kanske"}}, r"fråga 5, .*'Kanske'.*tillåtna är Ja, Nej"),
-    ("partly not allowed", {"8": {"answer": {r: "Delvis" for r in (
-        "samverkan", "delaktighet", "tillganglighet", "kontinuitet", "primarvarden_nav",
-        "halsoframjande")}}}, r"fråga 8, .*raden samverkan.*tillåtna är Ja, Nej"),
-    ("unknown checkbox", {"34": {"answer": ["brev"]}},
-     r"fråga 34, .*'brev' finns inte; tillåtna är via_1177, annat"),
-    ("grid row missing", {"33": {"answer": {"lakarkontakt": "Ja"}}},
-     r"fråga 33, .*raden vardkontakt .* saknas"),
-    ("grid row unknown", {"33": {"answer": {"lakarkontakt": "Ja", "vardkontakt": "Nej",
-                                            "tandvard": "Ja"}}},
-     r"fråga 33, .*raden 'tandvard' finns inte; raderna är lakarkontakt, vardkontakt"),
+    (
+        "partly not allowed",
+        {
+            "8": {
+                "answer": {
+                    r: "Delvis"
+                    for r in (
+                        "samverkan",
+                        "delaktighet",
+                        "tillganglighet",
+                        "kontinuitet",
+                        "primarvarden_nav",
+                        "halsoframjande",
+                    )
+                }
+            }
+        },
+        r"fråga 8, .*raden samverkan.*tillåtna är Ja, Nej",
+    ),
+    (
+        "unknown checkbox",
+        {"34": {"answer": ["brev"]}},
+        r"fråga 34, .*'brev' finns inte; tillåtna är via_1177, annat",
+    ),
+    (
+        "grid row missing",
+        {"33": {"answer": {"lakarkontakt": "Ja"}}},
+        r"fråga 33, .*raden vardkontakt .* saknas",
+    ),
+    (
+        "grid row unknown",
+        {"33": {"answer": {"lakarkontakt": "Ja", "vardkontakt": "Nej", "tandvard": "Ja"}}},
+        r"fråga 33, .*raden 'tandvard' finns inte; raderna är lakarkontakt, vardkontakt",
+    ),
     ("percent above 100", {"35": {"answer": 146}}, r"fråga 35, .*146 ligger utanför.*0–100"),
     ("negative count", {"36": {"answer": -3}}, r"fråga 36, .*-3 ligger utanför"),
-    ("number and not available", {"35": {"answer": 46, "not_available": True}},
-     r"fråga 35: både ett tal och not_available"),
+    (
+        "number and not available",
+        {"35": {"answer": 46, "not_available": True}},
+        r"fråga 35: både ett tal och not_available",
+    ),
     ("bool for yes/no", {"5": {"answer": True}}, r"fråga 5, .*sanningsvärdet"),
     ("heading answered", {"1": {"answer": "text"}}, r"fråga 1: .*rubrik.*1a–1d"),
     ("unknown field", {"5": {"answer": "Ja", "svar": "Nej"}}, r"fråga 5: okänt fält 'svar'"),
-    ("exclusive option", {"18": {"answer": ["inga", "forsok"]}},
-     r"fråga 18, .*inga .*kan inte kombineras"),
-    ("other without option", {"34": {"answer": ["via_1177"], "other": "brev"}},
-     r"fråga 34, fältet other"),
+    (
+        "exclusive option",
+        {"18": {"answer": ["inga", "forsok"]}},
+        r"fråga 18, .*inga .*kan inte kombineras",
+    ),
+    (
+        "other without option",
+        {"34": {"answer": ["via_1177"], "other": "brev"}},
+        r"fråga 34, fältet other",
+    ),
     ("dict for text", {"12": {"answer": {"a": 1}}}, r"fråga 12, fältet answer: ska vara en text"),
 ]
 
@@ -177,16 +224,18 @@ def test_validation_errors_name_file_question_and_field(tmp_path, name, answers,
 
 def test_yaml_error_names_the_line(tmp_path):
     path = tmp_path / "2024.yaml"
-    path.write_text("region: orebro-lan\nyear: 2024\nanswers:\n  \"5\": [Ja\n  \"6\": Nej\n",
-                    encoding="utf-8")
+    path.write_text(
+        'region: orebro-lan\nyear: 2024\nanswers:\n  "5": [Ja\n  "6": Nej\n', encoding="utf-8"
+    )
     with pytest.raises(NaravardError, match=r"2024.yaml rad \d+: ogiltig YAML"):
         read_answers(path)
 
 
 def test_region_folder_must_match_content(tmp_path):
     path = _write(tmp_path / "vasterbotten" / "2024.yaml", _minimal("orebro-lan"))
-    with pytest.raises(NaravardError, match="mappen vasterbotten stämmer inte med region "
-                                            "orebro-lan"):
+    with pytest.raises(
+        NaravardError, match="mappen vasterbotten stämmer inte med region orebro-lan"
+    ):
         read_answers(path)
 
 
@@ -204,8 +253,14 @@ def test_unknown_region_and_missing_year(tmp_path):
 
 
 def test_choices_are_case_insensitive_and_keys_may_be_numbers(structure):
-    a = validate_answers({"region": "Örebro län", "year": 2024,
-                          "answers": {5: "nej", "34": {"answer": ["Via 1177.se"]}}}, structure)
+    a = validate_answers(
+        {
+            "region": "Örebro län",
+            "year": 2024,
+            "answers": {5: "nej", "34": {"answer": ["Via 1177.se"]}},
+        },
+        structure,
+    )
     assert a.region == "orebro-lan"
     assert a.get("5").value == "Nej"
     assert a.get("34").value == ("via_1177",)
@@ -213,14 +268,21 @@ def test_choices_are_case_insensitive_and_keys_may_be_numbers(structure):
 
 # --- rendering ---------------------------------------------------------------------------------
 
+
 def test_html_escapes_everything_from_the_answer_file(structure):
     evil = "<script>alert('x')</script>"
-    a = validate_answers(_minimal(**{
-        "12": {"answer": evil},
-        "5": {"answer": "Ja", "comment": evil, "details": evil},
-        "34": {"answer": ["annat"], "other": evil},
-        "35": {"answer": 46, "source": evil},
-    }) | {"source": evil}, structure)
+    a = validate_answers(
+        _minimal(
+            **{
+                "12": {"answer": evil},
+                "5": {"answer": "Ja", "comment": evil, "details": evil},
+                "34": {"answer": ["annat"], "other": evil},
+                "35": {"answer": 46, "source": evil},
+            }
+        )
+        | {"source": evil},
+        structure,
+    )
     html = answers_html(structure, a)
     assert "<script" not in html
     assert "&lt;script&gt;" in html
@@ -230,16 +292,17 @@ def test_html_escapes_everything_from_the_answer_file(structure):
 def test_html_writes_answers_in_words(structure):
     a = load_answers("orebro-lan", 2024)
     html = answers_html(structure, a)
-    row5 = html[html.index('id="fraga-5"'):]
-    row5 = row5[:row5.index("</tr>")]
+    row5 = html[html.index('id="fraga-5"') :]
+    row5 = row5[: row5.index("</tr>")]
     assert "Fråga 5.</span>" in row5 and "<strong>Nej</strong>" in row5
     assert "Delvis" in html
     # each option once, in words: what was chosen, what was not, what is unclear
     assert "Valt: Specialist i allmänmedicin" in html
     assert "Inte valt: " in html and "Hyrläkare" in html
     assert "Oklart om valt: " in html
-    assert html.count("Specialist i allmänmedicin,") + html.count("Specialist i allmänmedicin<") \
-        <= 2
+    assert (
+        html.count("Specialist i allmänmedicin,") + html.count("Specialist i allmänmedicin<") <= 2
+    )
     assert '<th scope="row">Stöd när patienten skrivs ut från sjukhus</th><td>Ja</td>' in html
     assert "46\u00a0%" in html and "140\u00a0441" in html
     for part in ("Del A", "Del B", "Del C"):
@@ -270,8 +333,18 @@ def test_html_selects_by_area_or_question(structure):
 
 def test_html_shows_related_indicator_values(structure):
     a = load_answers("orebro-lan", 2024)
-    table = pd.DataFrame([{"indicator_id": "fast_lakarkontakt_andel", "name": "Fast läkarkontakt",
-                           "value": 44.5, "unit": "procent", "decimals": 1, "year": 2024}])
+    table = pd.DataFrame(
+        [
+            {
+                "indicator_id": "fast_lakarkontakt_andel",
+                "name": "Fast läkarkontakt",
+                "value": 44.5,
+                "unit": "procent",
+                "decimals": 1,
+                "year": 2024,
+            }
+        ]
+    )
     html = answers_html(structure, a, questions=["35"], indicator_table=table)
     assert "Relaterade indikatorer: Fast läkarkontakt 44,5\u00a0% (2024)" in html
     assert "mäter samma sak" not in html
@@ -291,8 +364,9 @@ def test_answers_table_is_flat(structure):
     a = load_answers("orebro-lan", 2024)
     table = answers_table(structure, a)
     assert list(table.columns)[:3] == ["del", "avsnitt", "fråga"]
-    row = table[(table["fråga"] == "13") & (table["rad"] == "Stöd när patienten skrivs ut "
-                                                              "från sjukhus")]
+    row = table[
+        (table["fråga"] == "13") & (table["rad"] == "Stöd när patienten skrivs ut från sjukhus")
+    ]
     assert row["svar"].tolist() == ["Ja"]
     assert table.loc[table["fråga"] == "35", "svar"].tolist() == ["46\u00a0%"]
     assert set(table.loc[table["fråga"] == "29a", "svar"]) == {"valt", "inte valt"}
@@ -300,6 +374,7 @@ def test_answers_table_is_flat(structure):
 
 
 # --- template ----------------------------------------------------------------------------------
+
 
 def test_template_round_trip(tmp_path, structure, capsys):
     path = write_template("Örebro län", 2024, out=tmp_path / "orebro-lan" / "2024.yaml")
@@ -347,18 +422,46 @@ def test_template_default_path(tmp_path, monkeypatch):
 
 # --- national ----------------------------------------------------------------------------------
 
+
 def test_national_overview_and_counts(tmp_path, structure):
-    _write(tmp_path / "orebro-lan" / "2024.yaml", _minimal(**{
-        "5": "Nej", "6": "Ja", "4": "Nej, men förslag finns framtaget",
-        "13": {"answer": {"fortsatt_vard": "Delvis", "bedomning_hemma": "Ja",
-                          "utskrivning": None}},
-        "34": {"answer": ["via_1177"]}}))
-    _write(tmp_path / "gotland" / "2024.yaml", _minimal("gotland", **{
-        "5": "Ja", "6": "Ja",
-        "13": {"answer": {"fortsatt_vard": "Delvis", "bedomning_hemma": "Nej",
-                          "utskrivning": "Ja"}}}))
-    overview = national_overview(2024, regions=["Örebro län", "Gotland", "Stockholm"],
-                                 answers_dir=tmp_path)
+    _write(
+        tmp_path / "orebro-lan" / "2024.yaml",
+        _minimal(
+            **{
+                "5": "Nej",
+                "6": "Ja",
+                "4": "Nej, men förslag finns framtaget",
+                "13": {
+                    "answer": {
+                        "fortsatt_vard": "Delvis",
+                        "bedomning_hemma": "Ja",
+                        "utskrivning": None,
+                    }
+                },
+                "34": {"answer": ["via_1177"]},
+            }
+        ),
+    )
+    _write(
+        tmp_path / "gotland" / "2024.yaml",
+        _minimal(
+            "gotland",
+            **{
+                "5": "Ja",
+                "6": "Ja",
+                "13": {
+                    "answer": {
+                        "fortsatt_vard": "Delvis",
+                        "bedomning_hemma": "Nej",
+                        "utskrivning": "Ja",
+                    }
+                },
+            },
+        ),
+    )
+    overview = national_overview(
+        2024, regions=["Örebro län", "Gotland", "Stockholm"], answers_dir=tmp_path
+    )
     assert list(overview.index) == ["Örebro län", "Gotland", "Stockholm"]
     assert overview.loc["Örebro län", "5"] == "Nej"
     assert overview.loc["Stockholm", "5"] == "–"
@@ -369,15 +472,22 @@ def test_national_overview_and_counts(tmp_path, structure):
     assert overview.loc["Gotland", "34:annat"] == "obesvarad"
 
     counts = national_counts(overview)
-    assert counts.loc["5", ["Ja", "Nej", "Delvis", "obesvarad", "ingen svarsfil"]].tolist() \
-        == [1, 1, 0, 0, 1]
+    assert counts.loc["5", ["Ja", "Nej", "Delvis", "obesvarad", "ingen svarsfil"]].tolist() == [
+        1,
+        1,
+        0,
+        0,
+        1,
+    ]
     assert counts.loc["6", "Ja"] == 2
     assert counts.loc["13:fortsatt_vard", "Delvis"] == 2
     assert counts.loc["13:utskrivning", ["Ja", "obesvarad"]].tolist() == [1, 1]
     assert counts.loc["4", "annat svar"] == 1
     assert counts.loc["5", "rubrik"].startswith("5. ")
-    assert (counts[["Ja", "Nej", "Delvis", "annat svar", "obesvarad", "ingen svarsfil"]]
-            .sum(axis=1) == 3).all()
+    assert (
+        counts[["Ja", "Nej", "Delvis", "annat svar", "obesvarad", "ingen svarsfil"]].sum(axis=1)
+        == 3
+    ).all()
 
 
 def test_national_overview_default_is_all_regions():
@@ -388,6 +498,7 @@ def test_national_overview_default_is_all_regions():
 
 
 # --- CLI ---------------------------------------------------------------------------------------
+
 
 def test_cli_check_shipped_files(capsys):
     for path in SHIPPED.values():
@@ -409,8 +520,16 @@ def test_cli_check_missing_file(tmp_path, capsys):
 
 def test_cli_template(tmp_path, capsys):
     out = tmp_path / "mall.yaml"
-    assert main(["questionnaire", "template", "--region", "Skåne", "--year", "2024",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            ["questionnaire", "template", "--region", "Skåne", "--year", "2024", "--out", str(out)]
+        )
+        == 0
+    )
     assert out.is_file()
-    assert main(["questionnaire", "template", "--region", "Skåne", "--year", "2024",
-                 "--out", str(out)]) == 2
+    assert (
+        main(
+            ["questionnaire", "template", "--region", "Skåne", "--year", "2024", "--out", str(out)]
+        )
+        == 2
+    )

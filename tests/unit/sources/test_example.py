@@ -43,12 +43,19 @@ def test_every_row_says_exempeldata_and_passes_validation(catalog, example):
 
 def test_deterministic_within_and_across_processes(catalog, example):
     pd.testing.assert_frame_equal(example, generate_example(catalog))
-    code = ("from naravard.config.catalog import load_catalog;"
-            "from naravard.sources.example import generate_example;"
-            "f = generate_example(load_catalog());"
-            "print(repr(round(float(f['value'].sum()), 6)))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONHASHSEED": "123", "PATH": ""} | child_path())
+    code = (
+        "from naravard.config.catalog import load_catalog;"
+        "from naravard.sources.example import generate_example;"
+        "f = generate_example(load_catalog());"
+        "print(repr(round(float(f['value'].sum()), 6)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "123", "PATH": ""} | child_path(),
+    )
     assert float(out.stdout) == pytest.approx(round(float(example["value"].sum()), 6))
 
 
@@ -68,21 +75,24 @@ def test_values_are_plausible(catalog, example):
 
 
 def test_total_is_mean_of_women_and_men(example):
-    wide = example.pivot_table(index=["indicator_id", "region_code", "year"], columns="gender",
-                               values="value")
+    wide = example.pivot_table(
+        index=["indicator_id", "region_code", "year"], columns="gender", values="value"
+    )
     mean = (wide["K"] + wide["M"]) / 2
     assert ((wide["T"] - mean).abs() <= 0.51).all()
 
 
 def test_riket_is_close_to_the_mean_of_regions(catalog, example):
-    totals = example[(example["gender"] == "T")
-                     & (example["indicator_id"] == "telefon_samma_dag")]
+    totals = example[(example["gender"] == "T") & (example["indicator_id"] == "telefon_samma_dag")]
     riket = totals[totals["region_code"] == "0000"].set_index("year")["value"]
     regions = totals[totals["region_code"] != "0000"].groupby("year")["value"].mean()
     assert (riket - regions).abs().max() < 0.1
 
 
 def test_trends_are_smooth(example):
-    series = example[(example["gender"] == "T") & (example["region_code"] == "0024")
-                     & (example["indicator_id"] == "fortroende_vc")].sort_values("year")["value"]
+    series = example[
+        (example["gender"] == "T")
+        & (example["region_code"] == "0024")
+        & (example["indicator_id"] == "fortroende_vc")
+    ].sort_values("year")["value"]
     assert series.diff().abs().max() < 6

@@ -52,14 +52,25 @@ def fake_time() -> FakeTime:
 
 @pytest.fixture()
 def client(fake_time: FakeTime) -> KoladaClient:
-    return KoladaClient(retries=4, backoff=1.0, progress=False,
-                        sleep=fake_time.sleep, clock=fake_time.clock)
+    return KoladaClient(
+        retries=4, backoff=1.0, progress=False, sleep=fake_time.sleep, clock=fake_time.clock
+    )
 
 
-def row(kpi: str, region: str, year: int, value: float | None = 50.0, gender: str = "T",
-        status: str | None = "") -> dict:
-    return {"kpi": kpi, "municipality": region, "period": year,
-            "values": [{"gender": gender, "count": 1, "status": status, "value": value}]}
+def row(
+    kpi: str,
+    region: str,
+    year: int,
+    value: float | None = 50.0,
+    gender: str = "T",
+    status: str | None = "",
+) -> dict:
+    return {
+        "kpi": kpi,
+        "municipality": region,
+        "period": year,
+        "values": [{"gender": gender, "count": 1, "status": status, "value": value}],
+    }
 
 
 def page(rows: list[dict], **extra) -> dict:
@@ -71,18 +82,30 @@ def page(rows: list[dict], **extra) -> dict:
 
 
 def test_parse_genders_null_values_and_status() -> None:
-    payload = page([{
-        "kpi": "U79049", "municipality": "0024", "period": 2023,
-        "values": [
-            {"gender": "T", "count": 1, "status": "", "value": 61.2},
-            {"gender": "K", "count": 1, "status": "B", "value": None},
-            {"gender": "M", "count": 1, "status": None, "value": 58},
-        ],
-    }])
+    payload = page(
+        [
+            {
+                "kpi": "U79049",
+                "municipality": "0024",
+                "period": 2023,
+                "values": [
+                    {"gender": "T", "count": 1, "status": "", "value": 61.2},
+                    {"gender": "K", "count": 1, "status": "B", "value": None},
+                    {"gender": "M", "count": 1, "status": None, "value": 58},
+                ],
+            }
+        ]
+    )
     rows = parse_data_payload(payload, "svar")
     assert [r["gender"] for r in rows] == ["T", "K", "M"]
-    assert rows[0] == {"kpi": "U79049", "region_code": "0024", "year": 2023, "gender": "T",
-                       "value": 61.2, "status": ""}
+    assert rows[0] == {
+        "kpi": "U79049",
+        "region_code": "0024",
+        "year": 2023,
+        "gender": "T",
+        "value": 61.2,
+        "status": "",
+    }
     assert math.isnan(rows[1]["value"]) and rows[1]["status"] == "B"
     assert rows[2]["value"] == 58.0 and isinstance(rows[2]["value"], float)
     assert rows[2]["status"] == ""
@@ -129,8 +152,12 @@ def test_read_snapshot_known_values(snapshot_dir: Path) -> None:
     assert len(list((snapshot_dir / "data").glob("*.json"))) == frame["kpi"].nunique()
 
     def value(region: str, kpi: str, year: int = 2024) -> float:
-        hit = frame[(frame.region_code == region) & (frame.kpi == kpi) & (frame.year == year)
-                    & (frame.gender == "T")]
+        hit = frame[
+            (frame.region_code == region)
+            & (frame.kpi == kpi)
+            & (frame.year == year)
+            & (frame.gender == "T")
+        ]
         assert len(hit) == 1
         return float(hit["value"].iloc[0])
 
@@ -156,8 +183,10 @@ def test_read_corrupt_file_names_it(snapshot_dir: Path, tmp_path: Path, damage: 
     shutil.copytree(snapshot_dir, copy)
     target = copy / "data" / "N79179.json"
     text = target.read_text(encoding="utf-8")
-    target.write_text({"truncate": text[: len(text) // 2], "empty": "",
-                       "garbage": "<html>nej</html>"}[damage], encoding="utf-8")
+    target.write_text(
+        {"truncate": text[: len(text) // 2], "empty": "", "garbage": "<html>nej</html>"}[damage],
+        encoding="utf-8",
+    )
     with pytest.raises(NaravardError) as info:
         read_kolada_dir(copy)
     message = str(info.value)
@@ -168,7 +197,9 @@ def test_read_corrupt_file_names_it(snapshot_dir: Path, tmp_path: Path, damage: 
 def test_read_corrupt_cache_suggests_make_data(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "N79173.json").write_text('{"values": [', encoding="utf-8")
-    (tmp_path / "retrieved.json").write_text('{"retrieved": "2025-05-01T10:00:00Z"}', encoding="utf-8")
+    (tmp_path / "retrieved.json").write_text(
+        '{"retrieved": "2025-05-01T10:00:00Z"}', encoding="utf-8"
+    )
     with pytest.raises(NaravardError, match=r"N79173\.json: trasig.*make data"):
         read_kolada_dir(tmp_path)
 
@@ -200,11 +231,15 @@ def test_read_data_folder_without_json(tmp_path: Path) -> None:
 
 def test_read_hand_made_cache_with_genders_and_retrieved(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
-    rows = [row("N79173", "0024", 2024, 80.0, "T"), row("N79173", "0024", 2024, 82.0, "K"),
-            row("N79173", "0024", 2024, None, "M", status="Saknas")]
+    rows = [
+        row("N79173", "0024", 2024, 80.0, "T"),
+        row("N79173", "0024", 2024, 82.0, "K"),
+        row("N79173", "0024", 2024, None, "M", status="Saknas"),
+    ]
     (tmp_path / "data" / "N79173.json").write_text(json.dumps(page(rows)), encoding="utf-8")
     (tmp_path / "retrieved.json").write_text(
-        json.dumps({"retrieved": "2025-05-01T10:00:00Z", "base_url": BASE}), encoding="utf-8")
+        json.dumps({"retrieved": "2025-05-01T10:00:00Z", "base_url": BASE}), encoding="utf-8"
+    )
     data = read_kolada_dir(tmp_path)
     assert data.retrieved == "2025-05-01T10:00:00Z"
     by_gender = data.frame.set_index("gender")
@@ -231,11 +266,17 @@ def test_pagination_via_next_url(client: KoladaClient) -> None:
 @responses.activate
 def test_pagination_via_next_page_number_and_url(client: KoladaClient) -> None:
     first = f"{BASE}/data/kpi/N79173/municipality/0024"
-    responses.get(f"{BASE}/data/kpi/N79173/municipality/0024?page=3",
-                  json={"values": [row("N79173", "0024", 2024)], "next_page": None})
-    responses.get(f"{BASE}/data/kpi/N79173/municipality/0024?page=2",
-                  json={"values": [row("N79173", "0024", 2023)],
-                        "next_page": f"{BASE}/data/kpi/N79173/municipality/0024?page=3"})
+    responses.get(
+        f"{BASE}/data/kpi/N79173/municipality/0024?page=3",
+        json={"values": [row("N79173", "0024", 2024)], "next_page": None},
+    )
+    responses.get(
+        f"{BASE}/data/kpi/N79173/municipality/0024?page=2",
+        json={
+            "values": [row("N79173", "0024", 2023)],
+            "next_page": f"{BASE}/data/kpi/N79173/municipality/0024?page=3",
+        },
+    )
     responses.get(first, json={"values": [row("N79173", "0024", 2022)], "next_page": 2})
     data = client.fetch_data(["N79173"], ["0024"])
     assert [r["period"] for r in data["N79173"]] == [2022, 2023, 2024]
@@ -312,7 +353,9 @@ def test_timeout_is_retried(client: KoladaClient) -> None:
 def test_connection_reset_is_retried(client: KoladaClient) -> None:
     url = f"{BASE}/data/kpi/N79173/municipality/0024"
     for _ in range(3):
-        responses.get(url, body=requests.ConnectionError("('Connection aborted.', RemoteDisconnected())"))
+        responses.get(
+            url, body=requests.ConnectionError("('Connection aborted.', RemoteDisconnected())")
+        )
     responses.get(url, json=page([row("N79173", "0024", 2024)]))
     assert len(client.fetch_data(["N79173"], ["0024"])["N79173"]) == 1
     assert len(responses.calls) == 4
@@ -320,13 +363,19 @@ def test_connection_reset_is_retried(client: KoladaClient) -> None:
 
 @responses.activate
 def test_offline_fails_fast(client: KoladaClient) -> None:
-    responses.get(DATA_RE, body=requests.ConnectionError(
-        "Failed to resolve 'api.kolada.se' ([Errno -2] Name or service not known)"))
+    responses.get(
+        DATA_RE,
+        body=requests.ConnectionError(
+            "Failed to resolve 'api.kolada.se' ([Errno -2] Name or service not known)"
+        ),
+    )
     with pytest.raises(KoladaUnavailable) as info:
         client.fetch_data(["N79173"], ["0024"])
-    assert str(info.value) == ("nätverket: Kolada (api.kolada.se) kunde inte nås – ingen "
-                               "nätverksanslutning? Försök igen senare; rapporterna använder "
-                               "ögonblicksbilden som den är.")
+    assert str(info.value) == (
+        "nätverket: Kolada (api.kolada.se) kunde inte nås – ingen "
+        "nätverksanslutning? Försök igen senare; rapporterna använder "
+        "ögonblicksbilden som den är."
+    )
     assert isinstance(info.value, NaravardError)
     assert len(responses.calls) <= 2
 
@@ -334,7 +383,10 @@ def test_offline_fails_fast(client: KoladaClient) -> None:
 @responses.activate
 def test_malformed_json_is_a_clear_error(client: KoladaClient) -> None:
     responses.get(DATA_RE, body='{"values": [', content_type="application/json")
-    with pytest.raises(NaravardError, match=r"trasig eller avkortad JSON .*https://api\.kolada\.se/v3/data/kpi/N79173"):
+    with pytest.raises(
+        NaravardError,
+        match=r"trasig eller avkortad JSON .*https://api\.kolada\.se/v3/data/kpi/N79173",
+    ):
         client.fetch_data(["N79173"], ["0024"])
 
 
@@ -369,10 +421,22 @@ def test_other_4xx_is_not_retried(client: KoladaClient) -> None:
 
 @responses.activate
 def test_null_values_status_and_genders_from_api(client: KoladaClient) -> None:
-    responses.get(DATA_RE, json=page([{
-        "kpi": "U79049", "municipality": "0024", "period": 2024,
-        "values": [{"gender": "K", "count": 1, "status": "Bortfall", "value": None},
-                   {"gender": "M", "count": 1, "status": "", "value": 40.0}]}]))
+    responses.get(
+        DATA_RE,
+        json=page(
+            [
+                {
+                    "kpi": "U79049",
+                    "municipality": "0024",
+                    "period": 2024,
+                    "values": [
+                        {"gender": "K", "count": 1, "status": "Bortfall", "value": None},
+                        {"gender": "M", "count": 1, "status": "", "value": 40.0},
+                    ],
+                }
+            ]
+        ),
+    )
     raw = client.fetch_data(["U79049"], ["0024"])["U79049"]
     rows = parse_data_payload(page(raw), "svar")
     assert [(r["gender"], r["status"]) for r in rows] == [("K", "Bortfall"), ("M", "")]
@@ -381,10 +445,14 @@ def test_null_values_status_and_genders_from_api(client: KoladaClient) -> None:
 
 @responses.activate
 def test_metadata(client: KoladaClient) -> None:
-    responses.get(f"{BASE}/kpi/N79173,N79179", json=page([{"id": "N79173", "title": "a"},
-                                                         {"id": "N79179", "title": "b"}]))
-    responses.get(f"{BASE}/municipality?type=L", json=page([{"id": "0024", "title": "Västerbotten",
-                                                            "type": "L"}]))
+    responses.get(
+        f"{BASE}/kpi/N79173,N79179",
+        json=page([{"id": "N79173", "title": "a"}, {"id": "N79179", "title": "b"}]),
+    )
+    responses.get(
+        f"{BASE}/municipality?type=L",
+        json=page([{"id": "0024", "title": "Västerbotten", "type": "L"}]),
+    )
     assert [k["id"] for k in client.fetch_kpis(["N79173", "N79179"])] == ["N79173", "N79179"]
     assert client.fetch_municipalities()[0]["title"] == "Västerbotten"
 
@@ -403,25 +471,55 @@ def mock_kolada(values: dict[str, float]) -> None:
 
     def data_callback(request):
         parts = urlsplit(request.url).path.split("/")
-        kpis, regions = parts[parts.index("kpi") + 1].split(","), parts[parts.index("municipality") + 1].split(",")
-        rows = [row(k, r, y, values[k] + (y - 2024)) for k in kpis if k in values
-                for r in regions for y in (2023, 2024)]
+        kpis, regions = (
+            parts[parts.index("kpi") + 1].split(","),
+            parts[parts.index("municipality") + 1].split(","),
+        )
+        rows = [
+            row(k, r, y, values[k] + (y - 2024))
+            for k in kpis
+            if k in values
+            for r in regions
+            for y in (2023, 2024)
+        ]
         return 200, {}, json.dumps(page(rows))
 
     def kpi_callback(request):
         ids = urlsplit(request.url).path.rsplit("/", 1)[1].split(",")
-        return 200, {}, json.dumps(page([{"id": i, "title": f"Titel {i}",
-                                          "description": "Text. Källa: SKR"} for i in ids]))
+        return (
+            200,
+            {},
+            json.dumps(
+                page(
+                    [
+                        {"id": i, "title": f"Titel {i}", "description": "Text. Källa: SKR"}
+                        for i in ids
+                    ]
+                )
+            ),
+        )
 
     responses.add_callback(responses.GET, DATA_RE, callback=data_callback)
-    responses.add_callback(responses.GET, re.compile(re.escape(BASE) + r"/kpi/.*"), callback=kpi_callback)
-    responses.get(f"{BASE}/municipality?type=L",
-                  json=page([{"id": "0000", "title": "Riket", "type": "L"},
-                             {"id": "0024", "title": "Västerbotten", "type": "L"}]))
+    responses.add_callback(
+        responses.GET, re.compile(re.escape(BASE) + r"/kpi/.*"), callback=kpi_callback
+    )
+    responses.get(
+        f"{BASE}/municipality?type=L",
+        json=page(
+            [
+                {"id": "0000", "title": "Riket", "type": "L"},
+                {"id": "0024", "title": "Västerbotten", "type": "L"},
+            ]
+        ),
+    )
 
 
 def snapshot_of(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 @responses.activate
@@ -431,12 +529,22 @@ def test_download_round_trip(client: KoladaClient, tmp_path: Path, capsys) -> No
     catalog = stand_in_catalog("N79173", "N79179", None, "N79173", "X00001")
     assert download_catalog(dest, catalog=catalog, client=client) == dest
 
-    assert sorted(p.name for p in (dest / "data").iterdir()) == ["N79173.json", "N79179.json", "X00001.json"]
-    assert json.loads((dest / "data" / "N79173.json").read_text(encoding="utf-8"))["next_url"] is None
-    assert json.loads((dest / "kpi.json").read_text(encoding="utf-8"))["values"][0]["id"] == "N79173"
+    assert sorted(p.name for p in (dest / "data").iterdir()) == [
+        "N79173.json",
+        "N79179.json",
+        "X00001.json",
+    ]
+    assert (
+        json.loads((dest / "data" / "N79173.json").read_text(encoding="utf-8"))["next_url"] is None
+    )
+    assert (
+        json.loads((dest / "kpi.json").read_text(encoding="utf-8"))["values"][0]["id"] == "N79173"
+    )
     assert (dest / "municipality.json").is_file()
     info = json.loads((dest / "retrieved.json").read_text(encoding="utf-8"))
-    assert info["base_url"] == BASE and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", info["retrieved"])
+    assert info["base_url"] == BASE and re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", info["retrieved"]
+    )
 
     data = read_kolada_dir(dest)
     assert data.retrieved == info["retrieved"]
@@ -466,8 +574,9 @@ def test_download_replaces_old_cache(client: KoladaClient, tmp_path: Path) -> No
 def existing_cache(tmp_path: Path) -> Path:
     dest = tmp_path / "cache" / "kolada"
     (dest / "data").mkdir(parents=True)
-    (dest / "data" / "N79173.json").write_text(json.dumps(page([row("N79173", "0024", 2020)])),
-                                               encoding="utf-8")
+    (dest / "data" / "N79173.json").write_text(
+        json.dumps(page([row("N79173", "0024", 2020)])), encoding="utf-8"
+    )
     (dest / "retrieved.json").write_text('{"retrieved": "2024-01-01T00:00:00Z"}', encoding="utf-8")
     return dest
 
@@ -486,7 +595,8 @@ def test_download_http_failure_leaves_cache_untouched(fake_time: FakeTime, tmp_p
 
 @responses.activate
 def test_download_failure_while_writing_leaves_cache_untouched(
-        client: KoladaClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    client: KoladaClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dest = existing_cache(tmp_path)
     before = snapshot_of(dest)
     mock_kolada({"N79173": 79.5})
@@ -512,11 +622,15 @@ def test_download_offline_leaves_cache_untouched(client: KoladaClient, tmp_path:
 
 
 @responses.activate
-def test_download_defaults_to_the_snapshot(client: KoladaClient, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_download_defaults_to_the_snapshot(
+    client: KoladaClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NARAVARD_SNAPSHOT", str(tmp_path / "c" / "kolada"))
     mock_kolada({"N79173": 79.5})
-    assert download_catalog(catalog=stand_in_catalog("N79173"), client=client) == tmp_path / "c" / "kolada"
+    assert (
+        download_catalog(catalog=stand_in_catalog("N79173"), client=client)
+        == tmp_path / "c" / "kolada"
+    )
     assert (tmp_path / "c" / "kolada" / "data" / "N79173.json").is_file()
 
 
@@ -532,25 +646,38 @@ def test_download_without_kolada_indicators(client: KoladaClient, tmp_path: Path
 @responses.activate
 def test_retry_after_is_capped_and_said(fake_time: FakeTime) -> None:
     said: list[str] = []
-    client = KoladaClient(retries=1, progress=False, sleep=fake_time.sleep, clock=fake_time.clock,
-                          say=said.append, deadline=600)
+    client = KoladaClient(
+        retries=1,
+        progress=False,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+        say=said.append,
+        deadline=600,
+    )
     url = f"{BASE}/data/kpi/N79173/municipality/0024"
     responses.get(url, status=503, headers={"Retry-After": "480"})
     responses.get(url, json=page([row("N79173", "0024", 2024)]))
     client.fetch_data(["N79173"], ["0024"])
     assert kolada_client.MAX_WAIT_SECONDS in fake_time.sleeps and 480 not in fake_time.sleeps
-    assert said == ["Kolada svarade HTTP 503 och bad oss vänta 480 s (Retry-After); väntar 30 s, "
-                    "högst 30 s …"]
+    assert said == [
+        "Kolada svarade HTTP 503 och bad oss vänta 480 s (Retry-After); väntar 30 s, högst 30 s …"
+    ]
 
 
 @responses.activate
 def test_page_limit_ends_an_endless_next_url(fake_time: FakeTime) -> None:
-    client = KoladaClient(progress=False, sleep=fake_time.sleep, clock=fake_time.clock,
-                          max_pages=5)
+    client = KoladaClient(progress=False, sleep=fake_time.sleep, clock=fake_time.clock, max_pages=5)
     responses.add_callback(
-        responses.GET, DATA_RE,
-        callback=lambda req: (200, {}, json.dumps(page([], next_url=req.url.split("?")[0]
-                                                       + f"?page={len(responses.calls) + 1}"))))
+        responses.GET,
+        DATA_RE,
+        callback=lambda req: (
+            200,
+            {},
+            json.dumps(
+                page([], next_url=req.url.split("?")[0] + f"?page={len(responses.calls) + 1}")
+            ),
+        ),
+    )
     with pytest.raises(KoladaUnavailable, match="fler än 5 sidor"):
         client.fetch_data(["N79173"], ["0024"])
     assert len(responses.calls) == 5
@@ -558,16 +685,24 @@ def test_page_limit_ends_an_endless_next_url(fake_time: FakeTime) -> None:
 
 @responses.activate
 def test_deadline_ends_the_download(fake_time: FakeTime) -> None:
-    client = KoladaClient(progress=False, sleep=fake_time.sleep, clock=fake_time.clock,
-                          deadline=10, retries=10)
+    client = KoladaClient(
+        progress=False, sleep=fake_time.sleep, clock=fake_time.clock, deadline=10, retries=10
+    )
     responses.get(DATA_RE, status=500)
     with pytest.raises(KoladaUnavailable, match="räcker inte till ett nytt försök"):
         client.fetch_data(["N79173"], ["0024"])
     assert sum(fake_time.sleeps) < 10
 
 
-@pytest.mark.parametrize("nxt", ["https://evil.example/v3/data?page=2", "http://api.kolada.se/v3/x",
-                                 "//evil.example/v3/x", "https://api.kolada.se:8443/v3/x"])
+@pytest.mark.parametrize(
+    "nxt",
+    [
+        "https://evil.example/v3/data?page=2",
+        "http://api.kolada.se/v3/x",
+        "//evil.example/v3/x",
+        "https://api.kolada.se:8443/v3/x",
+    ],
+)
 @responses.activate
 def test_next_url_only_on_the_same_scheme_and_host(client: KoladaClient, nxt: str) -> None:
     responses.get(DATA_RE, json=page([row("N79173", "0024", 2024)], next_url=nxt))
@@ -577,11 +712,15 @@ def test_next_url_only_on_the_same_scheme_and_host(client: KoladaClient, nxt: st
 
 
 @responses.activate
-def test_base_url_from_the_environment(monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime) -> None:
+def test_base_url_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime
+) -> None:
     monkeypatch.setenv("NARAVARD_KOLADA_URL", "https://mirror.example/kolada/v3/")
     client = KoladaClient(progress=False, sleep=fake_time.sleep, clock=fake_time.clock)
-    responses.get(re.compile(r"https://mirror\.example/kolada/v3/data/.*"),
-                  json=page([row("N79173", "0024", 2024)]))
+    responses.get(
+        re.compile(r"https://mirror\.example/kolada/v3/data/.*"),
+        json=page([row("N79173", "0024", 2024)]),
+    )
     assert client.fetch_data(["N79173"], ["0024"])["N79173"]
     monkeypatch.setenv("NARAVARD_KOLADA_URL", "file:///etc")
     with pytest.raises(NaravardError, match="NARAVARD_KOLADA_URL"):

@@ -27,8 +27,7 @@ def kolada(monkeypatch):
     server.stop()
 
 
-def test_a_catalogue_kpi_missing_from_the_kommun_part_is_fetched(kolada, tmp_path: Path,
-                                                                  capsys):
+def test_a_catalogue_kpi_missing_from_the_kommun_part_is_fetched(kolada, tmp_path: Path, capsys):
     dest = tmp_path / "kolada"
     shutil.copytree(SNAPSHOT, dest)
     kpi_file = dest / "kommun" / "kpi.json"

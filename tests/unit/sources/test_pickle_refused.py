@@ -9,6 +9,7 @@ from naravard.core.errors import NaravardError
 
 # --- no pickle from a path the user gives ---------------------------------------------------
 
+
 class _Payload:
     def __init__(self, marker: str) -> None:
         self.marker = marker
@@ -31,12 +32,10 @@ def test_data_pkl_is_never_unpickled(project_tmp, tmp_path, capsys):
     assert code == 2 and err.startswith("fel: ") and "x.pkl" in err and "Traceback" not in err
 
 
-def test_a_copied_signature_does_not_pass_for_another_payload(tmp_path, snapshot_dir,
-                                                                 monkeypatch):
+def test_a_copied_signature_does_not_pass_for_another_payload(tmp_path, snapshot_dir, monkeypatch):
     import pickle
 
-    from naravard.sources.table import (load_observations, load_saved_observations,
-                                save_observations)
+    from naravard.sources.table import load_observations, load_saved_observations, save_observations
 
     own = save_observations(load_observations(snapshot_dir), tmp_path / "own.pkl")
     assert len(load_saved_observations(own).frame) > 1000  # this run's own file loads

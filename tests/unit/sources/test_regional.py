@@ -21,8 +21,13 @@ def catalog():
     return load_catalog()
 
 
-def write(tmp_path: Path, body: str, name: str = "vasterbotten.csv", encoding: str = "utf-8",
-          header: str = HEADER) -> Path:
+def write(
+    tmp_path: Path,
+    body: str,
+    name: str = "vasterbotten.csv",
+    encoding: str = "utf-8",
+    header: str = HEADER,
+) -> Path:
     path = tmp_path / name
     path.write_bytes((header + "\n" + body).encode(encoding) if header else body.encode(encoding))
     return path
@@ -37,8 +42,12 @@ def error(path: Path, catalog) -> str:
 
 
 def test_reads_tidy_rows_with_region_from_file_name(tmp_path, catalog):
-    path = write(tmp_path, f"fast_lakarkontakt_andel;2024;T;46;{SRC};mätt som 2023\n"
-                           f"fast_lakarkontakt_antal;2024;T;28 100;{SRC};\n", name="orebro-lan.csv")
+    path = write(
+        tmp_path,
+        f"fast_lakarkontakt_andel;2024;T;46;{SRC};mätt som 2023\n"
+        f"fast_lakarkontakt_antal;2024;T;28 100;{SRC};\n",
+        name="orebro-lan.csv",
+    )
     frame = read_regional_file(path, catalog)
     assert list(frame.columns) == COLUMNS
     assert set(frame["region_code"]) == {"0018"}
@@ -49,17 +58,22 @@ def test_reads_tidy_rows_with_region_from_file_name(tmp_path, catalog):
 
 
 def test_definition_column_is_kept_with_the_row(tmp_path, catalog):
-    path = write(tmp_path, f"fast_lakarkontakt_andel;2023;T;10;{SRC};;fast vårdkontakt\n"
-                           f"fast_lakarkontakt_andel;2024;T;10;{SRC};;\n",
-                 header=HEADER + ";definition")
+    path = write(
+        tmp_path,
+        f"fast_lakarkontakt_andel;2023;T;10;{SRC};;fast vårdkontakt\n"
+        f"fast_lakarkontakt_andel;2024;T;10;{SRC};;\n",
+        header=HEADER + ";definition",
+    )
     frame = read_regional_file(path, catalog)
     # the tidy `status` of a region's own row is its definition ("" = the catalogue's)
     assert frame["status"].tolist() == ["fast vårdkontakt", ""]
 
 
 def test_decimal_comma_and_point(tmp_path, catalog):
-    path = write(tmp_path, f"fast_lakarkontakt_andel;2023;T;55,3;{SRC};\n"
-                           f"fast_lakarkontakt_andel;2024;T;56.7;{SRC};\n")
+    path = write(
+        tmp_path,
+        f"fast_lakarkontakt_andel;2023;T;55,3;{SRC};\nfast_lakarkontakt_andel;2024;T;56.7;{SRC};\n",
+    )
     assert read_regional_file(path, catalog)["value"].tolist() == [55.3, 56.7]
 
 
@@ -70,8 +84,9 @@ def test_excel_bom_loads(tmp_path, catalog):
 
 
 def test_cp1252_from_swedish_excel_loads(tmp_path, catalog):
-    path = write(tmp_path, f"fast_lakarkontakt_andel;2024;T;46;{SRC};särskilt år\r\n",
-                 encoding="cp1252")
+    path = write(
+        tmp_path, f"fast_lakarkontakt_andel;2024;T;46;{SRC};särskilt år\r\n", encoding="cp1252"
+    )
     frame = read_regional_file(path, catalog)
     assert frame["source"].iloc[0] == f"{SRC}; särskilt år"
 
@@ -86,19 +101,25 @@ def test_empty_gender_means_total(tmp_path, catalog):
     assert read_regional_file(path, catalog)["gender"].tolist() == ["T"]
 
 
-@pytest.mark.parametrize("body, expected", [
-    (f"fast_lakarkontakt_andel;2024;T;abc;{SRC};", ["rad 2", "value", '"abc"', "inte ett tal"]),
-    (f"fast_lakarkontakt_andel;2024;T;;{SRC};", ["rad 2", "value", "inte ett tal"]),
-    (f"fast_lakarkontakt_andel;2024;T;140;{SRC};", ["rad 2", "value", "140", "0–100"]),
-    (f"fast_lakarkontakt_antal;2024;T;-5;{SRC};", ["rad 2", "value", "negativ"]),
-    (f"fast_lakarkontakt_andl;2024;T;46;{SRC};", ["rad 2", "indicator_id", "fast_lakarkontakt_andel"]),
-    (f"telefon_samma_dag;2024;T;46;{SRC};", ["rad 2", "indicator_id", "Kolada"]),
-    (f"N79179;2024;T;46;{SRC};", ["rad 2", "indicator_id", "Kolada", "telefon_samma_dag"]),
-    (f"fast_lakarkontakt_andel;2024;X;46;{SRC};", ["rad 2", "gender", "T (totalt)"]),
-    (f"fast_lakarkontakt_andel;tjugo;T;46;{SRC};", ["rad 2", "year", "årtal"]),
-    (f"fast_lakarkontakt_andel;1850;T;46;{SRC};", ["rad 2", "year"]),
-    ("fast_lakarkontakt_andel;2024;T;46;;", ["rad 2", "source", "källan saknas"]),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (f"fast_lakarkontakt_andel;2024;T;abc;{SRC};", ["rad 2", "value", '"abc"', "inte ett tal"]),
+        (f"fast_lakarkontakt_andel;2024;T;;{SRC};", ["rad 2", "value", "inte ett tal"]),
+        (f"fast_lakarkontakt_andel;2024;T;140;{SRC};", ["rad 2", "value", "140", "0–100"]),
+        (f"fast_lakarkontakt_antal;2024;T;-5;{SRC};", ["rad 2", "value", "negativ"]),
+        (
+            f"fast_lakarkontakt_andl;2024;T;46;{SRC};",
+            ["rad 2", "indicator_id", "fast_lakarkontakt_andel"],
+        ),
+        (f"telefon_samma_dag;2024;T;46;{SRC};", ["rad 2", "indicator_id", "Kolada"]),
+        (f"N79179;2024;T;46;{SRC};", ["rad 2", "indicator_id", "Kolada", "telefon_samma_dag"]),
+        (f"fast_lakarkontakt_andel;2024;X;46;{SRC};", ["rad 2", "gender", "T (totalt)"]),
+        (f"fast_lakarkontakt_andel;tjugo;T;46;{SRC};", ["rad 2", "year", "årtal"]),
+        (f"fast_lakarkontakt_andel;1850;T;46;{SRC};", ["rad 2", "year"]),
+        ("fast_lakarkontakt_andel;2024;T;46;;", ["rad 2", "source", "källan saknas"]),
+    ],
+)
 def test_bad_rows_name_row_column_and_fix(tmp_path, catalog, body, expected):
     message = error(write(tmp_path, body + "\n"), catalog)
     assert message.startswith("vasterbotten.csv") or "vasterbotten.csv" in message
@@ -108,40 +129,45 @@ def test_bad_rows_name_row_column_and_fix(tmp_path, catalog, body, expected):
 
 
 def test_row_numbers_count_like_a_spreadsheet(tmp_path, catalog):
-    body = (f"fast_lakarkontakt_andel;2023;T;40;{SRC};\n\n"
-            f"fast_lakarkontakt_andel;2024;T;abc;{SRC};\n")
+    body = (
+        f"fast_lakarkontakt_andel;2023;T;40;{SRC};\n\nfast_lakarkontakt_andel;2024;T;abc;{SRC};\n"
+    )
     assert "rad 4" in error(write(tmp_path, body), catalog)
 
 
 def test_duplicate_row_names_both_lines(tmp_path, catalog):
-    body = (f"fast_lakarkontakt_andel;2024;T;40;{SRC};\n"
-            f"fast_lakarkontakt_andel;2024;T;41;{SRC};\n")
+    body = f"fast_lakarkontakt_andel;2024;T;40;{SRC};\nfast_lakarkontakt_andel;2024;T;41;{SRC};\n"
     message = error(write(tmp_path, body), catalog)
     assert "rad 3" in message and "rad 2" in message and "ta bort" in message
 
 
 def test_same_indicator_year_other_gender_is_not_duplicate(tmp_path, catalog):
-    body = (f"fast_lakarkontakt_andel;2024;K;40;{SRC};\n"
-            f"fast_lakarkontakt_andel;2024;M;41;{SRC};\n")
+    body = f"fast_lakarkontakt_andel;2024;K;40;{SRC};\nfast_lakarkontakt_andel;2024;M;41;{SRC};\n"
     assert len(read_regional_file(write(tmp_path, body), catalog)) == 2
 
 
 def test_missing_column_lists_expected_header(tmp_path, catalog):
-    path = write(tmp_path, f"fast_lakarkontakt_andel;2024;T;{SRC}\n",
-                 header="indicator_id;year;gender;source")
+    path = write(
+        tmp_path,
+        f"fast_lakarkontakt_andel;2024;T;{SRC}\n",
+        header="indicator_id;year;gender;source",
+    )
     message = error(path, catalog)
     assert "value" in message and HEADER in message and "rad 1" in message
 
 
 def test_unknown_region_file_name_lists_slugs(tmp_path, catalog):
-    message = error(write(tmp_path, f"fast_lakarkontakt_andel;2024;T;46;{SRC};\n",
-                          name="lappland.csv"), catalog)
+    message = error(
+        write(tmp_path, f"fast_lakarkontakt_andel;2024;T;46;{SRC};\n", name="lappland.csv"), catalog
+    )
     assert "vasterbotten.csv" in message and "orebro-lan.csv" in message
 
 
 def test_region_name_instead_of_slug_suggests_the_slug(tmp_path, catalog):
-    message = error(write(tmp_path, f"fast_lakarkontakt_andel;2024;T;46;{SRC};\n",
-                          name="Örebro län.csv"), catalog)
+    message = error(
+        write(tmp_path, f"fast_lakarkontakt_andel;2024;T;46;{SRC};\n", name="Örebro län.csv"),
+        catalog,
+    )
     assert "orebro-lan.csv" in message
 
 
@@ -170,8 +196,12 @@ def test_shipped_regional_files_hold_the_seed_figures(catalog):
     assert {p.name for p in files} >= {"vasterbotten.csv", "orebro-lan.csv"}
 
     def value(code: str, ident: str, year: int) -> float:
-        rows = frame[(frame.region_code == code) & (frame.indicator_id == ident)
-                     & (frame.year == year) & (frame.gender == "T")]
+        rows = frame[
+            (frame.region_code == code)
+            & (frame.indicator_id == ident)
+            & (frame.year == year)
+            & (frame.gender == "T")
+        ]
         assert len(rows) == 1, (code, ident, year)
         return float(rows["value"].iloc[0])
 

@@ -9,16 +9,25 @@ from naravard.sources.regional import read_regional_file
 
 # --- regional CSV parsed strictly -------------------------------------------------------
 
+
 def test_a_stray_quote_does_not_swallow_the_rows_after_it(tmp_path, catalog):
-    path = regional(tmp_path, f'fast_lakarkontakt_andel;2023;T;44;"{SRC};',
-                    ROW, "fast_lakarkontakt_antal;2024;T;28100;x;")
+    path = regional(
+        tmp_path,
+        f'fast_lakarkontakt_andel;2023;T;44;"{SRC};',
+        ROW,
+        "fast_lakarkontakt_antal;2024;T;28100;x;",
+    )
     message = one_line_error(read_regional_file, path, catalog)
     assert "vasterbotten.csv rad 2" in message and "citattecken" in message
 
 
 def test_a_quote_closed_rows_later_is_refused_too(tmp_path, catalog):
-    path = regional(tmp_path, f'fast_lakarkontakt_andel;2023;T;44;"{SRC};',
-                    ROW, 'fast_lakarkontakt_antal;2024;T;28100;x";')
+    path = regional(
+        tmp_path,
+        f'fast_lakarkontakt_andel;2023;T;44;"{SRC};',
+        ROW,
+        'fast_lakarkontakt_antal;2024;T;28100;x";',
+    )
     message = one_line_error(read_regional_file, path, catalog)
     assert "vasterbotten.csv rad 2" in message
 

@@ -16,7 +16,9 @@ from naravard.sources.status import print_status
 
 @pytest.fixture(autouse=True)
 def no_download(monkeypatch):
-    monkeypatch.setattr(kolada_client, "download_catalog", lambda *a, **k: pytest.fail("no download"))
+    monkeypatch.setattr(
+        kolada_client, "download_catalog", lambda *a, **k: pytest.fail("no download")
+    )
 
 
 def _has_values(snapshot: Path, kpi: str) -> bool:
@@ -62,8 +64,9 @@ def test_status_without_data_says_what_reports_will_use(project_tmp, capsys):
     assert "21 regioner + riket" in out and "2016–2024" in out
 
 
-def test_status_says_when_the_committed_snapshot_is_missing(project_tmp, tmp_path, monkeypatch,
-                                                            capsys):
+def test_status_says_when_the_committed_snapshot_is_missing(
+    project_tmp, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("NARAVARD_SNAPSHOT", str(tmp_path / "borta"))
     assert print_status() == 0
     assert "saknas; återställ med git checkout -- data/kolada" in capsys.readouterr().out

@@ -15,8 +15,13 @@ from naravard.sources import table
 from naravard.config.catalog import load_catalog
 from naravard.core.errors import NaravardError
 from naravard.sources import kolada_client
-from naravard.sources.table import (COLUMNS, Observations, load_observations, save_observations,
-                            validate)
+from naravard.sources.table import (
+    COLUMNS,
+    Observations,
+    load_observations,
+    save_observations,
+    validate,
+)
 from naravard.report import common
 
 SRC = "Region Västerbottens redovisning till Socialstyrelsen 2024, fråga 35"
@@ -36,27 +41,34 @@ def fresh_memo():
 
 def value(obs: Observations, code: str, ident: str, year: int, gender: str = "T") -> float:
     f = obs.frame
-    rows = f[(f.region_code == code) & (f.indicator_id == ident) & (f.year == year)
-             & (f.gender == gender)]
+    rows = f[
+        (f.region_code == code)
+        & (f.indicator_id == ident)
+        & (f.year == year)
+        & (f.gender == gender)
+    ]
     assert len(rows) == 1, (code, ident, year, gender)
     return float(rows["value"].iloc[0])
 
 
 def good_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "indicator_id": ["telefon_samma_dag", "fast_lakarkontakt_antal"],
-        "region_code": ["0024", "0000"],
-        "year": pd.Series([2024, 2024], dtype="int64"),
-        "gender": ["T", "K"],
-        "value": [73.1, np.nan],
-        "status": ["", "saknas"],
-        "source": ["Kolada", SRC],
-        "retrieved": ["2025-05-01", ""],
-    })[COLUMNS]
+    return pd.DataFrame(
+        {
+            "indicator_id": ["telefon_samma_dag", "fast_lakarkontakt_antal"],
+            "region_code": ["0024", "0000"],
+            "year": pd.Series([2024, 2024], dtype="int64"),
+            "gender": ["T", "K"],
+            "value": [73.1, np.nan],
+            "status": ["", "saknas"],
+            "source": ["Kolada", SRC],
+            "retrieved": ["2025-05-01", ""],
+        }
+    )[COLUMNS]
 
 
-def small_snapshot(tmp_path: Path, snapshot_dir: Path, kpis=("N79179", "N79173"),
-                   retrieved: str | None = None) -> Path:
+def small_snapshot(
+    tmp_path: Path, snapshot_dir: Path, kpis=("N79179", "N79173"), retrieved: str | None = None
+) -> Path:
     dest = tmp_path / "snap"
     (dest / "data").mkdir(parents=True)
     for kpi in kpis:
@@ -68,6 +80,7 @@ def small_snapshot(tmp_path: Path, snapshot_dir: Path, kpis=("N79179", "N79173")
 
 
 # --- golden values on the real snapshot ---------------------------------------------------
+
 
 def test_golden_values_from_the_snapshot(snapshot_dir, catalog):
     obs = load_observations(snapshot_dir, catalog=catalog)
@@ -89,8 +102,13 @@ def test_snapshot_label_input_files_and_regional_figures(snapshot_dir, catalog):
     assert obs.origin_label.endswith("(inlagd som kopia 2026-12-02)")
     assert obs.retrieved == "2026-12-02"
     names = {p.name for p in obs.input_files}
-    assert {"N79179.json", "kpi.json", "retrieved.json", "vasterbotten.csv",
-            "indicators.yaml"} <= names
+    assert {
+        "N79179.json",
+        "kpi.json",
+        "retrieved.json",
+        "vasterbotten.csv",
+        "indicators.yaml",
+    } <= names
     assert value(obs, "0024", "egen_medicinsk_bedomning_3d", 2024) == 80
     regional = obs.frame[obs.frame["indicator_id"] == "fast_lakarkontakt_andel"]
     assert regional["source"].str.contains("Socialstyrelsen 2024").all()
@@ -120,20 +138,26 @@ def test_environment_variable_names_the_snapshot(tmp_path, snapshot_dir, catalog
 
 # --- the committed snapshot and example data on request ---------------------------------
 
+
 def test_the_committed_snapshot_is_the_default(project_tmp, catalog, monkeypatch):
     from conftest import SNAPSHOT
 
-    monkeypatch.setattr(kolada_client, "download_catalog", lambda *a, **k: pytest.fail("no download"))
+    monkeypatch.setattr(
+        kolada_client, "download_catalog", lambda *a, **k: pytest.fail("no download")
+    )
     obs = load_observations(catalog=catalog, regional_dir=project_tmp / "none")
     assert obs.origin == "snapshot" and not obs.is_example
-    assert obs.origin_label == "Kolada, ögonblicksbild i …/data/kolada (inlagd som kopia 2026-12-02)"
+    assert (
+        obs.origin_label == "Kolada, ögonblicksbild i …/data/kolada (inlagd som kopia 2026-12-02)"
+    )
     assert obs.retrieved == "2026-12-02"
     assert SNAPSHOT / "data" / "N79173.json" in obs.input_files
     assert value(obs, "0024", "medicinsk_bedomning_3d", 2024) == 79.5
 
 
-def test_a_missing_default_snapshot_is_one_line_not_example_data(project_tmp, catalog,
-                                                                 monkeypatch, tmp_path):
+def test_a_missing_default_snapshot_is_one_line_not_example_data(
+    project_tmp, catalog, monkeypatch, tmp_path
+):
     monkeypatch.setenv("NARAVARD_SNAPSHOT", str(tmp_path / "borta"))
     with pytest.raises(NaravardError, match="ögonblicksbild saknas; återställ"):
         load_observations(catalog=catalog)
@@ -154,7 +178,9 @@ def test_example_data_only_on_request(project_tmp, catalog, monkeypatch, word):
 
 
 def test_missing_explicit_dir_is_an_error_not_a_fallback(tmp_path, catalog, monkeypatch):
-    monkeypatch.setattr(kolada_client, "download_catalog", lambda *a, **k: pytest.fail("no fallback"))
+    monkeypatch.setattr(
+        kolada_client, "download_catalog", lambda *a, **k: pytest.fail("no fallback")
+    )
     with pytest.raises(NaravardError, match="finns inte"):
         load_observations(tmp_path / "nope", catalog=catalog)
     monkeypatch.setenv("NARAVARD_DATA", str(tmp_path / "nope"))
@@ -179,13 +205,15 @@ def test_bad_regional_file_stops_the_load(tmp_path, snapshot_dir, catalog):
     regional = tmp_path / "regional"
     regional.mkdir()
     (regional / "vasterbotten.csv").write_text(
-        "indicator_id;year;gender;value;source;note\n"
-        f"fast_lakarkontakt_andel;2024;T;140;{SRC};\n", encoding="utf-8")
+        f"indicator_id;year;gender;value;source;note\nfast_lakarkontakt_andel;2024;T;140;{SRC};\n",
+        encoding="utf-8",
+    )
     with pytest.raises(NaravardError, match="rad 2"):
         load_observations(snap, catalog=catalog, regional_dir=regional)
 
 
 # --- pickle and memo ----------------------------------------------------------------------
+
 
 def test_pickle_round_trip(tmp_path, snapshot_dir, catalog):
     obs = load_observations(small_snapshot(tmp_path, snapshot_dir), catalog=catalog)
@@ -209,25 +237,30 @@ def test_memo_returns_independent_copies_and_notices_changes(tmp_path, snapshot_
     second = load_observations(snap, catalog=catalog, regional_dir=regional)
     assert (second.frame["value"] != -1.0).any()
     (regional / "vasterbotten.csv").write_text(
-        "indicator_id;year;gender;value;source;note\n"
-        f"fast_lakarkontakt_andel;2024;T;12,5;{SRC};\n", encoding="utf-8")
+        f"indicator_id;year;gender;value;source;note\nfast_lakarkontakt_andel;2024;T;12,5;{SRC};\n",
+        encoding="utf-8",
+    )
     third = load_observations(snap, catalog=catalog, regional_dir=regional)
     assert value(third, "0024", "fast_lakarkontakt_andel", 2024) == 12.5
 
 
 # --- the schema ---------------------------------------------------------------------------
 
+
 def test_valid_frame_passes_and_nan_is_allowed(catalog):
     out = validate(good_frame(), catalog)
     assert math.isnan(out["value"].iloc[1])
 
 
-@pytest.mark.parametrize("column, bad, words", [
-    ("gender", "X", ["gender", '"X"', "T (totalt)"]),
-    ("region_code", "0099", ["region_code", "0099"]),
-    ("indicator_id", "okand", ["indicator_id", "okand"]),
-    ("value", 140.0, ["value", "140", "0–100"]),
-])
+@pytest.mark.parametrize(
+    "column, bad, words",
+    [
+        ("gender", "X", ["gender", '"X"', "T (totalt)"]),
+        ("region_code", "0099", ["region_code", "0099"]),
+        ("indicator_id", "okand", ["indicator_id", "okand"]),
+        ("value", 140.0, ["value", "140", "0–100"]),
+    ],
+)
 def test_schema_failures_are_one_line(catalog, column, bad, words):
     frame = good_frame()
     frame.loc[0, column] = bad
@@ -273,4 +306,5 @@ def test_a_copied_snapshot_claims_no_retrieval_date(tmp_path, snapshot_dir, cata
     (dest / RETRIEVED_FILE).write_text(json.dumps({"retrieved": "2026-01-15"}))
     obs = load_observations(dest, catalog=catalog)
     assert "hämtades från Kolada den 15 januari 2026" in " ".join(
-        common.data_sentences(obs, [2016, 2024]))
+        common.data_sentences(obs, [2016, 2024])
+    )

@@ -11,6 +11,7 @@ from naravard.sources.regional import read_regional_file
 
 # --- finite values and unit ranges ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("value", ["1e308", "Infinity", "inf", "NaN", "-3", "1e12"])
 def test_absurd_regional_values_are_refused(tmp_path, catalog, value):
     path = regional(tmp_path, f"fast_lakarkontakt_antal;2024;T;{value};{SRC};")
@@ -28,13 +29,13 @@ def test_non_finite_kolada_values_are_refused_with_the_file(tmp_path, value):
     assert "N79173.json" in message and "value" in message
 
 
-@pytest.mark.parametrize(("kpi", "value"), [("N79173", 140.0), ("N79173", -2.0),
-                                            ("U20462", -5.0), ("U20462", 1e300)])
+@pytest.mark.parametrize(
+    ("kpi", "value"), [("N79173", 140.0), ("N79173", -2.0), ("U20462", -5.0), ("U20462", 1e300)]
+)
 def test_impossible_kolada_values_name_the_source_file(tmp_path, project_tmp, kpi, value):
     from naravard.sources.table import clear_memo, load_observations
 
     clear_memo()
-    snap = tiny_snapshot(tmp_path / "snap", [(kpi, "0001", 2023, value),
-                                              (kpi, "0009", 2023, 10.0)])
+    snap = tiny_snapshot(tmp_path / "snap", [(kpi, "0001", 2023, value), (kpi, "0009", 2023, 10.0)])
     message = one_line_error(load_observations, snap)
     assert f"{kpi}.json" in message and "observationstabellen" not in message

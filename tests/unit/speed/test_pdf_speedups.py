@@ -53,8 +53,11 @@ def test_pdf_embeds_the_png_data_unchanged_and_the_pixels_survive(tmp_path: Path
     data = _png("RGB", compress_level=1)
     src = base64.b64encode(data).decode("ascii")
     pdf = tmp_path / "bild.pdf"
-    html_to_pdf(f'<html lang="sv"><body><img alt="brus" src="data:image/png;base64,{src}">'
-                "</body></html>", pdf, tagged=False)
+    html_to_pdf(
+        f'<html lang="sv"><body><img alt="brus" src="data:image/png;base64,{src}"></body></html>',
+        pdf,
+        tagged=False,
+    )
     page = PdfReader(pdf).pages[0]
     xobjects = page["/Resources"]["/XObject"]
     streams = [xobjects[name].get_object() for name in xobjects]
@@ -102,8 +105,11 @@ def test_pdf_text_reads_back_with_the_font_shortcut(tmp_path: Path, monkeypatch)
     pdf_speedups.without_layout_tables.cache_clear()
     text = "Västerbotten 79,5 % – Åäö fi"
     pdf = tmp_path / "text.pdf"
-    html_to_pdf(f'<html lang="sv"><body><p style="font-family: DejaVu Sans">{text}</p>'
-                "</body></html>", pdf, tagged=False)
+    html_to_pdf(
+        f'<html lang="sv"><body><p style="font-family: DejaVu Sans">{text}</p></body></html>',
+        pdf,
+        tagged=False,
+    )
     assert text in " ".join(PdfReader(pdf).pages[0].extract_text().split())
     assert pdf_speedups.without_layout_tables.cache_info().currsize >= 1
 
@@ -148,11 +154,13 @@ def test_font_shortcut_leaves_the_pages_as_they_were(tmp_path: Path, monkeypatch
     monkeypatch.setattr(fonts.Font, "_fonttools_subset", original)
     if getattr(original, "_naravard", False):
         pytest.skip("the shortcut was installed before this test could keep the original")
-    html = ("<html lang='sv'><body style='font-size: 14pt'>"
-            "<p style='font-family: DejaVu Sans'>Västerbotten 79,5 % – Åäö fi ffl ≥ −2,1</p>"
-            "<p style='font-family: DejaVu Sans; font-weight: bold'>Riket 82,0 % ▲ ▼ ↑</p>"
-            "<p style='font-family: DejaVu Serif; font-style: italic'>Källa: Kolada</p>"
-            "</body></html>")
+    html = (
+        "<html lang='sv'><body style='font-size: 14pt'>"
+        "<p style='font-family: DejaVu Sans'>Västerbotten 79,5 % – Åäö fi ffl ≥ −2,1</p>"
+        "<p style='font-family: DejaVu Sans; font-weight: bold'>Riket 82,0 % ▲ ▼ ↑</p>"
+        "<p style='font-family: DejaVu Serif; font-style: italic'>Källa: Kolada</p>"
+        "</body></html>"
+    )
 
     def pixels(name: str) -> np.ndarray:
         pdf = tmp_path / name

@@ -25,10 +25,19 @@ def fresh_status(monkeypatch):
     monkeypatch.delenv(shortcuts.OFF_SWITCH, raising=False)
 
 
-@pytest.mark.parametrize("version, expected", [
-    ("70.0", True), ("70.2.1", True), ("71.0", False), ("69.9", False), ("71.0rc1", False),
-    ("70.1.dev3", True), ("", False), ("unknown", False),
-])
+@pytest.mark.parametrize(
+    "version, expected",
+    [
+        ("70.0", True),
+        ("70.2.1", True),
+        ("71.0", False),
+        ("69.9", False),
+        ("71.0rc1", False),
+        ("70.1.dev3", True),
+        ("", False),
+        ("unknown", False),
+    ],
+)
 def test_version_in_range(version, expected):
     assert shortcuts.version_in_range(version, "70.0", "71") is expected
 
@@ -41,8 +50,9 @@ def test_every_shortcut_is_on_with_the_locked_environment(fresh_status):
 
     weasyprint = _weasyprint()
     assert shortcuts.allowed("pdf-png", lambda: pdf_speedups.png_internals_ok(weasyprint.images))
-    assert shortcuts.allowed("pdf-fonts",
-                             lambda: pdf_speedups.font_internals_ok(weasyprint.pdf.fonts))
+    assert shortcuts.allowed(
+        "pdf-fonts", lambda: pdf_speedups.font_internals_ok(weasyprint.pdf.fonts)
+    )
     assert charts.svg_layers_allowed()
     assert set(shortcuts.STATUS) == set(shortcuts.TESTED)
     assert set(shortcuts.STATUS.values()) == {"på"}
@@ -54,11 +64,14 @@ def test_untested_version_stays_off_and_says_so_once(fresh_status, monkeypatch, 
     assert not shortcuts.allowed("pdf-png", lambda: True)
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1
-    assert "pdf-png" in lines[0] and "inte testad" in lines[0] and "NARAVARD_NO_SPEEDUPS" in lines[0]
+    assert (
+        "pdf-png" in lines[0] and "inte testad" in lines[0] and "NARAVARD_NO_SPEEDUPS" in lines[0]
+    )
 
 
-def test_the_kernels_svg_shortcut_is_announced_where_the_user_sees_it(fresh_status, monkeypatch,
-                                                                     capsys):
+def test_the_kernels_svg_shortcut_is_announced_where_the_user_sees_it(
+    fresh_status, monkeypatch, capsys
+):
     """The kernel's own notice goes unseen: `make report`/`make reports` tell it themselves."""
     from naravard.build import pipeline
 
@@ -88,15 +101,26 @@ def test_off_switch_turns_every_shortcut_off_silently(fresh_status, monkeypatch,
 def _python(code: str, **env: str) -> subprocess.CompletedProcess:
     import os
 
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in (shortcuts.OFF_SWITCH, shortcuts.REPORT_KERNEL)} | env
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=environment, check=False, timeout=120)
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in (shortcuts.OFF_SWITCH, shortcuts.REPORT_KERNEL)
+    } | env
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+        timeout=120,
+    )
 
 
 # lark is what rfc3987_syntax compiles its grammar with: present only if it was imported
-IRI_CHECK = ("import sys, nbformat; nbformat.validate(nbformat.v4.new_notebook()); "
-             "print(repr(sys.modules.get('rfc3987_syntax', 'absent')), 'lark' in sys.modules)")
+IRI_CHECK = (
+    "import sys, nbformat; nbformat.validate(nbformat.v4.new_notebook()); "
+    "print(repr(sys.modules.get('rfc3987_syntax', 'absent')), 'lark' in sys.modules)"
+)
 
 
 def test_rendering_never_compiles_the_iri_grammar():
@@ -109,8 +133,10 @@ def test_rendering_never_compiles_the_iri_grammar():
 def test_heap_is_frozen_only_in_report_kernels():
     """A report kernel freezes what it loaded and collects less often; an analyst's kernel
     keeps Python's defaults (a young collection every 700 allocations)."""
-    code = ("import gc; from naravard.build.in_kernel import settle_heap; obs = object(); "
-            "print(settle_heap(obs), gc.get_freeze_count() > 0, gc.get_threshold()[0])")
+    code = (
+        "import gc; from naravard.build.in_kernel import settle_heap; obs = object(); "
+        "print(settle_heap(obs), gc.get_freeze_count() > 0, gc.get_threshold()[0])"
+    )
     assert _python(code).stdout.split() == ["False", "False", "700"]  # an analyst's kernel
     assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "True", "20000"]
     off = _python(code, NARAVARD_REPORT_KERNEL="1", NARAVARD_NO_SPEEDUPS="1")
@@ -118,12 +144,16 @@ def test_heap_is_frozen_only_in_report_kernels():
 
 
 def test_the_naravard_command_collects_less_often_and_importing_naravard_does_not():
-    imported = _python("import gc; from naravard import cli; from naravard.speed import heap; "
-                       "from naravard.report import region; from naravard.build import render, batch; "
-                       "print(gc.get_threshold()[0], gc.get_freeze_count())")
+    imported = _python(
+        "import gc; from naravard import cli; from naravard.speed import heap; "
+        "from naravard.report import region; from naravard.build import render, batch; "
+        "print(gc.get_threshold()[0], gc.get_freeze_count())"
+    )
     assert imported.stdout.split() == ["700", "0"]  # imports change nothing
-    command = ("import gc; from naravard import cli; code = cli.main(['data', 'status']); "
-               "print(code, gc.get_threshold())")
+    command = (
+        "import gc; from naravard import cli; code = cli.main(['data', 'status']); "
+        "print(code, gc.get_threshold())"
+    )
     assert _python(command).stdout.split("\n")[-2].endswith("(20000, 10, 10)")
     off = _python(command, NARAVARD_NO_SPEEDUPS="1")
     assert off.stdout.split("\n")[-2].endswith("(700, 10, 10)")
@@ -132,11 +162,17 @@ def test_the_naravard_command_collects_less_often_and_importing_naravard_does_no
 def test_heap_is_frozen_once_per_observations():
     """A batch kernel's later reports share the observations: no collection per report, and
     nothing a report leaves behind is frozen for good."""
-    code = ("import gc; from naravard.build.in_kernel import settle_heap; obs = object(); "
-            "first = settle_heap(obs); frozen = gc.get_freeze_count(); leftovers = [[] for _ in range(1000)]; "
-            "print(first, settle_heap(obs), gc.get_freeze_count() == frozen, settle_heap(object()))")
-    assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == ["True", "False", "True",
-                                                                         "True"]
+    code = (
+        "import gc; from naravard.build.in_kernel import settle_heap; obs = object(); "
+        "first = settle_heap(obs); frozen = gc.get_freeze_count(); leftovers = [[] for _ in range(1000)]; "
+        "print(first, settle_heap(obs), gc.get_freeze_count() == frozen, settle_heap(object()))"
+    )
+    assert _python(code, NARAVARD_REPORT_KERNEL="1").stdout.split() == [
+        "True",
+        "False",
+        "True",
+        "True",
+    ]
 
 
 def test_report_kernels_are_started_with_the_report_flag(monkeypatch, tmp_path):
@@ -173,13 +209,16 @@ def test_report_kernels_use_the_one_socket_config(monkeypatch, tmp_path):
 
 # --- the same report with and without them -------------------------------------------------
 
+
 def _page_images(pdf: Path, dpi: int = 60) -> list[np.ndarray]:
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        return [np.asarray(page.render(scale=dpi / 72).to_pil().convert("RGB"), dtype=np.int16)
-                for page in doc]
+        return [
+            np.asarray(page.render(scale=dpi / 72).to_pil().convert("RGB"), dtype=np.int16)
+            for page in doc
+        ]
     finally:
         doc.close()
 
@@ -187,8 +226,11 @@ def _page_images(pdf: Path, dpi: int = 60) -> list[np.ndarray]:
 def _assert_same_pages(with_: Path, without: Path) -> None:
     ours, plain = _page_images(with_), _page_images(without)
     assert len(ours) == len(plain) > 5
-    differing = [n for n, (a, b) in enumerate(zip(ours, plain), start=1)
-                 if a.shape != b.shape or np.abs(a - b).max() > 0]
+    differing = [
+        n
+        for n, (a, b) in enumerate(zip(ours, plain), start=1)
+        if a.shape != b.shape or np.abs(a - b).max() > 0
+    ]
     assert not differing, f"pages that differ: {differing}"
 
 
@@ -212,9 +254,15 @@ def test_chart_svgs_look_the_same_without_the_layering(renders, tmp_path):
         assert_draws((ours / name).read_bytes(), "Örebro", shapes=10)
     printed = {}
     for label, folder in (("ours", ours), ("plain", plain)):
-        page = "".join(f"<img style='display:block; width:16cm; break-after:page' "
-                       f"src='{name}' alt=''>" for name in names)
+        page = "".join(
+            f"<img style='display:block; width:16cm; break-after:page' src='{name}' alt=''>"
+            for name in names
+        )
         printed[label] = tmp_path / f"{label}.pdf"
-        html_to_pdf(f"<html lang='sv'><body>{page}</body></html>", printed[label],
-                    base_url=folder, tagged=False)
+        html_to_pdf(
+            f"<html lang='sv'><body>{page}</body></html>",
+            printed[label],
+            base_url=folder,
+            tagged=False,
+        )
     _assert_same_pages(printed["ours"], printed["plain"])

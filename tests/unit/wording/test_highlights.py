@@ -24,17 +24,26 @@ class FakeObs:
 
 def _obs(values: dict[str, dict[str, dict[int, float]]]) -> FakeObs:
     """values[indicator][region_code][year] = value, as a tidy observations frame."""
-    rows = [{"indicator_id": ind, "region_code": code, "year": year, "gender": "T", "value": v,
-             "status": "", "source": "Kolada"}
-            for ind, by_code in values.items() for code, by_year in by_code.items()
-            for year, v in by_year.items()]
+    rows = [
+        {
+            "indicator_id": ind,
+            "region_code": code,
+            "year": year,
+            "gender": "T",
+            "value": v,
+            "status": "",
+            "source": "Kolada",
+        }
+        for ind, by_code in values.items()
+        for code, by_year in by_code.items()
+        for year, v in by_year.items()
+    ]
     return FakeObs(pd.DataFrame(rows))
 
 
 def _spread(base: float, step: float, years=(2020, 2024)) -> dict[str, dict[int, float]]:
     """Every region a different value (base + k * step), the same in each year."""
-    return {code: {y: base + k * step for y in years}
-            for k, code in enumerate(region_codes())}
+    return {code: {y: base + k * step for y in years} for k, code in enumerate(region_codes())}
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +67,9 @@ def test_far_worse_than_riket_is_a_headline_and_a_sentence_of_numbers(catalog):
     msgs = _messages(catalog, {"bup_30d": bup})
     assert [m.kind for m in msgs] == ["avstand"]
     assert msgs[0].headline == "BUP inom 30 dagar: sämst i landet"
-    assert msgs[0].text == "BUP inom 30 dagar: 18,0\u00a0% 2024 (riket 52,0\u00a0%), plats 21 av 21."
+    assert (
+        msgs[0].text == "BUP inom 30 dagar: 18,0\u00a0% 2024 (riket 52,0\u00a0%), plats 21 av 21."
+    )
 
 
 def test_close_to_riket_is_no_message(catalog):
@@ -127,8 +138,10 @@ def test_missed_target_only_when_some_region_reaches_it(catalog):
     pressure[RIKET_CODE] = {2020: 50.0, 2024: 50.0}
     obs = _obs({"blodtryck_diabetes": pressure})
     table = indicator_table(obs, catalog, FOCUS, YEAR)
-    assert table.set_index("indicator_id").loc["blodtryck_diabetes", "target_status"] \
+    assert (
+        table.set_index("indicator_id").loc["blodtryck_diabetes", "target_status"]
         == "uppfylls inte"
+    )
     # no region reaches 65 %: the target says nothing about this region
     assert highlights.select(table, obs, catalog, FOCUS, "Västerbotten", YEAR, groups=()) == []
     pressure["0001"] = {2020: 70.0, 2024: 70.0}
@@ -139,8 +152,9 @@ def test_missed_target_only_when_some_region_reaches_it(catalog):
     assert msgs[0].headline == "Blodtryck vid diabetes: målet nås inte"
     assert msgs[0].text.startswith("Blodtryck vid diabetes: 50\xa0% 2024")
     assert msgs[0].text.endswith("mot målet minst 65 %.")
-    table["target_status"] = np.where(table["indicator_id"] == "blodtryck_diabetes",
-                                      "uppfylls delvis", "")
+    table["target_status"] = np.where(
+        table["indicator_id"] == "blodtryck_diabetes", "uppfylls delvis", ""
+    )
     assert highlights.select(table, obs, catalog, FOCUS, "Västerbotten", YEAR, groups=()) == []
 
 
@@ -151,12 +165,19 @@ def test_related_indicators_are_told_together_without_a_cause(catalog):
     beds[FOCUS] = {2020: 2.8, 2024: 2.0}
     obs = _obs({"overbelaggningar": over, "vardplatser": beds})
     table = indicator_table(obs, catalog, FOCUS, YEAR)
-    msgs = highlights.select(table, obs, catalog, FOCUS, "Västerbotten", YEAR,
-                             groups=[("vardplatser", "overbelaggningar")])
+    msgs = highlights.select(
+        table,
+        obs,
+        catalog,
+        FOCUS,
+        "Västerbotten",
+        YEAR,
+        groups=[("vardplatser", "overbelaggningar")],
+    )
     assert len(msgs) == 1
     assert msgs[0].together == (
-        "Samtidigt har vårdplatser minskat från 2,8 år 2020 till 2,0 per 1\u00a0000 invånare "
-        "2024.",)
+        "Samtidigt har vårdplatser minskat från 2,8 år 2020 till 2,0 per 1\u00a0000 invånare 2024.",
+    )
     words = " ".join([msgs[0].text, *msgs[0].together]).lower()
     assert not any(w in words for w in ("på grund av", "beror", "orsak", "därför", "ledde"))
 
@@ -169,15 +190,23 @@ def test_a_related_indicator_that_passes_no_test_is_left_out(catalog):
     beds[FOCUS] = {2020: 2.1, 2024: 2.0}  # 0,1 less: below min_change 0,2, and neutral
     obs = _obs({"overbelaggningar": over, "vardplatser": beds})
     table = indicator_table(obs, catalog, FOCUS, YEAR)
-    msgs = highlights.select(table, obs, catalog, FOCUS, "Västerbotten", YEAR,
-                             groups=[("vardplatser", "overbelaggningar")])
+    msgs = highlights.select(
+        table,
+        obs,
+        catalog,
+        FOCUS,
+        "Västerbotten",
+        YEAR,
+        groups=[("vardplatser", "overbelaggningar")],
+    )
     assert len(msgs) == 1 and msgs[0].together == ()
 
 
 def test_a_value_to_check_is_a_caution_not_an_improvement(catalog):
     years = range(2016, 2025)
-    wait = {code: {y: 70.0 + k + (y % 2) * 0.5 for y in years}
-            for k, code in enumerate(region_codes())}
+    wait = {
+        code: {y: 70.0 + k + (y % 2) * 0.5 for y in years} for k, code in enumerate(region_codes())
+    }
     wait[RIKET_CODE] = {y: 80.0 for y in years}
     wait[FOCUS] = {y: 71.0 + (y % 2) * 0.5 for y in years} | {2024: 95.0}  # +24,5 in one year
     # one doubtful value is told in its chapter; the first page is no to-do list
@@ -221,8 +250,10 @@ def test_snapshot_vasterbotten_tells_its_worst_places_first(catalog, snapshot_di
     assert "vårdplatser" in over.together[0] and "utskrivningsklara 65+" in over.together[0]
     # BUP at a third of Riket and falling outweighs small falls in clustered indicators
     assert by_id["bup_30d"].kind == "forsamring" and "plats 17 av 20" in by_id["bup_30d"].text
-    assert "operation_90d" in by_id and "62,6\xa0% 2024 (riket 83,8\xa0%)" in \
-        by_id["operation_90d"].text
+    assert (
+        "operation_90d" in by_id
+        and "62,6\xa0% 2024 (riket 83,8\xa0%)" in by_id["operation_90d"].text
+    )
     assert "73,1\xa0% 2024 (riket 87,0\xa0%)" in by_id["telefon_samma_dag"].text
     page = " ".join(x for m in msgs for x in (m.headline, m.text, *m.together))
     # the review's counter-examples: a window from the pandemic peak, a chapter's "no trend"
@@ -257,8 +288,10 @@ def test_every_together_line_is_a_statement_its_chapter_makes(catalog, snapshot_
         for m in msgs:
             for line in m.together:
                 for y in re.findall(r"år (\d{4})", line):
-                    ok = rows[(rows["trend_from_year"] == int(y)) & rows["trend"].isin(
-                        ["förbättring", "försämring", "ökning", "minskning"])]
+                    ok = rows[
+                        (rows["trend_from_year"] == int(y))
+                        & rows["trend"].isin(["förbättring", "försämring", "ökning", "minskning"])
+                    ]
                     prev = rows[(rows["prev_year"] == int(y)) & rows["change_counts"]]
                     assert len(ok) or len(prev), (name, line)
 
@@ -272,15 +305,21 @@ def test_related_file_ids_are_checked(tmp_path, catalog):
 
 
 def test_ties_are_told_as_shared_places():
-    assert highlights.rank_words({"rank": 1, "rank_to": 6, "n_ranked": 19}) == \
-        "delad plats 1–6 av 19"
+    assert (
+        highlights.rank_words({"rank": 1, "rank_to": 6, "n_ranked": 19}) == "delad plats 1–6 av 19"
+    )
     assert highlights.rank_words({"rank": 3, "rank_to": 3, "n_ranked": 21}) == "plats 3 av 21"
     assert text.lower_first("BUP-besök") == "BUP-besök"
     assert text.lower_first("Överbeläggningar") == "överbeläggningar"
 
 
 def test_the_page_prints_the_numbers_without_repeating_the_name():
-    m = highlights.Message("avstand", "overbelaggningar", "Överbeläggningar: 11,2 2024.", 1.0,
-                           headline="Överbeläggningar: sämst i landet")
+    m = highlights.Message(
+        "avstand",
+        "overbelaggningar",
+        "Överbeläggningar: 11,2 2024.",
+        1.0,
+        headline="Överbeläggningar: sämst i landet",
+    )
     assert m.figures == "11,2 2024."
     assert m.line == "Överbeläggningar: sämst i landet – 11,2 2024."

@@ -17,7 +17,11 @@ from naravard.core import paths
 from naravard.core.errors import NaravardError
 from naravard.core.limits import check_length, printable
 from naravard.report.questionnaire.structure import (
-    SINGLE_CHOICE, Question, Questionnaire, load_structure, read_yaml,
+    SINGLE_CHOICE,
+    Question,
+    Questionnaire,
+    load_structure,
+    read_yaml,
 )
 from naravard.config.regions import by_slug, get_region
 from naravard.core.errors import excerpt
@@ -33,9 +37,12 @@ _FIELDS = {
     "number": (*_COMMON_FIELDS, "details", "not_available", "source"),
 }
 TYPE_WORDS = {
-    "yes_no": "ett av valen", "yes_no_partly": "ett av valen",
-    "grid": "en rad per fråga (rad: val)", "checkboxes": "en lista med alternativ",
-    "number": "ett tal", "text": "en text",
+    "yes_no": "ett av valen",
+    "yes_no_partly": "ett av valen",
+    "grid": "en rad per fråga (rad: val)",
+    "checkboxes": "en lista med alternativ",
+    "number": "ett tal",
+    "text": "en text",
 }
 
 
@@ -83,6 +90,7 @@ def _slug_known(slug: str) -> bool:
 
 # --- paths -------------------------------------------------------------------------------------
 
+
 def answers_root() -> Path:
     return paths.questionnaire_dir() / "answers"
 
@@ -109,6 +117,7 @@ def show(path: Path | str | None) -> str:
 
 
 # --- answered or not -------------------------------------------------------------------------
+
 
 def is_answered(question: Question, answer: Answer | None) -> bool:
     if answer is None or not question.answerable:
@@ -159,8 +168,10 @@ def unanswered(structure: Questionnaire, answers: Answers) -> list[tuple[Questio
 
 # --- validation --------------------------------------------------------------------------------
 
-def validate_answers(data: Any, structure: Questionnaire | None = None, *,
-                     path: Path | str | None = None) -> Answers:
+
+def validate_answers(
+    data: Any, structure: Questionnaire | None = None, *, path: Path | str | None = None
+) -> Answers:
     """Parse a loaded answer file into Answers, or raise NaravardError on the first problem.
 
     `path` (when the data came from a file) must agree with the content: the region folder
@@ -171,41 +182,56 @@ def validate_answers(data: Any, structure: Questionnaire | None = None, *,
         raise NaravardError(f"{where}: filen ska innehålla nycklarna region, year och answers")
     unknown = [k for k in data if k not in TOP_KEYS]
     if unknown:
-        raise NaravardError(f"{where}: okänd nyckel {unknown[0]!r}; tillåtna är "
-                            f"{', '.join(TOP_KEYS)}")
+        raise NaravardError(
+            f"{where}: okänd nyckel {unknown[0]!r}; tillåtna är {', '.join(TOP_KEYS)}"
+        )
     for key in ("region", "year"):
         if data.get(key) in (None, ""):
-            raise NaravardError(f"{where}: fältet {key} saknas; skriv till exempel "
-                                f"{'region: vasterbotten' if key == 'region' else 'year: 2024'}")
+            raise NaravardError(
+                f"{where}: fältet {key} saknas; skriv till exempel "
+                f"{'region: vasterbotten' if key == 'region' else 'year: 2024'}"
+            )
     try:
         region = get_region(data["region"])
     except NaravardError as exc:
         raise NaravardError(f"{where}: fältet region: {exc}") from None
     year = data["year"]
     if isinstance(year, bool) or not isinstance(year, int):
-        raise NaravardError(f"{where}: fältet year ska vara ett årtal som 2024, inte {excerpt(year)}")
+        raise NaravardError(
+            f"{where}: fältet year ska vara ett årtal som 2024, inte {excerpt(year)}"
+        )
     if path is not None:
         _check_path(Path(path), region.slug, year, where)
     if structure is None:
         structure = load_structure(year)
     elif structure.year != year:
-        raise NaravardError(f"{where}: filen gäller {year} men enkätstrukturen gäller "
-                            f"{structure.year}")
+        raise NaravardError(
+            f"{where}: filen gäller {year} men enkätstrukturen gäller {structure.year}"
+        )
     raw_answers = data.get("answers") or {}
     if not isinstance(raw_answers, dict):
-        raise NaravardError(f"{where}: answers ska vara en lista av frågor som \"5\": "
-                            f"{{answer: Nej}}, inte {type(raw_answers).__name__}")
+        raise NaravardError(
+            f'{where}: answers ska vara en lista av frågor som "5": '
+            f"{{answer: Nej}}, inte {type(raw_answers).__name__}"
+        )
     parsed: dict[str, Answer] = {}
     for key, entry in raw_answers.items():
         qid = str(key)
         if qid not in structure:
             near = _near(qid, structure.ids())
-            raise NaravardError(f"{where}: fråga {qid} finns inte i enkäten {structure.year}"
-                                + (f"; menade du {near}?" if near else ""))
+            raise NaravardError(
+                f"{where}: fråga {qid} finns inte i enkäten {structure.year}"
+                + (f"; menade du {near}?" if near else "")
+            )
         parsed[qid] = _answer(structure.get(qid), entry, f"{where}: fråga {qid}")
     source = data.get("source")
-    return Answers(region.slug, year, parsed, Path(path) if path else None,
-                   str(source).strip() if source else None)
+    return Answers(
+        region.slug,
+        year,
+        parsed,
+        Path(path) if path else None,
+        str(source).strip() if source else None,
+    )
 
 
 def _near(qid: str, ids: list[str]) -> str:
@@ -217,12 +243,16 @@ def _near(qid: str, ids: list[str]) -> str:
 
 def _check_path(path: Path, slug: str, year: int, where: str) -> None:
     if path.stem.isdigit() and int(path.stem) != year:
-        raise NaravardError(f"{where}: filnamnet säger {path.stem} men year är {year}; "
-                            f"byt namn på filen eller rätta year")
+        raise NaravardError(
+            f"{where}: filnamnet säger {path.stem} men year är {year}; "
+            f"byt namn på filen eller rätta year"
+        )
     folder = path.parent.name
     if _slug_known(folder) and folder != slug:
-        raise NaravardError(f"{where}: mappen {folder} stämmer inte med region {slug}; "
-                            f"flytta filen till answers/{slug}/ eller rätta region")
+        raise NaravardError(
+            f"{where}: mappen {folder} stämmer inte med region {slug}; "
+            f"flytta filen till answers/{slug}/ eller rätta region"
+        )
 
 
 def _answer(q: Question, entry: Any, where: str) -> Answer:
@@ -234,10 +264,15 @@ def _answer(q: Question, entry: Any, where: str) -> Answer:
     allowed = _FIELDS[q.type]
     for key in entry:
         if key not in allowed:
-            raise NaravardError(f"{where}: okänt fält {excerpt(key)}; tillåtna fält för typen "
-                                f"{q.type} är {', '.join(allowed)}")
-    text_fields = {k: _text(entry.get(k), f"{where}, fältet {k}")
-                   for k in ("comment", "details", "other", "source") if k in allowed}
+            raise NaravardError(
+                f"{where}: okänt fält {excerpt(key)}; tillåtna fält för typen "
+                f"{q.type} är {', '.join(allowed)}"
+            )
+    text_fields = {
+        k: _text(entry.get(k), f"{where}, fältet {k}")
+        for k in ("comment", "details", "other", "source")
+        if k in allowed
+    }
     value = entry.get("answer")
     kwargs: dict[str, Any] = {}
     if q.type == "text":
@@ -251,33 +286,47 @@ def _answer(q: Question, entry: Any, where: str) -> Answer:
         unclear = _checkboxes(q, entry.get("unclear"), f"{where}, fältet unclear")
         both = [o for o in unclear if o in value]
         if both:
-            raise NaravardError(f"{where}, fältet unclear: {both[0]} står både som valt och "
-                                f"oklart; ta bort det från en av listorna")
+            raise NaravardError(
+                f"{where}, fältet unclear: {both[0]} står både som valt och "
+                f"oklart; ta bort det från en av listorna"
+            )
         kwargs["unclear"] = unclear
         chosen_other = [o.id for o in q.options if o.other and o.id in value]
         if text_fields.get("other") and not chosen_other:
             names = ", ".join(o.id for o in q.options if o.other)
-            raise NaravardError(f"{where}, fältet other: texten kräver att alternativet "
-                                f"{names} är valt i answer")
+            raise NaravardError(
+                f"{where}, fältet other: texten kräver att alternativet {names} är valt i answer"
+            )
         exclusive = [o.id for o in q.options if o.exclusive and o.id in value]
         if exclusive and len(value) > 1:
-            raise NaravardError(f"{where}, fältet answer: {exclusive[0]} (inga insatser) kan "
-                                f"inte kombineras med andra alternativ")
+            raise NaravardError(
+                f"{where}, fältet answer: {exclusive[0]} (inga insatser) kan "
+                f"inte kombineras med andra alternativ"
+            )
     elif q.type == "number":
         value = _number(q, value, f"{where}, fältet answer")
         na = entry.get("not_available", False)
         if na is None:
             na = False
         if not isinstance(na, bool):
-            raise NaravardError(f"{where}, fältet not_available: skriv true eller false, "
-                                f"inte {excerpt(na)}")
+            raise NaravardError(
+                f"{where}, fältet not_available: skriv true eller false, inte {excerpt(na)}"
+            )
         if na and value is not None:
-            raise NaravardError(f"{where}: både ett tal och not_available: true; ta bort det "
-                                f"ena (\"{q.not_available}\" betyder att inget tal lämnas)")
+            raise NaravardError(
+                f"{where}: både ett tal och not_available: true; ta bort det "
+                f'ena ("{q.not_available}" betyder att inget tal lämnas)'
+            )
         kwargs["not_available"] = na
-    return Answer(q.id, value, details=text_fields.get("details"),
-                  comment=text_fields.get("comment"), other=text_fields.get("other"),
-                  source=text_fields.get("source"), **kwargs)
+    return Answer(
+        q.id,
+        value,
+        details=text_fields.get("details"),
+        comment=text_fields.get("comment"),
+        other=text_fields.get("other"),
+        source=text_fields.get("source"),
+        **kwargs,
+    )
 
 
 def _kind(value: Any) -> str:
@@ -320,8 +369,9 @@ def _grid(q: Question, value: Any, where: str) -> dict[str, str | None] | None:
         return None
     rows = ", ".join(r.id for r in q.rows)
     if not isinstance(value, dict):
-        raise NaravardError(f"{where}: ska ange varje rad ({rows}) med ett val, inte "
-                            f"{_kind(value)}")
+        raise NaravardError(
+            f"{where}: ska ange varje rad ({rows}) med ett val, inte {_kind(value)}"
+        )
     out: dict[str, str | None] = {}
     for key, v in value.items():
         row = _find_item(q.rows, str(key))
@@ -330,8 +380,10 @@ def _grid(q: Question, value: Any, where: str) -> dict[str, str | None] | None:
         out[row.id] = _choice(v, q.choices, f"{where}, raden {row.id}")
     for r in q.rows:
         if r.id not in out:
-            raise NaravardError(f"{where}: raden {r.id} ({r.label}) saknas; lägg till "
-                                f"\"{r.id}:\" och lämna den tom om den är obesvarad")
+            raise NaravardError(
+                f"{where}: raden {r.id} ({r.label}) saknas; lägg till "
+                f'"{r.id}:" och lämna den tom om den är obesvarad'
+            )
     return out
 
 
@@ -342,12 +394,15 @@ def _checkboxes(q: Question, value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        raise NaravardError(f"{where}: ska vara en lista med alternativ ({ids}), inte "
-                            f"{_kind(value)}")
+        raise NaravardError(
+            f"{where}: ska vara en lista med alternativ ({ids}), inte {_kind(value)}"
+        )
     out: list[str] = []
     for v in value:
         if not isinstance(v, str):
-            raise NaravardError(f"{where}: alternativet {excerpt(v)} är inte en text; tillåtna är {ids}")
+            raise NaravardError(
+                f"{where}: alternativet {excerpt(v)} är inte en text; tillåtna är {ids}"
+            )
         opt = _find_item(q.options, v)
         if opt is None:
             raise NaravardError(f"{where}: alternativet {excerpt(v)} finns inte; tillåtna är {ids}")
@@ -378,12 +433,14 @@ def _number(q: Question, value: Any, where: str) -> float | None:
         hi = "" if q.max is None else f"{q.max:g}"
         span = f"{lo}–{hi}" if hi else f"minst {lo}"
         unit = " procent" if q.unit == "procent" else ""
-        raise NaravardError(f"{where}: {value:g} ligger utanför det tillåtna intervallet "
-                            f"{span}{unit}")
+        raise NaravardError(
+            f"{where}: {value:g} ligger utanför det tillåtna intervallet {span}{unit}"
+        )
     return number
 
 
 # --- loading and checking ------------------------------------------------------------------
+
 
 def read_answers(path: Path | str, structure: Questionnaire | None = None) -> Answers:
     """One answer file, validated; the structure defaults to the file's own year."""
@@ -393,8 +450,13 @@ def read_answers(path: Path | str, structure: Questionnaire | None = None) -> An
     return validate_answers(read_yaml(path), structure, path=path)
 
 
-def load_answers(region: str, year: int | str, *, answers_dir: Path | str | None = None,
-                 structure: Questionnaire | None = None) -> Answers | None:
+def load_answers(
+    region: str,
+    year: int | str,
+    *,
+    answers_dir: Path | str | None = None,
+    structure: Questionnaire | None = None,
+) -> Answers | None:
     """The region's answers for `year`, or None when it has not filed any."""
     path = answers_path(region, year, answers_dir)
     if not path.is_file():
@@ -408,8 +470,11 @@ def check_file(path: str | Path) -> int:
     structure = load_structure(answers.year)
     missing = unanswered(structure, answers)
     expected = sum(1 for q in structure if is_expected(q, answers))
-    print(printable(f"OK: {show(path)} ({answers.region_name}, {answers.year}) följer "
-                    "enkätens struktur."))
+    print(
+        printable(
+            f"OK: {show(path)} ({answers.region_name}, {answers.year}) följer enkätens struktur."
+        )
+    )
     if not missing:
         print(f"Alla {expected} frågor är besvarade.")
         return 0

@@ -9,7 +9,10 @@ import pandas as pd
 
 from naravard.report.questionnaire.answers import Answers, is_answered, load_answers
 from naravard.report.questionnaire.structure import (
-    SINGLE_CHOICE, Question, Questionnaire, load_structure,
+    SINGLE_CHOICE,
+    Question,
+    Questionnaire,
+    load_structure,
 )
 from naravard.config.regions import all_regions, get_region
 
@@ -55,8 +58,9 @@ def _cells(q: Question, answers: Answers) -> dict[str, str]:
     return {}
 
 
-def national_overview(year: int | str, regions: Iterable[str] | None = None, *,
-                      answers_dir: Path | str | None = None) -> pd.DataFrame:
+def national_overview(
+    year: int | str, regions: Iterable[str] | None = None, *, answers_dir: Path | str | None = None
+) -> pd.DataFrame:
     """Regions (rows, by name) × choice questions (columns) with the answer in words.
 
     A region without an answer file gets "–" in every column; a question left open in a file
@@ -68,8 +72,9 @@ def national_overview(year: int | str, regions: Iterable[str] | None = None, *,
     columns = choice_columns(structure)
     rows = {}
     for region in chosen:
-        answers = load_answers(region.slug, structure.year, answers_dir=answers_dir,
-                               structure=structure)
+        answers = load_answers(
+            region.slug, structure.year, answers_dir=answers_dir, structure=structure
+        )
         if answers is None:
             rows[region.name] = {c: NO_FILE for c in columns}
             continue

@@ -18,8 +18,19 @@ from naravard.wording import templating
 
 UNANSWERED = "Obesvarad"
 NOT_EXPECTED = "Besvaras inte (villkoret för följdfrågan är inte uppfyllt)"
-TABLE_COLUMNS = ["del", "avsnitt", "fråga", "rubrik", "typ", "område", "rad", "svar",
-                 "beskrivning", "kommentar", "källa"]
+TABLE_COLUMNS = [
+    "del",
+    "avsnitt",
+    "fråga",
+    "rubrik",
+    "typ",
+    "område",
+    "rad",
+    "svar",
+    "beskrivning",
+    "kommentar",
+    "källa",
+]
 
 
 def fmt_answer_number(q: Question, value: float) -> str:
@@ -48,8 +59,12 @@ def answer_text(q: Question, a: Answer | None) -> str:
 
 
 def _partly(q: Question, a: Answer | None) -> bool:
-    return (q.type == "grid" and a is not None and isinstance(a.value, dict)
-            and any(v is not None for v in a.value.values()))
+    return (
+        q.type == "grid"
+        and a is not None
+        and isinstance(a.value, dict)
+        and any(v is not None for v in a.value.values())
+    )
 
 
 def _option_label(q: Question, option_id: str, a: Answer) -> str:
@@ -59,6 +74,7 @@ def _option_label(q: Question, option_id: str, a: Answer) -> str:
 
 # --- HTML --------------------------------------------------------------------------------------
 
+
 def _paragraphs(text: str | None) -> list[str]:
     """Blank-line separated paragraphs, each on one line (the answer files wrap at 100)."""
     if not text:
@@ -67,8 +83,9 @@ def _paragraphs(text: str | None) -> list[str]:
     return [" ".join(b.split()) for b in blocks]
 
 
-def _select(structure: Questionnaire, area: str | None,
-            questions: list[str] | None) -> list[Question]:
+def _select(
+    structure: Questionnaire, area: str | None, questions: list[str] | None
+) -> list[Question]:
     wanted = {str(q) for q in questions} if questions is not None else None
     chosen = []
     for q in structure:
@@ -85,7 +102,7 @@ def _unanswered_text(q: Question, answers: Answers) -> str:
 
 
 def _checkbox_lines(q: Question, a: Answer) -> tuple[str, list[str]]:
-    """"Valt: A, B" and the lines for what was not chosen or is unclear — each option once."""
+    """ "Valt: A, B" and the lines for what was not chosen or is unclear — each option once."""
     chosen = [_option_label(q, o, a) for o in a.value]
     unclear = [q.item(o).label for o in a.unclear]
     rest = [o.label for o in q.options if o.id not in a.value and o.id not in a.unclear]
@@ -97,13 +114,20 @@ def _checkbox_lines(q: Question, a: Answer) -> tuple[str, list[str]]:
     return "Valt: " + (", ".join(chosen) or "inget alternativ"), lines
 
 
-def _closed_item(q: Question, a: Answer | None, answers: Answers,
-                 indicator_table: pd.DataFrame | None) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": q.id, "label": q.label, "title": q.shown_title,
-                            "sub": bool(q.parent),
-                            "grid": None, "strong": False, "lines": [],
-                            "details": _paragraphs(a.details) if a else [],
-                            "related": _related_values(q, indicator_table)}
+def _closed_item(
+    q: Question, a: Answer | None, answers: Answers, indicator_table: pd.DataFrame | None
+) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": q.id,
+        "label": q.label,
+        "title": q.shown_title,
+        "sub": bool(q.parent),
+        "grid": None,
+        "strong": False,
+        "lines": [],
+        "details": _paragraphs(a.details) if a else [],
+        "related": _related_values(q, indicator_table),
+    }
     if a is None or not (is_answered(q, a) or _partly(q, a)):
         item["answer"] = _unanswered_text(q, answers)
     elif q.type == "grid":
@@ -120,20 +144,27 @@ def _closed_item(q: Question, a: Answer | None, answers: Answers,
     return item
 
 
-def _text_item(q: Question, a: Answer | None, answers: Answers,
-               indicator_table: pd.DataFrame | None) -> dict[str, Any]:
+def _text_item(
+    q: Question, a: Answer | None, answers: Answers, indicator_table: pd.DataFrame | None
+) -> dict[str, Any]:
     answered = a is not None and is_answered(q, a)
-    return {"id": q.id, "label": q.label, "title": q.shown_title, "sub": bool(q.parent),
-            "paragraphs": _paragraphs(a.value) if answered else [],
-            "unanswered": "" if answered else _unanswered_text(q, answers),
-            "details": _paragraphs(a.details) if a else [],
-            "related": _related_values(q, indicator_table)}
+    return {
+        "id": q.id,
+        "label": q.label,
+        "title": q.shown_title,
+        "sub": bool(q.parent),
+        "paragraphs": _paragraphs(a.value) if answered else [],
+        "unanswered": "" if answered else _unanswered_text(q, answers),
+        "details": _paragraphs(a.details) if a else [],
+        "related": _related_values(q, indicator_table),
+    }
 
 
 # Sentences in an answer file's `comment` that are notes for whoever transcribed the form
 # ("Svaret framgår av rubriken.", "tolkat som Ja", line references): they stay in the file.
 _WORKING_NOTE = re.compile(
-    r"framgår av (rubriken|texten)|tolkat som|ingen kryssruta|inte kryssade|^\s*$", re.I)
+    r"framgår av (rubriken|texten)|tolkat som|ingen kryssruta|inte kryssade|^\s*$", re.I
+)
 _LINE_REF = re.compile(r"\s*\(L\d+(?:[-–]\d+)?\)")
 
 
@@ -161,9 +192,14 @@ def interpretations(structure: Questionnaire, answers: Answers) -> list[str]:
         if kept:
             lines.append(f"Fråga {q.label}: " + ". ".join(kept) + ".")
     if from_text:
-        lines.insert(0, "Svaren på " + ("fråga " if len(from_text) == 1 else "frågorna ")
-                     + _join(from_text) + " är utlästa ur regionens rubriker och text, "
-                     "där formulärets kryssrutor inte användes.")
+        lines.insert(
+            0,
+            "Svaren på "
+            + ("fråga " if len(from_text) == 1 else "frågorna ")
+            + _join(from_text)
+            + " är utlästa ur regionens rubriker och text, "
+            "där formulärets kryssrutor inte användes.",
+        )
     return lines
 
 
@@ -174,8 +210,11 @@ def _join(items: list[str]) -> str:
 def _related_values(q: Question, indicator_table: pd.DataFrame | None) -> list[str]:
     if indicator_table is None or not q.related_indicators or indicator_table.empty:
         return []
-    table = indicator_table.set_index("indicator_id") if "indicator_id" in indicator_table \
+    table = (
+        indicator_table.set_index("indicator_id")
+        if "indicator_id" in indicator_table
         else indicator_table
+    )
     items = []
     for ind in q.related_indicators:
         if ind not in table.index:
@@ -197,10 +236,16 @@ def _indicator_value(row: Any) -> str:
     return f"{text} ({int(year)})" if year is not None and not pd.isna(year) else text
 
 
-def answers_html(structure: Questionnaire, answers: Answers, *, area: str | None = None,
-                 questions: list[str] | None = None,
-                 indicator_table: pd.DataFrame | None = None, heading_level: int = 2,
-                 show_interpretations: bool = True) -> str:
+def answers_html(
+    structure: Questionnaire,
+    answers: Answers,
+    *,
+    area: str | None = None,
+    questions: list[str] | None = None,
+    indicator_table: pd.DataFrame | None = None,
+    heading_level: int = 2,
+    show_interpretations: bool = True,
+) -> str:
     """The answers grouped by part: closed answers as one compact table per part, each
     free-text answer once after it, and a short "Tolkningar" list; "" when nothing matches.
 
@@ -213,24 +258,35 @@ def answers_html(structure: Questionnaire, answers: Answers, *, area: str | None
     chosen_ids = {q.id for q in chosen}
     parts = []
     for part in structure.parts:
-        qs = [q for s in part.sections for q in s.questions
-              if q.id in chosen_ids and q.answerable]
+        qs = [q for s in part.sections for q in s.questions if q.id in chosen_ids and q.answerable]
         if not qs:
             continue
-        closed = [_closed_item(q, answers.get(q.id), answers, indicator_table)
-                  for q in qs if q.type != "text"]
-        texts = [_text_item(q, answers.get(q.id), answers, indicator_table)
-                 for q in qs if q.type == "text"]
+        closed = [
+            _closed_item(q, answers.get(q.id), answers, indicator_table)
+            for q in qs
+            if q.type != "text"
+        ]
+        texts = [
+            _text_item(q, answers.get(q.id), answers, indicator_table)
+            for q in qs
+            if q.type == "text"
+        ]
         # an unanswered free-text field says nothing: it is left out, not printed "Obesvarad"
         texts = [t for t in texts if t["paragraphs"] or t["details"]]
         parts.append({"title": part.title, "closed": closed, "texts": texts})
     return templating.render(
-        "questionnaire/answers.html.j2", source=answers.source or "", parts=parts,
-        h=min(4, heading_level), interpretations=interpretations(structure, answers)
-        if show_interpretations and questions is None and area is None else [])
+        "questionnaire/answers.html.j2",
+        source=answers.source or "",
+        parts=parts,
+        h=min(4, heading_level),
+        interpretations=interpretations(structure, answers)
+        if show_interpretations and questions is None and area is None
+        else [],
+    )
 
 
 # --- flat table --------------------------------------------------------------------------------
+
 
 def answers_table(structure: Questionnaire, answers: Answers) -> pd.DataFrame:
     """One row per answer cell (grid rows and checkbox options get their own rows)."""
@@ -239,11 +295,17 @@ def answers_table(structure: Questionnaire, answers: Answers) -> pd.DataFrame:
     sections = {s.id: s.title for p in structure.parts for s in p.sections}
     for q in structure.answerable():
         a = answers.get(q.id)
-        base = {"del": parts[q.part], "avsnitt": sections[q.section], "fråga": q.id,
-                "rubrik": q.title, "typ": q.type, "område": q.area,
-                "beskrivning": (a.details if a else None) or "",
-                "kommentar": (a.comment if a else None) or "",
-                "källa": (a.source if a else None) or ""}
+        base = {
+            "del": parts[q.part],
+            "avsnitt": sections[q.section],
+            "fråga": q.id,
+            "rubrik": q.title,
+            "typ": q.type,
+            "område": q.area,
+            "beskrivning": (a.details if a else None) or "",
+            "kommentar": (a.comment if a else None) or "",
+            "källa": (a.source if a else None) or "",
+        }
         if q.type == "grid":
             values = a.value if a and isinstance(a.value, dict) else {}
             for r in q.rows:
@@ -253,10 +315,12 @@ def answers_table(structure: Questionnaire, answers: Answers) -> pd.DataFrame:
                 records.append(base | {"rad": "", "svar": UNANSWERED})
                 continue
             for o in q.options:
-                state = "valt" if o.id in a.value else (
-                    "oklart" if o.id in a.unclear else "inte valt")
-                label = f"{o.label}: {a.other}" if o.other and a.other and o.id in a.value \
-                    else o.label
+                state = (
+                    "valt" if o.id in a.value else ("oklart" if o.id in a.unclear else "inte valt")
+                )
+                label = (
+                    f"{o.label}: {a.other}" if o.other and a.other and o.id in a.value else o.label
+                )
                 records.append(base | {"rad": label, "svar": state})
         else:
             records.append(base | {"rad": "", "svar": answer_text(q, a)})

@@ -21,14 +21,33 @@ from naravard.core import safe_yaml
 
 TYPES = ("heading", "yes_no", "yes_no_partly", "grid", "checkboxes", "number", "text")
 SINGLE_CHOICE = ("yes_no", "yes_no_partly")
-DEFAULT_CHOICES = {"yes_no": ("Ja", "Nej"), "yes_no_partly": ("Ja", "Nej", "Delvis"),
-                   "grid": ("Ja", "Nej")}
+DEFAULT_CHOICES = {
+    "yes_no": ("Ja", "Nej"),
+    "yes_no_partly": ("Ja", "Nej", "Delvis"),
+    "grid": ("Ja", "Nej"),
+}
 AREA_KEYS: tuple[str, ...] = (*AREAS, "ovrigt")
 NUMBER_UNITS = {"procent": "%", "antal": ""}
 
-_QUESTION_KEYS = {"id", "type", "title", "area", "label", "parent", "only_if", "optional",
-                  "choices", "rows", "options", "unit", "min", "max", "not_available", "note",
-                  "related_indicators"}
+_QUESTION_KEYS = {
+    "id",
+    "type",
+    "title",
+    "area",
+    "label",
+    "parent",
+    "only_if",
+    "optional",
+    "choices",
+    "rows",
+    "options",
+    "unit",
+    "min",
+    "max",
+    "not_available",
+    "note",
+    "related_indicators",
+}
 
 
 @dataclass(frozen=True)
@@ -168,8 +187,9 @@ def load_structure(year: int | str, path: Path | None = None) -> Questionnaire:
     path = Path(path) if path else structure_path(year_int)
     if not path.is_file():
         years = ", ".join(map(str, available_years())) or "inga"
-        raise NaravardError(f"{path}: naravard har ingen enkätstruktur för {year_int} "
-                            f"(finns för: {years})")
+        raise NaravardError(
+            f"{path}: naravard har ingen enkätstruktur för {year_int} (finns för: {years})"
+        )
     return _load_cached(path.resolve(), path.stat().st_mtime_ns, year_int)
 
 
@@ -237,23 +257,42 @@ def _question(q: Any, path: Path, part: str, section: str) -> Question:
     only_if = None
     if q.get("only_if"):
         c = q["only_if"]
-        only_if = Condition(str(c["question"]), str(c["answer"]),
-                            str(c["row"]) if c.get("row") else None)
+        only_if = Condition(
+            str(c["question"]), str(c["answer"]), str(c["row"]) if c.get("row") else None
+        )
     related = tuple(str(i) for i in q.get("related_indicators") or [])
     return Question(
-        id=qid, type=qtype, title=str(q["title"]).strip(), area=area, part=str(part),
-        section=str(section), label=str(q.get("label") or qid),
-        parent=str(q["parent"]) if q.get("parent") else None, only_if=only_if,
-        optional=bool(q.get("optional", False)), choices=choices, rows=rows, options=options,
-        unit=unit, min=_num(q.get("min")), max=_num(q.get("max")),
-        not_available=q.get("not_available"), note=q.get("note"), related_indicators=related)
+        id=qid,
+        type=qtype,
+        title=str(q["title"]).strip(),
+        area=area,
+        part=str(part),
+        section=str(section),
+        label=str(q.get("label") or qid),
+        parent=str(q["parent"]) if q.get("parent") else None,
+        only_if=only_if,
+        optional=bool(q.get("optional", False)),
+        choices=choices,
+        rows=rows,
+        options=options,
+        unit=unit,
+        min=_num(q.get("min")),
+        max=_num(q.get("max")),
+        not_available=q.get("not_available"),
+        note=q.get("note"),
+        related_indicators=related,
+    )
 
 
 def _item(raw: Any, where: str) -> Item:
     if not isinstance(raw, dict) or not raw.get("id") or not raw.get("label"):
         raise NaravardError(f"{where}: varje rad och alternativ behöver id och label")
-    return Item(str(raw["id"]), str(raw["label"]), bool(raw.get("other", False)),
-                bool(raw.get("exclusive", False)))
+    return Item(
+        str(raw["id"]),
+        str(raw["label"]),
+        bool(raw.get("other", False)),
+        bool(raw.get("exclusive", False)),
+    )
 
 
 def _num(x: Any) -> float | None:
