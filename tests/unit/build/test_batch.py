@@ -174,9 +174,9 @@ def test_a_warmed_worker_freezes_what_it_loaded_and_collects_less_often(tmp_path
     lives as long as it does and leaves the collector's sight."""
     code = (
         "import gc\n"
-        "from naravard.build import batch, kernels, render\n"
+        "from naravard.build import batch, render\n"
         "batch._kernel = lambda: None\n"  # no kernel: this test is about the worker's heap
-        "kernels.wait_until_ready = lambda km: None\n"
+        "batch.wait_until_ready = lambda km: None\n"
         "render.warm_up = lambda: None\n"
         "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)\n"
         "batch._worker_init('k')\n"
