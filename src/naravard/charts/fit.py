@@ -175,3 +175,20 @@ def at_dpi(fig: Figure, dpi: float) -> Iterator[None]:
         yield
     finally:
         fig.dpi = old
+
+
+def bold_copy(ax: Any, label: Any, *, color: str, zorder: float, pad: float) -> Any:
+    """A bold copy of a drawn text (a bar's name or value) on a white box, drawn over it: how
+    the focus region's and its peers' rows stand out without colour."""
+    return ax.text(
+        *label.get_position(),
+        label.get_text(),
+        transform=label.get_transform(),
+        va=label.get_va(),
+        ha=label.get_ha(),
+        fontsize=label.get_fontsize(),
+        color=color,
+        fontweight="bold",
+        zorder=zorder,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": pad},
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 import matplotlib.patches
 
+from naravard.charts.fit import bold_copy
 from naravard.charts.style import TEXT
 
 OUTLINE = "#1A1A1A"  # near black: an outline reads in grey print where a hue would not
@@ -53,21 +54,7 @@ def mark_peers(
                     zorder=2,
                 )
             )
-        texts = [
-            ax.text(
-                *artist.get_position(),
-                artist.get_text(),
-                transform=artist.get_transform(),
-                va=artist.get_va(),
-                ha=artist.get_ha(),
-                fontsize=artist.get_fontsize(),
-                color=TEXT,
-                fontweight="bold",
-                zorder=6,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.1},
-            )
-            for artist in (name, value)
-        ]
+        texts = [bold_copy(ax, artist, color=TEXT, zorder=6, pad=0.1) for artist in (name, value)]
         for artist, twin in zip((drawn, *texts), (bar, name, value)):
             artist.set_gid(twin.get_gid())
             foreground.append(artist)

@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from naravard.analysis import judgements as J
 from naravard.charts import cache, peer_marks
 from naravard.charts.chart import Chart
-from naravard.charts.fit import fixed_margins
+from naravard.charts.fit import bold_copy, fixed_margins
 from naravard.charts.inputs import IndicatorLike, attr, clean, fmt, fmt_short, ind_decimals, ind_id
 from naravard.charts.style import (
     BAR_GREY,
@@ -217,20 +217,7 @@ def _ranked_chart(
                 )
             )
         label = plain.names[focus]
-        foreground.append(
-            ax.text(
-                *label.get_position(),
-                label.get_text(),
-                transform=label.get_transform(),
-                va=label.get_va(),
-                ha=label.get_ha(),
-                fontsize=label.get_fontsize(),
-                color=BLUE,
-                fontweight="bold",
-                zorder=7,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
-            )
-        )
+        foreground.append(bold_copy(ax, label, color=BLUE, zorder=7, pad=0.6))
         foreground.append(
             ax.text(
                 *plain.values[focus].get_position(),

@@ -15,21 +15,12 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from naravard.sources import COLUMNS
 from naravard.config.catalog import Catalog, Indicator
 from naravard.config.regions import RIKET_CODE, all_regions
 
 EXAMPLE_SOURCE = "exempeldata"
 DEFAULT_YEARS = range(2016, 2025)
-_COLUMNS = [
-    "indicator_id",
-    "region_code",
-    "year",
-    "gender",
-    "value",
-    "status",
-    "source",
-    "retrieved",
-]
 
 # (level around 2020, spread between regions, change per year). For percentages the spread and
 # change are percentage points; otherwise they are relative (0.15 = 15 %). Levels are rounded
@@ -204,7 +195,7 @@ def generate_example(catalog: Catalog, years: Iterable[int] = DEFAULT_YEARS) -> 
     frame["status"] = ""
     frame["source"] = EXAMPLE_SOURCE
     frame["retrieved"] = ""
-    return frame[_COLUMNS]
+    return frame[COLUMNS]
 
 
 def _three_rows(

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from naravard.core import paths
+from naravard.sources import COLUMNS
 from naravard.config.catalog import Catalog
 from naravard.core.errors import NaravardError
 from naravard.core.limits import check_length, range_problem, span_text
@@ -27,19 +28,6 @@ REQUIRED_COLUMNS = ["indicator_id", "year", "gender", "value", "source"]
 HEADER = ["indicator_id", "year", "gender", "value", "source", "note", "definition"]
 GENDERS = ("T", "K", "M")
 YEAR_RANGE = (2000, 2100)
-
-# The tidy columns (naravard.sources.table.COLUMNS); spelled out here because table imports
-# this module.
-_COLUMNS = [
-    "indicator_id",
-    "region_code",
-    "year",
-    "gender",
-    "value",
-    "status",
-    "source",
-    "retrieved",
-]
 
 
 def _decode(raw: bytes, where: str) -> str:
@@ -75,7 +63,7 @@ def parse_number(text: str) -> float | None:
 
 
 def _empty_frame() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in _COLUMNS})
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
     frame["year"] = frame["year"].astype("int64")
     frame["value"] = frame["value"].astype("float64")
     return frame
@@ -304,7 +292,7 @@ def read_regional_file(path: Path, catalog: Catalog) -> pd.DataFrame:
 
     if not rows:
         return _empty_frame()
-    frame = pd.DataFrame(rows, columns=_COLUMNS)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["year"] = frame["year"].astype("int64")
     frame["value"] = frame["value"].astype("float64")
     return frame

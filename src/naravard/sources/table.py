@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from naravard.sources import COLUMNS
 from naravard.config.catalog import Catalog, load_catalog
 from naravard.config.regions import all_regions, region_codes
 from naravard.core import paths
@@ -35,16 +36,6 @@ from naravard.sources.regional import read_regional_dir
 from naravard.config.kommun_catalog import kommun_catalog_path, load_kommun_catalog
 from naravard.sources.kommun import read_kommun
 
-COLUMNS = [
-    "indicator_id",
-    "region_code",
-    "year",
-    "gender",
-    "value",
-    "status",
-    "source",
-    "retrieved",
-]
 GENDERS = ("T", "K", "M")
 YEARS = (2000, 2100)  # the years any value may have; a snapshot's others are left out
 KEY = ["indicator_id", "region_code", "year", "gender"]
