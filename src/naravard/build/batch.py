@@ -64,7 +64,7 @@ def default_jobs() -> int:
 
 
 def _start_kernel() -> Any:
-    km = start_report_kernel(notebooks_dir())
+    km = start_report_kernel(notebooks_dir(), shares_cores=True)
     # pool workers leave through os._exit, which skips atexit; Finalize runs before it
     mp_util.Finalize(km, stop_kernel, args=(km,), exitpriority=10)
     return km

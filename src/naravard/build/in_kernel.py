@@ -11,6 +11,7 @@ hooks (naravard.report.common.AFTER_LOAD) and `charts.save_chart` as everywhere 
 from __future__ import annotations
 
 from naravard import charts
+from naravard.core.settings import settings
 from naravard.report import common, figure_files
 from naravard.speed import forked, heap, shortcuts
 
@@ -45,5 +46,9 @@ def install() -> bool:
     if settle_heap not in common.AFTER_LOAD:
         common.AFTER_LOAD.append(settle_heap)
     charts.defer_svgs()
-    figure_files.EACH = forked.each  # half the large PNGs in a forked copy of the kernel
+    # half the large PNGs in a forked copy of the kernel, while the PDF is printed; not in a
+    # batch, whose kernels and workers keep both cores busy already (measured in docs/speed.md:
+    # six reports 21,7–22,9 s without the copy, 23,3–23,4 s with it, and half the memory)
+    if not settings().kernel_shares_cores:
+        figure_files.EACH = forked.each
     return True

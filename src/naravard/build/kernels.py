@@ -70,12 +70,20 @@ def kernel_config() -> Any:
 ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
 
 
-def start_report_kernel(cwd: Path, *, kernel_name: str | None = None) -> Any:
+# set for a batch kernel (`start_report_kernel(shares_cores=True)`), read through core.settings
+SHARES_CORES = "NARAVARD_KERNEL_SHARES_CORES"
+
+
+def start_report_kernel(
+    cwd: Path, *, kernel_name: str | None = None, shares_cores: bool = False
+) -> Any:
     """Start a warm report kernel and return its manager without waiting for it.
 
     The kernel inherits this process's environment as it is now (the observation files'
     key among it) and is marked as a report kernel, which may freeze its heap
     (naravard.build.in_kernel.settle_heap): it runs reports only and ends with them.
+    `shares_cores`: one of a batch's kernels, which with their workers keep every core busy;
+    it draws its large PNGs itself instead of in a forked copy (naravard.build.in_kernel).
     """
     from jupyter_client.manager import KernelManager
 
@@ -86,7 +94,7 @@ def start_report_kernel(cwd: Path, *, kernel_name: str | None = None) -> Any:
     )
     km.start_kernel(
         cwd=str(cwd),
-        env=os.environ | {REPORT_KERNEL: "1"},
+        env=os.environ | {REPORT_KERNEL: "1"} | ({SHARES_CORES: "1"} if shares_cores else {}),
         extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}", *KERNEL_ARGUMENTS],
     )
     _STARTED.add(km)

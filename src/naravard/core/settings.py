@@ -36,6 +36,8 @@ class Settings:
     observations_key: str = ""  # NARAVARD_OBSERVATIONS_KEY: signs this run's observation files
     no_speedups: bool = False  # NARAVARD_NO_SPEEDUPS: every shortcut off
     report_kernel: bool = False  # NARAVARD_REPORT_KERNEL=1: a kernel naravard started for reports
+    # NARAVARD_KERNEL_SHARES_CORES=1: one of `make reports`' kernels, which keep every core busy
+    kernel_shares_cores: bool = False
 
 
 def settings() -> Settings:
@@ -66,4 +68,5 @@ def _read(items: tuple[tuple[str, str], ...]) -> Settings:
         observations_key=env.get(PREFIX + "OBSERVATIONS_KEY", ""),
         no_speedups=text("NO_SPEEDUPS").lower() not in OFF_WORDS,
         report_kernel=env.get(PREFIX + "REPORT_KERNEL") == "1",
+        kernel_shares_cores=env.get(PREFIX + "KERNEL_SHARES_CORES") == "1",
     )
