@@ -39,17 +39,18 @@ def _catalog() -> Catalog:
     return load_kommun_catalog()
 
 
+def find_items(obs: Any, region: Any) -> list[K.KommunIndicator]:
+    """The chapter's indicators for the region's län (empty: no chapter); region.prepare
+    computes them once, as `RegionReport.kommun_items`."""
+    data = getattr(obs, "kommun", None)
+    if data is None or region.code in ONE_KOMMUN:
+        return []
+    return K.lan_indicators(data, _catalog(), region.code, region.full_name)
+
+
 def items(rep: Any) -> list[K.KommunIndicator]:
-    """The chapter's indicators for the report's region (empty: no chapter); computed once."""
-    cached = getattr(rep, "_kommun_items", None)
-    if cached is not None:
-        return cached
-    data = getattr(rep.obs, "kommun", None)
-    found: list[K.KommunIndicator] = []
-    if data is not None and rep.region.code not in ONE_KOMMUN:
-        found = K.lan_indicators(data, _catalog(), rep.region.code, rep.region.full_name)
-    rep._kommun_items = found
-    return found
+    """The chapter's indicators for the report's region (empty: no chapter)."""
+    return rep.kommun_items
 
 
 def has_chapter(rep: Any) -> bool:

@@ -6,7 +6,7 @@ stays thin and the same blocks can be tested without running a kernel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +63,8 @@ class RegionReport:
     own_analysis: bool = False  # the report has a chapter "Egen analys"
     peers: object = None  # naravard.config.peer_groups.PeerGroup: whom the region is placed among
     goals: object = None  # naravard.config.goals.Goals: the region's own goals, if it has a file
+    # naravard.report.kommun: the län's kommun indicators (empty: no kommun chapter)
+    kommun_items: list = field(default_factory=list)
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -115,6 +117,7 @@ def prepare(
     )
     peers.attach(rep, jamfor)
     rep.goals = own_goals.load(reg.slug, catalog)  # data/mal/<slug>.yaml, validated now
+    rep.kommun_items = kommun.find_items(obs, reg)
     _analyst_parts(rep, comments, previous)
     return rep
 
@@ -543,9 +546,7 @@ def about_html(rep: RegionReport) -> str:
         if missing
         else f"Alla indikatorer har värden för {rep.year}.",
     ]
-    if own_goals.about_line(rep):
-        paragraphs.append(own_goals.about_line(rep))
-    paragraphs += [line for line in (kommun.about_line(rep),) if line]
+    paragraphs += [line for line in (own_goals.about_line(rep), kommun.about_line(rep)) if line]
     if rep.table[["kvinnor", "man"]].isna().all().all():
         paragraphs.append(
             "Underlaget innehåller inga värden uppdelade på kvinnor och män, så "
