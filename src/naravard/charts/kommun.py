@@ -80,9 +80,7 @@ def _draw(item: K.KommunIndicator, region_name: str) -> Chart:
         if k.start_value is not None:
             # no joining line across a series break: it would read as a comparable change
             if not crosses(break_years, k.start_year, item.year):
-                ax.plot(
-                    [k.start_value, k.value], [y, y], color="#9A9A9A", linewidth=1.0, zorder=2
-                )
+                ax.plot([k.start_value, k.value], [y, y], color="#9A9A9A", linewidth=1.0, zorder=2)
             ax.plot(
                 k.start_value,
                 y,

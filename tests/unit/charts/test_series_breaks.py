@@ -124,9 +124,20 @@ def _kommun_item(break_year: int):
     )
     rows = [
         KommunValue(
-            code=f"24{n:02d}", name=f"Kommun {n}", value=60.0 + n, status="", reason="",
-            last_year=2024, last_value=60.0 + n, start_year=2020, start_value=50.0 + n,
-            change=None, change_judgement="", versus_lan="", kvinnor=None, man=None,
+            code=f"24{n:02d}",
+            name=f"Kommun {n}",
+            value=60.0 + n,
+            status="",
+            reason="",
+            last_year=2024,
+            last_value=60.0 + n,
+            start_year=2020,
+            start_value=50.0 + n,
+            change=None,
+            change_judgement="",
+            versus_lan="",
+            kvinnor=None,
+            man=None,
             unstable=False,
         )
         for n in range(3)
@@ -141,8 +152,10 @@ def test_kommun_chart_joins_start_and_latest_only_without_a_break_between(break_
     chart = kommun_chart(_kommun_item(break_year), "Västerbotten")
     ax = chart.fig.axes[0]
     lines = [
-        line for line in ax.get_lines()
-        if line.get_linestyle() not in ("None", "none") and len(line.get_xdata()) == 2
+        line
+        for line in ax.get_lines()
+        if line.get_linestyle() not in ("None", "none")
+        and len(line.get_xdata()) == 2
         and line.get_ydata()[0] == line.get_ydata()[1]
         and line.get_xdata()[0] != line.get_xdata()[1]
     ]
