@@ -5,7 +5,7 @@ A statistician reads a joined line as a comparable change; across a break it is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -22,14 +22,15 @@ CODES = ["0000", *(r.code for r in all_regions())]
 YEARS = range(2019, 2025)
 
 
-@dataclass(frozen=True)
-class Ind:
-    id: str = "telefon_samma_dag"
-    name: str = "Telefonsamtal till primärvården besvarade samma dag"
-    unit: str = "procent"
-    direction: str = "higher"
-    decimals: int = 1
-    primary_source: str = "Väntetider i vården, SKR"
+def Ind() -> SimpleNamespace:  # noqa: N802 (read as the indicator it stands for)
+    return SimpleNamespace(
+        id="telefon_samma_dag",
+        name="Telefonsamtal till primärvården besvarade samma dag",
+        unit="procent",
+        direction="higher",
+        decimals=1,
+        primary_source="Väntetider i vården, SKR",
+    )
 
 
 def _frame() -> pd.DataFrame:
@@ -110,8 +111,6 @@ def test_cut_at_breaks_and_pieces():
 
 
 def _kommun_item(break_year: int):
-    from types import SimpleNamespace
-
     from naravard.analysis.kommun import KommunIndicator, KommunValue
 
     ind = SimpleNamespace(
