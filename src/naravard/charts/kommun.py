@@ -12,6 +12,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from naravard.charts.breaks import crosses
 from naravard.charts.chart import Chart
 from naravard.charts.style import CM, TEXT, SwedishFormatter
 from naravard.analysis import kommun as K
@@ -62,6 +63,7 @@ def _draw(item: K.KommunIndicator, region_name: str) -> Chart:
     pad = (high - low) * 0.06 or abs(high) * 0.1 or 1.0
     left = 0.0 if low >= 0 and low < (high - low) * 0.6 else low - pad
     ax.set_xlim(left, high + pad)
+    break_years = [b.year for b in ind.series_breaks]
     for y, k in enumerate(rows):
         if k.value is None:
             ax.text(
@@ -76,7 +78,9 @@ def _draw(item: K.KommunIndicator, region_name: str) -> Chart:
             )
             continue
         if k.start_value is not None:
-            ax.plot([k.start_value, k.value], [y, y], color="#9A9A9A", linewidth=1.0, zorder=2)
+            # no joining line across a series break: it would read as a comparable change
+            if not crosses(break_years, k.start_year, item.year):
+                ax.plot([k.start_value, k.value], [y, y], color="#9A9A9A", linewidth=1.0, zorder=2)
             ax.plot(
                 k.start_value,
                 y,

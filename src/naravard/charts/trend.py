@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import matplotlib
-import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
 
 from naravard.charts import cache
+from naravard.charts.breaks import cut_at_breaks, pieces
 from naravard.charts.chart import Chart
 from naravard.charts.fit import fit_label, fixed_margins, spread_labels
 from naravard.charts.inputs import (
@@ -114,10 +114,10 @@ def _trend_chart(
     fig, ax = cache.remember(cache.SKELETONS, background, build) if shared else build()
 
     foreground: list[Any] = []
+    break_years = [y for y, _r in found_breaks]
     if len(region):
         foreground += ax.plot(
-            region["year"],
-            region["value"],
+            *cut_at_breaks(region["year"], region["value"], break_years),
             color=BLUE,
             linewidth=2.6,
             marker="o",
@@ -194,11 +194,16 @@ def _trend_chart(
         for artist in foreground:
             artist.remove()
 
+    # the alt text's change runs from the first year of the last unbroken stretch: a
+    # "från … till …" across a break would describe a change the years cannot show
+    newest = int(region["year"].iloc[-1]) if len(region) else 0
+    since = max((b for b in break_years if b <= newest), default=0)
+    stretch = region[region["year"] >= since]
     ends = (
-        [region.iloc[0], region.iloc[-1]]
-        if len(region) >= 2
-        else [region.iloc[-1]]
-        if len(region)
+        [stretch.iloc[0], stretch.iloc[-1]]
+        if len(stretch) >= 2
+        else [stretch.iloc[-1]]
+        if len(stretch)
         else []
     )
     alt, caption = chart_text.trend_texts(
@@ -252,9 +257,12 @@ def _trend_background(
     ax = fig.add_subplot()
     # one collection, not 21 lines: a fraction of the time to build and to draw
     context = context.sort_values(["region_code", "year"], kind="mergesort")
+    # no segment joins the years either side of a series break (charts/breaks.py)
+    break_years = [y for y, _r in found_breaks]
     traces = [
-        np.column_stack([g["year"].to_numpy(float), g["value"].to_numpy(float)])
+        piece
         for _code, g in context.groupby("region_code", sort=True)
+        for piece in pieces(g["year"], g["value"], break_years)
     ]
     if traces:
         ax.add_collection(
@@ -264,10 +272,21 @@ def _trend_background(
             autolim=True,
         )
         ax.autoscale_view()
+    # a year alone between breaks has no line to show it: a faint dot instead
+    alone = [trace[0] for trace in traces if len(trace) == 1]
+    if alone:
+        ax.plot(
+            *zip(*alone, strict=True),
+            color=CONTEXT_GREY,
+            marker="o",
+            markersize=2.2,
+            linestyle="none",
+            zorder=1,
+            label="_övriga regioner",
+        )
     if len(riket):
         ax.plot(
-            riket["year"],
-            riket["value"],
+            *cut_at_breaks(riket["year"], riket["value"], break_years),
             color=VERMILLION,
             linestyle="--",
             linewidth=1.8,
