@@ -14,6 +14,7 @@ import pandas as pd
 
 from naravard.analysis.indicators import available_years, indicator_table, national_table, series
 from naravard.analysis.judgements import published
+from naravard.config import units
 from naravard.config.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.config.regions import all_regions
 from naravard.core import clock
@@ -294,7 +295,8 @@ def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
 
 
 def _unit_heading(ind: Indicator) -> str:
-    return "procentenheter" if ind.unit == "procent" else text.unit_label(ind.unit).lower()
+    words = getattr(units.get(ind.unit), "change", None)
+    return words.many if words is not None else text.unit_label(ind.unit).lower()
 
 
 def area_html(rep: NationalReport, area: str) -> str:
