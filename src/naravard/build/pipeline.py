@@ -22,7 +22,7 @@ from naravard.core import publish
 from naravard.core.errors import NaravardError
 from naravard.core.limits import printable
 from naravard.core.paths import (
-    catalog_path,
+    catalog_files,
     display_path,
     goals_dir,
     notebooks_dir,
@@ -103,7 +103,7 @@ def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
     return _existing(
         [
             notebooks_dir() / REGION_NOTEBOOK,
-            catalog_path(),
+            *catalog_files(),
             *_kolada_files(obs),
             regional_dir() / f"{slug}.csv",
             goals_dir() / f"{slug}.yaml",
@@ -120,7 +120,7 @@ def national_inputs(obs: Any, year: int) -> list[Path]:
     return _existing(
         [
             notebooks_dir() / NATIONAL_NOTEBOOK,
-            catalog_path(),
+            *catalog_files(),
             *getattr(obs, "input_files", []),
             qdir / f"{year}.yaml",
             *sorted(qdir.glob(f"answers/*/{year}.yaml")),

@@ -6,11 +6,11 @@ import functools
 from pathlib import Path
 
 from naravard.config.listfile import read_entries
-from naravard.core.paths import catalog_path
+from naravard.core.paths import areas_path
 
 
 def default_path() -> Path:
-    return catalog_path().with_name("areas.yaml")
+    return areas_path()
 
 
 def parse(path: Path) -> dict[str, str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from naravard.config.listfile import Entry, read_entries
-from naravard.core.paths import catalog_path
+from naravard.core.paths import units_path
 
 _FIELDS = {
     "symbol": str,
@@ -50,7 +50,7 @@ class Unit:
 
 
 def default_path() -> Path:
-    return catalog_path().with_name("units.yaml")
+    return units_path()
 
 
 def _change(entry: Entry) -> Change | None:

@@ -53,6 +53,19 @@ def catalog_path() -> Path:
     return data_dir() / "catalog" / "indicators.yaml"
 
 
+def units_path() -> Path:
+    return catalog_path().with_name("units.yaml")
+
+
+def areas_path() -> Path:
+    return catalog_path().with_name("areas.yaml")
+
+
+def catalog_files() -> list[Path]:
+    """The catalogue files every report is made from: indicators, units, areas."""
+    return [catalog_path(), units_path(), areas_path()]
+
+
 def _env_dir(value: str, default: Path) -> Path:
     """`default`, unless its NARAVARD_* variable (`value`) points elsewhere (tests, other teams)."""
     return Path(value).resolve() if value else default
