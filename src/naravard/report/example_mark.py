@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from matplotlib.text import Text
+
 MARK = "EXEMPELDATA\ninte verkliga värden"
 GID = "exempeldata"
 
@@ -15,7 +17,6 @@ def mark_example(chart: Any) -> None:
     The layered drawing reuses backgrounds between charts; a marked chart must not share
     one with an unmarked chart, nor lose its mark to the reuse.
     """
-    from matplotlib.text import Text
 
     fig = chart.fig
     if any(getattr(a, "get_gid", lambda: None)() == GID for a in [*fig.texts, *chart.foreground]):

@@ -14,7 +14,6 @@ import pandas as pd
 
 from naravard.analysis.indicators import available_years, indicator_table, national_table, series
 from naravard.analysis.judgements import published
-from naravard.config import units
 from naravard.config.catalog import AREAS, Catalog, Indicator, load_catalog
 from naravard.config.regions import all_regions
 from naravard.core import clock
@@ -42,6 +41,8 @@ from naravard.report.national_facts import (
 )
 from naravard.sources.table import load_observations
 from naravard.wording import highlights, summary, templating, text
+from naravard.config import units
+from naravard.report import national_peers
 
 NATIONAL_TITLE = "Nationell jämförelse av regionernas omställning till en god och nära vård"
 
@@ -461,7 +462,6 @@ def _filed_answers(rep: NationalReport) -> dict[str, str]:
 def profiles_html(rep: NationalReport) -> str:
     """A short profile of each of the 21 regions (Socialstyrelsen's overview is the model),
     after a paragraph per sjukvårdsregion (naravard.report.national_peers)."""
-    from naravard.report import national_peers
 
     return templating.render(
         "national/profiles.html.j2",
