@@ -20,6 +20,7 @@ from naravard.core import clock
 from naravard.core.errors import NaravardError
 from naravard.core.paths import scratch_dir
 from naravard.report import questionnaire as q
+from naravard.report.chapter_order import national_chapters
 from naravard.report.common import (
     EXAMPLE_BANNER,
     TITLE,
@@ -92,16 +93,16 @@ def prepare(
 
 
 def chapters(rep: NationalReport) -> list[tuple[str, str]]:
-    items = [
-        ("sammanfattning", "Sammanfattning"),
-        ("oversikt", "Regionerna jämfört med riket"),
-        ("kartor", "Kartor"),
+    """(anchor id, heading) for the table of contents: the chapters this report has."""
+    present = {
+        "title_html": False,  # the page the table of contents is on
+        "questionnaire_html": _has_questionnaire(rep.year),
+    }
+    return [
+        (c.anchor, c.title)
+        for c in national_chapters()
+        if present.get(c.call, True) and (c.area is None or area_inds(rep, c.area))
     ]
-    items += [(f"omrade-{key}", title) for key, title in AREAS.items() if area_inds(rep, key)]
-    items += [("mal", "Nationella mål"), ("profiler", "Regionerna en och en")]
-    if _has_questionnaire(rep.year):
-        items.append(("enkaten", "Enkätsvar till Socialstyrelsen"))
-    return items + [("om-underlaget", "Om underlaget")]
 
 
 def _has_questionnaire(year: int) -> bool:

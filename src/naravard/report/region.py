@@ -218,12 +218,6 @@ def title_html(rep: RegionReport) -> str:
 def chapters(rep: RegionReport) -> list[tuple[str, str]]:
     """(anchor id, heading) for the table of contents: the chapters this report has."""
     present = {
-        **{
-            f'blocks.area(rep, "{key}")': any(
-                i.source == "kolada" for i in rep.catalog.in_area(key)
-            )
-            for key in AREAS
-        },
         "blocks.title(rep)": False,  # the page the table of contents is on
         "blocks.kommuner(rep)": kommun.has_chapter(rep),  # when the data has kommun values
         "own.chapter(rep)": bool(rep.own_analysis),
@@ -231,7 +225,12 @@ def chapters(rep: RegionReport) -> list[tuple[str, str]]:
         "blocks.questionnaire(rep)": rep.structure is not None,  # no form for the year: none
         "blocks.goals(rep)": own_goals.has_chapter(rep),
     }
-    return [(c.anchor, c.title) for c in region_chapters() if present.get(c.call, True)]
+    return [
+        (c.anchor, c.title)
+        for c in region_chapters()
+        if present.get(c.call, True)
+        and (c.area is None or any(i.source == "kolada" for i in rep.catalog.in_area(c.area)))
+    ]
 
 
 def toc_html(rep: RegionReport) -> str:
