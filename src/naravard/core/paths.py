@@ -62,8 +62,19 @@ def areas_path() -> Path:
 
 
 def catalog_files() -> list[Path]:
-    """The catalogue files every report is made from: indicators, units, areas."""
-    return [catalog_path(), units_path(), areas_path()]
+    """The files every report is made from besides the data: each catalogue file (indicators,
+    units, areas, related questions, sjukvårdsregioner, kommun indicators) and the comparison
+    groups. An edit to any of them renders the reports again."""
+    return [
+        catalog_path(),
+        *sorted(p for p in catalog_path().parent.glob("*.yaml") if p != catalog_path()),
+        peer_groups_path(),
+    ]
+
+
+def peer_groups_path() -> Path:
+    """data/jamforelsegrupper.yaml: the regions' own comparison groups (naravard.config.peer_groups)."""
+    return data_dir() / "jamforelsegrupper.yaml"
 
 
 def _env_dir(value: str, default: Path) -> Path:
