@@ -11,6 +11,11 @@ import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
+from pathlib import Path
+from importlib import metadata
+import signal
+import select
+import threading
 
 from naravard.build import batch, pipeline
 from naravard.core import clock
@@ -18,6 +23,7 @@ from naravard.core.errors import NaravardError, quiet_unwinding
 from naravard.core.limits import printable
 from naravard.core.paths import display_path
 from naravard.speed.heap import collect_less_often
+from naravard.build.archive import archive, print_archived
 
 # Imports marked "slow import: see top" stay inside the subcommand that needs them: with them
 # all at the top, `naravard --version` or a usage error took 2,7–3,5 s instead of 0,15–0,3 s
@@ -86,8 +92,6 @@ def _cmd_comment(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from naravard.analysis.revisions import compare_folders, print_changes  # slow import: see top
 
     print_changes(compare_folders(Path(args.dir_a), Path(args.dir_b)), Path(args.dir_b))
@@ -95,8 +99,6 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_archive(args: argparse.Namespace) -> int:
-    from naravard.build.archive import archive, print_archived
-
     target = archive(args.region, args.year)
     print_archived(target, target.parent.parent.name, target.parent.name)
     return 0
@@ -183,7 +185,6 @@ Exempel:
 
 def _version() -> str:
     """The installed distribution's version (pyproject.toml), or say that it is unknown."""
-    from importlib import metadata
 
     try:
         return metadata.version("naravard")
@@ -314,8 +315,6 @@ class _Interrupted:
 
     @classmethod
     def handle(cls, signum: int, frame: object) -> None:
-        import threading
-
         if cls.signum is not None:  # a second Ctrl-C or SIGTERM: at once
             cls.hard_stop()
         cls.signum = signum
@@ -330,7 +329,6 @@ class _Interrupted:
     def hard_stop(cls) -> None:
         """End now: kill this run's kernels and workers; staging folders left behind carry
         this process's id and the next run removes them (naravard.core.publish.remove_stale)."""
-        import signal
 
         kernels = sys.modules.get("naravard.build.kernels")
         if kernels is not None:
@@ -350,8 +348,6 @@ class _Interrupted:
 
     @classmethod
     def install(cls) -> None:
-        import signal
-
         cls.signum = None
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
@@ -361,8 +357,6 @@ class _Interrupted:
 
 
 def _stopped() -> int:
-    import signal
-
     quiet_unwinding()
     print("avbrutet; ingen rapport ändrades", file=sys.stderr)
     return 143 if _Interrupted.signum == signal.SIGTERM else 130
@@ -370,7 +364,6 @@ def _stopped() -> int:
 
 def _reader_gone() -> bool:
     """Whether our stdout is a pipe whose reader has closed it (poll says POLLERR)."""
-    import select
 
     try:
         poller = select.poll()

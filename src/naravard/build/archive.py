@@ -19,6 +19,7 @@ from naravard.core import publish
 from naravard.core.errors import NaravardError
 from naravard.core import clock
 from naravard.core.paths import archive_dir, display_path, figures_dir, output_dir
+from naravard.config.regions import get_region
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -31,7 +32,6 @@ def today() -> dt.date:
 def _report_folders(region: str, year: object) -> tuple[str, str, Path, Path]:
     """(slug, year, report folder, figures folder) of a published report; `riket` is the
     national report."""
-    from naravard.config.regions import get_region
 
     slug = get_region(region, allow_riket=True).slug
     text = str(year).strip()

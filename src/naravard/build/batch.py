@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+import signal
+import json
 
 from naravard.build.kernels import start_report_kernel, stop_kernel, wait_until_ready
 from naravard.build.manifest import outputs_intact, same_inputs
@@ -76,7 +78,6 @@ def _worker_init(key: str) -> None:
     Workers start before the parent has loaded the data, so this overlaps with it. `key`
     verifies the parent's observation file (naravard.sources.table); the kernel inherits it.
     """
-    import signal
 
     # Ctrl-C reaches the whole process group: the parent stops the workers itself (SIGTERM),
     # which exits through SystemExit so the kernel's finaliser and every `finally` run.
@@ -179,7 +180,6 @@ def _start_pool(n_jobs: int, max_jobs: int | None = None) -> cf.ProcessPoolExecu
 def up_to_date(job: Any) -> bool:
     """True when the manifest beside the outputs was made from exactly these inputs, no input
     file has been touched since, and every output it lists is there with its hash."""
-    import json
 
     manifest_path = job.out_dir / "manifest.json"
     if not manifest_path.is_file():
@@ -314,7 +314,7 @@ def _run(
     workers: int,
     jamfor: str | None = None,
 ) -> list[TaskResult]:
-    from tqdm import tqdm
+    from tqdm import tqdm  # slow import (tqdm 0,04 s): only a batch that runs draws a bar
 
     from naravard.report import national, region as report  # slow import: see top
     from naravard.config.catalog import load_catalog  # slow import: see top

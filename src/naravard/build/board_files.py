@@ -13,8 +13,16 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 from typing import Any
+import csv
+from dataclasses import replace
+import threading
 
 from naravard.core.errors import naming
+from naravard.report.slide_template import open_template
+
+# Imports marked "slow import: see top" load the report modules with pandas (0,4–0,5 s),
+# lxml.html (0,02 s), python-docx or python-pptx (measured December 2026): the batch parent
+# imports this module, and only a worker writing a deck or document needs them.
 
 DECK_NAME = "bildspel.pptx"
 DOCUMENT_NAME = "rapport.docx"
@@ -23,9 +31,9 @@ _DATA_PNG = "data:image/png;base64,"
 
 def figures_by_indicator(html: str) -> dict[str, list[Any]]:
     """The charts of each indicator section in the report's HTML, in the PDF's order."""
-    import lxml.html
+    import lxml.html  # slow import: see top
 
-    from naravard.report.board_pack import Figure
+    from naravard.report.board_pack import Figure  # slow import: see top
 
     out: dict[str, list[Figure]] = {}
     tree = lxml.html.fromstring(html)
@@ -57,7 +65,7 @@ def figures_by_indicator(html: str) -> dict[str, list[Any]]:
 
 
 def board_document(pack: Any) -> bytes:
-    from naravard.report import word_document
+    from naravard.report import word_document  # slow import: see top
 
     return word_document.build(pack)
 
@@ -66,8 +74,6 @@ class Background:
     """rapport.docx made in a thread of its own while the notebook runs in its kernel."""
 
     def __init__(self, pack: Any) -> None:
-        import threading
-
         self._data: bytes | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(
@@ -97,7 +103,6 @@ _CHECKED: set[tuple[str, int, int]] = set()
 def check_template(template: Path) -> None:
     """Open the slide template now, so that a broken one fails before the notebook runs
     (once per file version: `make reports` checks the same template for every region)."""
-    from naravard.report.slide_template import open_template
 
     stat = template.stat()
     key = (str(template), stat.st_mtime_ns, stat.st_size)
@@ -110,10 +115,8 @@ def large_pictures(figures: dict[str, list[Any]], folder: Path | None) -> dict[s
     """The same charts as the large PNGs of the figures folder (at least 1 600 px wide, the
     source line inside), found by their alt text in its figurer.csv; a chart without one
     keeps the report's own PNG."""
-    import csv
-    from dataclasses import replace
 
-    from naravard.report.figure_files import CSV_NAME, one_line
+    from naravard.report.figure_files import CSV_NAME, one_line  # slow import: see top
 
     listing = folder / CSV_NAME if folder is not None else None
     if listing is None or not listing.is_file():
@@ -140,9 +143,8 @@ def write_deck(
 ) -> Path:
     """Write bildspel.pptx into the staging folder, from the report's HTML beside it and,
     where they are, the large PNGs in the figures staging folder `figures`."""
-    from dataclasses import replace
 
-    from naravard.report import slides
+    from naravard.report import slides  # slow import: see top
 
     html = (out_staging / f"{stem}.html").read_text(encoding="utf-8")
     charts = large_pictures(figures_by_indicator(html), figures)

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+import threading
+import sys
 
 from naravard.build import board_files
 from naravard.build.kernels import start_report_kernel, stop_kernel
@@ -22,7 +24,7 @@ from naravard.core import publish
 from naravard.core.errors import NaravardError
 from naravard.core.limits import printable
 from naravard.core.paths import (
-    catalog_path,
+    catalog_files,
     display_path,
     goals_dir,
     notebooks_dir,
@@ -34,6 +36,7 @@ from naravard.core.paths import (
 from naravard.report.cells import REGION_NOTEBOOK
 from naravard.report.own_limits import check_settings
 from naravard.sources.observation_key import observations_key
+from naravard.report.slide_template import template_path
 
 # Imports marked "slow import: see top" load pandas, the report modules or nbformat (0,5–1,7 s
 # each, measured December 2026): a batch worker runs jobs without them (its kernel loads
@@ -103,7 +106,7 @@ def region_inputs(obs: Any, slug: str, year: int) -> list[Path]:
     return _existing(
         [
             notebooks_dir() / REGION_NOTEBOOK,
-            catalog_path(),
+            *catalog_files(),
             *_kolada_files(obs),
             regional_dir() / f"{slug}.csv",
             goals_dir() / f"{slug}.yaml",
@@ -120,7 +123,7 @@ def national_inputs(obs: Any, year: int) -> list[Path]:
     return _existing(
         [
             notebooks_dir() / NATIONAL_NOTEBOOK,
-            catalog_path(),
+            *catalog_files(),
             *getattr(obs, "input_files", []),
             qdir / f"{year}.yaml",
             *sorted(qdir.glob(f"answers/*/{year}.yaml")),
@@ -201,8 +204,7 @@ def region_job(
 def board_pack(rep: report.RegionReport) -> tuple[Any, Path]:
     """The content of bildspel.pptx and rapport.docx, and the slide template (checked now:
     a broken template is one line before the notebook runs)."""
-    from naravard.report.board_pack import region_pack
-    from naravard.report.slide_template import template_path
+    from naravard.report.board_pack import region_pack  # slow import: see top
 
     template = template_path(rep.region.slug)
     board_files.check_template(template)
@@ -236,7 +238,7 @@ def national_job(rep: national.NationalReport, data: object) -> Job:
 
 
 def national_board_pack(rep: national.NationalReport) -> Any:
-    from naravard.report.board_pack import national_pack
+    from naravard.report.board_pack import national_pack  # slow import: see top
 
     return national_pack(rep)
 
@@ -381,7 +383,6 @@ def _build_region_report(
     jamfor: str | None = None,
     since: str | Path | None = None,
 ) -> ReportOutcome:
-    import threading
 
     from naravard.build import render  # slow import: see top
     from naravard.report import region as report  # slow import: see top
@@ -432,7 +433,6 @@ def announce_shortcuts() -> None:
 
 def warn_analyst(rep: report.RegionReport, job: Job, prefix: str = "") -> None:
     """On stderr: comments written for other values, and values changed since last time."""
-    import sys
 
     from naravard.report.commentary import stale_warnings  # slow import: see top
 

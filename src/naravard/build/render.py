@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+import warnings
+from urllib.parse import unquote, urlsplit
 
 import nbformat
 
@@ -34,8 +36,9 @@ from naravard.core.paths import TEMPLATES_DIR
 from naravard.report.cells import is_published, runs_in_report
 from naravard.speed import pdf_speedups
 
-# The import marked "slow import: see top" loads pandas with the Kolada tables; the process
-# that prints a PDF does not need it otherwise.
+# Imports marked "slow import: see top" load pandas with the Kolada tables, papermill
+# (0,24 s), nbconvert (0,31 s) or WeasyPrint (0,46 s, measured December 2026): the batch's
+# workers import this module at start and each step loads only what it runs.
 
 TEMPLATE_NAME = "naravard"
 
@@ -146,10 +149,10 @@ def execute_notebook(
     notebook mean the same in both. `km` is a started kernel to run it in
     (naravard.build.kernels); without one, papermill starts and stops its own.
     """
-    import papermill as pm
-    from jupyter_client.kernelspec import NoSuchKernel
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from papermill.exceptions import PapermillExecutionError
+    import papermill as pm  # slow import: see top
+    from jupyter_client.kernelspec import NoSuchKernel  # slow import: see top
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError  # slow import: see top
+    from papermill.exceptions import PapermillExecutionError  # slow import: see top
 
     notebook, output_path = Path(notebook), Path(output_path)
     if not notebook.is_file():
@@ -214,7 +217,7 @@ def _report_run(notebook: Path) -> nbformat.NotebookNode:
 @lru_cache(maxsize=1)
 def _exporter() -> Any:
     """One HTMLExporter per process: building it (templates, preprocessors) is the slow part."""
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter  # slow import: see top
 
     return HTMLExporter(
         template_name=TEMPLATE_NAME,
@@ -291,11 +294,10 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
 def _weasyprint() -> Any:
     """Import WeasyPrint once, without its notice that HarfBuzz-Subset will become required,
     and with the shortcuts of `naravard.speed.pdf_speedups` (chart images, font subsetting)."""
-    import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        import weasyprint
+        import weasyprint  # slow import: see top; inside, so its notice is silenced
         import weasyprint.text.fonts  # noqa: F401
         import weasyprint.urls  # noqa: F401
 
@@ -306,7 +308,7 @@ def _weasyprint() -> Any:
 @lru_cache(maxsize=1)
 def _font_config() -> Any:
     _weasyprint()
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration  # slow import: see top
 
     return FontConfiguration()
 
@@ -344,9 +346,8 @@ def _url_fetcher(images: Mapping[str, bytes], folder: Path | None = None) -> Any
     display any) can then neither wait on the network nor embed a local file such as
     /etc/shadow in the PDF."""
     _weasyprint()
-    from urllib.parse import unquote, urlsplit
 
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # slow import: see top
 
     inside = Path(folder).resolve() if folder is not None else None
 

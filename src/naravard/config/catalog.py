@@ -13,42 +13,21 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 
+from naravard.config import areas, units
+from naravard.config.listfile import LazyMap
 from naravard.core import paths
 from naravard.core.errors import NaravardError
 from naravard.core.limits import check_length
 from naravard.core.errors import excerpt
 from naravard.core import safe_yaml
 
-AREAS: dict[str, str] = {
-    "tillganglighet": "Tillgänglighet",
-    "kontinuitet": "Kontinuitet",
-    "delaktighet": "Delaktighet",
-    "samverkan": "Samverkan och sammanhållen vård",
-    "halsoframjande": "Hälsofrämjande och förebyggande arbete",
-    "resurser": "Resurser",
-}
-
-UNITS: dict[str, str] = {
-    "procent": "%",
-    "antal": "",
-    "per_1000": "per 1 000 invånare",
-    "per_100000": "per 100 000 invånare",
-    "kronor": "kr",
-    "index": "",
-    "invanare_per_lakare": "invånare per läkare",
-    # Rates whose denominator is not the whole population; saying so keeps the axis honest.
-    "per_1000_65": "per 1 000 invånare 65 år och äldre",
-    "per_1000_80": "per 1 000 invånare 80 år och äldre",
-    "per_100000_65": "per 100 000 invånare 65 år och äldre",
-    "per_100_vardplatser": "per 100 vårdplatser",
-    # kommun indicators (data/catalog/kommun_indicators.yaml)
-    "per_100000_80": "per 100 000 invånare 80 år och äldre",
-    "dagar": "dagar",
-}
+# The areas in report order and each unit's suffix, from data/catalog/areas.yaml and units.yaml
+AREAS: Mapping[str, str] = LazyMap(areas.load)
+UNITS: Mapping[str, str] = LazyMap(lambda: {k: u.symbol for k, u in units.load().items()})
 
 DIRECTIONS = ("higher", "lower", "neutral")
 SOURCES = ("kolada", "regional")

@@ -19,8 +19,7 @@ from naravard.config import sjukvardsregioner
 from naravard.config.regions import Region, by_code, closest_hint, get_region
 from naravard.core import safe_yaml
 from naravard.core.errors import NaravardError, excerpt
-from naravard.core.paths import data_dir
-from naravard.core.paths import display_path
+from naravard.core.paths import display_path, peer_groups_path
 
 SJUKVARDSREGION = "sjukvårdsregion"
 JAMFORELSEGRUPP = "jämförelsegrupp"
@@ -108,7 +107,7 @@ def from_names(region: Region, names: str | Iterable[str], where: str) -> PeerGr
 
 
 def defaults_path() -> Path:
-    return data_dir() / "jamforelsegrupper.yaml"
+    return peer_groups_path()
 
 
 def load_defaults(path: Path | None = None) -> dict[str, tuple[str, str | list[str]]]:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from typing import Any
+import reprlib
+import logging
+import sys
+import threading
+import warnings
 
 EXCERPT_CHARS = 80
 
@@ -19,7 +24,6 @@ class NaravardError(Exception):
 
 def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
     """`repr(value)` cut to `limit` characters, so a huge value never floods the terminal."""
-    import reprlib
 
     text = value if isinstance(value, str) else reprlib.repr(value)  # bounded, even when huge
     text = " ".join(text[: limit * 4].split())
@@ -32,10 +36,6 @@ def quiet_unwinding() -> None:
     """After Ctrl-C or SIGTERM, what breaks while libraries unwind (asyncio tasks, kernel
     sockets, papermill's "Kernel died" when its kernel is stopped, threads) is a consequence
     of the interruption, not news for the user: the one line saying so is all they see."""
-    import logging
-    import sys
-    import threading
-    import warnings
 
     for name in ("asyncio", "traitlets", "papermill", "nbclient"):
         logging.getLogger(name).setLevel(logging.CRITICAL)

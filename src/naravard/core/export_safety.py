@@ -16,6 +16,8 @@ import re
 import zipfile
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from naravard.core import clock
 
 if TYPE_CHECKING:  # type hints only: the writers pass pandas frames
@@ -37,7 +39,6 @@ def neutralise(value: Any) -> Any:
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` with every text cell (and column name) passed through `neutralise`."""
-    import pandas as pd
 
     out = frame.copy()
     for column in out.columns:

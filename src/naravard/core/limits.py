@@ -9,6 +9,7 @@ over its limit is refused when it is read, with a line naming where it is and th
 from __future__ import annotations
 
 import re
+import math
 
 from naravard.core.errors import NaravardError
 
@@ -118,7 +119,6 @@ def span_text(unit: str) -> str:
 
 def range_problem(value: float, unit: str) -> str | None:
     """Why `value` cannot be a value in `unit` (Swedish), or None when it can."""
-    import math
 
     if not math.isfinite(value):
         return "är inget ändligt tal"

@@ -53,6 +53,30 @@ def catalog_path() -> Path:
     return data_dir() / "catalog" / "indicators.yaml"
 
 
+def units_path() -> Path:
+    return catalog_path().with_name("units.yaml")
+
+
+def areas_path() -> Path:
+    return catalog_path().with_name("areas.yaml")
+
+
+def catalog_files() -> list[Path]:
+    """The files every report is made from besides the data: each catalogue file (indicators,
+    units, areas, related questions, sjukvårdsregioner, kommun indicators) and the comparison
+    groups. An edit to any of them renders the reports again."""
+    return [
+        catalog_path(),
+        *sorted(p for p in catalog_path().parent.glob("*.yaml") if p != catalog_path()),
+        peer_groups_path(),
+    ]
+
+
+def peer_groups_path() -> Path:
+    """data/jamforelsegrupper.yaml: the regions' own comparison groups (naravard.config.peer_groups)."""
+    return data_dir() / "jamforelsegrupper.yaml"
+
+
 def _env_dir(value: str, default: Path) -> Path:
     """`default`, unless its NARAVARD_* variable (`value`) points elsewhere (tests, other teams)."""
     return Path(value).resolve() if value else default

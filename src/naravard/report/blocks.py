@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+import tinycss2
 
 from naravard import charts
 from naravard.analysis.indicators import series
@@ -189,7 +190,6 @@ def about(rep: report.RegionReport) -> Block:
 
 def _scoped(rules: list, prefix: str) -> str:
     """Serialise CSS rules with every selector under `prefix`; print-only rules dropped."""
-    import tinycss2
 
     out = []
     for rule in rules:
@@ -214,7 +214,6 @@ def _scoped(rules: list, prefix: str) -> str:
 @lru_cache(maxsize=1)
 def scoped_css() -> str:
     """The report's stylesheet, limited to `.naravard-block` so JupyterLab keeps its own look."""
-    import tinycss2
 
     static = TEMPLATES_DIR / "naravard" / "static"
     css = "\n".join((static / name).read_text(encoding="utf-8") for name in STYLESHEETS)

@@ -22,8 +22,12 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
+import errno
+import os
+import tempfile
 
 import pandas as pd
+import mistune
 
 from naravard.config.catalog import AREAS, Catalog
 from naravard.core import limits, safe_yaml
@@ -369,8 +373,6 @@ _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 @lru_cache(maxsize=2)
 def _markdown(headings: bool) -> Any:
-    import mistune
-
     class Renderer(mistune.HTMLRenderer):
         """HTML in the text stays text; links only to the web or e-mail; images as their text."""
 
@@ -495,9 +497,6 @@ def _write_new(path: Path, body: str) -> None:
     """Write `path` whole or not at all: through a temporary file beside it, linked into place
     only when complete (a full disk leaves no empty file that later runs would trip over),
     and never over a file that appeared meanwhile (link, unlike rename, does not replace)."""
-    import errno
-    import os
-    import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -20,6 +20,7 @@ from naravard.core import clock
 from naravard.core.errors import NaravardError
 from naravard.core.paths import scratch_dir
 from naravard.report import questionnaire as q
+from naravard.report.chapter_order import national_chapters
 from naravard.report.common import (
     EXAMPLE_BANNER,
     TITLE,
@@ -41,6 +42,8 @@ from naravard.report.national_facts import (
 )
 from naravard.sources.table import load_observations
 from naravard.wording import highlights, summary, templating, text
+from naravard.config import units
+from naravard.report import national_peers
 
 NATIONAL_TITLE = "Nationell jämförelse av regionernas omställning till en god och nära vård"
 
@@ -90,16 +93,16 @@ def prepare(
 
 
 def chapters(rep: NationalReport) -> list[tuple[str, str]]:
-    items = [
-        ("sammanfattning", "Sammanfattning"),
-        ("oversikt", "Regionerna jämfört med riket"),
-        ("kartor", "Kartor"),
+    """(anchor id, heading) for the table of contents: the chapters this report has."""
+    present = {
+        "title_html": False,  # the page the table of contents is on
+        "questionnaire_html": _has_questionnaire(rep.year),
+    }
+    return [
+        (c.anchor, c.title)
+        for c in national_chapters()
+        if present.get(c.call, True) and (c.area is None or area_inds(rep, c.area))
     ]
-    items += [(f"omrade-{key}", title) for key, title in AREAS.items() if area_inds(rep, key)]
-    items += [("mal", "Nationella mål"), ("profiler", "Regionerna en och en")]
-    if _has_questionnaire(rep.year):
-        items.append(("enkaten", "Enkätsvar till Socialstyrelsen"))
-    return items + [("om-underlaget", "Om underlaget")]
 
 
 def _has_questionnaire(year: int) -> bool:
@@ -294,7 +297,8 @@ def _change_table(rep: NationalReport, inds: list[Indicator]) -> dict:
 
 
 def _unit_heading(ind: Indicator) -> str:
-    return "procentenheter" if ind.unit == "procent" else text.unit_label(ind.unit).lower()
+    words = getattr(units.get(ind.unit), "change", None)
+    return words.many if words is not None else text.unit_label(ind.unit).lower()
 
 
 def area_html(rep: NationalReport, area: str) -> str:
@@ -459,7 +463,6 @@ def _filed_answers(rep: NationalReport) -> dict[str, str]:
 def profiles_html(rep: NationalReport) -> str:
     """A short profile of each of the 21 regions (Socialstyrelsen's overview is the model),
     after a paragraph per sjukvårdsregion (naravard.report.national_peers)."""
-    from naravard.report import national_peers
 
     return templating.render(
         "national/profiles.html.j2",

@@ -14,6 +14,7 @@ import pandas as pd
 
 from naravard.analysis.indicators import series
 from naravard.analysis.judgements import change_judgement
+from naravard.config import units
 from naravard.config.catalog import Indicator
 from naravard.config.regions import RIKET_CODE
 from naravard.wording import text
@@ -25,6 +26,11 @@ if TYPE_CHECKING:  # type hints only: national.py imports this module
 def fmt(value: float, ind: Indicator, short: bool = True) -> str:
     """A value as the national report writes it, at the indicator's precision."""
     return text.fmt_value(value, ind.unit, ind.decimals, short=short)
+
+
+def _abbreviated(unit: str) -> bool:
+    """Whether a change has its own short word (`+1,2 p.e.`), written instead of the full one."""
+    return getattr(units.get(unit), "change", None) is not None
 
 
 def area_inds(rep: NationalReport, area: str) -> list[Indicator]:
@@ -196,7 +202,7 @@ def riket_change_sentences(rep: NationalReport) -> list[str]:
             broken.append(f"{ind.short} ({fmt(rc.now, ind, False)})")
         elif rc.counts and rc.judged in counted:
             size = text.fmt_change(
-                rc.now - rc.before, ind.unit, ind.decimals, short=ind.unit == "procent"
+                rc.now - rc.before, ind.unit, ind.decimals, short=_abbreviated(ind.unit)
             )
             counted[rc.judged].append(f"{ind.short} ({size})")
         else:

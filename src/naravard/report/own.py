@@ -19,6 +19,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+import sys
+
+from IPython.display import HTML, display
+from IPython import get_ipython
+import matplotlib
 
 from naravard import charts
 from naravard.config.regions import slugify
@@ -59,7 +64,6 @@ def chapter(rep: Any) -> Any:
     Displays the heading (when the report has the chapter) and every published cell of
     `notebooks/egna/<slug>.ipynb`; returns None so the cell shows nothing more.
     """
-    from IPython.display import HTML, display
 
     start(rep)
     if rep.own_analysis:
@@ -76,8 +80,6 @@ def run_notebook(path: Path) -> None:
     An error names the notebook and cell and stops the report, as an error in the report's
     own notebook would.
     """
-    from IPython import get_ipython
-    from IPython.display import HTML, display
 
     shell = get_ipython()
     if shell is None:
@@ -167,7 +169,6 @@ def _silenced(owner: Any, name: str) -> Iterator[None]:
 
 def style() -> contextlib.AbstractContextManager:
     """Matplotlib settings of the report's own charts (font, sizes, colours, no top spine)."""
-    import matplotlib
 
     return matplotlib.rc_context(charts.RC)
 
@@ -223,7 +224,6 @@ def figure(
 def _forget(fig: Any) -> None:
     """Take a pyplot figure out of pyplot's registry, so the notebook's inline backend does not
     show it a second time, without caption or source, at the end of the cell."""
-    import sys
 
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:

@@ -18,9 +18,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
+import struct
+import time
 
 from naravard.core.errors import NaravardError
 from naravard.core.settings import settings
+
+# Imports marked "Unix only: see top" (fcntl, termios, resource) do not exist on Windows,
+# where an analyst may run the workbench: the functions that use them are for report kernels.
 
 TIMEOUT_ENV = "NARAVARD_OWN_TIMEOUT"
 MEMORY_ENV = "NARAVARD_OWN_MEMORY_MB"
@@ -170,10 +175,8 @@ def _streams_written(writer: Any) -> Iterator[None]:
 def drain(streams: tuple[Any, ...], seconds: float = 2.0) -> None:
     """Wait (at most `seconds`) until ipykernel's pipe-watching thread has taken what the
     cell's subprocesses wrote, so that none of it is published after the cell's bounds end."""
-    import fcntl
-    import struct
-    import termios
-    import time
+    import fcntl  # Unix only: see top
+    import termios  # Unix only: see top
 
     pipes = [fid for fid in (getattr(s, "_fid", None) for s in streams) if fid is not None]
     deadline, quiet = time.monotonic() + seconds, 0
@@ -208,7 +211,7 @@ def memory_limit() -> Iterator[None]:
     the notebook runs; a larger allocation fails with MemoryError instead of taking the
     machine's memory. Where the limit cannot be set (no /proc, no RLIMIT_AS) nothing is."""
     try:
-        import resource
+        import resource  # Unix only: see top
     except ImportError:  # not on this platform
         yield
         return

@@ -8,6 +8,7 @@ are, naravard.analysis.peers places the region among them, naravard.wording.peer
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from dataclasses import replace
 
 import pandas as pd
 
@@ -109,7 +110,6 @@ def annotate(rep: RegionReport, messages: list) -> list:
     """Det viktigaste's messages, each with the peer sentence where its indicator has one:
     that all the group lies low, or that the region is its group's best or worst, is often
     what makes the national place clear to a nämnd (naravard.analysis.peers)."""
-    from dataclasses import replace
 
     if group(rep) is None:
         return messages

@@ -13,6 +13,8 @@ from functools import lru_cache
 from html import unescape
 from typing import Any
 
+import mistune
+
 
 @dataclass(frozen=True)
 class Run:
@@ -41,8 +43,6 @@ def plain(text: str) -> Para:
 
 @lru_cache(maxsize=1)
 def _parser() -> Any:
-    import mistune
-
     return mistune.create_markdown(renderer=None, plugins=["strikethrough"])
 
 

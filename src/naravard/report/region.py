@@ -24,6 +24,7 @@ from naravard.core.paths import report_roots, scratch_dir
 from naravard.report import cells, changes, commentary, kommun, peers, related
 from naravard.report import goals as own_goals
 from naravard.report import questionnaire as q
+from naravard.report.chapter_order import region_chapters
 from naravard.report.common import (
     EXAMPLE_BANNER,
     TITLE,
@@ -215,26 +216,21 @@ def title_html(rep: RegionReport) -> str:
 
 
 def chapters(rep: RegionReport) -> list[tuple[str, str]]:
-    """(anchor id, heading) for the table of contents, in report order."""
-    items = [("viktigaste", "Det viktigaste"), ("oversikt", "Översikt")]
-    items += [
-        (f"omrade-{key}", title)
-        for key, title in AREAS.items()
-        if any(i.source == "kolada" for i in rep.catalog.in_area(key))
+    """(anchor id, heading) for the table of contents: the chapters this report has."""
+    present = {
+        "blocks.title(rep)": False,  # the page the table of contents is on
+        "blocks.kommuner(rep)": kommun.has_chapter(rep),  # when the data has kommun values
+        "own.chapter(rep)": bool(rep.own_analysis),
+        "blocks.kommun_appendix(rep)": kommun.has_chapter(rep),
+        "blocks.questionnaire(rep)": rep.structure is not None,  # no form for the year: none
+        "blocks.goals(rep)": own_goals.has_chapter(rep),
+    }
+    return [
+        (c.anchor, c.title)
+        for c in region_chapters()
+        if present.get(c.call, True)
+        and (c.area is None or any(i.source == "kolada" for i in rep.catalog.in_area(c.area)))
     ]
-    items += [("egna-uppgifter", "Regionens egna uppgifter")]
-    if kommun.has_chapter(rep):  # Kommunerna i länet, when the data has them
-        items.append(kommun.CHAPTER)
-    if rep.own_analysis:
-        items.append(("egen-analys", "Egen analys"))
-    items.append(("om-underlaget", "Om underlaget"))
-    if kommun.has_chapter(rep):
-        items.append(kommun.APPENDIX)
-    if rep.structure is not None:  # no questionnaire for the year yet: no appendix
-        items.append(("socialstyrelsen", "Bilaga: Redovisning till Socialstyrelsen"))
-    if own_goals.has_chapter(rep):  # last: it follows the appendix on its last page
-        items.append((own_goals.ANCHOR, own_goals.TITLE))
-    return items
 
 
 def toc_html(rep: RegionReport) -> str:

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.dml.color import RGBColor
+
 from naravard.report import slide_fit as fit
 from naravard.report.board_pack import BoardPack, Comment, Figure, Goal, IndicatorPart
 from naravard.report.plain_text import Para, Run, plain
@@ -82,7 +86,6 @@ class Deck:
 
     def content(self, title: str) -> tuple[Any, float]:
         """A new slide with `title`; returns it and the top of the room below the title."""
-        from pptx.enum.shapes import PP_PLACEHOLDER
 
         slide = self.prs.slides.add_slide(self.layout)
         self._clear(slide, {int(PP_PLACEHOLDER.TITLE)})
@@ -103,8 +106,6 @@ class Deck:
         return slide, top + GAP
 
     def title_slide(self, title: str, subtitle: str, source: str) -> Any:
-        from pptx.enum.shapes import PP_PLACEHOLDER
-
         slide = self.prs.slides.add_slide(self.title_layout)
         self._clear(
             slide,
@@ -151,7 +152,6 @@ class Deck:
         height: float,
     ) -> float:
         """A text box; returns the bottom of the text as measured (the caller has fitted it)."""
-        from pptx.enum.text import MSO_AUTO_SIZE
 
         box = slide.shapes.add_textbox(_pt(left), _pt(top), _pt(width), _pt(height))
         frame = box.text_frame
@@ -183,8 +183,6 @@ class Deck:
         return top
 
     def _banner(self, slide: Any) -> None:
-        from pptx.dml.color import RGBColor
-
         if not self.banner:
             return
         width = fit.width_pt(self.banner, 14, True) + 4

@@ -11,6 +11,9 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from docx import Document
+from docx.shared import Cm, Pt
+
 from naravard.report.board_pack import BoardPack, Comment, OverviewRow
 from naravard.report.plain_text import Para
 
@@ -46,7 +49,6 @@ def _comment(doc: Any, comment: Comment) -> None:
 def _table(
     doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
 ) -> None:
-    from docx.shared import Cm
 
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -70,8 +72,6 @@ def _overview_rows(rows: Sequence[OverviewRow]) -> list[list[str]]:
 
 def build(pack: BoardPack) -> bytes:
     """The Word file as bytes."""
-    from docx import Document
-    from docx.shared import Cm, Pt
 
     doc = Document()
     doc.styles["Table Grid"].font.size = Pt(9)  # the overview's six columns on A4

@@ -11,6 +11,9 @@ without loading pandas, which only their kernels need.
 from __future__ import annotations
 
 import os
+import secrets
+import hashlib
+import hmac
 
 from naravard.core.settings import settings
 
@@ -19,7 +22,6 @@ KEY_ENV = "NARAVARD_OBSERVATIONS_KEY"
 
 def observations_key() -> str:
     """This run's key for signing observation files; created on first use."""
-    import secrets
 
     key = settings().observations_key
     if not key:
@@ -33,7 +35,4 @@ def use_observations_key(key: str) -> None:
 
 
 def signature(key: str, payload: bytes) -> bytes:
-    import hashlib
-    import hmac
-
     return hmac.new(key.encode(), payload, hashlib.sha256).hexdigest().encode()

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+import hmac
 
 import pandas as pd
 import pandera.pandas as pa
@@ -256,7 +257,6 @@ def save_observations(obs: Observations, path: str | Path) -> Path:
 
 def load_saved_observations(path: Path) -> Observations:
     """Observations from a file `save_observations` wrote in this run, else NaravardError."""
-    import hmac
 
     refused = NaravardError(
         f"{path}: naravard läser bara .pkl-filer som den själv har skrivit under körningen "

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from naravard.analysis import kommun as K
+from naravard.config import units
 from naravard.wording import text
 
 
-# Units too long to repeat after every number: said once, before the numbers.
-_SAID_ONCE = ("procent", "dagar", "kronor", "antal")
+def _each_number(unit: str) -> bool:
+    """A unit short enough to write after every number; a longer one is said once, before."""
+    found = units.get(unit)
+    return bool(found and found.each_number)
 
 
 def _v(item: K.KommunIndicator, x: float | None) -> str:
     ind = item.indicator
-    return text.fmt_value(x, ind.unit, ind.decimals, short=ind.unit not in _SAID_ONCE)
+    return text.fmt_value(x, ind.unit, ind.decimals, short=not _each_number(ind.unit))
 
 
 def threshold(item: K.KommunIndicator) -> str:
@@ -37,7 +40,7 @@ def spread_sentence(item: K.KommunIndicator) -> str:
     riket = f", riket {_v(item, item.riket)}" if item.riket is not None else ""
     unit = (
         ""
-        if item.indicator.unit in _SAID_ONCE
+        if _each_number(item.indicator.unit)
         else f" ({text.unit_label(item.indicator.unit).lower()})"
     )
     return (

@@ -18,7 +18,7 @@ import pandas as pd
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal as _babel_format_decimal
 
-from naravard.config.catalog import UNITS
+from naravard.config import units
 from naravard.core.errors import NaravardError
 
 LOCALE = "sv_SE"
@@ -27,20 +27,26 @@ MINUS = "\u2212"
 DASH = "\u2013"  # en dash: the one sign for "no value"
 
 
-# Suffixes after a value, by catalogue unit key. A leading NBSP keeps short units on the
-# same line as their number.
-def _suffix(label: str) -> str:
+# Suffixes after a value, by catalogue unit key (data/catalog/units.yaml). A leading NBSP keeps
+# short units on the same line as their number.
+def _suffix(label: str, short: bool = False) -> str:
     """ " per 1 000 invånare" with a no-break space inside the number, "%"/"kr" glued by NBSP."""
     label = label.replace("1 000", "1" + NBSP + "000").replace("100 000", "100" + NBSP + "000")
     if not label:
         return ""
-    return (NBSP if label in ("%", "kr") else " ") + label
+    return (NBSP if short else " ") + label
 
 
-# The catalogue owns the unit keys; the suffixes follow from its display strings.
-_SUFFIX: dict[str, str] = {key: _suffix(label) for key, label in UNITS.items()}
-# Units whose suffix is short enough to stay in a table cell.
-_SHORT_KEEPS = {"procent", "kronor"}
+def unit_suffix(unit: str) -> str:
+    """What follows a value of this unit in running text: " per 1 000 invånare", NBSP + "%"."""
+    found = units.get(unit)
+    return _suffix(found.symbol, found.short) if found else ""
+
+
+def _keeps_short(unit: str) -> bool:
+    """Whether a table's short form keeps the unit ("15 %", "3 kr"): only short symbols do."""
+    found = units.get(unit)
+    return bool(found and found.short)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -93,23 +99,8 @@ def fmt_value(x: Any, unit: str, decimals: int = 1, *, short: bool = False) -> s
     """A value with its unit: `12,3 per 1 000 invånare`; `short` drops long suffixes for tables."""
     if is_missing(x):
         return DASH
-    suffix = _SUFFIX.get(unit, "")
-    if short and unit not in _SHORT_KEEPS:
-        suffix = ""
+    suffix = "" if short and not _keeps_short(unit) else unit_suffix(unit)
     return fmt_number(x, _decimals(decimals)) + suffix
-
-
-# Units as a table cell writes them: short, but never left out ("498 per 100 000 inv.").
-_CELL_UNITS = {
-    "per_1000": "per 1 000 inv.",
-    "per_100000": "per 100 000 inv.",
-    "per_1000_65": "per 1 000 inv. 65+",
-    "per_1000_80": "per 1 000 inv. 80+",
-    "per_100000_65": "per 100 000 inv. 65+",
-    "per_100000_80": "per 100 000 inv. 80+",
-    "per_100_vardplatser": "per 100 vårdpl.",
-    "invanare_per_lakare": "inv. per läkare",
-}
 
 
 def cell_parts(x: Any, unit: str, decimals: int = 1) -> tuple[str, str]:
@@ -117,8 +108,9 @@ def cell_parts(x: Any, unit: str, decimals: int = 1) -> tuple[str, str]:
     them: ("498,0", "per 100 000 inv."); "%" and "kr" stay with the number: ("15 %", "")."""
     if is_missing(x):
         return DASH, ""
-    if unit in _CELL_UNITS:
-        return fmt_number(x, _decimals(decimals)), _suffix(_CELL_UNITS[unit]).strip()
+    found = units.get(unit)
+    if found and found.cell:
+        return fmt_number(x, _decimals(decimals)), _suffix(found.cell).strip()
     return fmt_value(x, unit, decimals), ""
 
 
@@ -130,11 +122,8 @@ def fmt_cell(x: Any, unit: str, decimals: int = 1) -> str:
 
 def unit_label(unit: str) -> str:
     """The unit as an axis or column label: `Procent`, `Per 1 000 invånare`."""
-    special = {"procent": "Procent", "kronor": "Kronor", "antal": "Antal", "index": "Index"}
-    if unit in special:
-        return special[unit]
-    label = _SUFFIX.get(unit, "").strip()
-    return label[:1].upper() + label[1:]
+    found = units.get(unit)
+    return _suffix(found.label).strip() if found else ""
 
 
 DIRECTION_LABELS = {
@@ -162,16 +151,11 @@ def fmt_change(delta: Any, unit: str, decimals: int = 1, *, short: bool = False)
     if is_missing(delta):
         return DASH
     decimals = _decimals(decimals)
-    text, zero = _signed(delta, decimals)
-    if unit == "procent":
-        suffix = NBSP + "p.e." if short else " procentenheter"
-    elif short and unit not in _SHORT_KEEPS:
-        suffix = ""
-    else:
-        suffix = _SUFFIX.get(unit, "")
-    if zero and unit != "procent" and suffix.strip() == "":
-        return text
-    return text + suffix
+    text, _ = _signed(delta, decimals)
+    words = getattr(units.get(unit), "change", None)
+    if words is not None:
+        return text + (NBSP + words.short if short else " " + words.many)
+    return text + ("" if short and not _keeps_short(unit) else unit_suffix(unit))
 
 
 def fmt_rank(rank: Any, n: Any) -> str:
@@ -259,11 +243,8 @@ def is_missing_value(value: Any) -> bool:
 
 def _subject(unit: str) -> tuple[str, bool]:
     """The sentence subject and whether it is neuter (for `oförändrad`/`oförändrat`)."""
-    if unit == "procent":
-        return "Andelen", False
-    if unit == "antal":
-        return "Antalet", True
-    return "Värdet", True
+    found = units.get(unit)
+    return (found.subject, found.neuter) if found else ("Värdet", True)
 
 
 def as_int(x: Any) -> int | None:
@@ -349,8 +330,9 @@ def threshold_text(row: Mapping[str, Any]) -> str:
     size = float(cell_value(row, "min_change") or 0)
     decimals = next(d for d in range(4) if abs(size * 10**d - round(size * 10**d)) < 1e-9)
     unit = str(cell_value(row, "unit") or "")
-    if unit == "procent":
-        return f"{fmt_number(size, decimals)} procentenhet{'' if size == 1 else 'er'}"
+    words = getattr(units.get(unit), "change", None)
+    if words is not None:
+        return f"{fmt_number(size, decimals)} {words.one if size == 1 else words.many}"
     return fmt_value(size, unit, decimals)
 
 
@@ -538,8 +520,8 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
         gap = abs(_rounded(women, decimals) - _rounded(men, decimals))
         if gap == 0:
             gap_text = "ingen skillnad"
-        elif unit == "procent":
-            gap_text = f"skillnaden är {fmt_number(gap, decimals)} procentenheter"
+        elif (words := getattr(units.get(unit), "change", None)) is not None:
+            gap_text = f"skillnaden är {fmt_number(gap, decimals)} {words.many}"
         else:
             gap_text = f"skillnaden är {v(gap)}"
         sentences.append(f"Kvinnor {v(women)}, män {v(men)}: {gap_text}.")

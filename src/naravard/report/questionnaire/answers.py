@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+import difflib
 
 from naravard.core import paths
 from naravard.core.errors import NaravardError
@@ -235,8 +236,6 @@ def validate_answers(
 
 
 def _near(qid: str, ids: list[str]) -> str:
-    import difflib
-
     hits = difflib.get_close_matches(qid, ids, n=1, cutoff=0.5)
     return hits[0] if hits else ""
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from naravard.report.questionnaire.answers import Answer, Answers, is_answered, is_expected
 from naravard.report.questionnaire.structure import SINGLE_CHOICE, Question, Questionnaire
-from naravard.wording.text import fmt_value
+from naravard.wording.text import fmt_value, unit_suffix
 from naravard.wording import templating
 
 UNANSWERED = "Obesvarad"
@@ -37,7 +37,7 @@ def fmt_answer_number(q: Question, value: float) -> str:
     """46 → `46 %`, 140441 → `140 441` (Swedish digit grouping, decimal comma)."""
     text = f"{value:,.1f}" if value % 1 else f"{value:,.0f}"
     text = text.replace(",", "\u00a0").replace(".", ",")
-    return text + ("\u00a0%" if q.unit == "procent" else "")
+    return text + unit_suffix(q.unit or "")
 
 
 def answer_text(q: Question, a: Answer | None) -> str:

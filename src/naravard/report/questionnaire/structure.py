@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 
 from naravard.core import paths
-from naravard.config.catalog import AREAS
+from naravard.config import areas
+from naravard.config.listfile import LazyMap
 from naravard.core.errors import NaravardError
 from naravard.core import safe_yaml
 
@@ -26,8 +27,9 @@ DEFAULT_CHOICES = {
     "yes_no_partly": ("Ja", "Nej", "Delvis"),
     "grid": ("Ja", "Nej"),
 }
-AREA_KEYS: tuple[str, ...] = (*AREAS, "ovrigt")
-NUMBER_UNITS = {"procent": "%", "antal": ""}
+# the catalogue's areas (data/catalog/areas.yaml) and "ovrigt"; read on first use
+AREA_KEYS: Mapping[str, str] = LazyMap(lambda: {**areas.load(), "ovrigt": "Övrigt"})
+NUMBER_UNITS = ("procent", "antal")  # the keys of data/catalog/units.yaml a number question uses
 
 _QUESTION_KEYS = {
     "id",
