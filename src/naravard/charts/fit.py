@@ -112,6 +112,26 @@ def _fit_margins(
         )
 
 
+def ticks_inside(ax: Any) -> None:
+    """Leave out the value axis's ticks whose labels would end outside the figure: the
+    last one of a ranked chart, at the values' column, was cut off ("15,(")."""
+    fig = ax.figure
+    with matplotlib.rc_context(RC), at_dpi(fig, DPI):
+        renderer = fig.canvas.get_renderer()
+        ax.xaxis.get_tightbbox(renderer)  # places the ticks and sets their labels
+        lo, hi = sorted(ax.get_xlim())
+        room = edge_room(fig)
+        kept = [
+            tick.get_loc()
+            for tick in ax.xaxis.get_major_ticks()
+            if lo <= tick.get_loc() <= hi
+            and room <= tick.label1.get_window_extent(renderer).x0
+            and tick.label1.get_window_extent(renderer).x1 <= fig.bbox.width - room
+        ]
+        if len(kept) < len([t for t in ax.get_xticks() if lo <= t <= hi]):
+            ax.set_xticks(kept)
+
+
 def _balanced(words: str, chars: int) -> str:
     """`words` wrapped at `chars` or fewer characters a line, as evenly as the same number of
     lines allows: no year or short word left alone on the last line."""
@@ -119,6 +139,16 @@ def _balanced(words: str, chars: int) -> str:
     while chars > 12 and len(textwrap.wrap(words, chars - 1)) == lines:
         chars -= 1
     return "\n".join(textwrap.wrap(words, chars))
+
+
+def wrap_to_width(text: Any, width: float, renderer: Any) -> None:
+    """Wrap a drawn text, as evenly as its lines allow, until it is at most `width` pixels
+    wide: a long target ("riktvärde 1 100 invånare per specialist …") ran off both edges."""
+    words = " ".join(text.get_text().split())
+    chars = len(words)
+    while chars > 12 and text.get_window_extent(renderer).width > width:
+        chars -= 2
+        text.set_text(_balanced(words, chars))
 
 
 def _fit_titles(fig: Figure) -> None:
