@@ -7,7 +7,7 @@ to its "10,0"; the last tick label ran out of the figure ("15,(").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -21,21 +21,19 @@ NATIONAL = (9.3, 8.2)  # report/national.py RANKED_SIZE
 PAIR = (8.55, 7.4)  # report/region.py PAIR
 
 
-@dataclass(frozen=True)
-class Ind:
-    id: str = "hba1c_over_70"
-    name: str = "Högt blodsocker (HbA1c över 70) vid diabetes i primärvården"
-    unit: str = "procent"
-    direction: str = "lower"
-    decimals: int = 0
-    primary_source: str = "Nationella diabetesregistret"
-    target: float | None = 10.0
-    target_text: str | None = "högst 10 %"
-    min_change: float = 0.0
-
-    @property
-    def is_percent(self) -> bool:
-        return self.unit == "procent"
+def _ind(**changes) -> SimpleNamespace:
+    """The riksrapport's HbA1c indicator, as the chart reads it, with `changes`."""
+    fields = dict(
+        id="hba1c_over_70",
+        name="Högt blodsocker (HbA1c över 70) vid diabetes i primärvården",
+        unit="procent",
+        direction="lower",
+        decimals=0,
+        primary_source="Nationella diabetesregistret",
+        target=10.0,
+        target_text="högst 10 %",
+    )
+    return SimpleNamespace(**{**fields, **changes})
 
 
 def _frame(values: list[float], riket: float) -> pd.DataFrame:
@@ -52,19 +50,19 @@ PRESSURE = [80, 78, 76, 76, 75, 74, 73, 72, 72, 72, 71, 71, 70, 70, 70, 70, 69, 
 LONG = "riktvärde 1 100 invånare per specialist i allmänmedicin"
 
 CASES = {
-    "hba1c": (Ind(), HBA1C, 8.0),
-    "riket-och-mal-lika": (Ind(), HBA1C, 10.0),
-    "riket-nara-malet": (Ind(), HBA1C, 9.6),
-    "mal-vid-hogsta-vardet": (Ind(target=12.0, target_text="högst 12 %"), HBA1C, 8.0),
-    "mal-vid-noll": (Ind(target=0.0, target_text="0 %"), HBA1C, 8.0),
-    "punkter": (Ind(direction="higher", target=65.0, target_text="minst 65 %"), PRESSURE, 72.0),
+    "hba1c": (_ind(), HBA1C, 8.0),
+    "riket-och-mal-lika": (_ind(), HBA1C, 10.0),
+    "riket-nara-malet": (_ind(), HBA1C, 9.6),
+    "mal-vid-hogsta-vardet": (_ind(target=12.0, target_text="högst 12 %"), HBA1C, 8.0),
+    "mal-vid-noll": (_ind(target=0.0, target_text="0 %"), HBA1C, 8.0),
+    "punkter": (_ind(direction="higher", target=65.0, target_text="minst 65 %"), PRESSURE, 72.0),
     "punkter-riket-vid-malet": (
-        Ind(direction="higher", target=72.0, target_text="minst 72 %"),
+        _ind(direction="higher", target=72.0, target_text="minst 72 %"),
         PRESSURE,
         72.0,
     ),
-    "lang-maltext": (Ind(target=11.0, target_text=LONG), HBA1C, 8.0),
-    "utan-mal": (Ind(target=None, target_text=None), HBA1C, 8.0),
+    "lang-maltext": (_ind(target=11.0, target_text=LONG), HBA1C, 8.0),
+    "utan-mal": (_ind(target=None, target_text=None), HBA1C, 8.0),
 }
 # the national report's chart and a region's, its own row first, in the middle and last
 FOCUS = [(None, NATIONAL), ("0001", PAIR), ("0024", PAIR), ("0025", PAIR), ("0003", PAIR)]
