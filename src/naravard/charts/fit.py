@@ -10,8 +10,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
+import matplotlib.patches
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.transforms import blended_transform_factory
 
 from naravard.charts.style import CM, DPI, RC, TITLE_GID
 
@@ -207,10 +209,25 @@ def at_dpi(fig: Figure, dpi: float) -> Iterator[None]:
         fig.dpi = old
 
 
+_ROW_CLIP = 0.55  # rows: half a row each way, and a little for a bold "J"'s descender
+
+
 def bold_copy(ax: Any, label: Any, *, color: str, zorder: float, pad: float) -> Any:
     """A bold copy of a drawn text (a bar's name or value) on a white box, drawn over it: how
-    the focus region's and its peers' rows stand out without colour."""
-    return ax.text(
+    the focus region's and its peers' rows stand out without colour.
+
+    Text and box are clipped to their row (rows one data unit apart, downwards): the box is
+    as tall as the font, taller than a row of a 21-row chart, and hid the neighbours' names
+    ("15  Uppsala" under "14  Västerbotten").
+    """
+    row = label.get_position()[1]
+    band = matplotlib.patches.Rectangle(  # the figure's width, the row's height
+        (0, row - _ROW_CLIP),
+        1,
+        2 * _ROW_CLIP,
+        transform=blended_transform_factory(ax.figure.transFigure, ax.transData),
+    )
+    copy = ax.text(
         *label.get_position(),
         label.get_text(),
         transform=label.get_transform(),
@@ -221,4 +238,7 @@ def bold_copy(ax: Any, label: Any, *, color: str, zorder: float, pad: float) -> 
         fontweight="bold",
         zorder=zorder,
         bbox={"facecolor": "white", "edgecolor": "none", "pad": pad},
+        clip_on=True,
     )
+    copy.set_clip_path(band)  # not the axes: a row's name lies left of them
+    return copy

@@ -219,19 +219,7 @@ def _ranked_chart(
             )
         label = plain.names[focus]
         foreground.append(bold_copy(ax, label, color=BLUE, zorder=7, pad=0.6))
-        foreground.append(
-            ax.text(
-                *plain.values[focus].get_position(),
-                fmt_short(indicator, value),
-                va="center",
-                ha="left",
-                fontsize=6.5 if narrow else 7.5,
-                fontweight="bold",
-                color=BLUE,
-                zorder=7,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4},
-            )
-        )
+        foreground.append(bold_copy(ax, plain.values[focus], color=BLUE, zorder=7, pad=0.4))
         for artist, twin in zip(foreground, twins):  # its place in the layered SVG
             artist.set_gid(twin.get_gid())
 

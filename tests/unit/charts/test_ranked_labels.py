@@ -133,3 +133,26 @@ def test_a_long_target_text_is_wrapped_inside_the_figure():
     (label,) = [t for t in chart.fig.axes[0].texts if t.get_text().startswith("Mål:")]
     assert "\n" in label.get_text()
     assert " ".join(label.get_text().split()) == f"Mål: {LONG}"  # nothing lost
+
+
+@pytest.mark.parametrize("focus", ["0024", "0003"])
+def test_the_focus_rows_white_boxes_keep_to_their_row(focus):
+    """The bold copies' white boxes, as tall as the font, hid half the neighbours' names
+    ("15  Uppsala" under "14  Västerbotten"); clipped to their row they cover at most a
+    sliver over half a row each way."""
+    ind, values, riket = CASES["hba1c"]
+    chart = charts.ranked_chart(_frame(values, riket), ind, focus, 2024, NAMES, size=PAIR)
+    fig, ax = chart.fig, chart.fig.axes[0]
+    with fit.at_dpi(fig, style.DPI):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        pitch = abs(ax.transData.transform((0, 1))[1] - ax.transData.transform((0, 0))[1])
+        for copy in [a for a in chart.foreground if hasattr(a, "get_text")]:
+            assert copy.get_clip_on(), copy.get_text()
+            band = copy.get_clip_box().frozen()  # matplotlib keeps a clip rectangle as a box
+            drawn = copy.get_bbox_patch().get_window_extent(renderer)
+            assert drawn.height > pitch  # the box alone would reach into the neighbours
+            assert abs(band.height) <= 1.1 * pitch + 0.5, copy.get_text()
+            centre = ax.transData.transform((0, copy.get_position()[1]))[1]
+            assert min(band.y0, band.y1) <= centre <= max(band.y0, band.y1), copy.get_text()
+    charts.close_chart(chart)
