@@ -10,8 +10,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
+import matplotlib.patches
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.transforms import blended_transform_factory
 
 from naravard.charts.style import CM, DPI, RC, TITLE_GID
 
@@ -112,6 +114,26 @@ def _fit_margins(
         )
 
 
+def ticks_inside(ax: Any) -> None:
+    """Leave out the value axis's ticks whose labels would end outside the figure: the
+    last one of a ranked chart, at the values' column, was cut off ("15,(")."""
+    fig = ax.figure
+    with matplotlib.rc_context(RC), at_dpi(fig, DPI):
+        renderer = fig.canvas.get_renderer()
+        ax.xaxis.get_tightbbox(renderer)  # places the ticks and sets their labels
+        lo, hi = sorted(ax.get_xlim())
+        room = edge_room(fig)
+        kept = [
+            tick.get_loc()
+            for tick in ax.xaxis.get_major_ticks()
+            if lo <= tick.get_loc() <= hi
+            and room <= tick.label1.get_window_extent(renderer).x0
+            and tick.label1.get_window_extent(renderer).x1 <= fig.bbox.width - room
+        ]
+        if len(kept) < len([t for t in ax.get_xticks() if lo <= t <= hi]):
+            ax.set_xticks(kept)
+
+
 def _balanced(words: str, chars: int) -> str:
     """`words` wrapped at `chars` or fewer characters a line, as evenly as the same number of
     lines allows: no year or short word left alone on the last line."""
@@ -119,6 +141,16 @@ def _balanced(words: str, chars: int) -> str:
     while chars > 12 and len(textwrap.wrap(words, chars - 1)) == lines:
         chars -= 1
     return "\n".join(textwrap.wrap(words, chars))
+
+
+def wrap_to_width(text: Any, width: float, renderer: Any) -> None:
+    """Wrap a drawn text, as evenly as its lines allow, until it is at most `width` pixels
+    wide: a long target ("riktvärde 1 100 invånare per specialist …") ran off both edges."""
+    words = " ".join(text.get_text().split())
+    chars = len(words)
+    while chars > 12 and text.get_window_extent(renderer).width > width:
+        chars -= 2
+        text.set_text(_balanced(words, chars))
 
 
 def _fit_titles(fig: Figure) -> None:
@@ -177,10 +209,25 @@ def at_dpi(fig: Figure, dpi: float) -> Iterator[None]:
         fig.dpi = old
 
 
+_ROW_CLIP = 0.55  # rows: half a row each way, and a little for a bold "J"'s descender
+
+
 def bold_copy(ax: Any, label: Any, *, color: str, zorder: float, pad: float) -> Any:
     """A bold copy of a drawn text (a bar's name or value) on a white box, drawn over it: how
-    the focus region's and its peers' rows stand out without colour."""
-    return ax.text(
+    the focus region's and its peers' rows stand out without colour.
+
+    Text and box are clipped to their row (rows one data unit apart, downwards): the box is
+    as tall as the font, taller than a row of a 21-row chart, and hid the neighbours' names
+    ("15  Uppsala" under "14  Västerbotten").
+    """
+    row = label.get_position()[1]
+    band = matplotlib.patches.Rectangle(  # the figure's width, the row's height
+        (0, row - _ROW_CLIP),
+        1,
+        2 * _ROW_CLIP,
+        transform=blended_transform_factory(ax.figure.transFigure, ax.transData),
+    )
+    copy = ax.text(
         *label.get_position(),
         label.get_text(),
         transform=label.get_transform(),
@@ -191,4 +238,7 @@ def bold_copy(ax: Any, label: Any, *, color: str, zorder: float, pad: float) -> 
         fontweight="bold",
         zorder=zorder,
         bbox={"facecolor": "white", "edgecolor": "none", "pad": pad},
+        clip_on=True,
     )
+    copy.set_clip_path(band)  # not the axes: a row's name lies left of them
+    return copy

@@ -16,7 +16,8 @@ from matplotlib.ticker import MaxNLocator
 from naravard.analysis import judgements as J
 from naravard.charts import cache, peer_marks
 from naravard.charts.chart import Chart
-from naravard.charts.fit import bold_copy, fixed_margins
+from naravard.charts.fit import bold_copy, fixed_margins, ticks_inside
+from naravard.charts.line_labels import labels_over_rows
 from naravard.charts.inputs import IndicatorLike, attr, clean, fmt, fmt_short, ind_decimals, ind_id
 from naravard.charts.style import (
     BAR_GREY,
@@ -218,19 +219,7 @@ def _ranked_chart(
             )
         label = plain.names[focus]
         foreground.append(bold_copy(ax, label, color=BLUE, zorder=7, pad=0.6))
-        foreground.append(
-            ax.text(
-                *plain.values[focus].get_position(),
-                fmt_short(indicator, value),
-                va="center",
-                ha="left",
-                fontsize=6.5 if narrow else 7.5,
-                fontweight="bold",
-                color=BLUE,
-                zorder=7,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4},
-            )
-        )
+        foreground.append(bold_copy(ax, plain.values[focus], color=BLUE, zorder=7, pad=0.4))
         for artist, twin in zip(foreground, twins):  # its place in the layered SVG
             artist.set_gid(twin.get_gid())
 
@@ -362,9 +351,7 @@ def _ranked_background(
     ax.spines["left"].set_visible(False)
     ax.set_xlim(vmin, right)
     note = zero_note(fig, ax, vmin)
-    target_row = (n - 0.5 if n else 0.5) + 0.55
-    # Room above the first bar for Riket's label, below the last for the target's.
-    ax.set_ylim(target_row + (0.5 if target is not None else -0.4), -1.85)
+    ax.set_ylim(max(n, 1) - 0.35, -1.85)  # until labels_over_rows has measured the labels
     # the values in a column right of every bar, dot and line: Riket's and the target's
     # lines ran through the labels of the rows ending near them (R p.14: "17 %")
     column = vmax + gap * width
@@ -386,13 +373,13 @@ def _ranked_background(
         for part, artist in zip(("stapel", "namn", "varde"), artists):
             artist.set_gid(f"rad{row}-{part}")
 
-    line_labels = []  # centred over their lines, or ending there when near the edge
+    line_labels = []  # over the first row, placed by labels_over_rows
     if not math.isnan(riket_value):
         ax.axvline(riket_value, color=VERMILLION, linestyle="--", linewidth=1.4, zorder=3)
         line_labels.append(
             ax.text(
                 riket_value,
-                -1.25,
+                -1.25,  # placed by labels_over_rows
                 f"Riket {fmt_short(indicator, riket_value)}",
                 color=VERMILLION,
                 ha="center",
@@ -410,7 +397,7 @@ def _ranked_background(
         line_labels.append(
             ax.text(
                 target,
-                target_row,
+                -1.25,
                 f"Mål: {target_text}",
                 color=GREEN,
                 ha="center",
@@ -434,7 +421,15 @@ def _ranked_background(
         bottom=1.1 if narrow else 1.25,
         top=0.65 if narrow else 0.75,
     )
-    fig = fixed_margins(fig, **margins, row_names=names, row_values=texts, line_labels=line_labels)
+    fig = fixed_margins(fig, **margins, row_names=names, row_values=texts)
+    labels_over_rows(
+        ax,
+        line_labels,
+        first_row=[*names[:1], *texts[:1]],
+        last_row=[*names[-1:], *texts[-1:]],
+        last=max(n - 1, 0),
+    )
+    ticks_inside(ax)
     return SimpleNamespace(
         fig=fig, ax=ax, bars=bars, names=names, values=texts, vmin=vmin, zero_note=note, dots=dots
     )
