@@ -223,13 +223,14 @@ def _page_images(pdf: Path, dpi: int = 60) -> list[np.ndarray]:
         doc.close()
 
 
-def _assert_same_pages(with_: Path, without: Path) -> None:
+def _assert_same_pages(with_: Path, without: Path, *, tolerance: int = 0) -> None:
+    """Every page equal; `tolerance`: by how many of 255 levels a pixel may differ."""
     ours, plain = _page_images(with_), _page_images(without)
     assert len(ours) == len(plain) > 5
     differing = [
         n
         for n, (a, b) in enumerate(zip(ours, plain), start=1)
-        if a.shape != b.shape or np.abs(a - b).max() > 0
+        if a.shape != b.shape or np.abs(a - b).max() > tolerance
     ]
     assert not differing, f"pages that differ: {differing}"
 
@@ -265,4 +266,8 @@ def test_chart_svgs_look_the_same_without_the_layering(renders, tmp_path):
             base_url=folder,
             tagged=False,
         )
-    _assert_same_pages(printed["ours"], printed["plain"])
+    # The layered SVG draws the same shapes in another order (a peer's bar in its grey
+    # twin's place, not on top): where antialiased edges of a clipped bold row and a bar
+    # meet, the rasteriser's blending can then differ by one level (3 pixels of a 2024
+    # ranked chart at 60 dpi). A shape drawn differently differs by far more.
+    _assert_same_pages(printed["ours"], printed["plain"], tolerance=2)
