@@ -127,11 +127,14 @@ def ticks_inside(ax: Any) -> None:
             tick.get_loc()
             for tick in ax.xaxis.get_major_ticks()
             if lo <= tick.get_loc() <= hi
-            and room <= tick.label1.get_window_extent(renderer).x0
-            and tick.label1.get_window_extent(renderer).x1 <= fig.bbox.width - room
+            and _inside(tick.label1.get_window_extent(renderer), room, fig.bbox.width - room)
         ]
         if len(kept) < len([t for t in ax.get_xticks() if lo <= t <= hi]):
             ax.set_xticks(kept)
+
+
+def _inside(box: Any, left: float, right: float) -> bool:
+    return left <= box.x0 and box.x1 <= right
 
 
 def _balanced(words: str, chars: int) -> str:

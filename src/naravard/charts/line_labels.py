@@ -41,7 +41,7 @@ def labels_over_rows(
             label.set_multialignment("center")
             wrap_to_width(label, fig.bbox.width - 2 * edge_room(fig), renderer)
         rows = _rows(fig, list(labels), renderer)
-        heights = [max(_box(t, renderer)[3] - _box(t, renderer)[1] for t in row) for row in rows]
+        heights = [max(_height(t, renderer) for t in row) for row in rows]
         clear = _half(first_row, renderer) + _GAP_PT * pt
         top = clear + sum(heights) + _GAP_PT * pt * max(len(rows) - 1, 0)
         under = _half(last_row, renderer) + _GAP_PT * pt / 2
@@ -83,12 +83,18 @@ def _box(text: Any, renderer: Any) -> tuple[float, float, float, float]:
     return box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad
 
 
+def _height(text: Any, renderer: Any) -> float:
+    """A text's height with its white box, in pixels."""
+    _x0, y0, _x1, y1 = _box(text, renderer)
+    return y1 - y0
+
+
 def _fits(fig: Figure, labels: Sequence[Any], renderer: Any) -> bool:
     """Whether the labels, in one row, end inside the figure, keep apart, and stand in the
     order of their lines."""
     room = edge_room(fig)
     by_line = sorted(labels, key=lambda t: t.get_position()[0])
-    spans = [(_box(t, renderer)[0], _box(t, renderer)[2]) for t in by_line]
+    spans = [(x0, x1) for x0, _y0, x1, _y1 in (_box(t, renderer) for t in by_line)]
     if spans and (
         min(a for a, _b in spans) < room or max(b for _a, b in spans) > fig.bbox.width - room
     ):
