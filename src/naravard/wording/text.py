@@ -43,6 +43,12 @@ def unit_suffix(unit: str) -> str:
     return _suffix(found.symbol, found.short) if found else ""
 
 
+def _change_words(unit: str) -> units.Change | None:
+    """The unit's own words for a change (procentenheter, p.e.), or None: its symbol serves."""
+    found = units.get(unit)
+    return found.change if found else None
+
+
 def _keeps_short(unit: str) -> bool:
     """Whether a table's short form keeps the unit ("15 %", "3 kr"): only short symbols do."""
     found = units.get(unit)
@@ -152,7 +158,7 @@ def fmt_change(delta: Any, unit: str, decimals: int = 1, *, short: bool = False)
         return DASH
     decimals = _decimals(decimals)
     text, _ = _signed(delta, decimals)
-    words = getattr(units.get(unit), "change", None)
+    words = _change_words(unit)
     if words is not None:
         return text + (NBSP + words.short if short else " " + words.many)
     return text + ("" if short and not _keeps_short(unit) else unit_suffix(unit))
@@ -330,7 +336,7 @@ def threshold_text(row: Mapping[str, Any]) -> str:
     size = float(cell_value(row, "min_change") or 0)
     decimals = next(d for d in range(4) if abs(size * 10**d - round(size * 10**d)) < 1e-9)
     unit = str(cell_value(row, "unit") or "")
-    words = getattr(units.get(unit), "change", None)
+    words = _change_words(unit)
     if words is not None:
         return f"{fmt_number(size, decimals)} {words.one if size == 1 else words.many}"
     return fmt_value(size, unit, decimals)
@@ -520,7 +526,7 @@ def indicator_sentences(row: Mapping[str, Any], region_name: str) -> list[str]:
         gap = abs(_rounded(women, decimals) - _rounded(men, decimals))
         if gap == 0:
             gap_text = "ingen skillnad"
-        elif (words := getattr(units.get(unit), "change", None)) is not None:
+        elif (words := _change_words(unit)) is not None:
             gap_text = f"skillnaden är {fmt_number(gap, decimals)} {words.many}"
         else:
             gap_text = f"skillnaden är {v(gap)}"
